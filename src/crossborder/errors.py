@@ -1,0 +1,36 @@
+"""Errors raised by crossborder: each names what is wrong and where (file, row, column)."""
+
+from __future__ import annotations
+
+
+class CrossborderError(Exception):
+    """Base class of every error crossborder raises on purpose."""
+
+
+class DataError(CrossborderError, ValueError):
+    """Bad input data. ``file``, ``row`` (1-based line of the file, header = 1) and ``column`` say where."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.file = file
+        self.row = row
+        self.column = column
+        self.reason = message
+        where = []
+        if file is not None:
+            where.append(str(file))
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class UnitError(DataError):
+    """Values in different units (e.g. RUB beside KZT) in one panel without a conversion."""

@@ -1,0 +1,349 @@
+"""Panel: one indicator as region x time, with declared roles (value, optional weight and group).
+
+A Panel is the input of every measure. It holds a tidy long table with the columns
+``region``, ``time``, ``value`` and, where declared, ``weight`` (e.g. population, may vary by year)
+and ``group`` (e.g. country, constant per region). ``to_matrix()`` gives the N x T array the
+measures work on, with NaN where a value is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, UnitError
+
+__all__ = ["Matrix", "Panel"]
+
+
+class Matrix(NamedTuple):
+    """An N x T float array with its labels: rows are ``regions``, columns are ``times``."""
+
+    values: np.ndarray
+    regions: pd.Index
+    times: pd.Index
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.values, index=self.regions, columns=self.times)
+
+
+@dataclass(frozen=True, eq=False)
+class Panel:
+    """One indicator as region x time.
+
+    Build one with :meth:`from_long`, :meth:`from_wide` or :meth:`from_matrix`, or from a
+    Dataset with ``Dataset.panel(indicator, weight=..., group=...)``.
+    """
+
+    frame: pd.DataFrame
+    indicator: str = "value"
+    unit: str | None = None
+    weight_name: str | None = None
+    group_name: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        f = self.frame
+        for col in ("region", "time", "value"):
+            if col not in f.columns:
+                raise DataError(f"panel needs a {col!r} column", column=col)
+        dup = f.duplicated(["region", "time"], keep=False)
+        if dup.any():
+            first = f.loc[dup, ["region", "time"]].iloc[0]
+            raise DataError(
+                f"{int(dup.sum())} rows share a (region, time) pair, "
+                f"e.g. region {first['region']!r} in {first['time']!r}",
+                column="region/time",
+            )
+        if "group" in f.columns:
+            n_groups = f.groupby("region", sort=False)["group"].nunique(dropna=False)
+            bad = n_groups[n_groups > 1]
+            if len(bad):
+                raise DataError(
+                    f"group must be constant per region; region {bad.index[0]!r} has "
+                    f"{int(bad.iloc[0])} groups",
+                    column="group",
+                )
+
+    # ---------------------------------------------------------------- constructors
+    @classmethod
+    def from_long(
+        cls,
+        df: pd.DataFrame,
+        *,
+        region: str = "region",
+        time: str = "year",
+        value: str = "value",
+        weight: str | None = None,
+        group: str | None = None,
+        indicator: str | None = None,
+        unit: str | None = None,
+        unit_column: str | None = None,
+    ) -> Panel:
+        """A Panel from a long table (one row per region and time).
+
+        ``unit_column`` names a column of units: they must all agree, else :class:`UnitError`.
+        """
+        cols = {region: "region", time: "time", value: "value"}
+        if weight is not None:
+            cols[weight] = "weight"
+        if group is not None:
+            cols[group] = "group"
+        missing = [c for c in cols if c not in df.columns]
+        if missing:
+            raise DataError(f"no column {missing[0]!r} (columns: {list(df.columns)})",
+                            column=missing[0])
+        if unit_column is not None:
+            units = pd.unique(df[unit_column].dropna())
+            if len(units) > 1:
+                raise UnitError(
+                    f"one panel mixes units {sorted(map(str, units))}; convert to one unit first",
+                    column=unit_column,
+                )
+            if unit is None and len(units) == 1:
+                unit = str(units[0])
+        frame = df[list(cols)].rename(columns=cols).reset_index(drop=True)
+        frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype(float)
+        if "weight" in frame:
+            frame["weight"] = pd.to_numeric(frame["weight"], errors="raise").astype(float)
+        frame = frame.sort_values(["region", "time"], kind="stable").reset_index(drop=True)
+        return cls(
+            frame,
+            indicator=indicator or value,
+            unit=unit,
+            weight_name=weight,
+            group_name=group,
+        )
+
+    @classmethod
+    def from_wide(
+        cls,
+        df: pd.DataFrame,
+        *,
+        region: str | None = None,
+        times: Sequence[Any] | None = None,
+        indicator: str = "value",
+        unit: str | None = None,
+        weights: pd.DataFrame | None = None,
+        groups: pd.Series | dict | None = None,
+    ) -> Panel:
+        """A Panel from a wide table: one row per region, one column per time.
+
+        ``region`` names the region column (default: the index). ``times`` picks the time
+        columns (default: every column but the region one). ``weights`` is a wide table of the
+        same shape; ``groups`` maps region -> group.
+        """
+        wide = df.set_index(region) if region is not None else df
+        if times is not None:
+            wide = wide[list(times)]
+        values = wide.to_numpy(dtype=float)
+        w = None
+        if weights is not None:
+            wdf = weights.set_index(region) if region is not None and region in weights else weights
+            w = wdf.reindex(index=wide.index, columns=wide.columns).to_numpy(dtype=float)
+        return cls.from_matrix(
+            values,
+            regions=list(wide.index),
+            times=_parse_times(wide.columns),
+            weights=w,
+            groups=groups,
+            indicator=indicator,
+            unit=unit,
+        )
+
+    @classmethod
+    def from_matrix(
+        cls,
+        values: np.ndarray | Sequence[Sequence[float]],
+        *,
+        regions: Sequence[Any] | None = None,
+        times: Sequence[Any] | None = None,
+        weights: np.ndarray | None = None,
+        groups: Sequence[Any] | pd.Series | dict | None = None,
+        indicator: str = "value",
+        unit: str | None = None,
+    ) -> Panel:
+        """A Panel from an N x T array (a 1-d array is one period)."""
+        arr = np.asarray(values, dtype=float)
+        if arr.ndim == 1:
+            arr = arr[:, None]
+        if arr.ndim != 2:
+            raise DataError(f"values must be N x T, got shape {arr.shape}")
+        n, t = arr.shape
+        regions = list(range(n)) if regions is None else list(regions)
+        times = list(range(t)) if times is None else list(times)
+        if len(regions) != n or len(times) != t:
+            raise DataError(
+                f"labels do not fit the {n} x {t} array: {len(regions)} regions, {len(times)} times"
+            )
+        frame = pd.DataFrame(
+            {
+                "region": np.repeat(np.asarray(regions, dtype=object), t),
+                "time": np.tile(np.asarray(times), n),
+                "value": arr.ravel(),
+            }
+        )
+        weight_name = None
+        if weights is not None:
+            w = np.asarray(weights, dtype=float)
+            if w.ndim == 1:
+                w = np.repeat(w[:, None], t, axis=1)
+            if w.shape != arr.shape:
+                raise DataError(f"weights have shape {w.shape}, values {arr.shape}")
+            frame["weight"] = w.ravel()
+            weight_name = "weight"
+        group_name = None
+        if groups is not None:
+            if isinstance(groups, dict):
+                g = [groups.get(r) for r in regions]
+            elif isinstance(groups, pd.Series):
+                g = list(groups.reindex(regions))
+            else:
+                g = list(groups)
+            if len(g) != n:
+                raise DataError(f"{len(g)} groups for {n} regions")
+            frame["group"] = np.repeat(np.asarray(g, dtype=object), t)
+            group_name = "group"
+        frame = frame.dropna(subset=["value"]).reset_index(drop=True)
+        panel = cls(frame, indicator=indicator, unit=unit, weight_name=weight_name,
+                    group_name=group_name)
+        # keep every label, even a region or time with no value at all
+        object.__setattr__(panel, "_labels", (pd.Index(regions), pd.Index(times)))
+        return panel
+
+    # ---------------------------------------------------------------- labels and arrays
+    @cached_property
+    def regions(self) -> pd.Index:
+        labels = self.__dict__.get("_labels")
+        if labels is not None:
+            return labels[0]
+        return pd.Index(pd.unique(self.frame["region"])).sort_values()
+
+    @cached_property
+    def times(self) -> pd.Index:
+        labels = self.__dict__.get("_labels")
+        if labels is not None:
+            return labels[1]
+        return pd.Index(pd.unique(self.frame["time"])).sort_values()
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.regions), len(self.times)
+
+    @property
+    def has_weight(self) -> bool:
+        return "weight" in self.frame.columns
+
+    @property
+    def has_group(self) -> bool:
+        return "group" in self.frame.columns
+
+    def _pivot(self, column: str) -> np.ndarray:
+        f = self.frame
+        ri = self.regions.get_indexer(f["region"])
+        ti = self.times.get_indexer(f["time"])
+        out = np.full(self.shape, np.nan)
+        out[ri, ti] = f[column].to_numpy(dtype=float)
+        return out
+
+    @cached_property
+    def _matrix(self) -> Matrix:
+        return Matrix(self._pivot("value"), self.regions, self.times)
+
+    def to_matrix(self) -> Matrix:
+        """The values as an N x T float array (NaN where missing) with region and time labels."""
+        m = self._matrix
+        return Matrix(m.values.copy(), m.regions, m.times)
+
+    def weight_matrix(self) -> Matrix | None:
+        """The weights as an N x T array aligned with :meth:`to_matrix`, or None."""
+        if not self.has_weight:
+            return None
+        return Matrix(self._pivot("weight"), self.regions, self.times)
+
+    def group_labels(self) -> pd.Series | None:
+        """The group of each region (aligned with :meth:`to_matrix` rows), or None."""
+        if not self.has_group:
+            return None
+        g = self.frame.drop_duplicates("region").set_index("region")["group"]
+        return g.reindex(self.regions).rename(self.group_name or "group")
+
+    # ---------------------------------------------------------------- transformations
+    def select(
+        self,
+        regions: Iterable[Any] | None = None,
+        times: Iterable[Any] | None = None,
+    ) -> Panel:
+        """The panel restricted to some regions and/or times (unknown labels are an error)."""
+        f = self.frame
+        if regions is not None:
+            regions = list(regions)
+            unknown = sorted(set(map(str, regions)) - set(map(str, self.regions)))
+            if unknown:
+                raise DataError(f"regions not in the panel: {unknown[:10]}", column="region")
+            f = f[f["region"].isin(regions)]
+        if times is not None:
+            times = list(times)
+            f = f[f["time"].isin(times)]
+        new = replace(self, frame=f.reset_index(drop=True), meta=dict(self.meta))
+        return new
+
+    def balanced(self) -> Panel:
+        """Only the regions observed in every period of the panel."""
+        m = self._matrix.values
+        keep = self.regions[~np.isnan(m).any(axis=1)]
+        return self.select(regions=keep)
+
+    def map_values(self, func: Any, indicator: str | None = None, unit: str | None = None) -> Panel:
+        """A new panel with ``func`` applied to the value column (vectorised)."""
+        f = self.frame.copy()
+        f["value"] = func(f["value"].to_numpy(dtype=float))
+        return replace(self, frame=f, indicator=indicator or self.indicator,
+                       unit=unit if unit is not None else self.unit, meta=dict(self.meta))
+
+    def log(self) -> Panel:
+        """Natural log of the values; zero or negative values are an error naming the first."""
+        f = self.frame
+        bad = f["value"] <= 0
+        if bad.any():
+            row = f.loc[bad].iloc[0]
+            raise DataError(
+                f"log of a non-positive value {row['value']!r} ({int(bad.sum())} such values) "
+                f"for region {row['region']!r} in {row['time']!r}",
+                column=self.indicator,
+            )
+        return self.map_values(np.log, indicator=f"log({self.indicator})", unit=f"log {self.unit}")
+
+    def to_wide(self) -> pd.DataFrame:
+        """Region x time table of the values."""
+        return self._matrix.to_frame()
+
+    def __repr__(self) -> str:
+        n, t = self.shape
+        span = f"{self.times[0]}–{self.times[-1]}" if t else "no times"
+        extra = []
+        if self.weight_name:
+            extra.append(f"weight={self.weight_name}")
+        if self.group_name:
+            extra.append(f"group={self.group_name}")
+        return (f"Panel({self.indicator!r}, unit={self.unit!r}, {n} regions x {t} times "
+                f"[{span}], {len(self.frame)} values" + (", " + ", ".join(extra) if extra else "")
+                + ")")
+
+
+def _parse_times(cols: Iterable[Any]) -> list[Any]:
+    """Column labels as times: '2019', 'Y2019', 2019 -> 2019 where every label parses."""
+    out = []
+    for c in cols:
+        s = str(c).strip()
+        digits = s.lstrip("Yy")
+        if digits.isdigit():
+            out.append(int(digits))
+        else:
+            return list(cols)
+    return out
