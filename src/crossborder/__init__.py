@@ -15,3 +15,7 @@ __all__ = [
     "UnitError",
     "__version__",
 ]
+
+from .dataset import Dataset, load_dataset  # noqa: E402
+
+__all__ += ["Dataset", "load_dataset"]

@@ -1,0 +1,412 @@
+"""Dataset: regions (with geometry), long observations and their sources; ``load_dataset``.
+
+A Dataset holds facts, not derived numbers: one row per region, year and indicator, each with its
+unit, source id and flags. ``Dataset.panel(indicator, ...)`` turns one indicator into a
+:class:`~crossborder.panel.Panel`, converting currencies on request and reporting every row it
+sets aside (in ``panel.meta["set_aside"]``).
+
+Part/whole units: ``regions.part_of`` names the unit a region is part of (``RU-TYU-XAO`` is part of
+``RU-TYU``, the Tyumen federal subject with its okrugs). Each observation's region code says which
+unit a statistic means. ``analysis_unit`` marks one non-overlapping set of units that the default
+panels use, so that no territory is counted twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from importlib import resources
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .errors import DataError, UnitError
+from .panel import Panel
+
+__all__ = ["Dataset", "load_dataset", "currency_of", "DEFAULT_EXCLUDE_FLAGS", "INDICATOR_ALIASES"]
+
+#: Observations with these flags are left out of panels by default (and reported as set aside):
+#: DOSE's Tyumen 1994–1996 per-capita values mix coverages, DOSE's 1994–1995 RUB/USD rates are suspect.
+DEFAULT_EXCLUDE_FLAGS: tuple[str, ...] = ("okrug_coverage_unclear", "dose_fx_suspect")
+
+#: Names that stand for one indicator per country, tried in order for each region and year.
+INDICATOR_ALIASES: dict[str, tuple[str, ...]] = {
+    # Russia: annual average (Rosstat; DOSE's vintage where Rosstat's series lacks the unit, e.g.
+    # Tyumen with its okrugs); Kazakhstan: 1 January. The two differ by definition.
+    "population": ("population_avg", "population_jan1", "population_dose"),
+}
+
+CURRENCIES = {"RUB", "KZT", "USD", "EUR", "CNY", "UAH", "BYN", "MXN", "PPP"}
+REGION_SETS = ("all", "border", "interior")
+
+
+def currency_of(unit: str | None) -> str | None:
+    """The currency code a unit is expressed in ('million RUB' -> 'RUB', 'USD (current)' -> 'USD')."""
+    if not isinstance(unit, str):
+        return None
+    for token in unit.replace("(", " ").replace(",", " ").split():
+        if token.upper() in CURRENCIES:
+            return token.upper()
+    return None
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Regions, observations and sources of one study area."""
+
+    regions: gpd.GeoDataFrame
+    observations: pd.DataFrame
+    sources: pd.DataFrame
+    name: str = "custom"
+    cities: gpd.GeoDataFrame | None = None
+    fx: pd.DataFrame | None = None
+    historical_units: pd.DataFrame | None = None
+    caveats: tuple[str, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ overview
+    def __repr__(self) -> str:
+        n_border = int(self.regions["border"].sum()) if "border" in self.regions else 0
+        return (f"Dataset({self.name!r}: {len(self.regions)} regions ({n_border} on the border), "
+                f"{len(self.observations)} observations of {self.observations['indicator'].nunique()}"
+                f" indicators, {len(self.sources)} sources)")
+
+    def indicators(self) -> pd.DataFrame:
+        """One row per indicator and country: units, years, number of regions and values."""
+        obs = self.observations.merge(self.regions[["region", "country"]], on="region", how="left")
+        g = obs.groupby(["indicator", "country"], sort=True)
+        return pd.DataFrame({
+            "unit": g["unit"].agg(lambda s: "; ".join(sorted(pd.unique(s.astype(str))))),
+            "first_year": g["year"].min(),
+            "last_year": g["year"].max(),
+            "regions": g["region"].nunique(),
+            "values": g.size(),
+        }).reset_index()
+
+    def coverage(self, regions: str | Sequence[str] = "all") -> pd.DataFrame:
+        """Indicator x year table of the number of regions with a value."""
+        codes = self.region_codes(regions)
+        obs = self.observations[self.observations["region"].isin(codes)]
+        return (obs.groupby(["indicator", "year"]).size().unstack("year", fill_value=0)
+                .sort_index())
+
+    # ------------------------------------------------------------------ regions
+    def region_codes(self, which: str | Iterable[str] = "all") -> list[str]:
+        """Codes of a set of regions.
+
+        ``"all"``: the analysis units (non-overlapping); ``"border"``/``"interior"``: those on or off
+        the border; a country code (``"RU"``) or ``"border:RU"``: one country's; or a list of codes.
+        """
+        r = self.regions
+        if isinstance(which, str):
+            set_name, _, country = which.partition(":")
+            if set_name in r["country"].unique() and not country:
+                set_name, country = "all", set_name
+            if set_name not in REGION_SETS:
+                raise DataError(f"unknown region set {which!r}: use one of {REGION_SETS}, a "
+                                "country code, 'border:XX' or a list of codes", column="region")
+            mask = r["analysis_unit"].astype(bool)
+            if set_name == "border":
+                mask &= r["border"].astype(bool)
+            elif set_name == "interior":
+                mask &= ~r["border"].astype(bool)
+            if country:
+                mask &= r["country"] == country
+            return r.loc[mask, "region"].tolist()
+        codes = list(which)
+        unknown = sorted(set(codes) - set(r["region"]))
+        if unknown:
+            raise DataError(f"unknown region codes {unknown[:10]}", column="region")
+        return codes
+
+    @property
+    def border_regions(self) -> gpd.GeoDataFrame:
+        """The regions on the border (one row per unit of analysis: Tyumen once, with its okrugs)."""
+        return self.regions[self.regions["border"] & self.regions["analysis_unit"]]
+
+    @cached_property
+    def base_regions(self) -> gpd.GeoDataFrame:
+        """Units with a polygon of their own: a non-overlapping coverage for border geometry."""
+        r = self.regions
+        return r[r["geometry_basis"] == "own"].reset_index(drop=True)
+
+    # ------------------------------------------------------------------ panels
+    def values(self, indicator: str) -> pd.DataFrame:
+        """Observations of one indicator (or alias such as ``population``), one row per region-year."""
+        names = INDICATOR_ALIASES.get(indicator, (indicator,))
+        obs = self.observations
+        parts = [obs[obs["indicator"] == n] for n in names]
+        if not any(len(p) for p in parts):
+            known = sorted(set(obs["indicator"]) | set(INDICATOR_ALIASES))
+            raise DataError(f"no indicator {indicator!r} in dataset {self.name!r}; known: {known}",
+                            column="indicator")
+        out = pd.concat(parts, ignore_index=True)
+        return out.drop_duplicates(["region", "year"], keep="first").reset_index(drop=True)
+
+    def panel(
+        self,
+        indicator: str,
+        weight: str | None = None,
+        group: str | None = "country",
+        regions: str | Iterable[str] = "all",
+        years: tuple[int, int] | Sequence[int] | None = None,
+        currency: str | None = None,
+        exclude_flags: Iterable[str] = DEFAULT_EXCLUDE_FLAGS,
+    ) -> Panel:
+        """One indicator as a Panel of regions x years.
+
+        ``weight``: an indicator (or alias, e.g. ``"population"``) used as weight role.
+        ``group``: a column of ``regions`` (default the country). ``regions``: see
+        :meth:`region_codes`. ``years``: ``(first, last)`` inclusive or a list.
+        ``currency``: ``"USD"`` converts local-currency values at the annual average exchange rate,
+        ``"PPP"`` at the PPP conversion factor (``fx`` table); values without a rate are set aside.
+        Mixing currencies without a conversion raises :class:`UnitError`.
+        Rows left out (flags, no rate, no weight) are listed in ``panel.meta["set_aside"]``.
+        """
+        codes = self.region_codes(regions)
+        obs = self.values(indicator)
+        obs = obs[obs["region"].isin(codes)]
+        if years is not None:
+            obs = obs[_year_mask(obs["year"], years)]
+        set_aside: list[pd.DataFrame] = []
+
+        flags = set(exclude_flags)
+        if flags:
+            has_flag = obs["flag"].fillna("").str.split(";").map(lambda f: bool(flags & set(f)))
+            if has_flag.any():
+                set_aside.append(_aside(obs[has_flag], "flag excluded: " + "/".join(sorted(flags))))
+                obs = obs[~has_flag]
+
+        obs = obs.merge(self.regions[["region", "country"]], on="region", how="left")
+        obs["currency"] = obs["unit"].map(currency_of)
+        unit = _common_unit(obs, indicator)
+        if currency is not None:
+            obs, unit, dropped = self._convert(obs, currency.upper())
+            if len(dropped):
+                set_aside.append(dropped)
+        elif obs["currency"].nunique() > 1:
+            raise UnitError(
+                f"indicator {indicator!r} mixes currencies {sorted(obs['currency'].dropna().unique())}"
+                " in one panel; pass currency='USD' or 'PPP' to convert, or choose one country",
+                column="unit",
+            )
+
+        frame = obs[["region", "year", "value"]].copy()
+        if weight is not None:
+            w = self.values(weight)[["region", "year", "value"]].rename(columns={"value": "weight"})
+            frame = frame.merge(w, on=["region", "year"], how="left")
+            no_w = frame["weight"].isna()
+            if no_w.any():
+                set_aside.append(_aside(frame[no_w], f"no {weight} weight"))
+                frame = frame[~no_w]
+        if group is not None:
+            if group not in self.regions:
+                raise DataError(f"no region column {group!r} to group by", column=group)
+            frame = frame.merge(self.regions[["region", group]], on="region", how="left")
+        p = Panel.from_long(
+            frame, region="region", time="year", value="value",
+            weight="weight" if weight is not None else None,
+            group=group, indicator=indicator, unit=unit,
+        )
+        if weight is not None:
+            p = replace(p, weight_name=weight)
+        p.meta.update({
+            "dataset": self.name,
+            "indicator": indicator,
+            "weight": weight,
+            "currency": currency,
+            "sources": sorted(pd.unique(obs["source"].astype(str))),
+            "set_aside": (pd.concat(set_aside, ignore_index=True) if set_aside
+                          else _aside(obs.iloc[:0], "")),
+        })
+        return p
+
+    def _convert(self, obs: pd.DataFrame, currency: str) -> tuple[pd.DataFrame, str, pd.DataFrame]:
+        """Local-currency values to USD (exchange rate) or international dollars (PPP)."""
+        if currency not in ("USD", "PPP"):
+            raise UnitError(f"currency must be 'USD' or 'PPP', not {currency!r}")
+        if self.fx is None:
+            raise UnitError(f"dataset {self.name!r} has no exchange rates to convert with")
+        col = "lcu_per_usd" if currency == "USD" else "ppp_lcu_per_intl_dollar"
+        fx = self.fx
+        fx = fx[~fx["flag"].fillna("").str.contains("dose_fx_suspect")]
+        rate = obs.merge(fx[["country", "year", col]], on=["country", "year"], how="left")[col]
+        rate.index = obs.index
+        already = obs["currency"] == currency
+        scale = obs["unit"].map(_unit_scale)
+        converted = obs.copy()
+        converted["value"] = np.where(already, obs["value"], obs["value"] * scale / rate)
+        ok = already | rate.notna()
+        dropped = _aside(obs[~ok], f"no {col} rate for the country and year")
+        unit = "USD" if currency == "USD" else "international dollars (PPP)"
+        return converted[ok], unit, dropped
+
+    # ------------------------------------------------------------------ sources
+    def sources_of(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The source rows behind a table with a ``source`` column (or a panel's meta)."""
+        ids = set(frame["source"].astype(str))
+        return self.sources[self.sources["source"].isin(ids)]
+
+
+def _year_mask(year: pd.Series, years: tuple[int, int] | Sequence[int]) -> pd.Series:
+    ys = list(years)
+    if isinstance(years, tuple) and len(ys) == 2:
+        return (year >= ys[0]) & (year <= ys[1])
+    return year.isin(ys)
+
+
+def _aside(rows: pd.DataFrame, reason: str) -> pd.DataFrame:
+    cols = [c for c in ("region", "year", "value") if c in rows.columns]
+    out = rows[cols].copy()
+    out["reason"] = reason
+    return out.reset_index(drop=True)
+
+
+def _unit_scale(unit: Any) -> float:
+    """Multiplier from the unit's prefix: 'million RUB' -> 1e6, 'thousand persons' -> 1e3."""
+    u = str(unit).lower()
+    if u.startswith("billion"):
+        return 1e9
+    if u.startswith("million"):
+        return 1e6
+    if u.startswith("thousand"):
+        return 1e3
+    return 1.0
+
+
+def _common_unit(obs: pd.DataFrame, indicator: str) -> str | None:
+    units = sorted(pd.unique(obs["unit"].dropna().astype(str)))
+    if len(units) <= 1:
+        return units[0] if units else None
+    currencies = sorted(pd.unique(obs["currency"].dropna()))
+    scales = {_unit_scale(u) for u in units}
+    if len(currencies) == 1 and len(scales) == 1:
+        return units[0].split("(")[0].strip()   # same currency, different notes on the rate
+    if not currencies and len(scales) == 1:
+        return units[0]
+    if len(currencies) <= 1:
+        raise UnitError(f"indicator {indicator!r} mixes units {units} in one panel", column="unit")
+    return "; ".join(units)
+
+
+# ---------------------------------------------------------------------- loading
+def load_dataset(name: str = "ru-kz") -> Dataset:
+    """The built-in dataset ``name`` (``"ru-kz"``: the Russia–Kazakhstan border area)."""
+    key = name.lower().replace("_", "-")
+    if key != "ru-kz":
+        raise DataError(f"no built-in dataset {name!r}; built-in: ['ru-kz']")
+    return _load_ru_kz()
+
+
+def _package_file(name: str) -> Any:
+    return resources.files("crossborder").joinpath("datasets", "ru_kz", name)
+
+
+def _read_csv(name: str, **kw: Any) -> pd.DataFrame:
+    with _package_file(name).open("rb") as fh:
+        return pd.read_csv(fh, **kw)
+
+
+def _load_ru_kz() -> Dataset:
+    regions = _read_csv("regions.csv", dtype={"region": str})
+    regions["border"] = regions["border"].astype(str).str.lower().eq("true")
+    parts = _read_csv("parts.csv")
+    regions["part_of"] = regions["region"].map(dict(zip(parts["part"], parts["whole"], strict=True)))
+    wholes = set(parts["whole"])
+    ru_wholes = {w for w in wholes if w.startswith("RU-")}
+    # analysis units: Russia counts federal subjects (wholes); Kazakhstan its 2019 oblasts and cities
+    is_ru = regions["country"] == "RU"
+    regions["analysis_unit"] = np.where(
+        is_ru, regions["part_of"].isna() | ~regions["part_of"].isin(ru_wholes),
+        ~regions["region"].isin(wholes - ru_wholes))
+    # Tyumen is one border region (RU-TYU, with its okrugs); its southern part keeps the flag
+    # ``border_part`` because it is the polygon that touches the border
+    regions["border_part"] = regions["border"] & regions["part_of"].notna()
+    regions["border"] = regions["border"] & regions["analysis_unit"]
+    regions = _attach_geometry(regions)
+
+    obs = _read_csv("observations.csv", dtype={"region": str, "flag": str, "source": str})
+    obs["flag"] = obs["flag"].fillna("")
+    sources = _read_csv("sources.csv").rename(columns={"license": "licence"})
+    fx = _read_csv("fx.csv")
+    hist = _read_csv("historical_units.csv")
+    cities = _load_cities()
+    caveats = _ru_kz_caveats(regions, obs)
+    return Dataset(regions=regions, observations=obs, sources=sources, name="ru-kz", cities=cities,
+                   fx=fx, historical_units=hist, caveats=tuple(caveats),
+                   meta={"table1": "table1_as_printed.csv"})
+
+
+def _attach_geometry(regions: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Polygons from the bundled file; wholes without a polygon get the union of their parts."""
+    geo_file = _package_file("regions_geometry.geojson")
+    if geo_file.is_file():
+        with geo_file.open("rb") as fh:
+            shapes = gpd.read_file(fh)
+        own = dict(zip(shapes["region"], shapes.geometry, strict=True))
+    else:
+        own = {}
+    geoms, basis = [], []
+    for code in regions["region"]:
+        if code in own:
+            geoms.append(own[code])
+            basis.append("own")
+            continue
+        members = regions.loc[regions["part_of"] == code, "region"]
+        member_geoms = [own[m] for m in members if m in own]
+        if len(members) and len(member_geoms) == len(members):
+            geoms.append(shapely.union_all(member_geoms))
+            basis.append("union of parts")
+        else:
+            geoms.append(None)
+            basis.append("none")
+    regions = regions.copy()
+    regions["geometry_basis"] = basis
+    return gpd.GeoDataFrame(regions, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"))
+
+
+def _load_cities() -> gpd.GeoDataFrame | None:
+    f = _package_file("cities.csv")
+    if not f.is_file():
+        return None
+    with f.open("rb") as fh:
+        cities = pd.read_csv(fh, dtype={"region": str})
+    return gpd.GeoDataFrame(cities, geometry=gpd.points_from_xy(cities["lon"], cities["lat"]),
+                            crs="EPSG:4326")
+
+
+def _ru_kz_caveats(regions: pd.DataFrame, obs: pd.DataFrame) -> list[str]:
+    """Data caveats a user of the built-in dataset must know, with the counts behind them."""
+    flags = obs["flag"].str.split(";").explode()
+    n = flags.value_counts()
+    out = [
+        "RU-TYU is the Tyumen federal subject including the Khanty-Mansi and Yamalo-Nenets okrugs "
+        f"({int(n.get('includes_okrugs', 0))} values flagged includes_okrugs), as in the paper's "
+        "Table 1; its geometry here is the union of the oblast and the okrugs. RU-TYU-XAO is the "
+        "southern part without them, the polygon that actually touches Kazakhstan.",
+        "Population differs by definition across the border: Russia annual average "
+        "(population_avg), Kazakhstan 1 January (population_jan1).",
+        f"DOSE's Tyumen 1994–1996 values have unclear okrug coverage "
+        f"({int(n.get('okrug_coverage_unclear', 0))} values) and DOSE's 1994–1995 RUB/USD rates "
+        f"look wrong ({int(n.get('dose_fx_suspect', 0))} values): both left out of panels by default.",
+        "Russian GRP 1994–2019 comes from DOSE and 2020–2021 from the Rosstat yearbooks (different "
+        "vintages); DOSE rounds GRP of 10^11 LCU and more to 3 significant figures "
+        f"({int(n.get('grp_rounded_3sf', 0))} values).",
+        "Kazakh per-capita GRP is official from 2008 only; DOSE's Kazakh per-capita values before "
+        "2015 were left out by the compiler because DOSE's Kazakh population is scrambled.",
+        "East Kazakhstan, Almaty Region and Karaganda are on 2019 boundaries: values published on "
+        "the 2022 boundaries (Abai, Zhetisu, Ulytau split off) are not included.",
+        "Unemployment: Russia 2019–2020 from a secondary source (Wikipedia, attributed to Rosstat), "
+        "missing for the Siberian border regions except Omsk; Kazakhstan changed to the 19th ICLS "
+        "standard in 2015.",
+        f"Ethnic composition comes only from secondary sources "
+        f"({int(n.get('secondary_source', 0))} values flagged secondary_source).",
+    ]
+    no_geom = regions.loc[regions["geometry_basis"] == "none", "region"].tolist()
+    if no_geom:
+        out.append(f"No polygon for {len(no_geom)} regions: {', '.join(no_geom)}.")
+    return out
