@@ -313,8 +313,8 @@ class Panel:
         if bad.any():
             row = f.loc[bad].iloc[0]
             raise DataError(
-                f"log of a non-positive value {row['value']!r} ({int(bad.sum())} such values) "
-                f"for region {row['region']!r} in {row['time']!r}",
+                f"log of a non-positive value {float(row['value']):g} ({int(bad.sum())} such values) "
+                f"for region {str(row['region'])!r} in {_label(row['time'])}",
                 column=self.indicator,
             )
         return self.map_values(np.log, indicator=f"log({self.indicator})", unit=f"log {self.unit}")
@@ -334,6 +334,11 @@ class Panel:
         return (f"Panel({self.indicator!r}, unit={self.unit!r}, {n} regions x {t} times "
                 f"[{span}], {len(self.frame)} values" + (", " + ", ".join(extra) if extra else "")
                 + ")")
+
+
+def _label(x: Any) -> str:
+    """A label as users write it: numpy scalars shown as plain numbers."""
+    return str(x.item() if isinstance(x, np.generic) else x)
 
 
 def _parse_times(cols: Iterable[Any]) -> list[Any]:

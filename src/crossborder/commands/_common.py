@@ -1,0 +1,55 @@
+"""Options and output helpers shared by the commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+def add_output_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--json", action="store_true", help="print JSON (records) for machines")
+    g.add_argument("--csv", action="store_true", help="print CSV")
+
+
+def add_dataset_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dataset", default="ru-kz", help="built-in dataset (default: ru-kz)")
+
+
+def emit(args: argparse.Namespace, frame: pd.DataFrame, title: str | None = None,
+         float_format: str = "{:,.4g}") -> None:
+    """Print a table as JSON, CSV or aligned text, per the command's options."""
+    out = sys.stdout
+    if getattr(args, "json", False):
+        json.dump(_records(frame), out, ensure_ascii=False, indent=1, default=_json_default)
+        out.write("\n")
+    elif getattr(args, "csv", False):
+        frame.to_csv(out, index=False)
+    else:
+        if title:
+            out.write(title + "\n")
+        with pd.option_context("display.width", 200, "display.max_rows", 500,
+                               "display.max_columns", 50, "display.max_colwidth", 60):
+            out.write(frame.to_string(index=False, na_rep="–",
+                                      float_format=lambda v: float_format.format(v)) + "\n")
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    flat = frame.copy()
+    if isinstance(flat.columns, pd.MultiIndex):
+        flat.columns = [".".join(map(str, c)) for c in flat.columns]
+    flat = flat.astype(object).where(flat.notna(), None)
+    return flat.to_dict(orient="records")
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, np.integer | np.bool_):
+        return o.item()
+    if isinstance(o, np.floating):
+        return None if np.isnan(o) else float(o)
+    return str(o)
