@@ -95,8 +95,10 @@ def group_codes(
 ) -> tuple[np.ndarray, pd.Index]:
     """Integer codes 0..G-1 of the group of each region, and the group labels (a missing group is
     an error naming the region)."""
-    codes, uniques = pd.factorize(pd.Series(list(groups) if not isinstance(groups, pd.Series)
-                                            else groups.to_numpy()), sort=True)
+    arr = groups.to_numpy() if isinstance(groups, pd.Series) else np.asarray(groups)
+    if arr.ndim != 1:
+        raise ValueError(f"groups must be one label per region, got shape {arr.shape}")
+    codes, uniques = pd.factorize(arr, sort=True)
     if (codes < 0).any():
         i = int(np.flatnonzero(codes < 0)[0])
         who = regions[i] if regions is not None else i

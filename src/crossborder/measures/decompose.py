@@ -66,23 +66,26 @@ def decompose_array(
     # total (also validates the values: >= 0 for Theil, > 0 for MLD, naming region and year)
     total, n = inequality(y, index, w, regions=regions, times=times)
 
-    m = np.isfinite(y)
-    if w is not None:
-        with np.errstate(invalid="ignore"):
-            m &= np.isfinite(w) & (w > 0)
-    full = bool(m.all())
-    y0 = y if full else np.where(m, y, 0.0)
-    if w is None:
-        w0 = m.astype(float)
-        wy = y0
+    n_reg, n_t = y.shape
+    if w is None and np.isfinite(y.min()) and np.isfinite(y.max()):
+        # no missing value: the population of a group is its number of regions
+        w0 = None
+        wy = y
     else:
-        w0 = w if full else np.where(m, w, 0.0)
-        wy = w0 * y0
-    n_reg, _ = y.shape
+        m = np.isfinite(y)
+        if w is not None:
+            with np.errstate(invalid="ignore"):
+                m &= np.isfinite(w) & (w > 0)
+        y0 = np.where(m, y, 0.0)
+        w0 = m.astype(float) if w is None else np.where(m, w, 0.0)
+        wy = y0 if w is None else w0 * y0
     onehot = sparse.csr_matrix(
         (np.ones(n_reg), (codes, np.arange(n_reg))), shape=(len(labels), n_reg)
     )
-    pop_g = onehot @ w0  # G x T
+    if w0 is None:
+        pop_g = np.repeat(np.bincount(codes, minlength=len(labels))[:, None].astype(float), n_t, 1)
+    else:
+        pop_g = onehot @ w0  # G x T
     inc_g = onehot @ wy
     with np.errstate(divide="ignore", invalid="ignore"):
         p_g = pop_g / pop_g.sum(axis=0)
