@@ -1,0 +1,552 @@
+"""Spatial statistics: weights from the regions' geometry, Moran's I, local Moran, spatial beta.
+
+- :func:`weights_from_regions`: contiguity (queen/rook), k nearest or distance band weights
+  (libpysal), distances between centroids in a metric equal-area projection.
+- :func:`moran`: global Moran's I of every period (Moran 1950; Cliff & Ord 1981) with normal,
+  randomisation and permutation inference; vectorised over the periods.
+- :func:`local_moran`: local Moran (LISA, Anselin 1995) of every period with conditional
+  permutation inference, quadrants and significance.
+- :func:`spatial_beta`: beta convergence with a spatial lag or a spatial error model
+  (spreg ML or GM estimators; Rey & Montouri 1999).
+
+Regions without neighbours (islands, enclaves) never crash anything: they are listed in every
+result. With row-standardised weights their spatial lag is zero (global Moran, spreg, as in
+esda); local statistics and spatial Markov leave them out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse, stats
+
+from ..errors import DataError
+from ..panel import Matrix, Panel
+
+__all__ = [
+    "AlignedWeights",
+    "LocalMoranResult",
+    "MoranResult",
+    "SpatialBetaResult",
+    "aligned_weights",
+    "local_moran",
+    "moran",
+    "spatial_beta",
+    "spatial_lag",
+    "weights_from_regions",
+]
+
+
+# ---------------------------------------------------------------------------- weights
+def _metric(gdf: Any) -> Any:
+    """The frame in a metric equal-area CRS (Lambert azimuthal centred on the data) if geographic."""
+    crs = gdf.crs
+    if crs is None or not crs.is_geographic:
+        return gdf
+    lon0, lat0 = (np.asarray(gdf.to_crs(4326).total_bounds).reshape(2, 2).mean(axis=0))
+    return gdf.to_crs(f"+proj=laea +lat_0={lat0:.6f} +lon_0={lon0:.6f} +datum=WGS84 +units=m")
+
+
+def weights_from_regions(
+    regions: Any,
+    method: str = "queen",
+    *,
+    id_column: str | None = None,
+    k: int = 4,
+    threshold_km: float | None = None,
+    binary: bool = True,
+) -> Any:
+    """Spatial weights (a libpysal ``W``) from a GeoDataFrame of region polygons.
+
+    ``method``: ``"queen"`` (shared edge or corner), ``"rook"`` (shared edge), ``"knn"`` (the
+    ``k`` nearest centroids) or ``"distance"`` (centroids within ``threshold_km``; inverse
+    distance if ``binary=False``). Distances are computed in a Lambert azimuthal equal-area
+    projection centred on the regions when the CRS is geographic, else in the given (assumed
+    metric) CRS. Ids are ``id_column`` or the index. Islands are in ``W.islands``.
+    """
+    from libpysal import weights as lw
+
+    if id_column is not None:
+        if id_column not in regions.columns:
+            raise DataError(f"no column {id_column!r} in the regions", column=id_column)
+        regions = regions.set_index(id_column)
+    if regions.index.has_duplicates:
+        dup = regions.index[regions.index.duplicated()][0]
+        raise DataError(f"region id {dup!r} appears more than once", column=id_column or "index")
+    ids = list(regions.index)
+    n = len(ids)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # islands are reported by the caller, not warned about
+        if method in ("queen", "rook"):
+            cls = lw.Queen if method == "queen" else lw.Rook
+            w = cls.from_dataframe(regions, use_index=True, silence_warnings=True)
+        elif method in ("knn", "distance"):
+            pts = _metric(regions).geometry.centroid
+            xy = np.column_stack([pts.x.to_numpy(), pts.y.to_numpy()])
+            if method == "knn":
+                if not 1 <= k < n:
+                    raise DataError(f"knn needs 1 <= k < number of regions ({n}), got k={k}")
+                w = lw.KNN(xy, k=k, ids=ids, silence_warnings=True)
+            else:
+                if threshold_km is None or threshold_km <= 0:
+                    raise DataError("distance weights need a positive threshold_km")
+                w = lw.DistanceBand(xy, threshold=threshold_km * 1000.0, binary=binary,
+                                    alpha=-1.0, ids=ids, silence_warnings=True)
+        else:
+            raise DataError(f"method must be queen, rook, knn or distance, got {method!r}")
+    return w
+
+
+@dataclass(frozen=True, eq=False)
+class AlignedWeights:
+    """Row-standardised N x N weights in the row order of ``regions``; ``islands`` have no
+    neighbours (a zero row)."""
+
+    matrix: sparse.csr_array
+    regions: pd.Index
+    islands: tuple[Any, ...]
+
+    def subset(self, keep: np.ndarray) -> AlignedWeights:
+        """The weights among the regions where ``keep`` (bool, N) holds, row-standardised again."""
+        return _standardised(self.matrix[keep][:, keep], self.regions[keep])
+
+
+def _standardised(m: Any, regions: pd.Index) -> AlignedWeights:
+    m = sparse.csr_array(m, dtype=float)
+    m.setdiag(0.0)
+    m.eliminate_zeros()
+    rows = np.asarray(m.sum(axis=1)).ravel()
+    inv = np.divide(1.0, rows, out=np.zeros_like(rows), where=rows != 0)
+    m = sparse.csr_array(sparse.diags_array(inv) @ m)
+    islands = tuple(regions[rows == 0])
+    return AlignedWeights(m, regions, islands)
+
+
+def aligned_weights(weights: Any, regions: pd.Index | list) -> AlignedWeights:
+    """Row-standardised weights aligned with ``regions``.
+
+    ``weights``: a libpysal ``W`` or ``Graph`` whose ids include every region (other ids are left
+    out), an :class:`AlignedWeights`, or an N x N array / sparse matrix already in the order of
+    ``regions``.
+    """
+    regions = pd.Index(regions)
+    if isinstance(weights, AlignedWeights):
+        if not weights.regions.equals(regions):
+            pos = weights.regions.get_indexer(regions)
+            if (pos < 0).any():
+                raise DataError(f"regions without weights: {list(regions[pos < 0][:10])}")
+            return _standardised(weights.matrix[pos][:, pos], regions)
+        return weights
+    if hasattr(weights, "to_W") and not hasattr(weights, "id_order"):  # libpysal Graph
+        weights = weights.to_W()
+    if hasattr(weights, "id_order") and hasattr(weights, "sparse"):  # libpysal W
+        ids = pd.Index(weights.id_order)
+        pos = ids.get_indexer(regions)
+        if (pos < 0).any():
+            # ids may be ints where regions are strings or the other way round
+            pos = pd.Index(ids.astype(str)).get_indexer(regions.astype(str))
+        if (pos < 0).any():
+            raise DataError(f"regions not in the weights: {list(regions[pos < 0][:10])}")
+        full = sparse.csr_array(weights.sparse)
+        # undo a row standardisation to start from the given links
+        return _standardised(full[pos][:, pos], regions)
+    m = sparse.csr_array(weights) if not sparse.issparse(weights) else sparse.csr_array(weights)
+    if m.shape != (len(regions), len(regions)):
+        raise DataError(f"weights are {m.shape}, the panel has {len(regions)} regions")
+    return _standardised(m, regions)
+
+
+def spatial_lag(w: Any, values: np.ndarray) -> np.ndarray:
+    """Mean of the neighbours' values (row-standardised ``w``) per column, NaN-aware.
+
+    Neighbours with a missing value are left out and the remaining weights rescaled; a region
+    with no observed neighbour gets NaN.
+    """
+    y = np.asarray(values, dtype=float)
+    obs = ~np.isnan(y)
+    num = w @ np.where(obs, y, 0.0)
+    den = w @ obs.astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 1e-12, num / np.where(den > 1e-12, den, 1.0), np.nan)
+
+
+def _as_matrix(panel: Panel | Matrix | np.ndarray) -> Matrix:
+    from .dynamics import _as_matrix as am
+
+    return am(panel)
+
+
+def _blocks(y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Columns grouped by their pattern of observed rows: [(rows kept, columns), ...].
+
+    Columns with fewer than 3 observations are left out.
+    """
+    obs = ~np.isnan(y)
+    pats, inv = np.unique(obs.T, axis=0, return_inverse=True)
+    inv = np.asarray(inv).ravel()
+    return [(pats[i], np.flatnonzero(inv == i)) for i in range(len(pats)) if pats[i].sum() >= 3]
+
+
+# ---------------------------------------------------------------------------- global Moran
+@dataclass(frozen=True, eq=False)
+class MoranResult:
+    """Moran's I of each period: one row per period in ``table`` (I, expected, z and p values
+    under normality, randomisation and permutation), with the weights' ``islands``."""
+
+    table: pd.DataFrame
+    islands: tuple[Any, ...]
+    permutations: int
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def summary(self) -> str:
+        cols = ["n", "I", "expected", "z_norm", "p_norm"] + (
+            ["p_sim"] if self.permutations else [])
+        head = f"Moran's I per period ({self.permutations} permutations)"
+        if self.islands:
+            head += f"; regions without neighbours: {list(self.islands)}"
+        return head + "\n" + self.table[cols].round(4).to_string()
+
+
+def _moran_block(w: sparse.csr_array, y: np.ndarray, permutations: int,
+                 rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Moran's I for each column of an n x t block without missing values."""
+    n = y.shape[0]
+    z = y - y.mean(axis=0)
+    zz = (z * z).sum(axis=0)
+    s0 = w.sum()
+    wt = w + w.T
+    s1 = 0.5 * (wt.multiply(wt)).sum()
+    s2 = float(((np.asarray(w.sum(axis=0)).ravel() + np.asarray(w.sum(axis=1)).ravel()) ** 2)
+               .sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        i_obs = n / s0 * (z * (w @ z)).sum(axis=0) / zz
+    ei = -1.0 / (n - 1)
+    v_norm = (n * n * s1 - n * s2 + 3 * s0 * s0) / ((n * n - 1) * s0 * s0) - ei * ei
+    with np.errstate(invalid="ignore", divide="ignore"):
+        b2 = n * (z ** 4).sum(axis=0) / (zz * zz)
+        v_rand = (n * ((n * n - 3 * n + 3) * s1 - n * s2 + 3 * s0 * s0)
+                  - b2 * ((n * n - n) * s1 - 2 * n * s2 + 6 * s0 * s0)) / (
+            (n - 1) * (n - 2) * (n - 3) * s0 * s0) - ei * ei
+        z_norm = (i_obs - ei) / math.sqrt(v_norm)
+        z_rand = (i_obs - ei) / np.sqrt(v_rand)
+    out = {
+        "n": np.full(y.shape[1], n), "I": i_obs, "expected": np.full(y.shape[1], ei),
+        "z_norm": z_norm, "p_norm": 2 * stats.norm.sf(np.abs(z_norm)),
+        "z_rand": z_rand, "p_rand": 2 * stats.norm.sf(np.abs(z_rand)),
+    }
+    if permutations:
+        t = y.shape[1]
+        sims = np.empty((permutations, t))
+        chunk = max(1, 4_000_000 // max(1, n * t))
+        for a in range(0, permutations, chunk):  # chunks of permutations bound the memory
+            b = min(permutations, a + chunk)
+            idx = rng.permuted(np.broadcast_to(np.arange(n), (b - a, n)), axis=1)
+            zp = z[idx]  # perms x n x t
+            lag = (w @ zp.transpose(1, 0, 2).reshape(n, -1)).reshape(n, b - a, t)
+            sims[a:b] = n / s0 * np.einsum("pnt,npt->pt", zp, lag) / zz
+        larger = (sims >= i_obs).sum(axis=0)
+        larger = np.minimum(larger, permutations - larger)
+        out["p_sim"] = (larger + 1.0) / (permutations + 1.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["z_sim"] = (i_obs - sims.mean(axis=0)) / sims.std(axis=0)
+    return out
+
+
+def moran(
+    panel: Panel | Matrix | np.ndarray,
+    weights: Any,
+    permutations: int = 999,
+    seed: int | None = 12345,
+) -> MoranResult:
+    """Global Moran's I of every period: I = (n / S0) * z'Wz / z'z, z = y - mean(y).
+
+    Weights are row-standardised (S0 = n minus the islands). Inference: E[I] = -1/(n-1);
+    z and two-sided p under normality and under randomisation (Cliff & Ord 1981); and a
+    permutation test with ``permutations`` random relabellings (``seed`` fixes them; the same
+    relabellings serve every period), ``p_sim`` = (min(#{I_sim >= I}, #{I_sim < I}) + 1) /
+    (permutations + 1) as in esda. A period with missing values uses the regions observed in it,
+    the weights restricted to them.
+    """
+    mat = _as_matrix(panel)
+    aw = aligned_weights(weights, mat.regions)
+    rng = np.random.default_rng(seed)
+    t = mat.values.shape[1]
+    cols = ["n", "I", "expected", "z_norm", "p_norm", "z_rand", "p_rand"]
+    if permutations:
+        cols += ["z_sim", "p_sim"]
+    res = {c: np.full(t, np.nan) for c in cols}
+    for keep, idx in _blocks(mat.values):
+        w = aw.matrix if keep.all() else aw.subset(keep).matrix
+        out = _moran_block(w, mat.values[keep][:, idx], permutations, rng)
+        for c in cols:
+            res[c][idx] = out[c]
+    table = pd.DataFrame(res, index=pd.Index(mat.times, name="time"))
+    table["n"] = table["n"].astype("Int64")
+    return MoranResult(table, aw.islands, permutations)
+
+
+# ---------------------------------------------------------------------------- local Moran
+QUADRANTS = np.array(["HH", "LH", "LL", "HL"], dtype=object)
+
+
+@dataclass(frozen=True, eq=False)
+class LocalMoranResult:
+    """Local Moran statistics: one row per region and period in ``table`` with the value, its
+    standardised deviation ``z``, the neighbours' mean deviation ``lag``, ``Is``, ``quadrant``
+    (HH, LH, LL, HL; "island" without neighbours), ``p_sim`` and ``cluster`` (the quadrant where
+    p_sim <= alpha, else "ns")."""
+
+    table: pd.DataFrame
+    islands: tuple[Any, ...]
+    permutations: int
+    alpha: float
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def clusters(self) -> pd.DataFrame:
+        """Region x time table of cluster labels."""
+        return self.table.pivot(index="region", columns="time", values="cluster")
+
+    def summary(self) -> str:
+        counts = self.table.groupby(["time", "cluster"]).size().unstack(fill_value=0)
+        head = (f"Local Moran, {self.permutations} conditional permutations, alpha {self.alpha}")
+        if self.islands:
+            head += f"; regions without neighbours: {list(self.islands)}"
+        return head + "\n" + counts.to_string()
+
+
+def _local_block(w: sparse.csr_array, y: np.ndarray, permutations: int,
+                 rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """Is, lag, z and p_sim for each cell of an n x t block without missing values."""
+    n, t = y.shape
+    z = y - y.mean(axis=0)
+    sd = z.std(axis=0)
+    z = np.divide(z, sd, out=np.zeros_like(z), where=sd > 0)
+    den = (z * z).sum(axis=0)
+    lag = w @ z
+    with np.errstate(invalid="ignore", divide="ignore"):
+        i_loc = (n - 1) * z * lag / den
+    p = np.full((n, t), np.nan)
+    if permutations:
+        card = np.diff(w.indptr)
+        kmax = int(card.max()) if n else 0
+        if kmax and kmax <= n - 1:
+            # neighbours' weights of each region, padded to kmax
+            wv = np.zeros((n, kmax))
+            pos = np.arange(w.nnz) - np.repeat(w.indptr[:-1], card)
+            wv[np.repeat(np.arange(n), card), pos] = w.data
+            # conditional randomisation: region i keeps its value, its kmax neighbours are drawn
+            # from the n - 1 others (the same draws shifted past i for every region, as esda)
+            draws = np.argsort(rng.random((permutations, n - 1)), axis=1)[:, :kmax]
+            larger = np.zeros((n, t), dtype=np.int64)
+            chunk = max(1, 4_000_000 // max(1, permutations * kmax * t))
+            for a in range(0, n, chunk):
+                b = min(n, a + chunk)
+                rows = np.arange(a, b)
+                idx = draws[None, :, :] + (draws[None, :, :] >= rows[:, None, None])
+                lag_sim = np.einsum("rk,rpkt->rpt", wv[a:b], z[idx])
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    sims = (n - 1) * z[a:b, None, :] * lag_sim / den
+                larger[a:b] = (sims >= i_loc[a:b, None, :]).sum(axis=1)
+            larger = np.minimum(larger, permutations - larger)
+            p = (larger + 1.0) / (permutations + 1.0)
+    return i_loc, lag, z, p
+
+
+def local_moran(
+    panel: Panel | Matrix | np.ndarray,
+    weights: Any,
+    permutations: int = 999,
+    seed: int | None = 12345,
+    alpha: float = 0.05,
+) -> LocalMoranResult:
+    """Local Moran (LISA, Anselin 1995) of every region and period.
+
+    I_i = (n - 1) z_i sum_j w_ij z_j / sum_j z_j^2 with row-standardised weights (esda's
+    ``Moran_Local`` convention). Quadrant: HH (z > 0, lag > 0), LH, LL, HL. ``p_sim`` from
+    conditional permutations (the region's value fixed, its neighbours drawn at random from the
+    other regions), folded as in esda; ``cluster`` is the quadrant where p_sim <= ``alpha``.
+    Regions without neighbours get quadrant "island" and no statistic.
+    """
+    mat = _as_matrix(panel)
+    aw = aligned_weights(weights, mat.regions)
+    rng = np.random.default_rng(seed)
+    n, t = mat.values.shape
+    i_loc, lag, zv, p = (np.full((n, t), np.nan) for _ in range(4))
+    for keep, idx in _blocks(mat.values):
+        w = aw.matrix if keep.all() else aw.subset(keep).matrix
+        a, b, c, d = _local_block(w, mat.values[keep][:, idx], permutations, rng)
+        sel = np.ix_(keep, idx)
+        i_loc[sel], lag[sel], zv[sel], p[sel] = a, b, c, d
+    isl = np.isin(np.asarray(mat.regions, dtype=object), np.asarray(aw.islands, dtype=object))
+    i_loc[isl], p[isl] = np.nan, np.nan
+    quad = np.where(zv > 0, np.where(lag > 0, 0, 3), np.where(lag > 0, 1, 2))
+    q = QUADRANTS[quad]
+    q[isl, :] = "island"
+    q[np.isnan(zv)] = None
+    cluster = np.where(p <= alpha, q, "ns").astype(object)
+    cluster[np.isnan(p)] = q[np.isnan(p)]
+    table = pd.DataFrame({
+        "region": np.repeat(np.asarray(mat.regions, dtype=object), t),
+        "time": np.tile(np.asarray(mat.times), n),
+        "value": mat.values.ravel(),
+        "z": zv.ravel(),
+        "lag": lag.ravel(),
+        "Is": i_loc.ravel(),
+        "quadrant": q.ravel(),
+        "p_sim": p.ravel(),
+        "cluster": cluster.ravel(),
+    })
+    table = table[~np.isnan(mat.values.ravel())].reset_index(drop=True)
+    return LocalMoranResult(table, aw.islands, permutations, alpha)
+
+
+# ---------------------------------------------------------------------------- spatial beta
+@dataclass(frozen=True, eq=False)
+class SpatialBetaResult:
+    """Spatial beta convergence: growth_i = a + b ln y_i0 (+ rho W growth | + lambda W u).
+
+    ``table`` has one row per model ("lag", "error") with beta, its se, z, p, the spatial
+    parameter (rho or lambda) with its se and p, the implied speed of convergence
+    -ln(1 + b T) / T and half-life ln 2 / speed, log-likelihood (ML), AIC (ML), pseudo R2.
+    ``dropped`` regions lacked a start or end value; ``islands`` had no neighbours.
+    """
+
+    table: pd.DataFrame
+    start: Any
+    end: Any
+    horizon: float
+    n: int
+    dropped: tuple[Any, ...]
+    islands: tuple[Any, ...]
+    method: str
+    models: dict[str, Any]
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def summary(self) -> str:
+        head = (f"Spatial beta convergence {self.start}-{self.end} (T = {self.horizon:g}), "
+                f"n = {self.n}, {self.method}")
+        if self.dropped:
+            head += f"; dropped (missing start/end): {list(self.dropped)}"
+        if self.islands:
+            head += f"; regions without neighbours: {list(self.islands)}"
+        return head + "\n" + self.table.round(5).to_string()
+
+
+def _horizon(times: pd.Index, i0: int, i1: int) -> float:
+    try:
+        return float(times[i1]) - float(times[i0])
+    except (TypeError, ValueError):
+        return float(i1 - i0)
+
+
+def spatial_beta(
+    panel: Panel | Matrix | np.ndarray,
+    weights: Any,
+    start: Any = None,
+    end: Any = None,
+    models: tuple[str, ...] = ("lag", "error"),
+    method: str = "ML",
+    logged: bool = False,
+) -> SpatialBetaResult:
+    """Beta convergence with spatial dependence (Rey & Montouri 1999), estimated with spreg.
+
+    growth_i = (ln y_iT - ln y_i0) / T regressed on ln y_i0, T = end - start (numeric times,
+    else the number of periods), in a spatial lag model (``"lag"``: + rho W growth) and/or a
+    spatial error model (``"error"``: u = lambda W u + e); ``method`` "ML" (spreg.ML_Lag /
+    ML_Error) or "GM" (spreg.GM_Lag / GM_Error_Het). ``logged=True`` if the values are logs
+    already. Speed of convergence -ln(1 + beta T) / T, half-life ln 2 / speed.
+    """
+    import libpysal
+    import spreg
+
+    mat = _as_matrix(panel)
+    times = mat.times
+    i0 = 0 if start is None else times.get_loc(start)
+    i1 = len(times) - 1 if end is None else times.get_loc(end)
+    if not isinstance(i0, int) or not isinstance(i1, int) or i1 <= i0:
+        raise DataError(f"start ({times[i0]!r}) must come before end ({times[i1]!r})",
+                        column="time")
+    y0, y1 = mat.values[:, i0], mat.values[:, i1]
+    if not logged:
+        bad = (y0 <= 0) | (y1 <= 0)
+        if bad.any():
+            r = mat.regions[np.flatnonzero(bad)[0]]
+            raise DataError(f"log of a non-positive value for region {r!r}", column="value")
+        y0, y1 = np.log(y0), np.log(y1)
+    keep = ~(np.isnan(y0) | np.isnan(y1))
+    dropped = tuple(mat.regions[~keep])
+    horizon = _horizon(times, i0, i1)
+    aw = aligned_weights(weights, mat.regions).subset(keep)
+    n = int(keep.sum())
+    if n < 5:
+        raise DataError(f"spatial beta needs at least 5 regions with start and end values, "
+                        f"got {n}")
+    growth = ((y1 - y0) / horizon)[keep][:, None]
+    x = y0[keep][:, None]
+    ids = list(range(n))
+    neighbors, wts = {}, {}
+    m = aw.matrix
+    for i in ids:  # building the libpysal W spreg needs (one dict entry per region)
+        sl = slice(m.indptr[i], m.indptr[i + 1])
+        neighbors[i] = m.indices[sl].tolist()
+        wts[i] = m.data[sl].tolist()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = libpysal.weights.W(neighbors, wts, silence_warnings=True)
+    rows, fitted = [], {}
+    method = method.upper()
+    if method not in ("ML", "GM"):
+        raise DataError(f"method must be 'ML' or 'GM', got {method!r}")
+    estimators = {
+        ("lag", "ML"): spreg.ML_Lag, ("lag", "GM"): spreg.GM_Lag,
+        ("error", "ML"): spreg.ML_Error, ("error", "GM"): spreg.GM_Error_Het,
+    }
+    for model in models:
+        if model not in ("lag", "error"):
+            raise DataError(f"model must be 'lag' or 'error', got {model!r}")
+        # spreg warns about its optimiser and prints the model name: keep both quiet
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+            warnings.simplefilter("ignore")
+            est = estimators[model, method](growth, x, w=w, name_y="growth",
+                                           name_x=["log_initial"])
+        fitted[model] = est
+        # betas: constant, log_initial, then rho (lag) or lambda (error); vm covers all three
+        betas = np.asarray(est.betas).ravel()
+        se = np.sqrt(np.diag(np.asarray(est.vm)))
+        zs = np.asarray([zp[0] for zp in est.z_stat])
+        ps = np.asarray([zp[1] for zp in est.z_stat])
+        j_b, j_rho = 1, len(betas) - 1
+        b = betas[j_b]
+        speed = -math.log1p(b * horizon) / horizon if b * horizon > -1 else math.nan
+        rows.append({
+            "model": model,
+            "beta": b,
+            "se": se[j_b],
+            "z": zs[j_b],
+            "p": ps[j_b],
+            "spatial": "rho" if model == "lag" else "lambda",
+            "spatial_coef": betas[j_rho],
+            "spatial_se": se[j_rho],
+            "spatial_p": ps[j_rho],
+            "speed": speed,
+            "half_life": math.log(2) / speed if speed and speed > 0 else math.nan,
+            "loglik": float(getattr(est, "logll", math.nan)),
+            "aic": float(getattr(est, "aic", math.nan)),
+            "pseudo_r2": float(getattr(est, "pr2", math.nan)),
+        })
+    table = pd.DataFrame(rows).set_index("model")
+    return SpatialBetaResult(table, times[i0], times[i1], horizon, n, dropped, aw.islands,
+                             method, fitted)
