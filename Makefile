@@ -19,6 +19,7 @@ install-test: $(BIN)/python
 demo: install
 	$(BIN)/crossborder info
 	$(BIN)/crossborder table1
+	$(BIN)/crossborder report --out $(OUT)
 
 test: install-test
 	$(BIN)/python -m pytest -q

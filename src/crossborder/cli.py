@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from . import __version__
 from .errors import CrossborderError, DataError
 
-COMMANDS = ["info", "table1"]
+COMMANDS = ["info", "table1", "report"]
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

@@ -13,6 +13,7 @@ panels use, so that no territory is counted twice.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -338,7 +339,18 @@ def _load_ru_kz() -> Dataset:
     caveats = _ru_kz_caveats(regions, obs)
     return Dataset(regions=regions, observations=obs, sources=sources, name="ru-kz", cities=cities,
                    fx=fx, historical_units=hist, caveats=tuple(caveats),
-                   meta={"table1": "table1_as_printed.csv"})
+                   meta={"table1": "table1_as_printed.csv", "input_hash": _hash_package_files()})
+
+
+def _hash_package_files() -> str:
+    """SHA-256 over the bundled files (sorted by name): identifies the input of every result."""
+    h = hashlib.sha256()
+    folder = resources.files("crossborder").joinpath("datasets", "ru_kz")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.is_file() and entry.name.endswith((".csv", ".geojson")):
+            h.update(entry.name.encode())
+            h.update(entry.read_bytes())
+    return h.hexdigest()
 
 
 def _attach_geometry(regions: pd.DataFrame) -> gpd.GeoDataFrame:

@@ -1,0 +1,52 @@
+"""The pieces a report is made of: sections of readings, tables and figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..dataset import Dataset
+from .outputs import FigureRecord, OutputDir, TableRecord
+
+
+@dataclass
+class Block:
+    """One item of a section: a table (shown and saved as CSV), a figure, a list or a paragraph."""
+
+    kind: str  # "table" | "figure" | "list" | "text"
+    content: Any
+    caption: str = ""
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    reading: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class ReportContext:
+    """What every section builder gets: the dataset, the output folder and the options."""
+
+    ds: Dataset
+    out: OutputDir
+    options: dict[str, Any] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def table(self, section: Section, name: str, frame: pd.DataFrame, title: str,
+              sources: tuple[str, ...] | list[str] = (), show: bool | int = True) -> TableRecord:
+        """Save ``frame`` as ``tables/NAME.csv`` and show it (or its first ``show`` rows)."""
+        rec = self.out.table(name, frame, title, sources)
+        if show:
+            shown = frame if show is True else frame.head(int(show))
+            section.blocks.append(Block("table", (rec, shown), title))
+        return rec
+
+    def figure(self, section: Section, name: str, fig: Any, title: str) -> FigureRecord:
+        rec = self.out.figure(name, fig, title)
+        section.blocks.append(Block("figure", rec, title))
+        return rec
