@@ -1,0 +1,316 @@
+"""Beta convergence: do poorer regions grow faster?
+
+Cross-section (Barro & Sala-i-Martin 1992, JPE 100; Sala-i-Martin 1996, Economic Journal 106)::
+
+    g_i = alpha + beta ln y_i,start [+ controls] + e_i,
+    g_i = (ln y_i,end - ln y_i,start) / T   (annualised, the default; T = end - start)
+    g_i =  ln y_i,end - ln y_i,start        (annualize=False)
+
+beta < 0 is (absolute, or conditional with controls) beta convergence. The implied speed of
+convergence and half-life:
+
+    lambda = -ln(1 + T beta) / T   (annualised growth)
+    lambda = -ln(1 + beta) / T     (total growth)
+    half_life = ln 2 / lambda
+
+Edge cases: when 1 + T beta <= 0 (resp. 1 + beta <= 0) the log is undefined (the fit implies
+overshooting) and ``speed`` is NaN; ``half_life`` is NaN when lambda is NaN or negative
+(divergence) and +inf when lambda = 0.
+
+REAT (>= 3.0) computes the speed as -ln(1 + beta) / T on *annualised* growth; that is not the
+textbook speed. ``compat="reat"`` reproduces it.
+
+Panel beta (:func:`beta_panel`): consecutive non-overlapping windows of ``window`` periods
+[t_0, t_w], [t_w, t_2w], ...; per region and window the annualised growth over the window on the
+log level at its start, with region fixed effects (region dummies, so statsmodels' inference is
+exact) and optional window effects (Islam 1995, QJE 110). Regions with fewer than two windows do not
+identify beta under fixed effects and are dropped. Note that fixed effects with a lagged level are
+biased in short panels (Nickell 1981): read the panel speed as indicative.
+
+Inference is statsmodels OLS (WLS with ``weighted=True``, weights = the start-period weight role):
+``robust`` in {None, "HC0", "HC1", "HC2", "HC3"}; ``cluster="group"`` (or a Series region ->
+cluster) gives cluster-robust standard errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..panel import Panel
+from ._arrays import numeric_times, panel_arrays, raise_at
+
+__all__ = ["BetaResult", "beta", "beta_panel", "speed_half_life"]
+
+_ROBUST = (None, "HC0", "HC1", "HC2", "HC3")
+
+
+@dataclass(frozen=True)
+class BetaResult:
+    """A beta-convergence regression. ``fit`` is the statsmodels results object."""
+
+    alpha: float
+    beta: float
+    se: float
+    tstat: float
+    pvalue: float
+    r2: float
+    nobs: int
+    speed: float
+    half_life: float
+    start: Any
+    end: Any
+    span: float
+    annualize: bool
+    kind: str
+    cov_type: str
+    dropped: tuple = ()
+    fit: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def converging(self) -> bool:
+        return bool(self.beta < 0)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The coefficient table: estimate, se, t, p and the 95% interval of every term."""
+        ci = self.fit.conf_int()
+        return pd.DataFrame(
+            {
+                "coef": self.fit.params,
+                "se": self.fit.bse,
+                "tstat": self.fit.tvalues,
+                "pvalue": self.fit.pvalues,
+                "ci_low": ci.iloc[:, 0],
+                "ci_high": ci.iloc[:, 1],
+            }
+        ).rename_axis("term")
+
+    def to_dict(self) -> dict[str, Any]:
+        keys = ("alpha", "beta", "se", "tstat", "pvalue", "r2", "nobs", "speed", "half_life",
+                "start", "end", "span", "annualize", "kind", "cov_type")
+        return {k: getattr(self, k) for k in keys} | {"dropped": list(self.dropped)}
+
+    def summary(self) -> str:
+        verdict = "convergence" if self.converging else "no convergence"
+        return (f"{self.kind} beta {self.start}-{self.end}: beta = {self.beta:.6g} "
+                f"(se {self.se:.3g}, t {self.tstat:.3g}, p {self.pvalue:.3g}; {self.cov_type}), "
+                f"R2 = {self.r2:.3f}, n = {self.nobs}; speed {self.speed:.4g}/yr, half-life "
+                f"{self.half_life:.4g} yr ({verdict})")
+
+
+def speed_half_life(beta: float, span: float, annualize: bool = True,
+                    compat: str | None = None) -> tuple[float, float]:
+    """(lambda, half-life) from beta over ``span`` periods; see the module docstring."""
+    if compat not in (None, "reat"):
+        raise ValueError(f"compat must be None or 'reat', got {compat!r}")
+    arg = 1.0 + (span * beta if annualize and compat is None else beta)
+    lam = float(-np.log(arg) / span) if arg > 0 and span > 0 else float("nan")
+    if np.isnan(lam) or lam < 0:
+        hl = float("nan")
+    elif lam == 0:
+        hl = float("inf")
+    else:
+        hl = float(np.log(2.0) / lam)
+    return lam, hl
+
+
+def _log_levels(y: np.ndarray, log: bool, regions: Any, times: Any) -> np.ndarray:
+    if not log:
+        return y
+    with np.errstate(invalid="ignore"):
+        raise_at(y <= 0, "log of a non-positive value", regions=regions, times=times,
+                 column="value")
+    return np.log(y)
+
+
+def _groups(panel: Panel, what: str) -> pd.Series:
+    g = panel.group_labels()
+    if g is None:
+        raise DataError(f"{what}='group' needs a panel with a group role (e.g. country)",
+                        column="group")
+    return g
+
+
+def _controls(panel: Panel, controls: Any, regions: pd.Index) -> pd.DataFrame | None:
+    if controls is None:
+        return None
+    if isinstance(controls, str):
+        if controls not in ("group", panel.group_name):
+            raise ValueError(f"controls must be a DataFrame or 'group', got {controls!r}")
+        g = _groups(panel, "controls")
+        return pd.get_dummies(g.astype(str), prefix=g.name, drop_first=True, dtype=float)
+    if isinstance(controls, pd.Series):
+        controls = controls.to_frame()
+    if not isinstance(controls, pd.DataFrame):
+        raise ValueError("controls must be a DataFrame indexed by region, or 'group'")
+    c = controls.reindex(regions)
+    text = [col for col in c.columns if not pd.api.types.is_numeric_dtype(c[col])]
+    if text:
+        c = pd.get_dummies(c, columns=text, drop_first=True, dtype=float)
+    return c.astype(float)
+
+
+def _cluster(panel: Panel, cluster: Any, regions: pd.Index) -> pd.Series | None:
+    if cluster is None:
+        return None
+    if isinstance(cluster, str):
+        if cluster not in ("group", panel.group_name):
+            raise ValueError(f"cluster must be 'group' or a Series region -> cluster, got {cluster!r}")
+        return _groups(panel, "cluster")
+    return pd.Series(cluster).reindex(regions)
+
+
+def _fit(y: pd.Series, X: pd.DataFrame, weights: np.ndarray | None, robust: str | None,
+         clusters: pd.Series | None) -> tuple[Any, str]:
+    import statsmodels.api as sm
+
+    if robust not in _ROBUST:
+        raise ValueError(f"robust must be one of {_ROBUST}, got {robust!r}")
+    if robust is not None and clusters is not None:
+        raise ValueError("give either robust= or cluster=, not both")
+    model = sm.WLS(y, X, weights=weights) if weights is not None else sm.OLS(y, X)
+    if clusters is not None:
+        codes = pd.factorize(clusters)[0]
+        return model.fit(cov_type="cluster", cov_kwds={"groups": codes}), "cluster"
+    if robust is not None:
+        return model.fit(cov_type=robust), robust
+    return model.fit(), "nonrobust"
+
+
+def beta(
+    panel: Panel,
+    start: Any = None,
+    end: Any = None,
+    controls: pd.DataFrame | str | None = None,
+    annualize: bool = True,
+    robust: str | None = None,
+    log: bool = True,
+    cluster: str | pd.Series | None = None,
+    weighted: bool = False,
+    compat: str | None = None,
+) -> BetaResult:
+    """Cross-section beta convergence between ``start`` and ``end`` (default: first and last time).
+
+    ``log=False`` when the values are already logs. ``controls``: a DataFrame indexed by region
+    (text columns become dummies) for conditional beta, or ``"group"`` for group dummies (e.g. a
+    country dummy). Regions missing a value, a weight or a control are dropped and listed in
+    ``dropped``. Formulas, edge cases and references: see :mod:`crossborder.measures.beta`.
+    """
+    y, w, regions, times = panel_arrays(panel, weighted)
+    start = times[0] if start is None else start
+    end = times[-1] if end is None else end
+    for label in (start, end):
+        if label not in times:
+            raise ValueError(f"{label!r} is not a time of the panel")
+    i0, i1 = times.get_loc(start), times.get_loc(end)
+    tnum = numeric_times(times)
+    span = float(tnum[i1] - tnum[i0])
+    if span <= 0:
+        raise ValueError(f"end ({end!r}) must come after start ({start!r})")
+    levels = _log_levels(y[:, [i0, i1]], log, regions, [start, end])
+    growth = levels[:, 1] - levels[:, 0]
+    if annualize:
+        growth = growth / span
+    data = pd.DataFrame({"growth": growth, "const": 1.0, "initial": levels[:, 0]}, index=regions)
+    ctrl = _controls(panel, controls, regions)
+    if ctrl is not None:
+        data = data.join(ctrl, rsuffix="_control")
+    ok = data.notna().all(axis=1).to_numpy().copy()
+    weights = None
+    if weighted:
+        weights = w[:, i0]
+        ok &= np.isfinite(weights) & (weights > 0)
+    clusters = _cluster(panel, cluster, regions)
+    if clusters is not None:
+        ok &= clusters.notna().to_numpy()
+    dropped = tuple(regions[~ok])
+    data = data[ok]
+    if len(data) < data.shape[1]:
+        raise DataError(f"beta needs more regions than terms: {len(data)} regions with values in "
+                        f"{start} and {end}, {data.shape[1] - 1} terms")
+    fit, cov = _fit(data["growth"], data.drop(columns="growth"),
+                    None if weights is None else weights[ok], robust,
+                    None if clusters is None else clusters[ok])
+    b = float(fit.params["initial"])
+    lam, hl = speed_half_life(b, span, annualize, compat)
+    return BetaResult(
+        alpha=float(fit.params["const"]), beta=b, se=float(fit.bse["initial"]),
+        tstat=float(fit.tvalues["initial"]), pvalue=float(fit.pvalues["initial"]),
+        r2=float(fit.rsquared), nobs=int(fit.nobs), speed=lam, half_life=hl, start=start,
+        end=end, span=span, annualize=annualize,
+        kind="conditional" if ctrl is not None else "absolute", cov_type=cov, dropped=dropped,
+        fit=fit,
+    )
+
+
+def beta_panel(
+    panel: Panel,
+    window: int = 5,
+    log: bool = True,
+    time_effects: bool = False,
+    robust: str | None = None,
+    cluster: str | pd.Series | None = "region",
+) -> BetaResult:
+    """Panel beta convergence with region fixed effects over consecutive non-overlapping windows of
+    ``window`` periods (see the module docstring). ``cluster`` defaults to the region (serial
+    correlation within a region); pass None for classical errors, ``robust`` for HC errors.
+    ``alpha`` is NaN (each region has its own intercept).
+    """
+    if window < 1:
+        raise ValueError("window must be at least 1 period")
+    y, _, regions, times = panel_arrays(panel, weighted=False)
+    starts = np.arange(0, len(times) - window, window)
+    if len(starts) < 2:
+        raise DataError(f"panel beta needs at least two windows of {window} periods; the panel has "
+                        f"{len(times)} periods")
+    ends = starts + window
+    tnum = numeric_times(times)
+    spans = tnum[ends] - tnum[starts]
+    lv0 = _log_levels(y[:, starts], log, regions, list(times[starts]))
+    lv1 = _log_levels(y[:, ends], log, regions, list(times[ends]))
+    growth = (lv1 - lv0) / spans  # annualised per window, N x K
+    n, k = growth.shape
+    long = pd.DataFrame(
+        {
+            "region": np.repeat(np.arange(n), k),
+            "window": np.tile(np.arange(k), n),
+            "growth": growth.ravel(),
+            "initial": lv0.ravel(),
+        }
+    ).dropna()
+    counts = long["region"].map(long["region"].value_counts())
+    dropped = tuple(regions[np.setdiff1d(np.arange(n), long.loc[counts >= 2, "region"])])
+    long = long[counts >= 2]
+    X = pd.concat(
+        [long[["initial"]],
+         pd.get_dummies(long["region"].map(dict(enumerate(regions))).astype(str), prefix="fe",
+                        dtype=float)],
+        axis=1,
+    )
+    if time_effects:
+        win = pd.get_dummies(long["window"].map(lambda j: f"{times[starts[j]]}"), prefix="window",
+                             drop_first=True, dtype=float)
+        X = pd.concat([X, win], axis=1)
+    if isinstance(cluster, str) and cluster == "region":
+        clusters = long["region"]
+    elif cluster is None:
+        clusters = None
+    else:
+        per_region = _cluster(panel, cluster, regions).to_numpy()
+        clusters = pd.Series(per_region[long["region"].to_numpy()], index=long.index)
+    fit, cov = _fit(long["growth"], X, None, robust, clusters)
+    span = float(np.mean(spans))
+    b = float(fit.params["initial"])
+    lam, hl = speed_half_life(b, span, annualize=True)
+    return BetaResult(
+        alpha=float("nan"), beta=b, se=float(fit.bse["initial"]),
+        tstat=float(fit.tvalues["initial"]), pvalue=float(fit.pvalues["initial"]),
+        r2=float(fit.rsquared), nobs=int(fit.nobs), speed=lam, half_life=hl, start=times[0],
+        end=times[ends[-1]], span=span, annualize=True,
+        kind="panel FE" + (" + window effects" if time_effects else ""), cov_type=cov,
+        dropped=dropped, fit=fit,
+    )
