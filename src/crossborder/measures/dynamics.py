@@ -55,9 +55,8 @@ def quantile_cuts(values: np.ndarray, k: int) -> np.ndarray:
     if k < 2:
         return np.empty((0, y.shape[1]))
     nan = np.isnan(y)
-    if not nan.any():
-        return np.atleast_2d(np.quantile(y, q, axis=0)).reshape(k - 1, y.shape[1])
-    # NaN-aware, still vectorised: sort each period (NaN last) and interpolate at q * (n_t - 1)
+    # sort each period (NaN last; faster than np.quantile's partitions here) and interpolate at
+    # q * (n_t - 1), all periods at once
     s = np.sort(y.T, axis=1)  # T x N, contiguous rows
     n = (~nan).sum(axis=0)  # T
     pos = q[:, None] * (n[None, :] - 1)  # (k-1) x T
@@ -101,19 +100,21 @@ def transition_counts(classes: np.ndarray, k: int, condition: np.ndarray | None 
     with -1 (missing) at either end or in the condition.
     """
     c = np.asarray(classes)
-    a = c[:, :-1].astype(np.int64)
-    b = c[:, 1:]
+    m = 1 if condition is None else int(m if m is not None else np.max(condition) + 1)
+    size = m * k * k
+    # the smallest integer type that holds every code keeps the arithmetic cheap
+    dt = np.int16 if size < 2**15 else np.int64
+    a, b = c[:, :-1].astype(dt, copy=False), c[:, 1:].astype(dt, copy=False)
     ok = (a >= 0) & (b >= 0)
-    code = a * k + b
-    size = k * k
+    code = a * dt(k) + b
     if condition is not None:
-        g = np.asarray(condition)[:, :-1]
+        g = np.asarray(condition)[:, :-1].astype(dt, copy=False)
         ok &= g >= 0
-        m = int(m if m is not None else g.max() + 1)
-        code = code + g.astype(np.int64) * size
-        size = m * size
-    counts = np.bincount(code[ok], minlength=size)
-    skipped = int(ok.size - np.count_nonzero(ok))
+        code += g * dt(k * k)
+    n_ok = int(np.count_nonzero(ok))
+    codes = code.ravel() if n_ok == ok.size else code[ok]
+    counts = np.bincount(codes, minlength=size)
+    skipped = int(ok.size - n_ok)
     shape = (k, k) if condition is None else (m, k, k)
     return counts.reshape(shape), skipped
 
