@@ -132,7 +132,7 @@ def _gini(p: _Prep) -> np.ndarray:
     if p.w0 is None:
         # one sort along the region axis (NaN goes last), then a rank-weighted sum
         # sort each period's values in a contiguous T x N copy (faster than a strided axis-0 sort)
-        s = np.ascontiguousarray(p.y.T)
+        s = p.y.T.copy(order="C")  # never a view: the sort is in place
         s.sort(axis=1)
         if p.m is not None:
             np.nan_to_num(s, copy=False, nan=0.0)
