@@ -1,0 +1,161 @@
+"""The paper's quantitative claims, each beside what the data give.
+
+Stepanov et al. (2020) state: 12 Russian + 7 Kazakh border regions; a border of 7,512 km; a total
+gross product of the border area over $350 billion; the Kazakh border regions 36% of Kazakhstan's
+GDP and the Russian ones 12% of Russia's (without Tyumen's okrugs); unemployment lower on the
+Kazakh side except against Tyumen and Orenburg. Each ``claim_*`` function returns one
+:class:`Claim` with the value the data give, the year, the sources and a verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from .border.geometry import border_line, border_regions, cross_border_pairs
+from .dataset import Dataset
+
+__all__ = ["Claim", "check_claims", "claim_border_regions", "claim_border_length", "claim_gross_product",
+           "claim_gdp_shares", "claim_unemployment", "grp_usd", "unemployment_pairs"]
+
+SUPPORTED, NOT_SUPPORTED, PARTLY, CANNOT = "supported", "not supported", "partly", "cannot be checked"
+
+
+@dataclass(frozen=True)
+class Claim:
+    claim: str
+    paper: str
+    data: str
+    year: str
+    sources: str
+    verdict: str
+    note: str = ""
+
+
+def _wholes(ds: Dataset, codes: pd.Series) -> pd.Series:
+    """Map parts to the analysis unit they belong to (RU-TYU-XAO -> RU-TYU)."""
+    r = ds.regions.set_index("region")
+    part_of = r["part_of"]
+    analysis = r["analysis_unit"]
+    return codes.map(lambda c: part_of[c] if not analysis[c] and isinstance(part_of[c], str) else c)
+
+
+def claim_border_regions(ds: Dataset) -> Claim:
+    """Border regions derived from the polygons (edge or point contact) vs the paper's 12 + 7."""
+    touching = border_regions(ds.base_regions, "country", "RU", "KZ")
+    units = set(_wholes(ds, touching["region"]))
+    flagged = set(ds.border_regions["region"])
+    n_ru = sum(c.startswith("RU-") for c in units)
+    n_kz = sum(c.startswith("KZ-") for c in units)
+    points = touching.loc[touching["contact"] == "point", "region"].tolist()
+    verdict = SUPPORTED if units == flagged and (n_ru, n_kz) == (12, 7) else NOT_SUPPORTED
+    return Claim(
+        "Russian and Kazakh regions on the border", "12 + 7", f"{n_ru} + {n_kz}", "2019 boundaries",
+        "Natural Earth 10m admin-1", verdict,
+        "derived from shared edges of the polygons; Tyumen's southern part (RU-TYU-XAO) stands for "
+        "Tyumen" + (f"; touching only at a point: {', '.join(points)}" if points else ""))
+
+
+def claim_border_length(ds: Dataset) -> Claim:
+    line = border_line(ds.base_regions, "country", "RU", "KZ")
+    ratio = line.length_km / 7512.0
+    verdict = SUPPORTED if abs(ratio - 1) <= 0.05 else PARTLY if abs(ratio - 1) <= 0.15 else NOT_SUPPORTED
+    return Claim(
+        "Length of the Russia–Kazakhstan border", "7,512 km", f"{line.length_km:,.0f} km",
+        "2019 boundaries", "Natural Earth 10m admin-1", verdict,
+        f"geodesic length of the shared edges of generalised polygons ({100 * (ratio - 1):+.1f}%); "
+        "generalisation shortens a winding line, so a shortfall of some percent is expected")
+
+
+def grp_usd(ds: Dataset, year: int, currency: str = "USD") -> pd.DataFrame:
+    """GRP of every region in ``year`` in USD (or PPP), from ``grp_lcu`` at the national rate."""
+    codes = [c for c in ds.regions["region"]]
+    p = ds.panel("grp_lcu", regions=codes, years=[year], currency=currency, group=None)
+    out = p.frame[["region", "value"]].rename(columns={"value": "grp_usd"})
+    return out.merge(ds.regions[["region", "country", "border", "analysis_unit"]], on="region")
+
+
+def claim_gross_product(ds: Dataset, year: int = 2019) -> Claim:
+    g = grp_usd(ds, year)
+    units = g[g["analysis_unit"] & g["border"]]
+    total = units["grp_usd"].sum() / 1e9
+    tyu = g.loc[g["region"] == "RU-TYU", "grp_usd"].sum() / 1e9
+    missing = sorted(set(ds.border_regions["region"]) - set(units["region"]))
+    verdict = SUPPORTED if total > 350 and not missing else NOT_SUPPORTED if not missing else PARTLY
+    return Claim(
+        "Total gross product of the border area", "over $350 billion",
+        f"${total:,.0f} billion ({len(units)} of 19 regions)", str(year),
+        "DOSE_V2_11; KZ_STAT_GRP; fx at national annual average rates", verdict,
+        f"sum of GRP at the current exchange rate; Tyumen with its okrugs contributes ${tyu:,.0f} billion"
+        + (f"; no GRP for {', '.join(missing)}" if missing else ""))
+
+
+def claim_gdp_shares(ds: Dataset) -> list[Claim]:
+    """Border regions' share of the sum of all regions' GRP, per country (Russia without okrugs)."""
+    out = []
+    grp = ds.observations[ds.observations["indicator"] == "grp_lcu"]
+    r = ds.regions.set_index("region")
+    for country, paper, years in (("KZ", "36%", (2019,)), ("RU", "12%", (2020, 2021))):
+        for year in years:
+            g = grp[(grp["year"] == year)].set_index("region")["value"]
+            units = r[(r["country"] == country) & r["analysis_unit"]].index
+            total = g.reindex(units).sum()
+            border = list(r[(r["country"] == country) & r["border"] & r["analysis_unit"]].index)
+            note = "share of the sum of all regions' GRP"
+            if country == "RU":
+                border = [c if c != "RU-TYU" else "RU-TYU-XAO" for c in border]
+                note += "; Tyumen without its okrugs (RU-TYU-XAO), which has GRP only from 2020"
+            have = g.reindex(border).dropna()
+            share = 100 * have.sum() / total
+            missing = sorted(set(border) - set(have.index))
+            if missing:
+                note += f"; no GRP for {', '.join(missing)}"
+            ok = abs(share - float(paper.rstrip("%"))) <= 2
+            out.append(Claim(
+                f"{'Kazakh' if country == 'KZ' else 'Russian'} border regions' share of national GDP",
+                paper, f"{share:.1f}%", str(year),
+                "KZ_STAT_GRP" if country == "KZ" else "RSY_2022; RSY_2023",
+                SUPPORTED if ok else NOT_SUPPORTED, note))
+    return out
+
+
+def unemployment_pairs(ds: Dataset, year: int = 2019) -> pd.DataFrame:
+    """Unemployment on the two sides of every cross-border pair of neighbours in ``year``."""
+    pairs = cross_border_pairs(ds.base_regions, "country", "RU", "KZ")
+    pairs = pd.DataFrame(pairs.drop(columns="geometry"))
+    pairs["ru"] = _wholes(ds, pairs["a_region"])
+    pairs["kz"] = _wholes(ds, pairs["b_region"])
+    u = ds.observations[(ds.observations["indicator"] == "unemployment_rate")
+                        & (ds.observations["year"] == year)].set_index("region")["value"]
+    out = pairs[["ru", "kz", "contact", "length_km"]].copy()
+    out["unemp_ru"] = out["ru"].map(u)
+    out["unemp_kz"] = out["kz"].map(u)
+    out["kz_lower"] = np.where(out[["unemp_ru", "unemp_kz"]].notna().all(axis=1),
+                               out["unemp_kz"] < out["unemp_ru"], np.nan)
+    out["year"] = year
+    return out.sort_values(["ru", "kz"], ignore_index=True)
+
+
+def claim_unemployment(ds: Dataset, year: int = 2019) -> Claim:
+    t = unemployment_pairs(ds, year)
+    known = t.dropna(subset=["unemp_ru", "unemp_kz"])
+    higher = sorted(set(known.loc[known["kz_lower"] == 0, "ru"]))
+    missing = sorted(set(t["ru"]) - set(known["ru"]))
+    expected = {"RU-TYU", "RU-ORE"}
+    verdict = SUPPORTED if set(higher) == expected else PARTLY if set(higher) & expected else NOT_SUPPORTED
+    return Claim(
+        "Unemployment lower on the Kazakh side, except against Tyumen and Orenburg",
+        "exceptions: Tyumen, Orenburg",
+        f"Kazakh side lower in {int((known['kz_lower'] == 1).sum())} of {len(known)} neighbour pairs; "
+        f"exceptions: {', '.join(higher) or 'none'}", str(year),
+        "KZ_STAT_UNEMP; WIKI_EN_RU_UNEMP; OMSKSTAT_UNEMP", verdict,
+        f"no {year} rate for {', '.join(missing)}" if missing else "")
+
+
+def check_claims(ds: Dataset) -> pd.DataFrame:
+    """Every claim the data can speak to, as a table (one row per claim)."""
+    claims = [claim_border_regions(ds), claim_border_length(ds), claim_gross_product(ds),
+              *claim_gdp_shares(ds), claim_unemployment(ds)]
+    return pd.DataFrame([asdict(c) for c in claims])
