@@ -29,6 +29,7 @@ from scipy import sparse, stats
 
 from ..errors import DataError
 from ..panel import Matrix, Panel
+from .beta import speed_half_life
 
 __all__ = [
     "AlignedWeights",
@@ -459,15 +460,16 @@ def spatial_beta(
     end: Any = None,
     models: tuple[str, ...] = ("lag", "error"),
     method: str = "ML",
-    logged: bool = False,
+    log: bool = True,
 ) -> SpatialBetaResult:
     """Beta convergence with spatial dependence (Rey & Montouri 1999), estimated with spreg.
 
     growth_i = (ln y_iT - ln y_i0) / T regressed on ln y_i0, T = end - start (numeric times,
     else the number of periods), in a spatial lag model (``"lag"``: + rho W growth) and/or a
     spatial error model (``"error"``: u = lambda W u + e); ``method`` "ML" (spreg.ML_Lag /
-    ML_Error) or "GM" (spreg.GM_Lag / GM_Error_Het). ``logged=True`` if the values are logs
-    already. Speed of convergence -ln(1 + beta T) / T, half-life ln 2 / speed.
+    ML_Error) or "GM" (spreg.GM_Lag / GM_Error_Het). ``log=False`` if the values are logs
+    already. Speed of convergence -ln(1 + beta T) / T and half-life ln 2 / speed as in
+    :func:`crossborder.measures.beta.speed_half_life` (same growth setup as ordinary beta).
     """
     import libpysal
     import spreg
@@ -480,7 +482,7 @@ def spatial_beta(
         raise DataError(f"start ({times[i0]!r}) must come before end ({times[i1]!r})",
                         column="time")
     y0, y1 = mat.values[:, i0], mat.values[:, i1]
-    if not logged:
+    if log:
         bad = (y0 <= 0) | (y1 <= 0)
         if bad.any():
             r = mat.regions[np.flatnonzero(bad)[0]]
@@ -530,7 +532,7 @@ def spatial_beta(
         ps = np.asarray([zp[1] for zp in est.z_stat])
         j_b, j_rho = 1, len(betas) - 1
         b = betas[j_b]
-        speed = -math.log1p(b * horizon) / horizon if b * horizon > -1 else math.nan
+        speed, half_life = speed_half_life(float(b), horizon)
         rows.append({
             "model": model,
             "beta": b,
@@ -542,7 +544,7 @@ def spatial_beta(
             "spatial_se": se[j_rho],
             "spatial_p": ps[j_rho],
             "speed": speed,
-            "half_life": math.log(2) / speed if speed and speed > 0 else math.nan,
+            "half_life": half_life,
             "loglik": float(getattr(est, "logll", math.nan)),
             "aic": float(getattr(est, "aic", math.nan)),
             "pseudo_r2": float(getattr(est, "pr2", math.nan)),
