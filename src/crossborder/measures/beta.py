@@ -218,7 +218,8 @@ def beta(
     data = pd.DataFrame({"growth": growth, "const": 1.0, "initial": levels[:, 0]}, index=regions)
     ctrl = _controls(panel, controls, regions)
     if ctrl is not None:
-        data = data.join(ctrl, rsuffix="_control")
+        ctrl = ctrl.rename(columns=lambda c: f"{c}_control" if c in data.columns else c)
+        data = data.join(ctrl)
     ok = data.notna().all(axis=1).to_numpy().copy()
     weights = None
     if weighted:
