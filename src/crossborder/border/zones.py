@@ -1,0 +1,385 @@
+"""Border zones and distances to the border.
+
+* :func:`border_zone` — the part of each region within ``distance_km`` of the border line between
+  two groups of regions (default 150 km, the paper's 1.5-hour reach to the nearest regional
+  centre), its area and area share, the population inside it and the cities inside it.
+* :func:`city_distances` — for each city, the distance to the border line and to the nearest city
+  on the other side.
+
+Where the work is done (``crs``): areas and buffers are computed in an equal-area projection,
+by default a Lambert azimuthal equal-area projection centred on the regions
+(:func:`equal_area_crs`) when the regions are in geographic coordinates, and in the regions' own
+CRS when it is projected (pass ``crs=`` to choose another). Areas are then exact up to the
+polygons' vertices. The buffer of ``distance_km`` around the line is Euclidean in that plane:
+Lambert's distance scale departs from 1 by ``1 - cos(c / 2)`` at an angular distance ``c`` from the
+centre, i.e. below 0.1 % within 500 km and about 0.7 % 1,500 km away, which is the accuracy of the
+zone's edge for the Russia–Kazakhstan border (7,500 km long, about 3,000 km across).
+
+Distances of points (cities) to the line are geodesic on the ellipsoid (``pyproj.Geod``): the
+nearest point of the line is found in the plane, then the distance to it is measured on the
+ellipsoid. Distances between cities are geodesic, found with a KD-tree on unit-sphere coordinates
+(the chord is monotone in the great-circle distance), so no N x N matrix is built.
+
+Population inside a zone: ``population x zone area share`` assumes the population is spread
+evenly over each region — a documented approximation (it understates zones that hold the regional
+capital and overstates empty steppe). With ``cities`` the population of the cities inside the
+zone is given as well, as an observed lower bound of the urban population there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS, Geod, Transformer
+from scipy.spatial import cKDTree
+
+from ..errors import DataError
+from ..panel import Panel
+from .geometry import BorderLine, border_line
+
+__all__ = ["BorderZone", "border_zone", "city_distances", "equal_area_crs"]
+
+_EARTH_RADIUS_KM = 6371.0088
+
+
+# ----------------------------------------------------------------------------- projections
+def equal_area_crs(geoms: gpd.GeoSeries | gpd.GeoDataFrame) -> CRS:
+    """A Lambert azimuthal equal-area CRS centred on the bounding box of ``geoms`` (WGS84 datum).
+
+    The centre is the middle of the geographic bounding box (longitudes taken on the shorter
+    arc), which keeps the scale error small over the area.
+    """
+    series = geoms.geometry if isinstance(geoms, gpd.GeoDataFrame) else geoms
+    if series.crs is None:
+        raise DataError("geometry has no CRS")
+    ll = series.to_crs("EPSG:4326") if not CRS.from_user_input(series.crs).is_geographic \
+        else series
+    x0, y0, x1, y1 = ll.total_bounds
+    lon0 = (x0 + x1) / 2.0
+    lat0 = (y0 + y1) / 2.0
+    return CRS.from_proj4(f"+proj=laea +lat_0={lat0:.4f} +lon_0={lon0:.4f} +x_0=0 +y_0=0 "
+                          "+datum=WGS84 +units=m +no_defs")
+
+
+def _work_crs(gdf: gpd.GeoDataFrame, crs: Any | None) -> CRS:
+    if crs is not None:
+        return CRS.from_user_input(crs)
+    own = CRS.from_user_input(gdf.crs)
+    return equal_area_crs(gdf) if own.is_geographic else own
+
+
+def _metres(crs: CRS) -> float:
+    return float(crs.axis_info[0].unit_conversion_factor) if crs.axis_info else 1.0
+
+
+# ----------------------------------------------------------------------------- points
+def _as_points(cities: gpd.GeoDataFrame | pd.DataFrame) -> gpd.GeoDataFrame:
+    """Cities as a point GeoDataFrame (from ``lon``/``lat`` columns when not already one)."""
+    if isinstance(cities, gpd.GeoDataFrame):
+        if cities.crs is None:
+            raise DataError("cities have no CRS")
+        kinds = set(cities.geometry.geom_type.dropna().unique()) - {"Point"}
+        if kinds:
+            raise DataError(f"cities must be points, found {sorted(kinds)}")
+        return cities.reset_index(drop=True)
+    for col in ("lon", "lat"):
+        if col not in cities.columns:
+            raise DataError("cities need a geometry or lon/lat columns", column=col)
+    return gpd.GeoDataFrame(cities.reset_index(drop=True),
+                            geometry=gpd.points_from_xy(cities["lon"], cities["lat"]),
+                            crs="EPSG:4326")
+
+
+def _lonlat(points: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
+    crs = CRS.from_user_input(points.crs)
+    xy = shapely.get_coordinates(np.asarray(points.values, dtype=object))
+    if crs.is_geographic:
+        return xy[:, 0], xy[:, 1]
+    t = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
+    lon, lat = t.transform(xy[:, 0], xy[:, 1])
+    return np.asarray(lon), np.asarray(lat)
+
+
+def _geod(crs: CRS) -> Geod:
+    return crs.get_geod() or Geod(ellps="WGS84")
+
+
+def geodesic_km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray,
+                geod: Geod | None = None) -> np.ndarray:
+    """Geodesic distance (km) on the ellipsoid (WGS84 unless ``geod``), vectorised."""
+    g = geod or Geod(ellps="WGS84")
+    if len(np.atleast_1d(lon1)) == 0:
+        return np.zeros(0)
+    _, _, d = g.inv(np.asarray(lon1, float), np.asarray(lat1, float),
+                    np.asarray(lon2, float), np.asarray(lat2, float))
+    return np.asarray(d, dtype=float) / 1000.0
+
+
+def unit_xyz(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Points on the unit sphere: chord distance is monotone in the great-circle distance."""
+    lo, la = np.radians(lon), np.radians(lat)
+    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+
+def chord_for_km(km: float, slack: float = 1.01) -> float:
+    """Unit-sphere chord that certainly covers a geodesic distance ``km`` (ellipsoid slack 1%)."""
+    angle = min(km * slack / _EARTH_RADIUS_KM, np.pi)
+    return float(2.0 * np.sin(angle / 2.0))
+
+
+@dataclass(frozen=True)
+class _Located:
+    """Points ready for distance work: geographic (unit sphere + geodesic) or planar."""
+
+    coords: np.ndarray          # xyz on the unit sphere, or planar xy
+    lon: np.ndarray
+    lat: np.ndarray
+    geographic: bool
+    geod: Geod | None
+    unit_m: float
+
+    def km(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        if self.geographic:
+            return geodesic_km(self.lon[i], self.lat[i], self.lon[j], self.lat[j], self.geod)
+        d = self.coords[i] - self.coords[j]
+        return np.hypot(d[:, 0], d[:, 1]) * self.unit_m / 1000.0
+
+    def radius(self, km: float) -> float:
+        return chord_for_km(km) if self.geographic else km * 1000.0 / self.unit_m
+
+
+def locate(points: gpd.GeoDataFrame) -> _Located:
+    """Coordinates for KD-tree searches: unit sphere when geographic, the plane when projected."""
+    crs = CRS.from_user_input(points.crs)
+    if crs.is_geographic:
+        lon, lat = _lonlat(points.geometry)
+        return _Located(unit_xyz(lon, lat), lon, lat, True, _geod(crs), 1.0)
+    xy = shapely.get_coordinates(np.asarray(points.geometry.values, dtype=object))
+    return _Located(xy, xy[:, 0], xy[:, 1], False, None, _metres(crs))
+
+
+# ----------------------------------------------------------------------------- zone
+@dataclass(frozen=True)
+class BorderZone:
+    """The border zone within ``distance_km`` of the border line.
+
+    ``regions``: one row per region (GeoDataFrame in the regions' CRS, geometry = the region's
+    part inside the zone) with ``region``, ``group``, ``area_km2``, ``zone_km2``, ``zone_share``
+    and, when given, ``population``, ``zone_population`` (= population x zone_share),
+    ``n_cities``, ``zone_n_cities``, ``cities_population``, ``zone_cities_population``.
+    ``cities``: the cities with an ``in_zone`` flag (or None). ``line``: the border line.
+    """
+
+    distance_km: float
+    regions: gpd.GeoDataFrame
+    line: BorderLine
+    crs: CRS
+    cities: gpd.GeoDataFrame | None = None
+
+    def to_frame(self) -> gpd.GeoDataFrame:
+        return self.regions.copy()
+
+    def by_group(self) -> pd.DataFrame:
+        """Totals per side: area, zone area and share, and population columns when present."""
+        cols = [c for c in ("area_km2", "zone_km2", "population", "zone_population",
+                            "n_cities", "zone_n_cities", "cities_population",
+                            "zone_cities_population") if c in self.regions]
+        out = pd.DataFrame(self.regions[["group", *cols]]).groupby("group", sort=False).sum()
+        out["zone_share"] = out["zone_km2"] / out["area_km2"]
+        if "population" in out:
+            out["zone_population_share"] = out["zone_population"] / out["population"]
+        return out
+
+    def summary(self) -> str:
+        g = self.by_group()
+        lines = [f"Border zone within {self.distance_km:g} km of the {self.line.a}-{self.line.b} "
+                 f"border ({self.line.length_km:,.0f} km):"]
+        for name, row in g.iterrows():
+            s = (f"  {name}: {row['zone_km2']:,.0f} of {row['area_km2']:,.0f} km2 "
+                 f"({100 * row['zone_share']:.1f}%)")
+            if "zone_population" in g:
+                s += f", ~{row['zone_population']:,.0f} people (area-share estimate)"
+            lines.append(s)
+        return "\n".join(lines)
+
+
+def _population_series(population: Any, year: Any | None) -> pd.Series:
+    if isinstance(population, Panel):
+        wide = population.to_wide()
+        if not len(wide.columns):
+            raise DataError("population panel is empty")
+        col = wide.columns[-1] if year is None else year
+        if col not in wide.columns:
+            raise DataError(f"population panel has no time {year!r}", column="time")
+        return wide[col]
+    if isinstance(population, Mapping):
+        return pd.Series(dict(population), dtype=float)
+    if isinstance(population, pd.Series):
+        return population.astype(float)
+    raise DataError("population must be a Panel, a Series or a mapping region -> value")
+
+
+def border_zone(
+    regions: gpd.GeoDataFrame,
+    distance_km: float = 150.0,
+    group_col: str = "country",
+    a: str = "RU",
+    b: str = "KZ",
+    *,
+    id_col: str = "region",
+    population: Panel | pd.Series | Mapping | None = None,
+    year: Any | None = None,
+    cities: gpd.GeoDataFrame | pd.DataFrame | None = None,
+    city_region_col: str | None = None,
+    pop_col: str = "population",
+    crs: Any | None = None,
+    line: BorderLine | None = None,
+) -> BorderZone:
+    """The part of each region within ``distance_km`` of the ``a``-``b`` border line.
+
+    ``zone_i = region_i ∩ buffer(border line, D)``, ``zone_share_i = area(zone_i) / area(region_i)``
+    in an equal-area plane (see the module docstring). Regions of both groups (and any other
+    regions passed) get a row; those farther than D get zone 0. ``population`` (a Panel — the
+    ``year`` or its last time —, a Series or a mapping by region) adds
+    ``zone_population = population x zone_share``. ``cities`` (points with a ``pop_col``) adds the
+    number and population of cities in each region and in its zone; a city's region comes from
+    ``city_region_col`` when given (it must use ``regions``' ids), else from the polygon that
+    contains it. ``line`` reuses a :class:`BorderLine` already computed.
+    """
+    if not distance_km >= 0:
+        raise ValueError("distance_km must be >= 0")
+    if line is None:
+        line = border_line(regions, group_col, a, b, id_col=id_col)
+    work = _work_crs(regions, crs)
+    unit = _metres(work)
+    prepared = regions[[id_col, group_col, regions.geometry.name]].dissolve(
+        by=id_col, as_index=False, sort=False) if regions[id_col].duplicated().any() \
+        else regions[[id_col, group_col, regions.geometry.name]].reset_index(drop=True)
+    proj = prepared.to_crs(work)
+    geoms = np.asarray(proj.geometry.values, dtype=object)
+    line_proj = gpd.GeoSeries([line.geometry], crs=line.crs).to_crs(work).iloc[0]
+    buffer = shapely.buffer(line_proj, distance_km * 1000.0 / unit, quad_segs=16)
+
+    zone = np.full(len(geoms), None, dtype=object)
+    zone[:] = shapely.from_wkt("POLYGON EMPTY")
+    hit = shapely.STRtree(geoms).query(buffer, predicate="intersects")
+    if len(hit):
+        zone[hit] = shapely.intersection(geoms[hit], buffer)
+    area = shapely.area(geoms) * unit**2 / 1e6
+    zone_area = shapely.area(zone) * unit**2 / 1e6
+    out = pd.DataFrame({
+        "region": prepared[id_col].to_numpy(dtype=object),
+        "group": prepared[group_col].to_numpy(dtype=object),
+        "area_km2": area,
+        "zone_km2": zone_area,
+        "zone_share": np.divide(zone_area, area, out=np.full(len(area), np.nan), where=area > 0),
+    })
+    if population is not None:
+        pop = _population_series(population, year)
+        out["population"] = pop.reindex(out["region"]).to_numpy(dtype=float)
+        out["zone_population"] = out["population"] * out["zone_share"]
+
+    city_frame = None
+    if cities is not None:
+        pts = _as_points(cities).to_crs(work)
+        if pop_col not in pts.columns:
+            raise DataError(f"cities have no {pop_col!r} column", column=pop_col)
+        pgeoms = np.asarray(pts.geometry.values, dtype=object)
+        in_zone = shapely.intersects(pgeoms, buffer)
+        if city_region_col is not None:
+            owner = pts[city_region_col].to_numpy(dtype=object)
+        else:
+            pi, ri = shapely.STRtree(geoms).query(pgeoms, predicate="intersects")
+            owner = np.full(len(pgeoms), None, dtype=object)
+            owner[pi] = out["region"].to_numpy(dtype=object)[ri]
+        popv = pd.to_numeric(pts[pop_col], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+        tab = pd.DataFrame({"region": owner, "one": 1.0, "pop": popv,
+                            "zone_one": in_zone.astype(float), "zone_pop": popv * in_zone})
+        agg = tab.groupby("region").sum().reindex(out["region"]).fillna(0.0)
+        out["n_cities"] = agg["one"].to_numpy(dtype=int)
+        out["zone_n_cities"] = agg["zone_one"].to_numpy(dtype=int)
+        out["cities_population"] = agg["pop"].to_numpy()
+        out["zone_cities_population"] = agg["zone_pop"].to_numpy()
+        city_frame = _as_points(cities).assign(zone_region=owner, in_zone=in_zone)
+
+    zone_geo = gpd.GeoSeries(zone, crs=work).to_crs(regions.crs)
+    result = gpd.GeoDataFrame(out, geometry=zone_geo.values, crs=regions.crs)
+    return BorderZone(distance_km=float(distance_km), regions=result, line=line, crs=work,
+                      cities=city_frame)
+
+
+# ----------------------------------------------------------------------------- distances
+def city_distances(
+    cities: gpd.GeoDataFrame | pd.DataFrame,
+    regions: gpd.GeoDataFrame | None = None,
+    group_col: str = "country",
+    a: str = "RU",
+    b: str = "KZ",
+    *,
+    id_col: str = "region",
+    name_col: str = "city",
+    pop_col: str | None = "population",
+    min_population: float = 0.0,
+    line: BorderLine | None = None,
+    crs: Any | None = None,
+) -> pd.DataFrame:
+    """Distance (km) of each city of group ``a`` or ``b`` to the border and to the nearest city
+    across it.
+
+    The border line comes from ``line`` or from ``regions`` (:func:`border_line`). Columns: the
+    city's name, group, ``border_km`` (geodesic distance to the nearest point of the line, found
+    in the equal-area plane), ``across`` (nearest city of the other group with at least
+    ``min_population``), ``across_km`` (geodesic) and ``across_population``, plus every column of
+    ``cities`` except the geometry. Cities of other groups are left out (they have no "across");
+    cities are in their ``group_col`` column (e.g. ``country``).
+    """
+    pts = _as_points(cities)
+    if group_col not in pts.columns:
+        raise DataError(f"cities have no {group_col!r} column", column=group_col)
+    pts = pts[pts[group_col].isin([a, b])].reset_index(drop=True)
+    if line is None:
+        if regions is None:
+            raise ValueError("give regions or a border line")
+        line = border_line(regions, group_col, a, b, id_col=id_col)
+    work = _work_crs(pts if regions is None else regions, crs)
+    loc = locate(pts)
+
+    # distance to the border line
+    lproj = gpd.GeoSeries([line.geometry], crs=line.crs).to_crs(work).iloc[0]
+    pproj = np.asarray(pts.geometry.to_crs(work).values, dtype=object)
+    nearest = shapely.get_point(shapely.shortest_line(pproj, lproj), 1)
+    if loc.geographic:
+        to_ll = Transformer.from_crs(work, work.geodetic_crs, always_xy=True)
+        nxy = shapely.get_coordinates(nearest)
+        nlon, nlat = to_ll.transform(nxy[:, 0], nxy[:, 1])
+        border_km = geodesic_km(loc.lon, loc.lat, np.asarray(nlon), np.asarray(nlat), loc.geod)
+    else:
+        border_km = shapely.distance(pproj, lproj) * _metres(work) / 1000.0
+
+    # nearest city across
+    group = pts[group_col].to_numpy(dtype=object)
+    popv = (pd.to_numeric(pts[pop_col], errors="coerce").to_numpy(dtype=float)
+            if pop_col is not None and pop_col in pts else np.full(len(pts), np.inf))
+    across = np.full(len(pts), -1)
+    for side, other in ((a, b), (b, a)):
+        src = np.flatnonzero(group == side)
+        dst = np.flatnonzero((group == other) & (np.nan_to_num(popv, nan=-1) >= min_population))
+        if len(src) and len(dst):
+            _, k = cKDTree(loc.coords[dst]).query(loc.coords[src], k=1)
+            across[src] = dst[k]
+    has = across >= 0
+    across_km = np.full(len(pts), np.nan)
+    across_km[has] = loc.km(np.flatnonzero(has), across[has])
+    names = pts[name_col].to_numpy(dtype=object) if name_col in pts else np.arange(len(pts))
+    out = pd.DataFrame(pts.drop(columns=pts.geometry.name))
+    out["border_km"] = border_km
+    out["across"] = np.where(has, names[np.maximum(across, 0)], None)
+    out["across_km"] = across_km
+    out["across_population"] = np.where(has, popv[np.maximum(across, 0)], np.nan)
+    return out
