@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test venv install install-test lint clean
+.PHONY: demo test venv install install-test lint clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,11 @@ lint: install-test
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info src/*.egg-info
+
+# Headless Chromium and ChromeDriver (Debian packages) for the report's browser test; needs root + apt.
+browser-deps:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then \
+		echo "chromium and chromedriver present"; \
+	else \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
