@@ -145,15 +145,15 @@ def _andrews_bw(rho: np.ndarray, n: int) -> np.ndarray:
 def _logt_rows(h: np.ndarray, d: _Design, hac: str) -> tuple[np.ndarray, ...]:
     """b, se, t, intercept of the log t regression for each row of H (candidates x T)."""
     h = np.atleast_2d(h)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        y = np.log(h[:, :1] / h[:, d.k0:]) - d.loglog2
     n = d.n
-    ybar = y.mean(axis=1)
-    b = (y @ d.xc) / d.sxx
-    a = ybar - b * d.x.mean()
-    u = y - ybar[:, None] - b[:, None] * d.xc[None, :]
     lags = np.arange(n, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # a group with H = 0 somewhere gives inf/nan and hence a t that never passes a test
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        y = np.log(h[:, :1] / h[:, d.k0:]) - d.loglog2
+        ybar = y.mean(axis=1)
+        b = (y @ d.xc) / d.sxx
+        a = ybar - b * d.x.mean()
+        u = y - ybar[:, None] - b[:, None] * d.xc[None, :]
         if hac == "FQSB":
             rho = (u[:, :-1] * u[:, 1:]).sum(1) / (u[:, :-1] ** 2).sum(1)
             bw = _andrews_bw(rho, n)
@@ -578,8 +578,8 @@ def merge_clubs(
     pos = {r: i for i, r in enumerate(result.regions)}
     eng = _Engine(result.values, _design(len(result.times), s["trim"], s["rounding"]),
                   s["hac"], thr)
-    groups = [(np.array([pos[r] for r in c.members]), c.merged_from or (c.number,))
-              for c in result.clubs]
+    groups = [(np.array([pos[r] for r in c.members], dtype=int), c.merged_from or (c.number,))
+              for c in result.clubs if c.members]
     if method == "PS":
         groups = _merge_ps(eng, groups)
     elif method == "vLT":
