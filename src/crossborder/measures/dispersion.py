@@ -121,11 +121,16 @@ def _colsum(a: np.ndarray) -> np.ndarray:
 
 
 def _var(p: _Prep, y0: np.ndarray, ddof: int, center: np.ndarray | None = None) -> np.ndarray:
+    # corrected two-pass formula (Chan, Golub & LeVeque 1983): the second term removes the
+    # rounding error of the mean, so equal values give exactly 0
     mu = p.mean(y0) if center is None else center
     d = y0 - mu
+    ss = p.total(d * d)
+    if center is None:
+        ss = np.maximum(ss - p.total(d) ** 2 / p.W, 0.0)
     if p.w0 is None:
-        return p.total(d * d) / (p.n - ddof)
-    return p.total(d * d) / p.W
+        return ss / (p.n - ddof)
+    return ss / p.W
 
 
 def _gini(p: _Prep) -> np.ndarray:
