@@ -120,12 +120,22 @@ def _design(T: int, trim: float, rounding: str) -> _Design:
 
 
 def _qs(z: np.ndarray) -> np.ndarray:
-    """Quadratic Spectral kernel k(z) = 25/(12 pi^2 z^2) (sin(a)/a - cos(a)), a = 6 pi z / 5."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        a = 1.2 * np.pi * z
-        k = 25.0 / (12.0 * np.pi**2 * z**2) * (np.sin(a) / a - np.cos(a))
-    k = np.where(z == 0, 1.0, k)
-    return np.where(np.isfinite(k), k, 0.0)  # zero bandwidth (rho = 0): no lag terms
+    """Quadratic Spectral kernel k(z) = 25/(12 pi^2 z^2) (sin(a)/a - cos(a)), a = 6 pi z / 5.
+
+    Equivalently 3/a^2 (sin(a)/a - cos(a)); k(0) = 1, and a zero bandwidth (z = inf, which
+    happens when rho = 0) gives no lag terms (k = 0).
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        a = np.multiply(z, 1.2 * np.pi)
+        k = np.sin(a)
+        k /= a
+        k -= np.cos(a)
+        k *= 3.0
+        k /= a * a
+    bad = ~np.isfinite(k)
+    if bad.any():
+        k[bad] = np.where(a[bad] == 0, 1.0, 0.0)
+    return k
 
 
 def _autocov(v: np.ndarray, maxlag: int) -> np.ndarray:
@@ -535,7 +545,7 @@ def clubs(
         eng, n_units, cstar=cstar, core_rule=core_rule, cstar_method=cstar_method,
         cstar_increment=cstar_increment, cstar_cap=cstar_cap,
     )
-    labels = regions[order]
+    labels = np.asarray(regions, dtype=object)[order]
     club_list = tuple(
         Club(number=i + 1, members=tuple(labels[f["rows"]]), b=f["b"], se=f["se"], tstat=f["t"],
              cstar=f["cstar"], core_size=f["core"])
@@ -590,18 +600,19 @@ def merge_clubs(
     if merge_divergent and len(div) and groups:
         groups, div = _merge_divergent(eng, groups, div, est)
     regs = result.regions
+    names = np.asarray(regs, dtype=object)
     new_clubs = []
     for i, (rows, origin) in enumerate(groups):
         b, se, t = eng.group(rows)
         old = [c for c in result.clubs if c.number in origin]
         new_clubs.append(Club(
-            number=i + 1, members=tuple(regs[rows]), b=b, se=se, tstat=t,
+            number=i + 1, members=tuple(names[rows]), b=b, se=se, tstat=t,
             cstar=old[0].cstar if len(old) == 1 else None,
             core_size=old[0].core_size if len(old) == 1 else None,
             merged_from=tuple(origin) if len(origin) > 1 or method is not None else (),
         ))
     settings = dict(s, merge=method, merge_divergent=merge_divergent, estar=est)
-    return ClubsResult(clubs=tuple(new_clubs), divergent=tuple(regs[div]), regions=regs,
+    return ClubsResult(clubs=tuple(new_clubs), divergent=tuple(names[div]), regions=regs,
                        times=result.times, values=result.values, groups=result.groups,
                        settings=settings)
 
