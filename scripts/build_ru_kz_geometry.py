@@ -15,7 +15,7 @@ folder (``$XDG_CACHE_HOME/crossborder`` or ``~/.cache/crossborder``); nothing is
 Steps (decisions are documented in GEOMETRY.md beside the output):
 
 1. read the Russian and Kazakh admin-1 polygons, map each to a *base* region code of
-   ``regions.csv`` (the ``--regions`` file, default ``../shared/data/ru_kz/regions.csv``);
+   ``regions.csv`` (``--regions``, default the bundled copy of ``shared/data/ru_kz/regions.csv``);
    Crimea and Sevastopol are dropped; the one unnamed islet is merged into its nearest unit;
 2. snap the antimeridian clip line (|lon| = 179.9 in the source) to +-180, so that Chukotka's
    two halves meet at the antimeridian while every longitude stays in [-180, 180];
@@ -44,7 +44,7 @@ import shapely
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "src" / "crossborder" / "datasets" / "ru_kz" / "regions_geometry.geojson"
-DEFAULT_REGIONS = REPO / ".." / "shared" / "data" / "ru_kz" / "regions.csv"
+DEFAULT_REGIONS = DEFAULT_OUT.parent / "regions.csv"  # the bundled copy of shared/data/ru_kz
 GPKG_IN_DEB = Path("usr/share/qgis/resources/data/world_map.gpkg")
 LAYER = "states_provinces"
 
