@@ -498,16 +498,9 @@ def spatial_beta(
                         f"got {n}")
     growth = ((y1 - y0) / horizon)[keep][:, None]
     x = y0[keep][:, None]
-    ids = list(range(n))
-    neighbors, wts = {}, {}
-    m = aw.matrix
-    for i in ids:  # building the libpysal W spreg needs (one dict entry per region)
-        sl = slice(m.indptr[i], m.indptr[i + 1])
-        neighbors[i] = m.indices[sl].tolist()
-        wts[i] = m.data[sl].tolist()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        w = libpysal.weights.W(neighbors, wts, silence_warnings=True)
+        w = libpysal.weights.WSP(sparse.csr_matrix(aw.matrix)).to_W(silence_warnings=True)
     rows, fitted = [], {}
     method = method.upper()
     if method not in ("ML", "GM"):
