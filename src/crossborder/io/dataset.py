@@ -1,0 +1,276 @@
+"""A :class:`~crossborder.dataset.Dataset` for the user's own border: regions file + data files.
+
+``read_dataset(regions=..., data=[...], sources=None)`` reads the regions (GeoJSON, shapefile,
+GeoPackage, or a plain table without geometry), each data file (long or wide, see
+:func:`~crossborder.io.read_observations`), validates all observations together (duplicates across
+files are found too, each named by file and row) and fills the Dataset's region columns:
+
+- ``name``: the ``name`` column (or ``name_col``), else the code; ``name_local``: that column if
+  present, else the name;
+- ``country``: the ``country`` column (or ``country_col``), else the ISO 3166-2 prefix of the code
+  ("RU-ALT" -> "RU", reported as a repair), else missing (a warning);
+- ``kind`` and ``capital``: those columns if present; ``part_of``: that column if present;
+- ``border``: a ``border`` column if present (true/false, yes/no, 1/0), else False: the border
+  regions are computed from the geometry by the border module;
+- ``analysis_unit``: that column if present, else True for every region that is not part of
+  another region of the table;
+- ``geometry_basis``: ``"own"`` for a region with a polygon, ``"none"`` without.
+
+Without a sources table, one source row per data file is made (``source`` = the file's name); a
+``source`` code used in the data but missing from a given sources table gets a row saying so
+(and a warning). The report (repairs, warnings, each file's facts in ``report.info["files"]``) is
+``dataset.meta["report"]``; rows set aside are ``dataset.meta["set_aside"]``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..dataset import Dataset
+from ..errors import DataError
+from ..validate import ReadReport, validate_observations
+from .observations import _finish, _read_observation_frame
+from .regions import DEFAULT_SLIVER_KM2, read_regions
+from .tables import DEFAULT_MAX_BYTES, EXCEL_SUFFIXES, PARQUET_SUFFIXES, TEXT_SUFFIXES, read_table
+
+__all__ = ["read_dataset", "REGION_COLUMNS"]
+
+REGION_COLUMNS = ["region", "name", "name_local", "country", "kind", "border", "capital",
+                  "part_of", "analysis_unit", "geometry_basis"]
+_TRUE = {"true", "t", "yes", "y", "1", "да", "x", "border"}
+_FALSE = {"false", "f", "no", "n", "0", "нет", "", "interior"}
+_ISO_PREFIX = re.compile(r"^([A-Z]{2})-[A-Z0-9]")
+
+
+def _as_list(x: Any) -> list[Any]:
+    if x is None:
+        return []
+    if isinstance(x, str | os.PathLike):
+        return [x]
+    return list(x)
+
+
+def _table_suffix(p: Path) -> bool:
+    s = p.suffix.lower()
+    return s in TEXT_SUFFIXES or s in EXCEL_SUFFIXES or s in PARQUET_SUFFIXES
+
+
+def _read_region_input(regions: Any, *, id_col: str, name_col: str | None,
+                       country_col: str | None, layer: Any, crs: Any, sliver_km2: float | None,
+                       report: ReadReport) -> gpd.GeoDataFrame | None:
+    if regions is None:
+        return None
+    if isinstance(regions, gpd.GeoDataFrame):
+        gdf = regions.copy()
+        if gdf.crs is None:
+            raise DataError("the regions GeoDataFrame has no CRS: set one (gdf.set_crs(...))")
+        gdf = gdf.to_crs("EPSG:4326")
+        if id_col != "region":
+            gdf = gdf.rename(columns={id_col: "region"})
+        return gdf.rename_geometry("geometry") if gdf.geometry.name != "geometry" else gdf
+    if isinstance(regions, pd.DataFrame):
+        df = regions.rename(columns={id_col: "region"}) if id_col != "region" else regions
+        return gpd.GeoDataFrame(df.copy(), geometry=gpd.GeoSeries([None] * len(df),
+                                                                  index=df.index,
+                                                                  crs="EPSG:4326"))
+    paths = _as_list(regions)
+    if len(paths) == 1 and _table_suffix(Path(paths[0])) and Path(paths[0]).suffix != "":
+        table = read_table(paths[0])
+        col = next((c for c in table.columns if c.strip().lower() == id_col.lower()), None)
+        if col is None:
+            raise DataError(f"no column {id_col!r} with the region codes (columns: "
+                            f"{list(table.columns)})", file=str(paths[0]), column=id_col)
+        table = table.rename(columns={col: "region"})
+        report.warn(f"{paths[0]}: a table without geometry: regions have no polygons")
+        return gpd.GeoDataFrame(table, geometry=gpd.GeoSeries([None] * len(table),
+                                                              index=table.index,
+                                                              crs="EPSG:4326"))
+    gdf, rep = read_regions(paths, id_col=id_col, name_col=name_col, country_col=country_col,
+                            layer=layer, crs=crs, sliver_km2=sliver_km2)
+    report.extend(rep)
+    return gdf
+
+
+def _bools(values: pd.Series, column: str, file: str | None) -> np.ndarray:
+    text = values.astype(object).where(values.notna(), "").astype(str).str.strip().str.lower()
+    out = text.isin(_TRUE).to_numpy()
+    bad = ~out & ~text.isin(_FALSE).to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(f"{values.iloc[i]!r} is not true/false (yes/no, 1/0)", file=file,
+                        row=_row_label(values.index[i]), column=column)
+    return out
+
+
+def _row_label(x: Any) -> int | None:
+    return int(x) if isinstance(x, int | np.integer) else None
+
+
+def _fill_region_columns(gdf: gpd.GeoDataFrame, *, name_col: str | None,
+                         country_col: str | None, report: ReadReport) -> gpd.GeoDataFrame:
+    file = report.file
+    out = gdf.copy()
+    out["region"] = out["region"].astype(object)
+    low = {str(c).strip().lower(): c for c in out.columns}
+
+    def col(name: str | None, default: str) -> str | None:
+        if name is not None:
+            return name if name in out.columns else low.get(name.lower())
+        return low.get(default)
+
+    c = col(name_col, "name")
+    out["name"] = out[c].astype(object) if c else out["region"]
+    c = col(None, "name_local")
+    out["name_local"] = out[c].astype(object) if c else out["name"]
+    c = col(country_col, "country")
+    if c:
+        out["country"] = out[c].astype(object)
+    else:
+        m = out["region"].astype(str).str.extract(_ISO_PREFIX, expand=False)
+        out["country"] = m.astype(object).where(m.notna(), None)
+        if m.notna().any():
+            report.repair("country taken from the ISO 3166-2 prefix of the region code",
+                          column="country", count=int(m.notna().sum()),
+                          examples=[f"{r!r} -> {k}" for r, k in zip(out["region"][m.notna()][:3],
+                                                                     m.dropna()[:3],
+                                                                     strict=True)])
+        if m.isna().any():
+            report.warn(f"no country for {int(m.isna().sum())} regions (no country column, and "
+                        "the codes have no ISO 3166-2 prefix): pass country_col=")
+    c = col(None, "kind")
+    out["kind"] = out[c].astype(object) if c else "region"
+    c = col(None, "border")
+    out["border"] = _bools(out[c], c, file) if c else False
+    c = col(None, "capital")
+    out["capital"] = out[c].astype(object) if c else None
+    c = col(None, "part_of")
+    if c:
+        part = out[c].astype(object)
+        out["part_of"] = part.where(part.notna() & (part.astype(str).str.strip() != ""), None)
+    else:
+        out["part_of"] = None
+    c = col(None, "analysis_unit")
+    if c:
+        out["analysis_unit"] = _bools(out[c], c, file)
+    else:
+        out["analysis_unit"] = ~out["part_of"].isin(set(out["region"])).to_numpy()
+    geoms = out.geometry
+    has = geoms.notna().to_numpy()
+    has[has] = ~geoms[has].is_empty.to_numpy()
+    out["geometry_basis"] = np.where(has, "own", "none")
+    out["border"] = out["border"].astype(bool)
+    out["analysis_unit"] = out["analysis_unit"].astype(bool)
+    rest = [c for c in out.columns if c not in REGION_COLUMNS and c != "geometry"]
+    out = out[REGION_COLUMNS + rest + ["geometry"]]
+    return gpd.GeoDataFrame(out.reset_index(drop=True), geometry="geometry", crs="EPSG:4326")
+
+
+def _sources_table(sources: Any, obs: pd.DataFrame, report: ReadReport) -> pd.DataFrame:
+    used = sorted(pd.unique(obs["source"].astype(str)))
+    files = (obs.drop_duplicates("source").set_index("source")["_file"].astype(str).to_dict()
+             if "_file" in obs else {})
+    if sources is None:
+        return pd.DataFrame({
+            "source": used,
+            "citation": [f"the user's file {files.get(s, s)}" for s in used],
+            "where_found": [files.get(s, s) for s in used],
+            "licence": "unknown",
+        })
+    table = sources if isinstance(sources, pd.DataFrame) else read_table(sources)
+    table = table.rename(columns={c: c.strip().lower() for c in table.columns})
+    table = table.rename(columns={"license": "licence"})
+    if "source" not in table:
+        raise DataError(f"the sources table needs a 'source' column (columns: "
+                        f"{list(table.columns)})", file=None if isinstance(sources, pd.DataFrame)
+                        else str(sources), column="source")
+    for c in ("citation", "where_found", "licence"):
+        if c not in table:
+            table[c] = None
+    missing = [s for s in used if s not in set(table["source"].astype(str))]
+    if missing:
+        report.warn(f"sources used in the data but not in the sources table: {missing}")
+        table = pd.concat([table, pd.DataFrame({
+            "source": missing,
+            "citation": [f"not in the sources table; named in {files.get(s, 'the data')}"
+                         for s in missing],
+            "where_found": [files.get(s) for s in missing], "licence": "unknown"})],
+            ignore_index=True)
+    return table.reset_index(drop=True)
+
+
+def read_dataset(
+    regions: Any = None,
+    data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] = (),
+    sources: Any = None,
+    *,
+    name: str = "custom",
+    id_col: str = "region",
+    name_col: str | None = None,
+    country_col: str | None = None,
+    layer: Any = None,
+    crs: Any = None,
+    sliver_km2: float | None = DEFAULT_SLIVER_KM2,
+    region: str = "region",
+    year: str = "year",
+    indicator: str | None = None,
+    value: str = "value",
+    unit: str | None = None,
+    layout: str = "auto",
+    decimal: str = "auto",
+    year_range: tuple[int, int] = (1900, 2100),
+    log_indicators: Iterable[str] = (),
+    on_error: str = "raise",
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+) -> Dataset:
+    """A Dataset from the user's regions and data files (see the module docstring).
+
+    ``regions``: geometry file(s), a table of regions without geometry, a (Geo)DataFrame, or None
+    (then the regions are the codes found in the data, without polygons, with a warning).
+    ``data``: one or more observation files, each read with the same column options.
+    ``sources``: a table (file or DataFrame) with ``source, citation, where_found, licence``.
+    """
+    report = ReadReport(file=None)
+    gdf = _read_region_input(regions, id_col=id_col, name_col=name_col, country_col=country_col,
+                             layer=layer, crs=crs, sliver_km2=sliver_km2, report=report)
+    files = _as_list(data)
+    if not files:
+        raise DataError("no data files given: pass data='file.csv' or a list of files")
+    frames = []
+    reports = []
+    for f in files:
+        rep = ReadReport(file=str(f))
+        frame = _read_observation_frame(
+            f, layout=layout, region=region, year=year, indicator=indicator, value=value,
+            unit=unit, source=None, flag=None, sheet=None, encoding=None, delimiter=None,
+            decimal=decimal, on_error=on_error, max_bytes=max_bytes, chunk_bytes=None,
+            report=rep)
+        frames.append(frame)
+        reports.append(rep)
+    obs = pd.concat(frames, ignore_index=True)
+    for col in ("region", "indicator", "unit", "source", "flag", "_file", "_column"):
+        obs[col] = obs[col].astype(object)
+    if gdf is None:
+        codes = sorted(pd.unique(obs["region"].astype(str)))
+        report.warn(f"no regions given: {len(codes)} regions made from the data's codes, without "
+                    "polygons")
+        gdf = gpd.GeoDataFrame({"region": codes},
+                               geometry=gpd.GeoSeries([None] * len(codes), crs="EPSG:4326"))
+    regions_table = _fill_region_columns(gdf, name_col=name_col, country_col=country_col,
+                                         report=report)
+    validate_observations(obs, regions_table, log_indicators=log_indicators,
+                          year_range=year_range, on_error=on_error, report=report)
+    src = _sources_table(sources, obs.loc[report.keep], report)
+    observations = _finish(obs, report, report.keep).reset_index(drop=True)
+    for rep in reports:
+        report.extend(rep)
+    meta = {"report": report, "set_aside": report.set_aside, "files": [str(f) for f in files]}
+    return Dataset(regions=regions_table, observations=observations, sources=src, name=name,
+                   meta=meta)

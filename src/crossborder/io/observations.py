@@ -1,0 +1,696 @@
+"""Observations and panels from the user's tables (long or wide), with a report of what was done.
+
+Long layout: one row per region and year (and indicator), a ``value`` column. Wide layout: one
+row per region (and indicator), one column per year ("2019", "Y2019", "2019 г."). ``layout="auto"``
+takes long when the ``year`` column exists, wide when column headers are years.
+
+``indicator``, ``unit``, ``source`` and ``flag`` name a column of the file when there is one by
+that name, else they are a constant for every row (so ``indicator="grp_pc"`` names a file that
+holds one indicator). Without them the columns ``indicator``, ``unit``, ``source`` and ``flag``
+are used if present; the indicator defaults to the file's stem (the value column's name in a long
+file whose value column is not called ``value``) and the source to the file's name.
+
+Nothing is dropped silently: cells marked missing ("", "n/a", "–", "..") are listed in
+``report.set_aside``; text that is not a number is an error naming the file, row and column (or,
+with ``on_error="set_aside"``, listed too); every repair (decimal comma, "2019 г.") is in
+``report.repairs``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, UnitError
+from ..panel import Panel
+from ..validate import ReadReport, validate_observations
+from .numbers import MISSING_MARKS, decimal_evidence, parse_numbers, parse_years
+from .tables import (
+    DEFAULT_MAX_BYTES,
+    EXCEL_SUFFIXES,
+    PARQUET_SUFFIXES,
+    _check_size,
+    _header_and_body,
+    decode_text,
+    file_label,
+    read_table,
+    sniff_delimiter,
+)
+
+__all__ = ["ReadResult", "read_observations", "read_panel", "OBSERVATION_COLUMNS",
+           "DEFAULT_CHUNK_BYTES"]
+
+OBSERVATION_COLUMNS = ["region", "year", "indicator", "value", "unit", "source", "flag"]
+#: Text files larger than this are read in chunks by ``read_observations`` (bounded memory).
+DEFAULT_CHUNK_BYTES = 64 * 2**20
+_CHUNK_ROWS = 200_000
+_YEAR_HEADER = re.compile(r"^(?:y|fy)?\s*(\d{4})(?:\.0+)?\s*(?:г\.?|гг\.?|год|года|year)?$",
+                          re.IGNORECASE)
+
+
+class ReadResult(NamedTuple):
+    """What a reader returns: the data and the :class:`~crossborder.validate.ReadReport`."""
+
+    data: pd.DataFrame
+    report: ReadReport
+
+
+# ---------------------------------------------------------------------- column roles
+def _find(columns: Iterable[str], name: str) -> str | None:
+    cols = list(columns)
+    if name in cols:
+        return name
+    low = {str(c).strip().lower(): c for c in cols}
+    return low.get(name.strip().lower())
+
+
+def _year_of_header(h: str) -> int | None:
+    m = _YEAR_HEADER.match(str(h).strip())
+    return int(m.group(1)) if m else None
+
+
+def _role(columns: list[str], given: str | None, default_col: str) -> tuple[str, str | None]:
+    """('column', name) when a column plays the role, ('constant', value) otherwise."""
+    if given is None:
+        col = _find(columns, default_col)
+        return ("column", col) if col is not None else ("constant", None)
+    col = _find(columns, given)
+    return ("column", col) if col is not None else ("constant", given)
+
+
+class _Spec(NamedTuple):
+    layout: str
+    region: str
+    year: str | None
+    value: str | None
+    year_cols: dict[str, int]
+    roles: dict[str, tuple[str, Any]]
+    extra_numeric: dict[str, str]
+    extra_text: dict[str, str]
+
+
+def _resolve(columns: list[str], *, file: str, layout: str, region: str, year: str,
+             indicator: str | None, value: str, unit: str | None, source: str | None,
+             flag: str | None, extra_numeric: dict[str, str], extra_text: dict[str, str],
+             report: ReadReport) -> _Spec:
+    if layout not in ("auto", "long", "wide"):
+        raise DataError(f"layout must be 'auto', 'long' or 'wide', not {layout!r}", file=file)
+    region_col = _find(columns, region)
+    if region_col is None:
+        raise DataError(f"no column {region!r} with the region codes (columns: {columns}); "
+                        "pass region='<column>'", file=file, row=1, column=region)
+    year_col = _find(columns, year)
+    year_cols = {c: y for c in columns if c != region_col and (y := _year_of_header(c)) is not None}
+    if layout == "auto":
+        if year_col is not None:
+            layout = "long"
+        elif year_cols:
+            layout = "wide"
+        else:
+            raise DataError(f"cannot tell the layout: no column {year!r} and no column headed by a "
+                            f"year (columns: {columns}); pass year='<column>'", file=file, row=1,
+                            column=year)
+    if layout == "long" and year_col is None:
+        raise DataError(f"no column {year!r} with the years (columns: {columns})", file=file,
+                        row=1, column=year)
+    if layout == "wide" and not year_cols:
+        raise DataError(f"no column headed by a year (columns: {columns})", file=file, row=1)
+    roles = {
+        "indicator": _role(columns, indicator, "indicator"),
+        "unit": _role(columns, unit, "unit"),
+        "source": _role(columns, source, "source"),
+        "flag": _role(columns, flag, "flag"),
+    }
+    value_col = None
+    stem = Path(file).stem
+    if layout == "long":
+        value_col = _find(columns, value)
+        if value_col is None:
+            raise DataError(f"no column {value!r} with the values (columns: {columns}); pass "
+                            "value='<column>'", file=file, row=1, column=value)
+        if roles["indicator"] == ("constant", None):
+            roles["indicator"] = ("constant", value_col if value_col != "value" else stem)
+    else:
+        if roles["indicator"] == ("constant", None):
+            roles["indicator"] = ("constant", stem)
+        repaired = {c: y for c, y in year_cols.items() if str(c).strip() != str(y)}
+        if repaired:
+            report.repair("year column headers read as years", column=None, count=len(repaired),
+                          examples=[f"{c!r} -> {y}" for c, y in list(repaired.items())[:3]])
+        seen: dict[int, str] = {}
+        for c, y in year_cols.items():
+            if y in seen:
+                raise DataError(f"two columns for the year {y}: {seen[y]!r} and {c!r}", file=file,
+                                row=1, column=c)
+            seen[y] = c
+    if roles["source"] == ("constant", None):
+        roles["source"] = ("constant", Path(file).name)
+    if roles["flag"] == ("constant", None):
+        roles["flag"] = ("constant", "")
+    ex_num = {}
+    for out, col in extra_numeric.items():
+        found = _find(columns, col)
+        if found is None:
+            raise DataError(f"no column {col!r} (columns: {columns})", file=file, row=1,
+                            column=col)
+        ex_num[out] = found
+    ex_txt = {}
+    for out, col in extra_text.items():
+        found = _find(columns, col)
+        if found is None:
+            raise DataError(f"no column {col!r} (columns: {columns})", file=file, row=1,
+                            column=col)
+        ex_txt[out] = found
+    used = {region_col, year_col, value_col, *year_cols, *ex_num.values(), *ex_txt.values()}
+    used |= {v for kind, v in roles.values() if kind == "column"}
+    ignored = [c for c in columns if c not in used]
+    if ignored:
+        report.warn(f"columns not used: {ignored}")
+    report.info.update({
+        "layout": layout,
+        **{k: (f"column {v!r}" if kind == "column" else v) for k, (kind, v) in roles.items()},
+    })
+    return _Spec(layout, region_col, year_col, value_col, year_cols, roles, ex_num, ex_txt)
+
+
+# ---------------------------------------------------------------------- table -> observations
+def _role_values(table: pd.DataFrame, role: tuple[str, Any]) -> pd.Series:
+    kind, v = role
+    if kind == "column":
+        return table[v].astype(object).fillna("").astype(str).str.strip()
+    return pd.Series(v, index=table.index, dtype=object)
+
+
+def _file_decimal(table: pd.DataFrame, columns: Iterable[str]) -> str | None:
+    comma = point = False
+    for c in columns:
+        cm, pt, _, _ = decimal_evidence(table[c])
+        comma |= cm
+        point |= pt
+    if comma and not point:
+        return ","
+    if point and not comma:
+        return "."
+    return None
+
+
+def _numbers(table: pd.DataFrame, col: str, *, file: str, decimal: str, file_decimal: str | None,
+             delimiter: str | None, on_error: str, report: ReadReport,
+             decided: dict[str, str] | None) -> tuple[pd.Series, pd.Series, pd.Series]:
+    dec = decimal if decimal != "auto" or decided is None else decided.get(col, "auto")
+    parsed = parse_numbers(table[col], file=file, column=col, decimal=dec,
+                           file_decimal=file_decimal, delimiter=delimiter,
+                           on_error="raise" if on_error == "raise" else "missing")
+    if decided is not None and parsed.decimal is not None:
+        decided.setdefault(col, parsed.decimal)
+    if parsed.decimal is not None:
+        report.info.setdefault("decimal", {})[col] = parsed.decimal
+    for what, count, rows, examples in parsed.repairs:
+        report.repair(what, column=col, count=count, rows=rows, examples=examples)
+    return parsed.values, parsed.missing, parsed.bad
+
+
+def _observations_from_table(
+    table: pd.DataFrame, spec: _Spec, *, file: str, decimal: str, delimiter: str | None,
+    on_error: str, report: ReadReport, decided: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """Tidy observations with the private columns _file, _row, _column (see validate)."""
+    region = table[spec.region].astype(object).fillna("").astype(str).str.strip()
+    roles = {k: _role_values(table, r) for k, r in spec.roles.items()}
+    value_cols = [spec.value] if spec.layout == "long" else list(spec.year_cols)
+    file_decimal = _file_decimal(table, value_cols + list(spec.extra_numeric.values()))
+    extras = {}
+    for out, col in spec.extra_numeric.items():
+        v, miss, bad = _numbers(table, col, file=file, decimal=decimal, file_decimal=file_decimal,
+                                delimiter=delimiter, on_error=on_error, report=report,
+                                decided=decided)
+        extras[out] = v
+    for out, col in spec.extra_text.items():
+        extras[out] = table[col].astype(object).fillna("").astype(str).str.strip()
+
+    if spec.layout == "long":
+        years, rep, ymiss = parse_years(table[spec.year], file=file, column=spec.year)
+        if rep.any():
+            idx = np.flatnonzero(rep.to_numpy())
+            report.repair("years written as text read as numbers", column=spec.year,
+                          count=idx.size, rows=[table.index[i] for i in idx[:10]],
+                          examples=[f"row {table.index[i]}: {table[spec.year].iloc[i]!r} -> "
+                                    f"{int(years.iloc[i])}" for i in idx[:3]])
+        vals, vmiss, vbad = _numbers(table, spec.value, file=file, decimal=decimal,
+                                     file_decimal=file_decimal, delimiter=delimiter,
+                                     on_error=on_error, report=report, decided=decided)
+        out = pd.DataFrame({
+            "region": region.to_numpy(dtype=object), "year": years.to_numpy(),
+            **{k: s.to_numpy(dtype=object) for k, s in roles.items()},
+            "value": vals.to_numpy(), "_raw": table[spec.value].to_numpy(dtype=object),
+            "_missing": vmiss.to_numpy(), "_bad": vbad.to_numpy(),
+            "_file": file, "_row": np.asarray(table.index, dtype=np.int64),
+            "_column": spec.value,
+            **{k: s.to_numpy() for k, s in extras.items()},
+        })
+        ymiss_arr = ymiss.to_numpy()
+    else:
+        parts = []
+        for col, y in spec.year_cols.items():
+            vals, vmiss, vbad = _numbers(table, col, file=file, decimal=decimal,
+                                         file_decimal=file_decimal, delimiter=delimiter,
+                                         on_error=on_error, report=report, decided=decided)
+            parts.append(pd.DataFrame({
+                "region": region.to_numpy(dtype=object), "year": float(y),
+                **{k: s.to_numpy(dtype=object) for k, s in roles.items()},
+                "value": vals.to_numpy(), "_raw": table[col].to_numpy(dtype=object),
+                "_missing": vmiss.to_numpy(), "_bad": vbad.to_numpy(),
+                "_file": file, "_row": np.asarray(table.index, dtype=np.int64), "_column": col,
+                **{k: s.to_numpy() for k, s in extras.items()},
+            }))
+        out = pd.concat(parts, ignore_index=True)
+        ymiss_arr = np.zeros(len(out), dtype=bool)
+        # keep the file's row order: row, then year
+        out = out.sort_values(["_row", "year"], kind="stable").reset_index(drop=True)
+
+    no_key = (out["region"].to_numpy(dtype=object) == "") | ymiss_arr
+    missing = out["_missing"].to_numpy(dtype=bool, copy=True)
+    bad = out["_bad"].to_numpy(dtype=bool, copy=True)
+    aside = np.zeros(len(out), dtype=bool)
+    # a row with neither key nor value (a blank or footnote line): set aside
+    hollow = no_key & missing
+    if hollow.any():
+        _aside(report, out, hollow, "no region/year and no value (blank or note row)")
+        aside |= hollow
+    placed = no_key & ~missing
+    if placed.any():
+        if on_error == "raise":
+            i = int(np.flatnonzero(placed)[0])
+            which = "region" if out["region"].iat[i] == "" else "year"
+            col = spec.region if which == "region" else spec.year
+            raise DataError(f"a value ({out['_raw'].iat[i]!r}) without a {which}: cannot tell "
+                            "where it belongs", file=file, row=int(out["_row"].iat[i]),
+                            column=col)
+        _aside(report, out, placed, "value without a region or year")
+        aside |= placed
+    miss = missing & ~aside
+    if miss.any():
+        reasons = np.array([f"missing value {r!r}" if str(r).strip() else "empty cell"
+                            for r in out["_raw"].to_numpy(dtype=object)[miss]], dtype=object)
+        _aside(report, out, miss, reasons)
+        aside |= miss
+    bad &= ~aside
+    if bad.any():  # only with on_error="set_aside": parse_numbers raised otherwise
+        reasons = np.array([f"not a number: {r!r}" for r in out["_raw"].to_numpy(object)[bad]],
+                           dtype=object)
+        _aside(report, out, bad, reasons)
+        aside |= bad
+    out = out.loc[~aside].drop(columns=["_raw", "_missing", "_bad"])
+    return out.reset_index(drop=True)
+
+
+def _aside(report: ReadReport, out: pd.DataFrame, mask: np.ndarray, reason: Any) -> None:
+    rows = pd.DataFrame({
+        "file": out["_file"].to_numpy(dtype=object)[mask],
+        "row": out["_row"].to_numpy()[mask],
+        "column": out["_column"].to_numpy(dtype=object)[mask],
+        "region": out["region"].to_numpy(dtype=object)[mask],
+        "year": out["year"].to_numpy()[mask],
+        "indicator": out["indicator"].to_numpy(dtype=object)[mask],
+        "value": out["_raw"].to_numpy(dtype=object)[mask],
+    })
+    rows["year"] = [None if np.isnan(y) else int(y) for y in rows["year"]]
+    report.set_rows_aside(rows, pd.Series(reason) if isinstance(reason, np.ndarray) else reason)
+
+
+def _finish(obs: pd.DataFrame, report: ReadReport, keep: np.ndarray | None) -> pd.DataFrame:
+    """Public shape: the OBSERVATION_COLUMNS, index = row of the file."""
+    if keep is not None:
+        obs = obs.loc[keep]
+    obs = obs.copy()
+    obs["year"] = obs["year"].astype(np.int64)
+    obs["flag"] = obs["flag"].astype(object).where(obs["flag"].notna(), "")
+    unit = obs["unit"].astype(object)
+    obs["unit"] = unit.where(unit.notna() & (unit.astype(str) != ""), None)
+    extra = [c for c in obs.columns if c not in OBSERVATION_COLUMNS and not c.startswith("_")]
+    result = obs[OBSERVATION_COLUMNS + extra]
+    result.index = pd.Index(obs["_row"].to_numpy(), name="row")
+    return result
+
+
+# ---------------------------------------------------------------------- reading files
+def _is_text(path: Path) -> bool:
+    s = path.suffix.lower()
+    return s not in EXCEL_SUFFIXES and s not in PARQUET_SUFFIXES and s != ".xls"
+
+
+def _text_chunks(path: Path, file: str, *, encoding: str | None, delimiter: str | None,
+                 chunk_rows: int, report: ReadReport) -> Iterator[pd.DataFrame]:
+    """String tables of ``chunk_rows`` rows each (index = line of the file), header shared."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 20)
+    enc = encoding
+    if enc is None:
+        from .tables import detect_encoding
+
+        enc = detect_encoding(head, file=file)
+    cut = len(head) - (len(head) % 4)
+    sample, _ = decode_text(head[:cut] if len(head) == 1 << 20 else head, file,
+                            "utf-8" if enc == "utf-8-sig" else enc)
+    if len(head) == 1 << 20 and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    delim = delimiter or sniff_delimiter(sample, file=file)
+    report.info.update({"format": "text", "encoding": enc, "delimiter": delim,
+                        "read": f"in chunks of {chunk_rows} rows"})
+    py_enc = "utf-16" if enc == "utf-16" else enc
+    try:
+        reader = pd.read_csv(
+            path, sep=delim, header=None, dtype=str, na_filter=False, keep_default_na=False,
+            skip_blank_lines=False, engine="c", encoding=py_enc, encoding_errors="strict",
+            chunksize=chunk_rows, index_col=False,
+        )
+        header: list[str] | None = None
+        line = 0
+        for chunk in reader:
+            chunk.index = np.arange(line + 1, line + len(chunk) + 1)
+            line += len(chunk)
+            if header is None:
+                table = _header_and_body(_drop_blank(chunk), file, delim)
+                header = list(table.columns)
+                keep_cols = [i for i, h in enumerate(chunk.iloc[0].fillna("").astype(str))
+                             if h.strip() or f"unnamed_{i + 1}" in header]
+                yield table
+                continue
+            body = _drop_blank(chunk.iloc[:, keep_cols].fillna(""))
+            if body.empty:
+                continue
+            body.columns = header
+            body.index.name = "row"
+            yield body
+    except pd.errors.ParserError as exc:
+        from .tables import _parser_line, _parser_message
+
+        raise DataError(_parser_message(exc), file=file, row=_parser_line(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"cannot decode the file as {enc} after the first MiB ({exc.reason}); "
+                        "pass encoding=", file=file) from None
+
+
+def _drop_blank(chunk: pd.DataFrame) -> pd.DataFrame:
+    blank = (chunk.fillna("").apply(lambda c: c.astype(str).str.strip()) == "").all(axis=1)
+    return chunk[~blank.to_numpy()]
+
+
+def _compact(obs: pd.DataFrame) -> pd.DataFrame:
+    """Repeated text as categoricals, years as int32: a chunk's observations in little memory."""
+    out = obs.copy()
+    for c in ("region", "indicator", "unit", "source", "flag", "_file", "_column"):
+        if c in out:
+            out[c] = out[c].astype("category")
+    out["year"] = out["year"].astype(np.float32)
+    out["_row"] = out["_row"].astype(np.int64)
+    return out
+
+
+def _concat_compact(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    if len(parts) == 1:
+        return parts[0]
+    cats = {}
+    for c in parts[0].columns:
+        if isinstance(parts[0][c].dtype, pd.CategoricalDtype):
+            cats[c] = pd.api.types.union_categoricals([p[c] for p in parts]).categories
+    fixed = [p.assign(**{c: p[c].cat.set_categories(v) for c, v in cats.items()}) for p in parts]
+    return pd.concat(fixed, ignore_index=True)
+
+
+def _read_observation_frame(
+    path: str | os.PathLike[str], *, layout: str, region: str, year: str, indicator: str | None,
+    value: str, unit: str | None, source: str | None, flag: str | None, sheet: Any,
+    encoding: str | None, delimiter: str | None, decimal: str, on_error: str,
+    max_bytes: int | None, chunk_bytes: int | None, report: ReadReport,
+    extra_numeric: dict[str, str] | None = None, extra_text: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    file = file_label(path)
+    p = Path(path)
+    if not p.is_file():
+        raise DataError("no such file" if not p.exists() else "not a file", file=file)
+    size = p.stat().st_size
+    _check_size(size, max_bytes, file)
+    kw = dict(layout=layout, region=region, year=year, indicator=indicator, value=value,
+              unit=unit, source=source, flag=flag, extra_numeric=extra_numeric or {},
+              extra_text=extra_text or {}, report=report)
+    if _is_text(p) and chunk_bytes is not None and size > chunk_bytes and size > 0:
+        decided: dict[str, str] = {}
+        parts = []
+        spec = None
+        for table in _text_chunks(p, file, encoding=encoding, delimiter=delimiter,
+                                  chunk_rows=_CHUNK_ROWS, report=report):
+            if spec is None:
+                spec = _resolve(list(table.columns), file=file, **kw)
+            obs = _observations_from_table(
+                table, spec, file=file, decimal=decimal, delimiter=report.info["delimiter"],
+                on_error=on_error, report=report, decided=decided)
+            parts.append(_compact(obs))
+        frame = _concat_compact(parts)
+        report.info["rows"] = int(len(frame))
+        return frame
+    table = read_table(p, sheet=sheet, encoding=encoding, delimiter=delimiter, max_bytes=max_bytes)
+    info = dict(table.attrs.get("crossborder", {}))
+    info.pop("file", None)
+    report.info.update(info)
+    spec = _resolve(list(table.columns), file=file, **kw)
+    return _observations_from_table(table, spec, file=file, decimal=decimal,
+                                    delimiter=info.get("delimiter"), on_error=on_error,
+                                    report=report)
+
+
+def read_observations(
+    path: str | os.PathLike[str],
+    *,
+    layout: str = "auto",
+    region: str = "region",
+    year: str = "year",
+    indicator: str | None = None,
+    value: str = "value",
+    unit: str | None = None,
+    source: str | None = None,
+    flag: str | None = None,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    decimal: str = "auto",
+    regions: pd.DataFrame | Iterable[str] | None = None,
+    year_range: tuple[int, int] = (1900, 2100),
+    log_indicators: Iterable[str] = (),
+    on_error: str = "raise",
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    chunk_bytes: int | None = DEFAULT_CHUNK_BYTES,
+) -> ReadResult:
+    """Observations (region, year, indicator, value, unit, source, flag) from a CSV/TSV/TXT, Excel
+    or Parquet file, long or wide, validated; returns ``(data, report)``.
+
+    The index of ``data`` is the row of the file each value came from (header = row 1). See the
+    module docstring for the column roles; :func:`crossborder.io.read_table` for encodings and
+    delimiters; :mod:`crossborder.io.numbers` for decimal marks and missing-value marks;
+    :func:`crossborder.validate.validate_observations` for the checks (``regions``,
+    ``year_range``, ``log_indicators``, ``on_error``). Text files larger than ``chunk_bytes`` are
+    read in chunks (``data``'s text columns are then categoricals); files larger than
+    ``max_bytes`` are refused with a message saying how to raise the limit.
+    """
+    file = file_label(path)
+    report = ReadReport(file=file)
+    frame = _read_observation_frame(
+        path, layout=layout, region=region, year=year, indicator=indicator, value=value,
+        unit=unit, source=source, flag=flag, sheet=sheet, encoding=encoding, delimiter=delimiter,
+        decimal=decimal, on_error=on_error, max_bytes=max_bytes, chunk_bytes=chunk_bytes,
+        report=report)
+    validate_observations(frame, regions, file=file, log_indicators=log_indicators,
+                          year_range=year_range, on_error=on_error, report=report)
+    data = _finish(frame, report, report.keep)
+    report.info["rows"] = int(len(data))
+    return ReadResult(data, report)
+
+
+# ---------------------------------------------------------------------- panels
+def read_panel(
+    path: str | os.PathLike[str],
+    *,
+    indicator: str | None = None,
+    region: str = "region",
+    time: str = "year",
+    value: str = "value",
+    weight: str | None = None,
+    group: str | None = None,
+    unit: str | None = None,
+    layout: str = "auto",
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    decimal: str = "auto",
+    regions: pd.DataFrame | Iterable[str] | None = None,
+    year_range: tuple[int, int] = (1900, 2100),
+    log: bool = False,
+    on_error: str = "raise",
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+) -> Panel:
+    """One indicator of a file as a :class:`~crossborder.panel.Panel` (region x time).
+
+    ``indicator`` picks one when the file has an ``indicator`` column holding several (else it
+    names the panel). ``weight``: a numeric column of the file, or another indicator of the same
+    file (e.g. ``"population"``). ``group``: a column constant per region (e.g. ``"country"``).
+    ``log=True`` requires values > 0 (for log measures): zero or negative values are an error
+    naming the file, row and column. Units that differ within the panel raise :class:`UnitError`
+    naming the file, the unit column and the row where the second unit first appears.
+
+    ``panel.meta`` holds ``report`` (the :class:`ReadReport`), ``set_aside`` (rows not kept),
+    ``file`` and ``sources``. The report also warns about panels that measures cannot say much
+    about: one region, one year, all values equal, regions with gaps (unbalanced panels are kept as
+    they are: missing region-years are NaN in ``to_matrix()``).
+    """
+    file = file_label(path)
+    report = ReadReport(file=file)
+    probe = _probe_columns(path, sheet=sheet, encoding=encoding, delimiter=delimiter,
+                           max_bytes=max_bytes)
+    extra_numeric: dict[str, str] = {}
+    weight_indicator = None
+    ind_col = _find(probe, indicator) if indicator is not None else None
+    if weight is not None:
+        if _find(probe, weight) is not None:
+            extra_numeric["weight"] = weight
+        else:
+            weight_indicator = weight
+    extra_text = {"group": group} if group is not None else {}
+    frame = _read_observation_frame(
+        path, layout=layout, region=region, year=time,
+        indicator=None if ind_col is None and _find(probe, "indicator") is not None else indicator,
+        value=value, unit=unit, source=None, flag=None, sheet=sheet, encoding=encoding,
+        delimiter=delimiter, decimal=decimal, on_error=on_error, max_bytes=max_bytes,
+        chunk_bytes=None, report=report, extra_numeric=extra_numeric, extra_text=extra_text)
+    names = sorted(pd.unique(frame["indicator"].astype(str)))
+    if weight_indicator is not None:
+        if weight_indicator not in names:
+            raise DataError(f"no column or indicator {weight_indicator!r} for the weights "
+                            f"(indicators: {names})", file=file, column=weight_indicator)
+        w = frame[frame["indicator"] == weight_indicator]
+        frame = frame[frame["indicator"] != weight_indicator]
+        names = [n for n in names if n != weight_indicator]
+    has_column = str(report.info.get("indicator", "")).startswith("column")
+    if indicator is not None and has_column and indicator not in names and ind_col is None:
+        raise DataError(f"no indicator {indicator!r} in the file (indicators: {names})",
+                        file=file, column="indicator")
+    if len(names) > 1:
+        if indicator is None:
+            raise DataError(f"the file holds several indicators {names}: pass indicator= to pick "
+                            "one", file=file, column="indicator")
+        frame = frame[frame["indicator"] == indicator]
+    chosen = indicator if len(names) > 1 or not names else names[0]
+    if weight_indicator is not None:
+        wv = w[["region", "year", "value"]].rename(columns={"value": "weight"})
+        if wv.duplicated(["region", "year"]).any():
+            dup = w[wv.duplicated(["region", "year"], keep=False).to_numpy()]
+            raise DataError(f"weight {weight_indicator!r} has several values for region "
+                            f"{dup['region'].iat[0]!r} in {int(dup['year'].iat[0])}", file=file,
+                            row=int(dup["_row"].iat[1]), column=value)
+        frame = frame.merge(wv, on=["region", "year"], how="left")
+    frame = frame.reset_index(drop=True)
+    _check_panel_units(frame, file, report)
+    validate_observations(frame, regions, file=file, year_range=year_range,
+                          log_indicators=frame["indicator"].unique() if log else (),
+                          on_error=on_error, report=report)
+    frame = frame.loc[report.keep].reset_index(drop=True)
+    frame["year"] = frame["year"].astype(np.int64)
+    if "weight" in frame:
+        no_w = frame["weight"].isna().to_numpy()
+        if no_w.any():
+            _aside_rows(report, frame, no_w, f"no weight {weight}")
+            frame = frame.loc[~no_w].reset_index(drop=True)
+        if log:
+            nonpos = (frame["weight"] <= 0).to_numpy()
+            if nonpos.any():
+                i = int(np.flatnonzero(nonpos)[0])
+                raise DataError(f"weight {frame['weight'].iat[i]!r} is not positive",
+                                file=file, row=int(frame["_row"].iat[i]), column=weight)
+    units = pd.unique(frame["unit"].dropna().astype(str)) if "unit" in frame else []
+    units = [u for u in units if u]
+    try:
+        panel = Panel.from_long(
+            frame, region="region", time="year", value="value",
+            weight="weight" if "weight" in frame else None,
+            group="group" if "group" in frame else None,
+            indicator=str(chosen) if chosen is not None else value,
+            unit=units[0] if len(units) == 1 else None)
+    except DataError as exc:
+        raise DataError(exc.reason, file=file, column=exc.column) from None
+    if weight is not None:
+        object.__setattr__(panel, "weight_name", weight)
+    if group is not None:
+        object.__setattr__(panel, "group_name", group)
+    _shape_warnings(panel, report)
+    panel.meta.update({
+        "file": file, "report": report, "set_aside": report.set_aside,
+        "sources": sorted(pd.unique(frame["source"].astype(str))) if len(frame) else [],
+    })
+    return panel
+
+
+def _probe_columns(path: Any, *, sheet: Any, encoding: str | None, delimiter: str | None,
+                   max_bytes: int | None) -> list[str]:
+    table = read_table(path, sheet=sheet, encoding=encoding, delimiter=delimiter,
+                       max_bytes=max_bytes)
+    return list(table.columns)
+
+
+def _aside_rows(report: ReadReport, frame: pd.DataFrame, mask: np.ndarray, reason: str) -> None:
+    sub = frame.loc[mask]
+    report.set_rows_aside(pd.DataFrame({
+        "file": sub["_file"].to_numpy(dtype=object), "row": sub["_row"].to_numpy(),
+        "column": sub["_column"].to_numpy(dtype=object),
+        "region": sub["region"].to_numpy(dtype=object),
+        "year": sub["year"].astype(int).to_numpy(), "indicator": sub["indicator"].to_numpy(),
+        "value": sub["value"].to_numpy()}), reason)
+
+
+def _check_panel_units(frame: pd.DataFrame, file: str, report: ReadReport) -> None:
+    unit = frame["unit"].astype(object)
+    unit = unit.where(unit.notna() & (unit.astype(str) != ""), None)
+    if unit.isna().all():
+        return
+    labels = unit.fillna("(none)").astype(str)
+    firsts = labels.drop_duplicates()
+    if len(firsts) <= 1:
+        return
+    col = report.info.get("unit", "unit")
+    col = col[len("column "):].strip("'\"") if isinstance(col, str) and col.startswith(
+        "column ") else "unit"
+    desc = "; ".join(f"{u!r} (first at row {int(frame['_row'].iat[i])})"
+                     for u, i in zip(firsts, firsts.index, strict=True))
+    second = firsts.index[1]
+    raise UnitError(f"one panel mixes units: {desc}; convert to one unit first (or read each "
+                    "country's values as its own panel)", file=file,
+                    row=int(frame["_row"].iat[second]), column=col)
+
+
+def _shape_warnings(panel: Panel, report: ReadReport) -> None:
+    n, t = panel.shape
+    m = panel.to_matrix().values
+    if n == 1:
+        report.warn(f"the panel has a single region ({str(panel.regions[0])!r}): dispersion and "
+                    "convergence across regions are not defined")
+    if t == 1:
+        report.warn(f"the panel has a single year ({panel.times[0]}): growth, beta convergence "
+                    "and trends need two or more")
+    finite = m[np.isfinite(m)]
+    if finite.size and np.all(finite == finite[0]):
+        report.warn(f"all {finite.size} values are equal ({finite[0]:g}): every dispersion "
+                    "measure is 0")
+    gaps = np.isnan(m).sum(axis=1)
+    if gaps.any():
+        who = [f"{r} ({int(g)} missing)" for r, g in zip(panel.regions, gaps, strict=True) if g]
+        report.warn(f"unbalanced panel: {len(who)} of {n} regions lack some of the {t} years: "
+                    f"{', '.join(who[:10])}{' ...' if len(who) > 10 else ''}; measures use the "
+                    "values present (Panel.balanced() keeps complete regions only)")
+    report.info["shape"] = (n, t)
+
+
+_ = MISSING_MARKS  # re-exported through crossborder.io.numbers

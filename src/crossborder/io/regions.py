@@ -1,0 +1,319 @@
+"""Regions with geometry from GeoJSON, shapefiles or GeoPackages (pyogrio via geopandas).
+
+Everything comes out in EPSG:4326 (longitude, latitude). What is repaired or doubtful is reported,
+with the file, the feature's row (1-based feature number) and the region code:
+
+- no CRS (e.g. a shapefile without its .prj): an error, unless ``crs=`` says what it is;
+- coordinates outside longitude/latitude bounds in a file that says EPSG:4326 (a projected file
+  that lost its CRS, read by GDAL as WGS 84): an error asking for ``crs=``;
+- several files or layers in different CRSs: each is reprojected to EPSG:4326 and the fact is
+  reported (``mixed_crs="error"`` refuses instead);
+- invalid polygons (self-intersections such as a bow-tie): repaired with ``shapely.make_valid``,
+  keeping the polygonal parts, and reported;
+- empty or missing geometry: reported; the region is kept without a polygon (``empty="keep"``,
+  it can still carry statistics) or set aside (``empty="set_aside"``); never dropped silently;
+- multipolygon parts smaller than ``sliver_km2`` (area on the EPSG:6933 equal-area grid), such as
+  slivers left by digitising: removed and reported (the largest part is always kept);
+- geometry that is not polygonal (points, lines), missing or repeated region codes: errors.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..errors import DataError
+from ..validate import ReadReport, validate_regions
+from .observations import ReadResult, _find
+from .tables import file_label
+
+__all__ = ["read_regions", "DEFAULT_SLIVER_KM2", "EQUAL_AREA_CRS"]
+
+#: Multipolygon parts smaller than this (km²) are removed as slivers (the largest part stays).
+DEFAULT_SLIVER_KM2 = 0.5
+#: Equal-area CRS used for areas (World Cylindrical Equal Area).
+EQUAL_AREA_CRS = "EPSG:6933"
+_POLYGONAL = {"Polygon", "MultiPolygon"}
+
+
+def _layers(path: Path, file: str) -> list[str]:
+    import pyogrio
+
+    try:
+        return [str(x) for x in pyogrio.list_layers(path)[:, 0]]
+    except Exception as exc:  # noqa: BLE001 - GDAL raises several types for unreadable files
+        raise DataError(f"cannot open as geometry ({type(exc).__name__}: {_short(exc)})",
+                        file=file) from None
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
+def _read_one(path: Path, file: str, layer: str | None) -> gpd.GeoDataFrame:
+    if not path.exists():
+        raise DataError("no such file", file=file)
+    if path.is_file() and path.stat().st_size == 0:
+        raise DataError("the file is empty (0 bytes)", file=file)
+    try:
+        gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
+    except Exception as exc:  # noqa: BLE001 - pyogrio/GDAL errors for bad files
+        raise DataError(f"cannot read geometry ({type(exc).__name__}: {_short(exc)})",
+                        file=file) from None
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf:
+        raise DataError("no geometry column", file=file)
+    return gdf
+
+
+def _sources(paths: Any, layer: Any) -> list[tuple[Path, str, str | None]]:
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    out = []
+    for p in paths:
+        path = Path(p)
+        file = file_label(p)
+        if layer is None:
+            if path.suffix.lower() == ".gpkg" and path.is_file():
+                names = _layers(path, file)
+                if len(names) > 1:
+                    raise DataError(f"the GeoPackage has {len(names)} layers {names}: pass "
+                                    "layer='<name>' (or a list of layers)", file=file)
+            out.append((path, file, None))
+        elif isinstance(layer, str):
+            out.append((path, f"{file}:{layer}", layer))
+        else:
+            out.extend((path, f"{file}:{lay}", lay) for lay in layer)
+    if not out:
+        raise DataError("no regions file given")
+    return out
+
+
+def read_regions(
+    paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    id_col: str = "region",
+    name_col: str | None = None,
+    country_col: str | None = None,
+    layer: str | Sequence[str] | None = None,
+    crs: Any = None,
+    mixed_crs: str = "reproject",
+    sliver_km2: float | None = DEFAULT_SLIVER_KM2,
+    empty: str = "keep",
+) -> ReadResult:
+    """Regions (GeoDataFrame in EPSG:4326) from one or more GeoJSON/shapefile/GeoPackage files or
+    layers; returns ``(regions, report)``. See the module docstring for what is checked, repaired
+    and reported. Columns: ``region`` (the codes from ``id_col``, as text), ``name`` and
+    ``country`` when ``name_col``/``country_col`` (or columns called so) exist, the file's other
+    columns, and ``geometry``. The index holds each feature's row (1-based feature number).
+    """
+    if mixed_crs not in ("reproject", "error"):
+        raise DataError(f"mixed_crs must be 'reproject' or 'error', not {mixed_crs!r}")
+    if empty not in ("keep", "set_aside"):
+        raise DataError(f"empty must be 'keep' or 'set_aside', not {empty!r}")
+    sources = _sources(paths, layer)
+    report = ReadReport(file=", ".join(s[1] for s in sources))
+    frames = []
+    crss: dict[str, Any] = {}
+    for path, file, lay in sources:
+        gdf = _read_one(path, file, lay)
+        gdf = gdf.rename_geometry("geometry") if gdf.geometry.name != "geometry" else gdf
+        if gdf.crs is None:
+            if crs is None:
+                hint = (" (a shapefile without its .prj file?)" if path.suffix.lower() == ".shp"
+                        else "")
+                raise DataError(f"the geometry has no coordinate reference system{hint}: pass "
+                                "crs='EPSG:....' to say which it is", file=file)
+            gdf = gdf.set_crs(crs)
+            report.repair(f"no CRS in the file: set to {crs} as given by crs=", file=file,
+                          count=len(gdf))
+        elif crs is not None and not gdf.crs.equals(gpd.GeoSeries([], crs=crs).crs):
+            report.warn(f"{file}: crs={crs} ignored, the file says {gdf.crs.to_string()}")
+        _check_bounds(gdf, file)
+        crss[file] = gdf.crs
+        gdf = gdf.copy()
+        gdf["_file"] = file
+        gdf["_row"] = np.arange(1, len(gdf) + 1)
+        frames.append(gdf)
+    names = {f: c.to_string() for f, c in crss.items()}
+    distinct = sorted(set(names.values()))
+    if len(distinct) > 1:
+        if mixed_crs == "error":
+            raise DataError(f"the files are in different CRSs: {names}; pass mixed_crs="
+                            "'reproject' to reproject each to EPSG:4326")
+        report.warn(f"the files are in different CRSs {names}: each reprojected to EPSG:4326")
+    out = []
+    for gdf in frames:
+        if not gdf.crs.equals(gpd.GeoSeries([], crs="EPSG:4326").crs):
+            report.repair(f"reprojected from {gdf.crs.to_string()} to EPSG:4326",
+                          file=gdf["_file"].iat[0] if len(gdf) else None, count=len(gdf))
+            gdf = gdf.to_crs("EPSG:4326")
+        out.append(gdf)
+    regions = pd.concat(out, ignore_index=True) if len(out) > 1 else out[0]
+    regions = gpd.GeoDataFrame(regions, geometry="geometry", crs="EPSG:4326")
+    if len(regions) == 0:
+        raise DataError("no features in the geometry file", file=report.file)
+
+    regions = _codes(regions, id_col, name_col, country_col, report)
+    regions = _fix_geometry(regions, report, sliver_km2=sliver_km2, empty=empty)
+    validate_regions(regions, file=report.file, report=ReadReport())  # codes; valid polygons
+    report.info.update({"format": "geometry", "rows": len(regions), "crs": "EPSG:4326",
+                        "source_crs": names})
+    data = regions.drop(columns=["_file", "_row"])
+    data.index = pd.Index(regions["_row"].to_numpy(), name="row")
+    return ReadResult(data, report)
+
+
+def _check_bounds(gdf: gpd.GeoDataFrame, file: str) -> None:
+    if gdf.crs is None or not gdf.crs.is_geographic or gdf.geometry.isna().all():
+        return
+    xmin, ymin, xmax, ymax = gdf.total_bounds
+    if not np.all(np.isfinite([xmin, ymin, xmax, ymax])):
+        return
+    if xmin < -180.5 or xmax > 360.5 or ymin < -90.5 or ymax > 90.5:
+        raise DataError(
+            f"coordinates up to ({xmax:.6g}, {ymax:.6g}) are not longitudes/latitudes although the "
+            f"file says {gdf.crs.to_string()}: the file's real CRS was probably lost; pass crs= "
+            "(e.g. crs='EPSG:3857') and drop the wrong CRS from the file", file=file)
+
+
+def _codes(regions: gpd.GeoDataFrame, id_col: str, name_col: str | None,
+           country_col: str | None, report: ReadReport) -> gpd.GeoDataFrame:
+    cols = [c for c in regions.columns if c not in ("geometry", "_file", "_row")]
+    found = _find(cols, id_col)
+    if found is None:
+        raise DataError(f"no column {id_col!r} with the region codes (columns: {cols}); pass "
+                        "id_col='<column>'", file=report.file, column=id_col)
+    raw = regions[found]
+    codes = [_code_text(v) for v in raw.to_numpy(dtype=object)]
+    regions = regions.drop(columns=[found] + (["region"] if "region" in regions.columns else []))
+    regions.insert(0, "region", pd.Series(codes, index=regions.index, dtype=object))
+    for role, given in (("name", name_col), ("country", country_col)):
+        if given is not None:
+            col = _find(cols, given)
+            if col is None:
+                raise DataError(f"no column {given!r} (columns: {cols})", file=report.file,
+                                column=given)
+            if col != role:
+                if role in regions.columns:
+                    regions = regions.drop(columns=[role])
+                regions[role] = regions.pop(col)
+    return regions
+
+
+def _code_text(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    s = str(v).strip()
+    return s or None
+
+
+def _fix_geometry(regions: gpd.GeoDataFrame, report: ReadReport, *, sliver_km2: float | None,
+                  empty: str) -> gpd.GeoDataFrame:
+    geoms = np.asarray(regions.geometry.to_numpy(), dtype=object)
+    n = len(geoms)
+    files = regions["_file"].to_numpy(dtype=object)
+    rows = regions["_row"].to_numpy()
+    codes = regions["region"].to_numpy(dtype=object)
+
+    def where(mask: np.ndarray) -> list[str]:
+        return [f"{f} row {r} ({c})" for f, r, c in zip(files[mask], rows[mask], codes[mask],
+                                                        strict=True)]
+
+    is_none = np.array([g is None for g in geoms], dtype=bool)
+    is_empty = is_none.copy()
+    is_empty[~is_none] = shapely.is_empty(geoms[~is_none])
+    types = np.array([None if e else g.geom_type for g, e in zip(geoms, is_empty, strict=True)],
+                     dtype=object)
+    not_poly = ~is_empty & ~np.isin(types, list(_POLYGONAL))
+    if not_poly.any():
+        i = int(np.flatnonzero(not_poly)[0])
+        raise DataError(f"region {codes[i]!r} has a {types[i]}, not a polygon: regions need "
+                        f"polygons ({int(not_poly.sum())} such features)", file=files[i],
+                        row=int(rows[i]), column="geometry")
+
+    invalid = np.zeros(n, dtype=bool)
+    invalid[~is_empty] = ~shapely.is_valid(geoms[~is_empty])
+    if invalid.any():
+        reasons = [shapely.is_valid_reason(g) for g in geoms[invalid]]
+        fixed = shapely.make_valid(geoms[invalid])
+        geoms[invalid] = [_polygonal(g) for g in fixed]
+        idx = np.flatnonzero(invalid)
+        report.repair("invalid polygons made valid with shapely.make_valid (polygonal parts kept)",
+                      column="geometry", count=idx.size, rows=list(rows[idx]),
+                      examples=[f"{w}: {r}" for w, r in zip(where(invalid), reasons,
+                                                            strict=True)])
+        now_empty = np.zeros(n, dtype=bool)
+        now_empty[idx] = [g is None or g.is_empty for g in geoms[idx]]
+        is_empty |= now_empty
+
+    if sliver_km2 is not None and sliver_km2 > 0:
+        _remove_slivers(geoms, is_empty, sliver_km2, report, rows, where)
+
+    if is_empty.any():
+        geoms[is_empty] = None
+        listed = where(is_empty)
+        if empty == "keep":
+            report.warn(f"{int(is_empty.sum())} regions have empty geometry and are kept without "
+                        f"a polygon: {', '.join(listed[:10])}")
+            report.repair("empty geometry: region kept without a polygon", column="geometry",
+                          count=int(is_empty.sum()), rows=list(rows[is_empty]), examples=listed)
+        else:
+            aside = pd.DataFrame({"file": files[is_empty], "row": rows[is_empty],
+                                  "column": "geometry", "region": codes[is_empty]})
+            report.set_rows_aside(aside, "empty geometry")
+    out = regions.copy()
+    out["geometry"] = gpd.GeoSeries(list(geoms), index=regions.index, crs="EPSG:4326")
+    if empty == "set_aside" and is_empty.any():
+        out = out.loc[~is_empty]
+    return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
+
+
+def _polygonal(g: Any) -> Any:
+    """The polygonal part of a made-valid geometry (a collection may hold lines and points)."""
+    if g is None or g.is_empty:
+        return None
+    if g.geom_type in _POLYGONAL:
+        return g
+    parts = [p for p in shapely.get_parts(g) if p.geom_type in _POLYGONAL]
+    if not parts:
+        return None
+    return shapely.union_all(parts) if len(parts) > 1 else parts[0]
+
+
+def _remove_slivers(geoms: np.ndarray, is_empty: np.ndarray, sliver_km2: float,
+                    report: ReadReport, rows: np.ndarray, where: Any) -> None:
+    multi = np.zeros(len(geoms), dtype=bool)
+    multi[~is_empty] = [g.geom_type == "MultiPolygon" for g in geoms[~is_empty]]
+    if not multi.any():
+        return
+    parts, owner = shapely.get_parts(geoms[multi], return_index=True)
+    area_km2 = gpd.GeoSeries(parts, crs="EPSG:4326").to_crs(EQUAL_AREA_CRS).area.to_numpy() / 1e6
+    frame = pd.DataFrame({"owner": owner, "area": area_km2})
+    largest = frame.groupby("owner")["area"].transform("max").to_numpy()
+    drop = (area_km2 < sliver_km2) & (area_km2 < largest)
+    if not drop.any():
+        return
+    positions = np.flatnonzero(multi)
+    touched = np.unique(owner[drop])
+    for o in touched:
+        keep_parts = parts[(owner == o) & ~drop]
+        geoms[positions[o]] = (keep_parts[0] if len(keep_parts) == 1
+                               else shapely.MultiPolygon(list(keep_parts)))
+    mask = np.zeros(len(geoms), dtype=bool)
+    mask[positions[touched]] = True
+    n_parts = pd.Series(drop).groupby(owner).sum()
+    lost = pd.Series(np.where(drop, area_km2, 0.0)).groupby(owner).sum()
+    examples = [f"{w}: {int(n_parts[o])} part(s), {lost[o]:.4g} km² in all"
+                for w, o in zip(where(mask), touched, strict=True)]
+    report.repair(f"multipolygon slivers under {sliver_km2:g} km² removed", column="geometry",
+                  count=int(drop.sum()), rows=list(rows[mask]), examples=examples)

@@ -1,0 +1,416 @@
+"""Tables from files as strings: CSV/TSV/TXT (encoding and delimiter sniffed), Excel, Parquet.
+
+Text files: the encoding is found from a byte-order mark (UTF-8, UTF-16, UTF-32), else from the
+pattern of NUL bytes (BOM-less UTF-16 little or big endian), else strict UTF-8, else cp1251 (pass
+``encoding=`` for anything else); the delimiter is sniffed among comma, semicolon and tab (pass
+``delimiter=`` for others). Every cell comes back as a string, so that numbers are parsed by
+:mod:`crossborder.io.numbers`, which knows decimal commas and missing-value marks.
+
+The index of the returned table is the row of the file (``row``; header = row 1): the line number
+for text files (unless a quoted field spans lines), the sheet row for Excel, the record number + 1
+for Parquet. What was used (format, encoding, delimiter, sheet) is in
+``table.attrs["crossborder"]``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "read_table",
+    "detect_encoding",
+    "sniff_delimiter",
+    "file_label",
+    "TEXT_SUFFIXES",
+    "EXCEL_SUFFIXES",
+    "PARQUET_SUFFIXES",
+]
+
+#: Files larger than this are refused by :func:`read_table` unless ``max_bytes`` is raised
+#: (``read_observations`` can stream larger CSV files in chunks with ``max_bytes=None``).
+DEFAULT_MAX_BYTES = 512 * 2**20
+
+TEXT_SUFFIXES = {".csv", ".tsv", ".tab", ".txt", ".dat", ""}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+DELIMITERS = (",", ";", "\t")
+_OTHER_DELIMITERS = ("|", ":", "^", "~", "#", " ")
+_DELIM_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", ":": "colon",
+                " ": "space"}
+
+
+def file_label(path: str | os.PathLike[str]) -> str:
+    """The name used in messages: the path as given (no absolute path is made up)."""
+    return os.fspath(path)
+
+
+# ---------------------------------------------------------------------- encodings
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def detect_encoding(raw: bytes, *, file: str | None = None) -> str:
+    """The encoding of a text file's bytes (a sample from the start will do).
+
+    BOM first; then BOM-less UTF-16 from NUL bytes: ASCII text in UTF-16 LE has a NUL in every odd
+    byte, in UTF-16 BE in every even byte; then strict UTF-8; then cp1251. NUL bytes in any other
+    pattern mean the file is not text: :class:`DataError`.
+    """
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return name
+    sample = raw[: 1 << 16]
+    if b"\x00" in sample:
+        arr = np.frombuffer(sample[: len(sample) // 2 * 2], dtype=np.uint8)
+        if arr.size >= 2:
+            even = float(np.mean(arr[0::2] == 0))
+            odd = float(np.mean(arr[1::2] == 0))
+            if odd > 0.3 and even < 0.05:
+                return "utf-16-le"
+            if even > 0.3 and odd < 0.05:
+                return "utf-16-be"
+        raise DataError(
+            "NUL bytes in a pattern that is not UTF-16: this does not look like a text table "
+            "(pass encoding= if it is one)", file=file)
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut at the end of the sample is still UTF-8
+        if len(raw) > len(sample) and exc.start >= len(sample) - 3:
+            return "utf-8"
+    return "cp1251"
+
+
+def _decode(raw: bytes, encoding: str, file: str, *, detected: bool) -> str:
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        hint = ("it is neither UTF-8 nor cp1251 nor UTF-16: pass encoding=" if detected
+                else "check the encoding= you passed")
+        byte = raw[exc.start:exc.start + 1]
+        raise DataError(f"cannot decode byte {byte!r} as {encoding}; {hint}",
+                        file=file, row=line) from None
+    except LookupError:
+        raise DataError(f"unknown encoding {encoding!r}", file=file) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise DataError(f"NUL character in the text after decoding as {encoding}: not a text table "
+                        "or a wrong encoding= ", file=file, row=line)
+    return text
+
+
+# ---------------------------------------------------------------------- delimiters
+def _first_lines(text: str, n: int = 50) -> list[str]:
+    lines = []
+    for line in text.splitlines():
+        if line.strip():
+            lines.append(line)
+            if len(lines) >= n:
+                break
+    return lines
+
+
+def sniff_delimiter(text: str, *, file: str | None = None) -> str:
+    """Comma, semicolon or tab: the candidate that splits the header into the most fields and
+    splits the following lines consistently (quote-aware). :class:`DataError` when none splits the
+    header, naming what the header looked like and the likely delimiter."""
+    lines = _first_lines(text)
+    if not lines:
+        raise DataError("the file is empty (only blank lines)", file=file)
+    best, best_score = None, None
+    for d in DELIMITERS:
+        try:
+            counts = [len(r) for r in csv.reader(lines, delimiter=d)]
+        except csv.Error:
+            continue
+        head = counts[0]
+        if head < 2:
+            continue
+        body = counts[1:] or [head]
+        consistent = sum(c == head for c in body) / len(body)
+        score = (consistent >= 0.8, consistent, head)
+        if best_score is None or score > best_score:
+            best, best_score = d, score
+    if best is None:
+        header = lines[0]
+        seen = [c for c in _OTHER_DELIMITERS if header.count(c) >= 1 and c != " "]
+        if not seen and "  " in header:
+            seen = ["several spaces"]
+        guess = (f"; it looks delimited by {_DELIM_NAMES.get(seen[0], seen[0])} {seen[0]!r}: "
+                 f"pass delimiter={seen[0]!r}") if seen and seen[0] != "several spaces" else (
+            "; columns seem aligned with spaces: save the table as CSV" if seen else "")
+        raise DataError(
+            "all in one column: no comma, semicolon or tab splits the header "
+            f"{_clip(header)!r} into columns{guess}", file=file, row=1)
+    return best
+
+
+def _clip(s: str, n: int = 80) -> str:
+    return s if len(s) <= n else s[: n - 3] + "..."
+
+
+# ---------------------------------------------------------------------- main entry
+def read_table(
+    path: str | os.PathLike[str],
+    *,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+) -> pd.DataFrame:
+    """A table of strings from a CSV/TSV/TXT, Excel (.xlsx) or Parquet file.
+
+    ``encoding`` and ``delimiter`` are sniffed when not given (see the module docstring);
+    ``sheet`` picks an Excel sheet by name or 0-based number (default the first). Files over
+    ``max_bytes`` are refused with a message saying how to raise the limit. Empty cells are
+    ``""``; blank lines are skipped. The index holds the row of the file (header = row 1).
+    Raises :class:`DataError` naming the file (and row) for an empty file, a header with no rows
+    below it, a file all in one column, ragged rows and undecodable bytes.
+    """
+    file = file_label(path)
+    p = Path(path)
+    if not p.exists():
+        raise DataError("no such file", file=file)
+    if p.is_dir():
+        raise DataError("this is a folder, not a file", file=file)
+    size = p.stat().st_size
+    _check_size(size, max_bytes, file)
+    if size == 0:
+        raise DataError("the file is empty (0 bytes)", file=file)
+    suffix = p.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        table, info = _read_excel(p, sheet, file)
+    elif suffix == ".xls":
+        raise DataError("old Excel .xls files are not read: save the sheet as .xlsx or CSV",
+                        file=file)
+    elif suffix in PARQUET_SUFFIXES:
+        table, info = _read_parquet(p, file)
+    else:
+        raw = p.read_bytes()
+        table, info = _read_text(raw, file, encoding=encoding, delimiter=delimiter)
+    info["bytes"] = size
+    table.attrs["crossborder"] = info
+    return table
+
+
+def _check_size(size: int, max_bytes: int | None, file: str) -> None:
+    if max_bytes is not None and size > max_bytes:
+        raise DataError(
+            f"the file is {_human(size)}, above the limit of {_human(max_bytes)} for reading it "
+            f"whole; pass max_bytes=None (or a larger max_bytes) to read it anyway — "
+            "read_observations then reads CSV files in chunks in bounded memory", file=file)
+
+
+def _human(n: float) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} bytes"  # pragma: no cover
+
+
+def decode_text(raw: bytes, file: str, encoding: str | None = None) -> tuple[str, str]:
+    """The text of a file's bytes and the encoding used (sniffed unless given)."""
+    enc = encoding or detect_encoding(raw, file=file)
+    return _decode(raw, enc, file, detected=encoding is None), enc
+
+
+def _read_text(raw: bytes, file: str, *, encoding: str | None,
+               delimiter: str | None) -> tuple[pd.DataFrame, dict[str, Any]]:
+    text, enc = decode_text(raw, file, encoding)
+    if not text.strip():
+        raise DataError("the file is empty (only blank lines)", file=file)
+    delim = delimiter if delimiter is not None else sniff_delimiter(text, file=file)
+    if len(delim) != 1:
+        raise DataError(f"delimiter must be one character, not {delim!r}", file=file)
+    try:
+        grid = pd.read_csv(
+            io.StringIO(text), sep=delim, header=None, dtype=str, na_filter=False,
+            keep_default_na=False, skip_blank_lines=False, engine="c", quotechar='"',
+            doublequote=True, skipinitialspace=False, comment=None, index_col=False,
+        )
+    except pd.errors.ParserError as exc:
+        raise DataError(_parser_message(exc), file=file, row=_parser_line(exc)) from None
+    except (ValueError, csv.Error, pd.errors.EmptyDataError) as exc:
+        raise DataError(f"cannot read as a table: {exc}", file=file) from None
+    grid.index = np.arange(1, len(grid) + 1)
+    # a leading blank line would otherwise become the header
+    blank = (grid.fillna("").apply(lambda c: c.str.strip()) == "").all(axis=1)
+    grid = grid[~blank.to_numpy()]
+    if grid.empty:
+        raise DataError("the file is empty (only blank lines)", file=file)
+    table = _header_and_body(grid, file, delim)
+    info = {"file": file, "format": "text", "encoding": enc, "delimiter": delim,
+            "rows": len(table)}
+    return table, info
+
+
+def _parser_line(exc: Exception) -> int | None:
+    import re
+
+    m = re.search(r"line (\d+)", str(exc))
+    return int(m.group(1)) if m else None
+
+
+def _parser_message(exc: Exception) -> str:
+    import re
+
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+    if m:
+        return (f"{m.group(3)} fields where the rows above have {m.group(1)}: a stray delimiter, "
+                "a missing quote, or a decimal comma in a comma-delimited file")
+    return f"cannot read as a table: {str(exc).strip()}"
+
+
+def _header_and_body(grid: pd.DataFrame, file: str, delim: str | None) -> pd.DataFrame:
+    """First non-blank row as header; unnamed empty columns dropped; duplicate names an error."""
+    grid = grid.fillna("")
+    header_row = int(grid.index[0])
+    header = [str(h).strip() for h in grid.iloc[0].tolist()]
+    body = grid.iloc[1:]
+    if len(header) < 2 and delim is not None:
+        raise DataError(
+            f"all in one column: the header {_clip(header[0])!r} was not split by "
+            f"{_DELIM_NAMES.get(delim, delim)} {delim!r}", file=file, row=header_row)
+    keep = []
+    names = []
+    for i, h in enumerate(header):
+        col = body.iloc[:, i]
+        if h == "":
+            if (col.str.strip() == "").all():
+                continue  # a trailing delimiter: an empty, unnamed column
+            h = f"unnamed_{i + 1}"
+        keep.append(i)
+        names.append(h)
+    seen: dict[str, int] = {}
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+    dups = [n for n, c in seen.items() if c > 1]
+    if dups:
+        raise DataError(f"the header names column {dups[0]!r} more than once", file=file,
+                        row=header_row, column=dups[0])
+    if body.empty:
+        raise DataError(f"only a header ({', '.join(names[:8])}), no data rows below it",
+                        file=file, row=header_row)
+    table = body.iloc[:, keep].copy()
+    table.columns = names
+    table.index.name = "row"
+    return table
+
+
+# ---------------------------------------------------------------------- Excel and Parquet
+def _cell_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        if v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        return repr(v)
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return str(v)
+
+
+def _read_excel(p: Path, sheet: str | int | None, file: str) -> tuple[pd.DataFrame, dict]:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise DataError("reading Excel needs openpyxl (pip install openpyxl)", file=file) from None
+    try:
+        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError,
+            AttributeError) as exc:
+        raise DataError(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
+                        file=file) from None
+    try:
+        names = wb.sheetnames
+        if sheet is None:
+            name = names[0]
+        elif isinstance(sheet, int):
+            if not 0 <= sheet < len(names):
+                raise DataError(f"no sheet number {sheet}; sheets: {names}", file=file)
+            name = names[sheet]
+        else:
+            if sheet not in names:
+                raise DataError(f"no sheet {sheet!r}; sheets: {names}", file=file)
+            name = sheet
+        ws = wb[name]
+        rows: list[list[str]] = []
+        index: list[int] = []
+        try:
+            for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                cells = [_cell_text(v) for v in values]
+                if any(c.strip() for c in cells):
+                    rows.append(cells)
+                    index.append(r)
+        except (ValueError, TypeError, KeyError, AttributeError, zipfile.BadZipFile) as exc:
+            raise DataError(f"cannot read sheet {name!r}: {exc}", file=file) from None
+    finally:
+        wb.close()
+    if not rows:
+        raise DataError(f"sheet {name!r} is empty", file=file)
+    width = max(len(r) for r in rows)
+    grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], index=index, dtype=object)
+    grid = grid.astype(str)
+    try:
+        table = _header_and_body(grid, file, None)
+    except DataError as exc:
+        if sheet is None and len(names) > 1:
+            raise DataError(f"{exc.reason} (first sheet {name!r}; the workbook has the sheets "
+                            f"{names}: pass sheet=)", file=file, row=exc.row) from None
+        raise
+    if table.shape[1] < 2:
+        raise DataError(f"sheet {name!r} has only one column {table.columns[0]!r}", file=file)
+    info = {"file": file, "format": "xlsx", "sheet": name, "sheets": names, "rows": len(table)}
+    return table, info
+
+
+def _read_parquet(p: Path, file: str) -> tuple[pd.DataFrame, dict]:
+    try:
+        frame = pd.read_parquet(p)
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise DataError("reading Parquet needs pyarrow (pip install pyarrow)", file=file) from None
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for a bad file
+        raise DataError(f"not a readable Parquet file ({type(exc).__name__}: {exc})",
+                        file=file) from None
+    if frame.shape[1] == 0:
+        raise DataError("the Parquet file has no columns", file=file)
+    if len(frame) == 0:
+        raise DataError(f"only a header ({', '.join(map(str, frame.columns[:8]))}), no rows",
+                        file=file, row=1)
+    if not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index()
+    table = pd.DataFrame(index=pd.RangeIndex(2, len(frame) + 2, name="row"))
+    for c in frame.columns:
+        col = frame[c]
+        if pd.api.types.is_float_dtype(col):
+            text = [("" if np.isnan(v) else _cell_text(float(v))) for v in col.to_numpy(float)]
+        else:
+            text = [_cell_text(None if (v is None or v is pd.NA or (isinstance(v, float)
+                                                                    and np.isnan(v))) else v)
+                    for v in col.to_numpy(dtype=object)]
+        table[str(c)] = pd.Series(text, index=table.index, dtype=object)
+    return table, {"file": file, "format": "parquet", "rows": len(table)}

@@ -1,0 +1,525 @@
+"""Validation of observations and regions; the report of what was repaired, set aside or doubtful.
+
+Every problem names the file, the row (the line of the file, header = line 1; for geometry files
+the 1-based feature number) and the column. Nothing is dropped silently: a row that is not kept is
+listed in ``report.set_aside`` with the reason, and every repair (decimal comma, year written as
+"2019 г.", invalid polygon made valid ...) is listed in ``report.repairs``.
+
+``validate_observations`` checks: duplicate (region, year, indicator) rows, non-numeric and missing
+values, region codes not in the regions table, years out of range, mixed units within one indicator
+and country, zero or negative values under a log measure, regions without geometry (a warning) and
+invalid polygons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, UnitError
+
+__all__ = [
+    "ReadReport",
+    "Repair",
+    "ValidationError",
+    "SET_ASIDE_COLUMNS",
+    "validate_observations",
+    "validate_regions",
+]
+
+#: Columns of ``ReadReport.set_aside``: where the row was, what it held and why it was not kept.
+SET_ASIDE_COLUMNS = ["file", "row", "column", "region", "year", "indicator", "value", "reason"]
+#: Columns of the problem table attached to a :class:`ValidationError`.
+PROBLEM_COLUMNS = ["file", "row", "column", "region", "year", "indicator", "value", "problem"]
+_MAX_LISTED = 10
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One kind of repair made to the input, with how many cells it touched and where."""
+
+    what: str
+    file: str | None = None
+    column: str | None = None
+    count: int = 1
+    rows: tuple[Any, ...] = ()
+    examples: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            p for p in (self.file, None if self.column is None else f"column {self.column!r}") if p
+        )
+        detail = f"{self.count} cell{'s' if self.count != 1 else ''}"
+        if self.rows:
+            shown = ", ".join(map(str, self.rows[:5]))
+            detail += f", rows {shown}{' ...' if self.count > 5 else ''}"
+        if self.examples:
+            detail += f"; e.g. {self.examples[0]}"
+        return f"{where + ': ' if where else ''}{self.what} ({detail})"
+
+
+@dataclass(eq=False)
+class ReadReport:
+    """What a reader or validator did: repairs, rows set aside, warnings and facts about the input.
+
+    ``info`` holds facts such as the encoding, delimiter, decimal mark and layout that were used;
+    ``repairs`` a list of :class:`Repair`; ``set_aside`` a table (:data:`SET_ASIDE_COLUMNS`) of the
+    rows not kept, with the reason; ``warnings`` things a user should know that are not errors.
+    ``keep`` (set by validation) is a boolean array over the rows of the validated table: True for
+    the rows kept.
+    """
+
+    file: str | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+    repairs: list[Repair] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    keep: np.ndarray | None = field(default=None, repr=False)
+    _aside: list[pd.DataFrame] = field(default_factory=list, repr=False)
+
+    # ---------------------------------------------------------------- recording
+    def repair(self, what: str, *, column: str | None = None, count: int = 1,
+               rows: Sequence[Any] = (), examples: Sequence[str] = (),
+               file: str | None = None) -> None:
+        """Record one kind of repair."""
+        self.repairs.append(Repair(what, file or self.file, column, int(count),
+                                   tuple(_plain(r) for r in list(rows)[:50]),
+                                   tuple(list(examples)[:10])))
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def set_rows_aside(self, rows: pd.DataFrame, reason: str | Sequence[str] | pd.Series) -> None:
+        """Add rows (any of the :data:`SET_ASIDE_COLUMNS`) to the set-aside table with a reason."""
+        if len(rows) == 0:
+            return
+        out = pd.DataFrame(index=range(len(rows)))
+        for col in SET_ASIDE_COLUMNS[:-1]:
+            if col in rows.columns:
+                out[col] = rows[col].to_numpy(dtype=object)
+            elif col == "file":
+                out[col] = self.file
+            else:
+                out[col] = None
+        out["reason"] = (reason.to_numpy(dtype=object) if isinstance(reason, pd.Series)
+                         else list(reason) if not isinstance(reason, str) else reason)
+        self._aside.append(out.astype(object))
+
+    def extend(self, other: ReadReport) -> None:
+        """Add another report's repairs, warnings, set-aside rows and (per file) info."""
+        self.repairs.extend(other.repairs)
+        for w in other.warnings:
+            self.warn(w)
+        self._aside.extend(other._aside)
+        if other.info:
+            files = self.info.setdefault("files", {})
+            files[other.file or f"#{len(files)}"] = dict(other.info)
+
+    # ---------------------------------------------------------------- reading
+    @property
+    def set_aside(self) -> pd.DataFrame:
+        """Rows not kept: file, row, column, region, year, indicator, value (as read) and reason."""
+        if not self._aside:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in SET_ASIDE_COLUMNS})
+        return pd.concat(self._aside, ignore_index=True)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per repair, warning and set-aside reason: kind, file, column, count, detail."""
+        rows = [{"kind": "repair", "file": r.file, "column": r.column, "count": r.count,
+                 "detail": str(r)} for r in self.repairs]
+        rows += [{"kind": "warning", "file": self.file, "column": None, "count": 1, "detail": w}
+                 for w in self.warnings]
+        aside = self.set_aside
+        if len(aside):
+            g = aside.fillna({"file": "", "column": ""}).groupby(
+                ["file", "column", "reason"], sort=True, dropna=False).size()
+            rows += [{"kind": "set aside", "file": f or None, "column": c or None, "count": int(n),
+                      "detail": reason} for (f, c, reason), n in g.items()]
+        return pd.DataFrame(rows, columns=["kind", "file", "column", "count", "detail"])
+
+    def summary(self) -> str:
+        """A few lines for people: what was used, repaired, set aside and what to look at."""
+        lines = []
+        if self.file:
+            lines.append(f"read {self.file}")
+        for k in ("format", "encoding", "delimiter", "decimal", "layout", "rows"):
+            if k in self.info:
+                lines.append(f"  {k}: {self.info[k]!r}")
+        for r in self.repairs:
+            lines.append(f"  repaired: {r}")
+        aside = self.set_aside
+        if len(aside):
+            lines.append(f"  set aside: {len(aside)} rows")
+            for reason, n in aside["reason"].value_counts(sort=True).items():
+                lines.append(f"    {n} x {reason}")
+        for w in self.warnings:
+            lines.append(f"  warning: {w}")
+        return "\n".join(lines) if lines else "nothing to report"
+
+    def __bool__(self) -> bool:  # a report is a report even when empty
+        return True
+
+
+class ValidationError(DataError):
+    """Bad observations or regions. ``problems`` lists every problem found (PROBLEM_COLUMNS)."""
+
+    def __init__(self, message: str, problems: pd.DataFrame, **where: Any) -> None:
+        super().__init__(message, **where)
+        self.problems = problems
+
+
+def _year_text(y: Any) -> str:
+    try:
+        f = float(y)
+    except (TypeError, ValueError):
+        return repr(y)
+    return str(int(f)) if np.isfinite(f) and f.is_integer() else repr(y)
+
+
+def _plain(x: Any) -> Any:
+    if isinstance(x, np.generic):
+        return x.item()
+    return x
+
+
+# ---------------------------------------------------------------------- locating rows
+def _locate(obs: pd.DataFrame, file: str | None) -> tuple[Any, Any, Any]:
+    """File, row and value column of each row, from the private ``_file/_row/_column`` columns
+    written by the readers, else from ``file`` and the index (named ``row`` when it holds lines).
+    Each is a Series over the rows or a single value."""
+    files = obs["_file"] if "_file" in obs else file
+    rows = obs["_row"] if "_row" in obs else pd.Series(obs.index, index=obs.index)
+    cols = obs["_column"] if "_column" in obs else "value"
+    return files, rows, cols
+
+
+def _pick(x: Any, idx: np.ndarray) -> Any:
+    if isinstance(x, pd.Series):
+        return x.iloc[idx].to_numpy(dtype=object)
+    return np.full(idx.size, x, dtype=object)
+
+
+def _problem_frame(obs: pd.DataFrame, mask: np.ndarray, problem: Any,
+                   column: str | None, where: tuple) -> pd.DataFrame:
+    """Problem rows for the masked rows; ``problem`` is a text or a function of the sub-frame."""
+    files, rows, cols = where
+    idx = np.flatnonzero(mask)
+    sub = obs.iloc[idx]
+    out = pd.DataFrame({
+        "file": _pick(files, idx),
+        "row": [_plain(r) for r in _pick(rows, idx)],
+        "column": _pick(cols, idx) if column is None else column,
+    })
+    for c in ("region", "year", "indicator", "value"):
+        out[c] = sub[c].to_numpy(dtype=object) if c in obs else None
+    out["problem"] = list(problem(sub)) if callable(problem) else problem
+    out = out.astype(object)
+    out["_pos"] = idx
+    return out
+
+
+def _raise(problems: pd.DataFrame, what: str, cls: type[DataError] | None = None) -> None:
+    cls = cls or ValidationError
+    problems = problems.drop(columns="_pos", errors="ignore")
+    first = problems.iloc[0]
+    lines = []
+    for _, p in problems.head(_MAX_LISTED).iterrows():
+        loc = ", ".join(x for x in (
+            None if p["file"] is None else str(p["file"]),
+            None if p["row"] is None else f"row {p['row']}",
+            None if p["column"] is None else f"column {p['column']!r}") if x)
+        lines.append(f"  {loc}: {p['problem']}")
+    more = len(problems) - _MAX_LISTED
+    if more > 0:
+        lines.append(f"  ... and {more} more (see the exception's .problems)")
+    msg = f"{what} ({len(problems)}):\n" + "\n".join(lines)
+    row = first["row"]
+    row = int(row) if isinstance(row, int | np.integer) else None
+    file = None if first["file"] is None else str(first["file"])
+    col = None if first["column"] is None else str(first["column"])
+    if cls is ValidationError:
+        raise ValidationError(msg, problems.reset_index(drop=True), file=file, row=row, column=col)
+    err = cls(msg, file=file, row=row, column=col)
+    err.problems = problems.reset_index(drop=True)  # type: ignore[attr-defined]
+    raise err
+
+
+# ---------------------------------------------------------------------- observations
+def validate_observations(
+    obs: pd.DataFrame,
+    regions: pd.DataFrame | Iterable[str] | None = None,
+    *,
+    file: str | None = None,
+    log_indicators: Iterable[str] = (),
+    year_range: tuple[int, int] = (1900, 2100),
+    on_error: str = "raise",
+    report: ReadReport | None = None,
+) -> ReadReport:
+    """Check a long observation table (region, year, indicator, value[, unit]).
+
+    Errors (raised as :class:`ValidationError`, listing every offending row, unless
+    ``on_error="set_aside"``, which moves the rows to ``report.set_aside`` and marks them False in
+    ``report.keep``): duplicate (region, year, indicator) rows (all copies), non-numeric values,
+    region codes not in ``regions``, years that are not integers in ``year_range`` (inclusive), and
+    zero or negative values of the ``log_indicators``. Rows with a missing value are always set
+    aside (reported). Units that differ within one indicator and country raise :class:`UnitError`
+    in either mode (no row is more right than another); without a country for the regions this is a
+    warning. Regions that have observations but no geometry give a warning; invalid polygons in
+    ``regions`` are an error (see :func:`validate_regions`).
+
+    Rows are named by the private columns ``_file``/``_row``/``_column`` that the readers add, else
+    by ``file`` and the index (the readers' index holds the line of the file, header = line 1).
+    """
+    if on_error not in ("raise", "set_aside"):
+        raise DataError(f"on_error must be 'raise' or 'set_aside', not {on_error!r}")
+    report = report if report is not None else ReadReport(file=file)
+    missing_cols = [c for c in ("region", "year", "indicator", "value") if c not in obs.columns]
+    if missing_cols:
+        raise DataError(f"observations need the columns region, year, indicator and value; "
+                        f"missing {missing_cols} (columns: {list(obs.columns)})",
+                        file=file, column=missing_cols[0])
+    n = len(obs)
+    where = _locate(obs, file)
+    keep = np.ones(n, dtype=bool)
+    problems: list[pd.DataFrame] = []
+
+    # values: numbers or missing
+    raw = obs["value"]
+    value = pd.to_numeric(raw, errors="coerce").astype(float).to_numpy()
+    raw_missing = raw.isna().to_numpy()
+    not_number = np.isnan(value) & ~raw_missing
+    if not_number.any():
+        problems.append(_problem_frame(
+            obs, not_number, lambda d: [f"not a number: {v!r}" for v in d["value"]], None, where))
+    missing = raw_missing & keep
+    if missing.any():
+        report.set_rows_aside(
+            _problem_frame(obs, missing, "missing value", None, where).drop(columns="_pos"),
+            "missing value")
+        keep &= ~missing
+    infinite = np.isinf(value)
+    if infinite.any():
+        problems.append(_problem_frame(obs, infinite, "infinite value", None, where))
+
+    # years: integers within range
+    year = pd.to_numeric(obs["year"], errors="coerce").astype(float).to_numpy()
+    bad_year = np.isnan(year) | (year != np.round(year))
+    if bad_year.any():
+        problems.append(_problem_frame(
+            obs, bad_year, lambda d: [f"year is not a whole number: {v!r}" for v in d["year"]],
+            "year", where))
+    lo, hi = year_range
+    out_of_range = ~bad_year & ((year < lo) | (year > hi))
+    if out_of_range.any():
+        problems.append(_problem_frame(
+            obs, out_of_range, f"year out of range {lo}–{hi}", "year", where))
+
+    # region codes
+    no_region = _blank(obs["region"])
+    if no_region.any():
+        problems.append(_problem_frame(obs, no_region, "no region code", "region", where))
+    reg_table, codes = _region_table(regions)
+    if codes is not None:
+        unknown = ~no_region & ~obs["region"].isin(codes).to_numpy()
+        if unknown.any():
+            sample = sorted(map(str, codes))[:5]
+            problems.append(_problem_frame(
+                obs, unknown,
+                lambda d: [f"region code {r!r} is not in the regions table (e.g. {sample})"
+                           for r in d["region"]], "region", where))
+
+    # duplicates
+    key = obs[["region", "year", "indicator"]]
+    dup = key.duplicated(keep=False).to_numpy()
+    if dup.any():
+        idx = np.flatnonzero(dup)
+        d = pd.DataFrame({c: key[c].iloc[idx].to_numpy(dtype=object) for c in key.columns})
+        d["row"] = [_plain(r) for r in _pick(where[1], idx)]
+        d["file"] = _pick(where[0], idx)
+        one_file = d["file"].nunique(dropna=False) <= 1
+        d["at"] = [str(r) if one_file or f is None else f"{f} row {r}"
+                   for f, r in zip(d["file"], d["row"], strict=True)]
+        groups = d.groupby(["region", "year", "indicator"], sort=False, dropna=False)["at"]
+        listed = groups.transform(lambda r: ", ".join(map(str, r)))
+        msgs = [f"duplicate (region, year, indicator) = ({r!r}, {_year_text(y)}, {i!r}) in "
+                f"rows {a}" for r, y, i, a in zip(d["region"], d["year"], d["indicator"],
+                                                  listed, strict=True)]
+        problems.append(_problem_frame(obs, dup, lambda _d: msgs, "region/year/indicator",
+                                       where))
+
+    # log measures
+    logs = set(log_indicators)
+    if logs:
+        nonpos = obs["indicator"].isin(logs).to_numpy() & (value <= 0)
+        if nonpos.any():
+            problems.append(_problem_frame(
+                obs, nonpos,
+                lambda d: [f"zero or negative value {_plain(v)!r} under a log measure"
+                           for v in d["value"]], None, where))
+
+    # units within indicator and country
+    _check_units(obs, reg_table, where, report)
+
+    # geometry of the regions that have observations
+    if reg_table is not None and "geometry" in reg_table:
+        used = set(pd.unique(obs["region"].to_numpy()[keep]))
+        geo_problems = validate_regions(reg_table, file=None, report=report, only=used,
+                                        raise_errors=False)
+        if len(geo_problems):
+            _raise(geo_problems, "invalid polygons in the regions table")
+
+    if problems:
+        table = pd.concat(problems, ignore_index=True)
+        if on_error == "raise":
+            _raise(table, "problems in the observations")
+        bad = np.zeros(n, dtype=bool)
+        bad[table["_pos"].to_numpy(dtype=int)] = True
+        report.set_rows_aside(table.drop(columns="_pos"), table["problem"])
+        keep &= ~bad
+    report.keep = keep
+    report.info.setdefault("rows_valid", int(keep.sum()))
+    return report
+
+
+def _blank(s: pd.Series) -> np.ndarray:
+    """True where a code is missing or only spaces (categoricals checked on their categories)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = np.asarray(s.cat.categories.astype(str).str.strip() == "")
+        codes = s.cat.codes.to_numpy()
+        return (codes < 0) | np.append(cats, False)[codes]
+    o = s.astype(object)
+    return (o.isna() | (o.astype(str).str.strip() == "")).to_numpy()
+
+
+def _region_table(regions: Any) -> tuple[pd.DataFrame | None, set | None]:
+    if regions is None:
+        return None, None
+    if isinstance(regions, pd.DataFrame):
+        if "region" not in regions:
+            raise DataError("the regions table needs a 'region' column", column="region")
+        return regions, set(regions["region"].astype(object))
+    return None, set(regions)
+
+
+def _labels(s: pd.Series) -> pd.Series:
+    """Text labels with missing and empty as '(none)' (categoricals stay categorical)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = s.cat.categories.astype(str)
+        s = s.cat.rename_categories(cats.where(cats.str.strip() != "", "(none)"))
+        if "(none)" not in s.cat.categories:
+            s = s.cat.add_categories("(none)")
+        return s.fillna("(none)")
+    o = s.astype(object)
+    o = o.where(o.notna(), "(none)").astype(str)
+    return o.where(o.str.strip() != "", "(none)")
+
+
+def _check_units(obs: pd.DataFrame, reg_table: pd.DataFrame | None, where: tuple,
+                 report: ReadReport) -> None:
+    if "unit" not in obs.columns or len(obs) == 0:
+        return
+    unit = _labels(obs["unit"])
+    if "country" in obs.columns:
+        country = _labels(obs["country"])
+    elif reg_table is not None and "country" in reg_table:
+        lookup = dict(zip(reg_table["region"], reg_table["country"], strict=False))
+        country = _labels(obs["region"].astype(object).map(lookup))
+    else:
+        country = None
+    frame = pd.DataFrame({"indicator": _labels(obs["indicator"]).to_numpy(),
+                          "country": "" if country is None else country.to_numpy(),
+                          "unit": unit.to_numpy()})
+    pairs = frame.drop_duplicates()
+    n_units = pairs.groupby(["indicator", "country"], sort=True, observed=True).size()
+    mixed = n_units[n_units > 1]
+    if not len(mixed):
+        return
+    if country is None:
+        for ind in mixed.index.get_level_values(0):
+            units = sorted(pairs.loc[pairs["indicator"] == ind, "unit"].astype(str))
+            report.warn(f"indicator {ind!r} has several units {units}; without a country for each "
+                        "region it cannot be told whether they belong to different countries "
+                        "(pass regions= with a country column)")
+        return
+    _, rows, _ = where
+    parts = []
+    for ind, ctry in mixed.index:
+        sub = pairs[(pairs["indicator"] == ind) & (pairs["country"] == ctry)]
+        firsts = sub.index.to_numpy()  # positions: frame has a RangeIndex
+        at = _pick(rows, firsts)
+        desc = "; ".join(f"{u!r} first at row {_plain(r)}"
+                         for u, r in zip(sub["unit"], at, strict=True))
+        mask = np.zeros(len(obs), dtype=bool)
+        mask[firsts[1:]] = True
+        parts.append(_problem_frame(
+            obs, mask, f"indicator {ind!r} mixes units in country {ctry!r}: {desc}; convert to "
+            "one unit (or give the indicators different names)", "unit", where))
+    _raise(pd.concat(parts, ignore_index=True), "mixed units within one indicator and country",
+           UnitError)
+
+
+# ---------------------------------------------------------------------- regions
+def validate_regions(
+    regions: pd.DataFrame,
+    *,
+    file: str | None = None,
+    report: ReadReport | None = None,
+    only: Iterable[str] | None = None,
+    raise_errors: bool = True,
+) -> pd.DataFrame:
+    """Check region rows: codes present and unique, geometry present (warning) and valid (error).
+
+    Returns the problem table (empty when all is well); raises :class:`ValidationError` when
+    ``raise_errors`` and there are problems. ``only`` restricts the checks to some codes.
+    """
+    report = report if report is not None else ReadReport(file=file)
+    r = regions
+    if only is not None:
+        r = r[r["region"].isin(set(only))]
+    rows = (r["_row"].to_numpy(dtype=object) if "_row" in r
+            else np.asarray(r.index, dtype=object))
+    out = []
+    codes = r["region"].astype(object)
+    blank = (codes.isna() | (codes.astype(str).str.strip() == "")).to_numpy()
+    dup = codes.duplicated(keep=False).to_numpy() & ~blank
+
+    def frame(mask: np.ndarray, problem: Any, column: str) -> pd.DataFrame:
+        idx = np.flatnonzero(mask)
+        return pd.DataFrame({
+            "file": file, "row": rows[idx], "column": column,
+            "region": codes.to_numpy(dtype=object)[idx], "year": None, "indicator": None,
+            "value": None,
+            "problem": problem[idx] if isinstance(problem, np.ndarray) else problem,
+        }).astype(object)
+
+    if blank.any():
+        out.append(frame(blank, "no region code", "region"))
+    if dup.any():
+        out.append(frame(dup, "region code appears more than once", "region"))
+    if "geometry" in r:
+        import shapely
+
+        geoms = np.asarray(r["geometry"].to_numpy(), dtype=object)
+        none = np.array([g is None for g in geoms], dtype=bool)
+        empty = none.copy()
+        empty[~none] = shapely.is_empty(geoms[~none])
+        if empty.any():
+            names = ", ".join(map(str, codes.to_numpy(dtype=object)[empty][:_MAX_LISTED]))
+            report.warn(f"{int(empty.sum())} regions have no geometry ({names}): maps and border "
+                        "measures leave them out")
+        valid = np.ones(len(r), dtype=bool)
+        valid[~empty] = shapely.is_valid(geoms[~empty])
+        if (~valid).any():
+            reasons = np.full(len(r), "", dtype=object)
+            reasons[~valid] = [f"invalid polygon: {shapely.is_valid_reason(g)}"
+                               for g in geoms[~valid]]
+            out.append(frame(~valid, reasons, "geometry"))
+    problems = (pd.concat(out, ignore_index=True) if out
+                else pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS}))
+    if len(problems) and raise_errors:
+        _raise(problems, "problems in the regions table")
+    return problems
