@@ -285,3 +285,18 @@ def test_spatial_beta_island_and_missing_do_not_crash() -> None:
     assert "without neighbours" in r.summary()
     with pytest.raises(DataError):
         spatial_beta(p2, w, models=("durbin",))
+
+
+def test_region_without_geometry_is_kept_as_island() -> None:
+    g = grid(3)
+    g.loc[4, "geometry"] = None  # the centre cell r1c1
+    with pytest.warns(UserWarning, match="r1c1"):
+        w = weights_from_regions(g, "queen", id_column="id")
+    assert w.islands == ["r1c1"] and w.n == 9
+    assert w.cardinalities["r0c0"] == 2  # r0c1 and r1c0; the centre is gone
+    with pytest.warns(UserWarning):
+        knn = weights_from_regions(g, "knn", id_column="id", k=2)
+    assert knn.islands == ["r1c1"]
+    panel = Panel.from_matrix(np.arange(9.0), regions=list(g["id"]), times=[2000])
+    r = moran(panel, w, permutations=99)
+    assert r.islands == ("r1c1",) and np.isfinite(r.table.loc[2000, "I"])

@@ -70,7 +70,8 @@ def weights_from_regions(
     ``k`` nearest centroids) or ``"distance"`` (centroids within ``threshold_km``; inverse
     distance if ``binary=False``). Distances are computed in a Lambert azimuthal equal-area
     projection centred on the regions when the CRS is geographic, else in the given (assumed
-    metric) CRS. Ids are ``id_column`` or the index. Islands are in ``W.islands``.
+    metric) CRS. Ids are ``id_column`` or the index. Islands (including regions with no
+    geometry, which are kept with no neighbours) are in ``W.islands``.
     """
     from libpysal import weights as lw
 
@@ -81,6 +82,9 @@ def weights_from_regions(
     if regions.index.has_duplicates:
         dup = regions.index[regions.index.duplicated()][0]
         raise DataError(f"region id {dup!r} appears more than once", column=id_column or "index")
+    all_ids = list(regions.index)
+    nogeom = regions.geometry.isna() | regions.geometry.is_empty
+    regions = regions[~nogeom.to_numpy()]
     ids = list(regions.index)
     n = len(ids)
     with warnings.catch_warnings():
@@ -102,6 +106,14 @@ def weights_from_regions(
                                     alpha=-1.0, ids=ids, silence_warnings=True)
         else:
             raise DataError(f"method must be queen, rook, knn or distance, got {method!r}")
+    if nogeom.any():
+        # regions without a geometry have no neighbours: keep them, as islands
+        missing = [r for r, bad in zip(all_ids, nogeom, strict=True) if bad]
+        warnings.warn(f"regions without geometry have no neighbours: {missing}",
+                      UserWarning, stacklevel=2)
+        neighbors = {**w.neighbors, **{r: [] for r in missing}}
+        wts = {**w.weights, **{r: [] for r in missing}}
+        w = lw.W(neighbors, wts, id_order=all_ids, silence_warnings=True)
     return w
 
 
