@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -351,3 +353,31 @@ def test_agrees_with_convergence_clubs_peer():
     for hac in ("FQSB", "AQSB"):
         ref = cc.log_t_test(naive_H(x), 1 / 3, hac)
         assert log_t(x, hac=hac).se == pytest.approx(ref.std_err, rel=1e-9)
+
+
+@pytest.mark.parametrize("ours,theirs", [
+    (dict(hac="AQSB"), dict(hac_method="AQSB")),
+    (dict(core_rule="max_t"), dict(core_rule="max_t")),
+    (dict(trim=0.3), dict(time_trim=0.3)),
+    (dict(cstar=1.0), dict(cstar=1.0)),
+    (dict(order_fraction=0.3), dict(sort_fraction=0.3)),
+    (dict(cstar_method="incremental", cstar_increment=0.05, cstar_cap=50),
+     dict(cstar_method="incremental", cstar_increment=0.05, cstar_cap=50)),
+])
+def test_options_agree_with_convergence_clubs_peer(ours, theirs):
+    cc = pytest.importorskip("convergence_clubs")
+    rng = np.random.default_rng(18)
+    x, _ = make_clubs(sizes=(15, 12, 14, 13, 10), seed=18, gap=0.25, sd=0.4)
+    x = x + rng.normal(0, 0.01, x.shape).cumsum(axis=1) * 0.3
+    df = pd.DataFrame(x, index=[f"u{i:02d}" for i in range(len(x))])
+    a = clubs(df, **ours)
+    assert a.n_clubs >= 3
+    with warnings.catch_warnings():  # the peer warns about clubs failing as a whole
+        warnings.simplefilter("ignore")
+        b = cc.find_clubs(df, **theirs)
+        merged = {m: cc.merge_clubs(b, m) for m in ("PS", "vLT")}
+    assert [set(df.index[list(c.ids)]) for c in b.clubs] == [set(c.members) for c in a.clubs]
+    assert set(b.divergent) == set(a.divergent)
+    for method, bm in merged.items():
+        am = merge_clubs(a, method)
+        assert [set(df.index[list(c.ids)]) for c in bm.clubs] == [set(c.members) for c in am.clubs]
