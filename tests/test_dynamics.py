@@ -175,3 +175,17 @@ def test_spatial_markov_line_with_island() -> None:
     assert r.counts.sum() + 2 == r.pooled.counts.sum()
     assert r.to_frame()["count"].sum() == 8
     assert "without neighbours" in r.summary()
+
+
+def test_spatial_markov_lag_classes_follow_k() -> None:
+    rng = np.random.default_rng(5)
+    y = rng.lognormal(size=(30, 6))
+    w = (np.abs(np.subtract.outer(np.arange(30), np.arange(30))) == 1).astype(float)  # a line
+    r = spatial_markov(y, w, k=3, lag_classes="quantile")
+    assert r.counts.shape == (3, 3, 3)
+    np.testing.assert_array_equal(r.counts.sum(axis=0), r.pooled.counts)
+    r2 = spatial_markov(y, w, k=3, lag_classes=[1.0], m=2)
+    assert r2.counts.shape == (2, 3, 3) and r2.lag_labels == ("(-inf, 1]", "(1, inf)")
+    lag = (np.vstack([y[1:2], y[:-2] + y[2:], y[-2:-1]])
+           / np.r_[1, np.full(28, 2), 1][:, None])
+    np.testing.assert_array_equal(r2.lag_classes, (lag > 1).astype(int))

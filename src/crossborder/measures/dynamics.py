@@ -460,8 +460,8 @@ def spatial_markov(
     lag = spatial_lag(aw.matrix, y)
     if lag_classes is None:
         lag_classes = classes
-        if m is None and isinstance(classes, str):
-            m = pooled.k
+    if m is None and isinstance(lag_classes, str):
+        m = pooled.k
     lcuts, lkind = _cuts_for(lag, lag_classes, m, "spatial_markov lag")
     mm = lcuts.shape[0] + 1
     lcls = classify(lag, lcuts)
