@@ -183,3 +183,17 @@ def test_panel_fe_needs_two_windows_and_drops_singletons():
     assert r.dropped == ("a",) and r.nobs == 15
     with pytest.raises(DataError, match="two windows"):
         beta_panel(p, window=4)
+
+
+def test_group_dummy_of_a_group_left_without_data():
+    p, y0, y1, _ = _panel()
+    f = p.frame
+    south = {f"R{i:02d}" for i in range(40) if i % 3 == 0}
+    keep = ~(f["region"].isin(south) & (f["time"] == 2010))
+    q = Panel.from_long(f[keep], time="time", group="group")
+    r = beta(q, controls="group")
+    assert r.dropped_terms == ("group_south",)
+    assert set(r.dropped) == south and r.nobs == 40 - len(south)
+    assert r.beta == pytest.approx(beta(q).beta, rel=1e-12)
+    with pytest.raises(DataError, match="2 clusters"):
+        beta(q, cluster="group")

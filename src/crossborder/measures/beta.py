@@ -69,6 +69,7 @@ class BetaResult:
     kind: str
     cov_type: str
     dropped: tuple = ()
+    dropped_terms: tuple = ()
     fit: Any = field(default=None, repr=False, compare=False)
 
     @property
@@ -92,7 +93,8 @@ class BetaResult:
     def to_dict(self) -> dict[str, Any]:
         keys = ("alpha", "beta", "se", "tstat", "pvalue", "r2", "nobs", "speed", "half_life",
                 "start", "end", "span", "annualize", "kind", "cov_type")
-        return {k: getattr(self, k) for k in keys} | {"dropped": list(self.dropped)}
+        return {k: getattr(self, k) for k in keys} | {"dropped": list(self.dropped),
+                                                       "dropped_terms": list(self.dropped_terms)}
 
     def summary(self) -> str:
         verdict = "convergence" if self.converging else "no convergence"
@@ -175,6 +177,9 @@ def _fit(y: pd.Series, X: pd.DataFrame, weights: np.ndarray | None, robust: str 
     model = sm.WLS(y, X, weights=weights) if weights is not None else sm.OLS(y, X)
     if clusters is not None:
         codes = pd.factorize(clusters)[0]
+        if codes.max(initial=-1) < 1:
+            raise DataError("cluster-robust errors need at least 2 clusters among the regions "
+                            f"used, got {codes.max(initial=-1) + 1}", column="group")
         return model.fit(cov_type="cluster", cov_kwds={"groups": codes}), "cluster"
     if robust is not None:
         return model.fit(cov_type=robust), robust
@@ -198,7 +203,9 @@ def beta(
     ``log=False`` when the values are already logs. ``controls``: a DataFrame indexed by region
     (text columns become dummies) for conditional beta, or ``"group"`` for group dummies (e.g. a
     country dummy). Regions missing a value, a weight or a control are dropped and listed in
-    ``dropped``. Formulas, edge cases and references: see :mod:`crossborder.measures.beta`.
+    ``dropped``; a control constant on the regions kept (e.g. the dummy of a country left without
+    data) is left out and listed in ``dropped_terms``. Formulas, edge cases and references: see
+    :mod:`crossborder.measures.beta`.
     """
     y, w, regions, times = panel_arrays(panel, weighted)
     start = times[0] if start is None else start
@@ -230,6 +237,11 @@ def beta(
         ok &= clusters.notna().to_numpy()
     dropped = tuple(regions[~ok])
     data = data[ok]
+    # a control that is constant on the regions kept (e.g. the dummy of a country whose regions
+    # all lack data) cannot be estimated beside the constant: leave it out and say so
+    ctrl_cols = [c for c in data.columns if c not in ("growth", "const", "initial")]
+    constant = [c for c in ctrl_cols if data[c].nunique() <= 1]
+    data = data.drop(columns=constant)
     if len(data) < data.shape[1]:
         raise DataError(f"beta needs more regions than terms: {len(data)} regions with values in "
                         f"{start} and {end}, {data.shape[1] - 1} terms")
@@ -244,7 +256,7 @@ def beta(
         r2=float(fit.rsquared), nobs=int(fit.nobs), speed=lam, half_life=hl, start=start,
         end=end, span=span, annualize=annualize,
         kind="conditional" if ctrl is not None else "absolute", cov_type=cov, dropped=dropped,
-        fit=fit,
+        dropped_terms=tuple(constant), fit=fit,
     )
 
 
