@@ -115,3 +115,28 @@ def test_log_of_nonpositive_value_names_region_and_year():
     p = cb.Panel.from_matrix(np.array([[1.0, 2.0], [0.0, 3.0]]), regions=["A", "B"], times=[2000, 2001])
     with pytest.raises(DataError, match="region 'B' in 2000"):
         p.log()
+
+
+def test_whole_gets_sum_of_parts_for_additive_indicators(ds):
+    obs = ds.observations
+    parts = obs[(obs.indicator == "population_avg") & (obs.year == 2020)
+                & obs.region.isin(["RU-TYU-XAO", "RU-KHM", "RU-YAN"])]
+    assert len(parts) == 3
+    pop = ds.values("population").set_index(["region", "year"])
+    assert pop.loc[("RU-TYU", 2020), "value"] == parts["value"].sum()
+    assert pop.loc[("RU-TYU", 2020), "flag"] == "sum_of_parts"
+    # a ratio is never summed
+    gpc = ds.values("grp_per_capita_lcu")
+    assert not (gpc["flag"] == "sum_of_parts").any()
+
+
+def test_study_panel_is_balanced_and_reports_what_it_dropped(ds):
+    from crossborder.study import parse_years, study_panel
+
+    p = study_panel(ds)
+    m = p.to_matrix()
+    assert not np.isnan(m.values).any()
+    assert list(m.times) == list(range(2008, 2021))   # both countries' rates: 2008-2020
+    assert list(p.meta["dropped_regions"]["region"]) == ["RU-AL"]
+    assert parse_years("2008-2019") == (2008, 2019)
+    assert parse_years("2008,2010") == [2008, 2010]

@@ -41,6 +41,10 @@ INDICATOR_ALIASES: dict[str, tuple[str, ...]] = {
     "population": ("population_avg", "population_jan1", "population_dose"),
 }
 
+#: Indicators that add up over parts of a territory (a whole = the sum of its parts).
+ADDITIVE_INDICATORS = {"population_avg", "population_jan1", "population_dose", "population_census",
+                       "grp_lcu", "russian_population"}
+
 CURRENCIES = {"RUB", "KZT", "USD", "EUR", "CNY", "UAH", "BYN", "MXN", "PPP"}
 REGION_SETS = ("all", "border", "interior")
 
@@ -140,13 +144,39 @@ class Dataset:
         """Observations of one indicator (or alias such as ``population``), one row per region-year."""
         names = INDICATOR_ALIASES.get(indicator, (indicator,))
         obs = self.observations
-        parts = [obs[obs["indicator"] == n] for n in names]
+        parts = [self._with_sums_of_parts(obs[obs["indicator"] == n]) for n in names]
         if not any(len(p) for p in parts):
             known = sorted(set(obs["indicator"]) | set(INDICATOR_ALIASES))
             raise DataError(f"no indicator {indicator!r} in dataset {self.name!r}; known: {known}",
                             column="indicator")
         out = pd.concat(parts, ignore_index=True)
         return out.drop_duplicates(["region", "year"], keep="first").reset_index(drop=True)
+
+    def _with_sums_of_parts(self, obs: pd.DataFrame) -> pd.DataFrame:
+        """Add, for an additive indicator, a whole's value as the sum of its parts where the whole
+        has none in a year and every part has one (flag ``sum_of_parts``).
+
+        Tyumen with its okrugs has Rosstat population only as its three parts, for example.
+        """
+        if obs.empty or obs["indicator"].iloc[0] not in ADDITIVE_INDICATORS:
+            return obs
+        members = self.regions.dropna(subset=["part_of"])[["region", "part_of"]]
+        if members.empty:
+            return obs
+        n_parts = members.groupby("part_of").size()
+        x = obs.merge(members, on="region")
+        g = x.groupby(["part_of", "year", "unit"], as_index=False).agg(
+            value=("value", "sum"), n=("region", "size"),
+            source=("source", lambda s: ";".join(sorted(set(s)))))
+        g = g[g["n"] == g["part_of"].map(n_parts)]
+        have = pd.MultiIndex.from_frame(obs[["region", "year"]])
+        g = g[~pd.MultiIndex.from_arrays([g["part_of"], g["year"]]).isin(have)]
+        if g.empty:
+            return obs
+        sums = pd.DataFrame({"region": g["part_of"], "year": g["year"],
+                             "indicator": obs["indicator"].iloc[0], "value": g["value"],
+                             "unit": g["unit"], "source": g["source"], "flag": "sum_of_parts"})
+        return pd.concat([obs, sums], ignore_index=True)
 
     def panel(
         self,
