@@ -92,11 +92,12 @@ class _Prep:
             self.W = self.n.astype(float)
             return
         self.m = valid_mask(y, w)
-        self.lo = float(np.min(y, where=self.m, initial=np.inf))
         self.y = y if w is None else np.where(self.m, y, np.nan)
+        # smallest counted value (fmin skips NaN; an infinite value is rejected by the caller)
+        self.lo = float(np.fmin.reduce(self.y, axis=None, initial=np.inf))
         self.y0 = np.where(self.m, y, 0.0)
         self.w0 = None if w is None else np.where(self.m, w, 0.0)
-        self.n = self.m.sum(axis=0)
+        self.n = self.m.sum(axis=0, dtype=np.int64)
         self.W = self.n.astype(float) if w is None else _colsum(self.w0)
 
     def mask(self) -> np.ndarray:
@@ -146,13 +147,14 @@ def _gini(p: _Prep) -> np.ndarray:
         tot = np.einsum("ij->i", s)
         n = p.n
         return (2.0 * a - (n + 1) * tot) / (n * tot)
-    order = np.argsort(p.y, axis=0)
-    x = np.take_along_axis(p.y0, order, axis=0)
-    w = np.take_along_axis(p.w0, order, axis=0)
+    # weighted: order each period by value (NaN last, zero weight there) in a T x N layout
+    order = np.argsort(p.y.T.copy(order="C"), axis=1)
+    x = np.take_along_axis(p.y0.T, order, axis=1)
+    w = np.take_along_axis(p.w0.T, order, axis=1)
     wx = w * x
-    cum = np.cumsum(wx, axis=0)
-    area = 2.0 * (w * cum).sum(axis=0) - (w * wx).sum(axis=0)
-    return 1.0 - area / (p.W * cum[-1])
+    cum = np.cumsum(wx, axis=1)
+    area = 2.0 * np.einsum("ij,ij->i", w, cum) - np.einsum("ij,ij->i", w, wx)
+    return 1.0 - area / (p.W * cum[:, -1])
 
 
 def _log_y(p: _Prep) -> np.ndarray:
