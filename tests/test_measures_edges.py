@@ -191,3 +191,12 @@ def test_decompose_panel_roles(panel):
         decompose(panel, by="oblast")
     with pytest.raises(DataError, match="no group"):
         decompose_array(y, [None] + ["a"] * 8)
+
+
+def test_counts_per_measure_when_weights_are_missing():
+    rows = [("a", 2000, 1.0, 10.0), ("b", 2000, 2.0, 20.0), ("c", 2000, 4.0, np.nan),
+            ("a", 2001, 1.0, 10.0), ("b", 2001, 2.0, 20.0), ("c", 2001, 4.0, 30.0)]
+    s = sigma(_long(rows, weight=True), ["cv", "williamson"])
+    assert list(s["n"]) == [3, 3] and list(s["n_williamson"]) == [2, 3]
+    assert s.loc[2000, "williamson"] == pytest.approx(
+        inequality([1.0, 2.0], "williamson", [10.0, 20.0])[0][0])

@@ -301,27 +301,32 @@ def sigma(
     """Dispersion of the regions per period (sigma convergence).
 
     Returns a DataFrame indexed by time with one column per measure (named after it) and ``n``,
-    the number of regions counted that period. ``measure`` is one of :data:`MEASURES` or a list of
-    them. ``weighted=True`` weights by the panel's weight role (e.g. population); ``williamson``
-    and ``hoover`` always do. Options: ``epsilon`` (atkinson, default 0.5), ``totals`` (hoover: the
-    values are totals such as GDP, not per-capita), ``compat="reat"`` (REAT's Williamson).
-    Formulas, references and differences from peers: see :mod:`crossborder.measures.dispersion`.
+    the number of regions counted that period (``n_<measure>`` too where a measure counts other
+    regions, e.g. a weighted one when some weights are missing). ``measure`` is one of
+    :data:`MEASURES` or a list of them. ``weighted=True`` weights by the panel's weight role
+    (e.g. population); ``williamson`` and ``hoover`` always do. Options: ``epsilon`` (atkinson,
+    default 0.5), ``totals`` (hoover: the values are totals such as GDP, not per-capita values),
+    ``compat="reat"`` (REAT's Williamson). Formulas, references and differences from peers: see
+    :mod:`crossborder.measures.dispersion`.
     """
     _opts(opts)
     measures = [measure] if isinstance(measure, str) else list(measure)
     cols: dict[str, np.ndarray] = {}
-    n = None
+    counts: dict[str, np.ndarray] = {}
     for name in measures:
         need = name if name in _ALWAYS_WEIGHTED else None
         y, w, regions, times = panel_arrays(panel, weighted, need_weight=need)
         if name not in _ALWAYS_WEIGHTED and not weighted:
             w = None
-        vals, n_t = inequality(y, name, w, ddof=ddof, regions=regions, times=times, **opts)
-        cols[name] = vals
-        n = n_t if n is None else n
+        cols[name], counts[name] = inequality(y, name, w, ddof=ddof, regions=regions, times=times,
+                                              **opts)
     times = panel.times
     df = pd.DataFrame(cols, index=pd.Index(times, name="time"))
-    df["n"] = np.zeros(len(times), dtype=int) if n is None else n
+    first = counts[measures[0]] if measures else np.zeros(len(times), dtype=int)
+    df["n"] = first
+    for name, n_t in counts.items():  # a weighted measure may count fewer regions (no weight)
+        if not np.array_equal(n_t, first):
+            df[f"n_{name}"] = n_t
     df.attrs.update(indicator=panel.indicator, weighted=weighted, ddof=ddof, **opts)
     return df
 
