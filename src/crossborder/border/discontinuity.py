@@ -212,7 +212,7 @@ def discontinuities(
         "length_km": e["length_km"].to_numpy(dtype=float) if "length_km" in e else np.nan,
         "value_a": a_val, "value_b": b_val,
         "discontinuity": _edge_values(a_val[:, None], b_val[:, None], kind)[:, 0],
-    }, geometry=list(e.geometry) if isinstance(e, gpd.GeoDataFrame) else None,
+    }, geometry=e.geometry.values if isinstance(e, gpd.GeoDataFrame) else None,
         crs=getattr(e, "crs", None))
     out.attrs["regions_without_geometry"] = no_geom
     out.attrs["kind"] = kind
