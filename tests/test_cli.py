@@ -27,3 +27,38 @@ def test_no_command_is_usage_error(capsys):
 def test_unknown_region_set_is_data_error(capsys):
     assert main(["info", "--regions", "nowhere"]) == 1
     assert "unknown region set" in capsys.readouterr().err
+
+
+def test_sigma_json_on_border_regions(capsys):
+    assert main(["sigma", "--measure", "sd_log,gini", "--json"]) == 0
+    captured = capsys.readouterr()
+    rows = json.loads(captured.out)
+    assert [r["time"] for r in rows] == list(range(2008, 2021))
+    assert all(r["n"] == 18 for r in rows)
+    assert 0 < rows[0]["gini"] < 1
+    assert "RU-AL" in captured.err   # dropped region is reported
+
+
+def test_beta_and_decompose(capsys):
+    assert main(["beta", "--conditional", "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)[0]
+    assert row["nobs"] == 18 and row["conditional"] is True
+    assert main(["decompose", "--weighted", "--csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split(",")[:5] == ["time", "total", "between", "within", "between_share"]
+    total, between, within = (float(x) for x in lines[1].split(",")[1:4])
+    assert abs(total - between - within) < 1e-12
+
+
+def test_clubs_and_markov_run_on_all_regions(capsys):
+    assert main(["clubs", "--json"]) == 0
+    members = json.loads(capsys.readouterr().out)
+    assert len(members) >= 90 and {m["group"] for m in members} == {"RU", "KZ"}
+    assert main(["markov", "--k", "4", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 4
+
+
+def test_bad_option_value_is_a_usage_error_without_traceback(capsys):
+    assert main(["sigma", "--measure", "bogus"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown measure 'bogus'" in err and "Traceback" not in err

@@ -15,7 +15,10 @@ from collections.abc import Sequence
 from . import __version__
 from .errors import CrossborderError, DataError
 
-COMMANDS = ["info", "table1", "report"]
+COMMANDS = ["info", "table1", "sigma", "beta", "decompose", "gamma", "delta", "clubs", "markov", "report"]
+
+#: Commands registered together by one module.
+COMMAND_MODULES = {n: "measures" for n in ("sigma", "beta", "decompose", "gamma", "delta", "clubs", "markov")}
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -25,12 +28,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="crossborder",
         description="Convergence between the regions on the two sides of a border.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="examples:\n  crossborder info\n  crossborder table1\n",
+        epilog="examples:\n  crossborder info\n  crossborder table1\n  crossborder sigma --regions all\n"
+               "  crossborder beta --conditional\n  crossborder decompose --weighted\n"
+               "  crossborder clubs\n  crossborder report --out out/\n",
     )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     parser.add_argument("--version", action="version", version=f"crossborder {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        importlib.import_module(f"crossborder.commands.{name}").register(sub)
+    for module in dict.fromkeys(COMMAND_MODULES.get(n, n) for n in COMMANDS):
+        importlib.import_module(f"crossborder.commands.{module}").register(sub)
     return parser
 
 
@@ -45,11 +51,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataError as exc:
         print(f"crossborder: error: {exc}", file=sys.stderr)
         return EXIT_DATA
-    except CrossborderError as exc:
+    except (CrossborderError, ValueError, TypeError, KeyError) as exc:
+        if args.debug:
+            raise
         print(f"crossborder: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a trace
+        if args.debug:
+            raise
+        print(f"crossborder: internal error ({type(exc).__name__}): {exc}\n"
+              "run again with --debug for the traceback", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

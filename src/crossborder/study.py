@@ -61,7 +61,8 @@ def study_panel(
     if years is None and groups is not None:
         ok = np.ones(len(m.times), dtype=bool)
         for g in pd.unique(groups):
-            ok &= have[(groups == g).to_numpy()].sum(axis=0) >= min_regions_per_group
+            rows = (groups == g).to_numpy()
+            ok &= have[rows].sum(axis=0) >= min(min_regions_per_group, int(rows.sum()))
         if ok.any():
             idx = np.flatnonzero(ok)
             span = list(m.times[idx[0]: idx[-1] + 1])

@@ -21,8 +21,18 @@ def add_dataset_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dataset", default="ru-kz", help="built-in dataset (default: ru-kz)")
 
 
+def smart_float(v: float) -> str:
+    """Numbers as people read them: 496,014 not 4.96e+05; 0.2633; 1.5e-05."""
+    a = abs(v)
+    if a >= 1e4:
+        return f"{v:,.0f}"
+    if a >= 100:
+        return f"{v:,.1f}"
+    return f"{v:.4g}"
+
+
 def emit(args: argparse.Namespace, frame: pd.DataFrame, title: str | None = None,
-         float_format: str = "{:,.4g}") -> None:
+         float_format: str | None = None) -> None:
     """Print a table as JSON, CSV or aligned text, per the command's options."""
     out = sys.stdout
     if getattr(args, "json", False):
@@ -35,8 +45,8 @@ def emit(args: argparse.Namespace, frame: pd.DataFrame, title: str | None = None
             out.write(title + "\n")
         with pd.option_context("display.width", 200, "display.max_rows", 500,
                                "display.max_columns", 50, "display.max_colwidth", 60):
-            out.write(frame.to_string(index=False, na_rep="–",
-                                      float_format=lambda v: float_format.format(v)) + "\n")
+            fmt = smart_float if float_format is None else float_format.format
+            out.write(frame.to_string(index=False, na_rep="–", float_format=fmt) + "\n")
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

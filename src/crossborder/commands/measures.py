@@ -1,0 +1,165 @@
+"""The measure commands: sigma, beta, decompose, gamma, delta, clubs, markov.
+
+Each takes the shared data options (``--dataset``/``--data``, ``--indicator``, ``--currency``,
+``--years``, ``--regions``, ``--weight``) and prints a tidy table; ``--json``/``--csv`` for machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import pandas as pd
+
+from ..measures.beta import beta
+from ..measures.clubs import clubs
+from ..measures.decompose import decompose
+from ..measures.dispersion import sigma
+from ..measures.dynamics import markov
+from ..measures.frontier import delta
+from ..measures.hpfilter import hp_filter
+from ..measures.ranks import gamma
+from ._common import add_output_options, emit
+from ._panel_options import add_panel_options, panel_from_args
+
+SIGMA_MEASURES = ["sd_log", "var_log", "sd", "cv", "williamson", "gini", "theil", "mld", "atkinson",
+                  "hoover"]
+
+
+def _parser(sub: argparse._SubParsersAction, name: str, help_: str, examples: list[str],
+            regions: str = "border") -> argparse.ArgumentParser:
+    p = sub.add_parser(name, help=help_, description=help_ + ".",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="examples:\n" + "\n".join(f"  {e}" for e in examples))
+    add_panel_options(p, regions=regions)
+    add_output_options(p)
+    return p
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = _parser(sub, "sigma", "dispersion of the regions per year (sigma convergence)",
+                ["crossborder sigma", "crossborder sigma --measure gini,theil --regions all",
+                 "crossborder sigma --measure williamson --json"])
+    p.add_argument("--measure", default="sd_log,cv,gini,theil",
+                   help=f"comma-separated, from {', '.join(SIGMA_MEASURES)} (default: sd_log,cv,gini,theil)")
+    p.add_argument("--weighted", action="store_true", help="weight regions by the weight (population)")
+    p.add_argument("--ddof", type=int, default=0, help="delta degrees of freedom of SD/CV (default 0)")
+    p.set_defaults(func=run_sigma)
+
+    p = _parser(sub, "beta", "beta convergence: growth on the initial level, speed and half-life",
+                ["crossborder beta", "crossborder beta --conditional --robust HC1",
+                 "crossborder beta --years 2008-2019 --regions all"])
+    p.add_argument("--conditional", action="store_true", help="add a country dummy")
+    p.add_argument("--robust", choices=["HC0", "HC1", "HC2", "HC3"], help="robust standard errors")
+    p.add_argument("--not-annualized", action="store_true", help="growth over the whole span")
+    p.set_defaults(func=run_beta)
+
+    p = _parser(sub, "decompose", "inequality within and between countries (the border's share)",
+                ["crossborder decompose", "crossborder decompose --index mld --weighted"])
+    p.add_argument("--index", choices=["theil", "mld"], default="theil")
+    p.add_argument("--weighted", action="store_true", help="population-weighted")
+    p.set_defaults(func=run_decompose)
+
+    p = _parser(sub, "gamma", "gamma convergence: Kendall's concordance of ranks with the first year",
+                ["crossborder gamma"])
+    p.set_defaults(func=run_gamma)
+
+    p = _parser(sub, "delta", "delta convergence: distance to the best performer over time",
+                ["crossborder delta"])
+    p.set_defaults(func=run_delta)
+
+    p = _parser(sub, "clubs", "Phillips–Sul convergence clubs, and which mix the two countries",
+                ["crossborder clubs", "crossborder clubs --cstar 0 --hac AQSB --merge PS"],
+                regions="all")
+    p.add_argument("--trim", type=float, default=1 / 3, help="share of periods discarded (default 1/3)")
+    p.add_argument("--cstar", type=float, default=0.0, help="sieve critical value c* (default 0)")
+    p.add_argument("--hac", choices=["FQSB", "AQSB"], default="FQSB")
+    p.add_argument("--merge", choices=["PS", "vLT"], default=None, help="merge clubs after clustering")
+    p.add_argument("--no-filter", action="store_true",
+                   help="use the logs as they are (default: HP-filtered logs, lambda 400)")
+    p.set_defaults(func=run_clubs)
+
+    p = _parser(sub, "markov", "distribution dynamics: transitions between income classes",
+                ["crossborder markov", "crossborder markov --k 4 --relative"], regions="all")
+    p.add_argument("--k", type=int, default=5, help="number of quantile classes (default 5)")
+    p.add_argument("--relative", action="store_true", help="relative to the cross-section mean")
+    p.set_defaults(func=run_markov)
+
+
+def _note(text: str, args: argparse.Namespace) -> None:
+    if not (args.json or args.csv):
+        print(text)
+
+
+def run_sigma(args: argparse.Namespace) -> int:
+    panel = panel_from_args(args)
+    measures = [m.strip() for m in args.measure.split(",") if m.strip()]
+    table = sigma(panel, measure=measures, weighted=args.weighted, ddof=args.ddof)
+    emit(args, table.reset_index(), title=f"sigma convergence of {panel.indicator} ({panel.unit})")
+    return 0
+
+
+def run_beta(args: argparse.Namespace) -> int:
+    panel = panel_from_args(args)
+    times = panel.times
+    res = beta(panel, times[0], times[-1], controls="group" if args.conditional else None,
+               annualize=not args.not_annualized, robust=args.robust)
+    row = pd.DataFrame([{
+        "start": times[0], "end": times[-1], "beta": res.beta, "se": res.se, "tstat": res.tstat,
+        "pvalue": res.pvalue, "r2": res.r2, "nobs": res.nobs, "speed": res.speed,
+        "half_life": res.half_life, "conditional": bool(args.conditional),
+    }])
+    emit(args, row, title=res.summary())
+    return 0
+
+
+def run_decompose(args: argparse.Namespace) -> int:
+    panel = panel_from_args(args)
+    table = decompose(panel, index=args.index, by="group", weighted=args.weighted)
+    emit(args, table.reset_index(),
+         title=f"{args.index} of {panel.indicator}: within and between {panel.group_name or 'groups'}")
+    return 0
+
+
+def run_gamma(args: argparse.Namespace) -> int:
+    panel = panel_from_args(args)
+    emit(args, gamma(panel).reset_index(), title="gamma convergence (1 = ranks unchanged)")
+    return 0
+
+
+def run_delta(args: argparse.Namespace) -> int:
+    panel = panel_from_args(args)
+    res = delta(panel)
+    emit(args, res.to_frame().reset_index(), title=res.summary())
+    return 0
+
+
+def run_clubs(args: argparse.Namespace) -> int:
+    panel = panel_from_args(args).log()
+    if not args.no_filter:
+        panel = hp_filter(panel, lamb=400)
+    res = clubs(panel, trim=args.trim, cstar=args.cstar, hac=args.hac, merge=args.merge)
+    members = res.membership()
+    if args.json or args.csv:
+        emit(args, members)
+        return 0
+    print(res.summary())
+    if "group" in members:
+        mix = members[members["status"] == "club"].groupby("club")["group"].agg(
+            lambda g: ", ".join(f"{k} {v}" for k, v in g.value_counts().sort_index().items()))
+        print("\nclub members by country:")
+        for club, text in mix.items():
+            print(f"  club {club}: {text}")
+    sys.stdout.write("\n")
+    emit(args, members)
+    return 0
+
+
+def run_markov(args: argparse.Namespace) -> int:
+    panel = panel_from_args(args)
+    res = markov(panel, k=args.k, relative=args.relative)
+    if args.json or args.csv:
+        emit(args, res.to_frame().reset_index())
+        return 0
+    print(res.summary())
+    return 0
