@@ -265,6 +265,10 @@ def border_zone(
     number and population of cities in each region and in its zone; a city's region comes from
     ``city_region_col`` when given (it must use ``regions``' ids), else from the polygon that
     contains it. ``line`` reuses a :class:`BorderLine` already computed.
+
+    Each region's row stands on its own, but :meth:`BorderZone.by_group` adds rows up: pass
+    non-overlapping regions (with the built-in data, ``ds.base_regions`` or the analysis units,
+    not ``ds.regions`` with both RU-TYU and its parts).
     """
     if not distance_km >= 0:
         raise ValueError("distance_km must be >= 0")
