@@ -55,7 +55,10 @@ def test_clubs_and_markov_run_on_all_regions(capsys):
     members = json.loads(capsys.readouterr().out)
     assert len(members) >= 90 and {m["group"] for m in members} == {"RU", "KZ"}
     assert main(["markov", "--k", "4", "--json"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 4
+    cells = json.loads(capsys.readouterr().out)
+    assert len(cells) == 16
+    for origin in ("Q1", "Q2", "Q3", "Q4"):
+        assert abs(sum(c["probability"] for c in cells if c["from_class"] == origin) - 1) < 1e-12
 
 
 def test_bad_option_value_is_a_usage_error_without_traceback(capsys):

@@ -159,7 +159,7 @@ def run_markov(args: argparse.Namespace) -> int:
     panel = panel_from_args(args)
     res = markov(panel, k=args.k, relative=args.relative)
     if args.json or args.csv:
-        emit(args, res.to_frame().reset_index())
+        emit(args, res.to_frame())
         return 0
     print(res.summary())
     return 0
