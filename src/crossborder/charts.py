@@ -1,0 +1,475 @@
+"""Convergence charts: sigma over time, beta scatter with its fit, cross-border pair gaps,
+distributions.
+
+Each function builds and returns a :class:`matplotlib.figure.Figure` (no pyplot state; nothing is
+shown), 180 mm wide by default with no text below 7 pt, ready for
+:func:`crossborder._mapstyle.save` (PNG/SVG, atomic). Artists carry ``gid``s (``"series"``,
+``"fit"``, ``"point_label"``, ``"parity"``…) so tests and SVG post-processing can find them.
+
+Inputs are the package's tidy outputs: :func:`crossborder.measures.dispersion.sigma` frames,
+:class:`crossborder.measures.beta.BetaResult` (or any ``(alpha, beta)``),
+:class:`crossborder.border.pairs.PairGaps` (or its ``gaps`` long table), and Panels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from ._mapstyle import MM, STYLE, add_source_line, add_title, save, source_lines_needed
+from .errors import DataError
+from .panel import Panel
+
+__all__ = [
+    "COUNTRY_COLORS",
+    "beta_scatter",
+    "distribution_chart",
+    "pair_gaps_chart",
+    "save",
+    "sigma_chart",
+]
+
+#: Colours by group (country); other groups get the tab10 cycle.
+COUNTRY_COLORS: dict[str, str] = {"RU": "#1f5fa8", "KZ": "#d4820a"}
+_CYCLE = ["#1f5fa8", "#d4820a", "#2a9d5c", "#b8322b", "#7b4fa0", "#6b6b6b", "#c4508f",
+          "#1b9aaa"]
+_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+HALO = [patheffects.withStroke(linewidth=2.0, foreground="white")]
+
+
+def _colour_map(names: Sequence[Any]) -> dict[Any, str]:
+    """A colour per name: a country code (or a name with it as a word, "border RU") gets its
+    :data:`COUNTRY_COLORS` colour once; the others take the remaining cycle."""
+    import re
+
+    out: dict[Any, str] = {}
+    used: set[str] = set()
+    for n in names:
+        code = str(n) if str(n) in COUNTRY_COLORS else next(
+            (c for c in COUNTRY_COLORS if re.search(rf"\b{re.escape(c)}\b", str(n))), None)
+        if code is not None and code not in used:
+            out[n] = COUNTRY_COLORS[code]
+            used.add(code)
+    free = [c for c in _CYCLE if c not in COUNTRY_COLORS.values()]
+    k = 0
+    for n in names:
+        if n not in out:
+            out[n] = free[k % len(free)]
+            k += 1
+    return out
+
+
+def _figure(width_mm: float, height_mm: float, *, title: str | None, subtitle: str | None,
+            source: str | None) -> tuple[Figure, Any]:
+    """A figure with one axes leaving room for the title above and the source line below."""
+    fig = Figure(figsize=(width_mm * MM, height_mm * MM))
+    FigureCanvasAgg(fig)
+    top = 3.0 + (5.0 if title else 0.0) + (4.0 if subtitle else 0.0)
+    bottom = 11.0 + (3.4 * source_lines_needed(source, width_mm) if source else 0.0)
+    fig.subplots_adjust(left=16.0 / width_mm, right=1 - 6.0 / width_mm,
+                        top=1 - top / height_mm, bottom=bottom / height_mm)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.grid(True, color="#e2e2e2", linewidth=0.5, zorder=0)
+    ax.set_axisbelow(True)
+    return fig, ax
+
+
+def _decorate(fig: Figure, *, title: str | None, subtitle: str | None,
+              source: str | None) -> None:
+    if title:
+        add_title(fig, title, subtitle=subtitle)
+    if source:
+        add_source_line(fig, source)
+
+
+def _series_dict(data: Any, measure: str | None) -> dict[str, pd.Series]:
+    """Name -> Series indexed by time from a DataFrame, a dict of Series/DataFrames or a Series."""
+    if isinstance(data, pd.Series):
+        return {str(data.name or measure or "value"): data}
+    if isinstance(data, pd.DataFrame):
+        cols = [c for c in data.columns if c != "n"]
+        if measure is not None:
+            cols = [measure] if measure in data.columns else []
+        if not cols:
+            raise DataError(f"no column {measure!r} to chart", column=measure)
+        return {str(c): data[c] for c in cols}
+    if isinstance(data, Mapping):
+        out = {}
+        for name, v in data.items():
+            if isinstance(v, pd.DataFrame):
+                cols = [c for c in v.columns if c != "n"]
+                col = measure if measure in v.columns else cols[0] if cols else None
+                if col is None:
+                    raise DataError(f"series {name!r} has no column to chart")
+                v = v[col]
+            out[str(name)] = pd.Series(v)
+        return out
+    raise DataError("data must be a DataFrame, a Series or a dict of Series")
+
+
+# ----------------------------------------------------------------------------- sigma
+def sigma_chart(
+    data: pd.DataFrame | Mapping[str, Any] | pd.Series,
+    *,
+    measure: str | None = None,
+    title: str | None = "Sigma convergence: dispersion over time",
+    subtitle: str | None = None,
+    ylabel: str | None = None,
+    xlabel: str = "year",
+    source: str | None = None,
+    index_to: Any = None,
+    trend: bool = False,
+    width_mm: float = 180.0,
+    height_mm: float = 100.0,
+) -> Figure:
+    """Dispersion over time, one line per series (e.g. border RU / border KZ / all regions).
+
+    ``data``: a :func:`~crossborder.measures.dispersion.sigma` frame (one line per measure
+    column, ``n`` ignored), a dict name -> Series (or -> sigma frame, taking ``measure`` or its
+    first column) or one Series. ``index_to``: divide each series by its value at that time
+    (=1 there). ``trend``: add each series' OLS line on time (dashed). Falling lines =
+    sigma convergence.
+    """
+    series = _series_dict(data, measure)
+    if index_to is not None:
+        series = {k: s / s.loc[index_to] for k, s in series.items()}
+    colours = _colour_map(list(series))
+    with mpl.rc_context(STYLE):
+        fig, ax = _figure(width_mm, height_mm, title=title, subtitle=subtitle, source=source)
+        for i, (name, s) in enumerate(series.items()):
+            s = s.dropna()
+            x = np.asarray(s.index, dtype=float)
+            (line,) = ax.plot(x, s.to_numpy(dtype=float), color=colours[name], linewidth=1.4,
+                              marker=_MARKERS[i % len(_MARKERS)], markersize=3.2,
+                              label=name, zorder=3)
+            line.set_gid("series")
+            if trend and len(s) >= 2:
+                b, a = np.polyfit(x, s.to_numpy(dtype=float), 1)
+                (tl,) = ax.plot(x, a + b * x, color=colours[name], linewidth=0.9,
+                                linestyle="--", zorder=2)
+                tl.set_gid("trend")
+        ax.set_xlabel(xlabel)
+        if ylabel is None:
+            ylabel = measure or (next(iter(series)) if len(series) == 1 else "dispersion")
+            if index_to is not None:
+                ylabel += f" ({index_to} = 1)"
+        ax.set_ylabel(ylabel)
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        leg = ax.legend(frameon=False, loc="best")
+        leg.set_gid("legend")
+        _decorate(fig, title=title, subtitle=subtitle, source=source)
+    return fig
+
+
+# ----------------------------------------------------------------------------- beta
+def _fit_params(fit: Any) -> tuple[float, float] | None:
+    if fit is None:
+        return None
+    if hasattr(fit, "alpha") and hasattr(fit, "beta"):
+        return float(fit.alpha), float(fit.beta)
+    a, b = fit
+    return float(a), float(b)
+
+
+def beta_scatter(
+    x_initial_log: Any,
+    growth: Any,
+    fit: Any = None,
+    *,
+    labels: Sequence[str] | pd.Series | Mapping | None = None,
+    groups: Sequence[Any] | pd.Series | Mapping | None = None,
+    title: str | None = "Beta convergence: growth against initial level",
+    subtitle: str | None = None,
+    xlabel: str = "log of the initial level",
+    ylabel: str = "average annual growth (log points)",
+    source: str | None = None,
+    width_mm: float = 180.0,
+    height_mm: float = 115.0,
+) -> Figure:
+    """Growth against the log initial level with the fitted line ``g = alpha + beta ln y0``.
+
+    ``x_initial_log`` and ``growth``: arrays or Series (Series are aligned on their index).
+    ``fit``: ``(alpha, beta)`` or a :class:`~crossborder.measures.beta.BetaResult`; the line is
+    drawn over the range of x and its equation is in the legend. ``labels``: text per point
+    (a mapping/Series is looked up by the index); ``groups``: group per point (e.g. country),
+    coloured with :data:`COUNTRY_COLORS`. A downward slope is beta convergence.
+    """
+    x = pd.Series(x_initial_log) if not isinstance(x_initial_log, pd.Series) else x_initial_log
+    g = pd.Series(growth) if not isinstance(growth, pd.Series) else growth
+    if isinstance(x_initial_log, pd.Series) and isinstance(growth, pd.Series):
+        x, g = x.align(g, join="inner")
+    else:
+        if len(x) != len(g):
+            raise DataError(f"x ({len(x)}) and growth ({len(g)}) differ in length")
+        g.index = x.index
+
+    def per_point(v: Any) -> pd.Series | None:
+        if v is None:
+            return None
+        if isinstance(v, Mapping):
+            return pd.Series({i: v.get(i) for i in x.index})
+        if isinstance(v, pd.Series):
+            return v.reindex(x.index) if not v.index.equals(pd.RangeIndex(len(v))) or \
+                isinstance(x.index, pd.RangeIndex) else pd.Series(v.to_numpy(), index=x.index)
+        v = list(v)
+        if len(v) != len(x):
+            raise DataError(f"{len(v)} labels/groups for {len(x)} points")
+        return pd.Series(v, index=x.index)
+
+    lab, grp = per_point(labels), per_point(groups)
+    ok = x.notna() & g.notna()
+    x, g = x[ok].astype(float), g[ok].astype(float)
+    lab = lab[ok] if lab is not None else None
+    grp = grp[ok] if grp is not None else None
+    params = _fit_params(fit)
+    with mpl.rc_context(STYLE):
+        fig, ax = _figure(width_mm, height_mm, title=title, subtitle=subtitle, source=source)
+        names = list(pd.unique(grp.astype(str))) if grp is not None else [None]
+        colours = _colour_map([n for n in names if n is not None]) if grp is not None else {}
+        for i, name in enumerate(names):
+            m = (grp.astype(str) == name) if grp is not None else pd.Series(True, index=x.index)
+            sc = ax.scatter(x[m], g[m], s=22, color=colours.get(name, "#333333"),
+                            marker=_MARKERS[i % len(_MARKERS)], edgecolor="white",
+                            linewidth=0.5, zorder=3, label=name)
+            sc.set_gid("points")
+        if params is not None:
+            a, b = params
+            xs = np.linspace(x.min(), x.max(), 50)
+            sign = "+" if b >= 0 else "\u2212"
+            (line,) = ax.plot(xs, a + b * xs, color="#222222", linewidth=1.1, zorder=2,
+                              label=f"fit: g = {a:.4g} {sign} {abs(b):.4g} ln y\u2080")
+            line.set_gid("fit")
+        if lab is not None:
+            _label_points(ax, x.to_numpy(), g.to_numpy(), lab.astype(str).to_numpy(),
+                          [colours.get(n, "#333333") for n in
+                           (grp.astype(str) if grp is not None else [None] * len(x))])
+        ax.axhline(0, color="#9a9a9a", linewidth=0.6, zorder=1)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        handles, texts = ax.get_legend_handles_labels()
+        keep = [(h, t) for h, t in zip(handles, texts, strict=True) if t and t != "None"]
+        if keep:
+            leg = ax.legend(*zip(*keep, strict=True), frameon=False, loc="best")
+            leg.set_gid("legend")
+        _decorate(fig, title=title, subtitle=subtitle, source=source)
+    return fig
+
+
+def _label_points(ax: Any, x: np.ndarray, y: np.ndarray, labels: np.ndarray,
+                  colours: Sequence[str]) -> None:
+    """Point labels offset to the right, nudged vertically where they would collide."""
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    placed: list[Any] = []
+    for xi, yi, t, c in sorted(zip(x, y, labels, colours, strict=True), key=lambda r: r[1]):
+        best = None
+        for dy in (0, 6, -6, 12, -12, 18, -18):
+            for dx, ha in ((4, "left"), (-4, "right")):
+                txt = ax.annotate(t, (xi, yi), xytext=(dx, dy), textcoords="offset points",
+                                  ha=ha, va="center", fontsize=7, color=c, zorder=4,
+                                  path_effects=HALO, gid="point_label")
+                bb = txt.get_window_extent(renderer).expanded(1.02, 1.05)
+                if not any(bb.overlaps(p) for p in placed):
+                    best = (txt, bb)
+                    break
+                txt.remove()
+            if best:
+                break
+        if best is None:
+            txt = ax.annotate(t, (xi, yi), xytext=(4, 0), textcoords="offset points",
+                              ha="left", va="center", fontsize=7, color=c, zorder=4,
+                              path_effects=HALO, gid="point_label")
+            best = (txt, txt.get_window_extent(renderer))
+        placed.append(best[1])
+
+
+# ----------------------------------------------------------------------------- pair gaps
+def _gap_frame(data: Any, value: str, a_col: str, b_col: str,
+               names: Mapping[str, str] | None) -> pd.DataFrame:
+    """Wide frame: index time, one column per pair "a \u2013 b"."""
+    if hasattr(data, "gaps") and isinstance(data.gaps, pd.DataFrame):
+        data = data.gaps
+    if not isinstance(data, pd.DataFrame):
+        raise DataError("pair gaps must be a PairGaps result or a DataFrame")
+    if {a_col, b_col, "time", value} <= set(data.columns) or \
+            {"pair", "time", value} <= set(data.columns):
+        d = data.copy()
+        if "pair" not in d.columns:
+            nm = dict(names or {})
+            d["pair"] = (d[a_col].map(lambda r: nm.get(r, r)).astype(str) + " \u2013 "
+                         + d[b_col].map(lambda r: nm.get(r, r)).astype(str))
+        return d.pivot_table(index="time", columns="pair", values=value, aggfunc="first",
+                             sort=False)
+    return data  # already wide
+
+
+def pair_gaps_chart(
+    data: Any,
+    *,
+    value: str = "log_gap",
+    a_col: str = "a_region",
+    b_col: str = "b_region",
+    names: Mapping[str, str] | None = None,
+    title: str | None = "Gaps between cross-border region pairs",
+    subtitle: str | None = None,
+    ylabel: str | None = None,
+    xlabel: str = "year",
+    source: str | None = None,
+    width_mm: float = 180.0,
+    height_mm: float = 110.0,
+) -> Figure:
+    """The log ratio ln(y_a / y_b) of each cross-border pair over time, with parity (0) marked.
+
+    ``data``: a :class:`~crossborder.border.pairs.PairGaps` result, its ``gaps`` long table
+    (``a_region``, ``b_region``, ``time``, ``log_gap``), a long table with a ``pair`` column, or a
+    wide frame (index time, one column per pair). ``names`` maps region codes to display names.
+    Each line is labelled at its last point; lines moving towards 0 are narrowing gaps.
+    """
+    wide = _gap_frame(data, value, a_col, b_col, names)
+    wide = wide.sort_index()
+    colours = _colour_map(list(range(len(wide.columns))))
+    with mpl.rc_context(STYLE):
+        fig, ax = _figure(width_mm, height_mm, title=title, subtitle=subtitle, source=source)
+        fig.subplots_adjust(right=1 - 50.0 / width_mm)
+        ax.axhline(0, color="#555555", linewidth=0.9, zorder=1, gid="parity")
+        ends = []
+        for i, col in enumerate(wide.columns):
+            s = wide[col].dropna()
+            if not len(s):
+                continue
+            x = np.asarray(s.index, dtype=float)
+            (line,) = ax.plot(x, s.to_numpy(dtype=float), color=colours[i], linewidth=1.3,
+                              marker=_MARKERS[i % len(_MARKERS)], markersize=2.8, zorder=3,
+                              label=str(col))
+            line.set_gid("series")
+            ends.append((float(s.iloc[-1]), x[-1], str(col), colours[i]))
+        _end_labels(ax, ends)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel or ("ln(a / b)" if value == "log_gap" else value))
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        _decorate(fig, title=title, subtitle=subtitle, source=source)
+    return fig
+
+
+def _end_labels(ax: Any, ends: list[tuple[float, float, str, str]]) -> None:
+    """Labels right of the axes at each line's last value, spread to avoid overlap."""
+    if not ends:
+        return
+    fig = ax.figure
+    y0, y1 = ax.get_ylim()
+    h_pt = ax.get_window_extent().height * 72 / fig.dpi
+    min_gap = 8.5 / h_pt * (y1 - y0)
+    ends = sorted(ends)
+    orig = np.array([e[0] for e in ends])
+    ys = orig.copy()
+    for _ in range(50):  # 1-d repulsion: keep the order, a minimum gap, centred on the values
+        for i in range(1, len(ys)):
+            ys[i] = max(ys[i], ys[i - 1] + min_gap)
+        # shift each run of touching labels so that it is centred on its lines' values
+        run_start = 0
+        new = ys.copy()
+        for i in range(1, len(ys) + 1):
+            if i == len(ys) or ys[i] - ys[i - 1] > min_gap * 1.0001:
+                sl = slice(run_start, i)
+                new[sl] = ys[sl] - (ys[sl] - orig[sl]).mean()
+                run_start = i
+        if np.allclose(new, ys):
+            break
+        ys = new
+    for i in range(1, len(ys)):
+        ys[i] = max(ys[i], ys[i - 1] + min_gap)
+    from matplotlib.transforms import blended_transform_factory
+
+    text_tr = blended_transform_factory(ax.transAxes, ax.transData)
+    for (yv, x_last, name, c), yl in zip(ends, ys, strict=True):
+        ax.annotate(name, (x_last, yv), xytext=(1.03, yl), textcoords=text_tr,
+                    xycoords="data", ha="left", va="center", fontsize=7, color=c,
+                    annotation_clip=False, gid="end_label",
+                    arrowprops={"arrowstyle": "-", "color": c, "linewidth": 0.4,
+                                "shrinkA": 1, "shrinkB": 2, "alpha": 0.8,
+                                "relpos": (0.0, 0.5)})
+
+
+# ----------------------------------------------------------------------------- distribution
+def distribution_chart(
+    data: Panel | pd.DataFrame,
+    times: Sequence[Any] | None = None,
+    *,
+    relative: bool = True,
+    log: bool = False,
+    groups: pd.Series | Mapping | None = None,
+    title: str | None = "Distribution of regions",
+    subtitle: str | None = None,
+    xlabel: str | None = None,
+    source: str | None = None,
+    width_mm: float = 180.0,
+    height_mm: float = 100.0,
+) -> Figure:
+    """Kernel densities (Gaussian, Scott's bandwidth) of the regional values at a few times.
+
+    ``data``: a Panel or a wide frame (regions x times). ``times``: default first, middle and
+    last. ``relative``: values over the period's mean (1 = average), the usual view of
+    distribution dynamics (Quah 1993). ``log``: take logs first. ``groups``: a rug of the
+    regions coloured by group under the densities. A narrowing, single-peaked density is
+    convergence; two peaks suggest clubs.
+    """
+    from scipy.stats import gaussian_kde
+
+    if isinstance(data, Panel):
+        m = data.to_matrix()
+        wide = pd.DataFrame(m.values, index=m.regions, columns=m.times)
+        if groups is None:
+            groups = data.group_labels()
+    else:
+        wide = data
+    if times is None:
+        cols = list(wide.columns)
+        times = list(dict.fromkeys([cols[0], cols[len(cols) // 2], cols[-1]]))
+    cmap = mpl.colormaps["viridis"]
+    with mpl.rc_context(STYLE):
+        fig, ax = _figure(width_mm, height_mm, title=title, subtitle=subtitle, source=source)
+        allv = []
+        for i, t in enumerate(times):
+            v = wide[t].astype(float)
+            if log:
+                v = np.log(v.where(v > 0))
+            if relative:
+                v = v - v.mean() if log else v / v.mean()
+            v = v.dropna()
+            allv.append(v)
+            if len(v) < 3 or np.nanstd(v) == 0:
+                continue
+            kde = gaussian_kde(v.to_numpy())
+            lo, hi = v.min(), v.max()
+            pad = 0.25 * (hi - lo)
+            xs = np.linspace(lo - pad, hi + pad, 200)
+            colour = cmap(0.1 + 0.8 * i / max(1, len(times) - 1))
+            (line,) = ax.plot(xs, kde(xs), color=colour, linewidth=1.4, label=f"{t} (n={len(v)})")
+            line.set_gid("series")
+        if groups is not None and allv:
+            gser = pd.Series(groups) if not isinstance(groups, pd.Series) else groups
+            last = allv[-1]
+            gl = gser.reindex(last.index).astype(str)
+            gcol = _colour_map(list(pd.unique(gl)))
+            ymin = ax.get_ylim()[0]
+            for name in pd.unique(gl):
+                vv = last[gl == name]
+                ax.plot(vv, np.full(len(vv), ymin), "|", color=gcol[name], markersize=8,
+                        label=f"{name}, {times[-1]}", gid="rug")
+        if xlabel is None:
+            xlabel = ("log difference from the mean" if log and relative else
+                      "value relative to the mean (1 = average)" if relative else
+                      "log value" if log else "value")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("density")
+        leg = ax.legend(frameon=False, loc="best")
+        leg.set_gid("legend")
+        _decorate(fig, title=title, subtitle=subtitle, source=source)
+    return fig
