@@ -4,6 +4,19 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .border import (
+    agglomerations,
+    border_effect,
+    border_line,
+    border_regions,
+    border_zone,
+    city_distances,
+    cross_border_pairs,
+    deviations,
+    discontinuities,
+    pair_gaps,
+    twin_cities,
+)
 from .dataset import Dataset, load_dataset
 from .errors import CrossborderError, DataError, UnitError
 from .io import read_dataset, read_observations, read_panel, read_regions, read_table
@@ -33,6 +46,17 @@ __all__ = [
     "Panel",
     "UnitError",
     "__version__",
+    "agglomerations",
+    "border_effect",
+    "border_line",
+    "border_regions",
+    "border_zone",
+    "city_distances",
+    "cross_border_pairs",
+    "deviations",
+    "discontinuities",
+    "pair_gaps",
+    "twin_cities",
     "beta",
     "beta_panel",
     "clubs",
