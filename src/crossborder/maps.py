@@ -65,6 +65,8 @@ __all__ = [
     "classify",
     "discontinuity_map",
     "figure1",
+    "figure1_table",
+    "figure2",
     "map_units",
     "number_west_to_east",
 ]
@@ -315,6 +317,43 @@ def _label_point(geom: Any) -> shapely.Point:
     big = parts[int(np.argmax(shapely.area(parts)))]
     tol = max(np.sqrt(big.area) / 200.0, 1e-9)
     return shapely.ops.polylabel(big, tolerance=tol)
+
+
+def _place_point_labels(ax: Axes, x: np.ndarray, y: np.ndarray, texts: Sequence[str],
+                        radius_pt: np.ndarray | float = 3.0, fontsize: float = 7.0) -> None:
+    """Label points, trying 8 positions around each and keeping the first that overlaps no
+    other label or point marker (largest points first)."""
+    renderer = ax.figure.canvas.get_renderer()
+    to_disp = ax.transData.transform(np.column_stack([x, y]))
+    r = np.broadcast_to(np.asarray(radius_pt, dtype=float), (len(x),)) * ax.figure.dpi / 72
+    from matplotlib.transforms import Bbox
+
+    markers = [Bbox.from_extents(px - ri, py - ri, px + ri, py + ri)
+               for (px, py), ri in zip(to_disp, r, strict=True)]
+    placed: list[Any] = []
+    candidates = [((1, -0.3), "left", "top"), ((1, 0.3), "left", "bottom"),
+                  ((-1, -0.3), "right", "top"), ((-1, 0.3), "right", "bottom"),
+                  ((0, 1), "center", "bottom"), ((0, -1), "center", "top"),
+                  ((1, 0), "left", "center"), ((-1, 0), "right", "center")]
+    for i in np.argsort(-r, kind="stable"):
+        others = [m for j, m in enumerate(markers) if j != i]
+        choice = None
+        for (dx, dy), ha, va in candidates:
+            off = r[i] * 72 / ax.figure.dpi + 1.5
+            t = ax.annotate(texts[i], (x[i], y[i]), xytext=(dx * off, dy * off),
+                            textcoords="offset points", ha=ha, va=va, fontsize=fontsize,
+                            zorder=15, path_effects=HALO, gid="city_label")
+            bb = t.get_window_extent(renderer)
+            if not any(bb.overlaps(o) for o in placed + others):
+                choice = (t, bb)
+                break
+            t.remove()
+        if choice is None:
+            t = ax.annotate(texts[i], (x[i], y[i]), xytext=(4, -2), textcoords="offset points",
+                            ha="left", va="top", fontsize=fontsize, zorder=15,
+                            path_effects=HALO, gid="city_label")
+            choice = (t, t.get_window_extent(renderer))
+        placed.append(choice[1])
 
 
 def _draw_labels(ax: Axes, frame: pd.DataFrame, fontsize: float = 7.5, **kw: Any) -> None:
@@ -1067,3 +1106,196 @@ def discontinuity_map(
         linewidth=width(vals.to_numpy()))
     return MapResult(figure=fig, ax=ax, crs=crs, table=table, notes=tuple(notes),
                      meta={"title": title, "value": value, "range": (vmin, vmax)})
+
+
+# ----------------------------------------------------------------------------- figure 2
+_AGG_COLOURS = ["#6a3d9a", "#1b7837", "#b35806", "#2166ac", "#c51b7d", "#01665e", "#8c510a"]
+_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+COUNTRY_TINTS = {"RU": "#e3ebf5", "KZ": "#f6ead2"}
+ZONE_COLOR = "#7a9cc6"
+
+
+def _agglomeration_members(ds: Any, agglomerations: Any) -> tuple[list[list[str]], str]:
+    """City-name lists and a description of where they came from."""
+    if agglomerations is None:
+        return [list(a) for a in PAPER_AGGLOMERATIONS], \
+            "agglomerations as named by Stepanov et al. (2020)"
+    if hasattr(agglomerations, "members") and hasattr(agglomerations, "table"):
+        m = agglomerations.members
+        groups = [list(g["city"]) for _, g in m.groupby("agglomeration", sort=True)]
+        return groups, (f"agglomerations detected: single linkage, links ≤ "
+                        f"{agglomerations.max_km:g} km ({agglomerations.link})")
+    return [list(a) for a in agglomerations], "agglomerations as given"
+
+
+def _analysis_unit_of(ds: Any, codes: pd.Series) -> pd.Series:
+    r = ds.regions.set_index("region")
+    units = set(ds.region_codes("all"))
+
+    def up(c: Any) -> Any:
+        seen = 0
+        while c not in units and c in r.index and isinstance(r.at[c, "part_of"], str) \
+                and seen < 5:
+            c = r.at[c, "part_of"]
+            seen += 1
+        return c
+
+    return codes.map(up)
+
+
+def figure2(
+    ds: Any,
+    zone_km: float = 150.0,
+    *,
+    agglomerations: Any = None,
+    crs: Any = None,
+    width_mm: float = 180.0,
+    title: str | None = None,
+    hull_km: float = 30.0,
+    inset_km: float = 8.0,
+    labels: bool = False,
+) -> MapResult:
+    """Stepanov et al. (2020), Figure 2, from data: the border regions of both countries, the
+    border line, the border zone, the agglomerations and their cross-border regions.
+
+    * border zone: the part of the border regions within ``zone_km`` of the border line
+      (:func:`crossborder.border.zones.border_zone`, buffered in an equal-area plane);
+    * agglomerations: ``None`` draws the five named in the paper (:data:`PAPER_AGGLOMERATIONS`),
+      or pass an :class:`~crossborder.border.pairs.Agglomerations` result (detected from the
+      cities) or a list of lists of city names (``ds.cities["city"]``). Each is outlined as the
+      convex hull of its cities buffered by ``hull_km`` (dashed), its cities drawn by population;
+    * cross-border regions: the union of the (analysis-unit) regions holding each
+      agglomeration's cities, outlined in its colour, inset by ``inset_km`` so neighbouring
+      outlines stay apart, numbered I, II, … in the legend.
+
+    ``labels=True`` adds the paper's region numbers (grey; off by default, the city names are
+    the labels of this map).
+
+    ``result.table``: one row per agglomeration (number, name, cities, regions, population of
+    the cities, cities inside the zone, area of the cross-border region in km²).
+    """
+    from .border.zones import border_zone
+
+    if ds.cities is None:
+        raise DataError(f"dataset {ds.name!r} has no cities for the agglomerations")
+    shown = map_units(ds, "border")
+    crs = CRS.from_user_input(crs) if crs is not None else equal_area_crs(shown)
+    proj = shown.to_crs(crs).reset_index(drop=True)
+    countries = list(pd.unique(proj["country"]))
+    groups = sorted(countries, key=lambda c: c != "RU")
+    zone = border_zone(shown, zone_km, "country", groups[0], groups[1] if len(groups) > 1 else
+                       groups[0], cities=ds.cities, city_region_col=None)
+    zone_geo = zone.regions.to_crs(crs)
+
+    member_lists, origin = _agglomeration_members(ds, agglomerations)
+    cities = ds.cities.to_crs(crs)
+    by_name = cities.drop_duplicates("city").set_index("city")
+    unknown = sorted({c for grp in member_lists for c in grp} - set(by_name.index))
+    if unknown:
+        raise DataError(f"cities not in the dataset: {unknown}", column="city")
+    in_zone = dict(zip(zone.cities["city"], zone.cities["in_zone"], strict=False)) \
+        if zone.cities is not None else {}
+    unit_area = dict(zip(proj["region"], proj.geometry.area / 1e6, strict=True))
+
+    rows, hulls, cbr = [], [], []
+    for k, grp in enumerate(member_lists):
+        pts = by_name.loc[grp]
+        units = list(dict.fromkeys(_analysis_unit_of(ds, pts["region"]).tolist()))
+        geoms = proj.loc[proj["region"].isin(units), "geometry"]
+        union = shapely.union_all(np.asarray(geoms.values))
+        hull = shapely.convex_hull(shapely.multipoints(np.asarray(
+            [[p.x, p.y] for p in pts.geometry]))).buffer(hull_km * 1000.0)
+        hulls.append(hull)
+        cbr.append(union.buffer(-inset_km * 1000.0) if inset_km > 0 else union)
+        rows.append({
+            "agglomeration": _ROMAN[k] if k < len(_ROMAN) else str(k + 1),
+            "name": "\u2013".join(grp),
+            "cities": ", ".join(grp),
+            "regions": ", ".join(units),
+            "cities_population": float(pd.to_numeric(pts["population"]).sum()),
+            "cities_in_zone": int(sum(bool(in_zone.get(c, False)) for c in grp)),
+            "cross_border_region_km2": float(sum(unit_area.get(u, 0.0) for u in units)),
+        })
+    table = pd.DataFrame(rows)
+
+    if title is None:
+        title = (f"Border regions, the {zone_km:g} km border zone and cross-border "
+                 "agglomerations")
+    subtitle = origin
+    source = ("Sources: cities and population: GeoNames (cities15000); " + BOUNDARIES_SOURCE
+              + f"; border zone: {zone_km:g} km buffer of the border line in an equal-area "
+              "plane (crossborder.border.zones); after Stepanov et al. (2020), Figure 2.")
+    extent = _extent(proj.geometry)
+    n_agg = len(table)
+    panel_mm = max(_legend_mm(5), _legend_mm(-(-n_agg // 2) + 0)) + 2
+    all_members = by_name.loc[[c for g in member_lists for c in g]]
+    with mpl.rc_context(STYLE):
+        fig, ax, panel = _layout(extent, width_mm=width_mm, panel_mm=panel_mm, source=source,
+                                 subtitle=True)
+        ctx = _clip_context(_context_of(ds, shown), shown, crs, extent)
+        if len(ctx):
+            ctx.plot(ax=ax, facecolor=CONTEXT_COLOR, edgecolor="white", linewidth=0.4, zorder=1)
+            ax.collections[-1].set_gid("context")
+        for c in countries:
+            sub = proj[proj["country"] == c]
+            sub.plot(ax=ax, facecolor=COUNTRY_TINTS.get(c, "#eeeeee"), edgecolor="#9a9a9a",
+                     linewidth=0.5, zorder=2)
+            ax.collections[-1].set_gid(f"regions_{c}")
+        zg = zone_geo[~zone_geo.geometry.is_empty]
+        if len(zg):
+            zg.plot(ax=ax, facecolor=ZONE_COLOR, alpha=0.35, edgecolor="none", zorder=3)
+            ax.collections[-1].set_gid("border_zone")
+        line = gpd.GeoSeries([zone.line.geometry], crs=zone.line.crs).to_crs(crs)
+        line.plot(ax=ax, color=BORDER_COLOR, linewidth=1.4, zorder=6)
+        ax.collections[-1].set_gid("border_line")
+        for k, (hull, region_outline) in enumerate(zip(hulls, cbr, strict=True)):
+            colour = _AGG_COLOURS[k % len(_AGG_COLOURS)]
+            gpd.GeoSeries([region_outline], crs=crs).boundary.plot(
+                ax=ax, color=colour, linewidth=1.6, zorder=5)
+            ax.collections[-1].set_gid("cross_border_region")
+            gpd.GeoSeries([hull], crs=crs).boundary.plot(
+                ax=ax, color="#222222", linewidth=0.9, linestyle=(0, (3, 1.5)), zorder=7)
+            ax.collections[-1].set_gid("agglomeration")
+            hx0, hy0, hx1, hy1 = hull.bounds
+            ax.text((hx0 + hx1) / 2, hy1, table.at[k, "agglomeration"], ha="center",
+                    va="bottom", fontsize=8, fontweight="bold", color=colour, zorder=16,
+                    path_effects=HALO, gid="agglomeration_label")
+        pop = pd.to_numeric(all_members["population"]).to_numpy(dtype=float)
+        size = 8 + 60 * np.sqrt(pop / max(pop.max(), 1.0))
+        ax.scatter(all_members.geometry.x, all_members.geometry.y, s=size, color="#222222",
+                   edgecolor="white", linewidth=0.6, zorder=8, gid="cities")
+        _place_point_labels(ax, all_members.geometry.x.to_numpy(),
+                            all_members.geometry.y.to_numpy(),
+                            [str(n) for n in all_members.index], np.sqrt(size) / 2)
+        if labels:
+            lab = _label_frame(proj, "region", _labels_for(ds, shown), None, crs)
+            for row in lab.itertuples(index=False):
+                ax.text(row.x, row.y, row.label, ha="center", va="center", fontsize=7,
+                        color="#6f6f6f", zorder=4, path_effects=HALO, gid="region_label")
+
+        h1 = [Patch(facecolor=COUNTRY_TINTS.get(c, "#eeeeee"), edgecolor="#9a9a9a",
+                    linewidth=0.5) for c in countries]
+        t1 = [f"{_country_name(c)}: border region" for c in countries]
+        h1 += [Patch(facecolor=ZONE_COLOR, alpha=0.35, edgecolor="none"),
+               Line2D([], [], color=BORDER_COLOR, linewidth=1.4),
+               Line2D([], [], color="#222222", linewidth=0.9, linestyle=(0, (3, 1.5))),
+               Line2D([], [], marker="o", linestyle="none", color="#222222", markersize=5)]
+        t1 += [f"border zone (\u2264 {zone_km:g} km of the border)", "state border",
+               f"agglomeration (cities + {hull_km:g} km)", "city (size: population)"]
+        leg = panel.legend(h1, t1, loc="upper left", frameon=False, ncol=1,
+                           title="Legend", alignment="left", borderaxespad=0.2)
+        leg.set_gid("legend")
+        panel.add_artist(leg)
+        h2 = [Line2D([], [], color=_AGG_COLOURS[k % len(_AGG_COLOURS)], linewidth=1.8)
+              for k in range(n_agg)]
+        t2 = [f"{r.agglomeration}  {r.name}" for r in table.itertuples(index=False)]
+        leg2 = panel.legend(h2, t2, loc="upper left", bbox_to_anchor=(0.45, 1.0),
+                            frameon=False, ncol=1, title="Cross-border regions of the "
+                            "agglomerations", alignment="left", borderaxespad=0.2)
+        leg2.set_gid("legend_agglomerations")
+        _finish(fig, ax, crs, extent, title=title, subtitle=subtitle, source=source,
+                graticule=True)
+    return MapResult(figure=fig, ax=ax, crs=crs, table=table,
+                     notes=tuple(n for n in shown["display_note"] if n),
+                     meta={"title": title, "zone_km": zone_km, "origin": origin,
+                           "zone": zone.by_group()})
