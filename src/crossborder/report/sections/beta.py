@@ -1,0 +1,58 @@
+"""Section 4: beta convergence, absolute and conditional on country, with speed and half-life."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ...charts import beta_scatter
+from ...measures.beta import beta
+from ..model import ReportContext, Section
+from ..panels import describe, panel, sources_of
+
+
+def _row(name: str, res) -> dict:
+    return {"model": name, "start": res.start, "end": res.end, "nobs": res.nobs, "beta": res.beta,
+            "se": res.se, "pvalue": res.pvalue, "r2": res.r2, "speed": res.speed,
+            "half_life": res.half_life}
+
+
+def build(ctx: ReportContext) -> Section:
+    s = Section("beta", "Beta convergence: speed and half-life")
+    rows, sources = [], set()
+    for selection, label in (("border", "border regions"), ("all", "all regions")):
+        p = panel(ctx, selection)
+        sources.update(sources_of(p))
+        t0, t1 = p.times[0], p.times[-1]
+        absolute = beta(p, t0, t1)
+        conditional = beta(p, t0, t1, controls="group")
+        rows += [_row(f"absolute, {label}", absolute), _row(f"conditional on country, {label}",
+                                                             conditional)]
+        if selection == "border":
+            border_abs, border_p = absolute, p
+    table = pd.DataFrame(rows)
+    ctx.table(s, "beta", table, "Beta regressions of annual growth on the log initial level",
+              sources=sorted(sources))
+
+    def say(r: pd.Series) -> str:
+        sig = "significant at 5%" if r["pvalue"] < 0.05 else "not significant at 5%"
+        if r["beta"] < 0 and np.isfinite(r["half_life"]):
+            return (f"{r['model']}: β = {r['beta']:.4f} ({sig}), speed {100 * r['speed']:.2f}% a year, "
+                    f"half-life {r['half_life']:.0f} years")
+        return f"{r['model']}: β = {r['beta']:.4f} ({sig}), no convergence"
+
+    s.reading.append(
+        f"Border regions: {describe(border_p)}. " + "; ".join(say(r) for _, r in table.iterrows())
+        + ". A negative β means poorer regions grew faster; conditional on country, each side "
+        "converges to its own level.")
+    m = border_p.to_matrix()
+    y0, y1 = np.log(m.values[:, 0]), np.log(m.values[:, -1])
+    growth = (y1 - y0) / (float(m.times[-1]) - float(m.times[0]))
+    groups = border_p.group_labels()
+    fig = beta_scatter(pd.Series(y0, index=m.regions), pd.Series(growth, index=m.regions),
+                       fit=border_abs, labels=pd.Series(list(m.regions), index=m.regions),
+                       groups=groups, title=f"Beta convergence of border regions, {m.times[0]}–{m.times[-1]}",
+                       xlabel=f"log GRP per capita {m.times[0]} (USD)",
+                       source="Rosstat via DOSE and yearbooks; Bureau of National Statistics of Kazakhstan")
+    ctx.figure(s, "beta_scatter", fig, "Growth against initial level, border regions, with the fitted line")
+    return s

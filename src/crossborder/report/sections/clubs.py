@@ -1,0 +1,82 @@
+"""Section 6: convergence clubs (do they cross the border?) and Markov mobility."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ...measures.clubs import clubs
+from ...measures.dynamics import markov
+from ...measures.hpfilter import hp_filter
+from ..model import ReportContext, Section
+from ..panels import describe, panel, sources_of
+
+
+def build(ctx: ReportContext) -> Section:
+    s = Section("clubs", "Convergence clubs and mobility")
+    p = panel(ctx, "all")
+    res = clubs(hp_filter(p.log(), lamb=400), trim=1 / 3, cstar=0.0, hac="FQSB")
+    members = res.membership()
+    border = set(ctx.ds.border_regions["region"])
+    members["border"] = members["region"].isin(border)
+    by_club = members[members["status"] == "club"].groupby("club").agg(
+        size=("region", "size"),
+        russian=("group", lambda g: int((g == "RU").sum())),
+        kazakh=("group", lambda g: int((g == "KZ").sum())),
+        border_regions=("border", "sum"),
+    )
+    stats = res.to_frame().set_index("club")
+    by_club = by_club.join(stats[["b", "se", "tstat"]], how="left")
+    by_club["mixes_countries"] = (by_club["russian"] > 0) & (by_club["kazakh"] > 0)
+    by_club = by_club.reset_index()
+    src = sorted(set(sources_of(p)))
+    ctx.table(s, "clubs", by_club, "Phillips–Sul clubs (HP-filtered log GRP per capita, FQSB, c* = 0)",
+              sources=src)
+    ctx.table(s, "club_membership", members.sort_values(["club", "region"]), "Club of every region",
+              sources=src, show=False)
+    mixed = by_club[by_club["mixes_countries"]]
+    bm = members[members["border"]]
+    s.reading.append(
+        f"On {describe(p)}, the Phillips–Sul procedure finds {res.n_clubs} clubs and "
+        f"{len(res.divergent)} divergent regions. {len(mixed)} of the clubs mix Russian and Kazakh "
+        f"regions, holding {int(mixed['size'].sum())} of {int(by_club['size'].sum())} regions. The 19 "
+        f"border regions fall into {bm['club'].nunique()} clubs: "
+        + "; ".join(f"club {c}: {', '.join(sorted(g['region']))}" for c, g in bm.groupby("club"))
+        + ".")
+    s.reading.append(
+        "A short span (the years in which both countries report GRP per capita) leaves few periods "
+        "after trimming, so the clubs are indicative; the club t statistics are in the table.")
+    mk = markov(p, k=5)
+    cells = mk.to_frame()
+    ctx.table(s, "markov", cells, "Transitions between per-year quintiles of GRP per capita (all regions)",
+              sources=src, show=False)
+    matrix = pd.DataFrame(mk.probabilities, index=list(mk.labels), columns=list(mk.labels))
+    matrix.insert(0, "from", list(mk.labels))
+    matrix["steady_state"] = mk.steady_state
+    ctx.table(s, "markov_matrix", matrix, "Transition probabilities, steady state", sources=src)
+    mob = mk.mobility
+    moves = _moves_by_country(mk.class_table(), p.group_labels())
+    ctx.table(s, "markov_moves", moves, "Class changes by country", sources=src)
+    s.reading.append(
+        f"Between consecutive years a region stays in its quintile with probability "
+        f"{mk.probabilities.diagonal().mean():.2f} on average (Shorrocks mobility "
+        f"{mob['shorrocks']:.3f}). "
+        + " ".join(f"{r.country}: {r.moves_up} moves up and {r.moves_down} down in {r.transitions} "
+                   "transitions." for r in moves.itertuples()))
+    return s
+
+
+def _moves_by_country(classes: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+    """Up and down moves between consecutive years per country, from the region x year classes."""
+    c = classes.copy()
+    if "region" in c.columns:
+        c = c.set_index("region")
+    c = c.apply(lambda col: pd.to_numeric(col.astype(str).str.lstrip("Q"), errors="coerce"))
+    diff = c.diff(axis=1).iloc[:, 1:]
+    g = groups.reindex(diff.index)
+    rows = []
+    for country in sorted(g.dropna().unique()):
+        d = diff[g == country].to_numpy().ravel()
+        d = d[~pd.isna(d)]
+        rows.append({"country": country, "transitions": len(d), "moves_up": int((d > 0).sum()),
+                     "moves_down": int((d < 0).sum()), "stays": int((d == 0).sum())})
+    return pd.DataFrame(rows)

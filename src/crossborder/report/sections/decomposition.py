@@ -1,0 +1,45 @@
+"""Section 5: the border's share of inequality — within/between-country decomposition over time."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ...charts import sigma_chart
+from ...measures.decompose import decompose
+from ..model import ReportContext, Section
+from ..panels import describe, panel, sources_of
+
+
+def build(ctx: ReportContext) -> Section:
+    s = Section("decomposition", "The border's share of inequality")
+    frames, sources, shares = [], set(), {}
+    for selection, label in (("border", "border regions"), ("all", "all regions")):
+        p = panel(ctx, selection)
+        sources.update(sources_of(p))
+        for weighted in (False, True):
+            for index in ("theil", "mld"):
+                d = decompose(p, index=index, by="group", weighted=weighted).reset_index()
+                d.insert(0, "weighted", weighted)
+                d.insert(0, "index", index)
+                d.insert(0, "regions", label)
+                frames.append(d)
+                if index == "theil":
+                    key = f"{label}, {'population-weighted' if weighted else 'unweighted'}"
+                    shares[key] = d.set_index("time")["between_share"]
+    table = pd.concat(frames, ignore_index=True)
+    ctx.table(s, "decomposition", table, "Theil T and MLD split into between- and within-country parts",
+              sources=sorted(sources))
+    lines = []
+    for key, sh in shares.items():
+        lines.append(f"{key}: {100 * sh.iloc[0]:.1f}% in {sh.index[0]} → {100 * sh.iloc[-1]:.1f}% in "
+                     f"{sh.index[-1]} (peak {100 * sh.max():.1f}% in {sh.idxmax()})")
+    s.reading.append(
+        f"The between-country part of the Theil index is the inequality that the border explains "
+        f"({describe(panel(ctx, 'border'))}). " + "; ".join(lines) + ". The rest is inequality "
+        "among regions of the same country.")
+    fig = sigma_chart({k: v * 100 for k, v in shares.items()},
+                      title="Share of inequality between the two countries (Theil T)",
+                      ylabel="between-country share, %",
+                      source="Rosstat via DOSE and yearbooks; Bureau of National Statistics of Kazakhstan")
+    ctx.figure(s, "between_share", fig, "Between-country share of the Theil index over time")
+    return s
