@@ -334,7 +334,7 @@ def validate_observations(
 
     # duplicates
     key = obs[["region", "year", "indicator"]]
-    dup = key.duplicated(keep=False).to_numpy()
+    dup = _duplicated(key)
     if dup.any():
         idx = np.flatnonzero(dup)
         d = pd.DataFrame({c: key[c].iloc[idx].to_numpy(dtype=object) for c in key.columns})
@@ -385,6 +385,37 @@ def validate_observations(
     return report
 
 
+def _duplicated(key: pd.DataFrame) -> np.ndarray:
+    """All copies of repeated key rows: one int64 code per row, sorted (little memory)."""
+    combined = np.zeros(len(key), dtype=np.int64)
+    size = 1
+    for c in key.columns:
+        col = key[c]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            codes, n = col.cat.codes.to_numpy(), len(col.cat.categories) + 1
+            codes = codes.astype(np.int64) + 1
+        else:
+            codes, uniques = pd.factorize(col, use_na_sentinel=False)
+            n = max(len(uniques), 1)
+        if size * n >= 2**62:
+            return key.duplicated(keep=False).to_numpy()
+        combined *= n
+        combined += codes
+        size *= n
+        del codes
+    order = np.argsort(combined, kind="stable")
+    ranked = combined[order]
+    del combined
+    same = ranked[1:] == ranked[:-1]
+    del ranked
+    dup_sorted = np.zeros(len(order), dtype=bool)
+    dup_sorted[1:] |= same
+    dup_sorted[:-1] |= same
+    out = np.empty(len(order), dtype=bool)
+    out[order] = dup_sorted
+    return out
+
+
 def _blank(s: pd.Series) -> np.ndarray:
     """True where a code is missing or only spaces (categoricals checked on their categories)."""
     if isinstance(s.dtype, pd.CategoricalDtype):
@@ -430,10 +461,30 @@ def _check_units(obs: pd.DataFrame, reg_table: pd.DataFrame | None, where: tuple
         country = _labels(obs["region"].astype(object).map(lookup))
     else:
         country = None
-    frame = pd.DataFrame({"indicator": _labels(obs["indicator"]).to_numpy(),
-                          "country": "" if country is None else country.to_numpy(),
-                          "unit": unit.to_numpy()})
-    pairs = frame.drop_duplicates()
+    parts = {"indicator": _labels(obs["indicator"]), "unit": unit}
+    if country is not None:
+        parts["country"] = country
+    codes = {}
+    labels = {}
+    for k, v in parts.items():
+        if isinstance(v.dtype, pd.CategoricalDtype):
+            c, u = v.cat.codes.to_numpy(), np.asarray(v.cat.categories, dtype=object)
+        else:
+            c, u = pd.factorize(v, use_na_sentinel=False)
+        codes[k], labels[k] = c, np.asarray(u, dtype=object)
+    if country is None:
+        codes["country"], labels["country"] = np.zeros(1, dtype=np.int64), np.array([""])
+    sizes = {k: max(len(labels[k]), 1) for k in codes}
+    combined = np.zeros(len(obs), dtype=np.int64)
+    for k in ("indicator", "country", "unit"):
+        combined *= sizes[k]
+        combined += codes[k]
+    _, first = np.unique(combined, return_index=True)
+    del combined
+    first = np.sort(first)
+    pairs = pd.DataFrame(
+        {k: labels[k][codes[k][first] if codes[k].size > 1 else np.zeros(first.size, int)]
+         for k in ("indicator", "country", "unit")}, index=first)
     n_units = pairs.groupby(["indicator", "country"], sort=True, observed=True).size()
     mixed = n_units[n_units > 1]
     if not len(mixed):

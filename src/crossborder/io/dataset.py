@@ -163,7 +163,7 @@ def _fill_region_columns(gdf: gpd.GeoDataFrame, *, name_col: str | None,
     else:
         out["analysis_unit"] = ~out["part_of"].isin(set(out["region"])).to_numpy()
     geoms = out.geometry
-    has = geoms.notna().to_numpy()
+    has = geoms.notna().to_numpy(copy=True)
     has[has] = ~geoms[has].is_empty.to_numpy()
     out["geometry_basis"] = np.where(has, "own", "none")
     out["border"] = out["border"].astype(bool)

@@ -30,7 +30,7 @@ MISSING_MARKS = frozenset({
     "#n/a", "n.a.", "n.a",
 })
 
-_SPACES = r"[\s\u00a0\u2007\u2009\u202f]"
+_SPACES = "[ \t\u00a0\u2007\u2009\u202f]"
 _EXP = r"(?:[eE][+-]?\d+)?"
 # cells only a decimal comma explains
 _COMMA_ONLY = (
@@ -66,11 +66,23 @@ class ParsedNumbers:
     #: (what, count, rows, examples): decimal comma, thousands separators, unicode minus ...
 
 
+def as_text(raw: pd.Series) -> pd.Series:
+    """The column as stripped text ("" where missing), kept in pandas' string dtype."""
+    if raw.dtype == object or not pd.api.types.is_string_dtype(raw.dtype):
+        raw = raw.astype(object).where(raw.notna(), "")
+    return raw.astype("str").fillna("").str.strip()
+
+
 def _normalise(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Stripped text, text without spaces and with '−' as '-', and the missing-mark mask."""
-    text = raw.astype(object).where(raw.notna(), "").astype(str).str.strip()
+    text = as_text(raw)
     missing = text.str.lower().isin(MISSING_MARKS)
-    compact = text.str.replace(_SPACES, "", regex=True).str.replace("\u2212", "-", regex=False)
+    compact = text
+    spaced = text.str.contains(_SPACES, regex=True)
+    if spaced.any():
+        compact = compact.str.replace(_SPACES, "", regex=True)
+    if compact.str.contains("\u2212", regex=False).any():
+        compact = compact.str.replace("\u2212", "-", regex=False)
     return text, compact, missing
 
 
@@ -85,7 +97,7 @@ def decimal_evidence(raw: pd.Series) -> tuple[bool, bool, bool, bool]:
 
 def _first(mask: pd.Series, text: pd.Series) -> tuple[object, str]:
     i = int(np.flatnonzero(mask.to_numpy())[0])
-    return text.index[i], text.iloc[i]
+    return _plain_row(text.index[i]), text.iloc[i]
 
 
 def parse_numbers(
@@ -203,16 +215,26 @@ def parse_years(
     Returns (years as float with NaN where missing, repaired mask, missing mask). Text that is not
     one four-digit year is a :class:`DataError` naming the file, row and column.
     """
-    text = raw.astype(object).where(raw.notna(), "").astype(str).str.strip()
-    missing = text.str.lower().isin(MISSING_MARKS)
-    m = text.str.extract("^" + _YEAR + "$", flags=re.IGNORECASE, expand=False)
-    bad = m.isna() & ~missing
-    if (bad.any()) or (missing.any() and not allow_missing):
+    codes, uniques = pd.factorize(as_text(raw))
+    text_u = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    missing_u = text_u.str.lower().isin(MISSING_MARKS).to_numpy()
+    m_u = text_u.str.extract("^" + _YEAR + "$", flags=re.IGNORECASE, expand=False)
+    bad_u = (m_u.isna().to_numpy() & ~missing_u)
+    missing = pd.Series(missing_u[codes], index=raw.index)
+    bad = pd.Series(bad_u[codes], index=raw.index)
+    if bad.any() or (missing.any() and not allow_missing):
         mask = bad if bad.any() else missing
-        r, t = _first(mask, text)
+        i = int(np.flatnonzero(mask.to_numpy())[0])
         more = int(mask.sum()) - 1
+        t = text_u.iloc[codes[i]]
         raise DataError(f"{t!r} is not a year" + (f" ({more} more such cells)" if more else ""),
-                        file=file, row=r, column=column)
-    years = pd.to_numeric(m, errors="coerce").astype(float)
-    repaired = ~missing & (text != m.fillna(""))
+                        file=file, row=_plain_row(raw.index[i]), column=column)
+    years_u = pd.to_numeric(m_u, errors="coerce").astype(float).to_numpy()
+    repaired_u = ~missing_u & (text_u.to_numpy(dtype=object) != m_u.fillna("").to_numpy(object))
+    years = pd.Series(years_u[codes], index=raw.index)
+    repaired = pd.Series(repaired_u[codes], index=raw.index)
     return years, repaired, missing
+
+
+def _plain_row(r: object) -> object:
+    return int(r) if isinstance(r, int | np.integer) else r

@@ -30,7 +30,7 @@ import pandas as pd
 from ..errors import DataError, UnitError
 from ..panel import Panel
 from ..validate import ReadReport, validate_observations
-from .numbers import MISSING_MARKS, decimal_evidence, parse_numbers, parse_years
+from .numbers import MISSING_MARKS, as_text, decimal_evidence, parse_numbers, parse_years
 from .tables import (
     DEFAULT_MAX_BYTES,
     EXCEL_SUFFIXES,
@@ -49,7 +49,7 @@ __all__ = ["ReadResult", "read_observations", "read_panel", "OBSERVATION_COLUMNS
 OBSERVATION_COLUMNS = ["region", "year", "indicator", "value", "unit", "source", "flag"]
 #: Text files larger than this are read in chunks by ``read_observations`` (bounded memory).
 DEFAULT_CHUNK_BYTES = 64 * 2**20
-_CHUNK_ROWS = 200_000
+_CHUNK_ROWS = 50_000
 _YEAR_HEADER = re.compile(r"^(?:y|fy)?\s*(\d{4})(?:\.0+)?\s*(?:г\.?|гг\.?|год|года|year)?$",
                           re.IGNORECASE)
 
@@ -183,7 +183,7 @@ def _resolve(columns: list[str], *, file: str, layout: str, region: str, year: s
 def _role_values(table: pd.DataFrame, role: tuple[str, Any]) -> pd.Series:
     kind, v = role
     if kind == "column":
-        return table[v].astype(object).fillna("").astype(str).str.strip()
+        return as_text(table[v])
     return pd.Series(v, index=table.index, dtype=object)
 
 
@@ -221,7 +221,7 @@ def _observations_from_table(
     on_error: str, report: ReadReport, decided: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Tidy observations with the private columns _file, _row, _column (see validate)."""
-    region = table[spec.region].astype(object).fillna("").astype(str).str.strip()
+    region = as_text(table[spec.region])
     roles = {k: _role_values(table, r) for k, r in spec.roles.items()}
     value_cols = [spec.value] if spec.layout == "long" else list(spec.year_cols)
     file_decimal = _file_decimal(table, value_cols + list(spec.extra_numeric.values()))
@@ -232,7 +232,7 @@ def _observations_from_table(
                                 decided=decided)
         extras[out] = v
     for out, col in spec.extra_text.items():
-        extras[out] = table[col].astype(object).fillna("").astype(str).str.strip()
+        extras[out] = as_text(table[col])
 
     if spec.layout == "long":
         years, rep, ymiss = parse_years(table[spec.year], file=file, column=spec.year)
@@ -246,13 +246,13 @@ def _observations_from_table(
                                      file_decimal=file_decimal, delimiter=delimiter,
                                      on_error=on_error, report=report, decided=decided)
         out = pd.DataFrame({
-            "region": region.to_numpy(dtype=object), "year": years.to_numpy(),
-            **{k: s.to_numpy(dtype=object) for k, s in roles.items()},
-            "value": vals.to_numpy(), "_raw": table[spec.value].to_numpy(dtype=object),
+            "region": region.array, "year": years.to_numpy(),
+            **{k: s.array for k, s in roles.items()},
+            "value": vals.to_numpy(), "_raw": table[spec.value].array,
             "_missing": vmiss.to_numpy(), "_bad": vbad.to_numpy(),
             "_file": file, "_row": np.asarray(table.index, dtype=np.int64),
             "_column": spec.value,
-            **{k: s.to_numpy() for k, s in extras.items()},
+            **{k: s.array for k, s in extras.items()},
         })
         ymiss_arr = ymiss.to_numpy()
     else:
@@ -262,19 +262,19 @@ def _observations_from_table(
                                          file_decimal=file_decimal, delimiter=delimiter,
                                          on_error=on_error, report=report, decided=decided)
             parts.append(pd.DataFrame({
-                "region": region.to_numpy(dtype=object), "year": float(y),
-                **{k: s.to_numpy(dtype=object) for k, s in roles.items()},
-                "value": vals.to_numpy(), "_raw": table[col].to_numpy(dtype=object),
+                "region": region.array, "year": float(y),
+                **{k: s.array for k, s in roles.items()},
+                "value": vals.to_numpy(), "_raw": as_text(table[col]).array,
                 "_missing": vmiss.to_numpy(), "_bad": vbad.to_numpy(),
                 "_file": file, "_row": np.asarray(table.index, dtype=np.int64), "_column": col,
-                **{k: s.to_numpy() for k, s in extras.items()},
+                **{k: s.array for k, s in extras.items()},
             }))
         out = pd.concat(parts, ignore_index=True)
         ymiss_arr = np.zeros(len(out), dtype=bool)
         # keep the file's row order: row, then year
         out = out.sort_values(["_row", "year"], kind="stable").reset_index(drop=True)
 
-    no_key = (out["region"].to_numpy(dtype=object) == "") | ymiss_arr
+    no_key = (out["region"] == "").to_numpy(dtype=bool) | ymiss_arr
     missing = out["_missing"].to_numpy(dtype=bool, copy=True)
     bad = out["_bad"].to_numpy(dtype=bool, copy=True)
     aside = np.zeros(len(out), dtype=bool)
@@ -297,13 +297,12 @@ def _observations_from_table(
     miss = missing & ~aside
     if miss.any():
         reasons = np.array([f"missing value {r!r}" if str(r).strip() else "empty cell"
-                            for r in out["_raw"].to_numpy(dtype=object)[miss]], dtype=object)
+                            for r in out["_raw"][miss]], dtype=object)
         _aside(report, out, miss, reasons)
         aside |= miss
     bad &= ~aside
     if bad.any():  # only with on_error="set_aside": parse_numbers raised otherwise
-        reasons = np.array([f"not a number: {r!r}" for r in out["_raw"].to_numpy(object)[bad]],
-                           dtype=object)
+        reasons = np.array([f"not a number: {r!r}" for r in out["_raw"][bad]], dtype=object)
         _aside(report, out, bad, reasons)
         aside |= bad
     out = out.loc[~aside].drop(columns=["_raw", "_missing", "_bad"])
@@ -311,14 +310,15 @@ def _observations_from_table(
 
 
 def _aside(report: ReadReport, out: pd.DataFrame, mask: np.ndarray, reason: Any) -> None:
+    sub = out.loc[mask]
     rows = pd.DataFrame({
-        "file": out["_file"].to_numpy(dtype=object)[mask],
-        "row": out["_row"].to_numpy()[mask],
-        "column": out["_column"].to_numpy(dtype=object)[mask],
-        "region": out["region"].to_numpy(dtype=object)[mask],
-        "year": out["year"].to_numpy()[mask],
-        "indicator": out["indicator"].to_numpy(dtype=object)[mask],
-        "value": out["_raw"].to_numpy(dtype=object)[mask],
+        "file": sub["_file"].to_numpy(dtype=object),
+        "row": sub["_row"].to_numpy(),
+        "column": sub["_column"].to_numpy(dtype=object),
+        "region": sub["region"].to_numpy(dtype=object),
+        "year": sub["year"].to_numpy(),
+        "indicator": sub["indicator"].to_numpy(dtype=object),
+        "value": sub["_raw"].to_numpy(dtype=object),
     })
     rows["year"] = [None if np.isnan(y) else int(y) for y in rows["year"]]
     report.set_rows_aside(rows, pd.Series(reason) if isinstance(reason, np.ndarray) else reason)
@@ -326,13 +326,28 @@ def _aside(report: ReadReport, out: pd.DataFrame, mask: np.ndarray, reason: Any)
 
 def _finish(obs: pd.DataFrame, report: ReadReport, keep: np.ndarray | None) -> pd.DataFrame:
     """Public shape: the OBSERVATION_COLUMNS, index = row of the file."""
-    if keep is not None:
+    if keep is not None and not keep.all():
         obs = obs.loc[keep]
-    obs = obs.copy()
+    obs = pd.DataFrame({c: obs[c] for c in obs.columns if c != "_file" and c != "_column"},
+                       copy=False)
     obs["year"] = obs["year"].astype(np.int64)
-    obs["flag"] = obs["flag"].astype(object).where(obs["flag"].notna(), "")
-    unit = obs["unit"].astype(object)
-    obs["unit"] = unit.where(unit.notna() & (unit.astype(str) != ""), None)
+    flag, unit = obs["flag"], obs["unit"]
+    if isinstance(flag.dtype, pd.CategoricalDtype):
+        if flag.isna().any():
+            flag = (flag.cat.add_categories("") if "" not in flag.cat.categories
+                    else flag).fillna("")
+        obs["flag"] = flag
+    else:
+        obs["flag"] = flag.astype(object).where(flag.notna(), "")
+    if isinstance(unit.dtype, pd.CategoricalDtype):
+        if "" in unit.cat.categories:
+            obs["unit"] = unit.cat.remove_categories([""])
+    else:
+        unit = unit.astype(object)
+        obs["unit"] = unit.where(unit.notna() & (unit != ""), None)
+    for c in ("region", "indicator", "source"):
+        if not isinstance(obs[c].dtype, pd.CategoricalDtype):
+            obs[c] = obs[c].astype(object)
     extra = [c for c in obs.columns if c not in OBSERVATION_COLUMNS and not c.startswith("_")]
     result = obs[OBSERVATION_COLUMNS + extra]
     result.index = pd.Index(obs["_row"].to_numpy(), name="row")
@@ -398,7 +413,8 @@ def _text_chunks(path: Path, file: str, *, encoding: str | None, delimiter: str 
 
 
 def _drop_blank(chunk: pd.DataFrame) -> pd.DataFrame:
-    blank = (chunk.fillna("").apply(lambda c: c.astype(str).str.strip()) == "").all(axis=1)
+    """Rows whose cells are all empty (lines of spaces go on, and are set aside as hollow)."""
+    blank = (chunk.fillna("") == "").all(axis=1)
     return chunk[~blank.to_numpy()]
 
 
@@ -409,7 +425,7 @@ def _compact(obs: pd.DataFrame) -> pd.DataFrame:
         if c in out:
             out[c] = out[c].astype("category")
     out["year"] = out["year"].astype(np.float32)
-    out["_row"] = out["_row"].astype(np.int64)
+    out["_row"] = out["_row"].astype(np.int32 if out["_row"].max() < 2**31 - 1 else np.int64)
     return out
 
 
@@ -420,8 +436,15 @@ def _concat_compact(parts: list[pd.DataFrame]) -> pd.DataFrame:
     for c in parts[0].columns:
         if isinstance(parts[0][c].dtype, pd.CategoricalDtype):
             cats[c] = pd.api.types.union_categoricals([p[c] for p in parts]).categories
-    fixed = [p.assign(**{c: p[c].cat.set_categories(v) for c, v in cats.items()}) for p in parts]
-    return pd.concat(fixed, ignore_index=True)
+    columns = list(parts[0].columns)
+    out = {}
+    for c in columns:  # column by column, freeing the pieces: peak = result + one column
+        pieces = [p.pop(c) for p in parts]
+        if c in cats:
+            pieces = [x.cat.set_categories(cats[c]) for x in pieces]
+        out[c] = pd.concat(pieces, ignore_index=True)
+        del pieces
+    return pd.DataFrame(out, copy=False)
 
 
 def _read_observation_frame(

@@ -244,6 +244,14 @@ def _read_text(raw: bytes, file: str, *, encoding: str | None,
     delim = delimiter if delimiter is not None else sniff_delimiter(text, file=file)
     if len(delim) != 1:
         raise DataError(f"delimiter must be one character, not {delim!r}", file=file)
+    if delimiter is not None:
+        first = _first_lines(text, 1)
+        head = next(csv.reader(first, delimiter=delim), [""]) if first else [""]
+        if len(head) < 2:
+            raise DataError(
+                f"all in one column: the header {_clip(first[0] if first else '')!r} was not "
+                f"split by the delimiter {delim!r} you passed (leave delimiter= out to sniff it)",
+                file=file, row=1)
     try:
         grid = pd.read_csv(
             io.StringIO(text), sep=delim, header=None, dtype=str, na_filter=False,
