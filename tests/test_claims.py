@@ -53,3 +53,23 @@ def test_unemployment_pairs(ds):
     assert t.loc[("RU-ORE", "KZ-AKT"), "kz_lower"] == 0
     c = claim_unemployment(ds)
     assert "RU-TYU" in c.data and "RU-ORE" in c.data
+
+
+def test_border_capitals_distances(ds):
+    from crossborder.claims import border_capitals
+
+    caps = border_capitals(ds).set_index("city")
+    assert len(caps) == 19
+    # Oral (Uralsk) lies close to the border; Samara is its nearest capital across it
+    assert caps.loc["Oral", "border_km"] < 50
+    assert caps.loc["Oral", "across"] == "Samara"
+    assert caps.loc["Omsk", "region"] == "RU-OMS"
+    assert caps.loc["Tyumen", "region"] == "RU-TYU"
+
+
+def test_population_in_reach_is_a_proxy_not_a_verdict(ds):
+    from crossborder.claims import claim_population_in_reach, zone_of_border_regions
+
+    assert claim_population_in_reach(ds).verdict == "cannot be checked"
+    g = zone_of_border_regions(ds).by_group()
+    assert ((g["zone_population_share"] > 0) & (g["zone_population_share"] < 1)).all()

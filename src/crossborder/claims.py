@@ -15,10 +15,23 @@ import numpy as np
 import pandas as pd
 
 from .border.geometry import border_line, border_regions, cross_border_pairs
+from .border.zones import border_zone, city_distances
 from .dataset import Dataset
 
-__all__ = ["Claim", "check_claims", "claim_border_regions", "claim_border_length", "claim_gross_product",
-           "claim_gdp_shares", "claim_unemployment", "grp_usd", "unemployment_pairs"]
+__all__ = ["Claim", "PAPER_AGGLOMERATIONS", "check_claims", "border_capitals", "claim_reach",
+           "claim_population_in_reach", "zone_of_border_regions", "claim_border_regions",
+           "claim_border_length", "claim_gross_product", "claim_gdp_shares", "claim_unemployment",
+           "grp_usd", "unemployment_pairs"]
+
+#: The cross-border agglomerations the paper names (its text; GeoNames spellings of the cities),
+#: used only to compare with the agglomerations found in the data.
+PAPER_AGGLOMERATIONS: tuple[tuple[str, ...], ...] = (
+    ("Atyrau", "Astrakhan"),
+    ("Samara", "Oral"),
+    ("Chelyabinsk", "Kurgan", "Petropavl"),
+    ("Omsk", "Pavlodar"),
+    ("Barnaul", "Ust-Kamenogorsk"),
+)
 
 SUPPORTED, NOT_SUPPORTED, PARTLY, CANNOT = "supported", "not supported", "partly", "cannot be checked"
 
@@ -154,8 +167,56 @@ def claim_unemployment(ds: Dataset, year: int = 2019) -> Claim:
         f"no {year} rate for {', '.join(missing)}" if missing else "")
 
 
+def border_capitals(ds: Dataset) -> pd.DataFrame:
+    """The capitals of the 19 border regions: distance to the border and to the nearest capital
+    of a border region across it (geodesic km)."""
+    r = ds.regions
+    border_codes = set(r.loc[r["border"] | r["border_part"], "region"])
+    cities = ds.cities
+    is_cap = cities["capital_of"].fillna("").str.split(";").map(lambda c: bool(border_codes & set(c)))
+    caps = cities[is_cap & cities["capital"]]
+    d = city_distances(caps, ds.base_regions)
+    d["region"] = _wholes(ds, d["region"])
+    return d[["city", "country", "region", "population", "border_km", "across", "across_km"]].sort_values(
+        "border_km", ignore_index=True)
+
+
+def claim_reach(ds: Dataset, reach_km: float = 150.0) -> Claim:
+    d = border_capitals(ds)
+    near = d[d["border_km"] <= reach_km]
+    across = d["across_km"]
+    verdict = PARTLY if len(near) >= len(d) / 2 else NOT_SUPPORTED
+    return Claim(
+        "The nearest regional centre within about 150 km (1.5 hours)", "about 150 km",
+        f"{len(near)} of {len(d)} border-region capitals lie within {reach_km:g} km of the border "
+        f"(median {d['border_km'].median():.0f} km); the nearest capital across the border is "
+        f"{across.min():.0f}–{across.max():.0f} km away (median {across.median():.0f} km)",
+        "2019 boundaries", "Natural Earth 10m admin-1; GeoNames", verdict,
+        "straight-line (geodesic) distances; travel times are not in the data")
+
+
+def zone_of_border_regions(ds: Dataset, distance_km: float = 150.0, year: int = 2019):
+    """The border zone of the border regions' own polygons, with population (area-share estimate)."""
+    r = ds.base_regions
+    border_units = r[r["border"] | r["border_part"]]
+    pop = ds.panel("population", regions=list(border_units["region"]), years=[year], group=None)
+    return border_zone(border_units, distance_km, population=pop, year=year, cities=ds.cities)
+
+
+def claim_population_in_reach(ds: Dataset, distance_km: float = 150.0, year: int = 2019) -> Claim:
+    g = zone_of_border_regions(ds, distance_km, year).by_group()
+    parts = "; ".join(f"{k}: {100 * v:.0f}%" for k, v in g["zone_population_share"].items())
+    return Claim(
+        "Up to 50% of the employed population within reach of the border", "up to 50%",
+        f"population of the border regions within {distance_km:g} km of the border (area-share "
+        f"estimate) — {parts}", str(year), "ROSSTAT_POP_GEODATA; KZ_STAT_POP; Natural Earth", CANNOT,
+        "the data have no employment by place of work or residence; the population share is a proxy, "
+        "estimated as each region's population times the share of its area in the zone")
+
+
 def check_claims(ds: Dataset) -> pd.DataFrame:
     """Every claim the data can speak to, as a table (one row per claim)."""
-    claims = [claim_border_regions(ds), claim_border_length(ds), claim_gross_product(ds),
+    claims = [claim_border_regions(ds), claim_border_length(ds), claim_reach(ds),
+              claim_population_in_reach(ds), claim_gross_product(ds),
               *claim_gdp_shares(ds), claim_unemployment(ds)]
     return pd.DataFrame([asdict(c) for c in claims])

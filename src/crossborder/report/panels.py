@@ -6,6 +6,9 @@ from ..panel import Panel
 from ..study import study_panel
 from .model import ReportContext
 
+#: Source line of the charts of GRP per capita.
+GRP_SOURCE = "Rosstat via DOSE and yearbooks; Bureau of National Statistics of Kazakhstan"
+
 #: Region sets compared in the sigma section: name -> selection for Dataset.region_codes.
 SETS = {
     "border (both countries)": "border",

@@ -8,7 +8,7 @@ import pandas as pd
 from ...charts import beta_scatter
 from ...measures.beta import beta
 from ..model import ReportContext, Section
-from ..panels import describe, panel, sources_of
+from ..panels import GRP_SOURCE, describe, panel, sources_of
 
 
 def _row(name: str, res) -> dict:
@@ -53,6 +53,6 @@ def build(ctx: ReportContext) -> Section:
                        fit=border_abs, labels=pd.Series(list(m.regions), index=m.regions),
                        groups=groups, title=f"Beta convergence of border regions, {m.times[0]}–{m.times[-1]}",
                        xlabel=f"log GRP per capita {m.times[0]} (USD)",
-                       source="Rosstat via DOSE and yearbooks; Bureau of National Statistics of Kazakhstan")
+                       source=GRP_SOURCE)
     ctx.figure(s, "beta_scatter", fig, "Growth against initial level, border regions, with the fitted line")
     return s

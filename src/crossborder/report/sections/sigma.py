@@ -7,7 +7,7 @@ import pandas as pd
 from ...charts import sigma_chart
 from ...measures.dispersion import sigma, sigma_trend
 from ..model import ReportContext, Section
-from ..panels import SETS, describe, panel, sources_of
+from ..panels import GRP_SOURCE, SETS, describe, panel, sources_of
 
 MEASURES = ["sd_log", "cv", "gini", "theil"]
 
@@ -58,8 +58,7 @@ def build(ctx: ReportContext) -> Section:
               sources=sorted(sources))
     ctx.figure(s, "sigma", sigma_chart(series, title="Sigma convergence: SD of log GRP per capita (USD)",
                                        ylabel="SD of log GRP per capita",
-                                       source="Rosstat via DOSE and yearbooks; Bureau of National "
-                                              "Statistics of Kazakhstan"),
+                                       source=GRP_SOURCE),
                "Dispersion of GRP per capita (USD) over time by group of regions")
     ctx.table(s, "sigma", pd.concat(rows, ignore_index=True),
               "Dispersion of GRP per capita by year and group of regions", sources=sorted(sources),
