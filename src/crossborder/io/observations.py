@@ -39,6 +39,7 @@ from .tables import (
     _header_and_body,
     decode_text,
     file_label,
+    leading_blank_lines,
     read_table,
     sniff_delimiter,
 )
@@ -350,7 +351,7 @@ def _finish(obs: pd.DataFrame, report: ReadReport, keep: np.ndarray | None) -> p
             obs[c] = obs[c].astype(object)
     extra = [c for c in obs.columns if c not in OBSERVATION_COLUMNS and not c.startswith("_")]
     result = obs[OBSERVATION_COLUMNS + extra]
-    result.index = pd.Index(obs["_row"].to_numpy(), name="row")
+    result.index = pd.Index(obs["_row"].to_numpy(dtype=np.int64), name="row")
     return result
 
 
@@ -376,6 +377,7 @@ def _text_chunks(path: Path, file: str, *, encoding: str | None, delimiter: str 
     if len(head) == 1 << 20 and "\n" in sample:
         sample = sample[: sample.rindex("\n")]
     delim = delimiter or sniff_delimiter(sample, file=file)
+    lead_lines, _ = leading_blank_lines(sample)
     report.info.update({"format": "text", "encoding": enc, "delimiter": delim,
                         "read": f"in chunks of {chunk_rows} rows"})
     py_enc = "utf-16" if enc == "utf-16" else enc
@@ -383,10 +385,10 @@ def _text_chunks(path: Path, file: str, *, encoding: str | None, delimiter: str 
         reader = pd.read_csv(
             path, sep=delim, header=None, dtype=str, na_filter=False, keep_default_na=False,
             skip_blank_lines=False, engine="c", encoding=py_enc, encoding_errors="strict",
-            chunksize=chunk_rows, index_col=False,
+            chunksize=chunk_rows, index_col=False, skiprows=lead_lines,
         )
         header: list[str] | None = None
-        line = 0
+        line = lead_lines
         for chunk in reader:
             chunk.index = np.arange(line + 1, line + len(chunk) + 1)
             line += len(chunk)
@@ -406,7 +408,8 @@ def _text_chunks(path: Path, file: str, *, encoding: str | None, delimiter: str 
     except pd.errors.ParserError as exc:
         from .tables import _parser_line, _parser_message
 
-        raise DataError(_parser_message(exc), file=file, row=_parser_line(exc)) from None
+        raise DataError(_parser_message(exc), file=file,
+                        row=_parser_line(exc, lead_lines)) from None
     except UnicodeDecodeError as exc:
         raise DataError(f"cannot decode the file as {enc} after the first MiB ({exc.reason}); "
                         "pass encoding=", file=file) from None

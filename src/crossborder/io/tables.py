@@ -18,6 +18,7 @@ import codecs
 import csv
 import io
 import os
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -252,18 +253,19 @@ def _read_text(raw: bytes, file: str, *, encoding: str | None,
                 f"all in one column: the header {_clip(first[0] if first else '')!r} was not "
                 f"split by the delimiter {delim!r} you passed (leave delimiter= out to sniff it)",
                 file=file, row=1)
+    lead_lines, lead_chars = leading_blank_lines(text)
     try:
         grid = pd.read_csv(
-            io.StringIO(text), sep=delim, header=None, dtype=str, na_filter=False,
+            io.StringIO(text[lead_chars:]), sep=delim, header=None, dtype=str, na_filter=False,
             keep_default_na=False, skip_blank_lines=False, engine="c", quotechar='"',
             doublequote=True, skipinitialspace=False, comment=None, index_col=False,
         )
     except pd.errors.ParserError as exc:
-        raise DataError(_parser_message(exc), file=file, row=_parser_line(exc)) from None
+        raise DataError(_parser_message(exc), file=file,
+                        row=_parser_line(exc, lead_lines)) from None
     except (ValueError, csv.Error, pd.errors.EmptyDataError) as exc:
         raise DataError(f"cannot read as a table: {exc}", file=file) from None
-    grid.index = np.arange(1, len(grid) + 1)
-    # a leading blank line would otherwise become the header
+    grid.index = np.arange(lead_lines + 1, lead_lines + len(grid) + 1)
     blank = (grid.fillna("").apply(lambda c: c.str.strip()) == "").all(axis=1)
     grid = grid[~blank.to_numpy()]
     if grid.empty:
@@ -274,16 +276,19 @@ def _read_text(raw: bytes, file: str, *, encoding: str | None,
     return table, info
 
 
-def _parser_line(exc: Exception) -> int | None:
-    import re
+def leading_blank_lines(text: str) -> tuple[int, int]:
+    """Number of blank lines at the start of a text, and their length in characters."""
+    m = re.match(r"(?:[ \t]*\r?\n)*", text)
+    lead = m.group(0) if m else ""
+    return lead.count("\n"), len(lead)
 
+
+def _parser_line(exc: Exception, offset: int = 0) -> int | None:
     m = re.search(r"line (\d+)", str(exc))
-    return int(m.group(1)) if m else None
+    return int(m.group(1)) + offset if m else None
 
 
 def _parser_message(exc: Exception) -> str:
-    import re
-
     m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
     if m:
         return (f"{m.group(3)} fields where the rows above have {m.group(1)}: a stray delimiter, "
@@ -369,8 +374,12 @@ def _read_excel(p: Path, sheet: str | int | None, file: str) -> tuple[pd.DataFra
         rows: list[list[str]] = []
         index: list[int] = []
         try:
-            for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                cells = [_cell_text(v) for v in values]
+            r = 0
+            for cells_in_row in ws.iter_rows():
+                # the sheet's own row number where the cells know it (rows may be skipped)
+                known = [c.row for c in cells_in_row if getattr(c, "row", None)]
+                r = known[0] if known else r + 1
+                cells = [_cell_text(c.value) for c in cells_in_row]
                 if any(c.strip() for c in cells):
                     rows.append(cells)
                     index.append(r)
