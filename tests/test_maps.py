@@ -186,7 +186,8 @@ def test_choropleth_user_breaks_and_panel_input():
 def test_map_furniture_scale_bar_and_north_arrow(ds):
     units = maps.map_units(ds, "border")
     p = ds.panel("grp_per_capita_usd", regions="border")
-    res = maps.choropleth(units, p, 2019, labels=maps.PAPER_LABELS, sources=ds.sources)
+    res = maps.choropleth(units, p, 2019, labels=maps.PAPER_LABELS, sources=ds.sources,
+                          boundaries="Natural Earth 10m admin-1")
     labels = {t.get_text() for t in _texts(res.figure, "region_label")}
     assert labels == set(maps.PAPER_LABELS.values())
     # the scale bar's ends are as far apart on the ellipsoid as its label says
@@ -366,3 +367,44 @@ def test_number_west_to_east_for_any_border():
     assert lab["R00"] in {"1", "2", "3", "4"} and lab["R03"].endswith("a")
     # column 0 (westernmost of A) before column 1
     assert int(lab["R00"]) < int(lab["R01"])
+
+
+def test_figure1_on_another_border():
+    """Figure 1 for a border built from squares: known changes, numbering west to east."""
+    rows = []
+    for i in range(4):
+        for j in range(6):
+            rows.append({"region": f"R{i}{j}", "name": f"Region {i}{j}",
+                         "country": "A" if j < 3 else "B",
+                         "geometry": shapely.box(10 + j, 45 + i, 11 + j, 46 + i)})
+    g = gpd.GeoDataFrame(rows, crs=4326)
+    g["border"] = g["region"].str[2].isin(["2", "3"])
+    g["analysis_unit"] = True
+    g["part_of"] = None
+    g["geometry_basis"] = "own"
+    obs = []
+    for r in g.loc[g["border"] & (g["country"] == "B"), "region"]:
+        for year, v in ((1990, 40.0), (2020, 40.0 - 4 * int(r[1]))):
+            obs.append({"region": r, "year": year, "indicator": "russian_share_pct",
+                        "value": v, "unit": "percent", "source": "S1", "flag": ""})
+    obs.pop()  # R33 keeps only its 1990 value: no data
+    ds = cb.Dataset(regions=g, observations=pd.DataFrame(obs),
+                    sources=pd.DataFrame({"source": ["S1"],
+                                          "citation": ["Somebody, A., Other, B. (2020). A book."]}),
+                    name="toy")
+    res = maps.figure1(ds, country="B", first_year=1990)
+    t = res.table.set_index("region")
+    np.testing.assert_allclose(t.loc[["R03", "R13", "R23"], "change_pp"], [0.0, -4.0, -8.0])
+    assert np.isnan(t.loc["R33", "change_pp"])
+    assert set(t["label"]) == {"1", "2", "3", "4"}
+    other = {lab for code, lab in maps._labels_for(ds, maps.map_units(ds, "border"), "B").items()
+             if code.endswith("2")}
+    assert other == {"1a", "2a", "3a", "4a"}
+    assert len(_collections(res.ax, "no_data")[0].get_paths()) == 1
+    # 5-point classes from floor(min) to 0: [-10, -5], (-5, 0]
+    assert res.meta["edges"] == [-10.0, -5.0, 0.0]
+    assert list(res.classifier.counts) == [1, 2]
+    src = _texts(res.figure, "source_line")[0].get_text()
+    assert src.startswith("Sources: Somebody et al. (2020).")
+    assert "Natural Earth" not in src
+    assert "Kazakh" not in _texts(res.figure, "title")[0].get_text()

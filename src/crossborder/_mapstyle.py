@@ -165,6 +165,7 @@ def add_scale_bar(
     loc: tuple[float, float] = (0.03, 0.04),
     length_km: float | None = None,
     fraction: float = 0.22,
+    min_mm: float = 22.0,
     segments: int = 2,
     height_frac: float = 0.012,
     fontsize: float = 7.0,
@@ -174,13 +175,16 @@ def add_scale_bar(
     The bar is straight in the projected plane; its length in map units is chosen so that the
     geodesic distance (WGS84 ``Geod.inv``) between its two ends equals ``length_km``. By default
     ``length_km`` is the "nice" number (1, 2, 2.5, 5 × 10^n) closest below ``fraction`` of the
-    map width. Returns the length in km.
+    map width (and at least ``min_mm`` on paper). Returns the length in km.
     """
     crs = CRS.from_user_input(crs)
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     bx, by = x0 + loc[0] * (x1 - x0), y0 + loc[1] * (y1 - y0)
     back, geod = _to_lonlat(crs), Geod(ellps="WGS84")
-    probe = fraction * (x1 - x0)
+    # the bar is at least min_mm long on paper, so that its labels fit
+    ax_mm = ax.get_window_extent().width / ax.figure.dpi / MM
+    frac = max(fraction, min(min_mm / ax_mm, 0.6)) if ax_mm > 0 else fraction
+    probe = frac * (x1 - x0)
     lon_a, lat_a = back.transform(bx, by)
     lon_b, lat_b = back.transform(bx + probe, by)
     _, _, dist_m = geod.inv(lon_a, lat_a, lon_b, lat_b)
@@ -198,7 +202,9 @@ def add_scale_bar(
         ax.add_patch(Rectangle((bx + i * seg, by), seg, h, facecolor="black" if i % 2 == 0 else
                                "white", edgecolor="black", linewidth=0.6, zorder=20,
                                gid="scale_bar"))
-    ticks = [0.0, length_km / 2, length_km] if segments % 2 == 0 else [0.0, length_km]
+    bar_mm = length_u / (x1 - x0) * ax_mm
+    ticks = [0.0, length_km / 2, length_km] if segments % 2 == 0 and bar_mm >= 30 \
+        else [0.0, length_km]
     for t in ticks:
         label = f"{t:g}" + (" km" if t == length_km else "")
         ax.text(bx + t / length_km * length_u, by + h * 1.6, label, ha="center", va="bottom",

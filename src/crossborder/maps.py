@@ -115,6 +115,15 @@ HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
 BOUNDARIES_SOURCE = "boundaries: Natural Earth 10m admin-1"
 
 
+def _boundaries(ds: Any) -> list[str]:
+    """The boundary source of a dataset: Natural Earth for the built-in one, else
+    ``ds.meta["boundaries_source"]`` when set."""
+    if getattr(ds, "name", None) == "ru-kz":
+        return [BOUNDARIES_SOURCE]
+    b = getattr(ds, "meta", {}).get("boundaries_source")
+    return [f"boundaries: {b}"] if b else []
+
+
 # ----------------------------------------------------------------------------- result
 @dataclass(frozen=True, eq=False)
 class MapResult:
@@ -441,7 +450,9 @@ def map_units(ds: Any, which: str = "border", *, display: str = "border_part") -
     codes = ds.region_codes(which)
     out = r[r["region"].isin(codes) & r.geometry.notna()].copy()
     out["display_note"] = ""
-    if display == "border_part" and "border_part" in r.columns:
+    if display not in ("border_part", "unit"):
+        raise ValueError("display must be 'border_part' or 'unit'")
+    if display == "border_part" and {"border_part", "part_of", "geometry_basis"} <= set(r.columns):
         for i, row in out.iterrows():
             if row.get("geometry_basis") != "union of parts":
                 continue
@@ -450,8 +461,6 @@ def map_units(ds: Any, which: str = "border", *, display: str = "border_part") -
                 out.at[i, "geometry"] = shapely.union_all(np.asarray(parts.geometry.values))
                 out.at[i, "display_note"] = ("drawn as " + ", ".join(parts["name"].astype(str))
                                              + " (the part on the border)")
-    elif display != "unit":
-        raise ValueError("display must be 'border_part' or 'unit'")
     return gpd.GeoDataFrame(out, geometry="geometry", crs=r.crs).reset_index(drop=True)
 
 
@@ -512,6 +521,7 @@ def choropleth(
     context: gpd.GeoDataFrame | None = None,
     source: str | None = None,
     sources: pd.DataFrame | None = None,
+    boundaries: str | None = None,
     no_data_label: str = "no data",
     width_mm: float = 180.0,
     graticule: bool = True,
@@ -529,7 +539,8 @@ def choropleth(
     ``labels``: a column name, ``True`` (ids) or a mapping region -> text. ``context``: polygons
     drawn light grey underneath for orientation. ``source``: the source line (default: built
     from the panel's source ids, with short citations when ``sources`` — a table with columns
-    ``source`` and ``citation``, e.g. ``Dataset.sources`` — is given). ``crs``: default an
+    ``source`` and ``citation``, e.g. ``Dataset.sources`` — is given; ``boundaries`` names the
+    source of the polygons, e.g. ``"Natural Earth 10m admin-1"``). ``crs``: default an
     Albers equal-area conic fitted to ``regions``.
 
     Returns a :class:`MapResult`; its table has region, value, class (0-based, NaN if missing),
@@ -561,7 +572,8 @@ def choropleth(
                      + ", ".join(map(str, unmatched[:8])) + ("…" if len(unmatched) > 8 else ""))
     if source is None:
         ids = meta.get("sources") or []
-        source = source_text(sources, ids, extra=[BOUNDARIES_SOURCE]) if ids else None
+        extra = [f"boundaries: {boundaries}"] if boundaries else []
+        source = source_text(sources, ids, extra=extra) if ids or extra else None
     extent = _extent(proj.geometry)
     n_handles = n_cls + int((~has).any()) + 1
     ncol = min(3, n_handles)
@@ -642,13 +654,15 @@ def _short_name(name: str) -> str:
     return name
 
 
-def _labels_for(ds: Any, regions: gpd.GeoDataFrame) -> dict[str, str]:
+def _labels_for(ds: Any, regions: gpd.GeoDataFrame, country: str = "KZ") -> dict[str, str]:
+    """The paper's labels for the built-in data; else 1, 2, … west to east for ``country`` and
+    1a, 2a, … (1b, …) for the other group(s)."""
     if getattr(ds, "name", None) == "ru-kz":
         return {k: v for k, v in PAPER_LABELS.items() if k in set(regions["region"])}
-    groups = list(pd.unique(regions["country"]))
+    groups = sorted(pd.unique(regions["country"]), key=lambda g: (g != country, str(g)))
     return number_west_to_east(regions, "country",
                                {g: ("" if i == 0 else "abcdefgh"[i - 1])
-                                for i, g in enumerate(sorted(groups, key=lambda g: g != "KZ"))})
+                                for i, g in enumerate(groups)})
 
 
 def figure1_table(
@@ -680,7 +694,7 @@ def figure1_table(
     codes = ds.region_codes(f"border:{country}")
     regs = ds.regions.set_index("region")
     if labels is None:
-        labels = _labels_for(ds, map_units(ds, "border"))
+        labels = _labels_for(ds, map_units(ds, "border"), country)
     try:
         obs = ds.values(indicator)
     except DataError:
@@ -783,7 +797,7 @@ def figure1(
     (period shown on the label). See :func:`figure1_table` for the values (``result.table``).
     """
     shown = map_units(ds, "border")
-    labels = _labels_for(ds, shown)
+    labels = _labels_for(ds, shown, country)
     table = figure1_table(ds, indicator=indicator, country=country, first_year=first_year,
                           last_year=last_year, fallback=fallback, labels=labels)
     crs = CRS.from_user_input(crs) if crs is not None else equal_area_crs(shown)
@@ -807,10 +821,14 @@ def figure1(
     years = table.dropna(subset=["change_pp"])
     span = (f"{int(years['first_year'].min())}\u2013{int(years['last_year'].max())}"
             if len(years) else f"{first_year}\u2013latest")
+    paper = getattr(ds, "name", None) == "ru-kz"
     if title is None:
-        title = ("Change in the share of ethnic Russians in the Kazakh border regions, " + span)
-    subtitle = ("percentage points; darker = larger decrease; numbering after Stepanov et al. "
-                "(2020)")
+        title = (("Change in the share of ethnic Russians in the Kazakh border regions, "
+                  if paper and indicator == "russian_share_pct" else
+                  f"Change in {indicator}, border regions of {_country_name(country)}, ") + span)
+    subtitle = ("percentage points; darker = larger decrease; " +
+                ("numbering after Stepanov et al. (2020)" if paper else
+                 "regions numbered west to east"))
     if fallback == "earliest" and (years["first_year"] != first_year).any():
         subtitle += "; periods differ by region (first year on the label)"
     other = proj.loc[~mapped, "country"].iloc[0] if (~mapped).any() else None
@@ -819,14 +837,15 @@ def figure1(
     n_note_lines = note_text.count("\n") + 1 if notes else 0
     drawn = table.dropna(subset=["change_pp"])
     src_ids = [s for s in drawn["source"].str.split("; ").explode() if isinstance(s, str) and s]
-    source = source_text(ds.sources, src_ids, extra=[BOUNDARIES_SOURCE])
+    source = source_text(ds.sources, src_ids, extra=_boundaries(ds))
     if len(drawn) < len(table):
         source += " Years listed in the note: values in the data set (sources.csv)."
     extent = _extent(proj.geometry)
 
     n_leg = (len(edges) - 1 if len(edges) else 0) + int(missing.any()) + 2
-    key_rows = max(sum(1 for c in labels if c.startswith(country)),
-                   -(-sum(1 for c in labels if not c.startswith(country)) // 2))
+    side = dict(zip(shown["region"], shown["country"], strict=True))
+    n_mine = sum(1 for c in labels if side.get(c) == country)
+    key_rows = max(n_mine, -(-(len(labels) - n_mine) // 2))
     top_mm = max(_legend_mm(n_leg), 3.0 + 3.4 * key_rows)
     panel_mm = top_mm + 3.3 * n_note_lines + 2.0
     with mpl.rc_context(STYLE):
@@ -1038,7 +1057,7 @@ def discontinuity_map(
         if edges.attrs.get("year") is not None:
             legend_title += f", {edges.attrs['year']}"
     if source is None:
-        source = "Boundaries: Natural Earth 10m admin-1 (shared edges computed by crossborder)."
+        source = "Shared edges of the regions' polygons (computed by crossborder)."
     extent = _extent(proj.geometry)
     fill_vals = None
     if fill is not None:
@@ -1222,9 +1241,13 @@ def figure2(
         title = (f"Border regions, the {zone_km:g} km border zone and cross-border "
                  "agglomerations")
     subtitle = origin
-    source = ("Sources: cities and population: GeoNames (cities15000); " + BOUNDARIES_SOURCE
+    paper = getattr(ds, "name", None) == "ru-kz"
+    source = (("Sources: cities and population: GeoNames (cities15000); " + BOUNDARIES_SOURCE
+               if paper else "Sources: the dataset's cities and regions"
+               + "".join("; " + b for b in _boundaries(ds)))
               + f"; border zone: {zone_km:g} km buffer of the border line in an equal-area "
-              "plane (crossborder.border.zones); after Stepanov et al. (2020), Figure 2.")
+              "plane (crossborder.border.zones)"
+              + ("; after Stepanov et al. (2020), Figure 2." if paper else "."))
     extent = _extent(proj.geometry)
     n_agg = len(table)
     panel_mm = max(_legend_mm(5), _legend_mm(-(-n_agg // 2) + 0)) + 2
