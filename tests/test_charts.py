@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.text import Text
+from scipy.integrate import trapezoid
 
 import crossborder as cb
 from crossborder import charts
@@ -155,7 +156,7 @@ def test_distribution_chart_densities():
     lines = _lines(fig, "series")
     assert [ln.get_label().split()[0] for ln in lines] == ["2000", "2005", "2010"]
     for ln in lines:  # a density: integrates to about 1 over the drawn range
-        assert np.trapezoid(ln.get_ydata(), ln.get_xdata()) == pytest.approx(1.0, abs=0.08)
+        assert trapezoid(ln.get_ydata(), ln.get_xdata()) == pytest.approx(1.0, abs=0.08)
     assert len(_lines(fig, "rug")) == 2
 
 
