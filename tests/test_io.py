@@ -311,7 +311,7 @@ def _check_reader(data: bytes, suffix: str = ".csv") -> None:
     with tempfile.TemporaryDirectory() as d:
         f = Path(d) / f"fuzz{suffix}"
         f.write_bytes(data)
-        for fn in (read_table, read_observations):
+        for fn in (read_table, read_observations, read_panel):
             try:
                 fn(f)
             except DataError:
