@@ -17,21 +17,12 @@ import pandas as pd
 from .border.geometry import border_line, border_regions, cross_border_pairs
 from .border.zones import border_zone, city_distances
 from .dataset import Dataset
+from .paper import PAPER_AGGLOMERATIONS
 
 __all__ = ["Claim", "PAPER_AGGLOMERATIONS", "check_claims", "border_capitals", "claim_reach",
            "claim_population_in_reach", "zone_of_border_regions", "claim_border_regions",
            "claim_border_length", "claim_gross_product", "claim_gdp_shares", "claim_unemployment",
            "grp_usd", "unemployment_pairs"]
-
-#: The cross-border agglomerations the paper names (its text; GeoNames spellings of the cities),
-#: used only to compare with the agglomerations found in the data.
-PAPER_AGGLOMERATIONS: tuple[tuple[str, ...], ...] = (
-    ("Atyrau", "Astrakhan"),
-    ("Samara", "Oral"),
-    ("Chelyabinsk", "Kurgan", "Petropavl"),
-    ("Omsk", "Pavlodar"),
-    ("Barnaul", "Ust-Kamenogorsk"),
-)
 
 SUPPORTED, NOT_SUPPORTED, PARTLY, CANNOT = "supported", "not supported", "partly", "cannot be checked"
 

@@ -55,6 +55,7 @@ from ._mapstyle import (
 )
 from .errors import DataError
 from .panel import Panel
+from .paper import PAPER_AGGLOMERATIONS, PAPER_LABELS
 
 __all__ = [
     "MapResult",
@@ -84,28 +85,6 @@ SCHEMES: dict[str, type] = {
     "headtail_breaks": mapclassify.HeadTailBreaks,
     "user": mapclassify.UserDefined,
 }
-
-#: Stepanov et al. (2020) numbering: Kazakh border regions 1-7 from Atyrau to East Kazakhstan,
-#: Russian 1a-11a from Astrakhan to the Altai Republic. Samara, a border region the paper leaves
-#: out of its Table 1 and numbering, is labelled "Sam." here.
-PAPER_LABELS: dict[str, str] = {
-    "KZ-ATY": "1", "KZ-ZAP": "2", "KZ-AKT": "3", "KZ-KUS": "4", "KZ-SEV": "5", "KZ-PAV": "6",
-    "KZ-VOS": "7",
-    "RU-AST": "1a", "RU-VGG": "2a", "RU-SAR": "3a", "RU-ORE": "4a", "RU-CHE": "5a",
-    "RU-KGN": "6a", "RU-TYU": "7a", "RU-OMS": "8a", "RU-NVS": "9a", "RU-ALT": "10a",
-    "RU-AL": "11a", "RU-SAM": "Sam.",
-}
-
-#: The five agglomerations named by Stepanov et al. (2020), as city names of the bundled
-#: ``cities.csv`` (GeoNames spelling: Oral = Uralsk, Petropavl = Petropavlovsk). Used by
-#: :func:`figure2` only when no agglomerations are passed and none can be detected.
-PAPER_AGGLOMERATIONS: tuple[tuple[str, ...], ...] = (
-    ("Astrakhan", "Atyrau"),
-    ("Samara", "Oral"),
-    ("Chelyabinsk", "Kurgan", "Petropavl"),
-    ("Omsk", "Pavlodar"),
-    ("Barnaul", "Ust-Kamenogorsk"),
-)
 
 NO_DATA_COLOR = "#e3e3e3"
 NO_DATA_HATCH = "////"
