@@ -149,6 +149,10 @@ class ReadReport:
         for k in ("format", "encoding", "delimiter", "decimal", "layout", "rows"):
             if k in self.info:
                 lines.append(f"  {k}: {self.info[k]!r}")
+        for f, info in self.info.get("files", {}).items():
+            facts = ", ".join(f"{k} {info[k]!r}" for k in ("format", "encoding", "delimiter",
+                                                          "layout", "rows") if k in info)
+            lines.append(f"  file {f}: {facts}")
         for r in self.repairs:
             lines.append(f"  repaired: {r}")
         aside = self.set_aside
