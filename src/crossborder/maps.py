@@ -505,6 +505,7 @@ def choropleth(
     width_mm: float = 180.0,
     graticule: bool = True,
     notes: Sequence[str] = (),
+    class_names: Sequence[str] | None = None,
 ) -> MapResult:
     """A choropleth of one indicator and year over ``regions``.
 
@@ -521,6 +522,9 @@ def choropleth(
     ``source`` and ``citation``, e.g. ``Dataset.sources`` — is given; ``boundaries`` names the
     source of the polygons, e.g. ``"Natural Earth 10m admin-1"``). ``crs``: default an
     Albers equal-area conic fitted to ``regions``.
+
+    ``class_names`` replaces the legend's class bounds with names (one per class), which makes a
+    categorical map of coded values (e.g. 0 = interior, 1 = border) with user ``breaks``.
 
     Returns a :class:`MapResult`; its table has region, value, class (0-based, NaN if missing),
     colour and label.
@@ -582,6 +586,10 @@ def choropleth(
 
         handles = [Patch(facecolor=c, edgecolor="#666666", linewidth=0.4) for c in palette]
         texts = class_labels(clf, fmt)
+        if class_names is not None:
+            if len(class_names) != len(texts):
+                raise ValueError(f"{len(class_names)} class names for {len(texts)} classes")
+            texts = [f"{name}  ({int(n)})" for name, n in zip(class_names, clf.counts, strict=True)]
         if (~has).any():
             handles.append(Patch(facecolor=NO_DATA_COLOR, edgecolor="#8c8c8c",
                                  hatch=NO_DATA_HATCH, linewidth=0.4))
@@ -805,14 +813,14 @@ def figure1(
         title = (("Change in the share of ethnic Russians in the Kazakh border regions, "
                   if paper and indicator == "russian_share_pct" else
                   f"Change in {indicator}, border regions of {_country_name(country)}, ") + span)
-    subtitle = ("percentage points; darker = larger decrease; " +
-                ("numbering after Stepanov et al. (2020)" if paper else
+    subtitle = ("p.p.; darker = larger decrease; " +
+                ("numbers after Stepanov et al. (2020)" if paper else
                  "regions numbered west to east"))
     if fallback == "earliest" and (years["first_year"] != first_year).any():
-        subtitle += "; periods differ by region (first year on the label)"
+        subtitle += "; start year varies (on labels)"
     other = proj.loc[~mapped, "country"].iloc[0] if (~mapped).any() else None
     notes = _figure1_notes(table, shown, first_year, fallback)
-    note_text = wrap_to_width("\n".join(notes), width_mm - 8, 7.0) if notes else ""
+    note_text = wrap_to_width("\n".join(notes), width_mm - 16, 7.0) if notes else ""
     n_note_lines = note_text.count("\n") + 1 if notes else 0
     drawn = table.dropna(subset=["change_pp"])
     src_ids = [s for s in drawn["source"].str.split("; ").explode() if isinstance(s, str) and s]

@@ -24,7 +24,7 @@ from .outputs import OutputDir, write_text_atomic
 __all__ = ["SECTIONS", "ReportResult", "build_report"]
 
 #: Section modules in report order (each has ``build(ctx) -> Section``).
-SECTIONS = ["data", "table1", "sigma", "beta", "decomposition", "clubs", "pairs", "claims"]
+SECTIONS = ["data", "table1", "sigma", "beta", "decomposition", "clubs", "pairs", "maps", "claims"]
 
 
 @dataclass(frozen=True)

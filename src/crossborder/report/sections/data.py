@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...maps import choropleth, map_units
 from ..model import Block, ReportContext, Section
+
+
+def _regions_map(ds):
+    """All regions, border ones shaded by country (a categorical choropleth)."""
+    units = map_units(ds, "all")
+    code = pd.Series(0.0, index=units["region"])
+    border = units.set_index("region")["border"].astype(bool)
+    country = units.set_index("region")["country"]
+    code[border & (country == "RU")] = 1.0
+    code[border & (country == "KZ")] = 2.0
+    return choropleth(units, code, scheme="user", breaks=[0, 1, 2], cmap="Blues",
+                      title=f"Regions of the dataset '{ds.name}'", legend_title="regions",
+                      class_names=["interior", "border, Russia", "border, Kazakhstan"]).figure
 
 
 def build(ctx: ReportContext) -> Section:
@@ -28,6 +42,7 @@ def build(ctx: ReportContext) -> Section:
         f"from {len(ds.sources)} sources, {int(cov.columns.min())}–{int(cov.columns.max())}; "
         f"{len(obs_units):,} of them refer to these regions and the rest to parts or aggregates "
         "(e.g. Tyumen without its okrugs).")
+    ctx.figure(s, "regions_map", _regions_map(ds), "The regions of both countries; border regions shaded")
     ctx.table(s, "regions", regions, "Regions (border = on the Russia–Kazakhstan border)")
     coverage = cov.reset_index().melt(id_vars="indicator", var_name="year", value_name="regions")
     coverage = coverage[coverage["regions"] > 0]
