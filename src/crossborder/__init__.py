@@ -32,7 +32,7 @@ from .measures.ranks import gamma
 from .measures.spatial import local_moran, moran, spatial_beta, weights_from_regions
 from .panel import Matrix, Panel
 from .study import study_panel
-from .validate import validate_observations
+from .validate import ReadReport, Repair, ValidationError, validate_observations, validate_regions
 
 __all__ = [
     "BetaResult",
@@ -82,5 +82,9 @@ __all__ = [
     "spatial_markov",
     "study_panel",
     "validate_observations",
+    "validate_regions",
+    "ReadReport",
+    "Repair",
+    "ValidationError",
     "weights_from_regions",
 ]

@@ -142,8 +142,9 @@ class Dataset:
     # ------------------------------------------------------------------ panels
     def values(self, indicator: str) -> pd.DataFrame:
         """Observations of one indicator (or alias such as ``population``), one row per region-year."""
-        names = INDICATOR_ALIASES.get(indicator, (indicator,))
         obs = self.observations
+        names = (indicator,) if (obs["indicator"] == indicator).any() else INDICATOR_ALIASES.get(
+            indicator, (indicator,))
         parts = [self._with_sums_of_parts(obs[obs["indicator"] == n]) for n in names]
         if not any(len(p) for p in parts):
             known = sorted(set(obs["indicator"]) | set(INDICATOR_ALIASES))

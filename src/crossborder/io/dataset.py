@@ -24,6 +24,7 @@ Without a sources table, one source row per data file is made (``source`` = the 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -271,6 +272,26 @@ def read_dataset(
     observations = _finish(obs, report, report.keep).reset_index(drop=True)
     for rep in reports:
         report.extend(rep)
-    meta = {"report": report, "set_aside": report.set_aside, "files": [str(f) for f in files]}
+    inputs = [Path(f) for f in files]
+    if regions is not None and isinstance(regions, str | os.PathLike):
+        inputs.append(Path(regions))
+    if sources is not None and isinstance(sources, str | os.PathLike):
+        inputs.append(Path(sources))
+    meta = {"report": report, "set_aside": report.set_aside, "files": [str(f) for f in files],
+            "input_hash": _hash_files(inputs)}
     return Dataset(regions=regions_table, observations=observations, sources=src, name=name,
                    meta=meta)
+
+
+def _hash_files(paths: list[Path]) -> str:
+    """SHA-256 over the input files' names and bytes (a shapefile's side files included)."""
+    h = hashlib.sha256()
+    for p in paths:
+        group = sorted(p.parent.glob(p.stem + ".*")) if p.suffix.lower() == ".shp" else [p]
+        for f in group:
+            if f.is_file():
+                h.update(f.name.encode())
+                with f.open("rb") as fh:
+                    for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                        h.update(block)
+    return h.hexdigest()
