@@ -139,6 +139,34 @@ class Dataset:
         r = self.regions
         return r[r["geometry_basis"] == "own"].reset_index(drop=True)
 
+    def sides(self, group_col: str = "country") -> tuple[str, str]:
+        """The two groups (countries) on either side of the border: ("RU", "KZ") for ru-kz."""
+        if self.name == "ru-kz":
+            return ("RU", "KZ")
+        groups = sorted(pd.unique(self.regions.loc[self.regions["analysis_unit"], group_col].dropna()))
+        if len(groups) != 2:
+            raise DataError(f"a border needs exactly two groups in {group_col!r}, found {groups}",
+                            column=group_col)
+        return (str(groups[0]), str(groups[1]))
+
+    def with_border(self, group_col: str = "country", contacts: tuple[str, ...] = ("edge", "point"),
+                    tolerance_m: float = 0.0) -> Dataset:
+        """A copy whose ``border`` flags come from the polygons: the analysis units that touch a
+        region of the other side (a part touching it flags its whole; see
+        :func:`crossborder.border.geometry.border_regions`)."""
+        from .border.geometry import border_regions
+
+        a, b = self.sides(group_col)
+        touching = border_regions(self.base_regions, group_col, a, b, contacts=contacts,
+                                  tolerance_m=tolerance_m)
+        r = self.regions.copy()
+        part_of = r.set_index("region")["part_of"] if "part_of" in r else pd.Series(dtype=object)
+        codes = set(touching["region"])
+        wholes = {part_of.get(c) for c in codes if isinstance(part_of.get(c), str)}
+        r["border"] = r["analysis_unit"] & r["region"].isin(codes | wholes)
+        r["border_part"] = ~r["analysis_unit"] & r["region"].isin(codes)
+        return replace(self, regions=r, meta={**self.meta, "border_from": "geometry"})
+
     # ------------------------------------------------------------------ panels
     def values(self, indicator: str) -> pd.DataFrame:
         """Observations of one indicator (or alias such as ``population``), one row per region-year."""

@@ -1,4 +1,9 @@
-"""``crossborder report``: the paper's study end to end, as one self-contained HTML report."""
+"""``crossborder report``: the paper's study end to end, as one self-contained HTML report.
+
+On the built-in Russia–Kazakhstan data by default; on any other border with ``--regions FILE``
+(polygons: GeoJSON, shapefile or GeoPackage, with ``region`` and ``country`` columns) and one or
+more ``--data FILE`` (long tables ``region, year, indicator, value[, unit, source]`` or wide ones).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,9 @@ import sys
 from pathlib import Path
 
 from ..dataset import load_dataset
-from ..report import SECTIONS, build_report
-from ._common import add_dataset_options
+from ..errors import DataError
+from ..io import read_dataset
+from ..report import build_report, sections_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,9 +23,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         "report", help="run the whole study and write report.html, figures and tables",
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n  crossborder report\n  crossborder report --out results/\n"
-               "  crossborder report --date 2026-01-01   # fix the one date the report states\n",
+               "  crossborder report --date 2026-01-01   # fix the one date the report states\n"
+               "  crossborder report --regions regions.geojson --data gdp.csv --indicator gdp_pc\n",
     )
-    add_dataset_options(p)
+    g = p.add_argument_group("data")
+    g.add_argument("--dataset", default="ru-kz", help="built-in dataset (default: ru-kz)")
+    g.add_argument("--regions", metavar="FILE", help="your regions' polygons (with --data)")
+    g.add_argument("--data", metavar="FILE", action="append", default=[],
+                   help="your statistics (repeat for several files)")
+    g.add_argument("--sources", metavar="FILE", help="a table of sources (source, citation, licence)")
+    g.add_argument("--name", default="custom", help="name of your dataset in the report")
+    g.add_argument("--indicator", help="the indicator to study (default: GRP per capita, or the "
+                                       "only indicator of your data)")
+    g.add_argument("--currency", choices=["USD", "PPP", "none"],
+                   help="convert local currencies (built-in data: USD)")
     p.add_argument("--out", default="out", help="output folder (default: out)")
     p.add_argument("--date", type=dt.date.fromisoformat, default=None,
                    help="generation date stated in the report (default: today)")
@@ -28,19 +45,29 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    ds = load_dataset(args.dataset)
+    if args.regions or args.data:
+        if not (args.regions and args.data):
+            raise DataError("a report on your own border needs both --regions FILE and --data FILE")
+        ds = read_dataset(args.regions, args.data, args.sources, name=args.name)
+    else:
+        ds = load_dataset(args.dataset)
+    options = {}
+    if args.indicator:
+        options["indicator"] = args.indicator
+    if args.currency:
+        options["currency"] = None if args.currency == "none" else args.currency
     out = Path(args.out)
     if args.quiet or not sys.stderr.isatty():
-        result = build_report(ds, out, generated=args.date)
+        result = build_report(ds, out, generated=args.date, options=options)
     else:
         from rich.progress import Progress
 
         with Progress(transient=True) as bar:
-            task = bar.add_task("report", total=len(SECTIONS))
+            task = bar.add_task("report", total=len(sections_for(ds)))
 
             def step(name: str) -> None:
                 bar.update(task, advance=1, description=f"section {name}")
 
-            result = build_report(ds, out, generated=args.date, progress=step)
+            result = build_report(ds, out, generated=args.date, progress=step, options=options)
     print(f"wrote {result.html} ({len(result.tables)} tables, {len(result.figures)} figures)")
     return 0

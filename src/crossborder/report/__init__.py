@@ -21,10 +21,18 @@ from .html import render
 from .model import ReportContext, Section
 from .outputs import OutputDir, write_text_atomic
 
-__all__ = ["SECTIONS", "ReportResult", "build_report"]
+__all__ = ["SECTIONS", "ReportResult", "build_report", "sections_for"]
 
 #: Section modules in report order (each has ``build(ctx) -> Section``).
 SECTIONS = ["data", "table1", "sigma", "beta", "decomposition", "clubs", "pairs", "maps", "claims"]
+
+#: Sections about the paper itself, only for the built-in Russia–Kazakhstan data.
+PAPER_SECTIONS = {"table1", "claims"}
+
+
+def sections_for(ds: Dataset) -> list[str]:
+    """The sections a report on ``ds`` has: all of them for ru-kz, the general ones otherwise."""
+    return [s for s in SECTIONS if ds.name == "ru-kz" or s not in PAPER_SECTIONS]
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,10 @@ def build_report(
     out = OutputDir(out_dir)
     ctx = ReportContext(ds=ds, out=out, options=dict(options or {}))
     sections: list[Section] = []
-    for name in SECTIONS:
+    if not ds.regions["border"].any():
+        ds = ds.with_border()
+        ctx.ds = ds
+    for name in sections_for(ds):
         if progress:
             progress(name)
         module = importlib.import_module(f"crossborder.report.sections.{name}")

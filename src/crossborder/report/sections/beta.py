@@ -8,7 +8,7 @@ import pandas as pd
 from ...charts import beta_scatter
 from ...measures.beta import beta
 from ..model import ReportContext, Section
-from ..panels import GRP_SOURCE, describe, panel, sources_of
+from ..panels import describe, label, panel, source_line, sources_of
 
 
 def _row(name: str, res) -> dict:
@@ -20,14 +20,14 @@ def _row(name: str, res) -> dict:
 def build(ctx: ReportContext) -> Section:
     s = Section("beta", "Beta convergence: speed and half-life")
     rows, sources = [], set()
-    for selection, label in (("border", "border regions"), ("all", "all regions")):
+    for selection, which in (("border", "border regions"), ("all", "all regions")):
         p = panel(ctx, selection)
         sources.update(sources_of(p))
         t0, t1 = p.times[0], p.times[-1]
         absolute = beta(p, t0, t1)
         conditional = beta(p, t0, t1, controls="group")
-        rows += [_row(f"absolute, {label}", absolute), _row(f"conditional on country, {label}",
-                                                             conditional)]
+        rows += [_row(f"absolute, {which}", absolute),
+                 _row(f"conditional on country, {which}", conditional)]
         if selection == "border":
             border_abs, border_p = absolute, p
     table = pd.DataFrame(rows)
@@ -52,7 +52,7 @@ def build(ctx: ReportContext) -> Section:
     fig = beta_scatter(pd.Series(y0, index=m.regions), pd.Series(growth, index=m.regions),
                        fit=border_abs, labels=pd.Series(list(m.regions), index=m.regions),
                        groups=groups, title=f"Beta convergence of border regions, {m.times[0]}–{m.times[-1]}",
-                       xlabel=f"log GRP per capita {m.times[0]} (USD)",
-                       source=GRP_SOURCE)
+                       xlabel=f"log {label(border_p)} {m.times[0]} ({border_p.unit})",
+                       source=source_line(ctx, border_p))
     ctx.figure(s, "beta_scatter", fig, "Growth against initial level, border regions, with the fitted line")
     return s

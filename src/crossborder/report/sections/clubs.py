@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ...measures.clubs import clubs
@@ -38,13 +39,16 @@ def build(ctx: ReportContext) -> Section:
     s.reading.append(
         f"On {describe(p)}, the Phillips–Sul procedure finds {res.n_clubs} clubs and "
         f"{len(res.divergent)} divergent regions. {len(mixed)} of the clubs mix Russian and Kazakh "
-        f"regions, holding {int(mixed['size'].sum())} of {int(by_club['size'].sum())} regions. The 19 "
-        f"border regions fall into {bm['club'].nunique()} clubs: "
+        f"regions, holding {int(mixed['size'].sum())} of {int(by_club['size'].sum())} regions. The "
+        f"{len(bm)} border regions fall into {bm['club'].nunique()} clubs: "
         + "; ".join(f"club {c}: {', '.join(sorted(g['region']))}" for c, g in bm.groupby("club"))
         + ".")
+    n_t = p.shape[1]
+    used = n_t - int(np.floor(n_t / 3))
     s.reading.append(
-        "A short span (the years in which both countries report GRP per capita) leaves few periods "
-        "after trimming, so the clubs are indicative; the club t statistics are in the table.")
+        f"With {n_t} years and the first third trimmed, each log t regression rests on {used} "
+        "periods" + (", so the clubs are indicative" if used < 20 else "")
+        + "; the clubs' t statistics are in the table (t < −1.65 rejects convergence within a club).")
     mk = markov(p, k=5)
     cells = mk.to_frame()
     ctx.table(s, "markov", cells, "Transitions between per-year quintiles of GRP per capita (all regions)",

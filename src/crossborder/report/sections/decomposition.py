@@ -7,7 +7,7 @@ import pandas as pd
 from ...charts import sigma_chart
 from ...measures.decompose import decompose
 from ..model import ReportContext, Section
-from ..panels import GRP_SOURCE, describe, panel, sources_of
+from ..panels import describe, panel, source_line, sources_of
 
 
 def build(ctx: ReportContext) -> Section:
@@ -40,6 +40,6 @@ def build(ctx: ReportContext) -> Section:
     fig = sigma_chart({k: v * 100 for k, v in shares.items()},
                       title="Share of inequality between the two countries (Theil T)",
                       ylabel="between-country share, %",
-                      source=GRP_SOURCE)
+                      source=source_line(ctx, panel(ctx, 'border')))
     ctx.figure(s, "between_share", fig, "Between-country share of the Theil index over time")
     return s

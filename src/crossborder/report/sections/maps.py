@@ -6,13 +6,50 @@ from ...border.discontinuity import border_effect, discontinuities
 from ...charts import sigma_chart
 from ...maps import discontinuity_map, figure1, figure2, map_units
 from ..model import ReportContext, Section
-from ..panels import GRP_SOURCE, panel, sources_of
+from ..panels import label, panel, source_line, sources_of
 
 
 def build(ctx: ReportContext) -> Section:
     ds = ctx.ds
-    s = Section("maps", "Figures 1 and 2 from data; where the border still shows")
+    s = Section("maps", "Figures 1 and 2 from data; where the border still shows" if ds.name == "ru-kz"
+                else "Where the border still shows")
 
+    if ds.name == "ru-kz":
+        _paper_figures(ctx, s)
+    p = panel(ctx, "all")
+    regions = map_units(ds, "all")
+    effect = border_effect(regions, p).to_frame().reset_index()
+    ctx.table(s, "border_effect", effect,
+              f"Discontinuities of {label(p)} on border vs internal boundaries (max(a/b, b/a))",
+              sources=sources_of(p))
+    year = int(p.times[-1])
+    edges = discontinuities(regions, p, year, kind="relative")
+    dmap = discontinuity_map(regions, edges, fill=p, year=year,
+                             title=f"Discontinuities of {label(p)}, {year}",
+                             subtitle="max(a/b, b/a) on every shared boundary; border edges in red",
+                             source=source_line(ctx, p))
+    ctx.figure(s, "discontinuities", dmap.figure, f"Discontinuity map of {label(p)} ({p.unit}), {year}")
+    ctx.figure(s, "border_effect", sigma_chart(
+        {"mean": effect.set_index("time")["ratio"],
+         "length-weighted": effect.set_index("time")["wratio"],
+         "median": effect.set_index("time")["median_ratio"]},
+        title="Border effect: discontinuity on border edges / on internal edges",
+        ylabel="ratio (1 = border no sharper than internal boundaries)", source=source_line(ctx, p)),
+        "Border effect over time")
+    e = effect.dropna(subset=["ratio"])
+    first, last = e.iloc[0], e.iloc[-1]
+    above = int((e["ratio"] > 1).sum())
+    s.reading.append(
+        f"On the border, {label(p)} jumps on average "
+        f"{first['ratio']:.2f} times as much as on boundaries inside either country in "
+        f"{int(first['time'])} and {last['ratio']:.2f} times in {int(last['time'])}; the ratio is "
+        f"above 1 in {above} of {len(e)} years (length-weighted: {first['wratio']:.2f} → "
+        f"{last['wratio']:.2f}). A ratio above 1 means the border still shows in the data.")
+    return s
+
+
+def _paper_figures(ctx: ReportContext, s: Section) -> None:
+    ds = ctx.ds
     f1 = figure1(ds, fallback="earliest")
     t1 = f1.table
     ctx.figure(s, "figure1", f1.figure,
@@ -34,34 +71,3 @@ def build(ctx: ReportContext) -> Section:
     ctx.figure(s, "figure2", f2.figure,
                "Figure 2 from data: border regions, border line, 150 km zone and the agglomerations")
     ctx.table(s, "figure2", f2.table, "Agglomerations drawn in Figure 2")
-
-    p = panel(ctx, "all")
-    regions = map_units(ds, "all")
-    effect = border_effect(regions, p).to_frame().reset_index()
-    ctx.table(s, "border_effect", effect,
-              "Discontinuities of GRP per capita on border vs internal boundaries (max(a/b, b/a))",
-              sources=sources_of(p))
-    year = int(p.times[-1])
-    edges = discontinuities(regions, p, year, kind="relative")
-    dmap = discontinuity_map(regions, edges, fill=p, year=year,
-                             title=f"Discontinuities of GRP per capita, {year}",
-                             subtitle="max(a/b, b/a) on every shared boundary; border edges in red",
-                             source=GRP_SOURCE)
-    ctx.figure(s, "discontinuities", dmap.figure, f"Discontinuity map of GRP per capita (USD), {year}")
-    ctx.figure(s, "border_effect", sigma_chart(
-        {"mean": effect.set_index("time")["ratio"],
-         "length-weighted": effect.set_index("time")["wratio"],
-         "median": effect.set_index("time")["median_ratio"]},
-        title="Border effect: discontinuity on border edges / on internal edges",
-        ylabel="ratio (1 = border no sharper than internal boundaries)", source=GRP_SOURCE),
-        "Border effect over time")
-    e = effect.dropna(subset=["ratio"])
-    first, last = e.iloc[0], e.iloc[-1]
-    above = int((e["ratio"] > 1).sum())
-    s.reading.append(
-        f"On the boundary between Russia and Kazakhstan, GRP per capita jumps on average "
-        f"{first['ratio']:.2f} times as much as on boundaries inside either country in "
-        f"{int(first['time'])} and {last['ratio']:.2f} times in {int(last['time'])}; the ratio is "
-        f"above 1 in {above} of {len(e)} years (length-weighted: {first['wratio']:.2f} → "
-        f"{last['wratio']:.2f}). A ratio above 1 means the border still shows in the data.")
-    return s

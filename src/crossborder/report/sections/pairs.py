@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 
 from ...border.geometry import cross_border_pairs
-from ...border.pairs import agglomerations, pair_gaps
+from ...border.pairs import agglomerations, pair_gaps, twin_cities
 from ...border.zones import geodesic_km
 from ...charts import pair_gaps_chart
 from ...claims import PAPER_AGGLOMERATIONS, _wholes, border_capitals
 from ..model import ReportContext, Section
-from ..panels import GRP_SOURCE, panel, sources_of
+from ..panels import label, panel, sides, source_line, sources_of
 
 #: Longest link between two capitals of border regions that still joins an agglomeration.
 LINK_KM = 400.0
@@ -37,9 +37,60 @@ def _paper_agglomerations(ctx: ReportContext, found: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
+def _separability(capitals: pd.DataFrame, paper: pd.DataFrame) -> str:
+    """Whether one link distance gives exactly the paper's groups: the longest link inside a paper
+    group against the shortest cross-border link between capitals of different paper groups."""
+    longest = max(float(x) for v in paper["links_km"] for x in v.split(", "))
+    group_of = {c: i for i, names in enumerate(PAPER_AGGLOMERATIONS) for c in names}
+    links = twin_cities(capitals, max_km=longest)
+    same = [group_of.get(a, -1) == group_of.get(b, -2)
+            for a, b in zip(links["a_city"], links["b_city"], strict=True)]
+    extra = links[~np.asarray(same, dtype=bool)].sort_values("distance_km")
+    if extra.empty:
+        return (f"Links of up to {longest:.0f} km join exactly the paper's groups and no other "
+                "capitals.")
+    first = extra.iloc[0]
+    return (f"The paper's groups need links of up to {longest:.0f} km, but at that distance "
+            f"{len(extra)} other pairs of capitals are linked too, the closest "
+            f"{first['a_city']}–{first['b_city']} ({first['distance_km']:.0f} km): no single distance "
+            "separates exactly the paper's five groups.")
+
+
 def build(ctx: ReportContext) -> Section:
     ds = ctx.ds
     s = Section("pairs", "Cross-border pairs and agglomerations")
+    if ds.name == "ru-kz":
+        _agglomerations(ctx, s)
+    a, b = sides(ctx)
+    pairs = pd.DataFrame(cross_border_pairs(ds.base_regions, "country", a, b).drop(columns="geometry"))
+    pairs["a_region"] = _wholes(ds, pairs["a_region"])
+    pairs["b_region"] = _wholes(ds, pairs["b_region"])
+    p = panel(ctx, "border")
+    known = set(p.regions)
+    pairs = pairs[pairs["a_region"].isin(known) & pairs["b_region"].isin(known)]
+    gaps = pair_gaps(p, pairs)
+    trends = gaps.trends.sort_values(["a_region", "b_region"], ignore_index=True)
+    ctx.table(s, "pair_gaps_trend", trends,
+              f"Gap of {label(p)} ({p.unit}) between neighbours across the border: trend of ln({a}/{b})",
+              sources=sources_of(p))
+    ctx.table(s, "pair_gaps", gaps.gaps, f"Ratio of {label(p)} across each pair, by year",
+              sources=sources_of(p), show=False)
+    n_narrow = int(trends["narrowing"].sum())
+    higher_a = int((trends["last"] > 0).sum())
+    s.reading.append(
+        f"Of {len(trends)} pairs of neighbouring regions across the border, the gap in {label(p)} "
+        f"({p.unit}, {p.times[0]}–{p.times[-1]}) narrowed in {n_narrow}; in {p.times[-1]} the {a} side "
+        f"was higher in {higher_a} of them. The median half-life of the narrowing gaps is "
+        f"{trends['half_life'].median():.0f} years.")
+    fig = pair_gaps_chart(gaps, title=f"{label(p)} across the border: ln({a} / {b})",
+                          source=source_line(ctx, p))
+    ctx.figure(s, "pair_gaps", fig,
+               f"Log ratio of {label(p)} ({p.unit}) of each pair of neighbouring regions over time")
+    return s
+
+
+def _agglomerations(ctx: ReportContext, s: Section) -> None:
+    ds = ctx.ds
     caps = border_capitals(ds)
     ctx.table(s, "border_capitals", caps,
               "Capitals of the border regions: distance to the border and to the nearest capital across it")
@@ -58,32 +109,5 @@ def build(ctx: ReportContext) -> Section:
         + "; ".join(f"{r.name} ({r.population / 1e6:.1f} million people)" for r in table.itertuples())
         + ". Each of the paper's five agglomerations falls inside one of them"
         + ("" if not joined.any() else " except " + ", ".join(paper.loc[joined, "agglomeration (paper)"]))
-        + f", but the data join some of them: the capitals are {caps['across_km'].min():.0f}–"
-        f"{caps['across_km'].max():.0f} km from the nearest capital across the border, and no single "
-        "distance separates exactly the paper's five groups (Omsk is nearer to Petropavl than to "
-        "Pavlodar; Orenburg–Aktobe, the closest pair of capitals, is not among the paper's).")
-    pairs = pd.DataFrame(cross_border_pairs(ds.base_regions, "country", "RU", "KZ").drop(columns="geometry"))
-    pairs["a_region"] = _wholes(ds, pairs["a_region"])
-    pairs["b_region"] = _wholes(ds, pairs["b_region"])
-    p = panel(ctx, "border")
-    known = set(p.regions)
-    pairs = pairs[pairs["a_region"].isin(known) & pairs["b_region"].isin(known)]
-    gaps = pair_gaps(p, pairs)
-    trends = gaps.trends.sort_values(["a_region", "b_region"], ignore_index=True)
-    ctx.table(s, "pair_gaps_trend", trends,
-              "Gap of GRP per capita (USD) between neighbours across the border: trend of ln(RU/KZ)",
-              sources=sources_of(p))
-    ctx.table(s, "pair_gaps", gaps.gaps, "Ratio of GRP per capita across each pair, by year",
-              sources=sources_of(p), show=False)
-    n_narrow = int(trends["narrowing"].sum())
-    richer_ru = int((trends["last"] > 0).sum())
-    s.reading.append(
-        f"Of {len(trends)} pairs of neighbouring regions across the border, the gap in GRP per capita "
-        f"(USD, {p.times[0]}–{p.times[-1]}) narrowed in {n_narrow}; in {p.times[-1]} the Russian side "
-        f"was richer in {richer_ru} of them. The median half-life of the narrowing gaps is "
-        f"{trends['half_life'].median():.0f} years.")
-    fig = pair_gaps_chart(gaps, title="GRP per capita across the border: ln(Russia / Kazakhstan)",
-                          source=GRP_SOURCE)
-    ctx.figure(s, "pair_gaps", fig,
-               "Log ratio of GRP per capita (USD) of each pair of neighbouring regions over time")
-    return s
+        + f". The capitals are {caps['across_km'].min():.0f}–{caps['across_km'].max():.0f} km from "
+        "the nearest capital across the border. " + _separability(capitals, paper))

@@ -7,7 +7,7 @@ import pandas as pd
 from ...charts import sigma_chart
 from ...measures.dispersion import sigma, sigma_trend
 from ..model import ReportContext, Section
-from ..panels import GRP_SOURCE, SETS, describe, panel, sources_of
+from ..panels import describe, has_ppp, label, panel, region_sets, source_line, sources_of
 
 MEASURES = ["sd_log", "cv", "gini", "theil"]
 
@@ -19,48 +19,55 @@ def _verdict(slope: float, p: float) -> str:
 
 
 def build(ctx: ReportContext) -> Section:
-    s = Section("sigma", "Sigma convergence of GRP per capita")
+    s = Section("sigma", "Sigma convergence")
     rows, trends, series, sources = [], [], {}, set()
-    for currency in ("USD", "PPP"):
-        for name, selection in SETS.items():
+    currencies = ["default"] + (["PPP"] if has_ppp(ctx) else [])
+    for currency in currencies:
+        for name, selection in region_sets(ctx).items():
             p = panel(ctx, selection, currency)
             sources.update(sources_of(p))
             table = sigma(p, measure=MEASURES)
-            table.insert(0, "currency", currency)
+            table.insert(0, "currency", p.unit)
             table.insert(0, "regions", name)
             rows.append(table.reset_index())
             tr = sigma_trend(p, "sd_log")
-            trends.append({"currency": currency, "regions": name, "n_regions": p.shape[0],
+            trends.append({"currency": "PPP" if currency == "PPP" else p.unit, "regions": name,
+                           "n_regions": p.shape[0],
                            "first": p.times[0], "last": p.times[-1],
                            "sd_log_first": tr.series.iloc[0], "sd_log_last": tr.series.iloc[-1],
-                           "slope": tr.slope, "se": tr.slope and tr.se, "pvalue": tr.pvalue,
+                           "slope": tr.slope, "se": tr.se, "pvalue": tr.pvalue,
                            "verdict": _verdict(tr.slope, tr.pvalue)})
-            if currency == "USD":
+            if currency == "default":
                 series[name] = tr.series
     trend = pd.DataFrame(trends)
-    usd = trend[trend["currency"] == "USD"].set_index("regions")
+    main = panel(ctx, "border")
+    usd = trend[trend["currency"] == main.unit].set_index("regions")
     b = usd.loc["border (both countries)"]
     s.reading.append(
-        f"Across the border regions ({describe(panel(ctx, 'border'))}), the standard deviation of "
-        f"log GRP per capita went from {b['sd_log_first']:.3f} in {b['first']} to "
+        f"Across the border regions ({describe(main)}), the standard deviation of "
+        f"log {label(main)} went from {b['sd_log_first']:.3f} in {b['first']} to "
         f"{b['sd_log_last']:.3f} in {b['last']} (trend {b['slope']:+.4f} per year, p = "
         f"{b['pvalue']:.2f}): {b['verdict']}. "
         + " ".join(f"{name}: {r['sd_log_first']:.3f} → {r['sd_log_last']:.3f}, {r['verdict']}."
                    for name, r in usd.iterrows() if name != "border (both countries)"))
+    if has_ppp(ctx):
+        _ppp_reading(s, trend)
+    ctx.table(s, "sigma_trend", trend, "Trend of the SD of the log indicator (OLS on year)",
+              sources=sorted(sources))
+    ctx.figure(s, "sigma", sigma_chart(series, title=f"Sigma convergence: SD of log {label(main)} "
+                                       f"({main.unit})", ylabel="SD of logs",
+                                       source=source_line(ctx, main)),
+               "Dispersion over time by group of regions")
+    ctx.table(s, "sigma", pd.concat(rows, ignore_index=True),
+              "Dispersion by year and group of regions", sources=sorted(sources), show=False)
+    return s
+
+
+def _ppp_reading(s: Section, trend: pd.DataFrame) -> None:
     ppp = trend[trend["currency"] == "PPP"].set_index("regions").loc["border (both countries)"]
     s.reading.append(
-        f"At purchasing power parity (national PPP factors, {ppp['first']}–{ppp['last']}: Russia's "
-        f"factor ends in {ppp['last']}) the border regions' dispersion goes from "
+        f"At purchasing power parity (national PPP factors, {ppp['first']}–{ppp['last']}, the years "
+        f"with a factor for both countries) the border regions' dispersion goes from "
         f"{ppp['sd_log_first']:.3f} to {ppp['sd_log_last']:.3f}: {ppp['verdict']}. National PPP "
         "factors rescale each country as a whole, so they move the gap between the two sides, "
         "not the dispersion within each.")
-    ctx.table(s, "sigma_trend", trend, "Trend of the SD of log GRP per capita (OLS on year)",
-              sources=sorted(sources))
-    ctx.figure(s, "sigma", sigma_chart(series, title="Sigma convergence: SD of log GRP per capita (USD)",
-                                       ylabel="SD of log GRP per capita",
-                                       source=GRP_SOURCE),
-               "Dispersion of GRP per capita (USD) over time by group of regions")
-    ctx.table(s, "sigma", pd.concat(rows, ignore_index=True),
-              "Dispersion of GRP per capita by year and group of regions", sources=sorted(sources),
-              show=False)
-    return s
