@@ -15,8 +15,6 @@ from crossborder.border.geometry import border_line, border_regions, cross_borde
 DATA = Path(__file__).resolve().parents[1] / "src" / "crossborder" / "datasets" / "ru_kz"
 GEOJSON = DATA / "regions_geometry.geojson"
 CITIES = DATA / "cities.csv"
-SHARED_REGIONS = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "ru_kz" / \
-    "regions.csv"
 
 RU_BORDER = {"RU-AST", "RU-VGG", "RU-SAR", "RU-SAM", "RU-ORE", "RU-CHE", "RU-KGN",
              "RU-TYU-XAO", "RU-OMS", "RU-NVS", "RU-ALT", "RU-AL"}
@@ -30,10 +28,7 @@ def shapes() -> gpd.GeoDataFrame:
 
 @pytest.fixture(scope="module")
 def regions_csv() -> pd.DataFrame:
-    for path in (DATA / "regions.csv", SHARED_REGIONS):
-        if path.is_file():
-            return pd.read_csv(path, dtype=str, keep_default_na=False)
-    pytest.skip("regions.csv not found")
+    return pd.read_csv(DATA / "regions.csv", dtype=str, keep_default_na=False)
 
 
 def test_file_is_a_valid_coverage_in_wgs84(shapes):

@@ -304,8 +304,7 @@ def test_figure1_classes_darker_for_larger_decrease(ds):
 
 # ----------------------------------------------------------------------------- figure 2
 def test_figure2_with_the_papers_agglomerations(ds, tmp_path):
-    if ds.cities is None:
-        pytest.skip("no cities in the dataset")
+    assert ds.cities is not None, "the built-in dataset bundles its cities"
     res = maps.figure2(ds)
     t = res.table.set_index("agglomeration")
     assert list(t.index) == ["I", "II", "III", "IV", "V"]
@@ -324,8 +323,7 @@ def test_figure2_with_the_papers_agglomerations(ds, tmp_path):
 
 
 def test_figure2_with_detected_agglomerations(ds):
-    if ds.cities is None:
-        pytest.skip("no cities in the dataset")
+    assert ds.cities is not None, "the built-in dataset bundles its cities"
     from crossborder.border.pairs import agglomerations
 
     ag = agglomerations(ds.cities, 400.0, capitals_only=True)
