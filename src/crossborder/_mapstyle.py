@@ -341,7 +341,7 @@ def wrap_to_width(text: str, width_mm: float, fontsize: float = 7.0) -> str:
 def add_source_line(fig: Figure, text: str, *, fontsize: float = 7.0,
                     bottom_mm: float = 2.0) -> None:
     """A source line at the bottom left, wrapped to the figure width."""
-    width_mm = fig.get_figwidth() / MM * 0.97
+    width_mm = fig.get_figwidth() / MM * 0.93
     fig.text(0.012, bottom_mm / (fig.get_figheight() / MM), wrap_to_width(text, width_mm, fontsize),
              ha="left", va="bottom", fontsize=fontsize, color="#333333", gid="source_line",
              linespacing=1.15)
@@ -349,7 +349,7 @@ def add_source_line(fig: Figure, text: str, *, fontsize: float = 7.0,
 
 def source_lines_needed(text: str, width_mm: float, fontsize: float = 7.0) -> int:
     """How many lines :func:`add_source_line` will wrap ``text`` into."""
-    return wrap_to_width(text, width_mm * 0.97, fontsize).count("\n") + 1
+    return wrap_to_width(text, width_mm * 0.93, fontsize).count("\n") + 1
 
 
 def map_layout(

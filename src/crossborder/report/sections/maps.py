@@ -67,7 +67,9 @@ def _paper_figures(ctx: ReportContext, s: Section) -> None:
         "the others start later, so the periods differ. The data for this figure come from "
         "secondary sources only.")
 
-    f2 = figure2(ds, zone_km=150.0)
+    found = ctx.cache.get("agglomerations")
+    f2 = figure2(ds, zone_km=150.0, agglomerations=found)
     ctx.figure(s, "figure2", f2.figure,
-               "Figure 2 from data: border regions, border line, 150 km zone and the agglomerations")
+               "Figure 2 from data: border regions, border line, 150 km zone and the agglomerations "
+               + ("found in the data (section 7)" if found is not None else "named by the paper"))
     ctx.table(s, "figure2", f2.table, "Agglomerations drawn in Figure 2")

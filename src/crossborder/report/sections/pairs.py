@@ -96,6 +96,7 @@ def _agglomerations(ctx: ReportContext, s: Section) -> None:
               "Capitals of the border regions: distance to the border and to the nearest capital across it")
     capitals = ds.cities[ds.cities["city"].isin(caps["city"]) & ds.cities["capital"]]
     agg = agglomerations(capitals, max_km=LINK_KM)
+    ctx.cache["agglomerations"] = agg
     members = agg.members
     table = agg.table.copy()
     ctx.table(s, "agglomerations", table,
