@@ -15,10 +15,15 @@ from collections.abc import Sequence
 from . import __version__
 from .errors import CrossborderError, DataError
 
-COMMANDS = ["info", "table1", "sigma", "beta", "decompose", "gamma", "delta", "clubs", "markov", "report"]
+COMMANDS = ["info", "table1", "sigma", "beta", "decompose", "gamma", "delta", "clubs", "markov",
+            "border", "zones", "twins", "distances", "discontinuities", "moran", "figures", "report"]
 
 #: Commands registered together by one module.
-COMMAND_MODULES = {n: "measures" for n in ("sigma", "beta", "decompose", "gamma", "delta", "clubs", "markov")}
+COMMAND_MODULES = {
+    **{n: "measures" for n in ("sigma", "beta", "decompose", "gamma", "delta", "clubs", "markov")},
+    **{n: "border" for n in ("border", "zones", "twins", "distances", "discontinuities", "moran",
+                             "figures")},
+}
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -30,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n  crossborder info\n  crossborder table1\n  crossborder sigma --regions all\n"
                "  crossborder beta --conditional\n  crossborder decompose --weighted\n"
-               "  crossborder clubs\n  crossborder report --out out/\n",
+               "  crossborder clubs\n  crossborder border --pairs\n  crossborder zones --km 150\n"
+               "  crossborder twins --capitals --km 250\n  crossborder moran --weights queen\n"
+               "  crossborder figures --out figures/\n  crossborder report --out out/\n",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     parser.add_argument("--version", action="version", version=f"crossborder {__version__}")
