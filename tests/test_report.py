@@ -64,3 +64,15 @@ def test_atomic_write_leaves_old_file_when_interrupted(tmp_path, monkeypatch):
         write_text_atomic(target, "half a new report")
     assert target.read_text() == "complete old report"
     assert list(tmp_path.iterdir()) == [target]
+
+
+def test_atomic_write_gives_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    try:
+        path = write_text_atomic(tmp_path / "t.csv", "a,b\n")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

@@ -19,9 +19,9 @@ post-processing can find it.
 
 from __future__ import annotations
 
+import io
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from pyproj import CRS, Geod, Transformer
+
+from .atomic import write_bytes_atomic
 
 __all__ = [
     "MM",
@@ -449,15 +451,10 @@ def save(fig: Figure, path: str | os.PathLike, formats: Iterable[str] = ("png", 
     out = []
     for fmt in formats:
         target = p.with_name(p.name + "." + fmt)
-        fd, tmp = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=p.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh, mpl.rc_context({"svg.hashsalt": "crossborder"}):
-                meta = {"Date": None} if fmt in ("svg", "pdf") else None
-                fig.savefig(fh, format=fmt, dpi=dpi, metadata=meta)
-            os.replace(tmp, target)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        buf = io.BytesIO()
+        with mpl.rc_context({"svg.hashsalt": "crossborder"}):
+            meta = {"Date": None} if fmt in ("svg", "pdf") else None
+            fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta)
+        write_bytes_atomic(target, buf.getvalue())
         out.append(target)
     return out

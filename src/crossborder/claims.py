@@ -38,18 +38,10 @@ class Claim:
     note: str = ""
 
 
-def _wholes(ds: Dataset, codes: pd.Series) -> pd.Series:
-    """Map parts to the analysis unit they belong to (RU-TYU-XAO -> RU-TYU)."""
-    r = ds.regions.set_index("region")
-    part_of = r["part_of"]
-    analysis = r["analysis_unit"]
-    return codes.map(lambda c: part_of[c] if not analysis[c] and isinstance(part_of[c], str) else c)
-
-
 def claim_border_regions(ds: Dataset) -> Claim:
     """Border regions derived from the polygons (edge or point contact) vs the paper's 12 + 7."""
     touching = border_regions(ds.base_regions, "country", "RU", "KZ")
-    units = set(_wholes(ds, touching["region"]))
+    units = set(ds.unit_of(touching["region"]))
     flagged = set(ds.border_regions["region"])
     n_ru = sum(c.startswith("RU-") for c in units)
     n_kz = sum(c.startswith("KZ-") for c in units)
@@ -129,8 +121,8 @@ def unemployment_pairs(ds: Dataset, year: int = 2019) -> pd.DataFrame:
     """Unemployment on the two sides of every cross-border pair of neighbours in ``year``."""
     pairs = cross_border_pairs(ds.base_regions, "country", "RU", "KZ")
     pairs = pd.DataFrame(pairs.drop(columns="geometry"))
-    pairs["ru"] = _wholes(ds, pairs["a_region"])
-    pairs["kz"] = _wholes(ds, pairs["b_region"])
+    pairs["ru"] = ds.unit_of(pairs["a_region"])
+    pairs["kz"] = ds.unit_of(pairs["b_region"])
     u = ds.observations[(ds.observations["indicator"] == "unemployment_rate")
                         & (ds.observations["year"] == year)].set_index("region")["value"]
     out = pairs[["ru", "kz", "contact", "length_km"]].copy()
@@ -167,7 +159,7 @@ def border_capitals(ds: Dataset) -> pd.DataFrame:
     is_cap = cities["capital_of"].fillna("").str.split(";").map(lambda c: bool(border_codes & set(c)))
     caps = cities[is_cap & cities["capital"]]
     d = city_distances(caps, ds.base_regions)
-    d["region"] = _wholes(ds, d["region"])
+    d["region"] = ds.unit_of(d["region"])
     return d[["city", "country", "region", "population", "border_km", "across", "across_km"]].sort_values(
         "border_km", ignore_index=True)
 

@@ -128,6 +128,16 @@ class Dataset:
             raise DataError(f"unknown region codes {unknown[:10]}", column="region")
         return codes
 
+    def unit_of(self, codes: pd.Series) -> pd.Series:
+        """The analysis unit each code belongs to: itself, or the whole it is part of
+        (``RU-TYU-XAO`` -> ``RU-TYU``). Codes not in the regions table are kept as they are."""
+        r = self.regions.set_index("region")
+        whole = r["part_of"].where(~r["analysis_unit"].astype(bool)) if "part_of" in r else None
+        if whole is None:
+            return codes.copy()
+        mapped = codes.map(whole.dropna())
+        return mapped.where(mapped.notna(), codes)
+
     @property
     def border_regions(self) -> gpd.GeoDataFrame:
         """The regions on the border (one row per unit of analysis: Tyumen once, with its okrugs)."""

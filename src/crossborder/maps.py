@@ -1134,21 +1134,6 @@ def _agglomeration_members(ds: Any, agglomerations: Any) -> tuple[list[list[str]
     return [list(a) for a in agglomerations], "agglomerations as given"
 
 
-def _analysis_unit_of(ds: Any, codes: pd.Series) -> pd.Series:
-    r = ds.regions.set_index("region")
-    units = set(ds.region_codes("all"))
-
-    def up(c: Any) -> Any:
-        seen = 0
-        while c not in units and c in r.index and isinstance(r.at[c, "part_of"], str) \
-                and seen < 5:
-            c = r.at[c, "part_of"]
-            seen += 1
-        return c
-
-    return codes.map(up)
-
-
 def figure2(
     ds: Any,
     zone_km: float = 150.0,
@@ -1206,7 +1191,7 @@ def figure2(
     rows, hulls, cbr = [], [], []
     for k, grp in enumerate(member_lists):
         pts = by_name.loc[grp]
-        units = list(dict.fromkeys(_analysis_unit_of(ds, pts["region"]).tolist()))
+        units = list(dict.fromkeys(ds.unit_of(pts["region"]).tolist()))
         geoms = proj.loc[proj["region"].isin(units), "geometry"]
         union = shapely.union_all(np.asarray(geoms.values))
         hull = shapely.convex_hull(shapely.multipoints(np.asarray(

@@ -43,6 +43,9 @@ def emit(args: argparse.Namespace, frame: pd.DataFrame, title: str | None = None
     else:
         if title:
             out.write(title + "\n")
+        if frame.empty:
+            out.write("(no rows)\n")
+            return
         with pd.option_context("display.width", 200, "display.max_rows", 500,
                                "display.max_columns", 50, "display.max_colwidth", 60):
             fmt = smart_float if float_format is None else float_format.format

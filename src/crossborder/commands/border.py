@@ -20,7 +20,6 @@ from ..border.discontinuity import border_effect, discontinuities
 from ..border.geometry import border_line, border_regions, cross_border_pairs
 from ..border.pairs import agglomerations, twin_cities
 from ..border.zones import border_zone, city_distances
-from ..claims import _wholes
 from ..dataset import Dataset, load_dataset
 from ..panel import Panel
 from ._common import add_dataset_options, add_output_options, emit
@@ -172,13 +171,9 @@ def _with_wholes(ds: Dataset, frame: pd.DataFrame, col: str, part: str | None = 
     """Replace polygon codes in ``col`` by their unit of analysis, keeping the code in ``part``."""
     out = frame.copy()
     codes = out[col]
-    known = codes.isin(ds.regions["region"])
-    wholes = codes.copy()
-    if known.any():
-        wholes[known] = _wholes(ds, codes[known]).to_numpy()
     if part is not None:
         out.insert(out.columns.get_loc(col) + 1, part, codes)
-    out[col] = wholes
+    out[col] = ds.unit_of(codes)
     return out
 
 
@@ -268,7 +263,7 @@ def run_twins(args: argparse.Namespace) -> int:
         if "regions" in table:
             known = set(ds.regions["region"])
             table["regions"] = table["regions"].map(lambda s: ";".join(dict.fromkeys(
-                _wholes(ds, pd.Series([c for c in s.split(";") if c in known])).tolist()
+                ds.unit_of(pd.Series([c for c in s.split(";") if c in known])).tolist()
                 + [c for c in s.split(";") if c not in known])))
         emit(args, table, title=res.summary().splitlines()[0] + ":")
         return 0

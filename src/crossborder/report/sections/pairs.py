@@ -9,7 +9,7 @@ from ...border.geometry import cross_border_pairs
 from ...border.pairs import agglomerations, pair_gaps, twin_cities
 from ...border.zones import geodesic_km
 from ...charts import pair_gaps_chart
-from ...claims import PAPER_AGGLOMERATIONS, _wholes, border_capitals
+from ...claims import PAPER_AGGLOMERATIONS, border_capitals
 from ..model import ReportContext, Section
 from ..panels import label, panel, sides, source_line, sources_of
 
@@ -28,7 +28,7 @@ def _paper_agglomerations(ctx: ReportContext, found: pd.DataFrame) -> pd.DataFra
         clusters = {which.get(n) for n in names}
         rows.append({
             "agglomeration (paper)": "–".join(names),
-            "regions": ", ".join(_wholes(ctx.ds, c["region"])),
+            "regions": ", ".join(ctx.ds.unit_of(c["region"])),
             "links_km": ", ".join(f"{k:.0f}" for k in np.atleast_1d(km)),
             "population": float(c["population"].sum()),
             "found_as": ", ".join(str(x) for x in sorted(clusters, key=str)) if None not in clusters
@@ -63,8 +63,8 @@ def build(ctx: ReportContext) -> Section:
         _agglomerations(ctx, s)
     a, b = sides(ctx)
     pairs = pd.DataFrame(cross_border_pairs(ds.base_regions, "country", a, b).drop(columns="geometry"))
-    pairs["a_region"] = _wholes(ds, pairs["a_region"])
-    pairs["b_region"] = _wholes(ds, pairs["b_region"])
+    pairs["a_region"] = ds.unit_of(pairs["a_region"])
+    pairs["b_region"] = ds.unit_of(pairs["b_region"])
     p = panel(ctx, "border")
     known = set(p.regions)
     pairs = pairs[pairs["a_region"].isin(known) & pairs["b_region"].isin(known)]
