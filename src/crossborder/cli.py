@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return int(args.func(args) or 0)
+        return int(_run_with_spinner(args) or 0)
     except DataError as exc:
         print(f"crossborder: error: {exc}", file=sys.stderr)
         return EXIT_DATA
@@ -71,6 +71,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"crossborder: internal error ({type(exc).__name__}): {exc}\n"
               "run again with --debug for the traceback", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _run_with_spinner(args: argparse.Namespace) -> int | None:
+    """Run the command; on a terminal a spinner on stderr says it is working (the report command
+    draws its own progress bar)."""
+    if args.command == "report":
+        return args.func(args)
+    from .commands._progress import working
+
+    with working(f"crossborder {args.command} …"):
+        return args.func(args)
 
 
 if __name__ == "__main__":
