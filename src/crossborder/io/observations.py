@@ -154,20 +154,17 @@ def _resolve(columns: list[str], *, file: str, layout: str, region: str, year: s
         roles["source"] = ("constant", Path(file).name)
     if roles["flag"] == ("constant", None):
         roles["flag"] = ("constant", "")
-    ex_num = {}
-    for out, col in extra_numeric.items():
-        found = _find(columns, col)
-        if found is None:
-            raise DataError(f"no column {col!r} (columns: {columns})", file=file, row=1,
-                            column=col)
-        ex_num[out] = found
-    ex_txt = {}
-    for out, col in extra_text.items():
-        found = _find(columns, col)
-        if found is None:
-            raise DataError(f"no column {col!r} (columns: {columns})", file=file, row=1,
-                            column=col)
-        ex_txt[out] = found
+    def located(wanted: dict) -> dict:
+        out = {}
+        for key, col in wanted.items():
+            found = _find(columns, col)
+            if found is None:
+                raise DataError(f"no column {col!r} (columns: {columns})", file=file, row=1,
+                                column=col)
+            out[key] = found
+        return out
+
+    ex_num, ex_txt = located(extra_numeric), located(extra_text)
     used = {region_col, year_col, value_col, *year_cols, *ex_num.values(), *ex_txt.values()}
     used |= {v for kind, v in roles.values() if kind == "column"}
     ignored = [c for c in columns if c not in used]

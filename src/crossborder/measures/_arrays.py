@@ -118,3 +118,14 @@ def numeric_times(times: pd.Index) -> np.ndarray:
         return pd.to_numeric(pd.Series(times)).to_numpy(dtype=float)
     except (ValueError, TypeError):
         return np.arange(len(times), dtype=float)
+
+
+def weights_like(weights: Any, y: np.ndarray, regions: Any = None, times: Any = None) -> np.ndarray | None:
+    """``weights`` as an array of the values' shape, checked (>= 0, finite where given), or None."""
+    if weights is None:
+        return None
+    w = as_2d(weights)
+    if w.shape != y.shape:
+        raise ValueError(f"weights have shape {w.shape}, values {y.shape}")
+    check_weights(w, regions, times)
+    return w

@@ -32,7 +32,7 @@ from scipy import sparse, special
 
 from ..errors import DataError
 from ..panel import Panel
-from ._arrays import as_2d, check_weights, group_codes, panel_arrays
+from ._arrays import as_2d, group_codes, panel_arrays, weights_like
 from .dispersion import inequality
 
 __all__ = ["decompose", "decompose_array"]
@@ -56,12 +56,7 @@ def decompose_array(
     codes, labels = group_codes(groups, regions)
     if len(codes) != y.shape[0]:
         raise ValueError(f"{len(codes)} group labels for {y.shape[0]} regions")
-    w = None
-    if weights is not None:
-        w = as_2d(weights)
-        if w.shape != y.shape:
-            raise ValueError(f"weights have shape {w.shape}, values {y.shape}")
-        check_weights(w, regions, times)
+    w = weights_like(weights, y, regions, times)
 
     # total (also validates the values: >= 0 for Theil, > 0 for MLD, naming region and year)
     total, n = inequality(y, index, w, regions=regions, times=times)

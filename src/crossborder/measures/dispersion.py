@@ -53,7 +53,7 @@ import pandas as pd
 from scipy import stats
 
 from ..panel import Panel
-from ._arrays import as_2d, check_weights, numeric_times, panel_arrays, raise_at, valid_mask
+from ._arrays import as_2d, numeric_times, panel_arrays, raise_at, valid_mask, weights_like
 
 __all__ = [
     "MEASURES",
@@ -226,12 +226,7 @@ def inequality(
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
     y = as_2d(values)
-    w = None
-    if weights is not None:
-        w = as_2d(weights)
-        if w.shape != y.shape:
-            raise ValueError(f"weights have shape {w.shape}, values {y.shape}")
-        check_weights(w, regions, times)
+    w = weights_like(weights, y, regions, times)
     if measure in _ALWAYS_WEIGHTED and w is None:
         raise ValueError(f"{measure} needs weights (e.g. population)")
     if ddof and (w is not None) and measure in _DDOF | {"williamson"}:
