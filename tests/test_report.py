@@ -48,6 +48,7 @@ def test_report_has_every_section_and_traces_tables(two_runs, ds):
     for t in manifest["tables"]:
         assert (a.html.parent / t["path"]).is_file()
         assert set(t["sources"]) <= known
+        assert t["sources"], f"table {t['name']} names no source"
     # no leftovers of atomic writes
     assert not list(a.html.parent.rglob("*.part"))
 

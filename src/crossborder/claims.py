@@ -49,7 +49,7 @@ def claim_border_regions(ds: Dataset) -> Claim:
     verdict = SUPPORTED if units == flagged and (n_ru, n_kz) == (12, 7) else NOT_SUPPORTED
     return Claim(
         "Russian and Kazakh regions on the border", "12 + 7", f"{n_ru} + {n_kz}", "2019 boundaries",
-        "Natural Earth 10m admin-1", verdict,
+        "NATURAL_EARTH_ADMIN1", verdict,
         "derived from shared edges of the polygons; Tyumen's southern part (RU-TYU-XAO) stands for "
         "Tyumen" + (f"; touching only at a point: {', '.join(points)}" if points else ""))
 
@@ -60,7 +60,7 @@ def claim_border_length(ds: Dataset) -> Claim:
     verdict = SUPPORTED if abs(ratio - 1) <= 0.05 else PARTLY if abs(ratio - 1) <= 0.15 else NOT_SUPPORTED
     return Claim(
         "Length of the Russia–Kazakhstan border", "7,512 km", f"{line.length_km:,.0f} km",
-        "2019 boundaries", "Natural Earth 10m admin-1", verdict,
+        "2019 boundaries", "NATURAL_EARTH_ADMIN1", verdict,
         f"geodesic length of the shared edges of generalised polygons ({100 * (ratio - 1):+.1f}%); "
         "generalisation shortens a winding line, so a shortfall of some percent is expected")
 
@@ -83,8 +83,9 @@ def claim_gross_product(ds: Dataset, year: int = 2019) -> Claim:
     return Claim(
         "Total gross product of the border area", "over $350 billion",
         f"${total:,.0f} billion ({len(units)} of 19 regions)", str(year),
-        "DOSE_V2_11; KZ_STAT_GRP; fx at national annual average rates", verdict,
-        f"sum of GRP at the current exchange rate; Tyumen with its okrugs contributes ${tyu:,.0f} billion"
+        "DOSE_V2_11; KZ_STAT_GRP", verdict,
+        "sum of GRP at the national annual average exchange rate (fx.csv); Tyumen with its okrugs "
+        f"contributes ${tyu:,.0f} billion"
         + (f"; no GRP for {', '.join(missing)}" if missing else ""))
 
 
@@ -174,7 +175,7 @@ def claim_reach(ds: Dataset, reach_km: float = 150.0) -> Claim:
         f"{len(near)} of {len(d)} border-region capitals lie within {reach_km:g} km of the border "
         f"(median {d['border_km'].median():.0f} km); the nearest capital across the border is "
         f"{across.min():.0f}–{across.max():.0f} km away (median {across.median():.0f} km)",
-        "2019 boundaries", "Natural Earth 10m admin-1; GeoNames", verdict,
+        "2019 boundaries", "NATURAL_EARTH_ADMIN1; GEONAMES_CITIES", verdict,
         "straight-line (geodesic) distances; travel times are not in the data")
 
 
@@ -192,7 +193,8 @@ def claim_population_in_reach(ds: Dataset, distance_km: float = 150.0, year: int
     return Claim(
         "Up to 50% of the employed population within reach of the border", "up to 50%",
         f"population of the border regions within {distance_km:g} km of the border (area-share "
-        f"estimate) — {parts}", str(year), "ROSSTAT_POP_GEODATA; KZ_STAT_POP; Natural Earth", CANNOT,
+        f"estimate) — {parts}", str(year),
+        "ROSSTAT_POP_GEODATA; DOSE_V2_11; KZ_STAT_POP; NATURAL_EARTH_ADMIN1", CANNOT,
         "the data have no employment by place of work or residence; the population share is a proxy, "
         "estimated as each region's population times the share of its area in the zone")
 

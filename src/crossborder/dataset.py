@@ -401,14 +401,16 @@ def _load_ru_kz() -> Dataset:
 
     obs = _read_csv("observations.csv", dtype={"region": str, "flag": str, "source": str})
     obs["flag"] = obs["flag"].fillna("")
-    sources = _read_csv("sources.csv").rename(columns={"license": "licence"})
+    sources = pd.concat([_read_csv("sources.csv").rename(columns={"license": "licence"}),
+                         _read_csv("geo_sources.csv")], ignore_index=True)
     fx = _read_csv("fx.csv")
     hist = _read_csv("historical_units.csv")
     cities = _load_cities()
     caveats = _ru_kz_caveats(regions, obs)
     return Dataset(regions=regions, observations=obs, sources=sources, name="ru-kz", cities=cities,
                    fx=fx, historical_units=hist, caveats=tuple(caveats),
-                   meta={"table1": "table1_as_printed.csv", "input_hash": _hash_package_files()})
+                   meta={"table1": "table1_as_printed.csv", "input_hash": _hash_package_files(),
+                         "geometry_source": "NATURAL_EARTH_ADMIN1", "cities_source": "GEONAMES_CITIES"})
 
 
 def _hash_package_files() -> str:

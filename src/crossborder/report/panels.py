@@ -84,6 +84,12 @@ def panel(ctx: ReportContext, regions: str = "border", currency_: str | None = "
     return ctx.cache[key]
 
 
+def geo_sources(ctx: ReportContext, cities: bool = False) -> list[str]:
+    """Source ids of the dataset's polygons (and cities), where it names them."""
+    keys = ["geometry_source"] + (["cities_source"] if cities else [])
+    return [ctx.ds.meta[k] for k in keys if ctx.ds.meta.get(k)]
+
+
 def sources_of(p: Panel) -> list[str]:
     return [s for v in p.meta.get("sources", []) for s in v.split(";")]
 

@@ -43,14 +43,16 @@ def build(ctx: ReportContext) -> Section:
         f"{len(obs_units):,} of them refer to these regions and the rest to parts or aggregates "
         "(e.g. Tyumen without its okrugs).")
     ctx.figure(s, "regions_map", _regions_map(ds), "The regions of both countries; border regions shaded")
-    ctx.table(s, "regions", regions, "Regions (border = on the Russia–Kazakhstan border)")
+    ctx.table(s, "regions", regions, "Regions (border = on the border)",
+              sources=[ctx.ds.meta["geometry_source"]] if ctx.ds.meta.get("geometry_source") else [])
     coverage = cov.reset_index().melt(id_vars="indicator", var_name="year", value_name="regions")
     coverage = coverage[coverage["regions"] > 0]
     wide = (coverage.pivot(index="indicator", columns="year", values="regions").fillna(0)
             .astype(int).reset_index())
     ctx.table(s, "coverage", wide, "Number of regions with a value, by indicator and year",
               sources=sorted(ds.observations["source"].unique()))
-    used = ds.sources[ds.sources["source"].isin(ds.observations["source"])]
+    geo = {ds.meta.get("geometry_source"), ds.meta.get("cities_source")}
+    used = ds.sources[ds.sources["source"].isin(set(ds.observations["source"]) | geo)]
     src = used[["source", "citation", "licence"]].sort_values("source")
     ctx.table(s, "sources", src, "Sources and licences", sources=list(src["source"]))
     s.blocks.append(Block("list", list(ds.caveats), "Caveats the loader flagged"))

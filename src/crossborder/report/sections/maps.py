@@ -6,7 +6,7 @@ from ...border.discontinuity import border_effect, discontinuities
 from ...charts import sigma_chart
 from ...maps import discontinuity_map, figure1, figure2, map_units
 from ..model import ReportContext, Section
-from ..panels import label, panel, source_line, sources_of
+from ..panels import geo_sources, label, panel, source_line, sources_of
 
 
 def build(ctx: ReportContext) -> Section:
@@ -21,7 +21,7 @@ def build(ctx: ReportContext) -> Section:
     effect = border_effect(regions, p).to_frame().reset_index()
     ctx.table(s, "border_effect", effect,
               f"Discontinuities of {label(p)} on border vs internal boundaries (max(a/b, b/a))",
-              sources=sources_of(p))
+              sources=sources_of(p) + geo_sources(ctx))
     year = int(p.times[-1])
     edges = discontinuities(regions, p, year, kind="relative")
     dmap = discontinuity_map(regions, edges, fill=p, year=year,
@@ -72,4 +72,5 @@ def _paper_figures(ctx: ReportContext, s: Section) -> None:
     ctx.figure(s, "figure2", f2.figure,
                "Figure 2 from data: border regions, border line, 150 km zone and the agglomerations "
                + ("found in the data (section 7)" if found is not None else "named by the paper"))
-    ctx.table(s, "figure2", f2.table, "Agglomerations drawn in Figure 2")
+    ctx.table(s, "figure2", f2.table, "Agglomerations drawn in Figure 2",
+              sources=geo_sources(ctx, cities=True))

@@ -11,7 +11,7 @@ from ...border.zones import geodesic_km
 from ...charts import pair_gaps_chart
 from ...claims import PAPER_AGGLOMERATIONS, border_capitals
 from ..model import ReportContext, Section
-from ..panels import label, panel, sides, source_line, sources_of
+from ..panels import geo_sources, label, panel, sides, source_line, sources_of
 
 #: Longest link between two capitals of border regions that still joins an agglomeration.
 LINK_KM = 400.0
@@ -72,9 +72,9 @@ def build(ctx: ReportContext) -> Section:
     trends = gaps.trends.sort_values(["a_region", "b_region"], ignore_index=True)
     ctx.table(s, "pair_gaps_trend", trends,
               f"Gap of {label(p)} ({p.unit}) between neighbours across the border: trend of ln({a}/{b})",
-              sources=sources_of(p))
+              sources=sources_of(p) + geo_sources(ctx))
     ctx.table(s, "pair_gaps", gaps.gaps, f"Ratio of {label(p)} across each pair, by year",
-              sources=sources_of(p), show=False)
+              sources=sources_of(p) + geo_sources(ctx), show=False)
     n_narrow = int(trends["narrowing"].sum())
     higher_a = int((trends["last"] > 0).sum())
     s.reading.append(
@@ -93,16 +93,19 @@ def _agglomerations(ctx: ReportContext, s: Section) -> None:
     ds = ctx.ds
     caps = border_capitals(ds)
     ctx.table(s, "border_capitals", caps,
-              "Capitals of the border regions: distance to the border and to the nearest capital across it")
+              "Capitals of the border regions: distance to the border and to the nearest capital across it",
+              sources=geo_sources(ctx, cities=True))
     capitals = ds.cities[ds.cities["city"].isin(caps["city"]) & ds.cities["capital"]]
     agg = agglomerations(capitals, max_km=LINK_KM)
     ctx.cache["agglomerations"] = agg
     members = agg.members
     table = agg.table.copy()
     ctx.table(s, "agglomerations", table,
-              f"Agglomerations found: border-region capitals linked across the border within {LINK_KM:g} km")
+              f"Agglomerations found: border-region capitals linked across the border within {LINK_KM:g} km",
+              sources=geo_sources(ctx, cities=True))
     paper = _paper_agglomerations(ctx, members[["agglomeration", "city"]])
-    ctx.table(s, "agglomerations_paper", paper, "The paper's five agglomerations in the data")
+    ctx.table(s, "agglomerations_paper", paper, "The paper's five agglomerations in the data",
+              sources=["STEPANOV2020", *geo_sources(ctx, cities=True)])
     joined = paper["found_as"].str.contains(",|not", regex=True)
     s.reading.append(
         f"Linking the capitals of the 19 border regions to capitals across the border within "
