@@ -140,3 +140,16 @@ def test_study_panel_is_balanced_and_reports_what_it_dropped(ds):
     assert list(p.meta["dropped_regions"]["region"]) == ["RU-AL"]
     assert parse_years("2008-2019") == (2008, 2019)
     assert parse_years("2008,2010") == [2008, 2010]
+
+
+def test_panel_from_matrix_keeps_the_array_and_refuses_repeated_labels():
+    values = np.array([[1.0, np.nan], [3.0, 4.0]])
+    p = cb.Panel.from_matrix(values, regions=["A", "B"], times=[2000, 2001])
+    m = p.to_matrix()
+    assert np.array_equal(m.values, values, equal_nan=True)
+    assert len(p.frame) == 3          # the missing value is not a row
+    assert p.select(regions=["B"]).to_matrix().values.tolist() == [[3.0, 4.0]]
+    with pytest.raises(DataError, match="region label 'A' appears more than once"):
+        cb.Panel.from_matrix(values, regions=["A", "A"])
+    with pytest.raises(DataError, match="time label 2000 appears more than once"):
+        cb.Panel.from_matrix(values, times=[2000, 2000])

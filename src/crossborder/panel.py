@@ -9,7 +9,7 @@ measures work on, with NaN where a value is missing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import InitVar, dataclass, field, replace
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -46,8 +46,12 @@ class Panel:
     weight_name: str | None = None
     group_name: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    #: False skips the checks of the frame when the constructor guarantees them (from_matrix).
+    validate: InitVar[bool] = True
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, validate: bool = True) -> None:
+        if not validate:
+            return
         f = self.frame
         for col in ("region", "time", "value"):
             if col not in f.columns:
@@ -209,11 +213,18 @@ class Panel:
                 raise DataError(f"{len(g)} groups for {n} regions")
             frame["group"] = np.repeat(np.asarray(g, dtype=object), t)
             group_name = "group"
+        region_index, time_index = pd.Index(regions), pd.Index(times)
+        for what, index in (("region", region_index), ("time", time_index)):
+            if not index.is_unique:
+                dup = index[index.duplicated()][0]
+                raise DataError(f"{what} label {dup!r} appears more than once", column=what)
         frame = frame.dropna(subset=["value"]).reset_index(drop=True)
+        # labels are unique and each region has one group, so the frame needs no further check
         panel = cls(frame, indicator=indicator, unit=unit, weight_name=weight_name,
-                    group_name=group_name)
-        # keep every label, even a region or time with no value at all
-        object.__setattr__(panel, "_labels", (pd.Index(regions), pd.Index(times)))
+                    group_name=group_name, validate=False)
+        # keep every label, even a region or time with no value at all, and the matrix itself
+        object.__setattr__(panel, "_labels", (region_index, time_index))
+        panel.__dict__["_matrix"] = Matrix(arr.copy(), region_index, time_index)
         return panel
 
     # ---------------------------------------------------------------- labels and arrays
