@@ -151,5 +151,5 @@ def test_panel_from_matrix_keeps_the_array_and_refuses_repeated_labels():
     assert p.select(regions=["B"]).to_matrix().values.tolist() == [[3.0, 4.0]]
     with pytest.raises(DataError, match="region label 'A' appears more than once"):
         cb.Panel.from_matrix(values, regions=["A", "A"])
-    with pytest.raises(DataError, match="time label 2000 appears more than once"):
+    with pytest.raises(DataError, match="time label '2000' appears more than once"):
         cb.Panel.from_matrix(values, times=[2000, 2000])

@@ -217,7 +217,7 @@ class Panel:
         for what, index in (("region", region_index), ("time", time_index)):
             if not index.is_unique:
                 dup = index[index.duplicated()][0]
-                raise DataError(f"{what} label {dup!r} appears more than once", column=what)
+                raise DataError(f"{what} label {_label(dup)!r} appears more than once", column=what)
         frame = frame.dropna(subset=["value"]).reset_index(drop=True)
         # labels are unique and each region has one group, so the frame needs no further check
         panel = cls(frame, indicator=indicator, unit=unit, weight_name=weight_name,
