@@ -82,11 +82,45 @@ def build(ctx: ReportContext) -> Section:
         f"({p.unit}, {p.times[0]}–{p.times[-1]}) narrowed in {n_narrow}; in {p.times[-1]} the {a} side "
         f"was higher in {higher_a} of them. The median half-life of the narrowing gaps is "
         f"{trends['half_life'].median():.0f} years.")
+    other = _other_indicator_gaps(ctx, pairs, p.indicator)
+    if len(other):
+        ctx.table(s, "pair_gaps_other", other,
+                  "Gaps of the other indicators between neighbours across the border: trend of ln(a/b)",
+                  sources=sorted(set(other.attrs["sources"])) + geo_sources(ctx))
+        parts = []
+        for ind, g in other.groupby("indicator", sort=False):
+            parts.append(f"{ind}: narrowing in {int(g['narrowing'].sum())} of {len(g)} pairs")
+        s.reading.append("Other indicators, all years with both values: " + "; ".join(parts) + ".")
     fig = pair_gaps_chart(gaps, title=f"{label(p)} across the border: ln({a} / {b})",
                           source=source_line(ctx, p))
     ctx.figure(s, "pair_gaps", fig,
                f"Log ratio of {label(p)} ({p.unit}) of each pair of neighbouring regions over time")
     return s
+
+
+#: Indicators whose cross-border gaps the report follows besides the study's own.
+GAP_INDICATORS = ("unemployment_rate", "cash_income_per_capita_lcu_month")
+
+
+def _other_indicator_gaps(ctx: ReportContext, pairs: pd.DataFrame, skip: str) -> pd.DataFrame:
+    """Pair-gap trends of every other indicator the dataset has (money in one currency)."""
+    ds, frames, sources = ctx.ds, [], []
+    known = set(ds.observations["indicator"])
+    for ind in GAP_INDICATORS:
+        if ind == skip or ind not in known:
+            continue
+        money = ds.values(ind)["unit"].astype(str).str.contains("RUB|KZT").any()
+        p = ds.panel(ind, regions="border", currency="USD" if money and ds.fx is not None else None)
+        here = pairs[pairs["a_region"].isin(p.regions) & pairs["b_region"].isin(p.regions)]
+        if here.empty:
+            continue
+        t = pair_gaps(p, here).trends
+        t.insert(0, "indicator", ind)
+        frames.append(t)
+        sources += sources_of(p)
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    out.attrs["sources"] = sources
+    return out
 
 
 def _agglomerations(ctx: ReportContext, s: Section) -> None:
