@@ -73,3 +73,13 @@ def test_population_in_reach_is_a_proxy_not_a_verdict(ds):
     assert claim_population_in_reach(ds).verdict == "cannot be checked"
     g = zone_of_border_regions(ds).by_group()
     assert ((g["zone_population_share"] > 0) & (g["zone_population_share"] < 1)).all()
+
+
+def test_gross_product_claim(ds):
+    from crossborder.claims import claim_gross_product
+
+    c = claim_gross_product(ds)
+    g = grp_usd(ds, 2019)
+    border = g[g["border"] & g["analysis_unit"]]
+    assert c.data.startswith(f"${border['grp_usd'].sum() / 1e9:,.0f} billion")
+    assert c.verdict == "supported" and "RU-AL" in c.note

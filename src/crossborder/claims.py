@@ -79,14 +79,15 @@ def claim_gross_product(ds: Dataset, year: int = 2019) -> Claim:
     total = units["grp_usd"].sum() / 1e9
     tyu = g.loc[g["region"] == "RU-TYU", "grp_usd"].sum() / 1e9
     missing = sorted(set(ds.border_regions["region"]) - set(units["region"]))
-    verdict = SUPPORTED if total > 350 and not missing else NOT_SUPPORTED if not missing else PARTLY
+    # GRP is positive, so regions without a value can only add to the total
+    verdict = SUPPORTED if total > 350 else PARTLY if missing else NOT_SUPPORTED
     return Claim(
         "Total gross product of the border area", "over $350 billion",
         f"${total:,.0f} billion ({len(units)} of 19 regions)", str(year),
         "DOSE_V2_11; KZ_STAT_GRP", verdict,
         "sum of GRP at the national annual average exchange rate (fx.csv); Tyumen with its okrugs "
         f"contributes ${tyu:,.0f} billion"
-        + (f"; no GRP for {', '.join(missing)}" if missing else ""))
+        + (f"; no GRP for {', '.join(missing)}, which could only add to the sum" if missing else ""))
 
 
 def claim_gdp_shares(ds: Dataset) -> list[Claim]:
