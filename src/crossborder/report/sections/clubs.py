@@ -63,6 +63,10 @@ def build(ctx: ReportContext) -> Section:
     matrix["steady_state"] = mk.steady_state
     ctx.table(s, "markov_matrix", matrix, "Transition probabilities, steady state", sources=src)
     mob = mk.mobility
+    ctx.table(s, "markov_mobility", pd.DataFrame([{"index": k, "value": v} for k, v in mob.items()]
+                                                 + [{"index": "mean probability of staying",
+                                                     "value": float(mk.probabilities.diagonal().mean())}]),
+              "Mobility indices of the transition matrix", sources=src)
     moves = _moves_by_country(mk.class_table(), p.group_labels())
     ctx.table(s, "markov_moves", moves, "Class changes by country", sources=src)
     s.reading.append(

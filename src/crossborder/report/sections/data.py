@@ -42,6 +42,19 @@ def build(ctx: ReportContext) -> Section:
         f"from {len(ds.sources)} sources, {int(cov.columns.min())}–{int(cov.columns.max())}; "
         f"{len(obs_units):,} of them refer to these regions and the rest to parts or aggregates "
         "(e.g. Tyumen without its okrugs).")
+    summary = pd.DataFrame([
+        {"item": "regions (analysis units)", "value": len(units)},
+        *({"item": f"regions in {c}", "value": int(n)} for c, n in n_all.items()),
+        *({"item": f"border regions in {c}", "value": int(n)} for c, n in n_b.items()),
+        {"item": "observations", "value": len(ds.observations)},
+        {"item": "observations of the analysis units", "value": len(obs_units)},
+        {"item": "indicators", "value": int(ds.observations["indicator"].nunique())},
+        {"item": "sources", "value": len(ds.sources)},
+        {"item": "first year", "value": int(cov.columns.min())},
+        {"item": "last year", "value": int(cov.columns.max())},
+    ])
+    ctx.table(s, "dataset_summary", summary, "The dataset in numbers",
+              sources=sorted(ds.observations["source"].unique()))
     ctx.figure(s, "regions_map", _regions_map(ds), "The regions of both countries; border regions shaded")
     ctx.table(s, "regions", regions, "Regions (border = on the border)",
               sources=[ctx.ds.meta["geometry_source"]] if ctx.ds.meta.get("geometry_source") else [])

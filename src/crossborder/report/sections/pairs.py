@@ -37,15 +37,23 @@ def _paper_agglomerations(ctx: ReportContext, found: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
-def _separability(capitals: pd.DataFrame, paper: pd.DataFrame) -> str:
-    """Whether one link distance gives exactly the paper's groups: the longest link inside a paper
-    group against the shortest cross-border link between capitals of different paper groups."""
+def capital_links(capitals: pd.DataFrame, paper: pd.DataFrame) -> pd.DataFrame:
+    """Every cross-border link between capitals up to the longest link inside a paper group,
+    marked by whether it joins two cities of the same paper group."""
     longest = max(float(x) for v in paper["links_km"] for x in v.split(", "))
     group_of = {c: i for i, names in enumerate(PAPER_AGGLOMERATIONS) for c in names}
     links = twin_cities(capitals, max_km=longest)
-    same = [group_of.get(a, -1) == group_of.get(b, -2)
-            for a, b in zip(links["a_city"], links["b_city"], strict=True)]
-    extra = links[~np.asarray(same, dtype=bool)].sort_values("distance_km")
+    links["in_paper_group"] = [group_of.get(a, -1) == group_of.get(b, -2)
+                               for a, b in zip(links["a_city"], links["b_city"], strict=True)]
+    links.attrs["longest"] = longest
+    return links.sort_values("distance_km", ignore_index=True)
+
+
+def _separability(links: pd.DataFrame) -> str:
+    """Whether one link distance gives exactly the paper's groups: the longest link inside a paper
+    group against the shortest cross-border link between capitals of different paper groups."""
+    longest = links.attrs["longest"]
+    extra = links[~links["in_paper_group"]]
     if extra.empty:
         return (f"Links of up to {longest:.0f} km join exactly the paper's groups and no other "
                 "capitals.")
@@ -140,6 +148,10 @@ def _agglomerations(ctx: ReportContext, s: Section) -> None:
     paper = _paper_agglomerations(ctx, members[["agglomeration", "city"]])
     ctx.table(s, "agglomerations_paper", paper, "The paper's five agglomerations in the data",
               sources=["STEPANOV2020", *geo_sources(ctx, cities=True)])
+    links = capital_links(capitals, paper)
+    ctx.table(s, "capital_links", links,
+              "Cross-border links between capitals up to the longest link inside one of the paper's groups",
+              sources=geo_sources(ctx, cities=True))
     joined = paper["found_as"].str.contains(",|not", regex=True)
     s.reading.append(
         f"Linking the capitals of the 19 border regions to capitals across the border within "
@@ -148,4 +160,4 @@ def _agglomerations(ctx: ReportContext, s: Section) -> None:
         + ". Each of the paper's five agglomerations falls inside one of them"
         + ("" if not joined.any() else " except " + ", ".join(paper.loc[joined, "agglomeration (paper)"]))
         + f". The capitals are {caps['across_km'].min():.0f}–{caps['across_km'].max():.0f} km from "
-        "the nearest capital across the border. " + _separability(capitals, paper))
+        "the nearest capital across the border. " + _separability(links))
