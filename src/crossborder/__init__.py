@@ -1,38 +1,41 @@
-"""crossborder: convergence between the regions on the two sides of an international border."""
+"""crossborder: convergence between the regions on the two sides of an international border.
+
+The public names below are loaded on first use (PEP 562), so ``import crossborder`` and the
+command line start without importing every measure's dependencies.
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .errors import CrossborderError, DataError, UnitError
+
 __version__ = "0.1.0"
 
-from .border import (
-    agglomerations,
-    border_effect,
-    border_line,
-    border_regions,
-    border_zone,
-    city_distances,
-    cross_border_pairs,
-    deviations,
-    discontinuities,
-    pair_gaps,
-    twin_cities,
-)
-from .dataset import Dataset, load_dataset
-from .errors import CrossborderError, DataError, UnitError
-from .io import read_dataset, read_observations, read_panel, read_regions, read_table
-from .measures.beta import BetaResult, beta, beta_panel
-from .measures.clubs import ClubsResult, LogTResult, log_t, merge_clubs
-from .measures.clubs import clubs as clubs
-from .measures.decompose import decompose
-from .measures.dispersion import sigma, sigma_ftest, sigma_trend
-from .measures.dynamics import MarkovResult, markov, spatial_markov
-from .measures.frontier import delta
-from .measures.hpfilter import hp_filter
-from .measures.ranks import gamma
-from .measures.spatial import local_moran, moran, spatial_beta, weights_from_regions
-from .panel import Matrix, Panel
-from .study import study_panel
-from .validate import ReadReport, Repair, ValidationError, validate_observations, validate_regions
+#: public name -> module that defines it
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(["agglomerations", "border_effect", "border_line", "border_regions", "border_zone",
+                     "city_distances", "cross_border_pairs", "deviations", "discontinuities",
+                     "pair_gaps", "twin_cities"], ".border"),
+    **dict.fromkeys(["Dataset", "load_dataset"], ".dataset"),
+    **dict.fromkeys(["read_dataset", "read_observations", "read_panel", "read_regions", "read_table"],
+                    ".io"),
+    **dict.fromkeys(["BetaResult", "beta", "beta_panel"], ".measures.beta"),
+    **dict.fromkeys(["ClubsResult", "LogTResult", "clubs", "log_t", "merge_clubs"], ".measures.clubs"),
+    "decompose": ".measures.decompose",
+    **dict.fromkeys(["sigma", "sigma_ftest", "sigma_trend"], ".measures.dispersion"),
+    **dict.fromkeys(["MarkovResult", "markov", "spatial_markov"], ".measures.dynamics"),
+    "delta": ".measures.frontier",
+    "hp_filter": ".measures.hpfilter",
+    "gamma": ".measures.ranks",
+    **dict.fromkeys(["local_moran", "moran", "spatial_beta", "weights_from_regions"],
+                    ".measures.spatial"),
+    **dict.fromkeys(["Matrix", "Panel"], ".panel"),
+    "study_panel": ".study",
+    **dict.fromkeys(["ReadReport", "Repair", "ValidationError", "validate_observations",
+                     "validate_regions"], ".validate"),
+}
 
 __all__ = [
     "BetaResult",
@@ -44,24 +47,25 @@ __all__ = [
     "MarkovResult",
     "Matrix",
     "Panel",
+    "ReadReport",
+    "Repair",
     "UnitError",
+    "ValidationError",
     "__version__",
     "agglomerations",
+    "beta",
+    "beta_panel",
     "border_effect",
     "border_line",
     "border_regions",
     "border_zone",
     "city_distances",
-    "cross_border_pairs",
-    "deviations",
-    "discontinuities",
-    "pair_gaps",
-    "twin_cities",
-    "beta",
-    "beta_panel",
     "clubs",
+    "cross_border_pairs",
     "decompose",
     "delta",
+    "deviations",
+    "discontinuities",
     "gamma",
     "hp_filter",
     "load_dataset",
@@ -70,6 +74,7 @@ __all__ = [
     "markov",
     "merge_clubs",
     "moran",
+    "pair_gaps",
     "read_dataset",
     "read_observations",
     "read_panel",
@@ -81,10 +86,51 @@ __all__ = [
     "spatial_beta",
     "spatial_markov",
     "study_panel",
+    "twin_cities",
     "validate_observations",
     "validate_regions",
-    "ReadReport",
-    "Repair",
-    "ValidationError",
     "weights_from_regions",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'crossborder' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if TYPE_CHECKING:  # what static tools and editors see
+    from .border import (
+        agglomerations,
+        border_effect,
+        border_line,
+        border_regions,
+        border_zone,
+        city_distances,
+        cross_border_pairs,
+        deviations,
+        discontinuities,
+        pair_gaps,
+        twin_cities,
+    )
+    from .dataset import Dataset, load_dataset
+    from .io import read_dataset, read_observations, read_panel, read_regions, read_table
+    from .measures.beta import BetaResult, beta, beta_panel
+    from .measures.clubs import ClubsResult, LogTResult, clubs, log_t, merge_clubs
+    from .measures.decompose import decompose
+    from .measures.dispersion import sigma, sigma_ftest, sigma_trend
+    from .measures.dynamics import MarkovResult, markov, spatial_markov
+    from .measures.frontier import delta
+    from .measures.hpfilter import hp_filter
+    from .measures.ranks import gamma
+    from .measures.spatial import local_moran, moran, spatial_beta, weights_from_regions
+    from .panel import Matrix, Panel
+    from .study import study_panel
+    from .validate import ReadReport, Repair, ValidationError, validate_observations, validate_regions

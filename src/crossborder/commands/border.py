@@ -16,10 +16,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..border.discontinuity import border_effect, discontinuities
-from ..border.geometry import border_line, border_regions, cross_border_pairs
-from ..border.pairs import agglomerations, twin_cities
-from ..border.zones import border_zone, city_distances
 from ..dataset import Dataset, load_dataset
 from ..panel import Panel
 from ._common import add_dataset_options, add_output_options, emit
@@ -193,6 +189,8 @@ def _check_year(panel: Panel, year: int, option: str) -> None:
 
 # ----------------------------------------------------------------------------- border
 def run_border(args: argparse.Namespace) -> int:
+    from ..border.geometry import border_line, border_regions, cross_border_pairs
+
     ds = load_dataset(args.dataset)
     a, b = _sides(ds)
     base = ds.base_regions
@@ -223,6 +221,9 @@ def run_border(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------------------- zones
 def run_zones(args: argparse.Namespace) -> int:
+    from ..border.geometry import border_line
+    from ..border.zones import border_zone
+
     ds = load_dataset(args.dataset)
     a, b = _sides(ds)
     base = ds.base_regions
@@ -252,6 +253,8 @@ def run_zones(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------------------- cities
 def run_twins(args: argparse.Namespace) -> int:
+    from ..border.pairs import agglomerations, twin_cities
+
     ds = load_dataset(args.dataset)
     if ds.cities is None:
         raise ValueError(f"dataset {ds.name!r} has no cities")
@@ -280,6 +283,9 @@ def run_twins(args: argparse.Namespace) -> int:
 
 
 def run_distances(args: argparse.Namespace) -> int:
+    from ..border.geometry import border_line
+    from ..border.zones import city_distances
+
     ds = load_dataset(args.dataset)
     if ds.cities is None:
         raise ValueError(f"dataset {ds.name!r} has no cities")
@@ -328,6 +334,8 @@ def _panel_on_map(args: argparse.Namespace):
 
 
 def run_discontinuities(args: argparse.Namespace) -> int:
+    from ..border.discontinuity import border_effect, discontinuities
+
     panel, units = _panel_on_map(args)
     if args.effect:
         res = border_effect(units, panel, kind=args.kind)

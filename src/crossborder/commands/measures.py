@@ -1,5 +1,8 @@
 """The measure commands: sigma, beta, decompose, gamma, delta, clubs, markov.
 
+Each command imports its measure when it runs, so that ``crossborder --help`` and the other
+commands start without loading every measure's dependencies.
+
 Each takes the shared data options (``--dataset``/``--data``, ``--indicator``, ``--currency``,
 ``--years``, ``--regions``, ``--weight``) and prints a tidy table; ``--json``/``--csv`` for machines.
 """
@@ -11,14 +14,6 @@ import sys
 
 import pandas as pd
 
-from ..measures.beta import beta
-from ..measures.clubs import clubs
-from ..measures.decompose import decompose
-from ..measures.dispersion import sigma
-from ..measures.dynamics import markov
-from ..measures.frontier import delta
-from ..measures.hpfilter import hp_filter
-from ..measures.ranks import gamma
 from ._common import add_output_options, emit
 from ._panel_options import add_panel_options, panel_from_args
 
@@ -92,6 +87,8 @@ def _note(text: str, args: argparse.Namespace) -> None:
 
 
 def run_sigma(args: argparse.Namespace) -> int:
+    from ..measures.dispersion import sigma
+
     panel = panel_from_args(args)
     measures = [m.strip() for m in args.measure.split(",") if m.strip()]
     table = sigma(panel, measure=measures, weighted=args.weighted, ddof=args.ddof)
@@ -100,6 +97,8 @@ def run_sigma(args: argparse.Namespace) -> int:
 
 
 def run_beta(args: argparse.Namespace) -> int:
+    from ..measures.beta import beta
+
     panel = panel_from_args(args)
     times = panel.times
     res = beta(panel, times[0], times[-1], controls="group" if args.conditional else None,
@@ -114,6 +113,8 @@ def run_beta(args: argparse.Namespace) -> int:
 
 
 def run_decompose(args: argparse.Namespace) -> int:
+    from ..measures.decompose import decompose
+
     panel = panel_from_args(args)
     table = decompose(panel, index=args.index, by="group", weighted=args.weighted)
     emit(args, table.reset_index(),
@@ -122,12 +123,16 @@ def run_decompose(args: argparse.Namespace) -> int:
 
 
 def run_gamma(args: argparse.Namespace) -> int:
+    from ..measures.ranks import gamma
+
     panel = panel_from_args(args)
     emit(args, gamma(panel).reset_index(), title="gamma convergence (1 = ranks unchanged)")
     return 0
 
 
 def run_delta(args: argparse.Namespace) -> int:
+    from ..measures.frontier import delta
+
     panel = panel_from_args(args)
     res = delta(panel)
     emit(args, res.to_frame().reset_index(), title=res.summary())
@@ -135,6 +140,9 @@ def run_delta(args: argparse.Namespace) -> int:
 
 
 def run_clubs(args: argparse.Namespace) -> int:
+    from ..measures.clubs import clubs
+    from ..measures.hpfilter import hp_filter
+
     panel = panel_from_args(args).log()
     if not args.no_filter:
         panel = hp_filter(panel, lamb=400)
@@ -156,6 +164,8 @@ def run_clubs(args: argparse.Namespace) -> int:
 
 
 def run_markov(args: argparse.Namespace) -> int:
+    from ..measures.dynamics import markov
+
     panel = panel_from_args(args)
     res = markov(panel, k=args.k, relative=args.relative)
     if args.json or args.csv:

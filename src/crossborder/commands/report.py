@@ -15,7 +15,6 @@ from pathlib import Path
 from ..dataset import load_dataset
 from ..errors import DataError
 from ..io import read_dataset
-from ..report import build_report, sections_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,6 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..report import build_report, sections_for
+
     if args.regions or args.data:
         if not (args.regions and args.data):
             raise DataError("a report on your own border needs both --regions FILE and --data FILE")
