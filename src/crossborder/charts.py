@@ -128,6 +128,7 @@ def sigma_chart(
     trend: bool = False,
     width_mm: float = 180.0,
     height_mm: float = 100.0,
+    legend_outside: bool = False,
 ) -> Figure:
     """Dispersion over time, one line per series (e.g. border RU / border KZ / all regions).
 
@@ -135,7 +136,7 @@ def sigma_chart(
     column, ``n`` ignored), a dict name -> Series (or -> sigma frame, taking ``measure`` or its
     first column) or one Series. ``index_to``: divide each series by its value at that time
     (=1 there). ``trend``: add each series' OLS line on time (dashed). Falling lines =
-    sigma convergence.
+    sigma convergence. ``legend_outside`` puts the legend right of the plot (for many lines).
     """
     series = _series_dict(data, measure)
     if index_to is not None:
@@ -143,6 +144,8 @@ def sigma_chart(
     colours = _colour_map(list(series))
     with mpl.rc_context(STYLE):
         fig, ax = _figure(width_mm, height_mm, title=title, subtitle=subtitle, source=source)
+        if legend_outside:
+            fig.subplots_adjust(right=1 - 46.0 / width_mm)
         for i, (name, s) in enumerate(series.items()):
             s = s.dropna()
             x = np.asarray(s.index, dtype=float)
@@ -162,7 +165,10 @@ def sigma_chart(
                 ylabel += f" ({index_to} = 1)"
         ax.set_ylabel(ylabel)
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-        leg = ax.legend(frameon=False, loc="best")
+        if legend_outside:
+            leg = ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+        else:
+            leg = ax.legend(frameon=False, loc="best")
         leg.set_gid("legend")
         _decorate(fig, title=title, subtitle=subtitle, source=source)
     return fig

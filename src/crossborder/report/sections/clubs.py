@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...charts import sigma_chart
 from ...measures.clubs import clubs
 from ...measures.dynamics import markov
 from ...measures.hpfilter import hp_filter
 from ..model import ReportContext, Section
-from ..panels import describe, panel, sources_of
+from ..panels import describe, panel, source_line, sources_of
 
 
 def build(ctx: ReportContext) -> Section:
@@ -34,6 +35,17 @@ def build(ctx: ReportContext) -> Section:
               sources=src)
     ctx.table(s, "club_membership", members.sort_values(["club", "region"]), "Club of every region",
               sources=src, show=False)
+    paths = res.transition_paths()
+    club_paths = (paths.dropna(subset=["club"]).drop_duplicates(["club", "time"])
+                  .pivot(index="time", columns="club", values="club_h_all"))
+    ctx.table(s, "club_paths", club_paths.reset_index(),
+              "Club averages relative to the cross-section average of all regions (HP-filtered logs)",
+              sources=src, show=False)
+    ctx.figure(s, "club_paths", sigma_chart(
+        {f"club {int(c)} ({int(by_club.set_index('club').loc[c, 'size'])})": club_paths[c]
+         for c in club_paths.columns},
+        title="Transition paths of the clubs", ylabel="club average / average of all regions",
+        source=source_line(ctx, p), legend_outside=True), "Relative transition paths of the clubs")
     mixed = by_club[by_club["mixes_countries"]]
     bm = members[members["border"]]
     s.reading.append(

@@ -56,7 +56,7 @@ def build(ctx: ReportContext) -> Section:
               sources=sorted(sources))
     ctx.figure(s, "sigma", sigma_chart(series, title=f"Sigma convergence: SD of log {label(main)} "
                                        f"({main.unit})", ylabel="SD of logs",
-                                       source=source_line(ctx, main)),
+                                       source=source_line(ctx, main), legend_outside=True),
                "Dispersion over time by group of regions")
     ctx.table(s, "sigma", pd.concat(rows, ignore_index=True),
               "Dispersion by year and group of regions", sources=sorted(sources), show=False)
