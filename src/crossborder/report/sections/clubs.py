@@ -6,15 +6,17 @@ import numpy as np
 import pandas as pd
 
 from ...charts import sigma_chart
+from ...maps import map_units
 from ...measures.clubs import clubs
 from ...measures.dynamics import markov
 from ...measures.hpfilter import hp_filter
+from ...measures.spatial import moran, weights_from_regions
 from ..model import ReportContext, Section
-from ..panels import describe, panel, source_line, sources_of
+from ..panels import describe, geo_sources, panel, source_line, sources_of
 
 
 def build(ctx: ReportContext) -> Section:
-    s = Section("clubs", "Convergence clubs and mobility")
+    s = Section("clubs", "Convergence clubs, mobility and spatial dependence")
     p = panel(ctx, "all")
     res = clubs(hp_filter(p.log(), lamb=400), trim=1 / 3, cstar=0.0, hac="FQSB")
     members = res.membership()
@@ -87,7 +89,32 @@ def build(ctx: ReportContext) -> Section:
         f"{mob['shorrocks']:.3f}). "
         + " ".join(f"{r.country}: {r.moves_up} moves up and {r.moves_down} down in {r.transitions} "
                    "transitions." for r in moves.itertuples()))
+    _spatial(ctx, s, p, src)
     return s
+
+
+def _spatial(ctx: ReportContext, s: Section, p, src: list[str]) -> None:
+    """Moran's I of log GRP per capita per year (queen contiguity, 999 permutations, fixed seed)."""
+    units = map_units(ctx.ds, "all")
+    units = units[units["region"].isin(set(p.regions))].reset_index(drop=True)
+    on_map = p.select(regions=[r for r in p.regions if r in set(units["region"])])
+    w = weights_from_regions(units, "queen", id_column="region")
+    res = moran(on_map.log(), w, permutations=999, seed=12345)
+    table = res.to_frame().reset_index()
+    ctx.table(s, "moran", table, "Moran's I of log GRP per capita (queen contiguity, 999 permutations)",
+              sources=src + geo_sources(ctx))
+    significant = int((table["p_sim"] <= 0.05).sum())
+    positive = bool((table["I"] > table["expected"]).mean() > 0.5)
+    lead = ("Neighbours resemble each other" if positive and significant > len(table) / 2 else
+            "Neighbours differ more than chance would make them" if significant > len(table) / 2 else
+            "No clear spatial pattern")
+    s.reading.append(
+        f"{lead}: Moran's I of log GRP per capita is "
+        f"{table['I'].iloc[0]:.2f} in {table['time'].iloc[0]} and {table['I'].iloc[-1]:.2f} in "
+        f"{table['time'].iloc[-1]} (expected {table['expected'].iloc[0]:.3f} without spatial "
+        f"dependence), significant at 5% in {significant} of {len(table)} years"
+        + (f"; {', '.join(map(str, res.islands))} have no neighbours on the map and count with a "
+           "zero spatial lag" if res.islands else "") + ".")
 
 
 def _moves_by_country(classes: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
