@@ -295,7 +295,7 @@ def test_figure1_classes_darker_for_larger_decrease(ds):
     lum = {}
     for code, row in t.iterrows():
         cls = np.searchsorted(res.meta["edges"][1:], row["change_pp"])
-        colour = maps._palette("Blues", len(res.meta["edges"]) - 1, reverse=True)[cls]
+        colour = maps._base._palette("Blues", len(res.meta["edges"]) - 1, reverse=True)[cls]
         r, g, b = matplotlib.colors.to_rgb(colour)
         lum[code] = 0.299 * r + 0.587 * g + 0.114 * b
     order = t["change_pp"].sort_values().index
@@ -395,8 +395,8 @@ def test_figure1_on_another_border():
     np.testing.assert_allclose(t.loc[["R03", "R13", "R23"], "change_pp"], [0.0, -4.0, -8.0])
     assert np.isnan(t.loc["R33", "change_pp"])
     assert set(t["label"]) == {"1", "2", "3", "4"}
-    other = {lab for code, lab in maps._labels_for(ds, maps.map_units(ds, "border"), "B").items()
-             if code.endswith("2")}
+    labels = maps.paper_figures._labels_for(ds, maps.map_units(ds, "border"), "B")
+    other = {lab for code, lab in labels.items() if code.endswith("2")}
     assert other == {"1a", "2a", "3a", "4a"}
     assert len(_collections(res.ax, "no_data")[0].get_paths()) == 1
     # 5-point classes from floor(min) to 0: [-10, -5], (-5, 0]
