@@ -252,22 +252,25 @@ def run_zones(args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------------------- cities
-def run_twins(args: argparse.Namespace) -> int:
-    from ..border.pairs import agglomerations, twin_cities
-
+def _dataset_with_cities(args: argparse.Namespace) -> Dataset:
     ds = load_dataset(args.dataset)
     if ds.cities is None:
         raise ValueError(f"dataset {ds.name!r} has no cities")
+    return ds
+
+
+def run_twins(args: argparse.Namespace) -> int:
+    from ..border.pairs import agglomerations, twin_cities
+
+    ds = _dataset_with_cities(args)
     a, b = _sides(ds)
     kw = dict(min_population=args.min_population, capitals_only=args.capitals)
     if args.agglomerations:
         res = agglomerations(ds.cities, args.km, "country", a, b, link=args.link, **kw)
         table = res.table.copy()
         if "regions" in table:
-            known = set(ds.regions["region"])
             table["regions"] = table["regions"].map(lambda s: ";".join(dict.fromkeys(
-                ds.unit_of(pd.Series([c for c in s.split(";") if c in known])).tolist()
-                + [c for c in s.split(";") if c not in known])))
+                ds.unit_of(pd.Series(s.split(";"))).tolist())))
         emit(args, table, title=res.summary().splitlines()[0] + ":")
         return 0
     if args.link != "across":
@@ -286,9 +289,7 @@ def run_distances(args: argparse.Namespace) -> int:
     from ..border.geometry import border_line
     from ..border.zones import city_distances
 
-    ds = load_dataset(args.dataset)
-    if ds.cities is None:
-        raise ValueError(f"dataset {ds.name!r} has no cities")
+    ds = _dataset_with_cities(args)
     a, b = _sides(ds)
     cities = ds.cities
     if args.capitals:
