@@ -347,11 +347,24 @@ def validate_observations(
         one_file = d["file"].nunique(dropna=False) <= 1
         d["at"] = [str(r) if one_file or f is None else f"{f} row {r}"
                    for f, r in zip(d["file"], d["row"], strict=True)]
-        groups = d.groupby(["region", "year", "indicator"], sort=False, dropna=False)["at"]
-        listed = groups.transform(lambda r: ", ".join(map(str, r)))
-        msgs = [f"duplicate (region, year, indicator) = ({r!r}, {_year_text(y)}, {i!r}) in "
-                f"rows {a}" for r, y, i, a in zip(d["region"], d["year"], d["indicator"],
-                                                  listed, strict=True)]
+        # one message per duplicated key, naming at most _MAX_LISTED of its rows: the text is
+        # shared by the key's copies, so memory stays linear in the number of rows
+        gid = d.groupby(["region", "year", "indicator"], sort=False, dropna=False).ngroup()
+        gid = gid.to_numpy()
+        order = np.argsort(gid, kind="stable")
+        starts = np.flatnonzero(np.r_[True, gid[order][1:] != gid[order][:-1]])
+        counts = np.diff(np.r_[starts, gid.size])
+        at = d["at"].to_numpy(dtype=object)
+        kr, ky, ki = (d[c].to_numpy(dtype=object) for c in ("region", "year", "indicator"))
+        texts = np.empty(starts.size, dtype=object)
+        for s0, c in zip(starts, counts, strict=True):
+            first = order[s0]
+            shown = ", ".join(map(str, at[order[s0:s0 + min(c, _MAX_LISTED)]]))
+            more = f" and {c - _MAX_LISTED} more ({c} copies)" if c > _MAX_LISTED else ""
+            texts[gid[first]] = (
+                f"duplicate (region, year, indicator) = ({kr[first]!r}, "
+                f"{_year_text(ky[first])}, {ki[first]!r}) in rows {shown}{more}")
+        msgs = texts[gid]
         problems.append(_problem_frame(obs, dup, lambda _d: msgs, "region/year/indicator",
                                        where))
 
