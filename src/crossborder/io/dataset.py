@@ -40,7 +40,16 @@ from ..errors import DataError
 from ..validate import ReadReport, validate_observations
 from .observations import _finish, _read_observation_frame
 from .regions import DEFAULT_SLIVER_KM2, read_regions
-from .tables import DEFAULT_MAX_BYTES, EXCEL_SUFFIXES, PARQUET_SUFFIXES, TEXT_SUFFIXES, read_table
+from .tables import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_COLUMNS,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_MAX_UNPACKED_BYTES,
+    EXCEL_SUFFIXES,
+    PARQUET_SUFFIXES,
+    TEXT_SUFFIXES,
+    read_table,
+)
 
 __all__ = ["read_dataset", "REGION_COLUMNS"]
 
@@ -230,6 +239,9 @@ def read_dataset(
     log_indicators: Iterable[str] = (),
     on_error: str = "raise",
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_unpacked_bytes: int | None = DEFAULT_MAX_UNPACKED_BYTES,
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+    max_columns: int | None = DEFAULT_MAX_COLUMNS,
 ) -> Dataset:
     """A Dataset from the user's regions and data files (see the module docstring).
 
@@ -237,6 +249,8 @@ def read_dataset(
     (then the regions are the codes found in the data, without polygons, with a warning).
     ``data``: one or more observation files, each read with the same column options.
     ``sources``: a table (file or DataFrame) with ``source, citation, where_found, licence``.
+    ``max_bytes``, ``max_unpacked_bytes``, ``max_rows``, ``max_columns``: the limits of
+    :func:`crossborder.io.read_table` for each data file (``None`` lifts one).
     """
     report = ReadReport(file=None)
     gdf = _read_region_input(regions, id_col=id_col, name_col=name_col, country_col=country_col,
@@ -252,7 +266,8 @@ def read_dataset(
             f, layout=layout, region=region, year=year, indicator=indicator, value=value,
             unit=unit, source=None, flag=None, sheet=None, encoding=None, delimiter=None,
             decimal=decimal, on_error=on_error, max_bytes=max_bytes, chunk_bytes=None,
-            report=rep)
+            report=rep, limits={"max_unpacked_bytes": max_unpacked_bytes, "max_rows": max_rows,
+                                "max_columns": max_columns})
         frames.append(frame)
         reports.append(rep)
     obs = pd.concat(frames, ignore_index=True)

@@ -33,6 +33,9 @@ from ..validate import ReadReport, validate_observations
 from .numbers import MISSING_MARKS, as_text, decimal_evidence, parse_numbers, parse_years
 from .tables import (
     DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_COLUMNS,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_MAX_UNPACKED_BYTES,
     EXCEL_SUFFIXES,
     PARQUET_SUFFIXES,
     _check_size,
@@ -453,7 +456,10 @@ def _read_observation_frame(
     encoding: str | None, delimiter: str | None, decimal: str, on_error: str,
     max_bytes: int | None, chunk_bytes: int | None, report: ReadReport,
     extra_numeric: dict[str, str] | None = None, extra_text: dict[str, str] | None = None,
+    limits: dict[str, int | None] | None = None, table: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
+    """Observations of one file with the private columns; ``table``: the file already read by
+    :func:`read_table` (so that a workbook is parsed once)."""
     file = file_label(path)
     p = Path(path)
     if not p.is_file():
@@ -463,7 +469,7 @@ def _read_observation_frame(
     kw = dict(layout=layout, region=region, year=year, indicator=indicator, value=value,
               unit=unit, source=source, flag=flag, extra_numeric=extra_numeric or {},
               extra_text=extra_text or {}, report=report)
-    if _is_text(p) and chunk_bytes is not None and size > chunk_bytes and size > 0:
+    if table is None and _is_text(p) and chunk_bytes is not None and size > chunk_bytes > 0:
         decided: dict[str, str] = {}
         parts = []
         spec = None
@@ -478,7 +484,9 @@ def _read_observation_frame(
         frame = _concat_compact(parts)
         report.info["rows"] = int(len(frame))
         return frame
-    table = read_table(p, sheet=sheet, encoding=encoding, delimiter=delimiter, max_bytes=max_bytes)
+    if table is None:
+        table = read_table(p, sheet=sheet, encoding=encoding, delimiter=delimiter,
+                           max_bytes=max_bytes, **(limits or {}))
     info = dict(table.attrs.get("crossborder", {}))
     info.pop("file", None)
     report.info.update(info)
@@ -509,6 +517,9 @@ def read_observations(
     on_error: str = "raise",
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     chunk_bytes: int | None = DEFAULT_CHUNK_BYTES,
+    max_unpacked_bytes: int | None = DEFAULT_MAX_UNPACKED_BYTES,
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+    max_columns: int | None = DEFAULT_MAX_COLUMNS,
 ) -> ReadResult:
     """Observations (region, year, indicator, value, unit, source, flag) from a CSV/TSV/TXT, Excel
     or Parquet file, long or wide, validated; returns ``(data, report)``.
@@ -519,7 +530,9 @@ def read_observations(
     :func:`crossborder.validate.validate_observations` for the checks (``regions``,
     ``year_range``, ``log_indicators``, ``on_error``). Text files larger than ``chunk_bytes`` are
     read in chunks (``data``'s text columns are then categoricals); files larger than
-    ``max_bytes`` are refused with a message saying how to raise the limit.
+    ``max_bytes`` are refused with a message saying how to raise the limit; Excel workbooks over
+    ``max_unpacked_bytes`` unpacked, ``max_rows`` rows or ``max_columns`` columns too (see
+    :func:`crossborder.io.read_table`; ``None`` lifts a limit).
     """
     file = file_label(path)
     report = ReadReport(file=file)
@@ -527,7 +540,7 @@ def read_observations(
         path, layout=layout, region=region, year=year, indicator=indicator, value=value,
         unit=unit, source=source, flag=flag, sheet=sheet, encoding=encoding, delimiter=delimiter,
         decimal=decimal, on_error=on_error, max_bytes=max_bytes, chunk_bytes=chunk_bytes,
-        report=report)
+        report=report, limits=_limits(max_unpacked_bytes, max_rows, max_columns))
     validate_observations(frame, regions, file=file, log_indicators=log_indicators,
                           year_range=year_range, on_error=on_error, report=report)
     data = _finish(frame, report, report.keep)
@@ -556,6 +569,9 @@ def read_panel(
     log: bool = False,
     on_error: str = "raise",
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_unpacked_bytes: int | None = DEFAULT_MAX_UNPACKED_BYTES,
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+    max_columns: int | None = DEFAULT_MAX_COLUMNS,
 ) -> Panel:
     """One indicator of a file as a :class:`~crossborder.panel.Panel` (region x time).
 
@@ -566,6 +582,9 @@ def read_panel(
     naming the file, row and column. Units that differ within the panel raise :class:`UnitError`
     naming the file, the unit column and the row where the second unit first appears.
 
+    ``max_bytes``, ``max_unpacked_bytes``, ``max_rows`` and ``max_columns`` are the limits of
+    :func:`crossborder.io.read_table`; the file is read once.
+
     ``panel.meta`` holds ``report`` (the :class:`ReadReport`), ``set_aside`` (rows not kept),
     ``file`` and ``sources``. The report also warns about panels that measures cannot say much
     about: one region, one year, all values equal, regions with gaps (unbalanced panels are kept as
@@ -573,8 +592,10 @@ def read_panel(
     """
     file = file_label(path)
     report = ReadReport(file=file)
-    probe = _probe_columns(path, sheet=sheet, encoding=encoding, delimiter=delimiter,
-                           max_bytes=max_bytes)
+    limits = _limits(max_unpacked_bytes, max_rows, max_columns)
+    table = read_table(path, sheet=sheet, encoding=encoding, delimiter=delimiter,
+                       max_bytes=max_bytes, **limits)  # read once, columns probed from it
+    probe = list(table.columns)
     extra_numeric: dict[str, str] = {}
     weight_indicator = None
     ind_col = _find(probe, indicator) if indicator is not None else None
@@ -589,7 +610,8 @@ def read_panel(
         indicator=None if ind_col is None and _find(probe, "indicator") is not None else indicator,
         value=value, unit=unit, source=None, flag=None, sheet=sheet, encoding=encoding,
         delimiter=delimiter, decimal=decimal, on_error=on_error, max_bytes=max_bytes,
-        chunk_bytes=None, report=report, extra_numeric=extra_numeric, extra_text=extra_text)
+        chunk_bytes=None, report=report, extra_numeric=extra_numeric, extra_text=extra_text,
+        table=table)
     names = sorted(pd.unique(frame["indicator"].astype(str)))
     if weight_indicator is not None:
         if weight_indicator not in names:
@@ -657,11 +679,10 @@ def read_panel(
     return panel
 
 
-def _probe_columns(path: Any, *, sheet: Any, encoding: str | None, delimiter: str | None,
-                   max_bytes: int | None) -> list[str]:
-    table = read_table(path, sheet=sheet, encoding=encoding, delimiter=delimiter,
-                       max_bytes=max_bytes)
-    return list(table.columns)
+def _limits(max_unpacked_bytes: int | None, max_rows: int | None,
+            max_columns: int | None) -> dict[str, int | None]:
+    return {"max_unpacked_bytes": max_unpacked_bytes, "max_rows": max_rows,
+            "max_columns": max_columns}
 
 
 def _aside_rows(report: ReadReport, frame: pd.DataFrame, mask: np.ndarray, reason: str) -> None:
