@@ -14,6 +14,7 @@ panels use, so that no territory is counted twice.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -45,18 +46,32 @@ INDICATOR_ALIASES: dict[str, tuple[str, ...]] = {
 ADDITIVE_INDICATORS = {"population_avg", "population_jan1", "population_dose", "population_census",
                        "grp_lcu", "russian_population"}
 
+#: Known currency codes, found anywhere in a unit (e.g. "PPP" in "international dollars (PPP)");
+#: any other three-letter upper-case code before a parenthesis counts too ("BBD", "PLN").
 CURRENCIES = {"RUB", "KZT", "USD", "EUR", "CNY", "UAH", "BYN", "MXN", "PPP"}
 REGION_SETS = ("all", "border", "interior")
+_CODE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 
 
 def currency_of(unit: str | None) -> str | None:
-    """The currency code a unit is expressed in ('million RUB' -> 'RUB', 'USD (current)' -> 'USD')."""
+    """The currency code a unit is expressed in ('million RUB' -> 'RUB', 'USD (current)' -> 'USD',
+    'BBD' -> 'BBD'): the first three-letter upper-case code before any parenthesis, else a known
+    code anywhere; None for units that name no currency ('persons', '%')."""
     if not isinstance(unit, str):
         return None
-    for token in unit.replace("(", " ").replace(",", " ").split():
+    m = _CODE.search(unit.split("(")[0])
+    if m:
+        return m.group(1)
+    for token in unit.replace("(", " ").replace(")", " ").replace(",", " ").split():
         if token.upper() in CURRENCIES:
             return token.upper()
     return None
+
+
+def _unit_key(unit: str) -> str:
+    """A unit without its notes in parentheses: 'USD (current, NBK rate)' and 'USD (current, DOSE
+    rate)' are one unit; 'EUR' and 'PLN', or 'persons' and '%', are not."""
+    return " ".join(unit.split("(")[0].split()).casefold()
 
 
 @dataclass(frozen=True, eq=False)
@@ -253,17 +268,12 @@ class Dataset:
 
         obs = obs.merge(self.regions[["region", "country"]], on="region", how="left")
         obs["currency"] = obs["unit"].map(currency_of)
-        unit = _common_unit(obs, indicator)
         if currency is not None:
             obs, unit, dropped = self._convert(obs, currency.upper())
             if len(dropped):
                 set_aside.append(dropped)
-        elif obs["currency"].nunique() > 1:
-            raise UnitError(
-                f"indicator {indicator!r} mixes currencies {sorted(obs['currency'].dropna().unique())}"
-                " in one panel; pass currency='USD' or 'PPP' to convert, or choose one country",
-                column="unit",
-            )
+        else:
+            unit = _common_unit(obs, indicator)
 
         frame = obs[["region", "year", "value"]].copy()
         if weight is not None:
@@ -302,6 +312,17 @@ class Dataset:
         if self.fx is None:
             raise UnitError(f"dataset {self.name!r} has no exchange rates to convert with")
         col = "lcu_per_usd" if currency == "USD" else "ppp_lcu_per_intl_dollar"
+        local = obs[obs["currency"] != currency]
+        no_code = local["currency"].isna()
+        if no_code.any():
+            raise UnitError(f"cannot convert {str(local['unit'][no_code].iloc[0])!r} to {currency}: "
+                            "the unit names no currency", column="unit")
+        per_country = local.groupby("country", dropna=False)["currency"].unique()
+        for country, codes in per_country.items():
+            if len(codes) > 1:
+                raise UnitError(f"country {country!r} has values in {sorted(codes)}: the exchange "
+                                "rates are one per country, so only its own currency converts",
+                                column="unit")
         fx = self.fx
         fx = fx[~fx["flag"].fillna("").str.contains("dose_fx_suspect")]
         rate = obs.merge(fx[["country", "year", col]], on=["country", "year"], how="left")[col]
@@ -349,18 +370,27 @@ def _unit_scale(unit: Any) -> float:
 
 
 def _common_unit(obs: pd.DataFrame, indicator: str) -> str | None:
+    """The one unit of a panel's values; two units (after dropping notes in parentheses) are a
+    :class:`UnitError` naming them, whatever they are: a panel never pools units unless a
+    conversion is asked for (``currency=``)."""
     units = sorted(pd.unique(obs["unit"].dropna().astype(str)))
     if len(units) <= 1:
         return units[0] if units else None
-    currencies = sorted(pd.unique(obs["currency"].dropna()))
-    scales = {_unit_scale(u) for u in units}
-    if len(currencies) == 1 and len(scales) == 1:
-        return units[0].split("(")[0].strip()   # same currency, different notes on the rate
-    if not currencies and len(scales) == 1:
-        return units[0]
-    if len(currencies) <= 1:
-        raise UnitError(f"indicator {indicator!r} mixes units {units} in one panel", column="unit")
-    return "; ".join(units)
+    keys: dict[str, str] = {}
+    for u in units:
+        keys.setdefault(_unit_key(u), u)
+    if len(keys) == 1:
+        return units[0].split("(")[0].strip()   # one unit, different notes (e.g. on the rate)
+    if obs["unit"].isna().any():
+        keys.setdefault("(no unit)", "(no unit)")
+    shown = list(keys.values())
+    both = " and ".join(repr(u) for u in shown[:2]) + (f" (and {len(shown) - 2} more)"
+                                                       if len(shown) > 2 else "")
+    if None not in {currency_of(u) for u in shown}:
+        raise UnitError(f"indicator {indicator!r} mixes currencies {both} in one panel; pass "
+                        "currency='USD' or 'PPP' to convert, or choose one country", column="unit")
+    raise UnitError(f"indicator {indicator!r} mixes the units {both} in one panel; convert to one "
+                    "unit first, or choose one country", column="unit")
 
 
 # ---------------------------------------------------------------------- loading

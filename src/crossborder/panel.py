@@ -18,7 +18,34 @@ import pandas as pd
 
 from .errors import DataError, UnitError
 
-__all__ = ["Matrix", "Panel"]
+__all__ = ["Matrix", "Panel", "check_region_spellings"]
+
+
+def check_region_spellings(codes: pd.Series, rows: Any = None, *, file: str | None = None) -> None:
+    """:class:`DataError` when two text codes differ only in case or spaces ('aa-r0', 'AA-R0',
+    'AA- R0'): they would become two regions. Names both spellings (and their rows when given)."""
+    text = pd.Series(pd.unique(codes.dropna().to_numpy(dtype=object)), dtype=object)
+    text = text[[isinstance(c, str) for c in text]]
+    if len(text) < 2:
+        return
+    key = text.map(lambda c: "".join(c.split()).casefold())
+    dup = key.duplicated(keep=False)
+    if not dup.any():
+        return
+    first_key = key[dup].iloc[0]
+    a, b = text[key == first_key].iloc[:2]
+    n = int(key[dup].nunique())
+    where = ""
+    if rows is not None:
+        pos = pd.Series(np.arange(len(codes)), index=None)
+        vals = codes.to_numpy(dtype=object)
+        ra = rows[int(pos[vals == a].iloc[0])]
+        rb = rows[int(pos[vals == b].iloc[0])]
+        where = f" (rows {_label(ra)} and {_label(rb)})"
+    more = f"; {n - 1} more codes are written in several ways" if n > 1 else ""
+    raise DataError(f"region codes {a!r} and {b!r} differ only in case or spaces{where}: they "
+                    f"would be two regions; write each code one way{more}", file=file,
+                    column="region")
 
 
 class Matrix(NamedTuple):
@@ -111,6 +138,12 @@ class Panel:
                 )
             if unit is None and len(units) == 1:
                 unit = str(units[0])
+        no_region = df[region].isna().to_numpy()
+        if no_region.any():
+            i = int(np.flatnonzero(no_region)[0])
+            raise DataError(f"row {_label(df.index[i])} has no region ({int(no_region.sum())} such "
+                            "rows): a missing code is not a region", column=region)
+        check_region_spellings(df[region], df.index)
         frame = df[list(cols)].rename(columns=cols).reset_index(drop=True)
         frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype(float)
         if "weight" in frame:
@@ -213,6 +246,7 @@ class Panel:
                 raise DataError(f"{len(g)} groups for {n} regions")
             frame["group"] = np.repeat(np.asarray(g, dtype=object), t)
             group_name = "group"
+        check_region_spellings(pd.Series(regions, dtype=object), None)
         region_index, time_index = pd.Index(regions), pd.Index(times)
         for what, index in (("region", region_index), ("time", time_index)):
             if not index.is_unique:

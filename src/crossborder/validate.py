@@ -326,6 +326,9 @@ def validate_observations(
     no_region = _blank(obs["region"])
     if no_region.any():
         problems.append(_problem_frame(obs, no_region, "no region code", "region", where))
+    spelled = _spelling_variants(obs["region"], no_region)
+    if spelled is not None:
+        problems.append(_problem_frame(obs, spelled[0], spelled[1], "region", where))
     reg_table, codes = _region_table(regions)
     if codes is not None:
         unknown = ~no_region & ~obs["region"].isin(codes).to_numpy()
@@ -431,6 +434,41 @@ def _duplicated(key: pd.DataFrame) -> np.ndarray:
     out = np.empty(len(order), dtype=bool)
     out[order] = dup_sorted
     return out
+
+
+def _spelling_variants(region: pd.Series, blank: np.ndarray) -> tuple[np.ndarray, Any] | None:
+    """Rows whose code differs only in case or spaces from a code seen earlier ('aa-r0' after
+    'AA-R0'): the mask and a problem text per row, naming the other spelling and its first row."""
+    if isinstance(region.dtype, pd.CategoricalDtype):
+        codes, uniques = region.cat.codes.to_numpy(), np.asarray(region.cat.categories, dtype=object)
+    else:
+        codes, uniques = pd.factorize(region.astype(object), use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+    if uniques.size < 2:
+        return None
+    keys = np.array(["".join(str(u).split()).casefold() for u in uniques], dtype=object)
+    kcodes, kuniq = pd.factorize(keys)
+    if kuniq.size == uniques.size:
+        return None
+    # first row of each spelling; the spelling seen first is the one kept
+    first_row = np.full(uniques.size, np.iinfo(np.int64).max, dtype=np.int64)
+    live = (codes >= 0) & ~blank
+    pos = np.flatnonzero(live)
+    np.minimum.at(first_row, codes[pos], pos)
+    order = np.lexsort((first_row, kcodes))
+    canonical = np.empty(uniques.size, dtype=np.int64)
+    for k in np.unique(kcodes):
+        members = order[kcodes[order] == k]
+        canonical[members] = members[0]
+    other = canonical != np.arange(uniques.size)
+    mask = live.copy()
+    mask[live] = other[codes[live]]
+    if not mask.any():
+        return None
+    texts = np.array([f"region code {uniques[i]!r} is also written {uniques[canonical[i]]!r}: "
+                      "codes that differ only in case or spaces would be two regions; write "
+                      "each code one way" for i in range(uniques.size)], dtype=object)
+    return mask, (lambda d, t=texts, c=codes, m=mask: list(t[c[m]]))
 
 
 def _blank(s: pd.Series) -> np.ndarray:
@@ -568,6 +606,12 @@ def validate_regions(
         out.append(frame(blank, "no region code", "region"))
     if dup.any():
         out.append(frame(dup, "region code appears more than once", "region"))
+    spelled = _spelling_variants(codes.reset_index(drop=True), blank)
+    if spelled is not None:
+        mask, texts = spelled
+        full = np.full(len(r), "", dtype=object)
+        full[mask] = texts(None)
+        out.append(frame(mask, full, "region"))
     if "geometry" in r:
         import shapely
 

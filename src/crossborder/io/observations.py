@@ -223,6 +223,7 @@ def _observations_from_table(
 ) -> pd.DataFrame:
     """Tidy observations with the private columns _file, _row, _column (see validate)."""
     region = as_text(table[spec.region])
+    _report_padded_codes(table[spec.region], region, spec.region, report)
     roles = {k: _role_values(table, r) for k, r in spec.roles.items()}
     value_cols = [spec.value] if spec.layout == "long" else list(spec.year_cols)
     file_decimal = _file_decimal(table, value_cols + list(spec.extra_numeric.values()))
@@ -308,6 +309,19 @@ def _observations_from_table(
         aside |= bad
     out = out.loc[~aside].drop(columns=["_raw", "_missing", "_bad"])
     return out.reset_index(drop=True)
+
+
+def _report_padded_codes(raw: pd.Series, stripped: pd.Series, column: str,
+                         report: ReadReport) -> None:
+    """Region codes with spaces around them (' AA-R0 ') are read without them: a reported repair."""
+    text = raw.astype(object).where(raw.notna(), "").astype(str)
+    padded = (text != stripped.astype(object).to_numpy()).to_numpy() & (stripped != "").to_numpy()
+    if padded.any():
+        idx = np.flatnonzero(padded)
+        report.repair("spaces around region codes removed", column=column, count=idx.size,
+                      rows=[raw.index[i] for i in idx[:10]],
+                      examples=[f"row {raw.index[i]}: {text.iloc[i]!r} -> {stripped.iloc[i]!r}"
+                                for i in idx[:3]])
 
 
 def _aside(report: ReadReport, out: pd.DataFrame, mask: np.ndarray, reason: Any) -> None:
