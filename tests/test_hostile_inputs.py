@@ -11,7 +11,6 @@ import json
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -215,3 +214,130 @@ def test_full_width_digits_are_normalised_and_reported(tmp_path):
     other = workbook(tmp_path / "arabic.xlsx", [*ROWS, ["AA-R2", 2013, "١٢٣"]])
     err = error_of(read_observations, other)
     assert err.row == 4 and err.reason.startswith("'١٢٣' is not a number")
+
+
+# ---------------------------------------------------------------------- units
+def two_country_dataset(tmp_path: Path, unit_a: str, unit_b: str):
+    from crossborder.io import read_dataset
+
+    regions = pd.DataFrame({"region": ["A1", "A2", "B1", "B2"], "country": ["AA", "AA", "BB", "BB"]})
+    data = tmp_path / "gdp_pc.csv"
+    data.write_text("region,year,value,unit\n"
+                    f"A1,2013,10,{unit_a}\nA2,2013,20,{unit_a}\nB1,2013,30,{unit_b}\n"
+                    f"B2,2013,40,{unit_b}\n", encoding="utf-8")
+    return read_dataset(regions, data)
+
+
+@pytest.mark.parametrize("a, b", [("EUR", "PLN"), ("USD", "BBD")])
+def test_two_currencies_are_never_pooled(tmp_path, a, b):
+    ds = two_country_dataset(tmp_path, a, b)
+    err = error_of(ds.panel, "gdp_pc", cls=UnitError)
+    assert err.reason == (f"indicator 'gdp_pc' mixes currencies '{b}' and '{a}' in one panel; "
+                          "pass currency='USD' or 'PPP' to convert, or choose one country"
+                          if b < a else
+                          f"indicator 'gdp_pc' mixes currencies '{a}' and '{b}' in one panel; "
+                          "pass currency='USD' or 'PPP' to convert, or choose one country")
+    # one country alone is one unit
+    assert ds.panel("gdp_pc", regions="AA").unit == a
+
+
+def test_any_two_units_are_never_pooled(tmp_path):
+    ds = two_country_dataset(tmp_path, "persons", "%")
+    err = error_of(ds.panel, "gdp_pc", cls=UnitError)
+    assert err.reason == ("indicator 'gdp_pc' mixes the units '%' and 'persons' in one panel; "
+                          "convert to one unit first, or choose one country")
+    # notes in parentheses do not make another unit
+    same = two_country_dataset(tmp_path, "USD (current; rate A)", "USD (current; rate B)")
+    assert same.panel("gdp_pc").unit == "USD"
+
+
+# ---------------------------------------------------------------------- region codes
+def test_region_codes_differing_in_case_are_an_error_naming_both(tmp_path):
+    from crossborder.validate import ValidationError
+
+    f = tmp_path / "codes.csv"
+    f.write_text("region,year,value\nAA-R0,2013,1\naa-r0,2014,2\nAA-R1,2013,3\nAA-R1,2014,4\n",
+                 encoding="utf-8")
+    err = error_of(read_panel, f, cls=ValidationError)
+    assert (err.row, err.column) == (3, "region")
+    assert err.problems["problem"].tolist() == [
+        "region code 'aa-r0' is also written 'AA-R0': codes that differ only in case or spaces "
+        "would be two regions; write each code one way"]
+    obs, report = read_observations(f, on_error="set_aside")
+    assert sorted(set(obs["region"])) == ["AA-R0", "AA-R1"]
+    assert report.set_aside["row"].tolist() == [3]
+
+
+def test_spaces_around_a_code_are_a_reported_repair(tmp_path):
+    f = tmp_path / "codes.csv"
+    f.write_text('region,year,value\nAA-R0,2013,1\n" AA-R0 ",2014,2\nAA-R1,2013,3\nAA-R1,2014,4\n',
+                 encoding="utf-8")
+    panel = read_panel(f)
+    assert list(panel.regions) == ["AA-R0", "AA-R1"]
+    assert panel.to_matrix().values.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    fixed = [r for r in panel.meta["repairs"] if r["what"] == "spaces around region codes removed"]
+    assert fixed == [{"what": "spaces around region codes removed", "file": str(f),
+                      "column": "region", "count": 1, "rows": [3],
+                      "examples": ["row 3: ' AA-R0 ' -> 'AA-R0'"]}]
+
+
+def test_panel_from_long_refuses_a_missing_region_and_case_variants():
+    from crossborder.panel import Panel
+
+    df = pd.DataFrame({"region": ["A", None, "B"], "year": [2013, 2013, 2013], "value": [1, 2, 3]},
+                      index=[10, 11, 12])
+    err = error_of(Panel.from_long, df)
+    assert err.reason == "row 11 has no region (1 such rows): a missing code is not a region"
+    df = pd.DataFrame({"region": ["AA-R0", "aa-r0"], "year": [2013, 2014], "value": [1.0, 2.0]})
+    err = error_of(Panel.from_long, df)
+    assert err.reason == ("region codes 'AA-R0' and 'aa-r0' differ only in case or spaces (rows 0 "
+                          "and 1): they would be two regions; write each code one way")
+
+
+def test_regions_file_with_case_variants_is_an_error(tmp_path):
+    from crossborder.validate import ValidationError
+
+    doc = json.loads(GOOD.joinpath("regions.geojson").read_text(encoding="utf-8"))
+    doc["features"][1]["properties"]["region"] = doc["features"][0]["properties"]["region"].lower()
+    path = tmp_path / "regions.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    err = error_of(read_regions, path, cls=ValidationError)
+    first = doc["features"][0]["properties"]["region"]
+    assert err.row == 2 and err.problems["problem"].tolist() == [
+        f"region code {first.lower()!r} is also written {first!r}: codes that differ only in case "
+        "or spaces would be two regions; write each code one way"]
+
+
+# ---------------------------------------------------------------------- encodings
+UTF8 = "region,name,year,value\nAA-R0,Омск,2013,1\nAA-R1,Самара,2013,2\n"
+
+
+@pytest.mark.parametrize("raw, line, reason", [
+    (UTF8.encode() + "AA-R2,Курган,2013,3\n".encode("cp1251"), 4,
+     "line 4 is not UTF-8 (byte b'\\xca') although the rest of the file is: the file mixes "
+     "encodings (a line saved as cp1251, or a stray byte); save the whole file as UTF-8, or pass "
+     "encoding="),
+    (UTF8.encode() + b"AA-R2,Kur\xffgan,2013,3\n", 4,
+     "line 4 is not UTF-8 (byte b'\\xff') although the rest of the file is: the file mixes "
+     "encodings (a line saved as cp1251, or a stray byte); save the whole file as UTF-8, or pass "
+     "encoding="),
+    (b"region,year,value\nAA-R0,2013,1\nAA-R\xe91,2013,2\n", 3,
+     "byte b'\\xe9' on line 3 is neither UTF-8 nor part of a Cyrillic word (cp1251): a stray byte "
+     "or another encoding; fix the line, or pass encoding= (e.g. 'cp1251' or 'latin-1')"),
+    (UTF8.encode("cp1251") + "AA-R2,Курган,2013,3\n".encode(), 4,
+     "line 4 holds UTF-8 text while the file is otherwise cp1251 (first at line 2): the file "
+     "mixes encodings; save the whole file in one encoding, or pass encoding="),
+])
+def test_a_file_mixing_encodings_is_an_error_naming_the_first_bad_line(tmp_path, raw, line, reason):
+    f = tmp_path / "mixed.csv"
+    f.write_bytes(raw)
+    err = error_of(read_observations, f)
+    assert (err.row, err.reason) == (line, reason)
+
+
+def test_a_consistent_cp1251_file_is_still_read(tmp_path):
+    f = tmp_path / "cp1251.csv"
+    f.write_bytes(UTF8.encode("cp1251"))
+    table = read_table(f)
+    assert table["name"].tolist() == ["Омск", "Самара"]
+    assert table.attrs["crossborder"]["encoding"] == "cp1251"

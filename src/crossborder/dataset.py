@@ -300,6 +300,7 @@ class Dataset:
             "weight": weight,
             "currency": currency,
             "sources": sorted(pd.unique(obs["source"].astype(str))),
+            "repairs": [],
             "set_aside": (pd.concat(set_aside, ignore_index=True) if set_aside
                           else _aside(obs.iloc[:0], "")),
         })

@@ -49,6 +49,11 @@ class Repair:
     rows: tuple[Any, ...] = ()
     examples: tuple[str, ...] = ()
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (lists, not tuples) for printing or JSON."""
+        return {"what": self.what, "file": self.file, "column": self.column, "count": self.count,
+                "rows": list(self.rows), "examples": list(self.examples)}
+
     def __str__(self) -> str:
         where = ", ".join(
             p for p in (self.file, None if self.column is None else f"column {self.column!r}") if p
@@ -120,6 +125,13 @@ class ReadReport:
             files[other.file or f"#{len(files)}"] = dict(other.info)
 
     # ---------------------------------------------------------------- reading
+    def to_meta(self) -> dict[str, Any]:
+        """What a reader puts in ``panel.meta``/``dataset.meta`` for printing: ``repairs`` (a list
+        of dicts, see :meth:`Repair.to_dict`), ``set_aside`` (a table of
+        :data:`SET_ASIDE_COLUMNS`), ``warnings`` (texts) and ``report`` (this report)."""
+        return {"report": self, "repairs": [r.to_dict() for r in self.repairs],
+                "set_aside": self.set_aside, "warnings": list(self.warnings)}
+
     @property
     def set_aside(self) -> pd.DataFrame:
         """Rows not kept: file, row, column, region, year, indicator, value (as read) and reason."""

@@ -292,7 +292,7 @@ def read_dataset(
         inputs.append(Path(regions))
     if sources is not None and isinstance(sources, str | os.PathLike):
         inputs.append(Path(sources))
-    meta = {"report": report, "set_aside": report.set_aside, "files": [str(f) for f in files],
+    meta = {**report.to_meta(), "files": [str(f) for f in files],
             "input_hash": _hash_files(inputs)}
     return Dataset(regions=regions_table, observations=observations, sources=src, name=name,
                    meta=meta)

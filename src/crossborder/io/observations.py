@@ -687,7 +687,7 @@ def read_panel(
         object.__setattr__(panel, "group_name", group)
     _shape_warnings(panel, report)
     panel.meta.update({
-        "file": file, "report": report, "set_aside": report.set_aside,
+        "file": file, **report.to_meta(),
         "sources": sorted(pd.unique(frame["source"].astype(str))) if len(frame) else [],
     })
     return panel

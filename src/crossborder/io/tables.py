@@ -2,9 +2,12 @@
 
 Text files: the encoding is found from a byte-order mark (UTF-8, UTF-16, UTF-32), else from the
 pattern of NUL bytes (BOM-less UTF-16 little or big endian), else strict UTF-8, else cp1251 (pass
-``encoding=`` for anything else); the delimiter is sniffed among comma, semicolon and tab (pass
-``delimiter=`` for others). Every cell comes back as a string, so that numbers are parsed by
-:mod:`crossborder.io.numbers`, which knows decimal commas and missing-value marks.
+``encoding=`` for anything else). A file that is not consistently one encoding is an error naming
+its first bad line, never decoded whole in the wrong one: UTF-8 with a cp1251 line or a stray byte,
+cp1251 with a UTF-8 line, or a single high byte that forms no Cyrillic word. The delimiter is
+sniffed among comma, semicolon and tab (pass ``delimiter=`` for others). Every cell comes back as
+a string, so that numbers are parsed by :mod:`crossborder.io.numbers`, which knows decimal commas
+and missing-value marks.
 
 Excel workbooks are checked before they are parsed: the sum of the uncompressed sizes of the zip's
 members must stay under ``max_unpacked_bytes`` (a "zip bomb" is refused without unpacking it), no
@@ -114,6 +117,50 @@ def detect_encoding(raw: bytes, *, file: str | None = None) -> str:
         # a multi-byte character cut at the end of the sample is still UTF-8
         if len(raw) > len(sample) and exc.start >= len(sample) - 3:
             return "utf-8"
+    return _utf8_or_cp1251(raw[:_PROBE_BYTES], file)
+
+
+_PROBE_BYTES = 16 * 2**20
+_CYRILLIC_WORD = re.compile(rb"[\xc0-\xff]{2}")
+_UTF8_CYRILLIC_WORD = re.compile(rb"(?:[\xd0\xd1][\x80-\xbf]){2}")
+
+
+def _line_of(raw: bytes, pos: int) -> int:
+    return raw[:pos].count(b"\n") + 1
+
+
+def _utf8_or_cp1251(probe: bytes, file: str | None) -> str:
+    """cp1251 for text that is not UTF-8, unless the bytes say the file mixes encodings: valid
+    UTF-8 characters beside bytes that are not (UTF-8 with a cp1251 line or a stray byte), UTF-8
+    Cyrillic inside cp1251 text, or a lone high byte that forms no Cyrillic word (a stray byte,
+    Latin-1 ...). Those are a :class:`DataError` naming the first bad line."""
+    text = probe.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad
+    try:
+        probe.decode("utf-8")
+        first_bad = len(probe)
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    byte = probe[first_bad:first_bad + 1]
+    line = _line_of(probe, first_bad)
+    if good > 0 and good >= bad:
+        raise DataError(
+            f"line {line} is not UTF-8 (byte {byte!r}) although the rest of the file is: the file "
+            "mixes encodings (a line saved as cp1251, or a stray byte); save the whole file as "
+            "UTF-8, or pass encoding=", file=file, row=line)
+    if not _CYRILLIC_WORD.search(probe):
+        raise DataError(
+            f"byte {byte!r} on line {line} is neither UTF-8 nor part of a Cyrillic word "
+            "(cp1251): a stray byte or another encoding; fix the line, or pass encoding= "
+            "(e.g. 'cp1251' or 'latin-1')", file=file, row=line)
+    m = _UTF8_CYRILLIC_WORD.search(probe)
+    if m:
+        line = _line_of(probe, m.start())
+        raise DataError(
+            f"line {line} holds UTF-8 text while the file is otherwise cp1251 (first at line "
+            f"{_line_of(probe, first_bad)}): the file mixes encodings; save the whole file in one "
+            "encoding, or pass encoding=", file=file, row=line)
     return "cp1251"
 
 
@@ -122,8 +169,12 @@ def _decode(raw: bytes, encoding: str, file: str, *, detected: bool) -> str:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        hint = ("it is neither UTF-8 nor cp1251 nor UTF-16: pass encoding=" if detected
-                else "check the encoding= you passed")
+        if detected and encoding == "utf-8":
+            hint = ("the lines before are UTF-8: the file mixes encodings (a line saved as "
+                    "cp1251, or a stray byte); save the whole file as UTF-8, or pass encoding=")
+        else:
+            hint = ("it is neither UTF-8 nor cp1251 nor UTF-16: pass encoding=" if detected
+                    else "check the encoding= you passed")
         byte = raw[exc.start:exc.start + 1]
         raise DataError(f"cannot decode byte {byte!r} as {encoding}; {hint}",
                         file=file, row=line) from None
