@@ -341,3 +341,78 @@ def test_a_consistent_cp1251_file_is_still_read(tmp_path):
     table = read_table(f)
     assert table["name"].tolist() == ["Омск", "Самара"]
     assert table.attrs["crossborder"]["encoding"] == "cp1251"
+
+
+# ---------------------------------------------------------------------- missing group, values, weights
+def csv(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_missing_group_is_an_error_or_a_reported_set_aside(tmp_path):
+    f = csv(tmp_path, "g.csv", "region,year,value,country\nA,2013,1,X\nA,2014,2,X\nB,2013,3,Y\n"
+                               "B,2014,4,Y\nC,2013,5,\nC,2014,6,\n")
+    err = error_of(read_panel, f, group="country")
+    assert (err.row, err.column) == (6, "country")
+    assert err.reason == ("no group for region 'C' in 2013 (2 such rows): a missing group is not "
+                          "a group; fill it or pass on_error='set_aside'")
+    panel = read_panel(f, group="country", on_error="set_aside")
+    assert panel.group_labels().to_dict() == {"A": "X", "B": "Y"}
+    aside = panel.meta["set_aside"]
+    assert aside[["row", "region", "reason"]].values.tolist() == [
+        [6, "C", "no group country"], [7, "C", "no group country"]]
+
+
+def test_panel_refuses_a_blank_group():
+    from crossborder.panel import Panel
+
+    df = pd.DataFrame({"region": ["A", "B", "C"], "year": 2013, "value": [1.0, 2.0, 3.0],
+                       "country": ["X", "Y", ""]})
+    err = error_of(Panel.from_long, df, group="country")
+    assert err.reason == ("region 'C' has no group (1 regions without one: ['C']): fill the group "
+                          "(e.g. the country) or leave the region out")
+    err = error_of(Panel.from_matrix, [[1.0], [2.0]], regions=["A", "B"], groups={"A": "X"})
+    assert err.reason.startswith("region 'B' has no group")
+
+
+def test_a_region_with_every_value_missing_is_reported(tmp_path):
+    f = csv(tmp_path, "m.csv", "region,year,value\nA,2013,1\nA,2014,2\nB,2013,\nB,2014,n/a\n"
+                               "C,2013,3\nC,2014,4\n")
+    panel = read_panel(f)
+    assert list(panel.regions) == ["A", "C"]
+    assert panel.meta["warnings"] == [
+        "1 regions have no value left and are not in the panel (every row set aside, see "
+        "set_aside): ['B']"]
+    assert panel.meta["set_aside"]["row"].tolist() == [4, 5]
+
+
+def test_weights_missing_zero_or_negative(tmp_path):
+    nan = csv(tmp_path, "nan.csv", "region,year,value,pop\nA,2013,1,\nA,2014,2,\nB,2013,1,\n"
+                                   "B,2014,2,\n")
+    assert error_of(read_panel, nan, weight="pop").reason == (
+        "no value left for the panel: all 4 rows were set aside (4 x no weight pop)")
+    zero = csv(tmp_path, "zero.csv", "region,year,value,pop\nA,2013,1,0\nA,2014,2,1\nB,2013,1,0\n"
+                                     "B,2014,2,1\n")
+    err = error_of(read_panel, zero, weight="pop")
+    assert (err.row, err.column, err.reason) == (
+        2, "pop", "every weight in 2013 is zero (rows 2, 4): the weighted measures of that year "
+                  "are undefined")
+    neg = csv(tmp_path, "neg.csv", "region,year,value,pop\nA,2013,1,5\nA,2014,2,1\nB,2013,1,-3\n"
+                                   "B,2014,2,1\n")
+    err = error_of(read_panel, neg, weight="pop")
+    assert str(err) == (f"{neg}, row 4, column 'pop': weight -3 for region 'B' in 2013 is negative "
+                        "(1 such weights)")
+
+
+def test_a_non_positive_value_under_a_log_names_file_row_and_a_plain_year(tmp_path):
+    from crossborder.measures.dispersion import sigma
+
+    f = csv(tmp_path, "neg.csv", "region,year,value\nA,2013,1\nA,2014,2\nB,2013,-1\nB,2014,2\n")
+    panel = read_panel(f)
+    err = error_of(sigma, panel, "sd_log")
+    assert str(err) == (f"{f}, row 4, column 'value': sd_log needs values > 0, got a non-positive "
+                        "value (1 such values), first for region 'B' in 2013")
+    err = error_of(panel.log)
+    assert (err.file, err.row) == (str(f), 4)
+    assert err.reason.endswith("for region 'B' in 2013")

@@ -645,7 +645,8 @@ def read_panel(
         frame = frame[frame["indicator"] == indicator]
     chosen = indicator if len(names) > 1 or not names else names[0]
     if weight_indicator is not None:
-        wv = w[["region", "year", "value"]].rename(columns={"value": "weight"})
+        wv = w[["region", "year", "value", "_row"]].rename(columns={"value": "weight",
+                                                                    "_row": "_wrow"})
         if wv.duplicated(["region", "year"]).any():
             dup = w[wv.duplicated(["region", "year"], keep=False).to_numpy()]
             raise DataError(f"weight {weight_indicator!r} has several values for region "
@@ -659,17 +660,26 @@ def read_panel(
                           on_error=on_error, report=report)
     frame = frame.loc[report.keep].reset_index(drop=True)
     frame["year"] = frame["year"].astype(np.int64)
+    if "group" in frame:
+        no_g = (frame["group"].astype(object).fillna("").astype(str).str.strip() == "").to_numpy()
+        if no_g.any():
+            if on_error == "raise":
+                i = int(np.flatnonzero(no_g)[0])
+                raise DataError(f"no group for region {frame['region'].iat[i]!r} in "
+                                f"{int(frame['year'].iat[i])} ({int(no_g.sum())} such rows): a "
+                                "missing group is not a group; fill it or pass "
+                                "on_error='set_aside'", file=file, row=int(frame["_row"].iat[i]),
+                                column=group)
+            _aside_rows(report, frame, no_g, f"no group {group}")
+            frame = frame.loc[~no_g].reset_index(drop=True)
     if "weight" in frame:
         no_w = frame["weight"].isna().to_numpy()
         if no_w.any():
             _aside_rows(report, frame, no_w, f"no weight {weight}")
             frame = frame.loc[~no_w].reset_index(drop=True)
-        if log:
-            nonpos = (frame["weight"] <= 0).to_numpy()
-            if nonpos.any():
-                i = int(np.flatnonzero(nonpos)[0])
-                raise DataError(f"weight {frame['weight'].iat[i]!r} is not positive",
-                                file=file, row=int(frame["_row"].iat[i]), column=weight)
+        _check_weights(frame, file=file, column=weight if weight_indicator is None else value,
+                       log=log)
+    _report_lost_regions(frame, report)
     units = pd.unique(frame["unit"].dropna().astype(str)) if "unit" in frame else []
     units = [u for u in units if u]
     try:
@@ -686,11 +696,56 @@ def read_panel(
     if group is not None:
         object.__setattr__(panel, "group_name", group)
     _shape_warnings(panel, report)
+    wrow = frame["_wrow"] if "_wrow" in frame else frame["_row"]
     panel.meta.update({
         "file": file, **report.to_meta(),
+        "rows": pd.DataFrame({"region": frame["region"].to_numpy(dtype=object),
+                              "time": frame["year"].to_numpy(), "file": file,
+                              "row": frame["_row"].to_numpy(dtype=np.int64),
+                              "weight_row": wrow.to_numpy(dtype=np.int64)}),
         "sources": sorted(pd.unique(frame["source"].astype(str))) if len(frame) else [],
     })
     return panel
+
+
+def _check_weights(frame: pd.DataFrame, *, file: str, column: str | None, log: bool) -> None:
+    """Negative weights, and years in which every weight is zero, are errors naming the file and
+    row (of the weight) and the year; under ``log`` any weight <= 0 is."""
+    w = frame["weight"].to_numpy(dtype=float)
+    rows = (frame["_wrow"] if "_wrow" in frame else frame["_row"]).to_numpy()
+    bad = (w <= 0) if log else (w < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(f"weight {w[i]:g} for region {frame['region'].iat[i]!r} in "
+                        f"{int(frame['year'].iat[i])} is {'not positive' if log else 'negative'} "
+                        f"({int(bad.sum())} such weights)", file=file, row=int(rows[i]),
+                        column=column)
+    years = frame["year"].to_numpy()
+    total = pd.Series(w).groupby(years).sum()
+    zero = total[total <= 0]
+    if len(zero):
+        y = int(zero.index[0])
+        at = [int(r) for r in rows[years == y][:5]]
+        raise DataError(f"every weight in {y} is zero (rows {', '.join(map(str, at))}"
+                        f"{' ...' if (years == y).sum() > 5 else ''}): the weighted measures of "
+                        "that year are undefined", file=file, row=at[0], column=column)
+
+
+def _report_lost_regions(frame: pd.DataFrame, report: ReadReport) -> None:
+    """Regions whose every row was set aside (every value missing ...): a warning, and an error
+    when no value is left at all."""
+    aside = report.set_aside
+    if len(frame) == 0:
+        reasons = ", ".join(f"{n} x {r}" for r, n in aside["reason"].value_counts().items())
+        raise DataError(f"no value left for the panel: all {len(aside)} rows were set aside "
+                        f"({reasons or 'none read'})", file=report.file)
+    if not len(aside):
+        return
+    lost = sorted(set(aside["region"].dropna().astype(str)) - set(frame["region"].astype(str))
+                  - {""})
+    if lost:
+        report.warn(f"{len(lost)} regions have no value left and are not in the panel (every row "
+                    f"set aside, see set_aside): {lost[:10]}{' ...' if len(lost) > 10 else ''}")
 
 
 def _limits(max_unpacked_bytes: int | None, max_rows: int | None,
