@@ -416,3 +416,47 @@ def test_a_non_positive_value_under_a_log_names_file_row_and_a_plain_year(tmp_pa
     err = error_of(panel.log)
     assert (err.file, err.row) == (str(f), 4)
     assert err.reason.endswith("for region 'B' in 2013")
+
+
+# ---------------------------------------------------------------------- missing country, null geometry
+def square(x: float) -> dict:
+    return {"type": "Polygon", "coordinates": [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]]}
+
+
+def regions_file(tmp_path: Path, rows: list[tuple]) -> Path:
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"region": code, "country": country}, "geometry": geom}
+        for code, country, geom in rows]}
+    path = tmp_path / "regions.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def test_a_region_without_country_is_an_error_not_interior(tmp_path):
+    from crossborder.io import read_dataset
+
+    path = regions_file(tmp_path, [("A1", "AA", square(0)), ("B1", "BB", square(1)),
+                                   ("B2", None, square(2))])
+    data = csv(tmp_path, "x.csv", "region,year,value\nA1,2013,1\nB1,2013,2\nB2,2013,3\n")
+    err = error_of(read_dataset, path, data)
+    assert (err.file, err.row, err.column) == (str(path), 3, "country")
+    assert err.reason == ("region 'B2' has no country (1 regions without one: ['B2']): a region "
+                          "without a country is on neither side of the border; fill the country "
+                          "column")
+
+
+def test_a_region_without_geometry_is_neither_border_nor_interior(tmp_path):
+    from crossborder.io import read_dataset
+
+    path = regions_file(tmp_path, [("A1", "AA", square(0)), ("B1", "BB", square(1)),
+                                   ("B2", "BB", square(2)), ("B3", "BB", None)])
+    data = csv(tmp_path, "x.csv", "region,year,value\nA1,2013,1\nB1,2013,2\nB2,2013,3\nB3,2013,4\n")
+    ds = read_dataset(path, data)
+    fixed = [r for r in ds.meta["repairs"] if r["what"].startswith("empty geometry")]
+    assert fixed[0]["rows"] == [4]
+    ds = ds.with_border()
+    assert ds.region_codes("border") == ["A1", "B1"]
+    assert ds.region_codes("interior") == ["B2"]
+    assert ds.region_codes("all") == ["A1", "B1", "B2", "B3"]
+    assert ds.meta["border_unknown"].values.tolist() == [
+        ["B3", "no polygon: cannot tell border from interior"]]

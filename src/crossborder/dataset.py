@@ -119,7 +119,9 @@ class Dataset:
         """Codes of a set of regions.
 
         ``"all"``: the analysis units (non-overlapping); ``"border"``/``"interior"``: those on or off
-        the border; a country code (``"RU"``) or ``"border:RU"``: one country's; or a list of codes.
+        the border (after :meth:`with_border`, a unit without a polygon is in neither: listed in
+        ``meta["border_unknown"]``); a country code (``"RU"``) or ``"border:RU"``: one country's;
+        or a list of codes.
         """
         r = self.regions
         if isinstance(which, str):
@@ -134,6 +136,9 @@ class Dataset:
                 mask &= r["border"].astype(bool)
             elif set_name == "interior":
                 mask &= ~r["border"].astype(bool)
+            if set_name != "all" and "border_known" in r:
+                # regions without a polygon are in neither set (Dataset.meta["border_unknown"])
+                mask &= r["border_known"].astype(bool)
             if country:
                 mask &= r["country"] == country
             return r.loc[mask, "region"].tolist()
@@ -190,7 +195,14 @@ class Dataset:
         wholes = {part_of.get(c) for c in codes if isinstance(part_of.get(c), str)}
         r["border"] = r["analysis_unit"] & r["region"].isin(codes | wholes)
         r["border_part"] = ~r["analysis_unit"] & r["region"].isin(codes)
-        return replace(self, regions=r, meta={**self.meta, "border_from": "geometry"})
+        # a unit with no polygon (own or of its parts) is neither border nor interior: unknown
+        no_polygon = (r["geometry_basis"] == "none") if "geometry_basis" in r else r.geometry.isna()
+        unknown = r["analysis_unit"].astype(bool) & no_polygon.to_numpy() & ~r["border"]
+        r["border_known"] = ~unknown.to_numpy()
+        aside = pd.DataFrame({"region": r.loc[unknown, "region"].to_numpy(dtype=object),
+                              "reason": "no polygon: cannot tell border from interior"})
+        return replace(self, regions=r, meta={**self.meta, "border_from": "geometry",
+                                              "border_unknown": aside})
 
     # ------------------------------------------------------------------ panels
     def values(self, indicator: str) -> pd.DataFrame:

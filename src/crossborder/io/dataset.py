@@ -125,8 +125,9 @@ def _row_label(x: Any) -> int | None:
 
 
 def _fill_region_columns(gdf: gpd.GeoDataFrame, *, name_col: str | None,
-                         country_col: str | None, report: ReadReport) -> gpd.GeoDataFrame:
-    file = report.file
+                         country_col: str | None, report: ReadReport,
+                         file: str | None = None) -> gpd.GeoDataFrame:
+    file = file or report.file
     out = gdf.copy()
     out["region"] = out["region"].astype(object)
     low = {str(c).strip().lower(): c for c in out.columns}
@@ -142,7 +143,16 @@ def _fill_region_columns(gdf: gpd.GeoDataFrame, *, name_col: str | None,
     out["name_local"] = out[c].astype(object) if c else out["name"]
     c = col(country_col, "country")
     if c:
-        out["country"] = out[c].astype(object)
+        ctry = out[c].astype(object)
+        blank = (ctry.isna() | (ctry.astype(str).str.strip() == "")).to_numpy()
+        if blank.any():
+            i = int(np.flatnonzero(blank)[0])
+            who = out["region"].to_numpy(dtype=object)[blank]
+            raise DataError(f"region {who[0]!r} has no country ({int(blank.sum())} regions without "
+                            f"one: {list(who[:10])}): a region without a country is on neither "
+                            "side of the border; fill the country column", file=file,
+                            row=_row_label(out.index[i]), column=c)
+        out["country"] = ctry
     else:
         m = out["region"].astype(str).str.extract(_ISO_PREFIX, expand=False)
         out["country"] = m.astype(object).where(m.notna(), None)
@@ -152,6 +162,11 @@ def _fill_region_columns(gdf: gpd.GeoDataFrame, *, name_col: str | None,
                           examples=[f"{r!r} -> {k}" for r, k in zip(out["region"][m.notna()][:3],
                                                                      m.dropna()[:3],
                                                                      strict=True)])
+        if m.isna().any() and m.notna().any():
+            who = out["region"][m.isna()].tolist()
+            raise DataError(f"no country for {len(who)} regions {who[:10]}: there is no country "
+                            "column and only some codes have an ISO 3166-2 prefix; add a country "
+                            "column (or pass country_col=)", file=file, column="country")
         if m.isna().any():
             report.warn(f"no country for {int(m.isna().sum())} regions (no country column, and "
                         "the codes have no ISO 3166-2 prefix): pass country_col=")
@@ -279,8 +294,10 @@ def read_dataset(
                     "polygons")
         gdf = gpd.GeoDataFrame({"region": codes},
                                geometry=gpd.GeoSeries([None] * len(codes), crs="EPSG:4326"))
-    regions_table = _fill_region_columns(gdf, name_col=name_col, country_col=country_col,
-                                         report=report)
+    regions_table = _fill_region_columns(
+        gdf, name_col=name_col, country_col=country_col, report=report,
+        file=", ".join(map(str, _as_list(regions))) if isinstance(regions, str | os.PathLike)
+        or isinstance(regions, list | tuple) else None)
     validate_observations(obs, regions_table, log_indicators=log_indicators,
                           year_range=year_range, on_error=on_error, report=report)
     src = _sources_table(sources, obs.loc[report.keep], report)
