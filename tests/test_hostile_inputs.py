@@ -11,6 +11,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -460,3 +461,40 @@ def test_a_region_without_geometry_is_neither_border_nor_interior(tmp_path):
     assert ds.region_codes("all") == ["A1", "B1", "B2", "B3"]
     assert ds.meta["border_unknown"].values.tolist() == [
         ["B3", "no polygon: cannot tell border from interior"]]
+
+
+# ---------------------------------------------------------------------- resources
+def test_many_identical_rows_give_one_bounded_message_per_key(tmp_path):
+    from crossborder.validate import ValidationError
+
+    f = csv(tmp_path, "same.csv", "region,year,value\n" + "AA-R0,2013,1.5\n" * 2000)
+    err = error_of(read_observations, f, cls=ValidationError)
+    assert len(err.problems) == 2000
+    text = err.problems["problem"].iat[0]
+    assert text == ("duplicate (region, year, indicator) = ('AA-R0', 2013, 'same') in rows "
+                    "2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 1990 more (2000 copies)")
+    assert err.problems["problem"].nunique() == 1
+    obs, report = read_observations(f, on_error="set_aside")
+    assert len(obs) == 0 and len(report.set_aside) == 2000
+
+
+def test_a_wide_file_with_thousands_of_columns_reads_like_a_narrow_one(tmp_path):
+    years = list(range(1950, 2020))
+    other = [f"note{i}" for i in range(3000)]
+    rng = np.random.default_rng(7)
+    values = rng.uniform(1, 100, (3, len(years))).round(2)
+    lines = [",".join(["region", *map(str, years), *other])]
+    for r, row in zip(["A", "B", "C"], values, strict=True):
+        lines.append(",".join([r, *map(str, row), *(["x"] * len(other))]))
+    f = csv(tmp_path, "wide.csv", "\n".join(lines) + "\n\n")
+    table = read_table(f)
+    assert table.shape == (3, 1 + len(years) + len(other)) and list(table.index) == [2, 3, 4]
+    panel = read_panel(f)
+    assert np.array_equal(panel.to_matrix().values, values)
+    assert list(panel.times) == years
+    ragged = csv(tmp_path, "ragged.csv", "\n".join(lines[:2]) + "\n" + lines[2] + ",extra\n")
+    err = error_of(read_table, ragged)
+    assert (err.row, err.reason) == (3, f"{len(years) + len(other) + 2} fields where the rows above "
+                                        f"have {len(years) + len(other) + 1}: a stray delimiter, a "
+                                        "missing quote, or a decimal comma in a comma-delimited "
+                                        "file")

@@ -328,6 +328,9 @@ def _read_text(raw: bytes, file: str, *, encoding: str | None,
                 f"split by the delimiter {delim!r} you passed (leave delimiter= out to sniff it)",
                 file=file, row=1)
     lead_lines, lead_chars = leading_blank_lines(text)
+    first = _first_lines(text, 1)
+    if first and len(next(csv.reader(first, delimiter=delim), [])) > 64:
+        return _read_wide_text(text[lead_chars:], file, delim, lead_lines, enc)
     try:
         grid = pd.read_csv(
             io.StringIO(text[lead_chars:]), sep=delim, header=None, dtype=str, na_filter=False,
@@ -340,14 +343,62 @@ def _read_text(raw: bytes, file: str, *, encoding: str | None,
     except (ValueError, csv.Error, pd.errors.EmptyDataError) as exc:
         raise DataError(f"cannot read as a table: {exc}", file=file) from None
     grid.index = np.arange(lead_lines + 1, lead_lines + len(grid) + 1)
-    blank = (grid.fillna("").apply(lambda c: c.str.strip()) == "").all(axis=1)
-    grid = grid[~blank.to_numpy()]
+    grid = grid[~_blank_rows(grid)]
     if grid.empty:
         raise DataError("the file is empty (only blank lines)", file=file)
     table = _header_and_body(grid, file, delim)
     info = {"file": file, "format": "text", "encoding": enc, "delimiter": delim,
             "rows": len(table)}
     return table, info
+
+
+def _read_wide_text(text: str, file: str, delim: str, lead_lines: int,
+                    enc: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """A table of many columns (more than 64) read with the csv module into one block of strings:
+    pandas' parser builds one block per column, slow for thousands of columns. Same rules: ragged
+    rows are an error naming the line, short rows are padded, blank lines dropped."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, quotechar='"',
+                        doublequote=True)
+    width = None
+    try:
+        for fields in reader:
+            line = lead_lines + reader.line_num
+            if not fields or not any(f.strip() for f in fields):
+                continue
+            if width is None:
+                width = len(fields)
+            elif len(fields) > width:
+                raise DataError(f"{len(fields)} fields where the rows above have {width}: a stray "
+                                "delimiter, a missing quote, or a decimal comma in a "
+                                "comma-delimited file", file=file, row=line)
+            rows.append(fields + [""] * (width - len(fields)))
+            lines.append(line)
+    except csv.Error as exc:
+        raise DataError(f"cannot read as a table: {exc}", file=file,
+                        row=lead_lines + reader.line_num) from None
+    if not rows:
+        raise DataError("the file is empty (only blank lines)", file=file)
+    grid = pd.DataFrame(np.array(rows, dtype=object), index=lines, dtype=object)
+    table = _header_and_body(grid, file, delim)
+    info = {"file": file, "format": "text", "encoding": enc, "delimiter": delim,
+            "rows": len(table)}
+    return table, info
+
+
+def _blank_rows(grid: pd.DataFrame) -> np.ndarray:
+    """True for rows whose cells are all empty or spaces. Wide tables go through the distinct cell
+    texts once (thousands of columns in linear time), narrow ones column by column."""
+    if grid.shape[1] <= 64:
+        return (grid.fillna("").apply(lambda c: c.str.strip()) == "").all(axis=1).to_numpy()
+    arr = grid.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(arr.ravel(), use_na_sentinel=True)
+    blank_u = np.fromiter((not str(u).strip() for u in uniques), dtype=bool, count=len(uniques))
+    cells = np.ones(codes.size, dtype=bool)
+    live = codes >= 0
+    cells[live] = blank_u[codes[live]]
+    return cells.reshape(arr.shape).all(axis=1)
 
 
 def leading_blank_lines(text: str) -> tuple[int, int]:
@@ -383,8 +434,8 @@ def _header_and_body(grid: pd.DataFrame, file: str, delim: str | None) -> pd.Dat
     keep = []
     names = []
     for i, h in enumerate(header):
-        col = body.iloc[:, i]
         if h == "":
+            col = body.iloc[:, i]
             if (col.str.strip() == "").all():
                 continue  # a trailing delimiter: an empty, unnamed column
             h = f"unnamed_{i + 1}"
