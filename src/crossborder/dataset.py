@@ -422,7 +422,9 @@ def _load_ru_kz() -> Dataset:
     return Dataset(regions=regions, observations=obs, sources=sources, name="ru-kz", cities=cities,
                    fx=fx, historical_units=hist, caveats=tuple(caveats),
                    meta={"table1": "table1_as_printed.csv", "input_hash": _hash_package_files(),
-                         "geometry_source": "NATURAL_EARTH_ADMIN1", "cities_source": "GEONAMES_CITIES"})
+                         "geometry_source": "NATURAL_EARTH_ADMIN1", "cities_source": "GEONAMES_CITIES",
+                         # the length the paper gives; the bundled (generalised) polygons give less
+                         "reference_border_km": (7512.0, "Stepanov et al. 2020")})
 
 
 def _hash_package_files() -> str:
