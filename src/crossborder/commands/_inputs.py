@@ -192,8 +192,17 @@ def _print_read_report(report: Any, verbose: bool) -> None:
                                    "display.max_columns", 20):
                 print("rows set aside:\n" + aside.to_string(index=False), file=sys.stderr)
         return
+    by_kind: dict[str, list] = {}
     for r in report.repairs:
-        note(f"repaired: {r}")
+        by_kind.setdefault(r.what, []).append(r)
+    for what, reps in by_kind.items():
+        if len(reps) == 1:
+            note(f"repaired: {reps[0]}")
+            continue
+        cells = sum(r.count for r in reps)
+        files = sorted({Path(r.file).name for r in reps if r.file})
+        note(f"repaired: {what} ({cells} cells in {len(reps)} columns"
+             + (f" of {', '.join(files)}" if files else "") + ")")
     aside = report.set_aside
     if len(aside):
         reasons = aside["reason"].astype(str).value_counts()
@@ -201,9 +210,8 @@ def _print_read_report(report: Any, verbose: bool) -> None:
         more = f"; and {len(reasons) - 5} more reasons" if len(reasons) > 5 else ""
         note(f"set aside {len(aside)} row(s): {shown}{more} (--verbose lists them)")
     for w in report.warnings:
-        if w.startswith("set aside "):    # the unknown regions: the line above counts them
-            w = w.split("\n")[0] + (" (--verbose lists them)" if "\n" in w else "")
-        note(w)
+        if not w.startswith("set aside "):    # the unknown regions: the line above counts them
+            note(w)
 
 
 # ----------------------------------------------------------------------------- datasets
@@ -528,6 +536,12 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None) -> Pane
                              f"{', '.join(map(str, sorted(wanted - have)))}")
     p = study_panel(ds, indicator=indicator, regions=selection, years=years, currency=currency,
                     weight=weight, balanced=not args.unbalanced, group=group)
+    if years is None and len(p.times):
+        span = ds.values(indicator)
+        span = span[span["region"].isin(set(ds.region_codes(selection)))]["year"]
+        if len(span) and (span.min() < p.times[0] or span.max() > p.times[-1]):
+            note(f"years {p.times[0]}–{p.times[-1]}: the span in which each country has data "
+                 f"({indicator} has {int(span.min())}–{int(span.max())}; --years chooses)")
     dropped = p.meta.get("dropped_regions")
     if dropped is not None and len(dropped):
         note(f"left out {len(dropped)} region(s) without a value in every year: "

@@ -186,6 +186,8 @@ def _with_wholes(ds: Dataset, frame: pd.DataFrame, col: str, part: str | None = 
     """Replace polygon codes in ``col`` by their unit of analysis, keeping the code in ``part``."""
     out = frame.copy()
     codes = out[col]
+    if part is not None and ("part_of" not in ds.regions or ds.regions["part_of"].isna().all()):
+        part = None                   # no region is part of another: no column of parts
     if part is not None:
         out.insert(out.columns.get_loc(col) + 1, part, codes)
     out[col] = ds.unit_of(codes)
@@ -429,7 +431,8 @@ def run_discontinuities(args: argparse.Namespace) -> int:
     table = table.reset_index(drop=True)
     shown = table.dropna(subset=["discontinuity"])
     by = shown.groupby("border")["discontinuity"].mean()
-    title = (f"{args.kind} discontinuities of {panel.indicator} ({panel.unit}) on {len(table)} "
+    unit = f" ({panel.unit})" if panel.unit else ""
+    title = (f"{args.kind} discontinuities of {panel.indicator}{unit} on {len(table)} "
              f"shared edges, {year}")
     if True in by.index and False in by.index:
         title += f"; mean on border edges {by[True]:.3f}, on internal edges {by[False]:.3f}"
@@ -464,7 +467,8 @@ def run_moran(args: argparse.Namespace) -> int:
                                          f"{args.weights} weights\n" + res.summary())
         return 0
     emit(args, res.to_frame().reset_index(),
-         title=f"Moran's I of {panel.indicator} ({panel.unit}), {args.weights} weights, "
+         title=f"Moran's I of {panel.indicator}{' (' + panel.unit + ')' if panel.unit else ''}, "
+               f"{args.weights} weights, "
                f"{len(panel.regions)} regions, {args.permutations} permutations")
     return 0
 

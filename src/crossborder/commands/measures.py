@@ -103,7 +103,8 @@ def run_sigma(args: argparse.Namespace) -> int:
                          f"choose from {', '.join(SIGMA_MEASURES)}")
     panel = panel_from_args(args)
     table = sigma(panel, measure=measures, weighted=args.weighted, ddof=args.ddof)
-    emit(args, table.reset_index(), title=f"sigma convergence of {panel.indicator} ({panel.unit})")
+    unit = f" ({panel.unit})" if panel.unit else ""
+    emit(args, table.reset_index(), title=f"sigma convergence of {panel.indicator}{unit}")
     return 0
 
 
