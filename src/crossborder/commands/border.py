@@ -88,8 +88,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="year of the population (default: 2019 for the built-in data, the last "
                         "year with population in your --data)")
     p.add_argument("--population", metavar="INDICATOR", default=None,
-                   help="the population indicator (default: population; without one in your "
-                        "--data, zone areas only)")
+                   help="the population indicator (default: --weight-col, else population; "
+                        "without one in your --data, zone areas only)")
     p.add_argument("--regions", default="border", metavar="{border,all}",
                    help="the border regions (default) or all regions (rows with a zone only); "
                         "polygons come with --regions-file")
@@ -306,11 +306,12 @@ def run_zones(args: argparse.Namespace) -> int:
 
 def _zone_population(args: argparse.Namespace, ds: Dataset, units) -> tuple[Panel | None, int | None]:
     """The population panel of the zone's regions in the year asked (or the default year)."""
-    name = args.population or "population"
+    name = args.population or getattr(args, "weight_col", None) or "population"
     names = set(map(str, pd.unique(ds.observations["indicator"])))
     if is_own(ds) and name not in names:
         if args.population or args.year is not None:
-            raise UsageError(f"--population {name}: no such indicator in the data"
+            raise UsageError(f"--population {name}: no such indicator in the data (a column of "
+                             "population beside the values is read with --weight-col COL)"
                              if args.population else
                              "--year: the data hold no population (name it with --population)")
         note("no population in the data: the zones give areas only")
