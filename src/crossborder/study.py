@@ -8,12 +8,14 @@ currency, keeps the years in which every country of the selection has data and, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from .dataset import Dataset
+from .errors import DataError
 from .panel import Panel
 
 __all__ = ["DEFAULT_INDICATOR", "study_panel", "parse_years"]
@@ -42,19 +44,38 @@ def study_panel(
     weight: str | None = "population",
     balanced: bool = True,
     min_regions_per_group: int = 2,
+    base_year: int | None = None,
+    substitute: Mapping[str, str] | None = None,
+    exclude: Iterable[str] = (),
 ) -> Panel:
     """A panel ready for convergence measures.
 
-    ``currency`` converts local-currency indicators (ignored for indicators without a currency).
+    ``currency`` converts local-currency indicators (ignored for indicators without a currency):
+    ``"USD"``, ``"PPP"``, ``"PPP:<vintage>"``, ``"real"`` (constant prices at ``base_year``); see
+    :meth:`Dataset.panel` and :mod:`crossborder.currency`. ``meta["currency_basis"]``,
+    ``meta["vintage"]`` and the unit name the basis and vintage used.
+    ``substitute`` maps a region to another unit whose series (values and weights) stands in for it,
+    e.g. ``{"RU-TYU": "RU-TYU-XAO"}``: the row keeps the code of the region it stands for; the
+    mapping applied is in ``meta["substitute"]``. ``exclude`` removes regions from the selection
+    (``meta["excluded"]``; codes of the dataset not in the selection are listed in
+    ``meta["exclude_not_selected"]``, substitutions of unselected regions in
+    ``meta["substitute_not_selected"]``).
     Without ``years``, the span is the years in which every group (country) has at least
-    ``min_regions_per_group`` regions with a value. ``balanced=True`` then keeps only regions with a
-    value (and a weight) in every year of the span; the regions dropped are listed in
-    ``meta["dropped_regions"]`` with the number of years they had.
+    ``min_regions_per_group`` regions with a value (and each substituted region has its series).
+    ``balanced=True`` then keeps only regions with a value (and a weight) in every year of the span;
+    the regions dropped are listed in ``meta["dropped_regions"]`` with the number of years they had.
     """
+    codes = ds.region_codes(regions)
+    excluded, not_selected = _exclusions(ds, codes, exclude)
+    codes = [c for c in codes if c not in set(excluded)]
+    subs, subs_unselected = _substitutions(ds, codes, substitute or {})
     probe = ds.values(indicator)
     money = probe["unit"].astype(str).str.contains("RUB|KZT|USD", regex=True).any()
-    p = ds.panel(indicator, weight=weight, regions=regions, years=years,
-                 currency=currency if money else None)
+    load = [c for c in codes if c not in subs] + list(subs.values())
+    p = ds.panel(indicator, weight=weight, regions=load, years=years,
+                 currency=currency if money else None, base_year=base_year if money else None)
+    if subs:
+        p = _keep_meta(p, _apply_substitutes(p, subs))
     m = p.to_matrix()
     groups = p.group_labels()
     have = ~np.isnan(m.values)
@@ -63,6 +84,9 @@ def study_panel(
         for g in pd.unique(groups):
             rows = (groups == g).to_numpy()
             ok &= have[rows].sum(axis=0) >= min(min_regions_per_group, int(rows.sum()))
+        for region in subs:
+            if region in m.regions:
+                ok &= have[m.regions.get_loc(region)]
         if ok.any():
             idx = np.flatnonzero(ok)
             span = list(m.times[idx[0]: idx[-1] + 1])
@@ -80,7 +104,54 @@ def study_panel(
                                     "years_in_span": len(m.times)})
             p = _keep_meta(p, p.select(regions=list(m.regions[full])))
     p.meta["dropped_regions"] = dropped.reset_index(drop=True)
+    p.meta.update({"substitute": subs, "substitute_not_selected": subs_unselected,
+                   "excluded": excluded, "exclude_not_selected": not_selected})
     return p
+
+
+def _exclusions(ds: Dataset, codes: list[str], exclude: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(codes removed from the selection, codes of the dataset that were not selected)."""
+    if isinstance(exclude, str):
+        exclude = [exclude]
+    ex = list(dict.fromkeys(exclude))
+    if ex:
+        ds.region_codes(ex)          # unknown codes are an error
+    chosen = set(codes)
+    return [c for c in ex if c in chosen], [c for c in ex if c not in chosen]
+
+
+def _substitutions(ds: Dataset, codes: list[str], substitute: Mapping[str, str]
+                   ) -> tuple[dict[str, str], dict[str, str]]:
+    """Check a region -> stand-in mapping; (applied, for regions not selected)."""
+    if not isinstance(substitute, Mapping):
+        raise DataError("substitute must map region codes to region codes, e.g. {'A': 'A-part'}",
+                        column="region")
+    subs = {str(k): str(v) for k, v in substitute.items()}
+    ds.region_codes(list(subs) + list(subs.values()))        # unknown codes are an error
+    chosen = set(codes)
+    group = ds.regions.set_index("region")["country"] if "country" in ds.regions else None
+    applied, unselected = {}, {}
+    for region, stand_in in subs.items():
+        if region not in chosen:
+            unselected[region] = stand_in
+            continue
+        if stand_in in chosen or stand_in in applied.values() or stand_in == region:
+            raise DataError(f"{stand_in!r} cannot stand in for {region!r}: it is in the selection "
+                            "already or stands in twice", column="region")
+        if group is not None and group.get(region) != group.get(stand_in):
+            raise DataError(f"{stand_in!r} ({group.get(stand_in)}) cannot stand in for {region!r} "
+                            f"({group.get(region)}): another group", column="region")
+        applied[region] = stand_in
+    return applied, unselected
+
+
+def _apply_substitutes(p: Panel, subs: dict[str, str]) -> Panel:
+    """Rows of each stand-in relabelled with the code of the region it stands for."""
+    back = {v: k for k, v in subs.items()}
+    f = p.frame.copy()
+    f["region"] = f["region"].map(lambda r: back.get(r, r))
+    return replace(p, frame=f.sort_values(["region", "time"], kind="stable").reset_index(drop=True),
+                   meta=dict(p.meta))
 
 
 def _keep_meta(old: Panel, new: Panel) -> Panel:
