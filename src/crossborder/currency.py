@@ -82,8 +82,8 @@ def fx_vintages(fx: pd.DataFrame | None) -> pd.DataFrame:
         have = fx[fx[col].notna()]
         newest = _newest(have["vintage"])
         for v, g in have.groupby("vintage", sort=False):
-            rows.append({"rate": rate, "vintage": v,
-                         "basis": "; ".join(sorted(set(g["basis"].dropna().astype(str)) - {""})),
+            icp = "; ".join(sorted(set(g["basis"].dropna().astype(str)) - {""})) if rate == "PPP" else ""
+            rows.append({"rate": rate, "vintage": v, "basis": icp,
                          "first_year": int(g["year"].min()), "last_year": int(g["year"].max()),
                          "countries": ";".join(sorted(g["country"].astype(str).unique())),
                          "sources": ";".join(sorted(g["source"].dropna().astype(str).unique())),
@@ -185,43 +185,49 @@ REAL_INDICES: dict[str, tuple[RealIndex, ...]] = {
 }
 
 
-def chain_index(values: pd.Series, unit: str) -> pd.Series:
-    """Yearly growth factors (year -> value(t)/value(t-1)) of one region's index series.
+def chain_index(obs: pd.DataFrame) -> pd.DataFrame:
+    """Yearly growth factors ``region, year, growth`` (= value(t) / value(t-1)) of index observations
+    ``region, year, value, unit``.
 
-    A chain index ('percent of previous year') gives value/100 for each year; a fixed-base index gives
-    the ratio to the previous year where both years are present."""
-    v = values.sort_index().astype(float)
-    if "previous year" in str(unit).lower():
-        return v / 100.0
-    prev = v.reindex(v.index - 1).to_numpy()
-    g = pd.Series(v.to_numpy() / prev, index=v.index)
-    return g.dropna()
+    A chain index ('percent of previous year' in its unit) gives value / 100 for each year; a
+    fixed-base index ('percent of 2005') the ratio to the previous year where both years are present."""
+    obs = obs[["region", "year", "value", "unit"]]
+    chain = obs["unit"].astype(str).str.lower().str.contains("previous year")
+    a = obs[chain]
+    out = [pd.DataFrame({"region": a["region"], "year": a["year"], "growth": a["value"].astype(float) / 100})]
+    b = obs[~chain]
+    if len(b):
+        prev = b.assign(year=b["year"] + 1)[["region", "year", "value"]].rename(columns={"value": "prev"})
+        m = b.merge(prev, on=["region", "year"])
+        out.append(pd.DataFrame({"region": m["region"], "year": m["year"],
+                                 "growth": m["value"].astype(float) / m["prev"].astype(float)}))
+    return pd.concat(out, ignore_index=True)
 
 
 def real_growth(indices: list[tuple[RealIndex, pd.DataFrame]],
                 divisor: pd.DataFrame | None = None) -> pd.DataFrame:
     """Growth factor of each region and year, from the first index that has it.
 
-    ``indices``: (index, observations ``region, year, value, unit, source``) pairs in order of
-    preference; ``divisor``: observations of the indicator a total index is divided by (population).
+    ``indices``: (index, observations ``region, year, value, unit``) pairs in order of preference;
+    ``divisor``: observations of the indicator a total index is divided by (population).
     Returns ``region, year, growth, index`` (growth = level(t) / level(t-1) at constant prices)."""
     parts = []
     for spec, obs in indices:
         if obs.empty:
             continue
-        for region, g in obs.groupby("region", sort=False):
-            unit = str(g["unit"].iloc[0])
-            growth = chain_index(g.set_index("year")["value"], unit)
-            label = spec.indicator
-            if spec.per_capita_from is not None:
-                if divisor is None:
-                    continue
-                d = divisor[divisor["region"] == region].set_index("year")["value"].astype(float).sort_index()
-                d_growth = pd.Series(d.to_numpy() / d.reindex(d.index - 1).to_numpy(), index=d.index)
-                growth = (growth / d_growth.reindex(growth.index)).dropna()
-                label = f"{spec.indicator}/{spec.per_capita_from} growth"
-            parts.append(pd.DataFrame({"region": region, "year": growth.index.astype(int),
-                                       "growth": growth.to_numpy(), "index": label}))
+        growth = chain_index(obs)
+        label = spec.indicator
+        if spec.per_capita_from is not None:
+            if divisor is None:
+                continue
+            d = divisor[["region", "year", "value"]]
+            prev = d.assign(year=d["year"] + 1).rename(columns={"value": "prev"})
+            dg = d.merge(prev, on=["region", "year"])
+            dg["d"] = dg["value"].astype(float) / dg["prev"].astype(float)
+            growth = growth.merge(dg[["region", "year", "d"]], on=["region", "year"])
+            growth["growth"] = growth["growth"] / growth["d"]
+            label = f"{spec.indicator}/{spec.per_capita_from} growth"
+        parts.append(growth[["region", "year", "growth"]].assign(index=label))
     if not parts:
         return pd.DataFrame(columns=["region", "year", "growth", "index"])
     out = pd.concat(parts, ignore_index=True)
@@ -235,20 +241,20 @@ def carry_level(level: pd.DataFrame, growth: pd.DataFrame, base_year: int) -> pd
     ``level``: ``region, value`` at the base year; ``growth``: from :func:`real_growth`. A region's
     series runs over the unbroken run of growth factors around the base year."""
     out = []
-    gi = growth.set_index(["region", "year"])
+    gi = {(r, int(y)): (float(g), str(i)) for r, y, g, i in
+          zip(growth["region"], growth["year"], growth["growth"], growth["index"], strict=True)}
     for region, base in zip(level["region"], level["value"], strict=True):
-        rows = [(base_year, float(base), "base-year level")]
+        out.append((region, base_year, float(base), "base-year level"))
         v, y = float(base), base_year
-        while (region, y + 1) in gi.index:               # forward: level(t) = level(t-1) * g(t)
-            g = gi.loc[(region, y + 1)]
-            v *= float(g["growth"])
+        while (region, y + 1) in gi:                     # forward: level(t) = level(t-1) * g(t)
+            g, ix = gi[(region, y + 1)]
+            v *= g
             y += 1
-            rows.append((y, v, str(g["index"])))
+            out.append((region, y, v, ix))
         v, y = float(base), base_year
-        while (region, y) in gi.index:                   # backward: level(t-1) = level(t) / g(t)
-            g = gi.loc[(region, y)]
-            v /= float(g["growth"])
-            rows.append((y - 1, v, str(g["index"])))
+        while (region, y) in gi:                         # backward: level(t-1) = level(t) / g(t)
+            g, ix = gi[(region, y)]
+            v /= g
             y -= 1
-        out.extend((region, yy, vv, ii) for yy, vv, ii in rows)
+            out.append((region, y, v, ix))
     return pd.DataFrame(out, columns=["region", "year", "value", "index"])

@@ -503,6 +503,10 @@ def _load_ru_kz() -> Dataset:
                    fx=fx, historical_units=hist, caveats=tuple(caveats),
                    meta={"table1": "table1_as_printed.csv", "input_hash": _hash_package_files(),
                          "resource_regions": _read_csv("resource_regions.csv"),
+                         "observations_not_used": _read_csv("observations_not_used.csv",
+                                                            dtype={"flag": str, "source": str}),
+                         "national": _read_csv("national.csv"),
+                         "grp_release": "ROSSTAT_VRP_1998_2023",
                          "geometry_source": "NATURAL_EARTH_ADMIN1", "cities_source": "GEONAMES_CITIES"})
 
 
@@ -569,9 +573,20 @@ def _ru_kz_caveats(regions: pd.DataFrame, obs: pd.DataFrame) -> list[str]:
         f"DOSE's Tyumen 1994–1996 values have unclear okrug coverage "
         f"({int(n.get('okrug_coverage_unclear', 0))} values) and DOSE's 1994–1995 RUB/USD rates "
         f"look wrong ({int(n.get('dose_fx_suspect', 0))} values): both left out of panels by default.",
-        "Russian GRP 1994–2019 comes from DOSE and 2020–2021 from the Rosstat yearbooks (different "
-        "vintages); DOSE rounds GRP of 10^11 LCU and more to 3 significant figures "
-        f"({int(n.get('grp_rounded_3sf', 0))} values).",
+        "Russian GRP and GRP per capita 1998–2023 come from one Rosstat release "
+        "(ROSSTAT_VRP_1998_2023): 1998–2010 equal to DOSE's values to rounding, 2011 on the revised "
+        "vintage (population after the 2020/21 census), from 2016 Rosstat's new method "
+        f"({int(n.get('rosstat_method_2016', 0))} values flagged rosstat_method_2016), 2022–2023 "
+        f"preliminary ({int(n.get('preliminary', 0))} values). The rows of the first compilation it "
+        "replaces (DOSE 1998–2019, yearbooks 2020–2021) are kept in observations_not_used.csv; "
+        "DOSE's 1994–1996 values stay (the release starts in 1998).",
+        "Exchange rates and PPP factors: WDI vintages (fx.csv, Dataset.fx_vintages()). Default: the "
+        "newest (exchange rates WDI 2025-07; PPP WDI 2026-03, ICP 2021 basis); 'PPP:2023-06' is the "
+        "ICP 2017 basis of the first compilation.",
+        "Real basis: Russia chains the per-capita volume index (2005 on) and before 2005 the GRP "
+        "volume index divided by population growth; Kazakhstan rebases its real GRP per capita index "
+        "(% of 2005, 2010–2023; values flagged boundary_basis_unclear, East Kazakhstan, Almaty Region "
+        "and Karaganda 2021–2023, are left out by default).",
         "Kazakh per-capita GRP is official from 2008 only; DOSE's Kazakh per-capita values before "
         "2015 were left out by the compiler because DOSE's Kazakh population is scrambled.",
         "East Kazakhstan, Almaty Region and Karaganda are on 2019 boundaries: values published on "
