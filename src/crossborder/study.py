@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from .dataset import Dataset
+from .dataset import Dataset, currency_of
 from .errors import DataError
 from .panel import Panel
 
@@ -70,7 +70,7 @@ def study_panel(
     codes = [c for c in codes if c not in set(excluded)]
     subs, subs_unselected = _substitutions(ds, codes, substitute or {})
     probe = ds.values(indicator)
-    money = probe["unit"].astype(str).str.contains("RUB|KZT|USD", regex=True).any()
+    money = probe["unit"].map(currency_of).notna().any()
     load = [c for c in codes if c not in subs] + list(subs.values())
     p = ds.panel(indicator, weight=weight, regions=load, years=years,
                  currency=currency if money else None, base_year=base_year if money else None)
