@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..currency import parse_currency
 from ..dataset import load_dataset
+from ..errors import UnitError
 from ..io import read_panel, read_table
 from ..panel import Panel
 from ..study import DEFAULT_INDICATOR, parse_years, study_panel
@@ -19,8 +21,11 @@ def add_panel_options(p: argparse.ArgumentParser, regions: str = "border") -> No
                         "columns region, year, value[, weight][, group]")
     g.add_argument("--indicator", default=DEFAULT_INDICATOR,
                    help=f"indicator (default: {DEFAULT_INDICATOR}, GRP per capita)")
-    g.add_argument("--currency", default="USD", choices=["USD", "PPP", "none"],
-                   help="convert local currency: USD at the exchange rate (default), PPP, or none")
+    g.add_argument("--currency", default="USD", type=_currency,
+                   help="convert local currency: USD at the exchange rate (default), PPP, real "
+                        "(constant prices), an older vintage as PPP:2023-06, or none")
+    g.add_argument("--base-year", type=int, default=None,
+                   help="base year of --currency real (default 2011)")
     g.add_argument("--years", help="first-last (2008-2019) or a list (2008,2012,2019); default: "
                                    "the span in which both countries have data")
     g.add_argument("--regions", default=regions,
@@ -30,6 +35,17 @@ def add_panel_options(p: argparse.ArgumentParser, regions: str = "border") -> No
                    help="weight indicator (default: population); 'none' for no weight")
     g.add_argument("--unbalanced", action="store_true",
                    help="keep regions with missing years (default: drop them and say which)")
+
+
+def _currency(text: str) -> str:
+    """'none' or a currency basis crossborder.currency can parse (else a usage error)."""
+    if text.lower() == "none":
+        return "none"
+    try:
+        parse_currency(text)
+    except UnitError as exc:
+        raise argparse.ArgumentTypeError(exc.reason) from None
+    return text
 
 
 def _region_selection(text: str) -> str | list[str]:
@@ -51,6 +67,7 @@ def panel_from_args(args: argparse.Namespace) -> Panel:
     p = study_panel(ds, indicator=args.indicator, regions=_region_selection(args.regions),
                     years=parse_years(args.years),
                     currency=None if args.currency == "none" else args.currency, weight=weight,
+                    base_year=getattr(args, "base_year", None),
                     balanced=not args.unbalanced)
     dropped = p.meta.get("dropped_regions")
     if dropped is not None and len(dropped):
