@@ -17,7 +17,7 @@ import crossborder as cb
 from crossborder.currency import RealIndex, parse_currency
 from crossborder.datasets import resource_regions
 from crossborder.errors import DataError, UnitError
-from crossborder.study import study_panel
+from crossborder.study import border_part_substitutes, study_panel
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +161,8 @@ def test_altai_republic_is_in_the_panels(ds):
 
 def test_substitute_tyumen_without_okrugs(ds, raw):
     obs, fx = raw
-    p = study_panel(ds, substitute={"RU-TYU": "RU-TYU-XAO"})
+    assert border_part_substitutes(ds) == {"RU-TYU": "RU-TYU-XAO"}
+    p = study_panel(ds, substitute=border_part_substitutes(ds))
     assert p.meta["substitute"] == {"RU-TYU": "RU-TYU-XAO"}
     assert "RU-TYU-XAO" not in p.regions and "RU-TYU" in p.regions
     assert p.times[0] == 2011                     # the southern part has GRP from 2011

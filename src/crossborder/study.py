@@ -18,7 +18,7 @@ from .dataset import Dataset, currency_of
 from .errors import DataError
 from .panel import Panel
 
-__all__ = ["DEFAULT_INDICATOR", "study_panel", "parse_years"]
+__all__ = ["DEFAULT_INDICATOR", "study_panel", "parse_years", "border_part_substitutes"]
 
 #: GRP per capita, converted from local currency at the annual average exchange rate.
 DEFAULT_INDICATOR = "grp_per_capita_lcu"
@@ -107,6 +107,21 @@ def study_panel(
     p.meta.update({"substitute": subs, "substitute_not_selected": subs_unselected,
                    "excluded": excluded, "exclude_not_selected": not_selected})
     return p
+
+
+def border_part_substitutes(ds: Dataset) -> dict[str, str]:
+    """Border units that have a part of their own on the border: {whole: part}, the mapping for
+    ``study_panel(..., substitute=...)`` that measures the part that touches the border instead of the
+    whole (ru-kz: ``{"RU-TYU": "RU-TYU-XAO"}``, Tyumen without its okrugs). Only wholes with exactly
+    one such part are listed."""
+    r = ds.regions
+    if "part_of" not in r or "border_part" not in r:
+        return {}
+    parts = r[r["border_part"].astype(bool) & r["part_of"].notna()]
+    border = set(r.loc[r["border"].astype(bool), "region"])
+    counts = parts.groupby("part_of").size()
+    return {str(w): str(p) for p, w in zip(parts["region"], parts["part_of"], strict=True)
+            if w in border and counts[w] == 1}
 
 
 def _exclusions(ds: Dataset, codes: list[str], exclude: Iterable[str]) -> tuple[list[str], list[str]]:
