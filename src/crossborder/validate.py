@@ -224,7 +224,7 @@ def _problem_frame(obs: pd.DataFrame, mask: np.ndarray, problem: Any,
     """Problem rows for the masked rows; ``problem`` is a text or a function of the sub-frame."""
     files, rows, cols = where
     idx = np.flatnonzero(mask)
-    sub = obs.iloc[idx]
+    sub = obs[[c for c in ("region", "year", "indicator", "value") if c in obs]].iloc[idx]
     out = pd.DataFrame({
         "file": _pick(files, idx),
         "row": [_plain(r) for r in _pick(rows, idx)],
@@ -351,34 +351,33 @@ def validate_observations(
                 lambda d: [f"region code {r!r} is not in the regions table (e.g. {sample})"
                            for r in d["region"]], "region", where))
 
-    # duplicates
+    # duplicates: one int64 code per key; the message per repeated key is built once, from its
+    # first rows, and shared by its copies (time and memory linear in the number of rows)
     key = obs[["region", "year", "indicator"]]
-    dup = _duplicated(key)
+    dup, combined = _duplicated(key, return_codes=True)
     if dup.any():
         idx = np.flatnonzero(dup)
-        d = pd.DataFrame({c: key[c].iloc[idx].to_numpy(dtype=object) for c in key.columns})
-        d["row"] = [_plain(r) for r in _pick(where[1], idx)]
-        d["file"] = _pick(where[0], idx)
-        one_file = d["file"].nunique(dropna=False) <= 1
-        d["at"] = [str(r) if one_file or f is None else f"{f} row {r}"
-                   for f, r in zip(d["file"], d["row"], strict=True)]
-        # one message per duplicated key, naming at most _MAX_LISTED of its rows: the text is
-        # shared by the key's copies, so memory stays linear in the number of rows
-        gid = d.groupby(["region", "year", "indicator"], sort=False, dropna=False).ngroup()
-        gid = gid.to_numpy()
+        gid = pd.factorize(combined[idx])[0] if combined is not None else (
+            key.iloc[idx].groupby(list(key.columns), sort=False, dropna=False).ngroup().to_numpy())
+        del combined
+        row_of = np.asarray(_pick(where[1], idx), dtype=object)
+        file_of = _pick(where[0], idx)
+        one_file = pd.Series(file_of).nunique(dropna=False) <= 1
         order = np.argsort(gid, kind="stable")
         starts = np.flatnonzero(np.r_[True, gid[order][1:] != gid[order][:-1]])
         counts = np.diff(np.r_[starts, gid.size])
-        at = d["at"].to_numpy(dtype=object)
-        kr, ky, ki = (d[c].to_numpy(dtype=object) for c in ("region", "year", "indicator"))
+        firsts = order[starts]
+        kr, ky, ki = (key[c].iloc[idx[firsts]].to_numpy(dtype=object) for c in key.columns)
         texts = np.empty(starts.size, dtype=object)
-        for s0, c in zip(starts, counts, strict=True):
-            first = order[s0]
-            shown = ", ".join(map(str, at[order[s0:s0 + min(c, _MAX_LISTED)]]))
+        for g, (s0, c) in enumerate(zip(starts, counts, strict=True)):
+            shown = ", ".join(
+                str(_plain(row_of[j])) if one_file or file_of[j] is None
+                else f"{file_of[j]} row {_plain(row_of[j])}"
+                for j in order[s0:s0 + min(c, _MAX_LISTED)])
             more = f" and {c - _MAX_LISTED} more ({c} copies)" if c > _MAX_LISTED else ""
-            texts[gid[first]] = (
-                f"duplicate (region, year, indicator) = ({kr[first]!r}, "
-                f"{_year_text(ky[first])}, {ki[first]!r}) in rows {shown}{more}")
+            texts[gid[firsts[g]]] = (
+                f"duplicate (region, year, indicator) = ({kr[g]!r}, {_year_text(ky[g])}, "
+                f"{ki[g]!r}) in rows {shown}{more}")
         msgs = texts[gid]
         problems.append(_problem_frame(obs, dup, lambda _d: msgs, "region/year/indicator",
                                        where))
@@ -417,8 +416,9 @@ def validate_observations(
     return report
 
 
-def _duplicated(key: pd.DataFrame) -> np.ndarray:
-    """All copies of repeated key rows: one int64 code per row, sorted (little memory)."""
+def _duplicated(key: pd.DataFrame, return_codes: bool = False) -> Any:
+    """All copies of repeated key rows: one int64 code per row, sorted (little memory). With
+    ``return_codes``, also the codes (None when the key space is too large for int64)."""
     combined = np.zeros(len(key), dtype=np.int64)
     size = 1
     for c in key.columns:
@@ -430,14 +430,16 @@ def _duplicated(key: pd.DataFrame) -> np.ndarray:
             codes, uniques = pd.factorize(col, use_na_sentinel=False)
             n = max(len(uniques), 1)
         if size * n >= 2**62:
-            return key.duplicated(keep=False).to_numpy()
+            mask = key.duplicated(keep=False).to_numpy()
+            return (mask, None) if return_codes else mask
         combined *= n
         combined += codes
         size *= n
         del codes
     order = np.argsort(combined, kind="stable")
     ranked = combined[order]
-    del combined
+    if not return_codes:
+        del combined
     same = ranked[1:] == ranked[:-1]
     del ranked
     dup_sorted = np.zeros(len(order), dtype=bool)
@@ -445,7 +447,7 @@ def _duplicated(key: pd.DataFrame) -> np.ndarray:
     dup_sorted[:-1] |= same
     out = np.empty(len(order), dtype=bool)
     out[order] = dup_sorted
-    return out
+    return (out, combined) if return_codes else out
 
 
 def _spelling_variants(region: pd.Series, blank: np.ndarray) -> tuple[np.ndarray, Any] | None:
