@@ -498,3 +498,18 @@ def test_a_wide_file_with_thousands_of_columns_reads_like_a_narrow_one(tmp_path)
                                         f"have {len(years) + len(other) + 1}: a stray delimiter, a "
                                         "missing quote, or a decimal comma in a comma-delimited "
                                         "file")
+
+
+def test_from_matrix_groups_series_never_silently_misaligned():
+    from crossborder.panel import Panel
+
+    table = pd.DataFrame({"region": ["A", "B"], "country": ["X", "Y"]})
+    p = Panel.from_matrix([[1.0], [2.0]], regions=table["region"], groups=table["country"])
+    assert p.group_labels().to_dict() == {"A": "X", "B": "Y"}
+    by_region = pd.Series({"B": "Y", "A": "X"})
+    assert Panel.from_matrix([[1.0], [2.0]], regions=["A", "B"],
+                             groups=by_region).group_labels().to_dict() == {"A": "X", "B": "Y"}
+    err = error_of(Panel.from_matrix, [[1.0], [2.0]], regions=["A", "B"],
+                   groups=pd.Series(["X", "Y"], index=[10, 11]))
+    assert err.reason == ("groups is a Series whose index holds none of the regions: index it by "
+                          "region, or pass a list in the regions' order")

@@ -213,6 +213,7 @@ class Panel:
         if arr.ndim != 2:
             raise DataError(f"values must be N x T, got shape {arr.shape}")
         n, t = arr.shape
+        given_regions = regions
         regions = list(range(n)) if regions is None else list(regions)
         times = list(range(t)) if times is None else list(times)
         if len(regions) != n or len(times) != t:
@@ -240,7 +241,15 @@ class Panel:
             if isinstance(groups, dict):
                 g = [groups.get(r) for r in regions]
             elif isinstance(groups, pd.Series):
-                g = list(groups.reindex(regions))
+                if (isinstance(given_regions, pd.Series)
+                        and given_regions.index.equals(groups.index)):
+                    g = list(groups)    # two columns of one table: aligned row by row
+                elif pd.Index(regions).isin(groups.index).any() or len(groups) != n:
+                    g = list(groups.reindex(regions))   # region -> group
+                else:
+                    raise DataError("groups is a Series whose index holds none of the regions: "
+                                    "index it by region, or pass a list in the regions' order",
+                                    column="group")
             else:
                 g = list(groups)
             if len(g) != n:
