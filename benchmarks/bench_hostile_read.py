@@ -8,7 +8,8 @@ Each case is read with ``read_observations`` twice: ``on_error="raise"`` (the de
 ValidationError listing the duplicates) and ``on_error="set_aside"`` (all copies set aside and
 reported). Peak memory is the traced Python allocation peak (tracemalloc, numpy and pandas buffers
 included; one extra run, since tracing slows allocation) and the process's maximum resident set
-size (ru_maxrss, cumulative over the cases). Time: the best of two untraced runs.
+size over the untraced runs (ru_maxrss, cumulative over the cases, interpreter and libraries
+included). Time: the best of two untraced runs.
 
 Run: PYTHONPATH=src python benchmarks/bench_hostile_read.py [--rows 1000000]
 Targets (issue 12): case (a) under 2 s and under 500 MB.
@@ -63,6 +64,8 @@ def measure(label: str, fn, repeat: int = 2) -> tuple[float, float]:
         except Exception as exc:  # noqa: BLE001 - the outcome is printed
             outcome = f"{type(exc).__name__}: {str(exc).splitlines()[0][:90]}"
         seconds = min(seconds, time.perf_counter() - t0)
+    # max RSS so far (untraced runs; tracemalloc's own bookkeeping would inflate it)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB on Linux
     tracemalloc.start()
     try:
         fn()
@@ -70,7 +73,6 @@ def measure(label: str, fn, repeat: int = 2) -> tuple[float, float]:
         pass
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB on Linux
     print(f"{label:<44} {seconds:8.2f} s  peak {peak / 2**20:8.1f} MiB  max RSS {rss:8.1f} MiB"
           f"\n    -> {outcome}", flush=True)
     return seconds, peak / 2**20
