@@ -513,3 +513,14 @@ def test_from_matrix_groups_series_never_silently_misaligned():
                    groups=pd.Series(["X", "Y"], index=[10, 11]))
     assert err.reason == ("groups is a Series whose index holds none of the regions: index it by "
                           "region, or pass a list in the regions' order")
+
+
+def test_conversion_sets_aside_values_not_in_the_countrys_own_currency(tmp_path):
+    from crossborder.dataset import _foreign_currency
+
+    obs = pd.DataFrame({"country": ["KZ", "KZ", "KZ", "RU"], "unit": ["KZT", "KZT", "RUB", "RUB"],
+                        "currency": ["KZT", "KZT", "RUB", "RUB"]})
+    assert _foreign_currency(obs, "USD").tolist() == [False, False, True, False]
+    obs.loc[3, ["unit", "currency"]] = ["persons", None]
+    assert error_of(_foreign_currency, obs, "USD", cls=UnitError).reason == (
+        "cannot convert 'persons' to USD: the unit names no currency")

@@ -358,7 +358,7 @@ class Dataset:
     def _convert(self, obs: pd.DataFrame, spec: CurrencySpec
                  ) -> tuple[pd.DataFrame, str, pd.DataFrame, dict[str, Any]]:
         """Local-currency values to USD (exchange rate) or international dollars (PPP) of one vintage."""
-        _check_convertible(obs, spec.basis)
+        foreign = _foreign_currency(obs, spec.basis)
         rates, vintage, icp = rate_table(self.fx, spec, exclude_flags=("dose_fx_suspect",))
         col = spec.rate_column
         rate = obs.merge(rates, on=["country", "year"], how="left")["rate"]
@@ -367,8 +367,12 @@ class Dataset:
         scale = obs["unit"].map(_unit_scale)
         converted = obs.copy()
         converted["value"] = np.where(already, obs["value"], obs["value"] * scale / rate)
-        ok = already | rate.notna()
-        dropped = _aside(obs[~ok], f"no {col} rate (vintage {vintage}) for the country and year")
+        ok = already | (rate.notna() & ~foreign)
+        dropped = pd.concat([
+            _aside(obs[foreign & ~already], "not in the country's own currency: its rates do not "
+                   "convert this unit"),
+            _aside(obs[~ok & ~foreign], f"no {col} rate (vintage {vintage}) for the country and "
+                   "year")], ignore_index=True)
         used = rates.merge(obs[ok & ~already][["country", "year"]].drop_duplicates(), on=["country", "year"])
         conv = {"vintage": vintage, "icp_basis": icp if spec.basis == "PPP" else None,
                 "rate_sources": sorted(pd.unique(used["source"].dropna().astype(str)))}
@@ -476,18 +480,19 @@ def _unit_scale(unit: Any) -> float:
     return 1.0
 
 
-def _check_convertible(obs: pd.DataFrame, target: str) -> None:
-    """Values to convert must name a currency, one per country (the rates are per country)."""
-    local = obs[obs["currency"] != target]
-    no_code = local["currency"].isna()
+def _foreign_currency(obs: pd.DataFrame, target: str) -> pd.Series:
+    """True for values that are not in their country's own currency (the one most of its values
+    to convert are in): the country's exchange rates do not convert them, so they are set aside
+    (Kazakh GRP in roubles before the tenge, for example). A unit that names no currency is an
+    error: it cannot be converted at all."""
+    local = obs["currency"] != target
+    no_code = local & obs["currency"].isna()
     if no_code.any():
-        raise UnitError(f"cannot convert {str(local['unit'][no_code].iloc[0])!r} to {target}: the "
+        raise UnitError(f"cannot convert {str(obs['unit'][no_code].iloc[0])!r} to {target}: the "
                         "unit names no currency", column="unit")
-    per_country = local.groupby("country", dropna=False)["currency"].unique()
-    for country, codes in per_country.items():
-        if len(codes) > 1:
-            raise UnitError(f"country {country!r} has values in {sorted(codes)}: the exchange rates "
-                            "are one per country, so only its own currency converts", column="unit")
+    own = (obs[local].groupby("country", dropna=False)["currency"]
+           .agg(lambda c: c.value_counts().sort_index().idxmax()))
+    return local & (obs["currency"] != obs["country"].map(own))
 
 
 def _common_unit(obs: pd.DataFrame, indicator: str) -> str | None:
