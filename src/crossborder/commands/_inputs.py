@@ -21,6 +21,7 @@ nothing. What the readers repaired or set aside is summarised on stderr (``--ver
 from __future__ import annotations
 
 import argparse
+import ast
 import math
 import re
 import sys
@@ -312,7 +313,7 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
     if group_where is None and (args.group_col or args.country_from_prefix):
         ds, group_where = _country_after_reading(ds, args, data)
     if group_where is not None:
-        _forget_country_notes(report)
+        _forget_country_notes(report, args.group_col)
         report.repair(f"country taken from {group_where}", column="country",
                       count=int(ds.regions["country"].notna().sum()))
     return _two_sides(ds, args)
@@ -358,6 +359,7 @@ def _country_after_reading(ds: Dataset, args: argparse.Namespace,
         raise UsageError(f"--group-col {args.group_col}: no such column in "
                          f"{' or '.join(map(str, where + data))}")
     m = pd.concat(pairs).replace("", np.nan).dropna().drop_duplicates()
+    m = m[m["region"].isin(set(regions["region"].astype(str)))]   # the regions of the dataset
     twice = m[m["region"].duplicated(keep=False)]
     if len(twice):
         r = twice["region"].iat[0]
@@ -369,8 +371,26 @@ def _country_after_reading(ds: Dataset, args: argparse.Namespace,
     return replace(ds, regions=regions), f"column {args.group_col!r} of the data"
 
 
-def _forget_country_notes(report: Any) -> None:
-    report.warnings[:] = [w for w in report.warnings if not w.startswith("no country for")]
+def _forget_country_notes(report: Any, used: str | None = None) -> None:
+    """Drop the readers' notes that the country options made stale (no country; the ISO prefix
+    repair; the country column listed as not used)."""
+    kept = []
+    for w in report.warnings:
+        if w.startswith("no country for"):
+            continue
+        if used and w.startswith("columns not used: "):
+            try:
+                cols = [c for c in ast.literal_eval(w[len("columns not used: "):]) if c != used]
+            except (ValueError, SyntaxError):
+                cols = None
+            if cols is None:
+                kept.append(w)
+                continue
+            if not cols:
+                continue
+            w = f"columns not used: {cols}"
+        kept.append(w)
+    report.warnings[:] = kept
     report.repairs[:] = [r for r in report.repairs if "ISO 3166-2 prefix" not in r.what]
 
 
