@@ -426,11 +426,23 @@ def test_json_carries_every_field(files, capsys):
     (["sigma", "--id-col", "code"], "--id-col applies to your own files"),
     (["sigma", "--years", "1800-1810"], "--years 1800-1810: no grp_per_capita_lcu in those years"),
     (["sigma", "--measure", "bogus"], "--measure: unknown measure 'bogus'"),
+    (["sigma", "--weight", "people"], "--weight people: no such indicator in the data"),
+    (["beta", "--indicator", "gdp"], "--indicator gdp: no such indicator in the data"),
+    (["moran", "--threshold-km", "100"], "--threshold-km applies to --weights distance"),
 ])
 def test_bad_options_are_usage_errors(argv, message, capsys):
     code, out, err = run(argv, capsys)
     assert code == 2, err
     assert message in err and "Traceback" not in err + out
+
+
+def test_twins_need_cities_and_info_lists_polygons_only(files, capsys):
+    code, _, err = run(["twins", "--regions-file", str(files / "grid.geojson"), "--regions-id-col",
+                        "code"], capsys)
+    assert code == 2 and "twins needs cities" in err
+    rows = run_json(["info", "--regions-file", str(files / "grid.geojson"), "--regions-id-col",
+                     "code", "--regions", "all"], capsys)
+    assert len(rows) == 12 and {r["geometry"] for r in rows} == {"own"}
 
 
 def test_dataset_and_own_files_exclude_each_other(files, capsys):

@@ -485,9 +485,7 @@ def _indicator(args: argparse.Namespace, ds: Dataset, weight: str | None) -> str
     if not names:
         raise UsageError("this command needs statistics: give --data FILE")
     if args.indicator is not None:
-        if args.indicator not in names and is_own(ds):
-            raise UsageError(f"--indicator {args.indicator}: not in the data (indicators: "
-                             f"{_shorten(names)})")
+        _known(ds, args.indicator, "--indicator")
         return args.indicator
     if not is_own(ds):
         return DEFAULT_INDICATOR
@@ -507,14 +505,24 @@ def _weight(args: argparse.Namespace, ds: Dataset, own: bool) -> str | None:
     if w == "none":
         return None
     if not own:
+        if w is not None:
+            _known(ds, w, "--weight")
         return w or "population"
     names = set(map(str, pd.unique(ds.observations["indicator"])))
     if w is None:
         return "population" if "population" in names else None
-    if w not in names:
-        raise UsageError(f"--weight {w}: no such indicator in the data (indicators: "
-                         f"{_shorten(sorted(names))}); --weight-col COL takes a column of weights")
+    _known(ds, w, "--weight", " (--weight-col COL takes a column of weights)")
     return w
+
+
+def _known(ds: Dataset, indicator: str, option: str, hint: str = "") -> None:
+    """A usage error unless the dataset has the indicator (or an alias of it)."""
+    try:
+        ds.values(indicator)
+    except DataError:
+        names = sorted(map(str, pd.unique(ds.observations["indicator"])))
+        raise UsageError(f"{option} {indicator}: no such indicator in the data (indicators: "
+                         f"{_shorten(names)}){hint}") from None
 
 
 def _currency(args: argparse.Namespace, ds: Dataset, indicator: str, own: bool) -> str | None:
