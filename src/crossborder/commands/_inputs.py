@@ -37,6 +37,7 @@ from ..dataset import REGION_SETS, Dataset, currency_of, load_dataset
 from ..errors import DataError, UsageError
 from ..panel import Panel
 from ..study import DEFAULT_INDICATOR, study_panel
+from ._common import cli_message
 
 __all__ = ["add_input_options", "add_selection_options", "add_panel_options", "dataset_from_args",
            "panel_from_args", "number", "parse_years_option", "GEO_SUFFIXES"]
@@ -178,7 +179,8 @@ def add_panel_options(p: argparse.ArgumentParser, regions: str = "border") -> No
 
 # ----------------------------------------------------------------------------- notes
 def note(text: str) -> None:
-    print(f"note: {text}", file=sys.stderr)
+    """A line on stderr, with the API's hints in command-line words."""
+    print(f"note: {cli_message(text)}", file=sys.stderr)
 
 
 def _print_read_report(report: Any, verbose: bool) -> None:
