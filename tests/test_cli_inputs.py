@@ -398,6 +398,11 @@ def test_json_carries_every_field(files, capsys):
     pi = np.array([mk["steady_state"][q] for q in labels])
     assert np.allclose(pi @ p, pi) and np.isclose(pi.sum(), 1)
     assert mk["mobility"]["shorrocks"] == pytest.approx((4 - np.trace(p)) / 3)
+    d = run_json(["delta", *own(files), "--indicator", "gdp_pc", "--regions", "all"], capsys)
+    v = values(files)
+    assert d["best"] == "max" and len(d["departures"]) == v.size
+    first = d["table"][0]
+    assert first["best_region"] == v[2000].idxmax() and first["n"] == 12
     clubs = run_json(["clubs", "--regions", "all"], capsys)
     assert clubs["n_clubs"] == len(clubs["clubs"]) >= 1
     assert {"b", "se", "tstat", "size"} <= set(clubs["clubs"][0])

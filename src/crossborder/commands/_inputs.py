@@ -580,7 +580,11 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None) -> Pane
     if aside is not None and len(aside):
         reasons = aside["reason"].astype(str).value_counts()
         note(f"set aside {len(aside)} value(s) of the panel: "
-             + "; ".join(f"{n} x {r}" for r, n in reasons.items()))
+             + "; ".join(f"{n} x {r}" for r, n in reasons.items())
+             + ("" if getattr(args, "verbose", False) else " (--verbose lists them)"))
+        if getattr(args, "verbose", False):
+            with pd.option_context("display.width", 200, "display.max_rows", None):
+                print(aside.to_string(index=False), file=sys.stderr)
     if len(p.frame) == 0:
         raise UsageError("the selection holds no values (check --regions, --years and "
                          "--indicator)")
