@@ -44,6 +44,7 @@ def study_panel(
     weight: str | None = "population",
     balanced: bool = True,
     min_regions_per_group: int = 2,
+    group: str | None = "country",
     base_year: int | None = None,
     substitute: Mapping[str, str] | None = None,
     exclude: Iterable[str] = (),
@@ -64,15 +65,16 @@ def study_panel(
     ``min_regions_per_group`` regions with a value (and each substituted region has its series).
     ``balanced=True`` then keeps only regions with a value (and a weight) in every year of the span;
     the regions dropped are listed in ``meta["dropped_regions"]`` with the number of years they had.
+    ``group``: the region column that names the sides (None: no groups).
     """
     codes = ds.region_codes(regions)
     excluded, not_selected = _exclusions(ds, codes, exclude)
     codes = [c for c in codes if c not in set(excluded)]
-    subs, subs_unselected = _substitutions(ds, codes, substitute or {})
+    subs, subs_unselected = _substitutions(ds, codes, substitute or {}, group)
     probe = ds.values(indicator)
     money = probe["unit"].map(currency_of).notna().any()
     load = [c for c in codes if c not in subs] + list(subs.values())
-    p = ds.panel(indicator, weight=weight, regions=load, years=years,
+    p = ds.panel(indicator, weight=weight, regions=load, years=years, group=group,
                  currency=currency if money else None, base_year=base_year if money else None)
     if subs:
         p = _keep_meta(p, _apply_substitutes(p, subs))
@@ -135,8 +137,8 @@ def _exclusions(ds: Dataset, codes: list[str], exclude: Iterable[str]) -> tuple[
     return [c for c in ex if c in chosen], [c for c in ex if c not in chosen]
 
 
-def _substitutions(ds: Dataset, codes: list[str], substitute: Mapping[str, str]
-                   ) -> tuple[dict[str, str], dict[str, str]]:
+def _substitutions(ds: Dataset, codes: list[str], substitute: Mapping[str, str],
+                   group_col: str | None = "country") -> tuple[dict[str, str], dict[str, str]]:
     """Check a region -> stand-in mapping; (applied, for regions not selected)."""
     if not isinstance(substitute, Mapping):
         raise DataError("substitute must map region codes to region codes, e.g. {'A': 'A-part'}",
@@ -144,7 +146,8 @@ def _substitutions(ds: Dataset, codes: list[str], substitute: Mapping[str, str]
     subs = {str(k): str(v) for k, v in substitute.items()}
     ds.region_codes(list(subs) + list(subs.values()))        # unknown codes are an error
     chosen = set(codes)
-    group = ds.regions.set_index("region")["country"] if "country" in ds.regions else None
+    group = (ds.regions.set_index("region")[group_col]
+             if group_col is not None and group_col in ds.regions else None)
     applied, unselected = {}, {}
     for region, stand_in in subs.items():
         if region not in chosen:
