@@ -410,6 +410,12 @@ class Dataset:
         return self.sources[self.sources["source"].isin(ids)]
 
 
+def _units_text(s: pd.Series) -> str | None:
+    """The distinct units of a column as 'a; b' (None when no row has a unit)."""
+    units = sorted({str(u) for u in s.dropna() if str(u).strip()})
+    return "; ".join(units) if units else None
+
+
 def _drop_flagged(obs: pd.DataFrame, flags: set[str], set_aside: list[pd.DataFrame]) -> pd.DataFrame:
     """Rows carrying one of ``flags`` go to ``set_aside`` (reported); the rest is returned."""
     if not flags or obs.empty:
@@ -418,12 +424,6 @@ def _drop_flagged(obs: pd.DataFrame, flags: set[str], set_aside: list[pd.DataFra
     if has_flag.any():
         set_aside.append(_aside(obs[has_flag], "flag excluded: " + "/".join(sorted(flags))))
     return obs[~has_flag]
-
-
-def _units_text(s: pd.Series) -> str | None:
-    """The distinct units of a column as 'a; b' (None when no row has a unit)."""
-    units = sorted({str(u) for u in s.dropna() if str(u).strip()})
-    return "; ".join(units) if units else None
 
 
 def _year_mask(year: pd.Series, years: tuple[int, int] | Sequence[int]) -> pd.Series:

@@ -62,7 +62,10 @@ def study_panel(
     ``meta["exclude_not_selected"]``, substitutions of unselected regions in
     ``meta["substitute_not_selected"]``).
     Without ``years``, the span is the years in which every group (country) has at least
-    ``min_regions_per_group`` regions with a value (and each substituted region has its series).
+    ``min_regions_per_group`` regions with a value (and each substituted region has its series);
+    with ``balanced=True`` its first and last years are trimmed where fewer regions have a value than
+    in its best-covered year where that keeps a region (at most one year at each end: a year is given
+    up rather than a region; ``meta["span_trimmed"]`` names the years and the regions kept).
     ``balanced=True`` then keeps only regions with a value (and a weight) in every year of the span;
     the regions dropped are listed in ``meta["dropped_regions"]`` with the number of years they had.
     ``group``: the region column that names the sides (None: no groups).
@@ -70,12 +73,13 @@ def study_panel(
     codes = ds.region_codes(regions)
     excluded, not_selected = _exclusions(ds, codes, exclude)
     codes = [c for c in codes if c not in set(excluded)]
-    subs, subs_unselected = _substitutions(ds, codes, substitute or {}, group)
+    subs, subs_unselected = _substitutions(ds, codes, substitute or {})
     probe = ds.values(indicator)
     money = probe["unit"].map(currency_of).notna().any()
     load = [c for c in codes if c not in subs] + list(subs.values())
-    p = ds.panel(indicator, weight=weight, regions=load, years=years, group=group,
-                 currency=currency if money else None, base_year=base_year if money else None)
+    p = ds.panel(indicator, weight=weight, regions=load, years=years,
+                 currency=currency if money else None, base_year=base_year if money else None,
+                 group=group)
     if subs:
         p = _keep_meta(p, _apply_substitutes(p, subs))
     m = p.to_matrix()
@@ -91,7 +95,11 @@ def study_panel(
                 ok &= have[m.regions.get_loc(region)]
         if ok.any():
             idx = np.flatnonzero(ok)
-            span = list(m.times[idx[0]: idx[-1] + 1])
+            lo, hi = idx[0], idx[-1] + 1
+            if balanced:
+                lo, hi, trimmed = _trim_incomplete_ends(have, m.regions, m.times, lo, hi)
+                p.meta["span_trimmed"] = trimmed
+            span = list(m.times[lo:hi])
             p = _keep_meta(p, p.select(times=span))
             m = p.to_matrix()
             have = ~np.isnan(m.values)
@@ -109,6 +117,31 @@ def study_panel(
     p.meta.update({"substitute": subs, "substitute_not_selected": subs_unselected,
                    "excluded": excluded, "exclude_not_selected": not_selected})
     return p
+
+
+def _trim_incomplete_ends(have: np.ndarray, regions: pd.Index, times: pd.Index, lo: int, hi: int,
+                          min_years: int = 3, most: int = 1) -> tuple[int, int, dict[int, list[str]]]:
+    """Give up at most ``most`` first and last years of ``times[lo:hi]`` where that rescues a region:
+    one that lacks a value in that end year only, and would otherwise be dropped from the balanced
+    panel (ru-kz: East Kazakhstan, Almaty and Karaganda regions lack 2022, the year Abai, Zhetisu
+    and Ulytau were split off). At least ``min_years`` remain. Returns the new bounds and the years
+    given up with the regions they rescue."""
+    trimmed: dict[int, list[str]] = {}
+
+    def rescues(end: int, rest: slice) -> np.ndarray:
+        return ~have[:, end] & have[:, rest].all(axis=1)
+
+    for _ in range(most):
+        saved = rescues(hi - 1, slice(lo, hi - 1)) if hi - lo > min_years else None
+        if saved is not None and saved.any():
+            trimmed[int(times[hi - 1])] = [str(r) for r in regions[saved]]
+            hi -= 1
+    for _ in range(most):
+        saved = rescues(lo, slice(lo + 1, hi)) if hi - lo > min_years else None
+        if saved is not None and saved.any():
+            trimmed[int(times[lo])] = [str(r) for r in regions[saved]]
+            lo += 1
+    return lo, hi, trimmed
 
 
 def border_part_substitutes(ds: Dataset) -> dict[str, str]:
@@ -137,8 +170,8 @@ def _exclusions(ds: Dataset, codes: list[str], exclude: Iterable[str]) -> tuple[
     return [c for c in ex if c in chosen], [c for c in ex if c not in chosen]
 
 
-def _substitutions(ds: Dataset, codes: list[str], substitute: Mapping[str, str],
-                   group_col: str | None = "country") -> tuple[dict[str, str], dict[str, str]]:
+def _substitutions(ds: Dataset, codes: list[str], substitute: Mapping[str, str]
+                   ) -> tuple[dict[str, str], dict[str, str]]:
     """Check a region -> stand-in mapping; (applied, for regions not selected)."""
     if not isinstance(substitute, Mapping):
         raise DataError("substitute must map region codes to region codes, e.g. {'A': 'A-part'}",
@@ -146,8 +179,7 @@ def _substitutions(ds: Dataset, codes: list[str], substitute: Mapping[str, str],
     subs = {str(k): str(v) for k, v in substitute.items()}
     ds.region_codes(list(subs) + list(subs.values()))        # unknown codes are an error
     chosen = set(codes)
-    group = (ds.regions.set_index("region")[group_col]
-             if group_col is not None and group_col in ds.regions else None)
+    group = ds.regions.set_index("region")["country"] if "country" in ds.regions else None
     applied, unselected = {}, {}
     for region, stand_in in subs.items():
         if region not in chosen:
