@@ -218,7 +218,7 @@ def _cuts_for(y: np.ndarray, classes: Classes, k: int | None, what: str) -> tupl
         return quantile_cuts(y.reshape(-1, 1), k)[:, 0], "pooled"
     cuts = np.asarray(classes, dtype=float).ravel()
     if cuts.size == 0 or np.any(np.diff(cuts) <= 0) or not np.isfinite(cuts).all():
-        raise DataError(f"{what}: cut points must be increasing finite numbers, got {list(cuts)}")
+        raise DataError(f"{what}: cut points must be increasing finite numbers, got {cuts.tolist()}")
     if k is not None and k != cuts.size + 1:
         raise DataError(f"{what}: {cuts.size} cut points make {cuts.size + 1} classes, not k={k}")
     return cuts, "bins"
