@@ -372,3 +372,39 @@ def test_local_moran_p_sim_matches_exact_conditional_permutation() -> None:
     np.testing.assert_allclose(r.table["Is"], [(n - 1) * z[i] * z[nb].mean() / (z @ z)
                                                for i, nb in enumerate(nbrs)], atol=1e-14)
 
+
+
+# ---------------------------------------------------------------- reference data: fail in CI, skip elsewhere
+def _refdata_module():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parent / "reference" / "_refdata.py"
+    spec = importlib.util.spec_from_file_location("_refdata_under_test", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("1", pytest.fail.Exception),
+                                         ("", pytest.skip.Exception), (None, pytest.skip.Exception)])
+def test_missing_reference_data_fails_in_ci_and_skips_elsewhere(monkeypatch, tmp_path, ci, outcome):
+    ref = _refdata_module()
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="nothere.txt not available"):
+        ref.need_file(tmp_path / "nothere.txt")
+    with pytest.raises(outcome, match="no_such_reference_package"):
+        ref.need_module("no_such_reference_package")
+    present = tmp_path / "here.txt"
+    present.write_text("x")
+    assert ref.need_file(present) == present
+
+
+def test_ci_script_sets_ci() -> None:
+    from pathlib import Path
+
+    script = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
+    assert "export CI=true" in script
