@@ -18,11 +18,17 @@ from crossborder.measures.beta import beta, beta_panel
 from crossborder.measures.clubs import clubs, log_t, merge_clubs
 from crossborder.measures.decompose import decompose, decompose_array
 from crossborder.measures.dispersion import inequality, sigma, sigma_ftest, sigma_trend
-from crossborder.measures.dynamics import markov, quantile_cuts, spatial_markov, steady_state
+from crossborder.measures.dynamics import (
+    markov,
+    quantile_cuts,
+    spatial_markov,
+    steady_state,
+    transition_counts,
+)
 from crossborder.measures.frontier import delta
 from crossborder.measures.hpfilter import hp_filter, hp_trend_matrix
 from crossborder.measures.ranks import gamma_array
-from crossborder.measures.spatial import local_moran, moran, weights_from_regions
+from crossborder.measures.spatial import local_moran, moran, spatial_beta, weights_from_regions
 
 NAN, INF = float("nan"), float("inf")
 REGIONS = [f"r{i}" for i in range(8)]
@@ -84,6 +90,16 @@ CASES = [
     (lambda p: sigma(p, "hoover", totals="yes"), "totals must be True or False, got 'yes'"),
     (lambda p: sigma(p, "sd", weighted="no"), "weighted must be True or False, got 'no'"),
     (lambda p: inequality(np.ones(4), "sd", ddof=-1), "ddof must be at least 0, got -1"),
+    (lambda p: inequality(np.ones(4), "gini", ddof=1),
+     "ddof applies to cv, sd, sd_log, var, var_log only, not gini"),
+    (lambda p: sigma(p, ["gini", "theil"], ddof=1),
+     "ddof applies to cv, sd, sd_log, var, var_log only, not to ['gini', 'theil']"),
+    (lambda p: sigma(p, "sd", epsilon=1.0),
+     "epsilon applies to atkinson only, which is not among the measures ['sd']"),
+    (lambda p: sigma(p, ["gini", "sd"], totals=True),
+     "totals applies to hoover only, which is not among the measures ['gini', 'sd']"),
+    (lambda p: sigma_trend(p, "theil", compat="reat"),
+     "compat applies to williamson only, which is not among the measures ['theil']"),
     (lambda p: sigma_trend(p, robust="HAC", maxlags=-1), "maxlags must be at least 0, got -1"),
     (lambda p: sigma_trend(p, robust="HAC", maxlags=1.5), "maxlags must be a whole number, got 1.5"),
     (lambda p: sigma_trend(p, maxlags=2),
@@ -118,6 +134,8 @@ CASES = [
                                                 "got [0.5, inf]"),
     (lambda p: quantile_cuts(np.ones((3, 2)), 2.5), "k must be a whole number, got 2.5"),
     (lambda p: steady_state(np.eye(2), tol=0), "tol must be > 0, got 0"),
+    (lambda p: transition_counts(np.zeros((3, 2), dtype=int), 2.5), "k must be a whole number, got 2.5"),
+    (lambda p: spatial_beta(p, np.eye(8), start=1999), "1999 is not a time of the panel"),
     (lambda p: hp_filter(p, lamb=0), "lamb must be > 0, got 0"),
     (lambda p: hp_filter(p, lamb=-400), "lamb must be > 0, got -400"),
     (lambda p: hp_filter(np.ones((2, 5)), lamb=NAN), "lamb must be a finite number, got nan"),
@@ -285,3 +303,12 @@ def test_decompose_by_mapping_missing_a_region() -> None:
     by = {r: ("A" if i < 4 else "B") for i, r in enumerate(REGIONS[:-1])}
     with pytest.raises(DataError, match=r"region 'r7' has no group"):
         decompose(p, by=by)
+
+
+def test_ddof_applies_to_the_measures_that_take_it(panel) -> None:
+    """A list with gini and sd and ddof=1: sd uses it, gini is the same as without ddof."""
+    s1 = sigma(panel, ["gini", "sd"], ddof=1)
+    s0 = sigma(panel, ["gini", "sd"])
+    y = panel.to_matrix().values
+    np.testing.assert_allclose(s1["sd"], y.std(axis=0, ddof=1), rtol=1e-12)
+    np.testing.assert_allclose(s1["gini"], s0["gini"], rtol=0)

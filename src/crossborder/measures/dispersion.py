@@ -228,6 +228,8 @@ def inequality(
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
     ddof = check_int("ddof", ddof, minimum=0)
+    if ddof and measure not in _DDOF:
+        raise ValueError(f"ddof applies to {', '.join(sorted(_DDOF))} only, not {measure}")
     epsilon = check_number("epsilon", epsilon, low=0)
     check_bool("totals", totals)
     y = as_2d(values)
@@ -317,6 +319,13 @@ def sigma(
     if "epsilon" in opts:
         check_number("epsilon", opts["epsilon"], low=0)
     measures = [measure] if isinstance(measure, str) else list(measure)
+    # an option no requested measure uses is an error, never silently ignored
+    for opt, owner in (("epsilon", "atkinson"), ("totals", "hoover"), ("compat", "williamson")):
+        if opt in opts and owner not in measures:
+            raise ValueError(f"{opt} applies to {owner} only, which is not among the measures "
+                             f"{measures}")
+    if ddof and not _DDOF & set(measures):
+        raise ValueError(f"ddof applies to {', '.join(sorted(_DDOF))} only, not to {measures}")
     cols: dict[str, np.ndarray] = {}
     counts: dict[str, np.ndarray] = {}
     for name in measures:
@@ -324,8 +333,8 @@ def sigma(
         y, w, regions, times = panel_arrays(panel, weighted, need_weight=need)
         if name not in _ALWAYS_WEIGHTED and not weighted:
             w = None
-        cols[name], counts[name] = inequality(y, name, w, ddof=ddof, regions=regions, times=times,
-                                              **opts)
+        cols[name], counts[name] = inequality(y, name, w, ddof=ddof if name in _DDOF else 0,
+                                              regions=regions, times=times, **opts)
     times = panel.times
     df = pd.DataFrame(cols, index=pd.Index(times, name="time"))
     first = counts[measures[0]] if measures else np.zeros(len(times), dtype=int)

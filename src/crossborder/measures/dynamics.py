@@ -101,6 +101,9 @@ def transition_counts(classes: np.ndarray, k: int, condition: np.ndarray | None 
     0 ... m-1 of each origin cell, e.g. the spatial-lag class), ``skipped`` the number of pairs
     with -1 (missing) at either end or in the condition.
     """
+    k = check_int("k", k, minimum=1)
+    if m is not None:
+        m = check_int("m", m, minimum=1)
     c = np.asarray(classes)
     m = 1 if condition is None else int(m if m is not None else np.max(condition) + 1)
     size = m * k * k

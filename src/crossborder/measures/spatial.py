@@ -508,6 +508,9 @@ def spatial_beta(
     check_bool("log", log)
     mat = _as_matrix(panel)
     times = mat.times
+    for label in (start, end):
+        if label is not None and label not in times:
+            raise ValueError(f"{label!r} is not a time of the panel")
     i0 = 0 if start is None else times.get_loc(start)
     i1 = len(times) - 1 if end is None else times.get_loc(end)
     if not isinstance(i0, int) or not isinstance(i1, int) or i1 <= i0:
