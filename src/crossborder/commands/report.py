@@ -44,6 +44,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..report import check_out_dir
+
+    out = check_out_dir(args.out)  # before any reading or computing: a bad --out fails at once
+    try:
+        return _run(args, out)
+    except KeyboardInterrupt:
+        print(f"crossborder: interrupted; no report written ({out.name} left as it was)", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace, out: Path) -> int:
     from ..report import build_report, sections_for
 
     if args.regions or args.data:
@@ -57,7 +68,6 @@ def run(args: argparse.Namespace) -> int:
         options["indicator"] = args.indicator
     if args.currency:
         options["currency"] = None if args.currency == "none" else args.currency
-    out = Path(args.out)
     if args.quiet or not sys.stderr.isatty():
         result = build_report(ds, out, generated=args.date, options=options)
     else:
