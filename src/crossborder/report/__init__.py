@@ -18,13 +18,16 @@ import matplotlib
 from .. import __version__
 from ..dataset import Dataset
 from .html import render
-from .model import ReportContext, Section
+from .model import ReportContext, Section, Skip
 from .outputs import OutDirError, OutputDir, check_out_dir, staged_dir, write_text_atomic
 
 __all__ = ["SECTIONS", "OutDirError", "ReportResult", "build_report", "check_out_dir", "sections_for"]
 
-#: Section modules in report order (each has ``build(ctx) -> Section``).
-SECTIONS = ["data", "table1", "sigma", "beta", "decomposition", "clubs", "pairs", "maps", "claims"]
+#: Section modules in report order: each ``crossborder.report.sections.<name>`` has ``TITLE`` and
+#: ``build(ctx) -> Section`` and raises :class:`~crossborder.report.model.Skip` (with the reason)
+#: when the data cannot support it. A new section is one module and one name here.
+SECTIONS = ["data", "border", "table1", "sigma", "beta", "decomposition", "clubs", "pairs", "maps",
+            "claims"]
 
 #: Sections about the paper itself, only for the built-in Russia–Kazakhstan data.
 PAPER_SECTIONS = {"table1", "claims"}
@@ -85,8 +88,7 @@ def _build_into(ds: Dataset, out: OutputDir, generated: _dt.date | None,
     for name in sections_for(ds):
         if progress:
             progress(name)
-        module = importlib.import_module(f"crossborder.report.sections.{name}")
-        sections.append(module.build(ctx))
+        sections.append(_build_section(ctx, name))
     input_hash = ds.meta.get("input_hash", "")
     used = sorted({s for t in out.tables.values() for s in t.sources})
     meta = {
@@ -105,6 +107,20 @@ def _build_into(ds: Dataset, out: OutputDir, generated: _dt.date | None,
         .to_dict(orient="records"),
     })
     return html_path.name, manifest.name
+
+
+def _build_section(ctx: ReportContext, name: str) -> Section:
+    """Section ``name`` (module ``sections/<name>.py`` with ``TITLE`` and ``build(ctx)``); one
+    the data cannot support is replaced by its title and the reason, and whatever it wrote
+    before it found out is removed."""
+    module = importlib.import_module(f"crossborder.report.sections.{name}")
+    mark = ctx.out.mark()
+    try:
+        return module.build(ctx)
+    except Skip as exc:
+        ctx.out.discard_since(mark)
+        title = getattr(module, "TITLE", name.capitalize())
+        return Section(name, title(ctx.ds) if callable(title) else title, skipped=str(exc))
 
 
 def _title(ds: Dataset) -> str:

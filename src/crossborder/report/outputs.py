@@ -208,6 +208,19 @@ class OutputDir:
         self.figures[name] = rec
         return rec
 
+    def mark(self) -> tuple[int, int]:
+        """How many tables and figures are written so far (see :meth:`discard_since`)."""
+        return len(self.tables), len(self.figures)
+
+    def discard_since(self, mark: tuple[int, int]) -> None:
+        """Remove the tables and figures written after ``mark`` (a section that was skipped)."""
+        for name in list(self.tables)[mark[0]:]:
+            (self.root / self.tables.pop(name).path).unlink(missing_ok=True)
+        for name in list(self.figures)[mark[1]:]:
+            rec = self.figures.pop(name)
+            (self.root / rec.png).unlink(missing_ok=True)
+            (self.root / rec.svg).unlink(missing_ok=True)
+
     def manifest(self, extra: dict[str, Any]) -> Path:
         """``manifest.json``: every table and figure with its sources, plus ``extra``."""
         data = dict(extra)
