@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import shapely
 
-from ...border.geometry import border_line, border_regions
+from ...border.geometry import border_line, border_regions, cross_border_pairs
 from ...border.zones import border_zone
 from ..model import ReportContext, Section, Skip
 from ..panels import country_name, geo_sources, sides
@@ -61,7 +61,8 @@ def build(ctx: ReportContext) -> Section:
     vertices, segments = _resolution(line.geometry)
     spacing = line.length_km / segments if segments else float("nan")
     ref = _reference(ctx)
-    points = int((touching["contact"] == "point").sum())
+    contacts = cross_border_pairs(regions, "country", a, b)["contact"]
+    points = int((contacts == "point").sum())
     rows = [
         {"item": "border length, km", "value": line.length_km},
         {"item": "length method", "value": line.method},
@@ -83,8 +84,9 @@ def build(ctx: ReportContext) -> Section:
               sources=geo + ([ref[1]] if ref and ref[1] in set(ds.sources["source"]) else []))
     s.reading.append(
         f"The border between {na} and {nb} is {line.length_km:,.0f} km long ({line.method} length of "
-        f"the edges that {line.n_pairs} pairs of regions share; {points} more pairs touch only at a "
-        f"point). Basis: the polygons as given — {vertices:,} vertices along the line, one every "
+        f"the edges that {line.n_pairs} pairs of regions share; {points} more "
+        f"{'pair touches' if points == 1 else 'pairs touch'} only at a point). Basis: the polygons "
+        f"as given — {vertices:,} vertices along the line, one every "
         f"{spacing:.1f} km on average. Generalised polygons cut the corners of a winding border, so "
         "this length understates the true one, and a finer outline gives a longer line." + gap)
     per = touching.rename(columns={"group": "country", "length_km": "border_km"})

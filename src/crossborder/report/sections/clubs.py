@@ -87,11 +87,12 @@ def _clubs(ctx: ReportContext, s: Section, p, src: list[str]) -> None:
     ctx.table(s, "club_paths", club_paths.reset_index(),
               "Club averages relative to the cross-section average of all regions (HP-filtered logs)",
               sources=src, show=False)
-    ctx.figure(s, "club_paths", sigma_chart(
-        {f"club {int(c)} ({int(by_club.set_index('club').loc[c, 'size'])})": club_paths[c]
-         for c in club_paths.columns},
-        title="Transition paths of the clubs", ylabel="club average / average of all regions",
-        source=source_line(ctx, p), legend_outside=True), "Relative transition paths of the clubs")
+    if len(club_paths.columns):
+        ctx.figure(s, "club_paths", sigma_chart(
+            {f"club {int(c)} ({int(by_club.set_index('club').loc[c, 'size'])})": club_paths[c]
+             for c in club_paths.columns},
+            title="Transition paths of the clubs", ylabel="club average / average of all regions",
+            source=source_line(ctx, p), legend_outside=True), "Relative transition paths of the clubs")
     mixed = by_club[by_club["mixes_countries"]]
     bm = members[members["border"]]
     a, b = sides(ctx)
