@@ -165,3 +165,21 @@ def test_every_region_on_the_border(tmp_path):
     trend = pd.read_csv(res.html.parent / "tables" / "sigma_trend.csv")
     assert "interior (both countries)" not in set(trend["regions"])
     assert_nothing_empty(html)
+
+
+def test_population_for_some_years_only_is_not_used_as_weight(tmp_path):
+    """A weight missing in some years would drop those years from the balanced panels: the report
+    stays unweighted over every year and says so."""
+    src = tmp_path / "in"
+    src.mkdir()
+    regions, data = write_grid(src, list(range(2000, 2008)))
+    frame = pd.read_csv(data)
+    frame = frame[(frame["indicator"] != "population") | frame["year"].isin([2003, 2005])]
+    frame.to_csv(data, index=False)
+    res = build_report(read_dataset(regions, data, name="grid"), tmp_path / "out",
+                       generated=dt.date(2026, 1, 1))
+    html = res.html.read_text(encoding="utf-8")
+    assert "Population is missing for the periods 2000, 2001, 2002, 2004, 2006, 2007 of gdp_pc" in html
+    trend = pd.read_csv(res.html.parent / "tables" / "sigma_trend.csv")
+    assert set(trend["first"]) == {2000} and set(trend["last"]) == {2007}
+    assert set(pd.read_csv(res.html.parent / "tables" / "decomposition.csv")["weighted"]) == {False}

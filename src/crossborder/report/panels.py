@@ -50,7 +50,8 @@ def region_sets(ctx: ReportContext) -> dict[str, str]:
 
 
 def indicator(ctx: ReportContext) -> str:
-    """The indicator the study is about (option ``indicator``; default GRP per capita)."""
+    """The indicator the study is about: option ``indicator``, else GRP per capita, else the only
+    indicator of the data (population aside, which is the weight)."""
     ind = ctx.options.get("indicator")
     if ind:
         return ind
@@ -59,6 +60,9 @@ def indicator(ctx: ReportContext) -> str:
         return DEFAULT_INDICATOR
     if len(known) == 1:
         return next(iter(known))
+    besides = known - {"population"}
+    if len(besides) == 1:  # population is the weight, not a study indicator
+        return next(iter(besides))
     raise DataError(f"dataset {ctx.ds.name!r} has several indicators {sorted(known)}: choose one "
                     "with --indicator", column="indicator")
 
@@ -73,21 +77,44 @@ def has_ppp(ctx: ReportContext) -> bool:
 
 
 def weight(ctx: ReportContext) -> str | None:
-    """Population as weight where the dataset has it (else the measures are unweighted and
-    :func:`weight_note` says so)."""
+    """Population as weight where the dataset has it for every region and period the study
+    indicator has; otherwise None (every measure unweighted) and :func:`weight_note` says why.
+
+    A weight missing in some years would make the balanced panels drop those years (or regions),
+    so the report rather leaves the weights out than lose data without saying so.
+    """
+    if "weight" not in ctx.cache:
+        ctx.cache["weight"], ctx.cache["weight_note"] = _choose_weight(ctx)
+    return ctx.cache["weight"]
+
+
+def _choose_weight(ctx: ReportContext) -> tuple[str | None, str]:
     try:
         ctx.ds.values("population")
     except DataError:
-        return None
-    return "population"
+        return None, ("The data have no population, so every measure is unweighted (each region "
+                      "counts once) and the population-weighted variants are not computed.")
+    ind, cur = indicator(ctx), currency(ctx)
+    plain = study_panel(ctx.ds, indicator=ind, regions="all", currency=cur, weight=None)
+    weighted = study_panel(ctx.ds, indicator=ind, regions="all", currency=cur, weight="population")
+    if list(plain.times) == list(weighted.times) and set(plain.regions) == set(weighted.regions):
+        return "population", ""
+    lost_t = [t for t in plain.times if t not in set(weighted.times)]
+    lost_r = sorted(set(plain.regions) - set(weighted.regions))
+    what = []
+    if lost_t:
+        what.append(f"the periods {', '.join(str(t) for t in lost_t)}")
+    if lost_r:
+        what.append(f"{len(lost_r)} regions ({', '.join(lost_r[:5])}{', ...' if len(lost_r) > 5 else ''})")
+    return None, (f"Population is missing for {' and '.join(what)} of {label(plain)}: weighting by it "
+                  "would drop them, so every measure is unweighted (each region counts once) and the "
+                  "population-weighted variants are not computed.")
 
 
 def weight_note(ctx: ReportContext) -> str:
-    """'' with population in the data; otherwise the sentence the report states."""
-    if weight(ctx):
-        return ""
-    return ("The data have no population, so every measure is unweighted (each region counts "
-            "once) and the population-weighted variants are not computed.")
+    """'' when the measures are population-weighted; otherwise the sentence saying why not."""
+    weight(ctx)
+    return ctx.cache["weight_note"]
 
 
 #: How the text names each region set a section may need when it is empty.

@@ -4,7 +4,7 @@ Lengths and areas are measured on the dataset's polygons as they are, so they ar
 the polygons: generalised (simplified) polygons cut the corners of a winding border and shorten it,
 and move the edges of the zones. The section states that basis — the number of vertices along the
 border line and their mean spacing — and, where a reference length is known (the paper's 7,512 km
-for ru-kz, or ``meta["reference_border_km"]`` of a dataset), the gap to it.
+for ru-kz, or ``reference_border_km`` in the dataset's meta or the report's options), the gap to it.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ REFERENCE_KM = {"ru-kz": (7512.0, "STEPANOV2020", "the paper's")}
 
 
 def _reference(ctx: ReportContext) -> tuple[float, str, str] | None:
-    meta = ctx.ds.meta
+    """(km, source id, how the text names it): option or dataset ``reference_border_km`` (with
+    ``reference_border_source``), else the built-in reference of the dataset, else None."""
+    meta = {**ctx.ds.meta, **ctx.options}
     if meta.get("reference_border_km"):
         src = str(meta.get("reference_border_source", ""))
         return float(meta["reference_border_km"]), src, f"the reference ({src})" if src else "the reference"
