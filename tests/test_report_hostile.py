@@ -144,8 +144,7 @@ def test_bad_out_is_a_usage_error_before_any_work(tmp_path, monkeypatch, capsys,
     def no_reading(*a, **k):
         raise AssertionError("data read before --out was checked")
 
-    monkeypatch.setattr("crossborder.commands.report.load_dataset", no_reading, raising=False)
-    monkeypatch.setattr("crossborder.commands.report.read_dataset", no_reading, raising=False)
+    monkeypatch.setattr("crossborder.commands.report.dataset_from_args", no_reading)
     assert main(["report", "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1

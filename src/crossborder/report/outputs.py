@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..atomic import write_bytes_atomic, write_text_atomic
 from ..csvsafe import neutralise_formulas
-from ..errors import CrossborderError
+from ..errors import UsageError
 
 __all__ = ["write_bytes_atomic", "write_text_atomic", "OutputDir", "TableRecord", "FigureRecord",
            "OutDirError", "check_out_dir", "staged_dir"]
@@ -39,7 +39,7 @@ __all__ = ["write_bytes_atomic", "write_text_atomic", "OutputDir", "TableRecord"
 REPORT_FILES = ("report.html", "manifest.json")
 
 
-class OutDirError(CrossborderError):
+class OutDirError(UsageError):
     """The report's output folder cannot be used (a usage error: exit code 2)."""
 
 
