@@ -20,11 +20,14 @@ GEOD = Geod(ellps="WGS84")
 RU_KZ_WORDS = ("Russia", "Kazakhstan", "okrug", "Tyumen", "GRP per capita", "russian", "kazakh")
 
 
-def report(tmp_path, years, name="grid", indicator="gdp_pc", **kw):
+def report(tmp_path, years, name="grid", indicator="gdp_pc", meta=None, extra=(), read=None, **kw):
     src = tmp_path / "in"
     src.mkdir()
     regions, data = write_grid(src, years, indicator=indicator, **kw)
-    ds = read_dataset(regions, data, name=name)
+    if extra:
+        pd.concat([pd.read_csv(data), pd.DataFrame(list(extra))]).to_csv(data, index=False)
+    ds = read_dataset(regions, data, name=name, **(read or {}))
+    ds.meta.update(meta or {})
     res = build_report(ds, tmp_path / "out", generated=dt.date(2026, 1, 1),
                        options={"indicator": indicator})
     return res, pd.read_csv(data)
@@ -114,8 +117,12 @@ def test_border_section_measures_the_line_and_states_its_basis(unequal):
 
 
 def test_one_period_report_keeps_the_cross_section_and_says_why_the_rest_is_missing(tmp_path):
-    res, data = report(tmp_path, [2010])
+    res, data = report(tmp_path, [2010], meta={"reference_border_km": (500.0, "a survey")})
     html = res.html.read_text(encoding="utf-8")
+    border = pd.read_csv(res.html.parent / "tables" / "border.csv").set_index("item")["value"]
+    length = GEOD.line_length([3.0, 3.0], [0.0, 4.0]) / 1000.0
+    assert float(border["gap to the reference, %"]) == pytest.approx(100 * (length / 500.0 - 1))
+    assert "Against the reference (a survey) 500 km" in html
     s = sections(html)
     assert "needs at least 2 periods; the data have 1 (2010)" in s["beta"]
     assert 'class="skipped">Not computed' in s["beta"]
@@ -147,8 +154,16 @@ def test_report_without_unit_column_on_a_single_indicator(tmp_path):
 
 
 def test_countries_that_do_not_touch(tmp_path):
-    res, _ = report(tmp_path, list(range(2000, 2006)), gap=2)
+    stray = [{"region": "ZZ-9", "year": y, "indicator": "gdp_pc", "value": 5.0, "unit": "EUR"}
+             for y in (2000, 2001)]
+    res, _ = report(tmp_path, list(range(2000, 2006)), gap=2, extra=stray,
+                    read={"unknown_regions": "set_aside"})
     html = res.html.read_text(encoding="utf-8")
+    aside = pd.read_csv(res.html.parent / "tables" / "set_aside.csv")
+    assert list(aside["region"]) == ["ZZ-9", "ZZ-9"] and list(aside["year"]) == [2000, 2001]
+    read = pd.read_csv(res.html.parent / "tables" / "read_report.csv")
+    assert read.loc[read["kind"] == "set aside", "count"].sum() == 2
+    assert "2 rows were set aside" in html
     s = sections(html)
     for sid in ("border", "pairs", "maps"):
         assert "do not share a border" in s[sid] or "no border regions" in s[sid] \

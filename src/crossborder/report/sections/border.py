@@ -3,8 +3,9 @@
 Lengths and areas are measured on the dataset's polygons as they are, so they are only as exact as
 the polygons: generalised (simplified) polygons cut the corners of a winding border and shorten it,
 and move the edges of the zones. The section states that basis — the number of vertices along the
-border line and their mean spacing — and, where a reference length is known (the paper's 7,512 km
-for ru-kz, or ``reference_border_km`` in the dataset's meta or the report's options), the gap to it.
+border line and their mean spacing — and, where a reference length is declared (the dataset's
+``meta["reference_border_km"]``, e.g. the paper's 7,512 km for ru-kz, or the report's option of that
+name), the gap to it.
 """
 
 from __future__ import annotations
@@ -22,18 +23,22 @@ TITLE = "The border: length, regions on it, the zone within reach"
 #: Width of the border zone (km): the paper's 1.5-hour reach to the nearest regional centre.
 ZONE_KM = 150.0
 
-#: Reference lengths of built-in datasets' borders: km, source id, how the text cites it.
-REFERENCE_KM = {"ru-kz": (7512.0, "STEPANOV2020", "the paper's")}
+#: How the report cites the reference length of built-in datasets: source id, words.
+REFERENCE_CITED = {"ru-kz": ("STEPANOV2020", "the paper's")}
 
 
 def _reference(ctx: ReportContext) -> tuple[float, str, str] | None:
-    """(km, source id, how the text names it): option or dataset ``reference_border_km`` (with
-    ``reference_border_source``), else the built-in reference of the dataset, else None."""
-    meta = {**ctx.ds.meta, **ctx.options}
-    if meta.get("reference_border_km"):
-        src = str(meta.get("reference_border_source", ""))
-        return float(meta["reference_border_km"]), src, f"the reference ({src})" if src else "the reference"
-    return REFERENCE_KM.get(ctx.ds.name)
+    """(km, source id or citation, how the text names it) of the border's reference length: option
+    ``reference_border_km`` or the dataset's ``meta["reference_border_km"]`` (a number or a pair
+    ``(km, source)``), else None."""
+    ref = ctx.options.get("reference_border_km", ctx.ds.meta.get("reference_border_km"))
+    if not ref:
+        return None
+    km, source = (ref[0], str(ref[1])) if isinstance(ref, tuple | list) else \
+        (ref, str(ctx.options.get("reference_border_source", "")))
+    if ctx.ds.name in REFERENCE_CITED and "reference_border_km" not in ctx.options:
+        return float(km), *REFERENCE_CITED[ctx.ds.name]
+    return float(km), source, f"the reference ({source})" if source else "the reference"
 
 
 def _resolution(line: shapely.Geometry) -> tuple[int, int]:

@@ -39,6 +39,32 @@ def _counts_text(ctx: ReportContext, n_all: pd.Series, n_b: pd.Series) -> str:
             "the border")
 
 
+def _read_report(ctx: ReportContext, s: Section) -> None:
+    """What the reader of the user's files repaired, set aside or warned about (nothing is dropped
+    without a word): a table of kinds with counts, and the set-aside rows themselves as CSV."""
+    rep = ctx.ds.meta.get("report")
+    if rep is None or not hasattr(rep, "to_frame"):
+        return
+    table = rep.to_frame()
+    if table.empty:
+        return
+    counts = table.groupby("kind")["count"].sum()
+    s.reading.append(
+        "Reading the files, "
+        + ", ".join(f"{int(counts[k])} {w}" for k, w in (("repair", "cells were repaired"),
+                                                          ("set aside", "rows were set aside"),
+                                                          ("warning", "warnings were given"))
+                    if k in counts)
+        + "; the table below lists each kind.")
+    sources = sorted(ctx.ds.observations["source"].dropna().astype(str).unique())
+    ctx.table(s, "read_report", table, "What the reader repaired, set aside or warned about",
+              sources=sources)
+    aside = rep.set_aside
+    if len(aside):
+        ctx.table(s, "set_aside", aside, "Rows set aside while reading, with the reason",
+                  sources=sources, show=False)
+
+
 def build(ctx: ReportContext) -> Section:
     ds = ctx.ds
     s = Section("data", TITLE)
@@ -89,4 +115,5 @@ def build(ctx: ReportContext) -> Section:
     ctx.table(s, "sources", src, "Sources and licences", sources=list(src["source"]))
     if ds.caveats:
         s.blocks.append(Block("list", list(ds.caveats), "Caveats the loader flagged"))
+    _read_report(ctx, s)
     return s
