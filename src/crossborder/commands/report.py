@@ -38,7 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                        "only indicator of your data)")
     g.add_argument("--currency", choices=["USD", "PPP", "none"],
                    help="convert local currencies (built-in data: USD)")
-    p.add_argument("--out", default="out", help="output folder (default: out)")
+    p.add_argument("--out", default="out",
+                   help="output folder (default: out); built beside it and renamed into place when "
+                        "complete, replacing an earlier report there as a whole")
     p.add_argument("--date", type=dt.date.fromisoformat, default=None,
                    help="generation date stated in the report (default: today)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
 from .. import __version__
 from ..dataset import Dataset
 from .html import render
@@ -63,6 +61,8 @@ def build_report(
     ``generated`` is the one date the report states (default: today); everything else in the
     output depends only on the input, so two runs on the same input give identical files.
     """
+    import matplotlib
+
     matplotlib.use("Agg")
     matplotlib.rcParams["svg.hashsalt"] = "crossborder"
     target = check_out_dir(out_dir)

@@ -178,9 +178,11 @@ def _spatial(ctx: ReportContext, s: Section, p, src: list[str]) -> None:
     i_, t_ = table["I"], table["time"]
     span = (f"{i_.iloc[0]:.2f} in {t_.iloc[0]}" if len(table) == 1 else
             f"{i_.iloc[0]:.2f} in {t_.iloc[0]} and {i_.iloc[-1]:.2f} in {t_.iloc[-1]}")
+    where = (f"significant at 5% in {significant} of {len(table)} {unit}" if len(table) > 1 else
+             "significant at 5%" if significant else "not significant at 5%")
     s.reading.append(
         f"{lead}: Moran's I of log {label(p)} is {span} (expected {table['expected'].iloc[0]:.3f} without "
-        f"spatial dependence), significant at 5% in {significant} of {len(table)} {unit}"
+        f"spatial dependence), {where}"
         + (f"; {', '.join(map(str, res.islands))} have no neighbours on the map and count with a "
            "zero spatial lag" if res.islands else "") + ".")
 
