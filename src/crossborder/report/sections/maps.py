@@ -6,7 +6,7 @@ from ...border.discontinuity import border_effect, discontinuities
 from ...charts import sigma_chart
 from ...maps import discontinuity_map, figure1, figure2, map_units
 from ..model import ReportContext, Section, Skip
-from ..panels import geo_sources, label, panel, sides, source_line, sources_of, why_not
+from ..panels import geo_sources, label, panel, sides, source_line, sources_of, steps, why_not
 
 
 def TITLE(ds) -> str:  # noqa: N802 - the section title, which depends on the dataset
@@ -60,7 +60,8 @@ def build(ctx: ReportContext) -> Section:
         f"On the border, {label(p)} jumps on average "
         f"{first['ratio']:.2f} times as much as on boundaries inside either country in "
         f"{int(first['time'])} and {last['ratio']:.2f} times in {int(last['time'])}; the ratio is "
-        f"above 1 in {above} of {len(e)} years (length-weighted: {first['wratio']:.2f} → "
+        f"above 1 in {above} of {len(e)} {'years' if set(steps(p)) <= {1.0} else 'periods'} "
+        f"(length-weighted: {first['wratio']:.2f} → "
         f"{last['wratio']:.2f}). A ratio above 1 means the border still shows in the data.")
     return s
 
