@@ -150,7 +150,7 @@ class DiDResult:
 
     def summary(self) -> str:
         d = "narrowed" if self.coef < 0 else "widened"
-        return (f"DiD at {self.break_year}: cross-border gaps {d} by {self.coef:.4f} log points "
+        return (f"DiD at {self.break_year}: cross-border gaps {d} by {abs(self.coef):.4f} log points "
                 f"relative to domestic pairs (se {self.se:.4f}, p {self.pvalue:.3g}; {self.se_type}); "
                 f"{self.n_treated} cross-border and {self.n_control} domestic pairs, {self.nobs} obs; "
                 f"pre-trend F({self.pretrend_df[0]}, {self.pretrend_df[1]}) = {self.pretrend_F:.3g}, "
