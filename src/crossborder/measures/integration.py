@@ -117,7 +117,8 @@ class DiDResult:
     ``coef`` (theta), ``se`` (clustered by pair), ``pvalue``, interval; ``event``: one row per
     relative year ``k`` (``rel_time``, ``time``, ``coef``, ``se``, ``ci_low``, ``ci_high``,
     ``pvalue``; k = -1 is the reference with coefficient 0); ``pretrend_*``: the joint F test of
-    the leads k <= -2 (``pretrend_df`` = (q, G - 1)).
+    the leads k <= -2 (``pretrend_df`` = (q, G - 1); q is below the number of leads when the
+    clustered covariance of the leads is singular, with fewer treated pairs than leads).
     """
 
     break_year: int
@@ -180,6 +181,20 @@ def _quiet(fit: Any) -> Any:
     return fit
 
 
+def _wald_f(fit: Any, names: list[str], n_clusters: int) -> tuple[float, float, tuple[int, int]]:
+    """Joint F test that the coefficients ``names`` are 0 under the fit's (clustered) covariance:
+    F = b' V^+ b / r with r = rank(V), p from F(r, G - 1). With fewer treated clusters than
+    coefficients the clustered V is singular: its pseudo-inverse and rank are used (as statsmodels'
+    ``wald_test`` does), so the test has r numerator degrees of freedom, not len(names)."""
+    b = np.asarray(fit.params[names], dtype=float)
+    V = np.asarray(fit.cov_params().loc[names, names], dtype=float)
+    r = int(np.linalg.matrix_rank(V))
+    if r == 0:
+        return float("nan"), float("nan"), (0, n_clusters - 1)
+    F = float(b @ np.linalg.pinv(V) @ b / r)
+    return F, float(stats.f.sf(F, r, n_clusters - 1)), (r, n_clusters - 1)
+
+
 def pair_did(
     panel: Panel,
     pairs: pd.DataFrame,
@@ -240,12 +255,7 @@ def pair_did(
     event = pd.DataFrame(rows).sort_values("rel_time", ignore_index=True)
     leads = [v for v in ks if v <= -2]
     if leads:
-        names = list(efit.params.index)
-        R = np.zeros((len(leads), len(names)))
-        for i, v in enumerate(leads):
-            R[i, names.index(f"k[{v}]")] = 1.0
-        w = efit.wald_test(R, use_f=True, scalar=True)
-        F, p, df = float(np.squeeze(w.fvalue)), float(w.pvalue), (len(leads), int(w.df_denom))
+        F, p, df = _wald_f(efit, [f"k[{v}]" for v in leads], G)
     else:
         F, p, df = float("nan"), float("nan"), (0, G - 1)
     return DiDResult(
