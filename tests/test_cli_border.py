@@ -11,7 +11,7 @@ import pytest
 
 import crossborder as cb
 from crossborder.cli import build_parser, main
-from crossborder.commands._panel_options import panel_from_args
+from crossborder.commands._inputs import panel_from_args
 from crossborder.maps import map_units
 from crossborder.measures.spatial import moran, weights_from_regions
 

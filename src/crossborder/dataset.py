@@ -83,9 +83,11 @@ class Dataset:
     def indicators(self) -> pd.DataFrame:
         """One row per indicator and country: units, years, number of regions and values."""
         obs = self.observations.merge(self.regions[["region", "country"]], on="region", how="left")
-        g = obs.groupby(["indicator", "country"], sort=True)
+        if "unit" not in obs:
+            obs["unit"] = None
+        g = obs.groupby(["indicator", "country"], sort=True, dropna=False)
         return pd.DataFrame({
-            "unit": g["unit"].agg(lambda s: "; ".join(sorted(pd.unique(s.astype(str))))),
+            "unit": g["unit"].agg(_units_text),
             "first_year": g["year"].min(),
             "last_year": g["year"].max(),
             "regions": g["region"].nunique(),
@@ -150,9 +152,13 @@ class Dataset:
         return r[r["geometry_basis"] == "own"].reset_index(drop=True)
 
     def sides(self, group_col: str = "country") -> tuple[str, str]:
-        """The two groups (countries) on either side of the border: ("RU", "KZ") for ru-kz."""
+        """The two groups (countries) on either side of the border: ("RU", "KZ") for ru-kz, the
+        pair in ``meta["sides"]`` where the dataset declares one, else the only two countries."""
         if self.name == "ru-kz":
             return ("RU", "KZ")
+        declared = self.meta.get("sides")
+        if declared is not None and group_col == "country":
+            return (str(declared[0]), str(declared[1]))
         groups = sorted(pd.unique(self.regions.loc[self.regions["analysis_unit"], group_col].dropna()))
         if len(groups) != 2:
             raise DataError(f"a border needs exactly two groups in {group_col!r}, found {groups}",
@@ -322,6 +328,12 @@ class Dataset:
         return self.sources[self.sources["source"].isin(ids)]
 
 
+def _units_text(s: pd.Series) -> str | None:
+    """The distinct units of a column as 'a; b' (None when no row has a unit)."""
+    units = sorted({str(u) for u in s.dropna() if str(u).strip()})
+    return "; ".join(units) if units else None
+
+
 def _year_mask(year: pd.Series, years: tuple[int, int] | Sequence[int]) -> pd.Series:
     ys = list(years)
     if isinstance(years, tuple) and len(ys) == 2:
@@ -410,7 +422,9 @@ def _load_ru_kz() -> Dataset:
     return Dataset(regions=regions, observations=obs, sources=sources, name="ru-kz", cities=cities,
                    fx=fx, historical_units=hist, caveats=tuple(caveats),
                    meta={"table1": "table1_as_printed.csv", "input_hash": _hash_package_files(),
-                         "geometry_source": "NATURAL_EARTH_ADMIN1", "cities_source": "GEONAMES_CITIES"})
+                         "geometry_source": "NATURAL_EARTH_ADMIN1", "cities_source": "GEONAMES_CITIES",
+                         # the length the paper gives; the bundled (generalised) polygons give less
+                         "reference_border_km": (7512.0, "Stepanov et al. 2020")})
 
 
 def _hash_package_files() -> str:

@@ -42,6 +42,7 @@ def study_panel(
     weight: str | None = "population",
     balanced: bool = True,
     min_regions_per_group: int = 2,
+    group: str | None = "country",
 ) -> Panel:
     """A panel ready for convergence measures.
 
@@ -49,12 +50,13 @@ def study_panel(
     Without ``years``, the span is the years in which every group (country) has at least
     ``min_regions_per_group`` regions with a value. ``balanced=True`` then keeps only regions with a
     value (and a weight) in every year of the span; the regions dropped are listed in
-    ``meta["dropped_regions"]`` with the number of years they had.
+    ``meta["dropped_regions"]`` with the number of years they had. ``group``: the region column
+    that names the sides (None: no groups).
     """
     probe = ds.values(indicator)
     money = probe["unit"].astype(str).str.contains("RUB|KZT|USD", regex=True).any()
     p = ds.panel(indicator, weight=weight, regions=regions, years=years,
-                 currency=currency if money else None)
+                 currency=currency if money else None, group=group)
     m = p.to_matrix()
     groups = p.group_labels()
     have = ~np.isnan(m.values)
