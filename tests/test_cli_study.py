@@ -76,3 +76,42 @@ def test_integration_needs_polygons(capsys, tmp_path):
     f.write_text("region,year,value,group\na,2010,1,X\nb,2010,2,Y\n")
     assert main(["integration", "--data", str(f)]) == 2
     assert "polygons" in capsys.readouterr().err
+
+
+def _user_border(tmp_path):
+    """A 3 x 4 grid of 100 km squares (columns 0-1 country WE, 2-3 EA) and 10 years of values."""
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    from shapely.geometry import box
+
+    rows, data = [], []
+    rng = np.random.default_rng(2)
+    for r in range(3):
+        for c in range(4):
+            code = f"{'WE' if c < 2 else 'EA'}-{r}{c}"
+            rows.append({"region": code, "country": code[:2],
+                         "geometry": box(c * 1e5, r * 1e5, (c + 1) * 1e5, (r + 1) * 1e5)})
+            level = rng.normal(0, 0.3)
+            for y in range(2000, 2010):
+                data.append({"region": code, "year": y,
+                             "value": float(np.exp(level + 0.02 * (y - 2000) + rng.normal(0, 0.05)))})
+    geo = tmp_path / "regions.geojson"
+    gpd.GeoDataFrame(rows, crs="EPSG:3857").to_file(geo, driver="GeoJSON")
+    csv = tmp_path / "data.csv"
+    pd.DataFrame(data).to_csv(csv, index=False)
+    return geo, csv
+
+
+def test_integration_and_robustness_on_a_users_border(capsys, tmp_path):
+    geo, csv = _user_border(tmp_path)
+    files = ["--regions-file", str(geo), "--data", str(csv)]
+    assert main(["integration", *files, "--break-year", "2005", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    did = next(r for r in rows if r["test"] == "did")
+    assert did["detail"] == "7 cross-border vs 4 domestic pairs"   # 3 edges + 4 corners
+    assert main(["robustness", *files, "--ends", "2008,2009", "--se", "HC1", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    est = {r["estimate"] for r in rows}
+    assert {"beta_conditional", "sigma_trend", "border_effect_trend", "pair_gap_trend"} <= est
+    assert {r["currency"] for r in rows} == {None}

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import UsageError
 from ._common import add_output_options, emit
-from ._panel_options import add_panel_options, load_dataset, panel_from_args
+from ._inputs import add_panel_options, dataset_from_args, panel_from_args, require_polygons
 
 SE_CHOICES = ("classical", "HC0", "HC1", "HC2", "HC3", "HAC")
 
@@ -50,7 +51,7 @@ def _list(text: str | None, kind: type = str) -> list | None:
 def _check_se(values: list[str] | None, option: str) -> None:
     for v in values or []:
         if v not in SE_CHOICES:
-            raise ValueError(f"{option}: {v!r} is not one of {', '.join(SE_CHOICES)}")
+            raise UsageError(f"{option}: {v!r} is not one of {', '.join(SE_CHOICES)}")
 
 
 def _save(fig, out: str) -> None:
@@ -59,7 +60,7 @@ def _save(fig, out: str) -> None:
     path = Path(out)
     fmt = path.suffix.lower().lstrip(".") or "png"
     if fmt not in ("png", "svg", "pdf"):
-        raise ValueError(f"--out: use a .png, .svg or .pdf file, not {path.name!r}")
+        raise UsageError(f"--out: use a .png, .svg or .pdf file, not {path.name!r}")
     for written in save(fig, path, formats=[fmt]):
         print(f"wrote {written}", file=sys.stderr)
 
@@ -80,7 +81,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                  "crossborder robustness --estimate beta_conditional --out spec.png",
                  "crossborder robustness --currency PPP --ends 2015-2019 --se HC1,HAC --csv",
                  "crossborder robustness --resource-regions RU-ORE,KZ-ATY"])
-    p.set_defaults(currency=None, years=None)
     g = p.add_argument_group("grid")
     g.add_argument("--currencies", help="currency bases of the grid, comma-separated (default: every "
                                         "basis the dataset has; --currency X runs one)")
@@ -133,18 +133,19 @@ def run_robustness(args: argparse.Namespace) -> int:
     from ..measures.robustness import robustness
 
     if args.years:
-        raise ValueError("robustness: use --starts and --ends instead of --years")
-    if args.regions != "border" or args.unbalanced:
-        raise ValueError("robustness runs on the border regions (and every region for the border "
+        raise UsageError("robustness: use --starts and --ends instead of --years")
+    if args.regions is not None or args.unbalanced:
+        raise UsageError("robustness runs on the border regions (and every region for the border "
                          "effect), balanced per specification: --regions/--unbalanced do not apply")
     if args.currencies and args.currency:
-        raise ValueError("give --currency or --currencies, not both")
-    currencies = _list(args.currencies) or ([args.currency] if args.currency else None)
-    if currencies is not None:
-        currencies = [None if c == "none" else c for c in currencies]
+        raise UsageError("give --currency or --currencies, not both")
     se = _list(args.se)
     _check_se(se, "--se")
-    weight = None if args.weight in (None, "none") else args.weight
+    ds = dataset_from_args(args)
+    probe = panel_from_args(args, ds)          # resolves and checks indicator, weight, currency
+    currencies = _list(args.currencies) or ([probe.meta.get("currency")] if args.currency else None)
+    if currencies is not None:
+        currencies = [None if c == "none" else c for c in currencies]
     res_codes = None if args.resource_regions is None else (
         [] if args.resource_regions == "none" else _list(args.resource_regions))
     resources = ("in",) if res_codes == [] else ("in", "out")
@@ -153,14 +154,8 @@ def run_robustness(args: argparse.Namespace) -> int:
               resource_regions=res_codes or None)
     if args.estimates:
         kw["estimates"] = _list(args.estimates)
-    if args.data:
-        if currencies not in (None, [None]):
-            raise ValueError("--data: your table is in one unit; --currency/--currencies do not apply")
-        panel = panel_from_args(args)
-        res = robustness(lambda _currency: panel, currencies=[None], **kw)
-    else:
-        ds = load_dataset(args.dataset)
-        res = robustness(ds, indicator=args.indicator, currencies=currencies, weight=weight, **kw)
+    res = robustness(ds, indicator=probe.indicator, currencies=currencies,
+                     weight=probe.meta.get("weight"), **kw)
     if len(res.skipped):
         reasons = list(pd.unique(res.skipped["reason"].astype(str)))
         print(f"note: {len(res.skipped)} specification(s) or estimate(s) not run, e.g. "
@@ -176,7 +171,7 @@ def run_robustness(args: argparse.Namespace) -> int:
     if args.estimate:
         table = res.table[res.table["estimate"] == args.estimate]
         if table.empty:
-            raise ValueError(f"--estimate: no estimate {args.estimate!r}; the grid has {res.estimates}")
+            raise UsageError(f"--estimate: no estimate {args.estimate!r}; the grid has {res.estimates}")
     elif args.json or args.csv:
         table = res.table
     else:
@@ -207,13 +202,11 @@ def run_integration(args: argparse.Namespace) -> int:
     from ..measures.integration import integration
 
     years = _list(args.break_year, int)
-    if args.data:
-        raise ValueError("integration needs the regions' polygons to find neighbours: use a dataset "
-                         "(--dataset), or call crossborder.integration(panel, geometry=...) from Python")
-    ds = load_dataset(args.dataset)
-    panel = panel_from_args(args)
+    ds = dataset_from_args(args)
+    require_polygons(ds, "integration")
+    panel = panel_from_args(args, ds)
     res = integration(ds, years, panel=panel, control=args.control, se_type=args.se, alpha=args.alpha,
-                      currency=None if args.currency == "none" else args.currency)
+                      currency=panel.meta.get("currency"))
     if args.out:
         from ..charts_study import event_study_chart
 
