@@ -208,3 +208,13 @@ def test_rolling_window_longer_than_the_panel_is_an_error(ds):
     p = cb.study_panel(ds)
     with pytest.raises(ValueError, match="fewer than the window"):
         cb.rolling(p, len(p.times) + 1)
+
+
+def test_border_part_variants_from_the_regions_table(ds):
+    from crossborder.measures.robustness import border_part_variants
+
+    parts = ds.regions[ds.regions["border_part"].astype(bool) & ds.regions["part_of"].notna()]
+    variants = border_part_variants(ds)
+    assert variants[0].substitute == {} and variants[0].exclude == ()
+    assert variants[1].substitute == dict(zip(parts["part_of"], parts["region"], strict=True))
+    assert variants[2].exclude == tuple(parts["part_of"])

@@ -55,6 +55,7 @@ __all__ = [
     "ESTIMATE_FAMILIES",
     "RegionVariant",
     "RobustnessResult",
+    "border_part_variants",
     "default_currencies",
     "robustness",
     "study_defaults",
@@ -94,8 +95,8 @@ def study_defaults(ds: Any) -> dict[str, Any]:
     (:class:`RegionVariant` list, the first the baseline) and ``break_years``.
 
     Variants and break years come from ``ds.meta["study"]`` or, for a built-in dataset, its bundled
-    ``study.json``; a dataset without them gets no resource regions, one baseline variant and no
-    break years.
+    ``study.json``; otherwise the variants are :func:`border_part_variants` and there are no break
+    years; without ``meta["resource_regions"]`` the list is empty.
     """
     meta = dict(getattr(ds, "meta", {}) or {})
     raw = dict(meta.get("study") or {})
@@ -112,9 +113,31 @@ def study_defaults(ds: Any) -> dict[str, Any]:
         codes = [str(c) for c in res["region"]]
     else:
         codes = [str(c) for c in res]
-    variants = [RegionVariant.from_dict(v) for v in raw.get("region_variants", [])] or [BASELINE]
+    variants = ([RegionVariant.from_dict(v) for v in raw.get("region_variants", [])]
+                or border_part_variants(ds))
     return {"resource_regions": codes, "region_variants": variants,
             "break_years": [int(y) for y in raw.get("break_years", [])]}
+
+
+def border_part_variants(ds: Any) -> list[RegionVariant]:
+    """Region variants any dataset with parts supplies: as given; each border unit that has exactly
+    one part of its own on the border (``border_part``) measured by that part; those units left
+    out. Without such parts: the baseline only."""
+    r = getattr(ds, "regions", None)
+    if r is None or not {"part_of", "border_part", "border"} <= set(r.columns):
+        return [BASELINE]
+    parts = r[r["border_part"].astype(bool) & r["part_of"].notna()]
+    border = set(r.loc[r["border"].astype(bool), "region"])
+    counts = parts.groupby("part_of").size()
+    subs = {str(w): str(p) for p, w in zip(parts["region"], parts["part_of"], strict=True)
+            if w in border and counts[w] == 1}
+    if not subs:
+        return [BASELINE]
+    wholes = ", ".join(subs)
+    return [BASELINE,
+            RegionVariant(f"{wholes} by the part on the border", substitute=subs,
+                          note="; ".join(f"{w} carries the series of {p}" for w, p in subs.items())),
+            RegionVariant(f"{wholes} excluded", exclude=tuple(subs))]
 
 
 def default_currencies(ds: Any) -> list[str | None]:
