@@ -76,3 +76,22 @@ def time_trend(series: pd.Series, se_types: tuple[str, ...] | list[str] = ("clas
         return out
     fit = sm.OLS(y, sm.add_constant(t.astype(float))).fit()
     return coef_by_se(fit, 1, se_types, alpha, hac_lags)
+
+
+def row_slopes(y: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row-wise OLS of ``y`` (P x T, NaN = missing) on ``t``: slope, classical se, number of values.
+    A row with fewer than 3 values has NaN se; fewer than 2, NaN slope."""
+    ok = np.isfinite(y)
+    n = ok.sum(axis=1).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tbar = np.where(ok, t[None, :], 0.0).sum(axis=1) / n
+        ybar = np.where(ok, y, 0.0).sum(axis=1) / n
+        dt = np.where(ok, t[None, :] - tbar[:, None], 0.0)
+        dy = np.where(ok, y - ybar[:, None], 0.0)
+        sxx = (dt ** 2).sum(axis=1)
+        slope = (dt * dy).sum(axis=1) / sxx
+        resid = np.where(ok, dy - slope[:, None] * dt, 0.0)
+        se = np.sqrt((resid ** 2).sum(axis=1) / (n - 2) / sxx)
+    slope = np.where((n >= 2) & (sxx > 0), slope, np.nan)
+    se = np.where(n >= 3, se, np.nan)
+    return slope, se, n

@@ -49,7 +49,8 @@ import pandas as pd
 
 from ..errors import DataError, UnitError
 from ..panel import Panel
-from ._timetrend import CROSS_SECTION_SE, check_se, coef_by_se, time_trend
+from ._arrays import numeric_times
+from ._timetrend import CROSS_SECTION_SE, check_se, coef_by_se, row_slopes, time_trend
 
 __all__ = [
     "ESTIMATE_FAMILIES",
@@ -496,7 +497,8 @@ def robustness(
 
 def _spec_panels(base: _Base, variant: RegionVariant, out: set, units: list, border: list,
                  start: int, end: int, min_years: int) -> dict[str, Any] | str:
-    """The border and all-region panels of one specification, or why there are none."""
+    """The arrays of one specification (border regions; every region for the border effect), or
+    why there are none."""
     t = base.times
     src_of = {r: variant.substitute.get(r, r) for r in units if r not in out}
     # a substituted series shortens the span to the years it covers
@@ -514,25 +516,25 @@ def _spec_panels(base: _Base, variant: RegionVariant, out: set, units: list, bor
     rows = base.regions.get_indexer([src_of[r] for r in keep])
     y = base.values[np.ix_(rows, cols)]
     w = None if base.weights is None else base.weights[np.ix_(rows, cols)]
-    full = np.isfinite(y).all(axis=1)
+    full = np.isfinite(y).all(axis=1) & (y > 0).all(axis=1)
     labels = np.asarray(keep, dtype=object)
     groups = base.groups.reindex(keep).to_numpy(dtype=object)
-    times = list(t[cols])
-    in_border = np.isin(labels, border)
+    times = np.asarray(t[cols])
+    in_border = np.isin(labels, np.asarray(border, dtype=object))
     b_ok = full & in_border
     if b_ok.sum() < 4:
         return f"fewer than 4 border regions with a value in every year {first}-{end}"
     dropped = sorted(map(str, labels[in_border & ~full]))
 
-    def make(mask: np.ndarray) -> Panel:
-        return Panel.from_matrix(y[mask], regions=list(labels[mask]), times=times,
-                                 weights=None if w is None else w[mask], groups=list(groups[mask]),
+    def make_all() -> Panel:
+        return Panel.from_matrix(y[full], regions=list(labels[full]), times=list(times),
+                                 weights=None if w is None else w[full], groups=list(groups[full]),
                                  indicator=base.indicator, unit=base.unit)
 
     key = (tuple(sorted((str(r), str(src_of[r])) for r in labels[b_ok])), first, end,
            tuple(sorted(map(str, labels[full]))), id(base))
-    return {"border": make(b_ok), "all": make(full), "start": first, "dropped": dropped,
-            "key": key}
+    return {"y": y[b_ok], "labels": labels[b_ok], "groups": groups[b_ok], "times": times,
+            "make_all": make_all, "start": first, "dropped": dropped, "key": key}
 
 
 def _row(spec: dict, se: str, estimate: str, r: Mapping[str, Any], n_regions: int, dropped: list,
@@ -545,42 +547,63 @@ def _row(spec: dict, se: str, estimate: str, r: Mapping[str, Any], n_regions: in
             "speed": speed, "half_life": half_life, "dropped": ", ".join(dropped), "detail": detail}
 
 
+def _ols(y: np.ndarray, X: np.ndarray) -> Any:
+    import statsmodels.api as sm
+
+    return sm.OLS(y, X).fit()
+
+
 def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], families: Sequence[str],
                edges: pd.DataFrame | None, geo_groups: pd.Series | None, alpha: float, hac_lags: int,
                skipped: list) -> list[dict]:
-    from .beta import beta
-    from .decompose import decompose
-    from .dispersion import sigma_trend
+    """The estimates of one specification, on its arrays: the formulas of sigma_trend (sd of logs,
+    ddof 0, on time), beta (annualised log growth on the initial log level, side dummy for the
+    conditional one) and decompose (Theil T between share); the tests check them against those
+    functions."""
+    from .beta import speed_half_life
+    from .decompose import decompose_array
 
-    pb: Panel = made["border"]
-    n_b = pb.shape[0]
+    y, groups, times = made["y"], made["groups"], made["times"]
+    logs = np.log(y)
+    n_b = y.shape[0]
+    tnum = numeric_times(pd.Index(times))
+    Xt = np.column_stack([np.ones(len(tnum)), tnum])
     dropped = made["dropped"]
-    groups = pb.group_labels()
     trend_se = tuple(se_types)
     cross_se = tuple(s for s in se_types if s in CROSS_SECTION_SE)
     out: list[dict] = []
 
     if "sigma" in families:
-        subsets = [("sigma_trend", pb)] + [
-            (f"sigma_trend_{g}", pb.select(regions=list(groups.index[groups == g]))) for g in sides]
-        for name, p in subsets:
-            tr = sigma_trend(p, "sd_log")
-            for se, r in coef_by_se(tr.fit, 1, trend_se, alpha, hac_lags).items():
-                out.append(_row(spec, se, name, r, p.shape[0], dropped, alpha))
+        subsets = [("sigma_trend", np.ones(n_b, dtype=bool))] + [
+            (f"sigma_trend_{g}", groups == g) for g in sides]
+        for name, mask in subsets:
+            if mask.sum() < 2:
+                skipped.append({**spec, "what": name, "reason": "fewer than 2 regions"})
+                continue
+            sd = logs[mask].std(axis=0)
+            for se, r in coef_by_se(_ols(sd, Xt), 1, trend_se, alpha, hac_lags).items():
+                out.append(_row(spec, se, name, r, int(mask.sum()), dropped, alpha))
 
     if "beta" in families:
-        for name, controls in (("beta_absolute", None), ("beta_conditional", "group")):
-            b = beta(pb, controls=controls)
-            k = list(b.fit.params.index).index("initial")
-            for se, r in coef_by_se(b.fit, k, cross_se, alpha, hac_lags).items():
-                out.append(_row(spec, se, name, r, n_b, dropped, alpha, speed=b.speed,
-                                half_life=b.half_life))
+        span = float(tnum[-1] - tnum[0])
+        growth = (logs[:, -1] - logs[:, 0]) / span
+        dummy = (groups == sides[1]).astype(float)
+        for name, X in (("beta_absolute", np.column_stack([np.ones(n_b), logs[:, 0]])),
+                        ("beta_conditional", np.column_stack([np.ones(n_b), logs[:, 0], dummy]))):
+            if n_b <= X.shape[1]:
+                skipped.append({**spec, "what": name, "reason": "no more regions than terms"})
+                continue
+            fit = _ols(growth, X)
+            speed, half_life = speed_half_life(float(fit.params[1]), span)
+            for se, r in coef_by_se(fit, 1, cross_se, alpha, hac_lags).items():
+                out.append(_row(spec, se, name, r, n_b, dropped, alpha, speed=speed,
+                                half_life=half_life))
 
     if "between_share" in families:
-        share = decompose(pb, "theil", by="group")["between_share"]
-        for se, r in time_trend(share, trend_se, hac_lags, alpha).items():
+        share = decompose_array(y, groups, "theil")["between_share"]
+        for se, r in coef_by_se(_ols(share, Xt), 1, trend_se, alpha, hac_lags).items():
             out.append(_row(spec, se, "between_share_trend", r, n_b, dropped, alpha,
-                            detail=f"share {share.iloc[0]:.4f} -> {share.iloc[-1]:.4f}"))
+                            detail=f"share {share[0]:.4f} -> {share[-1]:.4f}"))
 
     if {"border_effect", "pair_gaps"} & set(families) and edges is None:
         skipped.append({**spec, "what": "border_effect/pair_gaps", "reason": "no polygons"})
@@ -589,53 +612,51 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
     if "border_effect" in families:
         from ..border.discontinuity import border_effect
 
-        pa: Panel = made["all"]
+        pa: Panel = made["make_all"]()
         ids = set(map(str, pa.regions))
         e = edges[edges["a"].astype(str).isin(ids) & edges["b"].astype(str).isin(ids)]
         geo = pd.DataFrame({"region": list(geo_groups.index), "country": list(geo_groups.values)})
         geo = geo[geo["region"].astype(str).isin(ids)]
-        # values come from the panel; the polygons' part (edges) is precomputed
         fx = border_effect(geo, pa, edges=e).frame
-        ratio = fx["ratio"]
-        for se, r in time_trend(ratio, trend_se, hac_lags, alpha).items():
+        ratio = fx["ratio"].to_numpy(dtype=float)
+        for se, r in time_trend(pd.Series(ratio, index=times), trend_se, hac_lags, alpha).items():
             out.append(_row(spec, se, "border_effect_trend", r, pa.shape[0], dropped, alpha,
-                            detail=f"ratio {ratio.iloc[0]:.3f} -> {ratio.iloc[-1]:.3f}; "
+                            detail=f"ratio {ratio[0]:.3f} -> {ratio[-1]:.3f}; "
                                    f"{int(fx['n_border'].iloc[-1])} border edges"))
 
     if "pair_gaps" in families:
-        from ..border.pairs import pair_gaps
-
-        pairs = _cross_pairs(edges, groups)
-        if pairs.empty:
+        ia, ib = _cross_pair_rows(edges, made["labels"], groups)
+        if not len(ia):
             skipped.append({**spec, "what": "pair_gaps", "reason": "no cross-border neighbours"})
             return out
-        pg = pair_gaps(pb, pairs)
-        wide = pg.gaps.pivot_table(index="time", columns=["a_region", "b_region"], values="log_gap")
-        mean_abs = wide.abs().mean(axis=1)
-        tr = pg.trends
-        with np.errstate(invalid="ignore", divide="ignore"):
-            t = tr["abs_slope"] / tr["abs_se"]
+        gap = np.abs(logs[ia] - logs[ib])                   # pairs x years, |ln(y_a / y_b)|
+        slope, se_p, n = row_slopes(gap, tnum)
         from scipy import stats
 
-        p = 2 * stats.t.sf(np.abs(t), tr["n"] - 2)
-        n_narrow = int(((t < 0) & (p < alpha)).sum())
-        n_widen = int(((t > 0) & (p < alpha)).sum())
-        for se, r in time_trend(mean_abs, trend_se, hac_lags, alpha).items():
+        with np.errstate(invalid="ignore", divide="ignore"):
+            tval = slope / se_p
+        p = 2 * stats.t.sf(np.abs(tval), n - 2)
+        n_narrow = int(((tval < 0) & (p < alpha)).sum())
+        n_widen = int(((tval > 0) & (p < alpha)).sum())
+        mean_abs = gap.mean(axis=0)
+        for se, r in coef_by_se(_ols(mean_abs, Xt), 1, trend_se, alpha, hac_lags).items():
             out.append(_row(spec, se, "pair_gap_trend", r, n_b, dropped, alpha,
-                            detail=f"{len(tr)} pairs: {n_narrow} narrow, {n_widen} widen "
+                            detail=f"{len(ia)} pairs: {n_narrow} narrow, {n_widen} widen "
                                    f"significantly (trend of |gap|, p < {alpha})"))
     return out
 
 
-def _cross_pairs(edges: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
-    """Neighbour pairs across the border among the panel's regions, side ``a`` = first side."""
-    g = groups.astype(object)
-    e = edges[edges["a"].isin(g.index) & edges["b"].isin(g.index)]
-    ga, gb = g.reindex(e["a"]).to_numpy(), g.reindex(e["b"]).to_numpy()
-    cross = ga != gb
-    sides = sorted(pd.unique(g), key=str)
-    first = ga == sides[0]
-    a = np.where(first, e["a"], e["b"])[cross]
-    b = np.where(first, e["b"], e["a"])[cross]
-    return pd.DataFrame({"a_region": a, "b_region": b}).drop_duplicates().sort_values(
-        ["a_region", "b_region"], ignore_index=True)
+def _cross_pair_rows(edges: pd.DataFrame, labels: np.ndarray, groups: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices (in ``labels``) of the two regions of every neighbour pair across the border."""
+    pos = {lab: i for i, lab in enumerate(labels)}
+    a = edges["a"].map(pos)
+    b = edges["b"].map(pos)
+    ok = a.notna() & b.notna()
+    ia, ib = a[ok].to_numpy(dtype=int), b[ok].to_numpy(dtype=int)
+    cross = groups[ia] != groups[ib]
+    pairs = {(min(x, y), max(x, y)) for x, y in zip(ia[cross], ib[cross], strict=True)}
+    if not pairs:
+        return np.array([], dtype=int), np.array([], dtype=int)
+    arr = np.array(sorted(pairs))
+    return arr[:, 0], arr[:, 1]
