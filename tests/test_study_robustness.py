@@ -218,3 +218,35 @@ def test_border_part_variants_from_the_regions_table(ds):
     assert variants[0].substitute == {} and variants[0].exclude == ()
     assert variants[1].substitute == dict(zip(parts["part_of"], parts["region"], strict=True))
     assert variants[2].exclude == tuple(parts["part_of"])
+
+
+def test_border_effect_and_pair_gap_rows_against_direct_calls(ds):
+    p = cb.study_panel(ds)
+    start, end = int(p.times[0]), int(p.times[-1])
+    res = cb.robustness(ds, currencies=["USD"], starts=[start], ends=[end],
+                        variants=[RegionVariant("as published")], resources=("in",),
+                        se_types=("classical",), estimates=("border_effect", "pair_gaps"))
+    r = ds.regions
+    units = r[r["analysis_unit"].astype(bool) & r.geometry.notna()][["region", "country", "geometry"]]
+    every = cb.study_panel(ds, regions="all", years=(start, end))
+    ratio = cb.border_effect(units[units["region"].isin(set(every.regions))], every).frame["ratio"]
+    fit = sm.OLS(ratio.to_numpy(), sm.add_constant(ratio.index.to_numpy(dtype=float))).fit()
+    row = _row(res.table, estimate="border_effect_trend")
+    assert row["value"] == pytest.approx(fit.params[1], rel=1e-10)
+    assert row["pvalue"] == pytest.approx(fit.pvalues[1], rel=1e-8)
+
+    border = cb.study_panel(ds, years=(start, end))
+    pairs = cb.cross_border_pairs(units, "country", "RU", "KZ")
+    pairs = pairs[pairs["a_region"].isin(border.regions) & pairs["b_region"].isin(border.regions)]
+    gaps = cb.pair_gaps(border, pairs)
+    mean_abs = gaps.gaps.assign(g=gaps.gaps["log_gap"].abs()).groupby("time")["g"].mean()
+    fit = sm.OLS(mean_abs.to_numpy(), sm.add_constant(mean_abs.index.to_numpy(dtype=float))).fit()
+    row = _row(res.table, estimate="pair_gap_trend")
+    assert row["value"] == pytest.approx(fit.params[1], rel=1e-10)
+    tr = gaps.trends
+    t = tr["abs_slope"] / tr["abs_se"]
+    from scipy import stats
+
+    sig = 2 * stats.t.sf(np.abs(t), tr["n"] - 2) < 0.05
+    assert row["detail"].startswith(f"{len(tr)} pairs: {int((sig & (t < 0)).sum())} narrow, "
+                                    f"{int((sig & (t > 0)).sum())} widen")
