@@ -250,3 +250,17 @@ def test_border_effect_and_pair_gap_rows_against_direct_calls(ds):
     sig = 2 * stats.t.sf(np.abs(t), tr["n"] - 2) < 0.05
     assert row["detail"].startswith(f"{len(tr)} pairs: {int((sig & (t < 0)).sum())} narrow, "
                                     f"{int((sig & (t > 0)).sum())} widen")
+
+
+def test_wide_and_baseline(grid):
+    w = grid.wide(se_type="HC3")
+    t = grid.table[grid.table["se_type"] == "HC3"]
+    for r in w.itertuples():
+        row = _row(t, end=r.end, estimate="beta_conditional")
+        assert r.beta_conditional_value == row["value"]
+        assert r.beta_conditional_pvalue == row["pvalue"]
+    base = grid.baseline("HC1")
+    assert set(base["end"]) == {grid.table["end"].max()}
+    assert set(base["estimate"]) == set(grid.table["estimate"])
+    with pytest.raises(ValueError, match="se_type"):
+        grid.baseline("HC0")

@@ -234,6 +234,34 @@ class RobustnessResult:
                 out.append(dim)
         return out
 
+    def baseline(self, se_type: str = "HC1") -> pd.DataFrame:
+        """The rows of the first specification (first currency, first start, last end, first
+        region variant, resource regions in) with ``se_type`` errors (HAC for trends when asked):
+        the numbers a report quotes before it says how robust they are."""
+        t = self.table[self.table["se_type"] == se_type]
+        if t.empty:
+            raise ValueError(f"no rows with se_type {se_type!r}; the grid has "
+                             f"{sorted(set(self.table['se_type']))}")
+        first = t.iloc[0]
+        sel = (t["currency"].astype(str) == str(first["currency"])) & (t["regions"] == first["regions"])
+        sel &= (t["resources"] == first["resources"])
+        t = t[sel]
+        t = t[t["end"] == t["end"].max()]
+        return t[t["start"] == t["start"].min()].reset_index(drop=True)
+
+    def wide(self, estimates: Sequence[str] = ("beta_absolute", "beta_conditional"),
+             se_type: str = "HC1", fields: Sequence[str] = ("value", "pvalue")) -> pd.DataFrame:
+        """One row per specification (columns ``currency`` .. ``resources``), and for each estimate
+        its ``fields`` (``beta_conditional_value``, ``beta_conditional_pvalue``, ...)."""
+        dims = [c for c in SPEC_COLUMNS if c != "se_type"]
+        t = self.table[(self.table["se_type"] == se_type) & self.table["estimate"].isin(estimates)]
+        t = t.assign(currency=t["currency"].astype(object).where(t["currency"].notna(), "as given"))
+        w = t.pivot_table(index=dims, columns="estimate", values=list(fields), aggfunc="first",
+                          sort=False)
+        w.columns = [f"{est}_{fld}" for fld, est in w.columns]
+        order = [f"{e}_{f}" for e in estimates for f in fields if f"{e}_{f}" in w.columns]
+        return w[order].reset_index()
+
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
 
