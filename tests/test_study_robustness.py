@@ -264,3 +264,12 @@ def test_wide_and_baseline(grid):
     assert set(base["estimate"]) == set(grid.table["estimate"])
     with pytest.raises(ValueError, match="se_type"):
         grid.baseline("HC0")
+
+
+def test_specification_curve_of_one_standard_error(grid):
+    fig = specification_curve(grid, "sigma_trend", se_type="HAC")
+    pts = [c for c in fig.axes[0].collections if c.get_gid() == "estimate"][0]
+    t = grid.table
+    assert len(pts.get_offsets()) == int(((t["estimate"] == "sigma_trend") & (t["se_type"] == "HAC")).sum())
+    labels = [x.get_text() for x in fig.axes[1].get_yticklabels()]
+    assert not any(lab.startswith("se_type") for lab in labels)

@@ -64,6 +64,7 @@ def specification_curve(
     result: Any,
     estimate: str,
     *,
+    se_type: str | None = None,
     dimensions: Sequence[str] = DIMENSIONS,
     alpha: float | None = None,
     title: str | None = None,
@@ -79,11 +80,15 @@ def specification_curve(
     varies, marking the specifications that use it.
 
     ``result``: a :class:`~crossborder.measures.robustness.RobustnessResult` or its table.
+    ``se_type``: only the specifications with these standard errors (the point estimates do not
+    depend on them); default: every one.
     """
     table = getattr(result, "table", result)
     if alpha is None:
         alpha = float(getattr(result, "params", {}).get("alpha", 0.05))
     t = table[table["estimate"] == estimate].dropna(subset=["value"])
+    if se_type is not None:
+        t = t[t["se_type"] == se_type]
     if t.empty:
         raise DataError(f"no specification has a value for {estimate!r}", column="estimate")
     t = t.sort_values("value", kind="stable").reset_index(drop=True)

@@ -165,9 +165,14 @@ def run_robustness(args: argparse.Namespace) -> int:
         from ..charts_study import specification_curve
 
         est = args.estimate or "beta_conditional"
-        _save(specification_curve(res, est, title=f"{est}: every specification",
+        if est not in res.estimates:
+            raise UsageError(f"--estimate: no estimate {est!r}; the grid has {res.estimates}")
+        have = list(pd.unique(res.table.loc[res.table["estimate"] == est, "se_type"]))
+        se_curve = "HC1" if "HC1" in have else have[0]
+        _save(specification_curve(res, est, se_type=se_curve, title=f"{est}: every specification",
                                   subtitle=f"{res.params['indicator']}; sorted estimates with "
-                                           f"{100 * (1 - args.alpha):.0f}% intervals"), args.out)
+                                           f"{100 * (1 - args.alpha):.0f}% intervals ({se_curve})"),
+              args.out)
     if args.estimate:
         table = res.table[res.table["estimate"] == args.estimate]
         if table.empty:
