@@ -395,7 +395,9 @@ def robustness(
     years later; the last ``n_ends`` years of each currency's span); pairs shorter than
     ``min_years`` are skipped. ``variants``: region variants (default: the dataset's, else one
     baseline). ``resource_regions``: codes left out when ``resources`` includes ``"out"`` (default:
-    the dataset's list; empty means only ``"in"``). Returns a :class:`RobustnessResult`.
+    the dataset's list; empty means only ``"in"``). ``weight``: the Dataset's weight indicator; as in
+    ``study_panel``, values without a weight are set aside (the estimates themselves are
+    unweighted). Returns a :class:`RobustnessResult`.
     """
     for se in se_types:
         check_se(se)
@@ -473,7 +475,8 @@ def robustness(
             raise DataError(f"the border regions must be on two sides, found groups {sides}",
                             column="group")
         years = base.times
-        t_starts = list(starts) if starts is not None else [years[0], years[0] + 2]
+        t_starts = (list(starts) if starts is not None
+                    else [y for y in (years[0], years[0] + 2) if y in years])
         t_ends = list(ends) if ends is not None else list(years[-n_ends:])
         for y in t_starts + t_ends:
             if y not in years:
