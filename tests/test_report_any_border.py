@@ -72,5 +72,5 @@ def test_report_command_on_user_files(files, tmp_path, capsys):
                  "--out", str(tmp_path / "cli"), "--quiet"])
     assert code == 0
     assert (tmp_path / "cli" / "report.html").is_file()
-    assert main(["report", "--regions", str(files / "regions.geojson"), "--quiet"]) == 1
+    assert main(["report", "--regions", str(files / "regions.geojson"), "--quiet"]) == 2  # usage
     assert "needs both" in capsys.readouterr().err

@@ -151,9 +151,13 @@ def add_selection_options(p: argparse.ArgumentParser, regions: str = "border", *
     g.add_argument("--indicator",
                    help=f"indicator (default: {DEFAULT_INDICATOR}, GRP per capita, for the built-in "
                         "data; the only indicator of your --data)")
-    g.add_argument("--currency", choices=["USD", "PPP", "none"],
-                   help="convert local currency: USD at the exchange rate (built-in default), PPP, "
-                        "or none; your --data is used as it is (USD/PPP only if already in it)")
+    g.add_argument("--currency", type=_currency_option,
+                   help="convert local currency: USD at the exchange rate (built-in default), PPP "
+                        "(newest vintage), an older PPP vintage as PPP:2023-06, real (constant "
+                        "prices at --base-year), or none; your --data is used as it is (USD/PPP "
+                        "only if already in it)")
+    g.add_argument("--base-year", type=int, default=None,
+                   help="base year of --currency real (default: the dataset's)")
     g.add_argument("--years", help="first-last (2008-2019) or a list (2008,2012,2019); default: "
                                    "the span in which both countries have data")
     what = ", ".join(choices) if choices else ("border, all, interior, a country (RU, KZ, "
@@ -497,6 +501,20 @@ def _weight(args: argparse.Namespace, ds: Dataset, own: bool) -> str | None:
     return w
 
 
+def _currency_option(text: str) -> str:
+    """'none' or a currency basis crossborder.currency can parse (else a usage error)."""
+    from ..currency import parse_currency
+    from ..errors import UnitError
+
+    if text.strip().lower() == "none":
+        return "none"
+    try:
+        parse_currency(text)
+    except UnitError as exc:
+        raise argparse.ArgumentTypeError(exc.reason) from None
+    return text.strip()
+
+
 def _currency(args: argparse.Namespace, ds: Dataset, indicator: str, own: bool) -> str | None:
     cur = getattr(args, "currency", None)
     if not own:
@@ -534,14 +552,21 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None) -> Pane
         if isinstance(years, list) and wanted - have:
             raise UsageError(f"--years {args.years}: no {indicator} in "
                              f"{', '.join(map(str, sorted(wanted - have)))}")
+    base_year = getattr(args, "base_year", None)
+    if base_year is not None and (currency is None or not str(currency).lower().startswith("real")):
+        raise UsageError(f"--base-year {base_year} applies to --currency real only")
     p = study_panel(ds, indicator=indicator, regions=selection, years=years, currency=currency,
-                    weight=weight, balanced=not args.unbalanced, group=group)
+                    weight=weight, balanced=not args.unbalanced, group=group, base_year=base_year)
     if years is None and len(p.times):
         span = ds.values(indicator)
         span = span[span["region"].isin(set(ds.region_codes(selection)))]["year"]
         if len(span) and (span.min() < p.times[0] or span.max() > p.times[-1]):
             note(f"years {p.times[0]}–{p.times[-1]}: the span in which each country has data "
                  f"({indicator} has {int(span.min())}–{int(span.max())}; --years chooses)")
+        for year, missing in (p.meta.get("span_trimmed") or {}).items():
+            first, last = min(year, p.times[0]), max(year, p.times[-1])
+            note(f"year {year} left out to keep {len(missing)} region(s) that have no value in it "
+                 f"({_shorten(missing)}); --years {first}-{last} keeps the year without them")
     dropped = p.meta.get("dropped_regions")
     if dropped is not None and len(dropped):
         note(f"left out {len(dropped)} region(s) without a value in every year: "
