@@ -22,13 +22,15 @@ from .commands._common import cli_message
 from .errors import CrossborderError, DataError
 
 COMMANDS = ["info", "table1", "sigma", "beta", "decompose", "gamma", "delta", "clubs", "markov",
-            "border", "zones", "twins", "distances", "discontinuities", "moran", "figures", "report"]
+            "border", "zones", "twins", "distances", "discontinuities", "moran", "figures", "report",
+            "robustness", "rolling", "integration"]
 
 #: Commands registered together by one module.
 COMMAND_MODULES = {
     **{n: "measures" for n in ("sigma", "beta", "decompose", "gamma", "delta", "clubs", "markov")},
     **{n: "border" for n in ("border", "zones", "twins", "distances", "discontinuities", "moran",
                              "figures")},
+    **{n: "study" for n in ("robustness", "rolling", "integration")},
 }
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
