@@ -525,7 +525,8 @@ def robustness(
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     table["supports_convergence"] = table["supports_convergence"].astype(bool)
     params = {"alpha": alpha, "hac_lags": hac_lags, "currencies": list(currencies),
-              "variants": [v.name for v in variants], "resource_regions": res_codes,
+              "variants": [v.name for v in variants],
+              "variant_notes": {v.name: v.note for v in variants}, "resource_regions": res_codes,
               "resources": list(resources), "se_types": list(se_types), "estimates": list(estimates),
               "min_years": min_years, "indicator": base.indicator}
     return RobustnessResult(table=table, skipped=pd.DataFrame(skipped), params=params)
