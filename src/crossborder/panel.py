@@ -18,7 +18,34 @@ import pandas as pd
 
 from .errors import DataError, UnitError
 
-__all__ = ["Matrix", "Panel"]
+__all__ = ["Matrix", "Panel", "check_region_spellings"]
+
+
+def check_region_spellings(codes: pd.Series, rows: Any = None, *, file: str | None = None) -> None:
+    """:class:`DataError` when two text codes differ only in case or spaces ('aa-r0', 'AA-R0',
+    'AA- R0'): they would become two regions. Names both spellings (and their rows when given)."""
+    text = pd.Series(pd.unique(codes.dropna().to_numpy(dtype=object)), dtype=object)
+    text = text[[isinstance(c, str) for c in text]]
+    if len(text) < 2:
+        return
+    key = text.map(lambda c: "".join(c.split()).casefold())
+    dup = key.duplicated(keep=False)
+    if not dup.any():
+        return
+    first_key = key[dup].iloc[0]
+    a, b = text[key == first_key].iloc[:2]
+    n = int(key[dup].nunique())
+    where = ""
+    if rows is not None:
+        pos = pd.Series(np.arange(len(codes)), index=None)
+        vals = codes.to_numpy(dtype=object)
+        ra = rows[int(pos[vals == a].iloc[0])]
+        rb = rows[int(pos[vals == b].iloc[0])]
+        where = f" (rows {_label(ra)} and {_label(rb)})"
+    more = f"; {n - 1} more codes are written in several ways" if n > 1 else ""
+    raise DataError(f"region codes {a!r} and {b!r} differ only in case or spaces{where}: they "
+                    f"would be two regions; write each code one way{more}", file=file,
+                    column="region")
 
 
 class Matrix(NamedTuple):
@@ -65,6 +92,7 @@ class Panel:
                 column="region/time",
             )
         if "group" in f.columns:
+            _check_groups(f["region"], f["group"])
             n_groups = f.groupby("region", sort=False)["group"].nunique(dropna=False)
             bad = n_groups[n_groups > 1]
             if len(bad):
@@ -111,6 +139,12 @@ class Panel:
                 )
             if unit is None and len(units) == 1:
                 unit = str(units[0])
+        no_region = df[region].isna().to_numpy()
+        if no_region.any():
+            i = int(np.flatnonzero(no_region)[0])
+            raise DataError(f"row {_label(df.index[i])} has no region ({int(no_region.sum())} such "
+                            "rows): a missing code is not a region", column=region)
+        check_region_spellings(df[region], df.index)
         frame = df[list(cols)].rename(columns=cols).reset_index(drop=True)
         frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype(float)
         if "weight" in frame:
@@ -211,8 +245,10 @@ class Panel:
                 g = list(groups)
             if len(g) != n:
                 raise DataError(f"{len(g)} groups for {n} regions")
+            _check_groups(pd.Series(regions, dtype=object), pd.Series(g, dtype=object))
             frame["group"] = np.repeat(np.asarray(g, dtype=object), t)
             group_name = "group"
+        check_region_spellings(pd.Series(regions, dtype=object), None)
         region_index, time_index = pd.Index(regions), pd.Index(times)
         for what, index in (("region", region_index), ("time", time_index)):
             if not index.is_unique:
@@ -317,16 +353,38 @@ class Panel:
         return replace(self, frame=f, indicator=indicator or self.indicator,
                        unit=unit if unit is not None else self.unit, meta=dict(self.meta))
 
+    def locate(self, region: Any, time: Any) -> tuple[str | None, int | None] | None:
+        """The file and row a value was read from (panels of :func:`crossborder.io.read_panel`
+        keep them in ``meta["rows"]``), or None when the panel does not know."""
+        rows = self.meta.get("rows")
+        if not isinstance(rows, pd.DataFrame) or rows.empty:
+            return None
+        hit = rows[(rows["region"] == region) & (rows["time"] == time)]
+        if hit.empty:
+            return None
+        file = hit["file"].iat[0]
+        return (None if file is None else str(file)), int(hit["row"].iat[0])
+
+    def _at(self, region: Any, time: Any) -> str:
+        where = self.locate(region, time)
+        if where is None:
+            return ""
+        file, row = where
+        return f" ({file + ', ' if file else ''}row {row})"
+
     def log(self) -> Panel:
-        """Natural log of the values; zero or negative values are an error naming the first."""
+        """Natural log of the values; zero or negative values are an error naming the first
+        (and its file and row when the panel was read from a file)."""
         f = self.frame
         bad = f["value"] <= 0
         if bad.any():
             row = f.loc[bad].iloc[0]
+            where = self.locate(row["region"], row["time"])
             raise DataError(
                 f"log of a non-positive value {float(row['value']):g} ({int(bad.sum())} such values) "
-                f"for region {str(row['region'])!r} in {_label(row['time'])}",
-                column=self.indicator,
+                f"for region {_label(row['region'])!r} in {_label(row['time'])}",
+                column=self.indicator, file=where[0] if where else None,
+                row=where[1] if where else None,
             )
         return self.map_values(np.log, indicator=f"log({self.indicator})", unit=f"log {self.unit}")
 
@@ -345,6 +403,20 @@ class Panel:
         return (f"Panel({self.indicator!r}, unit={self.unit!r}, {n} regions x {t} times "
                 f"[{span}], {len(self.frame)} values" + (", " + ", ".join(extra) if extra else "")
                 + ")")
+
+
+def _check_groups(regions: pd.Series, groups: pd.Series) -> None:
+    """A missing or blank group is an error naming the region (never a group of its own)."""
+    g = groups.astype(object)
+    blank_text = [v for v in pd.unique(g.dropna().to_numpy(dtype=object))
+                  if isinstance(v, str) and not v.strip()]
+    blank = g.isna().to_numpy() | g.isin(blank_text).to_numpy()
+    if blank.any():
+        i = int(np.flatnonzero(blank)[0])
+        who = sorted({_label(r) for r in regions.to_numpy(dtype=object)[blank]})
+        raise DataError(f"region {_label(regions.iat[i])!r} has no group ({len(who)} regions "
+                        f"without one: {who[:10]}): fill the group (e.g. the country) or leave "
+                        "the region out", column="group")
 
 
 def _label(x: Any) -> str:
