@@ -75,11 +75,13 @@ def panel_arrays(
     """(values, weights or None, regions, times) of a panel.
 
     ``need_weight`` names a measure that cannot work without a weight (error if the panel has none).
+    The arrays are read-only views of the panel's cached matrices (no copy): a kernel that needs to
+    write makes its own copy.
     """
-    m = panel.to_matrix()
+    m = panel.to_matrix(copy=False)
     w = None
     if weighted or need_weight:
-        wm = panel.weight_matrix()
+        wm = panel.weight_matrix(copy=False)
         if wm is None:
             what = need_weight or "a weighted measure"
             raise DataError(
