@@ -209,18 +209,24 @@ class Panel:
                 raise DataError(f"{what} label {_label(dup)!r} appears more than once", column=what)
         # the long table, region-major, without the missing values: each label column is inferred
         # once from its N (or T) labels and then gathered, instead of N x T Python objects
-        keep = np.flatnonzero(~np.isnan(arr.ravel()))
-        row, col = np.divmod(keep, t) if t else (keep, keep)
+        missing = np.isnan(arr)
+        if missing.any():
+            keep = np.flatnonzero(~missing.ravel())
+            row, col = np.divmod(keep, t)
+            values, wv = arr.ravel()[keep], None if w is None else w.ravel()[keep]
+        else:
+            row, col = np.repeat(np.arange(n), t), np.tile(np.arange(t), n)
+            values, wv = arr.ravel(), None if w is None else w.ravel()
         frame = pd.DataFrame(
             {
                 "region": _gather(np.asarray(regions, dtype=object), row),
                 "time": _gather(np.asarray(times), col),
-                "value": arr.ravel()[keep],
+                "value": values,
             }
         )
         weight_name = None
-        if w is not None:
-            frame["weight"] = w.ravel()[keep]
+        if wv is not None:
+            frame["weight"] = wv
             weight_name = "weight"
         group_name = None
         if g is not None:
@@ -235,7 +241,7 @@ class Panel:
         panel.__dict__["_cells"] = (row, col)
         if w is not None:
             # as the pivot of the frame: no weight where the value is missing
-            panel.__dict__["_weights"] = np.where(np.isnan(arr), np.nan, w)
+            panel.__dict__["_weights"] = np.where(missing, np.nan, w)
         return panel
 
     # ---------------------------------------------------------------- labels and arrays
