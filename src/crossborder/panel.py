@@ -179,8 +179,8 @@ class Panel:
         if arr.ndim != 2:
             raise DataError(f"values must be N x T, got shape {arr.shape}")
         n, t = arr.shape
-        regions = list(range(n)) if regions is None else list(regions)
-        times = list(range(t)) if times is None else list(times)
+        regions = list(range(n)) if regions is None else _as_list(regions)
+        times = list(range(t)) if times is None else _as_list(times)
         if len(regions) != n or len(times) != t:
             raise DataError(
                 f"labels do not fit the {n} x {t} array: {len(regions)} regions, {len(times)} times"
@@ -197,7 +197,7 @@ class Panel:
             if isinstance(groups, dict):
                 g = [groups.get(r) for r in regions]
             elif isinstance(groups, pd.Series):
-                g = list(groups.reindex(regions))
+                g = groups.reindex(regions).tolist()
             else:
                 g = list(groups)
             if len(g) != n:
@@ -217,17 +217,17 @@ class Panel:
         else:
             row, col = np.repeat(np.arange(n), t), np.tile(np.arange(t), n)
             values, wv = arr.ravel(), None if w is None else w.ravel()
-        frame = pd.DataFrame(
-            {
-                "region": _gather(np.asarray(regions, dtype=object), row),
-                "time": _gather(np.asarray(times), col),
-                "value": values,
-            }
-        )
+        columns = {
+            "region": _gather(np.asarray(regions, dtype=object), row),
+            "time": _gather(np.asarray(times), col),
+            "value": values,
+        }
         weight_name = None
         if wv is not None:
-            frame["weight"] = wv
+            columns["weight"] = wv
             weight_name = "weight"
+        # the label columns are fresh arrays, the numeric ones are copied into their block
+        frame = pd.DataFrame(columns, copy=False)
         group_name = None
         if g is not None:
             frame["group"] = _gather(np.asarray(g, dtype=object), row)
@@ -393,6 +393,11 @@ def _array(a: np.ndarray, copy: bool) -> np.ndarray:
     view = a.view()
     view.flags.writeable = False
     return view
+
+
+def _as_list(labels: Any) -> list[Any]:
+    """Labels as a list of Python objects (``tolist()`` of an Index or Series: no slow iteration)."""
+    return labels.tolist() if isinstance(labels, (pd.Index, pd.Series)) else list(labels)
 
 
 def _gather(labels: np.ndarray, idx: np.ndarray) -> Any:
