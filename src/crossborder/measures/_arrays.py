@@ -97,7 +97,8 @@ def group_codes(
 ) -> tuple[np.ndarray, pd.Index]:
     """Integer codes 0..G-1 of the group of each region, and the group labels (a missing group is
     an error naming the region)."""
-    arr = groups.to_numpy() if isinstance(groups, pd.Series) else np.asarray(groups)
+    # a Series is factorised as it is (no conversion of its labels to Python objects)
+    arr = groups if isinstance(groups, pd.Series) else np.asarray(groups)
     if arr.ndim != 1:
         raise ValueError(f"groups must be one label per region, got shape {arr.shape}")
     codes, uniques = pd.factorize(arr, sort=True)

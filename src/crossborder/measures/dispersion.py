@@ -238,6 +238,17 @@ def inequality(
                          "measures)")
     if compat not in (None, "reat"):
         raise ValueError(f"compat must be None or 'reat', got {compat!r}")
+    out, p = _measure(y, w, measure, ddof=ddof, epsilon=epsilon, totals=totals, compat=compat,
+                      regions=regions, times=times)
+    return out, p.n
+
+
+def _measure(y: np.ndarray, w: np.ndarray | None, measure: str, *, ddof: int = 0,
+             epsilon: float = 0.5, totals: bool = False, compat: str | None = None,
+             regions: Sequence[Any] | None = None,
+             times: Sequence[Any] | None = None) -> tuple[np.ndarray, _Prep]:
+    """The kernel of :func:`inequality` on checked arrays; also returns the prepared arrays (for
+    the decomposition, which needs the same masks and zero-filled values)."""
     p = _Prep(y, w)
     if not p.full:
         raise_at(np.isinf(y), "infinite value", regions=regions, times=times, column="value")
@@ -278,7 +289,7 @@ def inequality(
             out = _hoover(p, totals)
     out = np.asarray(out, dtype=float)
     out[p.n < 2] = np.nan
-    return out, p.n
+    return out, p
 
 
 # ------------------------------------------------------------------ panel wrappers
