@@ -198,3 +198,34 @@ def test_hp_filter_dense_and_sparse_paths_match_statsmodels(t):
     for i in range(3):
         _, trend = sm_hp.hpfilter(y[i], lamb=1600.0)
         np.testing.assert_allclose(ours[i], trend, atol=1e-8)
+
+
+# ---------------------------------------------------------------- map classes without mapclassify
+@pytest.mark.filterwarnings("ignore:Not enough unique values")
+def test_quantile_and_user_classes_equal_mapclassify():
+    mc = pytest.importorskip("mapclassify")
+    from crossborder.maps import classify
+
+    rng = np.random.default_rng(19)
+    for y in (rng.normal(size=57), rng.integers(0, 4, 40).astype(float)):  # the second with ties
+        for k in (3, 5):
+            ours, ref = classify(y, "quantiles", k), mc.Quantiles(y, k=k)
+            np.testing.assert_array_equal(ours.bins, ref.bins)
+            np.testing.assert_array_equal(ours.yb, ref.yb)
+            np.testing.assert_array_equal(ours.counts, ref.counts)
+            assert ours.k == ref.k
+        ours, ref = classify(y, breaks=[0.5, -1.0]), mc.UserDefined(y, bins=[-1.0, 0.5])
+        np.testing.assert_array_equal(ours.bins, ref.bins)
+        np.testing.assert_array_equal(ours.yb, ref.yb)
+        np.testing.assert_array_equal(ours.counts, ref.counts)
+
+
+def test_maps_with_quantile_or_user_classes_do_not_import_mapclassify():
+    import subprocess
+    import sys
+
+    code = ("import sys; import crossborder.maps as m; import crossborder.report; "
+            "m.classify([1.0, 2.0, 3.0, 4.0], 'quantiles', 2); m.classify([1.0, 5.0], breaks=[2.0]); "
+            "assert 'quantiles' in m.SCHEMES; print('mapclassify' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -56,6 +56,9 @@ class _Schemes(Mapping):
 
         return getattr(mapclassify, self._names[key])
 
+    def __contains__(self, key: object) -> bool:  # without importing mapclassify
+        return key in self._names
+
     def __iter__(self):
         return iter(self._names)
 
