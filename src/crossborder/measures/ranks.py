@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..panel import Panel
 from ._arrays import panel_arrays
+from ._checks import check_int
 
 __all__ = ["gamma", "gamma_array"]
 
@@ -31,6 +32,7 @@ def gamma_array(values: np.ndarray, ref: int = 0) -> tuple[np.ndarray, np.ndarra
     y = np.asarray(values, dtype=float)
     if y.ndim != 2:
         raise ValueError(f"expected an N x T array, got shape {y.shape}")
+    ref = check_int("ref", ref, minimum=0, maximum=max(y.shape[1] - 1, 0))
     n_reg, n_t = y.shape
     if y.size == 0:
         n = np.zeros(n_t, dtype=np.int64)
