@@ -238,7 +238,9 @@ class Panel:
         # keep every label, even a region or time with no value at all, and the matrices themselves
         object.__setattr__(panel, "_labels", (region_index, time_index))
         panel.__dict__["_matrix"] = Matrix(arr.copy(), region_index, time_index)
-        panel.__dict__["_cells"] = (row, col)
+        if g is not None:
+            panel.__dict__["_groups"] = _groups_of(frame["group"], row, region_index,
+                                                   group_name)
         if w is not None:
             # as the pivot of the frame: no weight where the value is missing
             panel.__dict__["_weights"] = np.where(missing, np.nan, w)
@@ -308,15 +310,8 @@ class Panel:
 
     @cached_property
     def _groups(self) -> pd.Series:
-        # group is constant per region: any row of a region gives its group
-        ri = self._cells[0]
-        first = np.full(len(self.regions), -1, dtype=np.intp)
-        first[ri] = np.arange(len(ri))
-        has = first >= 0
-        g = self.frame["group"].take(first[has])
-        g.index = self.regions[has]
-        g.index.name = "region"
-        return g.reindex(self.regions).rename(self.group_name or "group")
+        return _groups_of(self.frame["group"], self._cells[0], self.regions,
+                          self.group_name or "group")
 
     def group_labels(self) -> pd.Series | None:
         """The group of each region (aligned with :meth:`to_matrix` rows), or None."""
@@ -403,6 +398,18 @@ def _as_list(labels: Any) -> list[Any]:
 def _gather(labels: np.ndarray, idx: np.ndarray) -> Any:
     """``labels[idx]`` as a column, with the dtype pandas infers from the labels themselves."""
     return pd.Series(labels).array.take(idx)
+
+
+def _groups_of(group: pd.Series, rows: np.ndarray, regions: pd.Index, name: str) -> pd.Series:
+    """The group of each region from the long table's group column and the region position of each
+    of its rows (a region without rows: missing). Any row of a region gives its group (constant)."""
+    first = np.full(len(regions), -1, dtype=np.intp)
+    first[rows] = np.arange(len(rows))
+    has = first >= 0
+    g = group.take(first[has])
+    g.index = regions[has]
+    g.index.name = "region"
+    return g.reindex(regions).rename(name)
 
 
 def _positions(column: pd.Series, index: pd.Index) -> np.ndarray:
