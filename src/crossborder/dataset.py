@@ -225,7 +225,18 @@ class Dataset:
 
     # ------------------------------------------------------------------ panels
     def values(self, indicator: str) -> pd.DataFrame:
-        """Observations of one indicator (or alias such as ``population``), one row per region-year."""
+        """Observations of one indicator (or alias such as ``population``), one row per region-year.
+
+        Built once per indicator and dataset (a report asks for the population many times); each
+        call returns its own (copy-on-write) frame. A Dataset is immutable: ``replace()`` it
+        rather than editing ``observations`` in place.
+        """
+        cache = self.__dict__.setdefault("_values_cache", {})
+        if indicator not in cache:
+            cache[indicator] = self._values(indicator)
+        return cache[indicator].copy(deep=False)
+
+    def _values(self, indicator: str) -> pd.DataFrame:
         obs = self.observations
         names = (indicator,) if (obs["indicator"] == indicator).any() else INDICATOR_ALIASES.get(
             indicator, (indicator,))

@@ -122,12 +122,14 @@ def panel_arrays(
     """(values, weights or None, regions, times) of a panel.
 
     ``need_weight`` names a measure that cannot work without a weight (error if the panel has none).
+    The arrays are read-only views of the panel's cached matrices (no copy): a kernel that needs to
+    write makes its own copy.
     """
-    m = panel.to_matrix()
+    m = panel.to_matrix(copy=False)
     _PANEL.set(weakref.ref(panel))
     w = None
     if weighted or need_weight:
-        wm = panel.weight_matrix()
+        wm = panel.weight_matrix(copy=False)
         if wm is None:
             what = need_weight or "a weighted measure"
             raise DataError(
@@ -143,8 +145,9 @@ def group_codes(
 ) -> tuple[np.ndarray, pd.Index]:
     """Integer codes 0..G-1 of the group of each region, and the group labels (a missing group is
     an error naming the region)."""
+    # a Series is factorised as it is (no conversion of its labels to Python objects); otherwise
     # object dtype: np.asarray(["A", nan]) would make the missing label the string 'nan'
-    arr = groups.to_numpy() if isinstance(groups, pd.Series) else np.asarray(groups, dtype=object)
+    arr = groups if isinstance(groups, pd.Series) else np.asarray(groups, dtype=object)
     if arr.ndim != 1:
         raise ValueError(f"groups must be one label per region, got shape {arr.shape}")
     codes, uniques = pd.factorize(arr, sort=True)
