@@ -110,8 +110,9 @@ def _read_points(path: Path, file: str, crs: Any, layer: str | None
                         file=file) from None
     if gdf.crs is None:
         if crs is None:
-            raise DataError("the points have no coordinate reference system: pass "
-                            "crs='EPSG:....' to say which it is", file=file)
+            raise DataError("the points have no coordinate reference system (a shapefile "
+                            "without its .prj file?): pass the cities' crs='EPSG:....'",
+                            file=file)
         gdf = gdf.set_crs(crs)
     gdf.index = pd.RangeIndex(1, len(gdf) + 1, name="row")
     geom = gdf.geometry
