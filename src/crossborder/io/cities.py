@@ -328,10 +328,10 @@ def _place(out: pd.DataFrame, regions: gpd.GeoDataFrame | None, id_col: str, gro
     fill_c = given_country.isna().to_numpy() & inside
     out.loc[rows[fill_r], "region"] = found_region[fill_r].to_numpy()
     out.loc[rows[fill_c], "country"] = found_country[fill_c].to_numpy()
-    if fill_r.any() or fill_c.any():
-        report.repair("region and country taken from the polygon each city falls in",
-                      column="region", count=int((fill_r | fill_c).sum()),
-                      rows=list(rows[fill_r | fill_c]))
+    for role, mask in (("region", fill_r), ("country", fill_c)):
+        if mask.any():
+            report.repair(f"{role} taken from the polygon each city falls in", column=role,
+                          count=int(mask.sum()), rows=list(rows[mask]))
     if clash.any():
         shown = [f"{c} ({g} by the file, in {r} by the polygons)" for c, g, r in zip(
             out.loc[rows[clash], "city"], given_country[clash], found_region[clash], strict=True)]
