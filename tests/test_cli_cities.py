@@ -319,3 +319,27 @@ def test_cities_without_polygons_need_a_country(capsys, tmp_path):
         f"crossborder: error: {f}, row 2: there is no country column and no region polygons are "
         "given to place the cities in: name the column with --city-country-col COLUMN or give "
         "--regions-file FILE")
+
+
+def test_a_geometry_file_of_polygons_is_not_cities(files, capsys):
+    f = files / "grid.geojson"
+    code, _, err = run(["twins", *grid(files), "--cities", str(f), "--city-name-col", "code",
+                        "--city-pop-col", "country"], capsys)
+    assert code == 1
+    assert err.strip().endswith(f"crossborder: error: {f}, row 1, column 'geometry': cities must "
+                                "be points, this feature is a Polygon")
+
+
+def test_read_cities_api_sets_aside_and_reports(files):
+    from crossborder.io.cities import read_cities
+
+    regions = gpd.read_file(files / "grid.geojson").rename(columns={"code": "region"})
+    got, report = read_cities(files / "usual.csv", regions=regions)
+    assert list(got["city"]) == [c[0] for c in INSIDE]
+    assert list(got.index) == [2, 3, 4, 5, 6, 7]                 # rows of the file
+    assert list(got["region"]) == [_code(c[2], c[3]) for c in INSIDE]
+    aside = report.set_aside
+    assert list(aside["row"]) == [8, 9] and list(aside["value"]) == ["Nowhere", "Faraway"]
+    assert set(aside["reason"]) == {"city outside every region polygon"}
+    assert got.crs.to_epsg() == 4326
+    assert list(got.geometry.x) == [c[2] for c in INSIDE]
