@@ -343,3 +343,26 @@ def test_read_cities_api_sets_aside_and_reports(files):
     assert set(aside["reason"]) == {"city outside every region polygon"}
     assert got.crs.to_epsg() == 4326
     assert list(got.geometry.x) == [c[2] for c in INSIDE]
+
+
+def test_a_country_column_that_disagrees_with_the_polygon_wins(files, capsys, tmp_path):
+    """Westa (11.9°E) in a polygon of A but said to be in B by the file: it stays in B, without a
+    region, is said so, and zones count it in no region."""
+    t = pd.read_csv(files / "usual.csv").iloc[:6]
+    t.assign(country=["B", "A", "A", "B", "B", "B"]).to_csv(tmp_path / "c.csv", index=False)
+    code, out, err = run(["distances", *grid(files), "--cities", str(tmp_path / "c.csv"),
+                          "--json"], capsys)
+    assert code == 0, err
+    assert ("note: 1 cities fall in a polygon of another country than their country column says "
+            "(generalised polygons?): kept without a region: Westa (B by the file, in A-10 by "
+            "the polygons)") in err
+    westa = next(r for r in json.loads(out) if r["city"] == "Westa")
+    assert westa["country"] == "B" and westa["region"] is None
+    west = [c for c in INSIDE if c[2] < BORDER_X and c[0] != "Westa"]
+    nearest = min(west, key=lambda o: km(INSIDE[0], o))
+    assert westa["across"] == nearest[0]
+    code, out, err = run(["zones", *grid(files), "--cities", str(tmp_path / "c.csv"), "--km", "50",
+                          "--json"], capsys)
+    assert code == 0, err
+    assert "note: 1 cities without a region are counted in no region: Westa" in err
+    assert {r["region"]: r["n_cities"] for r in json.loads(out)}["A-10"] == 0

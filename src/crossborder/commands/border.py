@@ -293,8 +293,16 @@ def run_zones(args: argparse.Namespace) -> int:
     base = ds.base_regions
     units = base[base["border"] | base["border_part"]] if args.regions == "border" else base
     pop, year = _zone_population(args, ds, units)
+    city_region_col = None
+    if ds.meta.get("cities_file"):            # --cities: each city's region as read and placed
+        city_region_col = "region"
+        lost = ds.cities[ds.cities["region"].isna()]
+        if len(lost):
+            note(f"{len(lost)} cities without a region are counted in no region: "
+                 f"{', '.join(map(str, lost['city'][:5]))}{' ...' if len(lost) > 5 else ''}")
     zone = border_zone(units, args.km, "country", a, b, population=pop, year=year,
-                       cities=ds.cities, line=border_line(base, "country", a, b))
+                       cities=ds.cities, city_region_col=city_region_col,
+                       line=border_line(base, "country", a, b))
     basis = ("areas from the polygons as given, in an equal-area projection; the zone is measured "
              "from the border line of these polygons")
     if args.by_side:
