@@ -13,6 +13,13 @@ Selection (``add_selection_options``): ``--indicator``, ``--years``, ``--regions
 border, all, interior, a country, border:XX or codes — never a file: polygons come with
 ``--regions-file``), ``--currency``, ``--weight`` and ``--unbalanced``.
 
+Cities (``add_city_options``; twins, distances, zones): ``--cities FILE`` (a table with name,
+population, lon, lat, or a file of points; :func:`crossborder.io.cities.read_cities`) with
+``--city-name-col``, ``--city-pop-col``, ``--lon-col``, ``--lat-col`` and the optional
+``--city-region-col``, ``--city-country-col``, ``--city-capital-col``, ``--cities-crs``. The cities
+are placed in the dataset's polygons (the user's, or the built-in ones, whose cities they then
+replace); those outside every polygon are set aside and named on stderr.
+
 Every option is honoured or is an error (:class:`~crossborder.errors.UsageError`, exit 2): an
 option that does not apply to the chosen input, a value out of range, a selection that matches
 nothing. What the readers repaired or set aside is summarised on stderr (``--verbose``: in full).

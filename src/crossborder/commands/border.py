@@ -5,8 +5,9 @@ They work on the built-in dataset's polygons (``--dataset``, default ru-kz) or o
 :mod:`crossborder.commands._inputs`). Geometry comes from the base regions (non-overlapping
 polygons, ``Dataset.base_regions``); where a polygon is a part of a unit of analysis (Tyumen's
 southern part ``RU-TYU-XAO`` of ``RU-TYU``) the tables name the whole in ``region`` and the polygon
-in ``part``. ``discontinuities`` and ``moran`` take the selection options of the measure commands
-and draw the analysis units (``crossborder.maps.map_units``).
+in ``part``. ``twins``, ``distances`` and ``zones`` use the built-in dataset's cities or the user's
+(``--cities FILE``, placed in the polygons). ``discontinuities`` and ``moran`` take the selection
+options of the measure commands and draw the analysis units (``crossborder.maps.map_units``).
 
 Lengths and areas are computed from the polygons as given: generalised polygons understate a
 border's length (a coastline effect), so the output says so and, where the dataset declares a
