@@ -366,3 +366,19 @@ def test_a_country_column_that_disagrees_with_the_polygon_wins(files, capsys, tm
     assert code == 0, err
     assert "note: 1 cities without a region are counted in no region: Westa" in err
     assert {r["region"]: r["n_cities"] for r in json.loads(out)}["A-10"] == 0
+
+
+def test_semicolons_decimal_commas_and_spaced_thousands_are_read_and_reported(files, capsys,
+                                                                             tmp_path):
+    f = _write(tmp_path, "c.csv", "Stadt;Einwohner;Länge;Breite\nWesta;50 000;11,9;0,5\n"
+                                  "Easta;30 000;12,1;0,5\n")
+    code, out, err = run(["twins", *grid(files), "--cities", f, "--city-name-col", "Stadt",
+                          "--city-pop-col", "Einwohner", "--lon-col", "Länge", "--lat-col",
+                          "Breite", "--json"], capsys)
+    assert code == 0, err
+    rows = json.loads(out)
+    assert [(r["a_city"], r["b_city"], r["a_population"], r["b_population"]) for r in rows] == [
+        ("Westa", "Easta", 50000.0, 30000.0)]
+    assert rows[0]["distance_km"] == pytest.approx(km(INSIDE[0], INSIDE[3]), rel=1e-9)
+    assert "spaces removed from numbers (thousands separators)" in err
+    assert "decimal comma read as a decimal point (4 cells in 2 columns of c.csv)" in err

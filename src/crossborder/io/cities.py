@@ -86,10 +86,14 @@ def _text(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna(), "").astype(str).str.strip()
 
 
-def _numbers(raw: pd.Series, file: str, column: str) -> pd.Series:
+def _numbers(raw: pd.Series, file: str, column: str, report: ReadReport) -> pd.Series:
+    """Numbers of a column (decimal commas, spaces as thousands separators), repairs reported."""
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         return pd.to_numeric(raw, errors="coerce").astype(float)
-    return parse_numbers(_text(raw), file=file, column=column).values
+    parsed = parse_numbers(_text(raw), file=file, column=column)
+    for what, count, rows, examples in parsed.repairs:
+        report.repair(what, column=column, count=count, rows=rows, examples=examples)
+    return parsed.values
 
 
 def _first_bad(mask: pd.Series | np.ndarray, index: pd.Index) -> Any:
@@ -203,7 +207,7 @@ def read_cities(
         raise DataError("a city without a name", file=file, row=_first_bad(names == "", idx),
                         column=used["name"])
     out["city"] = names
-    pop = _numbers(table[used["population"]], file, used["population"])
+    pop = _numbers(table[used["population"]], file, used["population"], report)
     if (pop < 0).any():
         r = _first_bad(pop < 0, idx)
         raise DataError(f"a negative population ({pop.loc[r]:g})", file=file, row=r,
@@ -215,7 +219,7 @@ def read_cities(
     if xy is None:
         for role, low, high in (("lon", -180.0, 180.0), ("lat", -90.0, 90.0)):
             col = used[role]
-            v = _numbers(table[col], file, col)
+            v = _numbers(table[col], file, col, report)
             if v.isna().any():
                 raise DataError("a city without a coordinate", file=file,
                                 row=_first_bad(v.isna(), idx), column=col)
