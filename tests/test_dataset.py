@@ -140,11 +140,15 @@ def test_study_panel_is_balanced_and_reports_what_it_dropped(ds):
     p = study_panel(ds)
     m = p.to_matrix()
     assert not np.isnan(m.values).any()
-    # Kazakh per-capita GRP 2008-2022, Russian 1998-2023: the span ends in 2022, the last year both
-    # sides have; East Kazakhstan has no 2022 value on its 2019 boundaries and is dropped (reported)
-    assert list(m.times) == list(range(2008, 2023))
-    assert list(p.meta["dropped_regions"]["region"]) == ["KZ-VOS"]
-    assert "RU-AL" in m.regions
+    # Kazakh per-capita GRP 2008-2022, Russian 1998-2023: both sides have 2022, but East Kazakhstan
+    # has no 2022 value on its 2019 boundaries, so the default gives up 2022 to keep it (reported)
+    assert list(m.times) == list(range(2008, 2022))
+    assert p.meta["span_trimmed"] == {2022: ["KZ-VOS"]}
+    assert p.meta["dropped_regions"].empty
+    assert "RU-AL" in m.regions and "KZ-VOS" in m.regions
+    # asking for 2022 gets it, without East Kazakhstan (reported)
+    p22 = study_panel(ds, years=(2008, 2022))
+    assert p22.times[-1] == 2022 and list(p22.meta["dropped_regions"]["region"]) == ["KZ-VOS"]
     assert parse_years("2008-2019") == (2008, 2019)
     assert parse_years("2008,2010") == [2008, 2010]
 

@@ -509,10 +509,14 @@ def test_from_matrix_groups_series_never_silently_misaligned():
     by_region = pd.Series({"B": "Y", "A": "X"})
     assert Panel.from_matrix([[1.0], [2.0]], regions=["A", "B"],
                              groups=by_region).group_labels().to_dict() == {"A": "X", "B": "Y"}
+    # a Series indexed by nothing of the regions is read by position, never as missing groups
+    p = Panel.from_matrix([[1.0], [2.0]], regions=["A", "B"],
+                          groups=pd.Series(["X", "Y"], index=[10, 11]))
+    assert p.group_labels().to_dict() == {"A": "X", "B": "Y"}
+    # a Series covering only some regions leaves the others without a group: an error
     err = error_of(Panel.from_matrix, [[1.0], [2.0]], regions=["A", "B"],
-                   groups=pd.Series(["X", "Y"], index=[10, 11]))
-    assert err.reason == ("groups is a Series whose index holds none of the regions: index it by "
-                          "region, or pass a list in the regions' order")
+                   groups=pd.Series({"A": "X"}))
+    assert err.reason.startswith("region 'B' has no group")
 
 
 def test_conversion_sets_aside_values_not_in_the_countrys_own_currency(tmp_path):

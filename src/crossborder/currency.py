@@ -29,7 +29,7 @@ import pandas as pd
 from .errors import DataError, UnitError
 
 __all__ = ["BASES", "CurrencySpec", "RealIndex", "REAL_INDICES", "DEFAULT_BASE_YEAR", "parse_currency",
-           "fx_vintages", "rate_table", "chain_index", "real_growth"]
+           "fx_vintages", "rate_table", "unit_label", "chain_index", "real_growth", "carry_level"]
 
 BASES = ("USD", "PPP", "real")
 #: column of ``fx`` each nominal basis divides by

@@ -213,63 +213,75 @@ class Panel:
         if arr.ndim != 2:
             raise DataError(f"values must be N x T, got shape {arr.shape}")
         n, t = arr.shape
-        given_regions = regions
-        regions = list(range(n)) if regions is None else list(regions)
-        times = list(range(t)) if times is None else list(times)
+        regions = list(range(n)) if regions is None else _as_list(regions)
+        times = list(range(t)) if times is None else _as_list(times)
         if len(regions) != n or len(times) != t:
             raise DataError(
                 f"labels do not fit the {n} x {t} array: {len(regions)} regions, {len(times)} times"
             )
-        frame = pd.DataFrame(
-            {
-                "region": np.repeat(np.asarray(regions, dtype=object), t),
-                "time": np.tile(np.asarray(times), n),
-                "value": arr.ravel(),
-            }
-        )
-        weight_name = None
+        w = None
         if weights is not None:
             w = np.asarray(weights, dtype=float)
             if w.ndim == 1:
                 w = np.repeat(w[:, None], t, axis=1)
             if w.shape != arr.shape:
                 raise DataError(f"weights have shape {w.shape}, values {arr.shape}")
-            frame["weight"] = w.ravel()
-            weight_name = "weight"
-        group_name = None
+        g = None
         if groups is not None:
             if isinstance(groups, dict):
                 g = [groups.get(r) for r in regions]
             elif isinstance(groups, pd.Series):
-                if (isinstance(given_regions, pd.Series)
-                        and given_regions.index.equals(groups.index)):
-                    g = list(groups)    # two columns of one table: aligned row by row
-                elif pd.Index(regions).isin(groups.index).any() or len(groups) != n:
-                    g = list(groups.reindex(regions))   # region -> group
-                else:
-                    raise DataError("groups is a Series whose index holds none of the regions: "
-                                    "index it by region, or pass a list in the regions' order",
-                                    column="group")
+                # by label where the Series is indexed by the regions, else by position
+                by_label = groups.index.isin(regions).any() or len(groups) != n
+                g = groups.reindex(regions).tolist() if by_label else groups.tolist()
             else:
                 g = list(groups)
             if len(g) != n:
                 raise DataError(f"{len(g)} groups for {n} regions")
             _check_groups(pd.Series(regions, dtype=object), pd.Series(g, dtype=object))
-            frame["group"] = np.repeat(np.asarray(g, dtype=object), t)
-            group_name = "group"
         check_region_spellings(pd.Series(regions, dtype=object), None)
         region_index, time_index = pd.Index(regions), pd.Index(times)
         for what, index in (("region", region_index), ("time", time_index)):
             if not index.is_unique:
                 dup = index[index.duplicated()][0]
                 raise DataError(f"{what} label {_label(dup)!r} appears more than once", column=what)
-        frame = frame.dropna(subset=["value"]).reset_index(drop=True)
+        # the long table, region-major, without the missing values: each label column is inferred
+        # once from its N (or T) labels and then gathered, instead of N x T Python objects
+        missing = np.isnan(arr)
+        if missing.any():
+            keep = np.flatnonzero(~missing.ravel())
+            row, col = np.divmod(keep, t)
+            values, wv = arr.ravel()[keep], None if w is None else w.ravel()[keep]
+        else:
+            row, col = np.repeat(np.arange(n), t), np.tile(np.arange(t), n)
+            values, wv = arr.ravel(), None if w is None else w.ravel()
+        columns = {
+            "region": _gather(np.asarray(regions, dtype=object), row),
+            "time": _gather(np.asarray(times), col),
+            "value": values,
+        }
+        weight_name = None
+        if wv is not None:
+            columns["weight"] = wv
+            weight_name = "weight"
+        # the label columns are fresh arrays, the numeric ones are copied into their block
+        frame = pd.DataFrame(columns, copy=False)
+        group_name = None
+        if g is not None:
+            frame["group"] = _gather(np.asarray(g, dtype=object), row)
+            group_name = "group"
         # labels are unique and each region has one group, so the frame needs no further check
         panel = cls(frame, indicator=indicator, unit=unit, weight_name=weight_name,
                     group_name=group_name, validate=False)
-        # keep every label, even a region or time with no value at all, and the matrix itself
+        # keep every label, even a region or time with no value at all, and the matrices themselves
         object.__setattr__(panel, "_labels", (region_index, time_index))
         panel.__dict__["_matrix"] = Matrix(arr.copy(), region_index, time_index)
+        if g is not None:
+            panel.__dict__["_groups"] = _groups_of(frame["group"], row, region_index,
+                                                   group_name)
+        if w is not None:
+            # as the pivot of the frame: no weight where the value is missing
+            panel.__dict__["_weights"] = np.where(missing, np.nan, w)
         return panel
 
     # ---------------------------------------------------------------- labels and arrays
@@ -299,35 +311,51 @@ class Panel:
     def has_group(self) -> bool:
         return "group" in self.frame.columns
 
-    def _pivot(self, column: str) -> np.ndarray:
+    @cached_property
+    def _cells(self) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column of each frame row in the N x T matrix (one hash pass per label column)."""
         f = self.frame
-        ri = self.regions.get_indexer(f["region"])
-        ti = self.times.get_indexer(f["time"])
+        return _positions(f["region"], self.regions), _positions(f["time"], self.times)
+
+    def _pivot(self, column: str) -> np.ndarray:
+        ri, ti = self._cells
         out = np.full(self.shape, np.nan)
-        out[ri, ti] = f[column].to_numpy(dtype=float)
+        out[ri, ti] = self.frame[column].to_numpy(dtype=float)
         return out
 
     @cached_property
     def _matrix(self) -> Matrix:
         return Matrix(self._pivot("value"), self.regions, self.times)
 
-    def to_matrix(self) -> Matrix:
-        """The values as an N x T float array (NaN where missing) with region and time labels."""
-        m = self._matrix
-        return Matrix(m.values.copy(), m.regions, m.times)
+    @cached_property
+    def _weights(self) -> np.ndarray:
+        return self._pivot("weight")
 
-    def weight_matrix(self) -> Matrix | None:
-        """The weights as an N x T array aligned with :meth:`to_matrix`, or None."""
+    def to_matrix(self, copy: bool = True) -> Matrix:
+        """The values as an N x T float array (NaN where missing) with region and time labels.
+
+        ``copy=False`` gives a read-only view of the panel's cached array (no copy).
+        """
+        m = self._matrix
+        return Matrix(_array(m.values, copy), m.regions, m.times)
+
+    def weight_matrix(self, copy: bool = True) -> Matrix | None:
+        """The weights as an N x T array aligned with :meth:`to_matrix`, or None
+        (``copy=False``: a read-only view of the cached array)."""
         if not self.has_weight:
             return None
-        return Matrix(self._pivot("weight"), self.regions, self.times)
+        return Matrix(_array(self._weights, copy), self.regions, self.times)
+
+    @cached_property
+    def _groups(self) -> pd.Series:
+        return _groups_of(self.frame["group"], self._cells[0], self.regions,
+                          self.group_name or "group")
 
     def group_labels(self) -> pd.Series | None:
         """The group of each region (aligned with :meth:`to_matrix` rows), or None."""
         if not self.has_group:
             return None
-        g = self.frame.drop_duplicates("region").set_index("region")["group"]
-        return g.reindex(self.regions).rename(self.group_name or "group")
+        return self._groups.copy()
 
     # ---------------------------------------------------------------- transformations
     def select(
@@ -426,6 +454,43 @@ def _check_groups(regions: pd.Series, groups: pd.Series) -> None:
         raise DataError(f"region {_label(regions.iat[i])!r} has no group ({len(who)} regions "
                         f"without one: {who[:10]}): fill the group (e.g. the country) or leave "
                         "the region out", column="group")
+
+
+def _array(a: np.ndarray, copy: bool) -> np.ndarray:
+    if copy:
+        return a.copy()
+    view = a.view()
+    view.flags.writeable = False
+    return view
+
+
+def _as_list(labels: Any) -> list[Any]:
+    """Labels as a list of Python objects (``tolist()`` of an Index or Series: no slow iteration)."""
+    return labels.tolist() if isinstance(labels, (pd.Index, pd.Series)) else list(labels)
+
+
+def _gather(labels: np.ndarray, idx: np.ndarray) -> Any:
+    """``labels[idx]`` as a column, with the dtype pandas infers from the labels themselves."""
+    return pd.Series(labels).array.take(idx)
+
+
+def _groups_of(group: pd.Series, rows: np.ndarray, regions: pd.Index, name: str) -> pd.Series:
+    """The group of each region from the long table's group column and the region position of each
+    of its rows (a region without rows: missing). Any row of a region gives its group (constant)."""
+    first = np.full(len(regions), -1, dtype=np.intp)
+    first[rows] = np.arange(len(rows))
+    has = first >= 0
+    g = group.take(first[has])
+    g.index = regions[has]
+    g.index.name = "region"
+    return g.reindex(regions).rename(name)
+
+
+def _positions(column: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position of each value of ``column`` in ``index`` (-1 if absent): the distinct values are
+    looked up once, then their codes mapped."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    return index.get_indexer(uniques)[codes]
 
 
 def _label(x: Any) -> str:

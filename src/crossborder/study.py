@@ -73,7 +73,7 @@ def study_panel(
     codes = ds.region_codes(regions)
     excluded, not_selected = _exclusions(ds, codes, exclude)
     codes = [c for c in codes if c not in set(excluded)]
-    subs, subs_unselected = _substitutions(ds, codes, substitute or {})
+    subs, subs_unselected = _substitutions(ds, codes, substitute or {}, group)
     probe = ds.values(indicator)
     money = probe["unit"].map(currency_of).notna().any()
     load = [c for c in codes if c not in subs] + list(subs.values())
@@ -170,8 +170,8 @@ def _exclusions(ds: Dataset, codes: list[str], exclude: Iterable[str]) -> tuple[
     return [c for c in ex if c in chosen], [c for c in ex if c not in chosen]
 
 
-def _substitutions(ds: Dataset, codes: list[str], substitute: Mapping[str, str]
-                   ) -> tuple[dict[str, str], dict[str, str]]:
+def _substitutions(ds: Dataset, codes: list[str], substitute: Mapping[str, str],
+                   group_col: str | None = "country") -> tuple[dict[str, str], dict[str, str]]:
     """Check a region -> stand-in mapping; (applied, for regions not selected)."""
     if not isinstance(substitute, Mapping):
         raise DataError("substitute must map region codes to region codes, e.g. {'A': 'A-part'}",
@@ -179,7 +179,8 @@ def _substitutions(ds: Dataset, codes: list[str], substitute: Mapping[str, str]
     subs = {str(k): str(v) for k, v in substitute.items()}
     ds.region_codes(list(subs) + list(subs.values()))        # unknown codes are an error
     chosen = set(codes)
-    group = ds.regions.set_index("region")["country"] if "country" in ds.regions else None
+    group = (ds.regions.set_index("region")[group_col]
+             if group_col is not None and group_col in ds.regions else None)
     applied, unselected = {}, {}
     for region, stand_in in subs.items():
         if region not in chosen:

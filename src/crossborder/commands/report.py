@@ -38,7 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                        "only indicator of your data)")
     g.add_argument("--currency", choices=["USD", "PPP", "none"],
                    help="convert local currencies (built-in data: USD)")
-    p.add_argument("--out", default="out", help="output folder (default: out)")
+    p.add_argument("--out", default="out",
+                   help="output folder (default: out); built beside it and renamed into place when "
+                        "complete, replacing an earlier report there as a whole")
     p.add_argument("--date", type=dt.date.fromisoformat, default=None,
                    help="generation date stated in the report (default: today)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -46,6 +48,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..report import check_out_dir
+
+    out = check_out_dir(args.out)  # before any reading or computing: a bad --out fails at once
+    try:
+        return _run(args, out)
+    except KeyboardInterrupt:
+        print(f"crossborder: interrupted; no report written ({out.name} left as it was)", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace, out: Path) -> int:
     from ..report import build_report, sections_for
 
     if args.regions_alias:
@@ -64,7 +77,6 @@ def run(args: argparse.Namespace) -> int:
         options["indicator"] = args.indicator
     if args.currency:
         options["currency"] = None if args.currency == "none" else args.currency
-    out = Path(args.out)
     if args.quiet or not sys.stderr.isatty():
         result = build_report(ds, out, generated=args.date, options=options)
     else:
