@@ -11,5 +11,7 @@ from __future__ import annotations
 
 from ._source import ENGINES, parquet_files
 from .dispersion import decompose, sigma
+from .dynamics import ScaleMarkovResult, markov
+from .ranks import gamma
 
-__all__ = ["ENGINES", "decompose", "parquet_files", "sigma"]
+__all__ = ["ENGINES", "ScaleMarkovResult", "decompose", "gamma", "markov", "parquet_files", "sigma"]

@@ -49,10 +49,37 @@ def sums(src: Source, lf: Any, columns: dict[str, Any], by: Sequence[str] = ("ti
 def join_small(src: Source, lf: Any, table: pd.DataFrame, on: Sequence[str]) -> Any:
     """``lf`` inner-joined with a small pandas ``table`` (key dtypes cast to those of ``lf``)."""
     nw = _nw()
-    small = src.small(table.reset_index() if set(on) - set(table.columns) else table)
+    table = table.reset_index() if set(on) - set(table.columns) else table
     schema = lf.collect_schema()
+    if src.engine == "dask":
+        # merged into each partition: no shuffle, and each partition keeps a clean index
+        native = lf.to_native()
+        small_pd = table.astype({c: native.dtypes[c] for c in on})
+        meta = native._meta.merge(small_pd.iloc[:0], on=list(on), how="inner")
+        return nw.from_native(native.map_partitions(_merge_small, small_pd, list(on), meta=meta))
+    small = src.small(table)
     small = small.with_columns(*[nw.col(c).cast(schema[c]) for c in on])
-    return lf.join(small, on=list(on), how="inner")
+    return join(src, lf, small, on)
+
+
+def join(src: Source, left: Any, right: Any, on: Sequence[str], how: str = "inner") -> Any:
+    """``left.join(right)``; with Dask the index is renumbered within each partition afterwards (a
+    merge repeats index labels, and Dask aligns new columns on the index)."""
+    nw = _nw()
+    out = left.join(right, on=list(on), how=how)
+    if src.engine == "dask":
+        native = out.to_native()
+        # an opaque renumbering, so that the optimiser cannot move column assignments across it
+        out = nw.from_native(native.map_partitions(_renumber, meta=native._meta))
+    return out
+
+
+def _merge_small(pdf: pd.DataFrame, small: pd.DataFrame, on: list[str]) -> pd.DataFrame:
+    return pdf.merge(small, on=on, how="inner")
+
+
+def _renumber(pdf: pd.DataFrame) -> pd.DataFrame:
+    return pdf.reset_index(drop=True)
 
 
 def first_bad(src: Source, lf: Any, condition: Any, message: str, column: str) -> None:
