@@ -10,8 +10,10 @@ Needs the ``[scale]`` extra (``[spark]`` for PySpark).
 from __future__ import annotations
 
 from ._source import ENGINES, parquet_files
+from .beta import SumsFit, beta
 from .dispersion import decompose, sigma
 from .dynamics import ScaleMarkovResult, markov
 from .ranks import gamma
 
-__all__ = ["ENGINES", "ScaleMarkovResult", "decompose", "gamma", "markov", "parquet_files", "sigma"]
+__all__ = ["ENGINES", "ScaleMarkovResult", "SumsFit", "beta", "decompose", "gamma", "markov",
+           "parquet_files", "sigma"]
