@@ -95,20 +95,23 @@ def markov(
                 value=nw.col("value") / nw.col("mean")).drop("mean")
         cuts, kind = _cuts(src, lf, classes, k, times)
         kk = cuts.shape[0] + 1
-        if kind == "quantile":
-            table = pd.DataFrame(cuts.T, columns=[f"c{j}" for j in range(kk - 1)])
-            table["time"] = times
-            lf = R.join_small(src, lf, table.dropna(), ["time"])
-            above = [(nw.col("value") > nw.col(f"c{j}")).cast(nw.Int64) for j in range(kk - 1)]
-        else:
-            above = [(nw.col("value") > float(c)).cast(nw.Int64) for c in cuts]
-        cls = nw.sum_horizontal(*above) if above else nw.lit(0)
         pos = pd.DataFrame({"time": times, "pos": np.arange(len(times), dtype=np.int64)})
-        lf = R.join_small(src, lf, pos, ["time"]).select("region", "pos", cls.alias("cls"))
-        nxt = lf.select("region", (nw.col("pos") - 1).alias("pos"), nw.col("cls").alias("to"))
-        pairs = R.join(src, lf, nxt, ["region", "pos"]).group_by("cls", "to").agg(
-            nw.len().alias("n"))
-        found = src.collect(pairs)
+        if src.engine == "dask":
+            found = _dask_pairs(lf, cuts, kind, pos)
+        else:
+            if kind == "quantile":
+                table = pd.DataFrame(cuts.T, columns=[f"c{j}" for j in range(kk - 1)])
+                table["time"] = times
+                lf = R.join_small(src, lf, table.dropna(), ["time"])
+                above = [(nw.col("value") > nw.col(f"c{j}")).cast(nw.Int64) for j in range(kk - 1)]
+            else:
+                above = [(nw.col("value") > float(c)).cast(nw.Int64) for c in cuts]
+            cls = nw.sum_horizontal(*above) if above else nw.lit(0)
+            lf = R.join_small(src, lf, pos, ["time"]).select("region", "pos", cls.alias("cls"))
+            nxt = lf.select("region", (nw.col("pos") - 1).alias("pos"), nw.col("cls").alias("to"))
+            pairs = R.join(src, lf, nxt, ["region", "pos"]).group_by("cls", "to").agg(
+                nw.len().alias("n"))
+            found = src.collect(pairs)
     counts = np.zeros((kk, kk), dtype=np.int64)
     counts[found["cls"].to_numpy(dtype=np.intp), found["to"].to_numpy(dtype=np.intp)] = found["n"]
     p = _probabilities(counts)
@@ -116,6 +119,41 @@ def markov(
     return ScaleMarkovResult(counts=counts, probabilities=p, steady_state=steady_state(p), cuts=cuts,
                              labels=_labels(kind, cuts, kk), times=times, kind=kind, relative=relative,
                              skipped=skipped, n_regions=n_regions)
+
+
+def _classes_pd(pdf: pd.DataFrame, cuts: np.ndarray, kind: str, pos: pd.DataFrame) -> pd.DataFrame:
+    """(region, pos, cls) of a partition: the class is the number of cut points below the value."""
+    pdf = pdf.merge(pos, on="time", how="inner")
+    y = pdf["value"].to_numpy(dtype=float)
+    if kind == "quantile":
+        c = cuts[:, pdf["pos"].to_numpy()]  # (k-1) x rows
+        cls = (y[None, :] > c).sum(axis=0)
+    else:
+        cls = (y[:, None] > cuts[None, :]).sum(axis=1)
+    return pd.DataFrame({"region": pdf["region"].to_numpy(), "pos": pdf["pos"].to_numpy(),
+                         "cls": cls.astype(np.int64)})
+
+
+def _pairs_pd(pdf: pd.DataFrame) -> pd.DataFrame:
+    """Counts of (class, next class) over the regions of a partition (whole regions: shuffled)."""
+    nxt = pdf.assign(pos=pdf["pos"] - 1).rename(columns={"cls": "to"})
+    j = pdf.merge(nxt, on=["region", "pos"], how="inner")
+    return j.groupby(["cls", "to"]).size().rename("n").reset_index()
+
+
+def _dask_pairs(lf: Any, cuts: np.ndarray, kind: str, pos: pd.DataFrame) -> pd.DataFrame:
+    """Transition counts with Dask in pandas: classes per partition, then the rows shuffled by region
+    so that each region's periods meet in one partition (dask-expr aligns assigned columns on the
+    index, which a merge leaves repeated; plain pandas per partition avoids it)."""
+    ddf = lf.to_native()[["region", "time", "value"]]
+    pos = pos.astype({"time": ddf.dtypes["time"]})
+    meta_c = pd.DataFrame({"region": pd.Series(dtype=ddf.dtypes["region"]),
+                           "pos": pd.Series(dtype="int64"), "cls": pd.Series(dtype="int64")})
+    cls = ddf.map_partitions(_classes_pd, cuts, kind, pos, meta=meta_c)
+    meta_p = pd.DataFrame({"cls": pd.Series(dtype="int64"), "to": pd.Series(dtype="int64"),
+                           "n": pd.Series(dtype="int64")})
+    parts = cls.shuffle(on="region").map_partitions(_pairs_pd, meta=meta_p).compute()
+    return parts.groupby(["cls", "to"], as_index=False)["n"].sum()
 
 
 def _cuts(src: Any, lf: Any, classes: Any, k: int | None, times: pd.Index) -> tuple[np.ndarray, str]:
