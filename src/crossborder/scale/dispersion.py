@@ -128,8 +128,8 @@ class _Feed:
     """The per-year tables of one mask (unweighted or weighted): pass 1, pass 2, the Gini sort."""
 
     def __init__(self, src: Source, weighted: bool, needs: set[str], epsilon: float, totals: bool,
-                 times: pd.Index | None = None) -> None:
-        p1 = _pass1(src, weighted, ["time"])
+                 times: pd.Index | None = None, p1: pd.DataFrame | None = None) -> None:
+        p1 = _pass1(src, weighted, ["time"]) if p1 is None else p1
         _check(src, p1, weighted, needs)
         self.times = p1.index if times is None else times
         self.p1 = p1.reindex(self.times).fillna(0)
@@ -284,8 +284,9 @@ def decompose(
         else:
             nw = _nw()
             R.first_bad(src, src.lf, nw.col("group").is_null(), "region without a group", "group")
-        feed = _Feed(src, weighted, {index}, 0.5, False)
         by_group = _pass1(src, weighted, ["time", "group"])
+        # the per-year sums are the sums of the per-(year, group) ones: no second pass 1
+        feed = _Feed(src, weighted, {index}, 0.5, False, p1=by_group.groupby(level="time").sum())
     total = feed.measure(index, 0, 0.5)
     times = feed.times
     pop = by_group["W"].unstack("group").reindex(times).fillna(0.0).to_numpy()  # T x G
