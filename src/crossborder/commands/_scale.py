@@ -1,0 +1,159 @@
+"""The measure commands on data bigger than memory: ``--data 'cells/*.parquet'`` through crossborder.scale.
+
+:func:`install` adds to the ``sigma``, ``decompose``, ``beta``, ``gamma`` and ``markov`` parsers the
+options ``--engine {duckdb,polars,dask,pandas}``, ``--scheduler ADDRESS`` (Dask) and, where the parser
+has no group-column option of its own, ``--group COL``, and routes a command through the scale path
+when one of them is given or ``--data`` is a glob or a folder of Parquet files. Otherwise the command
+runs as before. Column names come from ``--id-col``/``--time-col``/``--value-col``/``--weight-col``/
+``--group-col`` where the parser has them (defaults region, year, value), the weight column from
+``--weight`` otherwise, the group column from ``--group`` (default: ``country`` or ``group`` if the
+files have one). Options the scale path cannot honour (years, region selections, currency, ...)
+are an error there, never ignored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+SCALE_COMMANDS = ("sigma", "decompose", "beta", "gamma", "markov")
+ENGINES = ("duckdb", "polars", "dask", "pandas")
+#: options of the in-memory path that the scale path does not apply: given, they are an error
+_NOT_AT_SCALE = ("years", "regions", "currency", "indicator", "unbalanced", "dataset", "regions_file",
+                 "countries", "country_from_prefix", "drop_unknown", "regions_id_col", "balanced")
+
+
+def install(sub: argparse._SubParsersAction) -> None:
+    """Add the scale options to the measure commands registered on ``sub`` and wrap their ``func``."""
+    for name in SCALE_COMMANDS:
+        p = sub.choices.get(name)
+        if p is None:
+            continue
+        g = p.add_argument_group("bigger than memory (crossborder.scale; needs crossborder[scale])")
+        g.add_argument("--engine", choices=ENGINES, default=None,
+                       help="run on this engine, out of core: duckdb (default for a glob), polars, "
+                            "dask, or pandas (in memory)")
+        g.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="Dask scheduler address (tcp://host:8786), or threads/processes; "
+                            "implies --engine dask")
+        if not any(s.startswith("--group") for s in p._option_string_actions):
+            g.add_argument("--group", dest="scale_group", metavar="COL", default=None,
+                           help="group (country) column of --data at scale (default: country or "
+                                "group if present)")
+        defaults = {a.dest: a.default for a in p._actions}
+        original = p.get_default("func")
+        p.set_defaults(func=_wrap(name, original, defaults))
+
+
+def _wrap(command: str, original: Callable[[argparse.Namespace], int],
+          defaults: dict[str, Any]) -> Callable[[argparse.Namespace], int]:
+    def func(args: argparse.Namespace) -> int:
+        if not wants_scale(args):
+            return original(args)
+        return run(command, args, defaults)
+
+    func.__name__ = f"run_{command}_maybe_at_scale"
+    return func
+
+
+def _data(args: argparse.Namespace) -> str | None:
+    data = getattr(args, "data", None)
+    if isinstance(data, list):
+        if len(data) > 1:
+            raise ValueError("at scale, give one --data: a Parquet file, folder or glob "
+                             "('cells/*.parquet')")
+        data = data[0] if data else None
+    return data
+
+
+def wants_scale(args: argparse.Namespace) -> bool:
+    """The scale path: --engine or --scheduler given, or --data a glob or a folder."""
+    if getattr(args, "engine", None) or getattr(args, "scheduler", None):
+        return True
+    data = _data(args)
+    return bool(data) and (any(c in data for c in "*?[") or os.path.isdir(data))
+
+
+def _columns(path: str) -> list[str]:
+    import pyarrow.parquet as pq
+
+    from ..scale import parquet_files
+
+    return list(pq.read_schema(parquet_files(path)[0]).names)
+
+
+def run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> int:
+    """Run ``command`` through crossborder.scale and print its table as the in-memory command does."""
+    from ._common import emit
+
+    try:
+        from .. import scale
+    except ImportError as exc:
+        raise ValueError("the scale path needs the [scale] extra: pip install 'crossborder[scale]'") from exc
+    data = _data(args)
+    if not data:
+        raise ValueError("--engine/--scheduler need --data: a Parquet file, folder or glob")
+    given = [d for d in _NOT_AT_SCALE if d in defaults and getattr(args, d, None) != defaults[d]]
+    if given:
+        opts = ", ".join("--" + d.replace("_", "-") for d in given)
+        raise ValueError(f"{opts}: not applied by the scale path (--data {data}); select the rows in "
+                         "the files, or run without --engine on data that fits in memory")
+    engine = args.engine or ("dask" if args.scheduler else "duckdb")
+    if args.scheduler and engine != "dask":
+        raise ValueError("--scheduler is a Dask scheduler: use it with --engine dask")
+    cols = _columns(data)
+    region = getattr(args, "id_col", None) or "region"
+    time = getattr(args, "time_col", None) or "year"
+    value = getattr(args, "value_col", None) or "value"
+    weight = getattr(args, "weight_col", None)
+    if weight is None and getattr(args, "weight", None) not in (None, "none"):
+        weight = args.weight
+        if weight not in cols and args.weight == defaults.get("weight"):
+            weight = None  # the default weight, absent from the files: unweighted measures only
+    group = getattr(args, "group_col", None) or getattr(args, "scale_group", None)
+    if group is None:
+        group = "country" if "country" in cols else "group" if "group" in cols else None
+    kw: dict[str, Any] = dict(region=region, time=time, value=value, engine=engine,
+                              scheduler=args.scheduler)
+    where = f"{engine}{' on ' + args.scheduler if args.scheduler else ''}"
+    if command == "sigma":
+        measures = [m.strip() for m in args.measure.split(",") if m.strip()]
+        table = scale.sigma(data, measures, weight=weight, group=group, weighted=args.weighted,
+                            ddof=args.ddof, **kw)
+        emit(args, table.reset_index(), title=f"sigma convergence of {value} ({where})")
+    elif command == "decompose":
+        if group is None:
+            raise ValueError("decompose needs a group column: --group COL")
+        table = scale.decompose(data, args.index, weight=weight, group=group, weighted=args.weighted,
+                                **kw)
+        emit(args, table.reset_index(), title=f"{args.index} of {value}: within and between {group} "
+                                              f"({where})")
+    elif command == "beta":
+        if args.conditional and group is None:
+            raise ValueError("--conditional needs a group column: --group COL")
+        res = scale.beta(data, controls="group" if args.conditional else None,
+                         annualize=not args.not_annualized, robust=args.robust, weight=weight,
+                         group=group, **kw)
+        row = pd.DataFrame([{
+            "start": res.start, "end": res.end, "beta": res.beta, "se": res.se, "tstat": res.tstat,
+            "pvalue": res.pvalue, "r2": res.r2, "nobs": res.nobs, "speed": res.speed,
+            "half_life": res.half_life, "conditional": bool(args.conditional),
+        }])
+        emit(args, row, title=res.summary())
+    elif command == "gamma":
+        emit(args, scale.gamma(data, **kw).reset_index(),
+             title=f"gamma convergence (1 = ranks unchanged; {where})")
+    else:  # markov
+        res = scale.markov(data, k=args.k, relative=args.relative, **kw)
+        if args.json or args.csv:
+            emit(args, res.to_frame())
+        else:
+            print(res.summary())
+    return 0
+
+
+__all__ = ["install", "run", "wants_scale"]
