@@ -4,6 +4,7 @@ Writes its own data: ``--rows`` long rows (regions x 30 years, 50 groups) as par
 (one file per ``--rows-per-file`` rows), then runs, each engine in its own subprocess so that its
 peak memory (max RSS, with its child processes) is its own:
 
+* the checks of ``check=True`` (no duplicate (region, year) row, one group per region), timed apart;
 * an exact per-year population-weighted Theil decomposition by group (total, between, within);
 * an exact per-year population-weighted Gini coefficient (a per-year sort).
 
@@ -100,7 +101,7 @@ def run_engine(engine: str, glob: str) -> dict:
         t3 = time.perf_counter()
         gini = cb.sigma(panel, "gini", weighted=True)["gini"]
         t4 = time.perf_counter()
-        out.update(start=0.0, read=t1 - t0, prepare=t2 - t1, theil=t3 - t2, gini=t4 - t3)
+        out.update(start=0.0, read=t1 - t0, prepare=t2 - t1, check=0.0, theil=t3 - t2, gini=t4 - t3)
     else:
         from crossborder import scale
 
@@ -115,12 +116,20 @@ def run_engine(engine: str, glob: str) -> dict:
             kw.update(engine="dask", scheduler=client)
         else:
             kw.update(engine=engine)
+        from crossborder.scale._reduce import check_keys
+        from crossborder.scale._source import dask_scheduler, load
+
         t1 = time.perf_counter()
-        dec = scale.decompose(glob, "theil", **kw)
+        src = load(glob, region="region", time="year", value="value", group="group",
+                   engine=kw["engine"], scheduler=kw.get("scheduler"))
+        with dask_scheduler(src.scheduler):
+            check_keys(src, True)  # what check=True costs: duplicate (region, year) rows, groups
         t2 = time.perf_counter()
-        gini = scale.sigma(glob, "gini", check=False, **kw)["gini"]
+        dec = scale.decompose(glob, "theil", check=False, **kw)
         t3 = time.perf_counter()
-        out.update(start=t1 - t0, read=0.0, prepare=0.0, theil=t2 - t1, gini=t3 - t2)
+        gini = scale.sigma(glob, "gini", check=False, **kw)["gini"]
+        t4 = time.perf_counter()
+        out.update(start=t1 - t0, read=0.0, prepare=0.0, check=t2 - t1, theil=t3 - t2, gini=t4 - t3)
         if client is not None:
             client.close()
             cluster.close()
@@ -176,14 +185,15 @@ def main() -> None:
         return
     ref = next((r for r in results if r["engine"] == "inmemory"), results[0])
     print(f"\n{rows:,} long rows; times in seconds; numbers compared with {ref['engine']}\n")
-    print("| engine | start-up | read + pivot | Theil decomposition | exact weighted Gini | peak memory | "
-          "max rel. diff |")
-    print("|---|---|---|---|---|---|---|")
+    print("| engine | start-up | read + pivot | checks | Theil decomposition | exact weighted Gini | "
+          "peak memory | max rel. diff |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
         diff = max(float(np.nanmax(np.abs(np.asarray(r["values"][k]) / np.asarray(ref["values"][k]) - 1)))
                    for k in ref["values"])
         pre = f"{r['read']:.1f} + {r['prepare']:.1f}" if r["engine"] == "inmemory" else "–"
-        print(f"| {r['engine']} | {r['start']:.1f} | {pre} | {r['theil']:.1f} | {r['gini']:.1f} | "
+        chk = "–" if r["engine"] == "inmemory" else f"{r['check']:.1f}"
+        print(f"| {r['engine']} | {r['start']:.1f} | {pre} | {chk} | {r['theil']:.1f} | {r['gini']:.1f} | "
               f"{r['peak_mb'] / 1024:.2f} GB | {diff:.1e} |")
 
 
