@@ -111,7 +111,7 @@ def run_engine(engine: str, glob: str) -> dict:
             from distributed import Client, LocalCluster
 
             cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
+                                   host="127.0.0.1", dashboard_address=None)
             client = Client(cluster)
             kw.update(engine="dask", scheduler=client)
         else:

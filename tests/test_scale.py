@@ -283,11 +283,10 @@ def spark():
     if reason:
         print(f"spark tests skipped: {reason}")
         pytest.skip(reason)
-    from pyspark.sql import SparkSession
+    from crossborder.scale._source import spark_session
 
-    session = (SparkSession.builder.master("local[2]").appName("crossborder-tests")
-               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-               .getOrCreate())
+    session = spark_session("local[2]")  # one shared session, on the loopback address
+    session.conf.set("spark.sql.shuffle.partitions", "4")
     yield session
     session.stop()
 
@@ -300,3 +299,6 @@ def test_spark_sigma_and_markov(data, spark):
         cb.sigma(panel, ["gini", "theil", "sd_log"], weighted=True))
     _eq(scale.decompose(sdf, weight="population", group="country", **COLS), cb.decompose(panel))
     np.testing.assert_array_equal(scale.markov(sdf, **COLS).counts, cb.markov(panel).counts)
+    _eq(scale.gamma(sdf, **COLS), cb.gamma(panel))
+    _same_beta(scale.beta(sdf, 2003, 2006, controls="group", robust="HC1", group="country", **COLS),
+               cb.beta(panel, 2003, 2006, controls="group", robust="HC1"))

@@ -72,6 +72,25 @@ class Source:
         return lf.collect(backend="pandas").to_native()
 
 
+def spark_session(master: str = "local[2]") -> Any:
+    """The active Spark session, or a local one: workers run this Python (``PYSPARK_PYTHON``, unless
+    set), bound to the loopback address, without the UI or console progress bars."""
+    import sys
+
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    return (SparkSession.builder.master(master).appName("crossborder")
+            .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate())
+
+
 def _engine_of(native: Any) -> str:
     mod = type(native).__module__.split(".")[0]
     if mod == "pandas":
@@ -117,10 +136,7 @@ def _read(path: str | os.PathLike, engine: str) -> Any:
     if engine == "pandas":
         return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
     if engine == "pyspark":
-        from pyspark.sql import SparkSession
-
-        spark = SparkSession.builder.getOrCreate()
-        return spark.read.parquet(*files)
+        return spark_session().read.parquet(*files)
     raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
 
 
