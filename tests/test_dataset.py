@@ -78,12 +78,16 @@ def test_mixing_currencies_is_an_error_and_conversion_uses_the_rates(ds):
     usd = ds.panel("grp_per_capita_lcu", regions="border", currency="USD").to_wide()
     # KZ-VOS 2019: 2,929,200 KZT / 382.7473106 KZT per USD
     assert usd.loc["KZ-VOS", 2019] == pytest.approx(2929200 / 382.7473106)
+    # Samara 2019: 526,919.7 RUB (Rosstat 1998-2023 release) at the newest PPP (WDI 2026-03) ...
     ppp = ds.panel("grp_per_capita_lcu", regions="border", currency="PPP").to_wide()
-    assert ppp.loc["RU-SAM", 2019] == pytest.approx(530579.4 / 24.838261)
-    # no PPP factor for Russia after 2019: those values are set aside and reported
-    p = ds.panel("grp_per_capita_lcu", regions="border", currency="PPP")
-    aside = p.meta["set_aside"]
-    assert ((aside["region"] == "RU-SAM") & (aside["year"] == 2020)).any()
+    assert ppp.loc["RU-SAM", 2019] == pytest.approx(526919.7 / 23.9342746734619)
+    # ... and at the ICP 2017 vintage of the first compilation
+    old = ds.panel("grp_per_capita_lcu", regions="border", currency="PPP:2023-06")
+    assert old.to_wide().loc["RU-SAM", 2019] == pytest.approx(526919.7 / 24.838261)
+    # that vintage has no PPP factor after 2022: those values are set aside and reported
+    aside = old.meta["set_aside"]
+    assert ((aside["region"] == "RU-SAM") & (aside["year"] == 2023)).any()
+    assert 2023 not in old.times
 
 
 def test_flagged_values_are_set_aside_and_reported(ds):
@@ -136,8 +140,15 @@ def test_study_panel_is_balanced_and_reports_what_it_dropped(ds):
     p = study_panel(ds)
     m = p.to_matrix()
     assert not np.isnan(m.values).any()
-    assert list(m.times) == list(range(2008, 2021))   # both countries' rates: 2008-2020
-    assert list(p.meta["dropped_regions"]["region"]) == ["RU-AL"]
+    # Kazakh per-capita GRP 2008-2022, Russian 1998-2023: both sides have 2022, but East Kazakhstan
+    # has no 2022 value on its 2019 boundaries, so the default gives up 2022 to keep it (reported)
+    assert list(m.times) == list(range(2008, 2022))
+    assert p.meta["span_trimmed"] == {2022: ["KZ-VOS"]}
+    assert p.meta["dropped_regions"].empty
+    assert "RU-AL" in m.regions and "KZ-VOS" in m.regions
+    # asking for 2022 gets it, without East Kazakhstan (reported)
+    p22 = study_panel(ds, years=(2008, 2022))
+    assert p22.times[-1] == 2022 and list(p22.meta["dropped_regions"]["region"]) == ["KZ-VOS"]
     assert parse_years("2008-2019") == (2008, 2019)
     assert parse_years("2008,2010") == [2008, 2010]
 

@@ -106,7 +106,7 @@ def test_bad_classes() -> None:
         markov(y, classes="jenks")
     with pytest.raises(DataError):
         markov(y, k=4, classes=[1, 2])
-    with pytest.raises(DataError):
+    with pytest.raises(ValueError, match="k must be at least 2"):
         markov(y, k=1)
 
 

@@ -77,3 +77,20 @@ def test_atomic_write_gives_usual_permissions(tmp_path):
     finally:
         os.umask(mask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_border_section_states_the_gap_to_the_papers_length(two_runs, ds):
+    from crossborder.border.geometry import border_line
+
+    a, _ = two_runs
+    table = json.loads(a.manifest.read_text(encoding="utf-8"))["tables"]
+    assert {"border", "border_regions", "border_zone"} <= {t["name"] for t in table}
+    import pandas as pd
+
+    border = pd.read_csv(a.html.parent / "tables" / "border.csv").set_index("item")["value"]
+    length = border_line(ds.base_regions, "country", "RU", "KZ").length_km
+    assert float(border["border length, km"]) == pytest.approx(length)
+    assert float(border["reference length, km"]) == 7512.0
+    assert float(border["gap to the reference, %"]) == pytest.approx(100 * (length / 7512.0 - 1))
+    text = a.html.read_text(encoding="utf-8")
+    assert "Against the paper&#39;s 7,512 km" in text or "Against the paper's 7,512 km" in text

@@ -53,7 +53,7 @@ def test_report_on_a_user_border(files, tmp_path):
     res = build_report(ds, tmp_path / "out", generated=dt.date(2026, 1, 1),
                        options={"indicator": "gdp_pc"})
     html = res.html.read_text(encoding="utf-8")
-    assert html.count("<section ") == 7          # no Table 1 or claims check: they are the paper's
+    assert html.count("<section ") == 8          # no Table 1 or claims check: they are the paper's
     assert "Table 1" not in html
     sigma = pd.read_csv(tmp_path / "out" / "tables" / "sigma.csv")
     first = sigma[(sigma["regions"] == "border (both countries)") & (sigma["time"] == 2000)].iloc[0]
@@ -72,5 +72,5 @@ def test_report_command_on_user_files(files, tmp_path, capsys):
                  "--out", str(tmp_path / "cli"), "--quiet"])
     assert code == 0
     assert (tmp_path / "cli" / "report.html").is_file()
-    assert main(["report", "--regions", str(files / "regions.geojson"), "--quiet"]) == 1
+    assert main(["report", "--regions", str(files / "regions.geojson"), "--quiet"]) == 2  # usage
     assert "needs both" in capsys.readouterr().err

@@ -28,7 +28,12 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["MarkovResult", "markov", "spatial_markov"], ".measures.dynamics"),
     "delta": ".measures.frontier",
     "hp_filter": ".measures.hpfilter",
+    **dict.fromkeys(["BreakTest", "DiDResult", "IntegrationResult", "break_test", "integration",
+                     "neighbour_pairs", "pair_did"], ".measures.integration"),
     "gamma": ".measures.ranks",
+    **dict.fromkeys(["RegionVariant", "RobustnessResult", "robustness", "study_defaults"],
+                    ".measures.robustness"),
+    **dict.fromkeys(["RollingResult", "rolling"], ".measures.rolling"),
     **dict.fromkeys(["local_moran", "moran", "spatial_beta", "weights_from_regions"],
                     ".measures.spatial"),
     **dict.fromkeys(["Matrix", "Panel"], ".panel"),
@@ -39,16 +44,22 @@ _LAZY: dict[str, str] = {
 
 __all__ = [
     "BetaResult",
+    "BreakTest",
     "ClubsResult",
     "CrossborderError",
     "DataError",
     "Dataset",
+    "DiDResult",
+    "IntegrationResult",
     "LogTResult",
     "MarkovResult",
     "Matrix",
     "Panel",
     "ReadReport",
+    "RegionVariant",
     "Repair",
+    "RobustnessResult",
+    "RollingResult",
     "UnitError",
     "ValidationError",
     "__version__",
@@ -59,6 +70,7 @@ __all__ = [
     "border_line",
     "border_regions",
     "border_zone",
+    "break_test",
     "city_distances",
     "clubs",
     "cross_border_pairs",
@@ -68,23 +80,29 @@ __all__ = [
     "discontinuities",
     "gamma",
     "hp_filter",
+    "integration",
     "load_dataset",
     "local_moran",
     "log_t",
     "markov",
     "merge_clubs",
     "moran",
+    "neighbour_pairs",
+    "pair_did",
     "pair_gaps",
     "read_dataset",
     "read_observations",
     "read_panel",
     "read_regions",
     "read_table",
+    "robustness",
+    "rolling",
     "sigma",
     "sigma_ftest",
     "sigma_trend",
     "spatial_beta",
     "spatial_markov",
+    "study_defaults",
     "study_panel",
     "twin_cities",
     "validate_observations",
@@ -129,7 +147,18 @@ if TYPE_CHECKING:  # what static tools and editors see
     from .measures.dynamics import MarkovResult, markov, spatial_markov
     from .measures.frontier import delta
     from .measures.hpfilter import hp_filter
+    from .measures.integration import (
+        BreakTest,
+        DiDResult,
+        IntegrationResult,
+        break_test,
+        integration,
+        neighbour_pairs,
+        pair_did,
+    )
     from .measures.ranks import gamma
+    from .measures.robustness import RegionVariant, RobustnessResult, robustness, study_defaults
+    from .measures.rolling import RollingResult, rolling
     from .measures.spatial import local_moran, moran, spatial_beta, weights_from_regions
     from .panel import Matrix, Panel
     from .study import study_panel

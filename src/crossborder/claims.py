@@ -70,7 +70,9 @@ def grp_usd(ds: Dataset, year: int, currency: str = "USD") -> pd.DataFrame:
     codes = [c for c in ds.regions["region"]]
     p = ds.panel("grp_lcu", regions=codes, years=[year], currency=currency, group=None)
     out = p.frame[["region", "value"]].rename(columns={"value": "grp_usd"})
-    return out.merge(ds.regions[["region", "country", "border", "analysis_unit"]], on="region")
+    out = out.merge(ds.regions[["region", "country", "border", "analysis_unit"]], on="region")
+    out.attrs.update(sources=list(p.meta["sources"]), unit=p.unit)
+    return out
 
 
 def claim_gross_product(ds: Dataset, year: int = 2019) -> Claim:
@@ -84,8 +86,8 @@ def claim_gross_product(ds: Dataset, year: int = 2019) -> Claim:
     return Claim(
         "Total gross product of the border area", "over $350 billion",
         f"${total:,.0f} billion ({len(units)} of 19 regions)", str(year),
-        "DOSE_V2_11; KZ_STAT_GRP", verdict,
-        "sum of GRP at the national annual average exchange rate (fx.csv); Tyumen with its okrugs "
+        "; ".join(g.attrs.get("sources", [])), verdict,
+        f"sum of GRP in {g.attrs.get('unit')}; Tyumen with its okrugs "
         f"contributes ${tyu:,.0f} billion"
         + (f"; no GRP for {', '.join(missing)}, which could only add to the sum" if missing else ""))
 
@@ -104,7 +106,7 @@ def claim_gdp_shares(ds: Dataset) -> list[Claim]:
             note = "share of the sum of all regions' GRP"
             if country == "RU":
                 border = [c if c != "RU-TYU" else "RU-TYU-XAO" for c in border]
-                note += "; Tyumen without its okrugs (RU-TYU-XAO), which has GRP only from 2020"
+                note += "; Tyumen without its okrugs (RU-TYU-XAO), which has GRP from 2011"
             have = g.reindex(border).dropna()
             share = 100 * have.sum() / total
             missing = sorted(set(border) - set(have.index))
@@ -114,7 +116,8 @@ def claim_gdp_shares(ds: Dataset) -> list[Claim]:
             out.append(Claim(
                 f"{'Kazakh' if country == 'KZ' else 'Russian'} border regions' share of national GDP",
                 paper, f"{share:.1f}%", str(year),
-                "KZ_STAT_GRP" if country == "KZ" else "RSY_2022; RSY_2023",
+                "; ".join(sorted(set(grp[grp["year"] == year].set_index("region")["source"]
+                                     .reindex(list(units) + border).dropna()))),
                 SUPPORTED if ok else NOT_SUPPORTED, note))
     return out
 

@@ -2,30 +2,62 @@
 
 Each command lives in ``crossborder.commands.<name>`` and exposes ``register(subparsers)``,
 which adds its parser and sets ``func`` (taking the parsed args, returning an exit code).
-Exit codes: 0 success, 1 bad input data, 2 bad usage, 3 unexpected internal error.
+Exit codes: 0 success; 1 bad input data (:class:`~crossborder.errors.DataError`); 2 bad usage: an
+option that cannot be honoured (:class:`~crossborder.errors.UsageError`, argparse's errors, or a
+``ValueError`` of a measure saying what the options ask is not possible); 3 an internal error (any
+other exception: a bug), with a hint to rerun with ``--debug``; 130 interrupted (Ctrl-C).
+``--debug`` prints the traceback of every error, whatever its kind.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
+import traceback
 from collections.abc import Sequence
 
 from . import __version__
 from .errors import CrossborderError, DataError
 
 COMMANDS = ["info", "table1", "sigma", "beta", "decompose", "gamma", "delta", "clubs", "markov",
-            "border", "zones", "twins", "distances", "discontinuities", "moran", "figures", "report"]
+            "border", "zones", "twins", "distances", "discontinuities", "moran", "figures", "report",
+            "robustness", "rolling", "integration"]
 
 #: Commands registered together by one module.
 COMMAND_MODULES = {
     **{n: "measures" for n in ("sigma", "beta", "decompose", "gamma", "delta", "clubs", "markov")},
     **{n: "border" for n in ("border", "zones", "twins", "distances", "discontinuities", "moran",
                              "figures")},
+    **{n: "study" for n in ("robustness", "rolling", "integration")},
 }
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+#: The Python API's hints ("pass region='<column>'") in the words of the command line.
+CLI_HINTS = [
+    (r"pass region='<column>'", "name the column with --id-col COLUMN"),
+    (r"pass id_col='<column>'", "name the column with --regions-id-col COLUMN"),
+    (r"pass year='<column>'", "name the column with --time-col COLUMN"),
+    (r"pass value='<column>'", "name the column with --value-col COLUMN"),
+    (r"pass indicator= to pick one", "pick one with --indicator NAME"),
+    (r"pass country_col=", "name the country column with --group-col COLUMN, or use "
+                           "--country-from-prefix"),
+    (r"pass crs='EPSG:\.\.\.\.' to say which it is", "say which it is with --crs EPSG:...."),
+    (r"pass crs= \(e\.g\. crs='EPSG:3857'\)", "give the right one with --crs (e.g. --crs EPSG:3857)"),
+    (r"pass encoding=", "convert the file to UTF-8"),
+    (r"pass currency='USD' or 'PPP' to convert", "convert with --currency USD or PPP"),
+    (r"pass regions= with a country column", "name the country with --group-col COLUMN"),
+    (r"build it with group=\.\.\. or pass by=", "name the country with --group-col COLUMN"),
+]
+
+
+def cli_message(text: str) -> str:
+    """An error message with the API's hints replaced by command-line options."""
+    for pattern, cli in CLI_HINTS:
+        text = re.sub(pattern, cli, text)
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,7 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
                "  crossborder beta --conditional\n  crossborder decompose --weighted\n"
                "  crossborder clubs\n  crossborder border --pairs\n  crossborder zones --km 150\n"
                "  crossborder twins --capitals --km 250\n  crossborder moran --weights queen\n"
-               "  crossborder figures --out figures/\n  crossborder report --out out/\n",
+               "  crossborder figures --out figures/\n  crossborder report --out out/\n"
+               "  crossborder border --regions-file regions.geojson --group-col country\n"
+               "  crossborder beta --data gdp.csv --years 1940-1970\n\n"
+               "your own files: --regions-file FILE (polygons) and --data FILE (statistics);\n"
+               "--regions is always a selection (border, all, a country, codes), never a file.\n"
+               "exit codes: 0 ok, 1 bad data, 2 bad usage, 3 internal error, 130 interrupted\n",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     parser.add_argument("--version", action="version", version=f"crossborder {__version__}")
@@ -52,28 +89,46 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:        # argparse: --help (0) or a usage error (2), message printed
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except KeyboardInterrupt:
+        print("crossborder: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if getattr(args, "func", None) is None:
         parser.print_help()
         return EXIT_USAGE
+    debug = bool(getattr(args, "debug", False))
     try:
         return int(_run_with_spinner(args) or 0)
-    except DataError as exc:
-        print(f"crossborder: error: {exc}", file=sys.stderr)
-        return EXIT_DATA
-    except (CrossborderError, ValueError, TypeError, KeyError) as exc:
-        if args.debug:
-            raise
-        print(f"crossborder: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("crossborder: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except DataError as exc:
+        return _fail(exc, EXIT_DATA, debug)
+    except (CrossborderError, ValueError) as exc:
+        return _fail(exc, EXIT_USAGE, debug)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a trace
-        if args.debug:
-            raise
+        return _fail(exc, EXIT_INTERNAL, debug)
+
+
+def _fail(exc: BaseException, code: int, debug: bool) -> int:
+    """Print the error (with its traceback under --debug) and return the exit code."""
+    from .commands._progress import done
+
+    done()
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    if code == EXIT_INTERNAL:
         print(f"crossborder: internal error ({type(exc).__name__}): {exc}\n"
-              "run again with --debug for the traceback", file=sys.stderr)
-        return EXIT_INTERNAL
+              "this is a bug: run again with --debug for the traceback and report it",
+              file=sys.stderr)
+    else:
+        print(f"crossborder: error: {cli_message(str(exc))}", file=sys.stderr)
+    return code
 
 
 def _run_with_spinner(args: argparse.Namespace) -> int | None:

@@ -25,6 +25,17 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .currency import (
+    DEFAULT_BASE_YEAR,
+    REAL_INDICES,
+    CurrencySpec,
+    carry_level,
+    fx_vintages,
+    parse_currency,
+    rate_table,
+    real_growth,
+    unit_label,
+)
 from .errors import DataError, UnitError
 from .panel import Panel
 
@@ -32,7 +43,9 @@ __all__ = ["Dataset", "load_dataset", "currency_of", "DEFAULT_EXCLUDE_FLAGS", "I
 
 #: Observations with these flags are left out of panels by default (and reported as set aside):
 #: DOSE's Tyumen 1994–1996 per-capita values mix coverages, DOSE's 1994–1995 RUB/USD rates are suspect.
-DEFAULT_EXCLUDE_FLAGS: tuple[str, ...] = ("okrug_coverage_unclear", "dose_fx_suspect")
+#: Kazakh real-growth index values whose boundaries (before or after the 2022 split) are not stated.
+DEFAULT_EXCLUDE_FLAGS: tuple[str, ...] = ("okrug_coverage_unclear", "dose_fx_suspect",
+                                          "boundary_basis_unclear")
 
 #: Names that stand for one indicator per country, tried in order for each region and year.
 INDICATOR_ALIASES: dict[str, tuple[str, ...]] = {
@@ -83,9 +96,11 @@ class Dataset:
     def indicators(self) -> pd.DataFrame:
         """One row per indicator and country: units, years, number of regions and values."""
         obs = self.observations.merge(self.regions[["region", "country"]], on="region", how="left")
-        g = obs.groupby(["indicator", "country"], sort=True)
+        if "unit" not in obs:
+            obs["unit"] = None
+        g = obs.groupby(["indicator", "country"], sort=True, dropna=False)
         return pd.DataFrame({
-            "unit": g["unit"].agg(lambda s: "; ".join(sorted(pd.unique(s.astype(str))))),
+            "unit": g["unit"].agg(_units_text),
             "first_year": g["year"].min(),
             "last_year": g["year"].max(),
             "regions": g["region"].nunique(),
@@ -150,9 +165,13 @@ class Dataset:
         return r[r["geometry_basis"] == "own"].reset_index(drop=True)
 
     def sides(self, group_col: str = "country") -> tuple[str, str]:
-        """The two groups (countries) on either side of the border: ("RU", "KZ") for ru-kz."""
+        """The two groups (countries) on either side of the border: ("RU", "KZ") for ru-kz, the
+        pair in ``meta["sides"]`` where the dataset declares one, else the only two countries."""
         if self.name == "ru-kz":
             return ("RU", "KZ")
+        declared = self.meta.get("sides")
+        if declared is not None and group_col == "country":
+            return (str(declared[0]), str(declared[1]))
         groups = sorted(pd.unique(self.regions.loc[self.regions["analysis_unit"], group_col].dropna()))
         if len(groups) != 2:
             raise DataError(f"a border needs exactly two groups in {group_col!r}, found {groups}",
@@ -226,39 +245,49 @@ class Dataset:
         years: tuple[int, int] | Sequence[int] | None = None,
         currency: str | None = None,
         exclude_flags: Iterable[str] = DEFAULT_EXCLUDE_FLAGS,
+        base_year: int | None = None,
     ) -> Panel:
         """One indicator as a Panel of regions x years.
 
         ``weight``: an indicator (or alias, e.g. ``"population"``) used as weight role.
         ``group``: a column of ``regions`` (default the country). ``regions``: see
         :meth:`region_codes`. ``years``: ``(first, last)`` inclusive or a list.
-        ``currency``: ``"USD"`` converts local-currency values at the annual average exchange rate,
-        ``"PPP"`` at the PPP conversion factor (``fx`` table); values without a rate are set aside.
+        ``currency`` (see :mod:`crossborder.currency`): ``"USD"`` converts local-currency values at
+        the annual average exchange rate, ``"PPP"`` at the PPP conversion factor (``fx`` table), each
+        of its newest vintage; ``"USD:2018-11"`` / ``"PPP:2023-06"`` name an older vintage
+        (:meth:`fx_vintages` lists them); ``"real"`` gives constant prices: the ``base_year`` level
+        at PPP carried by the real growth indices (default base year
+        :data:`crossborder.currency.DEFAULT_BASE_YEAR`). Values without a rate are set aside.
+        ``meta`` names ``currency_basis``, ``vintage`` (and ``icp_basis``, ``base_year``).
         Mixing currencies without a conversion raises :class:`UnitError`.
         Rows left out (flags, no rate, no weight) are listed in ``panel.meta["set_aside"]``.
         """
         codes = self.region_codes(regions)
-        obs = self.values(indicator)
-        obs = obs[obs["region"].isin(codes)]
-        if years is not None:
-            obs = obs[_year_mask(obs["year"], years)]
+        spec = parse_currency(currency) if currency is not None else None
+        if base_year is not None and (spec is None or spec.basis != "real"):
+            raise UnitError("base_year applies to currency='real' only", column="currency")
         set_aside: list[pd.DataFrame] = []
-
         flags = set(exclude_flags)
-        if flags:
-            has_flag = obs["flag"].fillna("").str.split(";").map(lambda f: bool(flags & set(f)))
-            if has_flag.any():
-                set_aside.append(_aside(obs[has_flag], "flag excluded: " + "/".join(sorted(flags))))
-                obs = obs[~has_flag]
+        conv: dict[str, Any] = {}
+        if spec is not None and spec.basis == "real":
+            obs, unit, conv = self._real_values(indicator, codes, spec, base_year, flags, set_aside)
+            if years is not None:
+                obs = obs[_year_mask(obs["year"], years)]
+        else:
+            obs = self.values(indicator)
+            obs = obs[obs["region"].isin(codes)]
+            if years is not None:
+                obs = obs[_year_mask(obs["year"], years)]
+            obs = _drop_flagged(obs, flags, set_aside)
 
-        obs = obs.merge(self.regions[["region", "country"]], on="region", how="left")
-        obs["currency"] = obs["unit"].map(currency_of)
-        unit = _common_unit(obs, indicator)
-        if currency is not None:
-            obs, unit, dropped = self._convert(obs, currency.upper())
+            obs = obs.merge(self.regions[["region", "country"]], on="region", how="left")
+            obs["currency"] = obs["unit"].map(currency_of)
+            unit = _common_unit(obs, indicator)
+        if spec is not None and spec.basis != "real":
+            obs, unit, dropped, conv = self._convert(obs, spec)
             if len(dropped):
                 set_aside.append(dropped)
-        elif obs["currency"].nunique() > 1:
+        elif spec is None and obs["currency"].nunique() > 1:
             raise UnitError(
                 f"indicator {indicator!r} mixes currencies {sorted(obs['currency'].dropna().unique())}"
                 " in one panel; pass currency='USD' or 'PPP' to convert, or choose one country",
@@ -289,37 +318,112 @@ class Dataset:
             "indicator": indicator,
             "weight": weight,
             "currency": currency,
-            "sources": sorted(pd.unique(obs["source"].astype(str))),
+            "currency_basis": spec.basis if spec is not None else None,
+            "vintage": conv.get("vintage"),
+            **{k: v for k, v in conv.items() if k != "vintage"},
+            "sources": sorted(set(pd.unique(obs["source"].astype(str))) | set(conv.get("rate_sources", []))),
             "set_aside": (pd.concat(set_aside, ignore_index=True) if set_aside
                           else _aside(obs.iloc[:0], "")),
         })
         return p
 
-    def _convert(self, obs: pd.DataFrame, currency: str) -> tuple[pd.DataFrame, str, pd.DataFrame]:
-        """Local-currency values to USD (exchange rate) or international dollars (PPP)."""
-        if currency not in ("USD", "PPP"):
-            raise UnitError(f"currency must be 'USD' or 'PPP', not {currency!r}")
-        if self.fx is None:
-            raise UnitError(f"dataset {self.name!r} has no exchange rates to convert with")
-        col = "lcu_per_usd" if currency == "USD" else "ppp_lcu_per_intl_dollar"
-        fx = self.fx
-        fx = fx[~fx["flag"].fillna("").str.contains("dose_fx_suspect")]
-        rate = obs.merge(fx[["country", "year", col]], on=["country", "year"], how="left")[col]
+    def fx_vintages(self) -> pd.DataFrame:
+        """The exchange-rate and PPP vintages of ``fx`` (rate, vintage, ICP basis, years, sources,
+        newest = the default); spell one as ``currency="PPP:<vintage>"``."""
+        return fx_vintages(self.fx)
+
+    def _convert(self, obs: pd.DataFrame, spec: CurrencySpec
+                 ) -> tuple[pd.DataFrame, str, pd.DataFrame, dict[str, Any]]:
+        """Local-currency values to USD (exchange rate) or international dollars (PPP) of one vintage."""
+        rates, vintage, icp = rate_table(self.fx, spec, exclude_flags=("dose_fx_suspect",))
+        col = spec.rate_column
+        rate = obs.merge(rates, on=["country", "year"], how="left")["rate"]
         rate.index = obs.index
-        already = obs["currency"] == currency
+        already = obs["currency"] == spec.basis
         scale = obs["unit"].map(_unit_scale)
         converted = obs.copy()
         converted["value"] = np.where(already, obs["value"], obs["value"] * scale / rate)
         ok = already | rate.notna()
-        dropped = _aside(obs[~ok], f"no {col} rate for the country and year")
-        unit = "USD" if currency == "USD" else "international dollars (PPP)"
-        return converted[ok], unit, dropped
+        dropped = _aside(obs[~ok], f"no {col} rate (vintage {vintage}) for the country and year")
+        used = rates.merge(obs[ok & ~already][["country", "year"]].drop_duplicates(), on=["country", "year"])
+        conv = {"vintage": vintage, "icp_basis": icp if spec.basis == "PPP" else None,
+                "rate_sources": sorted(pd.unique(used["source"].dropna().astype(str)))}
+        return converted[ok], unit_label(spec, vintage, icp), dropped, conv
+
+    def _real_values(self, indicator: str, codes: list[str], spec: CurrencySpec, base_year: int | None,
+                     flags: set[str], set_aside: list[pd.DataFrame]
+                     ) -> tuple[pd.DataFrame, str, dict[str, Any]]:
+        """Constant-price values: base-year level at PPP times the chained real growth index
+        (see :mod:`crossborder.currency`); years the indices do not link to the base year, and
+        regions without a base-year level, are set aside."""
+        table = {**REAL_INDICES, **self.meta.get("real_indices", {})}
+        if indicator not in table:
+            raise UnitError(f"no real growth index is known for {indicator!r}; real basis for: "
+                            f"{sorted(table)}", column="currency")
+        b = DEFAULT_BASE_YEAR if base_year is None else int(base_year)
+        obs = self.values(indicator)
+        obs = _drop_flagged(obs[obs["region"].isin(codes)], flags, set_aside)
+        obs = obs.merge(self.regions[["region", "country"]], on="region", how="left")
+        obs["currency"] = obs["unit"].map(currency_of)
+        level = obs[obs["year"] == b]
+        level, _, no_rate, conv = self._convert(level, CurrencySpec("PPP", spec.vintage))
+        if len(no_rate):
+            set_aside.append(no_rate)
+        known = set(self.observations["indicator"])
+        indices = []
+        for ix in table[indicator]:
+            if ix.indicator not in known:
+                continue
+            rows = self.values(ix.indicator)
+            rows = _drop_flagged(rows[rows["region"].isin(codes)], flags, set_aside)
+            indices.append((ix, rows))
+        divisors = {ix.per_capita_from for ix, _ in indices if ix.per_capita_from}
+        divisor = self.values(divisors.pop()) if divisors else None
+        growth = real_growth(indices, divisor)
+        real = carry_level(level[["region", "value"]], growth, b)
+        base_src = level.set_index("region")["source"].astype(str)
+        index_src = (pd.concat([r[["region", "year", "indicator", "source"]] for _, r in indices])
+                     if indices else pd.DataFrame(columns=["region", "year", "indicator", "source"]))
+        src = index_src.groupby("region")["source"].agg(lambda s: ";".join(sorted(set(s.astype(str)))))
+        real["source"] = [";".join(sorted({base_src.get(r, ""), *src.get(r, "").split(";")} - {""}))
+                          for r in real["region"]]
+        real["flag"] = ""
+        real["unit"] = ""
+        real = real.merge(self.regions[["region", "country"]], on="region", how="left")
+        have = pd.MultiIndex.from_frame(real[["region", "year"]])
+        missed = obs[~pd.MultiIndex.from_frame(obs[["region", "year"]]).isin(have)]
+        no_level = missed["region"].isin(set(obs["region"]) - set(level["region"]))
+        if no_level.any():
+            set_aside.append(_aside(missed[no_level], f"no base-year ({b}) level at PPP"))
+        if (~no_level).any():
+            set_aside.append(_aside(missed[~no_level], f"no real growth index links the year to {b}"))
+        used = real[real["index"] != "base-year level"].groupby("region")["index"].agg(
+            lambda s: "; ".join(sorted(set(s))))
+        conv = {**conv, "icp_basis": conv.get("icp_basis"), "base_year": b,
+                "real_index": used.to_dict()}
+        return real.drop(columns="index"), unit_label(spec, conv["vintage"], conv["icp_basis"] or "", b), conv
 
     # ------------------------------------------------------------------ sources
     def sources_of(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The source rows behind a table with a ``source`` column (or a panel's meta)."""
         ids = set(frame["source"].astype(str))
         return self.sources[self.sources["source"].isin(ids)]
+
+
+def _units_text(s: pd.Series) -> str | None:
+    """The distinct units of a column as 'a; b' (None when no row has a unit)."""
+    units = sorted({str(u) for u in s.dropna() if str(u).strip()})
+    return "; ".join(units) if units else None
+
+
+def _drop_flagged(obs: pd.DataFrame, flags: set[str], set_aside: list[pd.DataFrame]) -> pd.DataFrame:
+    """Rows carrying one of ``flags`` go to ``set_aside`` (reported); the rest is returned."""
+    if not flags or obs.empty:
+        return obs
+    has_flag = obs["flag"].fillna("").astype(str).str.split(";").map(lambda f: bool(flags & set(f)))
+    if has_flag.any():
+        set_aside.append(_aside(obs[has_flag], "flag excluded: " + "/".join(sorted(flags))))
+    return obs[~has_flag]
 
 
 def _year_mask(year: pd.Series, years: tuple[int, int] | Sequence[int]) -> pd.Series:
@@ -410,7 +514,14 @@ def _load_ru_kz() -> Dataset:
     return Dataset(regions=regions, observations=obs, sources=sources, name="ru-kz", cities=cities,
                    fx=fx, historical_units=hist, caveats=tuple(caveats),
                    meta={"table1": "table1_as_printed.csv", "input_hash": _hash_package_files(),
-                         "geometry_source": "NATURAL_EARTH_ADMIN1", "cities_source": "GEONAMES_CITIES"})
+                         "resource_regions": _read_csv("resource_regions.csv"),
+                         "observations_not_used": _read_csv("observations_not_used.csv",
+                                                            dtype={"flag": str, "source": str}),
+                         "national": _read_csv("national.csv"),
+                         "grp_release": "ROSSTAT_VRP_1998_2023",
+                         "geometry_source": "NATURAL_EARTH_ADMIN1", "cities_source": "GEONAMES_CITIES",
+                         # the length the paper gives; the bundled (generalised) polygons give less
+                         "reference_border_km": (7512.0, "Stepanov et al. 2020")})
 
 
 def _hash_package_files() -> str:
@@ -476,9 +587,20 @@ def _ru_kz_caveats(regions: pd.DataFrame, obs: pd.DataFrame) -> list[str]:
         f"DOSE's Tyumen 1994–1996 values have unclear okrug coverage "
         f"({int(n.get('okrug_coverage_unclear', 0))} values) and DOSE's 1994–1995 RUB/USD rates "
         f"look wrong ({int(n.get('dose_fx_suspect', 0))} values): both left out of panels by default.",
-        "Russian GRP 1994–2019 comes from DOSE and 2020–2021 from the Rosstat yearbooks (different "
-        "vintages); DOSE rounds GRP of 10^11 LCU and more to 3 significant figures "
-        f"({int(n.get('grp_rounded_3sf', 0))} values).",
+        "Russian GRP and GRP per capita 1998–2023 come from one Rosstat release "
+        "(ROSSTAT_VRP_1998_2023): 1998–2010 equal to DOSE's values to rounding, 2011 on the revised "
+        "vintage (population after the 2020/21 census), from 2016 Rosstat's new method "
+        f"({int(n.get('rosstat_method_2016', 0))} values flagged rosstat_method_2016), 2022–2023 "
+        f"preliminary ({int(n.get('preliminary', 0))} values). The rows of the first compilation it "
+        "replaces (DOSE 1998–2019, yearbooks 2020–2021) are kept in observations_not_used.csv; "
+        "DOSE's 1994–1996 values stay (the release starts in 1998).",
+        "Exchange rates and PPP factors: WDI vintages (fx.csv, Dataset.fx_vintages()). Default: the "
+        "newest (exchange rates WDI 2025-07; PPP WDI 2026-03, ICP 2021 basis); 'PPP:2023-06' is the "
+        "ICP 2017 basis of the first compilation.",
+        "Real basis: Russia chains the per-capita volume index (2005 on) and before 2005 the GRP "
+        "volume index divided by population growth; Kazakhstan rebases its real GRP per capita index "
+        "(% of 2005, 2010–2023; values flagged boundary_basis_unclear, East Kazakhstan, Almaty Region "
+        "and Karaganda 2021–2023, are left out by default).",
         "Kazakh per-capita GRP is official from 2008 only; DOSE's Kazakh per-capita values before "
         "2015 were left out by the compiler because DOSE's Kazakh population is scrambled.",
         "East Kazakhstan, Almaty Region and Karaganda are on 2019 boundaries: values published on "

@@ -34,3 +34,8 @@ class DataError(CrossborderError, ValueError):
 
 class UnitError(DataError):
     """Values in different units (e.g. RUB beside KZT) in one panel without a conversion."""
+
+
+class UsageError(CrossborderError):
+    """A command-line option that cannot be honoured (bad value, options that exclude each other,
+    a selection that matches nothing). The command line exits with code 2."""

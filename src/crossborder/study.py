@@ -8,15 +8,17 @@ currency, keeps the years in which every country of the selection has data and, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from .dataset import Dataset
+from .dataset import Dataset, currency_of
+from .errors import DataError
 from .panel import Panel
 
-__all__ = ["DEFAULT_INDICATOR", "study_panel", "parse_years"]
+__all__ = ["DEFAULT_INDICATOR", "study_panel", "parse_years", "border_part_substitutes"]
 
 #: GRP per capita, converted from local currency at the annual average exchange rate.
 DEFAULT_INDICATOR = "grp_per_capita_lcu"
@@ -42,19 +44,44 @@ def study_panel(
     weight: str | None = "population",
     balanced: bool = True,
     min_regions_per_group: int = 2,
+    group: str | None = "country",
+    base_year: int | None = None,
+    substitute: Mapping[str, str] | None = None,
+    exclude: Iterable[str] = (),
 ) -> Panel:
     """A panel ready for convergence measures.
 
-    ``currency`` converts local-currency indicators (ignored for indicators without a currency).
+    ``currency`` converts local-currency indicators (ignored for indicators without a currency):
+    ``"USD"``, ``"PPP"``, ``"PPP:<vintage>"``, ``"real"`` (constant prices at ``base_year``); see
+    :meth:`Dataset.panel` and :mod:`crossborder.currency`. ``meta["currency_basis"]``,
+    ``meta["vintage"]`` and the unit name the basis and vintage used.
+    ``substitute`` maps a region to another unit whose series (values and weights) stands in for it,
+    e.g. ``{"RU-TYU": "RU-TYU-XAO"}``: the row keeps the code of the region it stands for; the
+    mapping applied is in ``meta["substitute"]``. ``exclude`` removes regions from the selection
+    (``meta["excluded"]``; codes of the dataset not in the selection are listed in
+    ``meta["exclude_not_selected"]``, substitutions of unselected regions in
+    ``meta["substitute_not_selected"]``).
     Without ``years``, the span is the years in which every group (country) has at least
-    ``min_regions_per_group`` regions with a value. ``balanced=True`` then keeps only regions with a
-    value (and a weight) in every year of the span; the regions dropped are listed in
-    ``meta["dropped_regions"]`` with the number of years they had.
+    ``min_regions_per_group`` regions with a value (and each substituted region has its series);
+    with ``balanced=True`` its first and last years are trimmed where fewer regions have a value than
+    in its best-covered year where that keeps a region (at most one year at each end: a year is given
+    up rather than a region; ``meta["span_trimmed"]`` names the years and the regions kept).
+    ``balanced=True`` then keeps only regions with a value (and a weight) in every year of the span;
+    the regions dropped are listed in ``meta["dropped_regions"]`` with the number of years they had.
+    ``group``: the region column that names the sides (None: no groups).
     """
+    codes = ds.region_codes(regions)
+    excluded, not_selected = _exclusions(ds, codes, exclude)
+    codes = [c for c in codes if c not in set(excluded)]
+    subs, subs_unselected = _substitutions(ds, codes, substitute or {}, group)
     probe = ds.values(indicator)
-    money = probe["unit"].astype(str).str.contains("RUB|KZT|USD", regex=True).any()
-    p = ds.panel(indicator, weight=weight, regions=regions, years=years,
-                 currency=currency if money else None)
+    money = probe["unit"].map(currency_of).notna().any()
+    load = [c for c in codes if c not in subs] + list(subs.values())
+    p = ds.panel(indicator, weight=weight, regions=load, years=years,
+                 currency=currency if money else None, base_year=base_year if money else None,
+                 group=group)
+    if subs:
+        p = _keep_meta(p, _apply_substitutes(p, subs))
     m = p.to_matrix()
     groups = p.group_labels()
     have = ~np.isnan(m.values)
@@ -63,9 +90,16 @@ def study_panel(
         for g in pd.unique(groups):
             rows = (groups == g).to_numpy()
             ok &= have[rows].sum(axis=0) >= min(min_regions_per_group, int(rows.sum()))
+        for region in subs:
+            if region in m.regions:
+                ok &= have[m.regions.get_loc(region)]
         if ok.any():
             idx = np.flatnonzero(ok)
-            span = list(m.times[idx[0]: idx[-1] + 1])
+            lo, hi = idx[0], idx[-1] + 1
+            if balanced:
+                lo, hi, trimmed = _trim_incomplete_ends(have, m.regions, m.times, lo, hi)
+                p.meta["span_trimmed"] = trimmed
+            span = list(m.times[lo:hi])
             p = _keep_meta(p, p.select(times=span))
             m = p.to_matrix()
             have = ~np.isnan(m.values)
@@ -80,7 +114,95 @@ def study_panel(
                                     "years_in_span": len(m.times)})
             p = _keep_meta(p, p.select(regions=list(m.regions[full])))
     p.meta["dropped_regions"] = dropped.reset_index(drop=True)
+    p.meta.update({"substitute": subs, "substitute_not_selected": subs_unselected,
+                   "excluded": excluded, "exclude_not_selected": not_selected})
     return p
+
+
+def _trim_incomplete_ends(have: np.ndarray, regions: pd.Index, times: pd.Index, lo: int, hi: int,
+                          min_years: int = 3, most: int = 1) -> tuple[int, int, dict[int, list[str]]]:
+    """Give up at most ``most`` first and last years of ``times[lo:hi]`` where that rescues a region:
+    one that lacks a value in that end year only, and would otherwise be dropped from the balanced
+    panel (ru-kz: East Kazakhstan, Almaty and Karaganda regions lack 2022, the year Abai, Zhetisu
+    and Ulytau were split off). At least ``min_years`` remain. Returns the new bounds and the years
+    given up with the regions they rescue."""
+    trimmed: dict[int, list[str]] = {}
+
+    def rescues(end: int, rest: slice) -> np.ndarray:
+        return ~have[:, end] & have[:, rest].all(axis=1)
+
+    for _ in range(most):
+        saved = rescues(hi - 1, slice(lo, hi - 1)) if hi - lo > min_years else None
+        if saved is not None and saved.any():
+            trimmed[int(times[hi - 1])] = [str(r) for r in regions[saved]]
+            hi -= 1
+    for _ in range(most):
+        saved = rescues(lo, slice(lo + 1, hi)) if hi - lo > min_years else None
+        if saved is not None and saved.any():
+            trimmed[int(times[lo])] = [str(r) for r in regions[saved]]
+            lo += 1
+    return lo, hi, trimmed
+
+
+def border_part_substitutes(ds: Dataset) -> dict[str, str]:
+    """Border units that have a part of their own on the border: {whole: part}, the mapping for
+    ``study_panel(..., substitute=...)`` that measures the part that touches the border instead of the
+    whole (ru-kz: ``{"RU-TYU": "RU-TYU-XAO"}``, Tyumen without its okrugs). Only wholes with exactly
+    one such part are listed."""
+    r = ds.regions
+    if "part_of" not in r or "border_part" not in r:
+        return {}
+    parts = r[r["border_part"].astype(bool) & r["part_of"].notna()]
+    border = set(r.loc[r["border"].astype(bool), "region"])
+    counts = parts.groupby("part_of").size()
+    return {str(w): str(p) for p, w in zip(parts["region"], parts["part_of"], strict=True)
+            if w in border and counts[w] == 1}
+
+
+def _exclusions(ds: Dataset, codes: list[str], exclude: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(codes removed from the selection, codes of the dataset that were not selected)."""
+    if isinstance(exclude, str):
+        exclude = [exclude]
+    ex = list(dict.fromkeys(exclude))
+    if ex:
+        ds.region_codes(ex)          # unknown codes are an error
+    chosen = set(codes)
+    return [c for c in ex if c in chosen], [c for c in ex if c not in chosen]
+
+
+def _substitutions(ds: Dataset, codes: list[str], substitute: Mapping[str, str],
+                   group_col: str | None = "country") -> tuple[dict[str, str], dict[str, str]]:
+    """Check a region -> stand-in mapping; (applied, for regions not selected)."""
+    if not isinstance(substitute, Mapping):
+        raise DataError("substitute must map region codes to region codes, e.g. {'A': 'A-part'}",
+                        column="region")
+    subs = {str(k): str(v) for k, v in substitute.items()}
+    ds.region_codes(list(subs) + list(subs.values()))        # unknown codes are an error
+    chosen = set(codes)
+    group = (ds.regions.set_index("region")[group_col]
+             if group_col is not None and group_col in ds.regions else None)
+    applied, unselected = {}, {}
+    for region, stand_in in subs.items():
+        if region not in chosen:
+            unselected[region] = stand_in
+            continue
+        if stand_in in chosen or stand_in in applied.values() or stand_in == region:
+            raise DataError(f"{stand_in!r} cannot stand in for {region!r}: it is in the selection "
+                            "already or stands in twice", column="region")
+        if group is not None and group.get(region) != group.get(stand_in):
+            raise DataError(f"{stand_in!r} ({group.get(stand_in)}) cannot stand in for {region!r} "
+                            f"({group.get(region)}): another group", column="region")
+        applied[region] = stand_in
+    return applied, unselected
+
+
+def _apply_substitutes(p: Panel, subs: dict[str, str]) -> Panel:
+    """Rows of each stand-in relabelled with the code of the region it stands for."""
+    back = {v: k for k, v in subs.items()}
+    f = p.frame.copy()
+    f["region"] = f["region"].map(lambda r: back.get(r, r))
+    return replace(p, frame=f.sort_values(["region", "time"], kind="stable").reset_index(drop=True),
+                   meta=dict(p.meta))
 
 
 def _keep_meta(old: Panel, new: Panel) -> Panel:

@@ -8,20 +8,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from _refdata import REFDATA, need_file
 
 from crossborder.measures.clubs import clubs, log_t
 from crossborder.measures.hpfilter import hp_filter
 from crossborder.panel import Panel
 
-REFDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "refdata"
 FILTERED = REFDATA / "filteredGDP.txt"
 LEVELS = REFDATA / "GDP.txt"
 
-pytestmark = pytest.mark.skipif(not FILTERED.exists(), reason="../shared/refdata not available")
 
 
 def _read(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, sep=r"\s+").set_index("Countries")
+    return pd.read_csv(need_file(path), sep=r"\s+").set_index("Countries")
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +62,6 @@ def test_array_and_dataframe_inputs_agree(filtered):
     assert [c.tstat for c in a.clubs] == pytest.approx([c.tstat for c in b.clubs], abs=1e-12)
 
 
-@pytest.mark.skipif(not LEVELS.exists(), reason="GDP.txt not available")
 def test_hp_filter_of_log_levels_reproduces_filtered(filtered):
     levels = _read(LEVELS)
     assert list(levels.index) == list(filtered.index)

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from _refdata import missing, need_module
 
 from crossborder import Panel
 from crossborder.measures.dynamics import markov, spatial_markov
@@ -33,9 +34,9 @@ def _example(name: str) -> Path:
 
         path = Path(ex.get_path(name))
     except Exception as exc:  # libpysal missing or the example not shipped
-        pytest.skip(f"libpysal example {name} not available: {exc}")
+        missing(f"libpysal example {name} not available: {exc}")
     if not path.exists():
-        pytest.skip(f"libpysal example {name} not found at {path.name}")
+        missing(f"libpysal example {name} not found at {path.name}")
     return path
 
 
@@ -94,8 +95,8 @@ def test_mobility(panel: Panel) -> None:
 
 
 def test_against_giddy(usjoin: pd.DataFrame, panel: Panel) -> None:
-    gm = pytest.importorskip("giddy.markov")
-    mc = pytest.importorskip("mapclassify")
+    gm = need_module("giddy.markov")
+    mc = need_module("mapclassify")
     y = usjoin[[c for c in usjoin.columns if str(c).isdigit()]].to_numpy(float)
     q = np.array([mc.Quantiles(y[:, t], k=5).yb for t in range(y.shape[1])]).T
     g = gm.Markov(q, summary=False)
@@ -107,7 +108,7 @@ def test_against_giddy(usjoin: pd.DataFrame, panel: Panel) -> None:
 
 
 def test_spatial_markov_against_giddy(usjoin: pd.DataFrame, panel: Panel) -> None:
-    gm = pytest.importorskip("giddy.markov")
+    gm = need_module("giddy.markov")
     import libpysal
 
     w = libpysal.io.open(str(_example("states48.gal"))).read()

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from _refdata import missing, need_module
 
 from crossborder.measures.decompose import decompose
 from crossborder.measures.dispersion import sigma
@@ -20,13 +21,13 @@ DECADES = list(range(1940, 2010, 10))
 
 
 def _mexico_csv() -> Path:
-    libpysal = pytest.importorskip("libpysal", reason="libpysal (ships mexico.csv) not installed")
+    libpysal = need_module("libpysal")
     try:
         path = Path(libpysal.examples.get_path("mexico.csv"))
     except Exception:  # noqa: BLE001 - any failure to locate the bundled example
         path = Path(libpysal.__file__).parent / "examples" / "mexico" / "mexico.csv"
     if not path.is_file():
-        pytest.skip("mexico.csv not found in the installed libpysal (examples not bundled)")
+        missing("mexico.csv not found in the installed libpysal (examples not bundled)")
     return path
 
 

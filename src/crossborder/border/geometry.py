@@ -29,6 +29,7 @@ the strict rule (11 + 7 there), and ``tolerance_m`` also counts regions within t
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
@@ -294,8 +295,31 @@ class BorderLine:
                 f"({self.method}), {self.n_pairs} cross-border region pairs sharing an edge")
 
 
+def _drawable(regions: gpd.GeoDataFrame, id_col: str) -> gpd.GeoDataFrame:
+    """The regions the border functions can use, each territory once: rows without a polygon are
+    skipped, and so are wholes drawn as the union of parts that are rows of the table too (a
+    Dataset's ``regions``: ``RU-TYU`` beside ``RU-TYU-XAO``); both with a warning."""
+    if not isinstance(regions, gpd.GeoDataFrame) or id_col not in regions:
+        return regions
+    geom = regions.geometry
+    missing = (geom.isna() | geom.is_empty).to_numpy()
+    union = np.zeros(len(regions), dtype=bool)
+    if "geometry_basis" in regions and "part_of" in regions:
+        parts_of = set(regions["part_of"].dropna())
+        union = ((regions["geometry_basis"] == "union of parts")
+                 & regions[id_col].isin(parts_of)).to_numpy()
+    if missing.any():
+        warnings.warn(f"skipped {int(missing.sum())} region(s) without a polygon: "
+                      f"{', '.join(map(str, regions.loc[missing, id_col]))}", stacklevel=4)
+    if union.any():
+        warnings.warn(f"skipped {int(union.sum())} region(s) drawn as the union of their parts, "
+                      f"which are counted instead: {', '.join(map(str, regions.loc[union, id_col]))}"
+                      " (Dataset.base_regions has each territory once)", stacklevel=4)
+    return regions[~(missing | union)] if (missing | union).any() else regions
+
+
 def _split_groups(regions: gpd.GeoDataFrame, id_col: str, group_col: str, a: str, b: str):
-    prepared = _prepare(regions, id_col, (group_col,))
+    prepared = _prepare(_drawable(regions, id_col), id_col, (group_col,))
     groups = prepared[group_col]
     for g in (a, b):
         if not (groups == g).any():

@@ -1,10 +1,16 @@
 """The border and spatial commands: border, zones, twins, distances, discontinuities, moran, figures.
 
-All work on the built-in dataset's polygons (``--dataset``, default ru-kz). Geometry comes from
-the base regions (non-overlapping polygons, ``Dataset.base_regions``); where a polygon is a part of
-a unit of analysis (Tyumen's southern part ``RU-TYU-XAO`` of ``RU-TYU``) the tables name the
-whole in ``region`` and the polygon in ``part``. ``discontinuities`` and ``moran`` take the shared
-data options of the measure commands and draw the analysis units (``crossborder.maps.map_units``).
+They work on the built-in dataset's polygons (``--dataset``, default ru-kz) or on the user's
+(``--regions-file FILE`` with ``--data FILE`` where statistics are needed; the shared options of
+:mod:`crossborder.commands._inputs`). Geometry comes from the base regions (non-overlapping
+polygons, ``Dataset.base_regions``); where a polygon is a part of a unit of analysis (Tyumen's
+southern part ``RU-TYU-XAO`` of ``RU-TYU``) the tables name the whole in ``region`` and the polygon
+in ``part``. ``discontinuities`` and ``moran`` take the selection options of the measure commands
+and draw the analysis units (``crossborder.maps.map_units``).
+
+Lengths and areas are computed from the polygons as given: generalised polygons understate a
+border's length (a coastline effect), so the output says so and, where the dataset declares a
+reference length (``Dataset.meta["reference_border_km"]``), states the gap.
 """
 
 from __future__ import annotations
@@ -16,44 +22,44 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..dataset import Dataset, load_dataset
+from ..dataset import Dataset
+from ..errors import UsageError
 from ..panel import Panel
-from ._common import add_dataset_options, add_output_options, emit
-from ._panel_options import add_panel_options, panel_from_args
+from ._common import add_output_options, emit
+from ._inputs import (
+    GEO_SUFFIXES,
+    add_input_options,
+    add_panel_options,
+    dataset_from_args,
+    is_own,
+    note,
+    number,
+    panel_from_args,
+    require_polygons,
+    require_sides,
+)
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 
 
 # ----------------------------------------------------------------------------- option types
-def _number(kind: type, low: float, strict: bool):
-    """An argparse type: a number of ``kind`` >= low (> low when ``strict``); else exit 2."""
-    def parse(text: str):
-        try:
-            v = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if not np.isfinite(v) or v < low or (strict and v == low):
-            raise argparse.ArgumentTypeError(f"must be {'>' if strict else '>='} {low:g}: {text!r}")
-        return v
-    parse.__name__ = kind.__name__
-    return parse
-
-
-_km = _number(float, 0.0, False)
-_positive_km = _number(float, 0.0, True)
-_count = _number(int, 0, False)
-_positive = _number(int, 0, True)
+_km = number(float, low=0.0)
+_positive_km = number(float, low=0.0, low_open=True)
+_count = number(int, low=0)
+_positive = number(int, low=0, low_open=True)
+_year = number(int, low=1000, high=3000)
 
 
 def _parser(sub: argparse._SubParsersAction, name: str, help_: str, examples: list[str],
-            *, panel: bool = False, regions: str = "all") -> argparse.ArgumentParser:
+            *, panel: bool = False, regions: str = "all", data: bool = True
+            ) -> argparse.ArgumentParser:
     p = sub.add_parser(name, help=help_, description=help_ + ".",
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        epilog="examples:\n" + "\n".join(f"  {e}" for e in examples))
     if panel:
         add_panel_options(p, regions=regions)
     else:
-        add_dataset_options(p)
+        add_input_options(p, data=data)
     return p
 
 
@@ -61,7 +67,9 @@ def _parser(sub: argparse._SubParsersAction, name: str, help_: str, examples: li
 def register(sub: argparse._SubParsersAction) -> None:
     p = _parser(sub, "border", "the border line, the regions on it and the pairs across it",
                 ["crossborder border", "crossborder border --pairs --csv",
-                 "crossborder border --line --json", "crossborder border --tolerance-m 500"])
+                 "crossborder border --line --json", "crossborder border --tolerance-m 500",
+                 "crossborder border --regions-file regions.geojson --countries MX US"],
+                data=False)
     g = p.add_mutually_exclusive_group()
     g.add_argument("--pairs", action="store_true",
                    help="list the cross-border neighbour pairs instead of the regions")
@@ -76,9 +84,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                 ["crossborder zones", "crossborder zones --km 100 --year 2015",
                  "crossborder zones --by-side --json", "crossborder zones --regions all"])
     p.add_argument("--km", type=_km, default=150.0, help="width of the zone in km (default 150)")
-    p.add_argument("--year", type=int, default=2019, help="year of the population (default 2019)")
-    p.add_argument("--regions", choices=["border", "all"], default="border",
-                   help="the border regions (default) or all regions (rows with a zone only)")
+    p.add_argument("--year", type=_year, default=None,
+                   help="year of the population (default: 2019 for the built-in data, the last "
+                        "year with population in your --data)")
+    p.add_argument("--population", metavar="INDICATOR", default=None,
+                   help="the population indicator (default: --weight-col, else population; "
+                        "without one in your --data, zone areas only)")
+    p.add_argument("--regions", default="border", metavar="{border,all}",
+                   help="the border regions (default) or all regions (rows with a zone only); "
+                        "polygons come with --regions-file")
     p.add_argument("--by-side", action="store_true",
                    help="print the totals per side instead of one row per region")
     add_output_options(p)
@@ -87,7 +101,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = _parser(sub, "twins", "twin cities across the border, or cross-border agglomerations",
                 ["crossborder twins", "crossborder twins --capitals --km 250",
                  "crossborder twins --min-population 100000 --csv",
-                 "crossborder twins --agglomerations --link any"])
+                 "crossborder twins --agglomerations --link any"], data=False)
     p.add_argument("--km", type=_km, default=150.0, help="largest distance in km (default 150)")
     p.add_argument("--capitals", action="store_true", help="regional capitals only")
     p.add_argument("--min-population", type=_km, default=0.0, metavar="N",
@@ -102,7 +116,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = _parser(sub, "distances", "each city's distance to the border and to the nearest city "
                                   "across it",
                 ["crossborder distances --capitals", "crossborder distances --max-km 100 --csv",
-                 "crossborder distances --min-population 50000 --json"])
+                 "crossborder distances --min-population 50000 --json"], data=False)
     p.add_argument("--capitals", action="store_true", help="regional capitals only")
     p.add_argument("--min-population", type=_km, default=0.0, metavar="N",
                    help="cities (and cities across) of at least N people (default: all)")
@@ -116,7 +130,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                 ["crossborder discontinuities", "crossborder discontinuities --year 2015 "
                  "--kind absolute --border-only", "crossborder discontinuities --effect --csv"],
                 panel=True)
-    p.add_argument("--year", type=int, help="year (default: the panel's last)")
+    p.add_argument("--year", type=_year, help="year (default: the panel's last)")
     p.add_argument("--kind", choices=["relative", "absolute"], default="relative",
                    help="relative max(a/b, b/a) (default) or absolute |a - b|")
     p.add_argument("--border-only", action="store_true", help="only edges on the border")
@@ -137,22 +151,27 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="distance band for --weights distance (centroids within KM)")
     p.add_argument("--permutations", type=_count, default=999,
                    help="random permutations for p_sim (default 999; 0 for none)")
-    p.add_argument("--seed", type=int, default=12345, help="random seed (default 12345)")
-    p.add_argument("--local", type=int, metavar="YEAR", help="local Moran (LISA) of one year")
+    p.add_argument("--seed", type=_count, default=12345, help="random seed (default 12345)")
+    p.add_argument("--local", type=_year, metavar="YEAR", help="local Moran (LISA) of one year")
     add_output_options(p)
     p.set_defaults(func=run_moran)
 
-    p = _parser(sub, "figures", "write Figures 1 and 2 of the paper and the tables behind them",
+    p = _parser(sub, "figures", "write Figures 1 and 2 of the paper and the tables behind them "
+                                "(built-in data), or a map of the indicator and of its "
+                                "discontinuities (your files)",
                 ["crossborder figures", "crossborder figures --out figs --formats png",
-                 "crossborder figures --zone-km 100 --fallback earliest"])
+                 "crossborder figures --zone-km 100 --fallback earliest",
+                 "crossborder figures --regions-file r.geojson --data d.csv --out figs"],
+                panel=True)
     p.add_argument("--out", default="figures", help="output folder (default: figures)")
     p.add_argument("--formats", default="png,svg",
                    help=f"comma-separated, from {', '.join(FIGURE_FORMATS)} (default png,svg)")
-    p.add_argument("--zone-km", type=_km, default=150.0,
-                   help="Figure 2: width of the border zone in km (default 150)")
-    p.add_argument("--fallback", choices=["none", "earliest"], default="none",
-                   help="Figure 1: without a 1989 value, use a region's earliest value "
-                        "(default: none, leave it hatched)")
+    p.add_argument("--zone-km", type=_km, default=None,
+                   help="Figure 2 (built-in data): width of the border zone in km (default 150)")
+    p.add_argument("--fallback", choices=["none", "earliest"], default=None,
+                   help="Figure 1 (built-in data): without a 1989 value, use a region's earliest "
+                        "value (default: none, leave it hatched)")
+    p.add_argument("--year", type=_year, help="your files: year of the maps (default: the last)")
     add_output_options(p)
     p.set_defaults(func=run_figures)
 
@@ -167,6 +186,8 @@ def _with_wholes(ds: Dataset, frame: pd.DataFrame, col: str, part: str | None = 
     """Replace polygon codes in ``col`` by their unit of analysis, keeping the code in ``part``."""
     out = frame.copy()
     codes = out[col]
+    if part is not None and ("part_of" not in ds.regions or ds.regions["part_of"].isna().all()):
+        part = None                   # no region is part of another: no column of parts
     if part is not None:
         out.insert(out.columns.get_loc(col) + 1, part, codes)
     out[col] = ds.unit_of(codes)
@@ -177,26 +198,54 @@ def _names(ds: Dataset, codes: pd.Series) -> pd.Series:
     return codes.map(ds.regions.set_index("region")["name"])
 
 
-def _sides(ds: Dataset) -> tuple[str, str]:
-    return ds.sides("country")
+def _border_dataset(args: argparse.Namespace, command: str) -> tuple[Dataset, str, str]:
+    """The dataset of the options with polygons and two sides, or a usage error saying why not."""
+    ds = dataset_from_args(args)
+    require_polygons(ds, command)
+    a, b = require_sides(ds)
+    return ds, a, b
 
 
 def _check_year(panel: Panel, year: int, option: str) -> None:
     if year not in set(panel.times):
-        raise ValueError(f"{option} {year}: the panel has years {panel.times[0]}–"
+        raise UsageError(f"{option} {year}: the panel has years {panel.times[0]}–"
                          f"{panel.times[-1]}")
+
+
+def _length_basis(ds: Dataset, length_km: float) -> tuple[str, dict]:
+    """What a length measured on these polygons means, and the gap to a declared reference."""
+    text = ("length from the polygons as given: generalised (simplified) polygons understate "
+            "a border's length")
+    fields: dict = {"basis": "polygons as given"}
+    ref = ds.meta.get("reference_border_km")
+    if ref:
+        km, source = ref
+        gap = (length_km - km) / km
+        text += (f"; the reference length is {km:,.0f} km ({source}): these polygons give "
+                 f"{abs(gap):.1%} {'less' if gap < 0 else 'more'}")
+        fields.update({"reference_km": km, "reference_source": source, "gap_pct": 100 * gap})
+    return text, fields
 
 
 # ----------------------------------------------------------------------------- border
 def run_border(args: argparse.Namespace) -> int:
     from ..border.geometry import border_line, border_regions, cross_border_pairs
 
-    ds = load_dataset(args.dataset)
-    a, b = _sides(ds)
+    ds, a, b = _border_dataset(args, "border")
     base = ds.base_regions
     line = border_line(base, "country", a, b)
+    if line.n_pairs == 0:
+        raise UsageError(f"the regions of {a} and {b} share no edge: no border between them in "
+                         "these polygons (--tolerance-m bridges small gaps)"
+                         if args.tolerance_m == 0 else
+                         f"the regions of {a} and {b} share no edge")
+    basis, basis_fields = _length_basis(ds, line.length_km)
+    summary = line.summary() + "\n" + basis
     if args.line:
-        emit(args, pd.DataFrame(line.to_frame().drop(columns="geometry")), title=line.summary())
+        table = pd.DataFrame(line.to_frame().drop(columns="geometry"))
+        for k, v in basis_fields.items():
+            table[k] = v
+        emit(args, table, title=summary)
         return 0
     if args.pairs:
         pairs = pd.DataFrame(cross_border_pairs(base, "country", a, b,
@@ -204,7 +253,7 @@ def run_border(args: argparse.Namespace) -> int:
             columns="geometry"))
         pairs = _with_wholes(ds, pairs, "a_region", "a_part")
         pairs = _with_wholes(ds, pairs, "b_region", "b_part")
-        emit(args, pairs, title=line.summary() + "\ncross-border neighbour pairs:")
+        emit(args, pairs, title=summary + "\ncross-border neighbour pairs:")
         return 0
     contacts = ("edge", "point", "near") if args.tolerance_m > 0 else ("edge", "point")
     table = border_regions(base, "country", a, b, contacts=contacts, tolerance_m=args.tolerance_m)
@@ -213,7 +262,7 @@ def run_border(args: argparse.Namespace) -> int:
     table.insert(table.columns.get_loc("length_km") + 1, "share",
                  table["length_km"] / line.length_km if line.length_km > 0 else np.nan)
     counts = table.groupby("group", sort=False).size()
-    title = (line.summary() + "\nborder regions: "
+    title = (summary + "\nborder regions: "
              + " + ".join(f"{n} {g}" for g, n in counts.items()))
     emit(args, table, title=title)
     return 0
@@ -224,20 +273,23 @@ def run_zones(args: argparse.Namespace) -> int:
     from ..border.geometry import border_line
     from ..border.zones import border_zone
 
-    ds = load_dataset(args.dataset)
-    a, b = _sides(ds)
+    if args.regions not in ("border", "all"):
+        hint = (" (polygons come with --regions-file FILE)"
+                if str(args.regions).lower().endswith(GEO_SUFFIXES) else "")
+        raise UsageError(f"--regions {args.regions}: use border or all{hint}")
+    ds, a, b = _border_dataset(args, "zones")
     base = ds.base_regions
     units = base[base["border"] | base["border_part"]] if args.regions == "border" else base
-    pop = ds.panel("population", regions=list(units["region"]), years=[args.year], group=None)
-    if not len(pop.frame):
-        raise ValueError(f"--year {args.year}: no population data in that year")
-    zone = border_zone(units, args.km, "country", a, b, population=pop, year=args.year,
+    pop, year = _zone_population(args, ds, units)
+    zone = border_zone(units, args.km, "country", a, b, population=pop, year=year,
                        cities=ds.cities, line=border_line(base, "country", a, b))
+    basis = ("areas from the polygons as given, in an equal-area projection; the zone is measured "
+             "from the border line of these polygons")
     if args.by_side:
         sides = zone.by_group().reset_index().rename(columns={"group": "side"})
         sides.insert(1, "km", zone.distance_km)
-        sides.insert(2, "year", args.year)
-        emit(args, sides, title=zone.summary())
+        sides.insert(2, "year", year)
+        emit(args, sides, title=zone.summary() + "\n" + basis)
         return 0
     table = pd.DataFrame(zone.to_frame().drop(columns="geometry"))
     if args.regions == "all":
@@ -247,15 +299,41 @@ def run_zones(args: argparse.Namespace) -> int:
     table = (table.assign(_side=table["group"].map({a: 0, b: 1}).fillna(2))
              .sort_values(["_side", "zone_share", "region"], ascending=[True, False, True])
              .drop(columns="_side").reset_index(drop=True))
-    emit(args, table, title=zone.summary() + f"\npopulation of {args.year}; per region:")
+    what = f"population of {year}" if year is not None else "no population data: areas only"
+    emit(args, table, title=zone.summary() + f"\n{basis}\n{what}; per region:")
     return 0
+
+
+def _zone_population(args: argparse.Namespace, ds: Dataset, units) -> tuple[Panel | None, int | None]:
+    """The population panel of the zone's regions in the year asked (or the default year)."""
+    name = args.population or getattr(args, "weight_col", None) or "population"
+    names = set(map(str, pd.unique(ds.observations["indicator"])))
+    if is_own(ds) and name not in names:
+        if args.population or args.year is not None:
+            raise UsageError(f"--population {name}: no such indicator in the data (a column of "
+                             "population beside the values is read with --weight-col COL)"
+                             if args.population else
+                             "--year: the data hold no population (name it with --population)")
+        note("no population in the data: the zones give areas only")
+        return None, None
+    if not is_own(ds):
+        year = 2019 if args.year is None else args.year
+    elif args.year is None:
+        year = int(ds.values(name)["year"].max())
+    else:
+        year = args.year
+    pop = ds.panel(name, regions=list(units["region"]), years=[year], group=None)
+    if not len(pop.frame):
+        raise UsageError(f"--year {year}: no population data in that year")
+    return pop, year
 
 
 # ----------------------------------------------------------------------------- cities
 def _dataset_with_cities(args: argparse.Namespace) -> Dataset:
-    ds = load_dataset(args.dataset)
+    ds = dataset_from_args(args)
     if ds.cities is None:
-        raise ValueError(f"dataset {ds.name!r} has no cities")
+        raise UsageError(f"{args.command} needs cities: the built-in dataset has them; your own "
+                         "files give regions but no cities")
     return ds
 
 
@@ -263,7 +341,7 @@ def run_twins(args: argparse.Namespace) -> int:
     from ..border.pairs import agglomerations, twin_cities
 
     ds = _dataset_with_cities(args)
-    a, b = _sides(ds)
+    a, b = require_sides(ds)
     kw = dict(min_population=args.min_population, capitals_only=args.capitals)
     if args.agglomerations:
         res = agglomerations(ds.cities, args.km, "country", a, b, link=args.link, **kw)
@@ -274,7 +352,7 @@ def run_twins(args: argparse.Namespace) -> int:
         emit(args, table, title=res.summary().splitlines()[0] + ":")
         return 0
     if args.link != "across":
-        raise ValueError("--link applies to --agglomerations only")
+        raise UsageError("--link applies to --agglomerations only")
     table = twin_cities(ds.cities, args.km, "country", a, b, **kw)
     for col in ("a_region", "b_region"):
         if col in table:
@@ -290,7 +368,7 @@ def run_distances(args: argparse.Namespace) -> int:
     from ..border.zones import city_distances
 
     ds = _dataset_with_cities(args)
-    a, b = _sides(ds)
+    a, b = require_sides(ds)
     cities = ds.cities
     if args.capitals:
         cities = cities[cities["capital"].astype(bool)]
@@ -313,13 +391,15 @@ def run_distances(args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------------------- panel-based
-def _panel_on_map(args: argparse.Namespace):
+def _panel_on_map(args: argparse.Namespace, ds: Dataset | None = None):
     """The panel of the options (its regions with a polygon) and the analysis units on the map
     that the options chose (with those left out for missing years, whose edges show no value)."""
     from ..maps import map_units
 
-    panel = panel_from_args(args)
-    units = map_units(load_dataset(args.dataset), "all")
+    ds = dataset_from_args(args) if ds is None else ds
+    require_polygons(ds, args.command)
+    panel = panel_from_args(args, ds)
+    units = map_units(ds, "all")
     dropped = panel.meta.get("dropped_regions")
     chosen = set(panel.regions) | (set(dropped["region"]) if dropped is not None else set())
     units = units[units["region"].isin(chosen)].reset_index(drop=True)
@@ -329,7 +409,7 @@ def _panel_on_map(args: argparse.Namespace):
         _note(f"left out {len(without)} region(s) without a polygon: {', '.join(map(str, without))}")
         keep = [r for r in panel.regions if r in have]
         if len(keep) < 3:
-            raise ValueError("fewer than 3 regions of the panel have a polygon")
+            raise UsageError("fewer than 3 regions of the panel have a polygon")
         panel = panel.select(regions=keep)
     return panel, units
 
@@ -352,7 +432,8 @@ def run_discontinuities(args: argparse.Namespace) -> int:
     table = table.reset_index(drop=True)
     shown = table.dropna(subset=["discontinuity"])
     by = shown.groupby("border")["discontinuity"].mean()
-    title = (f"{args.kind} discontinuities of {panel.indicator} ({panel.unit}) on {len(table)} "
+    unit = f" ({panel.unit})" if panel.unit else ""
+    title = (f"{args.kind} discontinuities of {panel.indicator}{unit} on {len(table)} "
              f"shared edges, {year}")
     if True in by.index and False in by.index:
         title += f"; mean on border edges {by[True]:.3f}, on internal edges {by[False]:.3f}"
@@ -363,12 +444,14 @@ def run_discontinuities(args: argparse.Namespace) -> int:
 def run_moran(args: argparse.Namespace) -> int:
     from ..measures.spatial import local_moran, moran, weights_from_regions
 
+    if args.threshold_km is not None and args.weights != "distance":
+        raise UsageError("--threshold-km applies to --weights distance")
     if args.weights == "distance" and args.threshold_km is None:
-        raise ValueError("--weights distance needs --threshold-km")
+        raise UsageError("--weights distance needs --threshold-km")
     panel, units = _panel_on_map(args)
     units = units[units["region"].isin(set(panel.regions))].reset_index(drop=True)
     if args.weights == "knn" and args.k >= len(units):
-        raise ValueError(f"--k {args.k}: must be below the number of regions ({len(units)})")
+        raise UsageError(f"--k {args.k}: must be below the number of regions ({len(units)})")
     w = weights_from_regions(units, args.weights, id_column="region", k=args.k,
                              threshold_km=args.threshold_km)
     if args.local is not None:
@@ -385,7 +468,8 @@ def run_moran(args: argparse.Namespace) -> int:
                                          f"{args.weights} weights\n" + res.summary())
         return 0
     emit(args, res.to_frame().reset_index(),
-         title=f"Moran's I of {panel.indicator} ({panel.unit}), {args.weights} weights, "
+         title=f"Moran's I of {panel.indicator}{' (' + panel.unit + ')' if panel.unit else ''}, "
+               f"{args.weights} weights, "
                f"{len(panel.regions)} regions, {args.permutations} permutations")
     return 0
 
@@ -394,19 +478,19 @@ def run_moran(args: argparse.Namespace) -> int:
 def run_figures(args: argparse.Namespace) -> int:
     import matplotlib.pyplot as plt
 
-    from ..maps import figure1, figure2
+    from ..csvsafe import neutralise_formulas
     from ..report.outputs import write_text_atomic
 
     formats = [f.strip().lower().lstrip(".") for f in args.formats.split(",") if f.strip()]
     bad = sorted(set(formats) - set(FIGURE_FORMATS))
     if not formats or bad:
-        raise ValueError(f"--formats {args.formats!r}: use {', '.join(FIGURE_FORMATS)}")
+        raise UsageError(f"--formats {args.formats!r}: use {', '.join(FIGURE_FORMATS)}")
     formats = list(dict.fromkeys(formats))
-    ds = load_dataset(args.dataset)
+    ds = dataset_from_args(args)
+    makers = _own_figures(args, ds) if is_own(ds) else _paper_figures(args, ds)
     out = Path(args.out)
     rows = []
-    for name, make in (("figure1", lambda: figure1(ds, fallback=args.fallback)),
-                       ("figure2", lambda: figure2(ds, zone_km=args.zone_km))):
+    for name, make in makers:
         fig = make()
         try:
             for path in fig.save(out / name, formats):
@@ -414,11 +498,53 @@ def run_figures(args: argparse.Namespace) -> int:
                              "bytes": path.stat().st_size, "rows": None})
         finally:
             plt.close(fig.figure)
-        csv = write_text_atomic(out / f"{name}.csv",
-                                fig.table.to_csv(index=False, lineterminator="\n"))
+        table = neutralise_formulas(pd.DataFrame(fig.table).drop(columns="geometry",
+                                                                 errors="ignore"))
+        csv = write_text_atomic(out / f"{name}.csv", table.to_csv(index=False, lineterminator="\n"))
         rows.append({"figure": name, "kind": "csv", "file": str(csv),
                      "bytes": csv.stat().st_size, "rows": len(fig.table)})
     table = pd.DataFrame(rows)
     table["rows"] = table["rows"].astype(float)
     emit(args, table, title=f"wrote {len(table)} files to {out}")
     return 0
+
+
+def _paper_figures(args: argparse.Namespace, ds: Dataset) -> list:
+    """Figures 1 and 2 of Stepanov et al. (2020) from the built-in data."""
+    from ..maps import figure1, figure2
+
+    given = [o for o in ("indicator", "years", "regions", "currency", "weight", "year")
+             if getattr(args, o, None) is not None] + (["unbalanced"] if args.unbalanced else [])
+    if given:
+        raise UsageError(f"--{given[0]}: the paper's figures are fixed; it applies to maps of your "
+                         "own files (--regions-file, --data)")
+    fallback = args.fallback or "none"
+    zone_km = 150.0 if args.zone_km is None else args.zone_km
+    return [("figure1", lambda: figure1(ds, fallback=fallback)),
+            ("figure2", lambda: figure2(ds, zone_km=zone_km))]
+
+
+def _own_figures(args: argparse.Namespace, ds: Dataset) -> list:
+    """A choropleth of the indicator and a map of its discontinuities, from the user's files."""
+    from ..border.discontinuity import discontinuities
+    from ..maps import choropleth, discontinuity_map
+
+    if args.fallback is not None or args.zone_km is not None:
+        raise UsageError(f"--{'fallback' if args.fallback is not None else 'zone-km'}: applies to "
+                         "the paper's figures of the built-in data")
+    panel, units = _panel_on_map(args, ds)
+    year = int(panel.times[-1]) if args.year is None else args.year
+    _check_year(panel, year, "--year")
+    shown = units[units["region"].isin(set(panel.regions))].reset_index(drop=True)
+    what = f"{panel.indicator}" + (f" ({panel.unit})" if panel.unit else "")
+    a, b = require_sides(ds)
+
+    def edges_map():
+        edges = discontinuities(units, panel, year, kind="relative")
+        return discontinuity_map(units, edges, fill=panel, year=year,
+                                 title=f"Discontinuities of {what}, {year}",
+                                 legend_title="max(a/b, b/a)")
+
+    return [("map", lambda: choropleth(shown, panel, year, title=f"{what}, {year}",
+                                       groups=(a, b))),
+            ("discontinuities", edges_map)]

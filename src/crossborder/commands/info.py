@@ -6,8 +6,8 @@ import argparse
 
 import pandas as pd
 
-from ..dataset import load_dataset
-from ._common import add_dataset_options, add_output_options, emit
+from ._common import add_output_options, emit
+from ._inputs import add_input_options, dataset_from_args, is_own, selection_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,11 +15,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "info", help="regions, indicators, coverage and caveats of a dataset",
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n  crossborder info\n  crossborder info --regions border\n"
-               "  crossborder info --coverage --json\n",
+               "  crossborder info --coverage --json\n"
+               "  crossborder info --regions-file regions.geojson --data gdp.csv\n",
     )
-    add_dataset_options(p)
-    p.add_argument("--regions", default="border",
-                   help="which regions to list: border (default), all, interior, RU, KZ")
+    add_input_options(p)
+    p.add_argument("--regions", default=None, metavar="SELECTION",
+                   help="which regions to list: border (default; all for your own files without "
+                        "a border), all, interior, a country (RU, KZ, border:RU) or codes. Not a "
+                        "file: polygons come with --regions-file")
+    p.set_defaults(regions_default="border", regions_choices=None)
     p.add_argument("--coverage", action="store_true",
                    help="print only the indicator x year coverage table")
     add_output_options(p)
@@ -52,29 +56,37 @@ def _spans(years) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    ds = load_dataset(args.dataset)
-    cov = _coverage_summary(ds, args.regions)
+    ds = dataset_from_args(args)
+    which = selection_from_args(args, ds)
+    cov = _coverage_summary(ds, which)
     if args.coverage:
         emit(args, cov)
         return 0
-    codes = ds.region_codes(args.regions)
+    codes = ds.region_codes(which)
     r = ds.regions.set_index("region").loc[codes].reset_index()
     table = pd.DataFrame({
         "region": r["region"], "name": r["name"], "country": r["country"],
         "border": r["border"].map({True: "*", False: ""}), "capital": r["capital"],
         "geometry": r["geometry_basis"],
-    }).sort_values(["country", "border", "region"], ascending=[False, False, True])
+    }).sort_values(["country", "border", "region"], ascending=[False, False, True],
+                   na_position="last")
     if args.json or args.csv:
         emit(args, table)
         return 0
     print(repr(ds))
-    n_ru = int((ds.border_regions["country"] == "RU").sum())
-    n_kz = int((ds.border_regions["country"] == "KZ").sum())
-    print(f"Border regions: {n_ru} Russian + {n_kz} Kazakh (* = on the border)\n")
+    counts = ds.border_regions["country"].value_counts()
+    if len(counts):
+        print("Border regions: " + " + ".join(f"{n} {c}" for c, n in counts.items())
+              + " (* = on the border)\n")
+    elif is_own(ds):
+        print("No border regions: they come from the polygons (--regions-file) of two countries "
+              "(--countries A B)\n")
     emit(args, table)
-    print(f"\nIndicator coverage ({args.regions} regions):")
+    label = which if isinstance(which, str) else f"{len(which)} chosen"
+    print(f"\nIndicator coverage ({label} regions):")
     emit(args, cov)
-    print("\nCaveats:")
-    for c in ds.caveats:
-        print(f"  - {c}")
+    if ds.caveats:
+        print("\nCaveats:")
+        for c in ds.caveats:
+            print(f"  - {c}")
     return 0

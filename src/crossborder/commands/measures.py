@@ -3,19 +3,22 @@
 Each command imports its measure when it runs, so that ``crossborder --help`` and the other
 commands start without loading every measure's dependencies.
 
-Each takes the shared data options (``--dataset``/``--data``, ``--indicator``, ``--currency``,
-``--years``, ``--regions``, ``--weight``) and prints a tidy table; ``--json``/``--csv`` for machines.
+Each takes the shared input and selection options (:mod:`crossborder.commands._inputs`) and prints
+a tidy table; ``--csv`` for the table, ``--json`` for every field of the result.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from typing import Any
 
 import pandas as pd
 
-from ._common import add_output_options, emit
-from ._panel_options import add_panel_options, panel_from_args
+from ..errors import UsageError
+from ._common import _json_default, _records, add_output_options, emit
+from ._inputs import add_panel_options, number, panel_from_args
 
 SIGMA_MEASURES = ["sd_log", "var_log", "sd", "cv", "williamson", "gini", "theil", "mld", "atkinson",
                   "hoover"]
@@ -38,7 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--measure", default="sd_log,cv,gini,theil",
                    help=f"comma-separated, from {', '.join(SIGMA_MEASURES)} (default: sd_log,cv,gini,theil)")
     p.add_argument("--weighted", action="store_true", help="weight regions by the weight (population)")
-    p.add_argument("--ddof", type=int, default=0, help="delta degrees of freedom of SD/CV (default 0)")
+    p.add_argument("--ddof", type=number(int, low=0), default=0,
+                   help="delta degrees of freedom of SD/CV (default 0)")
     p.set_defaults(func=run_sigma)
 
     p = _parser(sub, "beta", "beta convergence: growth on the initial level, speed and half-life",
@@ -66,8 +70,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = _parser(sub, "clubs", "Phillips–Sul convergence clubs, and which mix the two countries",
                 ["crossborder clubs", "crossborder clubs --cstar 0 --hac AQSB --merge PS"],
                 regions="all")
-    p.add_argument("--trim", type=float, default=1 / 3, help="share of periods discarded (default 1/3)")
-    p.add_argument("--cstar", type=float, default=0.0, help="sieve critical value c* (default 0)")
+    p.add_argument("--trim", type=number(float, low=0, high=1, low_open=True, high_open=True),
+                   default=1 / 3, help="share of periods discarded, between 0 and 1 (default 1/3)")
+    p.add_argument("--cstar", type=number(float), default=0.0,
+                   help="sieve critical value c* (default 0)")
     p.add_argument("--hac", choices=["FQSB", "AQSB"], default="FQSB")
     p.add_argument("--merge", choices=["PS", "vLT"], default=None, help="merge clubs after clustering")
     p.add_argument("--no-filter", action="store_true",
@@ -76,7 +82,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = _parser(sub, "markov", "distribution dynamics: transitions between income classes",
                 ["crossborder markov", "crossborder markov --k 4 --relative"], regions="all")
-    p.add_argument("--k", type=int, default=5, help="number of quantile classes (default 5)")
+    p.add_argument("--k", type=number(int, low=2), default=5,
+                   help="number of quantile classes, at least 2 (default 5)")
     p.add_argument("--relative", action="store_true", help="relative to the cross-section mean")
     p.set_defaults(func=run_markov)
 
@@ -89,10 +96,15 @@ def _note(text: str, args: argparse.Namespace) -> None:
 def run_sigma(args: argparse.Namespace) -> int:
     from ..measures.dispersion import sigma
 
-    panel = panel_from_args(args)
     measures = [m.strip() for m in args.measure.split(",") if m.strip()]
+    bad = [m for m in measures if m not in SIGMA_MEASURES]
+    if bad or not measures:
+        raise UsageError(f"--measure: unknown measure {bad[0] if bad else args.measure!r}; "
+                         f"choose from {', '.join(SIGMA_MEASURES)}")
+    panel = panel_from_args(args)
     table = sigma(panel, measure=measures, weighted=args.weighted, ddof=args.ddof)
-    emit(args, table.reset_index(), title=f"sigma convergence of {panel.indicator} ({panel.unit})")
+    unit = f" ({panel.unit})" if panel.unit else ""
+    emit(args, table.reset_index(), title=f"sigma convergence of {panel.indicator}{unit}")
     return 0
 
 
@@ -103,11 +115,15 @@ def run_beta(args: argparse.Namespace) -> int:
     times = panel.times
     res = beta(panel, times[0], times[-1], controls="group" if args.conditional else None,
                annualize=not args.not_annualized, robust=args.robust)
-    row = pd.DataFrame([{
-        "start": times[0], "end": times[-1], "beta": res.beta, "se": res.se, "tstat": res.tstat,
-        "pvalue": res.pvalue, "r2": res.r2, "nobs": res.nobs, "speed": res.speed,
-        "half_life": res.half_life, "conditional": bool(args.conditional),
-    }])
+    fields = res.to_dict()
+    for k in ("dropped", "dropped_terms"):
+        fields[k] = ",".join(map(str, fields[k])) or None
+    row = pd.DataFrame([{**fields, "conditional": bool(args.conditional)}])
+    if not args.json:
+        row = row.drop(columns=["dropped", "dropped_terms"])
+    if res.dropped:
+        print(f"note: left out of the regression: {', '.join(map(str, res.dropped))}",
+              file=sys.stderr)
     emit(args, row, title=res.summary())
     return 0
 
@@ -148,7 +164,13 @@ def run_clubs(args: argparse.Namespace) -> int:
         panel = hp_filter(panel, lamb=400)
     res = clubs(panel, trim=args.trim, cstar=args.cstar, hac=args.hac, merge=args.merge)
     members = res.membership()
-    if args.json or args.csv:
+    if args.json:
+        _dump({"n_clubs": res.n_clubs, "clubs": _records(res.to_frame()),
+               "divergent": list(res.divergent), "members": _records(members),
+               "settings": {k: v for k, v in res.settings.items() if k != "order"},
+               "regions": len(res.regions), "start": res.times[0], "end": res.times[-1]})
+        return 0
+    if args.csv:
         emit(args, members)
         return 0
     print(res.summary())
@@ -168,8 +190,33 @@ def run_markov(args: argparse.Namespace) -> int:
 
     panel = panel_from_args(args)
     res = markov(panel, k=args.k, relative=args.relative)
-    if args.json or args.csv:
+    if args.json:
+        labels = list(res.labels)
+        _dump({"k": res.k, "kind": res.kind, "relative": res.relative, "labels": labels,
+               "regions": len(res.regions), "times": list(res.times),
+               "n_transitions": res.n_transitions, "skipped": res.skipped,
+               "transitions": _records(res.to_frame()),
+               "steady_state": dict(zip(labels, res.steady_state, strict=True)),
+               "sojourn": dict(zip(labels, res.sojourn, strict=True)),
+               "mobility": res.mobility, "empty_classes": list(res.empty_classes)})
+        return 0
+    if args.csv:
         emit(args, res.to_frame())
         return 0
     print(res.summary())
     return 0
+
+
+def _dump(obj: dict[str, Any]) -> None:
+    """A JSON object on stdout (NaN as null)."""
+    def clean(o: Any) -> Any:
+        if isinstance(o, dict):
+            return {str(k): clean(v) for k, v in o.items()}
+        if isinstance(o, list | tuple):
+            return [clean(v) for v in o]
+        if isinstance(o, float) and o != o:
+            return None
+        return o
+
+    json.dump(clean(obj), sys.stdout, ensure_ascii=False, indent=1, default=_json_default)
+    sys.stdout.write("\n")

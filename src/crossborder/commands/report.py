@@ -1,8 +1,11 @@
 """``crossborder report``: the paper's study end to end, as one self-contained HTML report.
 
-On the built-in Russia–Kazakhstan data by default; on any other border with ``--regions FILE``
-(polygons: GeoJSON, shapefile or GeoPackage, with ``region`` and ``country`` columns) and one or
-more ``--data FILE`` (long tables ``region, year, indicator, value[, unit, source]`` or wide ones).
+On the built-in Russia–Kazakhstan data by default; on any other border with ``--regions-file FILE``
+(polygons: GeoJSON, shapefile or GeoPackage, with a region code and a country per feature) and one
+or more ``--data FILE`` (long tables ``region, year, indicator, value[, unit, source]`` or wide
+ones), read with the shared input options (``--id-col``, ``--group-col``, ``--countries``,
+``--drop-unknown`` ...). ``--regions FILE`` is accepted as another name of ``--regions-file`` here
+(the report has no region selection).
 """
 
 from __future__ import annotations
@@ -12,9 +15,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from ..dataset import load_dataset
-from ..errors import DataError
-from ..io import read_dataset
+from ..errors import UsageError
+from ._inputs import add_input_options, dataset_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,20 +25,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n  crossborder report\n  crossborder report --out results/\n"
                "  crossborder report --date 2026-01-01   # fix the one date the report states\n"
-               "  crossborder report --regions regions.geojson --data gdp.csv --indicator gdp_pc\n",
+               "  crossborder report --regions-file regions.geojson --data gdp.csv "
+               "--indicator gdp_pc\n",
     )
-    g = p.add_argument_group("data")
-    g.add_argument("--dataset", default="ru-kz", help="built-in dataset (default: ru-kz)")
-    g.add_argument("--regions", metavar="FILE", help="your regions' polygons (with --data)")
-    g.add_argument("--data", metavar="FILE", action="append", default=[],
-                   help="your statistics (repeat for several files)")
+    add_input_options(p)
+    g = p.add_argument_group("report")
+    g.add_argument("--regions", metavar="FILE", dest="regions_alias",
+                   help="the same as --regions-file (the report has no region selection)")
     g.add_argument("--sources", metavar="FILE", help="a table of sources (source, citation, licence)")
     g.add_argument("--name", default="custom", help="name of your dataset in the report")
     g.add_argument("--indicator", help="the indicator to study (default: GRP per capita, or the "
                                        "only indicator of your data)")
     g.add_argument("--currency", choices=["USD", "PPP", "none"],
                    help="convert local currencies (built-in data: USD)")
-    p.add_argument("--out", default="out", help="output folder (default: out)")
+    p.add_argument("--out", default="out",
+                   help="output folder (default: out); built beside it and renamed into place when "
+                        "complete, replacing an earlier report there as a whole")
     p.add_argument("--date", type=dt.date.fromisoformat, default=None,
                    help="generation date stated in the report (default: today)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -44,20 +48,35 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..report import check_out_dir
+
+    out = check_out_dir(args.out)  # before any reading or computing: a bad --out fails at once
+    try:
+        return _run(args, out)
+    except KeyboardInterrupt:
+        print(f"crossborder: interrupted; no report written ({out.name} left as it was)", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace, out: Path) -> int:
     from ..report import build_report, sections_for
 
-    if args.regions or args.data:
-        if not (args.regions and args.data):
-            raise DataError("a report on your own border needs both --regions FILE and --data FILE")
-        ds = read_dataset(args.regions, args.data, args.sources, name=args.name)
-    else:
-        ds = load_dataset(args.dataset)
+    if args.regions_alias:
+        if args.regions_file:
+            raise UsageError("--regions and --regions-file name the same file: give one")
+        args.regions_file = args.regions_alias
+    if args.regions_file or args.data:
+        if not (args.regions_file and args.data):
+            raise UsageError("a report on your own border needs both --regions-file FILE and "
+                             "--data FILE")
+    elif args.sources:
+        raise UsageError("--sources applies to your own files (--regions-file, --data)")
+    ds = dataset_from_args(args)
     options = {}
     if args.indicator:
         options["indicator"] = args.indicator
     if args.currency:
         options["currency"] = None if args.currency == "none" else args.currency
-    out = Path(args.out)
     if args.quiet or not sys.stderr.isatty():
         result = build_report(ds, out, generated=args.date, options=options)
     else:

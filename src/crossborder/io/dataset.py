@@ -230,6 +230,8 @@ def read_dataset(
     log_indicators: Iterable[str] = (),
     on_error: str = "raise",
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    unknown_regions: str = "raise",
+    extra_values: Sequence[str] = (),
 ) -> Dataset:
     """A Dataset from the user's regions and data files (see the module docstring).
 
@@ -237,7 +239,13 @@ def read_dataset(
     (then the regions are the codes found in the data, without polygons, with a warning).
     ``data``: one or more observation files, each read with the same column options.
     ``sources``: a table (file or DataFrame) with ``source, citation, where_found, licence``.
+    ``unknown_regions``: rows whose region code is not in ``regions`` are an error listing each
+    code once with its number of rows (``"raise"``), or are set aside and reported the same way
+    (``"set_aside"``). ``extra_values``: further value columns of long files, each read as an
+    indicator named after its column (e.g. a population column beside the values).
     """
+    if unknown_regions not in ("raise", "set_aside"):
+        raise DataError(f"unknown_regions must be 'raise' or 'set_aside', not {unknown_regions!r}")
     report = ReadReport(file=None)
     gdf = _read_region_input(regions, id_col=id_col, name_col=name_col, country_col=country_col,
                              layer=layer, crs=crs, sliver_km2=sliver_km2, report=report)
@@ -254,6 +262,18 @@ def read_dataset(
             decimal=decimal, on_error=on_error, max_bytes=max_bytes, chunk_bytes=None,
             report=rep)
         frames.append(frame)
+        for col in extra_values:
+            if rep.info.get("layout") != "long":
+                raise DataError(f"a value column {col!r} beside the values needs a long file "
+                                "(one row per region and year)", file=str(f), column=col)
+            more = _read_observation_frame(
+                f, layout="long", region=region, year=year, indicator=None, value=col, unit=None,
+                source=None, flag=None, sheet=None, encoding=None, delimiter=None, decimal=decimal,
+                on_error=on_error, max_bytes=max_bytes, chunk_bytes=None,
+                report=ReadReport(file=str(f)))
+            more["indicator"] = col
+            more["unit"] = None
+            frames.append(more.drop_duplicates(["region", "year", "value"]))
         reports.append(rep)
     obs = pd.concat(frames, ignore_index=True)
     for col in ("region", "indicator", "unit", "source", "flag", "_file", "_column"):
@@ -266,6 +286,7 @@ def read_dataset(
                                geometry=gpd.GeoSeries([None] * len(codes), crs="EPSG:4326"))
     regions_table = _fill_region_columns(gdf, name_col=name_col, country_col=country_col,
                                          report=report)
+    obs = _unknown_regions(obs, set(regions_table["region"]), unknown_regions, report)
     validate_observations(obs, regions_table, log_indicators=log_indicators,
                           year_range=year_range, on_error=on_error, report=report)
     src = _sources_table(sources, obs.loc[report.keep], report)
@@ -281,6 +302,37 @@ def read_dataset(
             "input_hash": _hash_files(inputs)}
     return Dataset(regions=regions_table, observations=observations, sources=src, name=name,
                    meta=meta)
+
+
+def _unknown_regions(obs: pd.DataFrame, known: set, how: str, report: ReadReport) -> pd.DataFrame:
+    """Rows whose region is not in the regions table: one line per code (with its row count) in
+    an error, or set aside (``how="set_aside"``) with the same summary as a warning."""
+    region = obs["region"].astype(object)
+    unknown = ~region.isin(known).to_numpy() & (region.astype(str).str.strip() != "").to_numpy()
+    if not unknown.any():
+        return obs
+    sub = obs.loc[unknown]
+    counts = sub.groupby(sub["region"].astype(str), sort=True).agg(
+        rows=("region", "size"), file=("_file", "first"), row=("_row", "first"))
+    lines = [f"{code!r}: {n} row{'s' if n != 1 else ''} (first: {f}, row {r})"
+             for code, (n, f, r) in counts.iterrows()]
+    shown = "\n  ".join(lines[:20]) + (f"\n  ... and {len(lines) - 20} more" if len(lines) > 20
+                                       else "")
+    if how == "raise":
+        first = counts.iloc[0]
+        raise DataError(f"{len(counts)} region code(s) in the data are not in the regions table "
+                        f"({int(counts['rows'].sum())} rows):\n  {shown}", file=str(first["file"]),
+                        row=int(first["row"]), column="region")
+    rows = pd.DataFrame({
+        "file": sub["_file"].to_numpy(dtype=object), "row": sub["_row"].to_numpy(),
+        "column": "region", "region": sub["region"].to_numpy(dtype=object),
+        "year": [None if pd.isna(y) else int(y) for y in sub["year"]],
+        "indicator": sub["indicator"].to_numpy(dtype=object),
+        "value": sub["value"].to_numpy(dtype=object)})
+    report.set_rows_aside(rows, "region not in the regions table")
+    report.warn(f"set aside {int(counts['rows'].sum())} rows of {len(counts)} region code(s) not "
+                f"in the regions table:\n  {shown}")
+    return obs.loc[~unknown].reset_index(drop=True)
 
 
 def _hash_files(paths: list[Path]) -> str:

@@ -53,6 +53,11 @@ DEFAULT_CHUNK_BYTES = 64 * 2**20
 _CHUNK_ROWS = 50_000
 _YEAR_HEADER = re.compile(r"^(?:y|fy)?\s*(\d{4})(?:\.0+)?\s*(?:г\.?|гг\.?|год|года|year)?$",
                           re.IGNORECASE)
+#: A prefix naming the indicator, then a year: ``PIB100_2013``, ``gdp_2019``, ``gdp 2019``.
+_PREFIXED_YEAR_HEADER = re.compile(r"^(?P<prefix>[^\W\d_][\w.]*?)[\s_\-.]*(?P<year>\d{4})$")
+#: A year with a sub-annual period: ``2019Q4``, ``gdp_2019_q4``, ``2019M01``, ``2019-H1``.
+_SUBANNUAL_HEADER = re.compile(r"^(?:[^\W\d_][\w.]*?[\s_\-.]*)?\d{4}[\s_\-.]*[QMHSW]\d{1,2}$",
+                               re.IGNORECASE)
 
 
 class ReadResult(NamedTuple):
@@ -76,6 +81,12 @@ def _year_of_header(h: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _prefixed_year(h: str) -> tuple[str, int] | None:
+    """('PIB100', 2013) for a header ``PIB100_2013``; None for a bare year or anything else."""
+    m = _PREFIXED_YEAR_HEADER.match(str(h).strip())
+    return (m.group("prefix"), int(m.group("year"))) if m else None
+
+
 def _role(columns: list[str], given: str | None, default_col: str) -> tuple[str, str | None]:
     """('column', name) when a column plays the role, ('constant', value) otherwise."""
     if given is None:
@@ -92,6 +103,7 @@ class _Spec(NamedTuple):
     value: str | None
     year_cols: dict[str, int]
     roles: dict[str, tuple[str, Any]]
+    col_indicator: dict[str, str]
     extra_numeric: dict[str, str]
     extra_text: dict[str, str]
 
@@ -108,6 +120,27 @@ def _resolve(columns: list[str], *, file: str, layout: str, region: str, year: s
                         "pass region='<column>'", file=file, row=1, column=region)
     year_col = _find(columns, year)
     year_cols = {c: y for c in columns if c != region_col and (y := _year_of_header(c)) is not None}
+    col_indicator: dict[str, str] = {}
+    if layout == "wide" or (layout == "auto" and year_col is None):
+        subannual = [c for c in columns if _SUBANNUAL_HEADER.match(str(c).strip())]
+        if subannual:
+            raise DataError(f"column {subannual[0]!r} is not a year: crossborder reads annual data "
+                            "(headers such as 2019 or gdp_2019), not quarters or months; "
+                            "aggregate to years first", file=file, row=1, column=subannual[0])
+        for c in columns:
+            if c != region_col and c not in year_cols and (py := _prefixed_year(c)) is not None:
+                year_cols[c] = py[1]
+                col_indicator[c] = py[0]
+        if col_indicator and indicator is not None and _find(columns, indicator) is None:
+            prefixes = sorted(set(col_indicator.values()))
+            if indicator in prefixes:   # read only that indicator's columns
+                year_cols = {c: y for c, y in year_cols.items() if col_indicator.get(c) == indicator}
+                col_indicator = {c: p for c, p in col_indicator.items() if p == indicator}
+            elif len(prefixes) > 1:
+                raise DataError(f"no columns for the indicator {indicator!r}: the headers name "
+                                f"the indicators {prefixes}", file=file, row=1)
+            else:
+                col_indicator = {}      # one prefix: the given name replaces it
     if layout == "auto":
         if year_col is not None:
             layout = "long"
@@ -140,16 +173,21 @@ def _resolve(columns: list[str], *, file: str, layout: str, region: str, year: s
     else:
         if roles["indicator"] == ("constant", None):
             roles["indicator"] = ("constant", stem)
-        repaired = {c: y for c, y in year_cols.items() if str(c).strip() != str(y)}
+        repaired = {c: y for c, y in year_cols.items()
+                    if str(c).strip() != str(y) and c not in col_indicator}
         if repaired:
             report.repair("year column headers read as years", column=None, count=len(repaired),
                           examples=[f"{c!r} -> {y}" for c, y in list(repaired.items())[:3]])
-        seen: dict[int, str] = {}
+        if col_indicator:
+            named = sorted(set(col_indicator.values()))
+            report.info["indicators_from_headers"] = named
+        seen: dict[tuple[str | None, int], str] = {}
         for c, y in year_cols.items():
-            if y in seen:
-                raise DataError(f"two columns for the year {y}: {seen[y]!r} and {c!r}", file=file,
-                                row=1, column=c)
-            seen[y] = c
+            key = (col_indicator.get(c), y)
+            if key in seen:
+                raise DataError(f"two columns for the year {y}: {seen[key]!r} and {c!r}",
+                                file=file, row=1, column=c)
+            seen[key] = c
     if roles["source"] == ("constant", None):
         roles["source"] = ("constant", Path(file).name)
     if roles["flag"] == ("constant", None):
@@ -174,7 +212,8 @@ def _resolve(columns: list[str], *, file: str, layout: str, region: str, year: s
         "layout": layout,
         **{k: (f"column {v!r}" if kind == "column" else v) for k, (kind, v) in roles.items()},
     })
-    return _Spec(layout, region_col, year_col, value_col, year_cols, roles, ex_num, ex_txt)
+    return _Spec(layout, region_col, year_col, value_col, year_cols, roles, col_indicator, ex_num,
+                 ex_txt)
 
 
 # ---------------------------------------------------------------------- table -> observations
@@ -259,9 +298,13 @@ def _observations_from_table(
             vals, vmiss, vbad = _numbers(table, col, file=file, decimal=decimal,
                                          file_decimal=file_decimal, delimiter=delimiter,
                                          on_error=on_error, report=report, decided=decided)
+            col_roles = dict(roles)
+            if col in spec.col_indicator:
+                col_roles["indicator"] = pd.Series(spec.col_indicator[col], index=table.index,
+                                                   dtype=object)
             parts.append(pd.DataFrame({
                 "region": region.array, "year": float(y),
-                **{k: s.array for k, s in roles.items()},
+                **{k: s.array for k, s in col_roles.items()},
                 "value": vals.to_numpy(), "_raw": as_text(table[col]).array,
                 "_missing": vmiss.to_numpy(), "_bad": vbad.to_numpy(),
                 "_file": file, "_row": np.asarray(table.index, dtype=np.int64), "_column": col,

@@ -23,6 +23,13 @@ def _labels(n: int, labels: Sequence[Any] | None) -> Sequence[Any]:
     return range(n) if labels is None else labels
 
 
+def _show(label: Any) -> str:
+    """repr of a label without numpy's wrapper (2013, not np.int64(2013))."""
+    if isinstance(label, np.generic):
+        label = label.item()
+    return repr(label)
+
+
 def raise_at(
     bad: np.ndarray,
     message: str,
@@ -38,16 +45,39 @@ def raise_at(
     regions = _labels(bad.shape[0], regions)
     times = _labels(bad.shape[1], times)
     raise DataError(
-        f"{message} ({int(bad.sum())} such values), first for region {regions[i]!r} "
-        f"in {times[t]!r}",
+        f"{message} ({int(bad.sum())} such values), first for region {_show(regions[i])} "
+        f"in {_show(times[t])}",
         column=column,
     )
 
 
 def check_weights(w: np.ndarray, regions: Any = None, times: Any = None) -> None:
-    """Negative weights are an error (NaN is a missing weight, zero a region that counts nothing)."""
+    """Negative and infinite weights are an error (NaN is a missing weight, zero a region that
+    counts nothing)."""
     with np.errstate(invalid="ignore"):
         raise_at(w < 0, "negative weight", regions=regions, times=times, column="weight")
+    raise_at(np.isinf(w), "infinite weight", regions=regions, times=times, column="weight")
+
+
+def check_weight_coverage(y: np.ndarray, w: np.ndarray, regions: Any = None, times: Any = None) -> None:
+    """A period with values but no region with both a value and a finite positive weight is an
+    error naming it: a weighted measure would otherwise be NaN there without a word (all weights
+    missing or all zero)."""
+    has_value = np.isfinite(y).any(axis=0)
+    with np.errstate(invalid="ignore"):
+        usable = (np.isfinite(y) & np.isfinite(w) & (w > 0)).any(axis=0)
+    bad = np.flatnonzero(has_value & ~usable)
+    if len(bad):
+        t = int(bad[0])
+        times = _labels(y.shape[1], times)
+        col = w[:, t][np.isfinite(y[:, t])]
+        what = ("missing (NaN)" if np.isnan(col).all() else "zero" if (col == 0).all()
+                else "missing (NaN) or zero")
+        raise DataError(
+            f"no usable weight in {_show(times[t])}: the weights of all {len(col)} regions with a value "
+            f"are {what} ({len(bad)} such period(s)); a weighted measure needs positive weights",
+            column="weight",
+        )
 
 
 def valid_mask(y: np.ndarray, w: np.ndarray | None) -> np.ndarray:
@@ -95,14 +125,21 @@ def group_codes(
 ) -> tuple[np.ndarray, pd.Index]:
     """Integer codes 0..G-1 of the group of each region, and the group labels (a missing group is
     an error naming the region)."""
-    arr = groups.to_numpy() if isinstance(groups, pd.Series) else np.asarray(groups)
+    # object dtype: np.asarray(["A", nan]) would make the missing label the string 'nan'
+    arr = groups.to_numpy() if isinstance(groups, pd.Series) else np.asarray(groups, dtype=object)
     if arr.ndim != 1:
         raise ValueError(f"groups must be one label per region, got shape {arr.shape}")
     codes, uniques = pd.factorize(arr, sort=True)
+    # an empty or blank label is a missing group, never a group of its own
+    blank = np.array([isinstance(u, str) and not u.strip() for u in uniques], dtype=bool)
+    if blank.any():
+        codes = np.where(np.isin(codes, np.flatnonzero(blank)), -1, codes)
     if (codes < 0).any():
         i = int(np.flatnonzero(codes < 0)[0])
         who = regions[i] if regions is not None else i
-        raise DataError(f"region {who!r} has no group", column="group")
+        n_missing = int((codes < 0).sum())
+        raise DataError(f"region {_show(who)} has no group (missing or empty label; {n_missing} "
+                        "region(s) without a group)", column="group")
     return codes.astype(np.intp), pd.Index(uniques)
 
 
@@ -128,4 +165,5 @@ def weights_like(weights: Any, y: np.ndarray, regions: Any = None, times: Any = 
     if w.shape != y.shape:
         raise ValueError(f"weights have shape {w.shape}, values {y.shape}")
     check_weights(w, regions, times)
+    check_weight_coverage(y, w, regions, times)
     return w

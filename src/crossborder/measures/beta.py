@@ -42,7 +42,8 @@ import pandas as pd
 
 from ..errors import DataError
 from ..panel import Panel
-from ._arrays import numeric_times, panel_arrays, raise_at
+from ._arrays import check_weight_coverage, check_weights, group_codes, numeric_times, panel_arrays, raise_at
+from ._checks import check_bool, check_int
 
 __all__ = ["BetaResult", "beta", "beta_panel", "speed_half_life"]
 
@@ -144,6 +145,7 @@ def _controls(panel: Panel, controls: Any, regions: pd.Index) -> pd.DataFrame | 
         if controls not in ("group", panel.group_name):
             raise ValueError(f"controls must be a DataFrame or 'group', got {controls!r}")
         g = _groups(panel, "controls")
+        group_codes(g, regions)  # a missing or empty group is an error, never a dummy of its own
         return pd.get_dummies(g.astype(str), prefix=g.name, drop_first=True, dtype=float)
     if isinstance(controls, pd.Series):
         controls = controls.to_frame()
@@ -207,6 +209,9 @@ def beta(
     data) is left out and listed in ``dropped_terms``. Formulas, edge cases and references: see
     :mod:`crossborder.measures.beta`.
     """
+    check_bool("annualize", annualize)
+    check_bool("log", log)
+    check_bool("weighted", weighted)
     y, w, regions, times = panel_arrays(panel, weighted)
     start = times[0] if start is None else start
     end = times[-1] if end is None else end
@@ -231,6 +236,8 @@ def beta(
     weights = None
     if weighted:
         weights = w[:, i0]
+        check_weights(weights[:, None], regions, [start])
+        check_weight_coverage(levels[:, :1], weights[:, None], regions, [start])
         ok &= np.isfinite(weights) & (weights > 0)
     clusters = _cluster(panel, cluster, regions)
     if clusters is not None:
@@ -273,8 +280,9 @@ def beta_panel(
     correlation within a region); pass None for classical errors, ``robust`` for HC errors.
     ``alpha`` is NaN (each region has its own intercept).
     """
-    if window < 1:
-        raise ValueError("window must be at least 1 period")
+    window = check_int("window", window, minimum=1)
+    check_bool("log", log)
+    check_bool("time_effects", time_effects)
     y, _, regions, times = panel_arrays(panel, weighted=False)
     starts = np.arange(0, len(times) - window, window)
     if len(starts) < 2:

@@ -58,6 +58,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ..errors import DataError
 from ..panel import Panel
+from ._checks import check_bool, check_number
 
 __all__ = [
     "Club",
@@ -261,6 +262,9 @@ def log_t(
     their natural log first. Regression over ``t = [rT]+1 .. T`` (see module notes on ``rounding``
     and the two ``hac`` estimators).
     """
+    trim = check_number("trim", trim, low=0, high=1, low_open=True, high_open=True)
+    threshold = check_number("threshold", threshold)
+    check_bool("logged", logged)
     values, regions, times, _ = _matrix(data, logged)
     d = _design(values.shape[1], trim, rounding)
     h = _group_h(values)
@@ -532,6 +536,15 @@ def clubs(
     Thoennessen 2017) and ``merge_divergent`` assigns divergent units to clubs (vLT) with
     critical value ``estar``.
     """
+    trim = check_number("trim", trim, low=0, high=1, low_open=True, high_open=True)
+    cstar = check_number("cstar", cstar)
+    cstar_increment = check_number("cstar_increment", cstar_increment, low=0, low_open=True)
+    cstar_cap = check_number("cstar_cap", cstar_cap)
+    check_number("order_fraction", order_fraction, low=0, high=1, high_open=True)
+    threshold = check_number("threshold", threshold)
+    estar = check_number("estar", estar)
+    check_bool("merge_divergent", merge_divergent)
+    check_bool("logged", logged)
     values, regions, times, groups = _matrix(data, logged)
     if core_rule not in ("max_abs_t", "max_t"):
         raise DataError(f"core_rule must be 'max_abs_t' or 'max_t', got {core_rule!r}")
@@ -582,6 +595,11 @@ def merge_clubs(
     ``merge_divergent`` (vLT): test every (club, divergent unit) pair, add the unit with the
     highest t to its club while that t exceeds ``estar``; repeat.
     """
+    if threshold is not None:
+        threshold = check_number("threshold", threshold)
+    if estar is not None:
+        estar = check_number("estar", estar)
+    check_bool("merge_divergent", merge_divergent)
     s = result.settings
     thr = s["threshold"] if threshold is None else threshold
     est = s.get("estar", CRITICAL) if estar is None else estar

@@ -33,6 +33,7 @@ from scipy import sparse, special
 from ..errors import DataError
 from ..panel import Panel
 from ._arrays import as_2d, group_codes, panel_arrays, weights_like
+from ._checks import check_bool
 from .dispersion import inequality
 
 __all__ = ["decompose", "decompose_array"]
@@ -120,6 +121,9 @@ def decompose(
     Returns a DataFrame indexed by time with ``total``, ``between``, ``within``, ``between_share``,
     ``n`` (regions) and ``n_groups``.
     """
+    if index not in ("theil", "mld"):
+        raise ValueError(f"index must be 'theil' or 'mld', got {index!r}")
+    check_bool("weighted", weighted)
     y, w, regions, times = panel_arrays(panel, weighted)
     if by is None or (isinstance(by, str) and by in ("group", panel.group_name)):
         g = panel.group_labels()

@@ -52,8 +52,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..errors import DataError
 from ..panel import Panel
 from ._arrays import as_2d, numeric_times, panel_arrays, raise_at, valid_mask, weights_like
+from ._checks import check_bool, check_int, check_number
 
 __all__ = [
     "MEASURES",
@@ -225,6 +227,11 @@ def inequality(
     """
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
+    ddof = check_int("ddof", ddof, minimum=0)
+    if ddof and measure not in _DDOF:
+        raise ValueError(f"ddof applies to {', '.join(sorted(_DDOF))} only, not {measure}")
+    epsilon = check_number("epsilon", epsilon, low=0)
+    check_bool("totals", totals)
     y = as_2d(values)
     w = weights_like(weights, y, regions, times)
     if measure in _ALWAYS_WEIGHTED and w is None:
@@ -274,6 +281,8 @@ def inequality(
             out = _hoover(p, totals)
     out = np.asarray(out, dtype=float)
     out[p.n < 2] = np.nan
+    if ddof:  # n - ddof <= 0 regions: no variance (never a negative or infinite one)
+        out[p.n <= ddof] = np.nan
     return out, p.n
 
 
@@ -305,7 +314,18 @@ def sigma(
     :mod:`crossborder.measures.dispersion`.
     """
     _opts(opts)
+    ddof = check_int("ddof", ddof, minimum=0)
+    check_bool("weighted", weighted)
+    if "epsilon" in opts:
+        check_number("epsilon", opts["epsilon"], low=0)
     measures = [measure] if isinstance(measure, str) else list(measure)
+    # an option no requested measure uses is an error, never silently ignored
+    for opt, owner in (("epsilon", "atkinson"), ("totals", "hoover"), ("compat", "williamson")):
+        if opt in opts and owner not in measures:
+            raise ValueError(f"{opt} applies to {owner} only, which is not among the measures "
+                             f"{measures}")
+    if ddof and not _DDOF & set(measures):
+        raise ValueError(f"ddof applies to {', '.join(sorted(_DDOF))} only, not to {measures}")
     cols: dict[str, np.ndarray] = {}
     counts: dict[str, np.ndarray] = {}
     for name in measures:
@@ -313,8 +333,8 @@ def sigma(
         y, w, regions, times = panel_arrays(panel, weighted, need_weight=need)
         if name not in _ALWAYS_WEIGHTED and not weighted:
             w = None
-        cols[name], counts[name] = inequality(y, name, w, ddof=ddof, regions=regions, times=times,
-                                              **opts)
+        cols[name], counts[name] = inequality(y, name, w, ddof=ddof if name in _DDOF else 0,
+                                              regions=regions, times=times, **opts)
     times = panel.times
     df = pd.DataFrame(cols, index=pd.Index(times, name="time"))
     first = counts[measures[0]] if measures else np.zeros(len(times), dtype=int)
@@ -361,15 +381,25 @@ def sigma_trend(
     weighted: bool = False,
     ddof: int = 0,
     robust: str | None = None,
+    maxlags: int | None = None,
     **opts: Any,
 ) -> TrendResult:
     """Trend test of sigma convergence: OLS of the dispersion on time (statsmodels).
 
     A negative, significant slope is sigma convergence. Years where the measure is NaN are left out.
     Times that are not numbers are used as positions 0, 1, 2, ... ``robust`` in
-    {None, "HC0".."HC3", "HAC"} picks the covariance (HAC uses 1 lag, Newey-West).
+    {None, "HC0".."HC3", "HAC"} picks the covariance (HAC: Newey-West with ``maxlags`` lags,
+    default 1; ``maxlags`` is an error with any other ``robust``).
     """
     import statsmodels.api as sm
+
+    if robust not in (None, "HC0", "HC1", "HC2", "HC3", "HAC"):
+        raise ValueError(f"robust must be None, 'HC0', 'HC1', 'HC2', 'HC3' or 'HAC', got {robust!r}")
+    if robust == "HAC":
+        maxlags = 1 if maxlags is None else check_int("maxlags", maxlags, minimum=0)
+    elif maxlags is not None:
+        raise ValueError(f"maxlags applies to robust='HAC' only, got maxlags={maxlags!r} with "
+                         f"robust={robust!r}")
 
     s = sigma(panel, measure, weighted=weighted, ddof=ddof, **opts)[measure]
     t = numeric_times(s.index)
@@ -381,7 +411,7 @@ def sigma_trend(
     if robust is None:
         fit = model.fit()
     elif robust == "HAC":
-        fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": 1})
+        fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": maxlags})
     else:
         fit = model.fit(cov_type=robust)
     return TrendResult(
@@ -439,6 +469,11 @@ def sigma_ftest(
     not independent, so read it as descriptive (Carree & Klomp 1997, Economics Letters 55, give
     refinements).
     """
+    ddof = check_int("ddof", ddof, minimum=0)
+    check_bool("log", log)
+    check_bool("common", common)
+    if alternative not in ("greater", "less", "two-sided"):
+        raise ValueError(f"alternative must be 'greater', 'less' or 'two-sided', got {alternative!r}")
     y, _, regions, times = panel_arrays(panel, weighted=False)
     for label in (start, end):
         if label not in times:
@@ -454,6 +489,10 @@ def sigma_ftest(
     if common:
         ok &= ok.all(axis=1, keepdims=True)
     a, b = pair[ok[:, 0], 0], pair[ok[:, 1], 1]
+    for label, sample in ((start, a), (end, b)):
+        if len(sample) < max(2, ddof + 1):
+            raise DataError(f"the F test needs at least {max(2, ddof + 1)} regions with a value in "
+                            f"{label!r} (ddof={ddof}), got {len(sample)}")
     va, vb = np.var(a, ddof=ddof), np.var(b, ddof=ddof)
     df1, df2 = len(a) - 1, len(b) - 1
     F = va / vb

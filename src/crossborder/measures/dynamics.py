@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..panel import Matrix, Panel
+from ._checks import check_bool, check_int, check_number
 
 __all__ = [
     "MarkovResult",
@@ -48,6 +49,7 @@ def quantile_cuts(values: np.ndarray, k: int) -> np.ndarray:
     linear interpolation (``numpy`` default, as ``scipy.stats.scoreatpercentile`` used by
     ``mapclassify.Quantiles``). A period with no value gets NaN cuts.
     """
+    k = check_int("k", k, minimum=1)
     y = np.asarray(values, dtype=float)
     if y.ndim == 1:
         y = y[:, None]
@@ -99,6 +101,9 @@ def transition_counts(classes: np.ndarray, k: int, condition: np.ndarray | None 
     0 ... m-1 of each origin cell, e.g. the spatial-lag class), ``skipped`` the number of pairs
     with -1 (missing) at either end or in the condition.
     """
+    k = check_int("k", k, minimum=1)
+    if m is not None:
+        m = check_int("m", m, minimum=1)
     c = np.asarray(classes)
     m = 1 if condition is None else int(m if m is not None else np.max(condition) + 1)
     size = m * k * k
@@ -139,6 +144,7 @@ def steady_state(p: np.ndarray, tol: float = 1e-9) -> np.ndarray:
     All NaN when it is not unique (more than one recurrent class). Empty rows are made absorbing
     first.
     """
+    tol = check_number("tol", tol, low=0, low_open=True)
     p = _filled(p)
     w, v = np.linalg.eig(p.T)
     one = np.abs(w - 1.0) < tol
@@ -203,20 +209,20 @@ def _relative(y: np.ndarray) -> np.ndarray:
 
 def _cuts_for(y: np.ndarray, classes: Classes, k: int | None, what: str) -> tuple[np.ndarray, str]:
     """Cut points for ``classes`` ("quantile" per period, "pooled" quantiles, or given cuts)."""
+    if k is not None:
+        k = check_int(f"{what}: k" if what == "markov" else f"{what}: m", k, minimum=2)
     if isinstance(classes, str):
         if classes not in ("quantile", "pooled"):
             raise DataError(f"{what}: classes must be 'quantile', 'pooled' or an array of cut "
                             f"points, got {classes!r}")
-        k = 5 if k is None else int(k)
-        if k < 2:
-            raise DataError(f"{what}: k must be at least 2, got {k}")
+        k = 5 if k is None else k
         if classes == "quantile":
             return quantile_cuts(y, k), "quantile"
         return quantile_cuts(y.reshape(-1, 1), k)[:, 0], "pooled"
     cuts = np.asarray(classes, dtype=float).ravel()
-    if cuts.size == 0 or np.any(np.diff(cuts) <= 0) or np.isnan(cuts).any():
-        raise DataError(f"{what}: cut points must be increasing numbers, got {list(cuts)}")
-    if k is not None and int(k) != cuts.size + 1:
+    if cuts.size == 0 or np.any(np.diff(cuts) <= 0) or not np.isfinite(cuts).all():
+        raise DataError(f"{what}: cut points must be increasing finite numbers, got {cuts.tolist()}")
+    if k is not None and k != cuts.size + 1:
         raise DataError(f"{what}: {cuts.size} cut points make {cuts.size + 1} classes, not k={k}")
     return cuts, "bins"
 
@@ -408,6 +414,7 @@ def markov(
     its cross-section mean first (use it with fixed cut points such as ``[0.8, 1, 1.2]``).
     Transitions are between consecutive columns of the panel (whatever the time step).
     """
+    check_bool("relative", relative)
     mat = _as_matrix(panel)
     y = mat.values
     if relative:

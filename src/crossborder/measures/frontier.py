@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ..panel import Panel
-from ._arrays import panel_arrays, valid_mask
+from ._arrays import check_weight_coverage, check_weights, panel_arrays, valid_mask
+from ._checks import check_bool
 
 __all__ = ["DeltaResult", "delta"]
 
@@ -56,7 +57,11 @@ def delta(panel: Panel, best: str = "max", weighted: bool = False) -> DeltaResul
     (e.g. unemployment)."""
     if best not in ("max", "min"):
         raise ValueError(f"best must be 'max' or 'min', got {best!r}")
+    check_bool("weighted", weighted)
     y, w, regions, times = panel_arrays(panel, weighted)
+    if w is not None:
+        check_weights(w, regions, times)
+        check_weight_coverage(y, w, regions, times)
     m = valid_mask(y, w)
     n = m.sum(axis=0)
     yy = np.where(m, y, np.nan)

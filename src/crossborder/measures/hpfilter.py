@@ -20,6 +20,7 @@ from scipy.sparse.linalg import splu
 
 from ..errors import DataError
 from ..panel import Panel
+from ._checks import check_number
 
 __all__ = ["hp_filter", "hp_trend_matrix"]
 
@@ -31,8 +32,7 @@ def hp_trend_matrix(values: np.ndarray, lamb: float = 400.0) -> np.ndarray:
         return hp_trend_matrix(y[None, :], lamb)[0]
     if y.ndim != 2:
         raise DataError(f"hp_filter needs an N x T array, got shape {y.shape}")
-    if not np.isfinite(lamb) or lamb < 0:
-        raise DataError(f"lamb must be a non-negative number, got {lamb!r}")
+    lamb = check_number("lamb", lamb, low=0, low_open=True)
     n, t = y.shape
     if t < 3 or lamb == 0:
         return y.copy()
@@ -58,6 +58,7 @@ def hp_filter(data, lamb: float = 400.0):
     a wide DataFrame (regions x times) or an N x T array. Series must be complete: a region with
     a missing value is an error naming it (use ``Panel.balanced()`` to keep complete ones).
     """
+    check_number("lamb", lamb, low=0, low_open=True)
     if isinstance(data, Panel):
         m = data.to_matrix()
         _check_complete(m.values, m.regions, m.times)

@@ -23,6 +23,7 @@ from scipy.stats import rankdata
 
 from ..panel import Panel
 from ._arrays import panel_arrays
+from ._checks import check_int
 
 __all__ = ["gamma", "gamma_array"]
 
@@ -32,6 +33,7 @@ def gamma_array(values: np.ndarray, ref: int = 0) -> tuple[np.ndarray, np.ndarra
     y = np.asarray(values, dtype=float)
     if y.ndim != 2:
         raise ValueError(f"expected an N x T array, got shape {y.shape}")
+    ref = check_int("ref", ref, minimum=0, maximum=max(y.shape[1] - 1, 0))
     base = y[:, [ref]]
     both = np.isfinite(y) & np.isfinite(base)
     r_t = rankdata(np.where(both, y, np.nan), axis=0, nan_policy="omit")

@@ -29,6 +29,7 @@ from scipy import sparse, stats
 
 from ..errors import DataError
 from ..panel import Matrix, Panel
+from ._checks import check_bool, check_int, check_number
 from .beta import speed_half_life
 
 __all__ = [
@@ -75,6 +76,11 @@ def weights_from_regions(
     """
     from libpysal import weights as lw
 
+    if method == "knn":
+        k = check_int("k", k, minimum=1)
+    if method == "distance" and threshold_km is not None:
+        threshold_km = check_number("threshold_km", threshold_km, low=0, low_open=True)
+    check_bool("binary", binary)
     if id_column is not None:
         if id_column not in regions.columns:
             raise DataError(f"no column {id_column!r} in the regions", column=id_column)
@@ -207,6 +213,14 @@ def _blocks(y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     return [(pats[i], np.flatnonzero(inv == i)) for i in range(len(pats)) if pats[i].sum() >= 3]
 
 
+def _check_seed(seed: Any) -> Any:
+    """None (fresh randomness), a numpy generator, or a whole number >= 0 (reproducible)."""
+    if seed is None or isinstance(seed, np.random.Generator | np.random.BitGenerator
+                                  | np.random.SeedSequence):
+        return seed
+    return check_int("seed", seed, minimum=0)
+
+
 # ---------------------------------------------------------------------------- global Moran
 @dataclass(frozen=True, eq=False)
 class MoranResult:
@@ -289,6 +303,8 @@ def moran(
     (permutations + 1) as in esda. A period with missing values uses the regions observed in it,
     the weights restricted to them.
     """
+    permutations = check_int("permutations", permutations, minimum=0)
+    seed = _check_seed(seed)
     mat = _as_matrix(panel)
     aw = aligned_weights(weights, mat.regions)
     rng = np.random.default_rng(seed)
@@ -391,6 +407,9 @@ def local_moran(
     other regions), folded as in esda; ``cluster`` is the quadrant where p_sim <= ``alpha``.
     Regions without neighbours get quadrant "island" and no statistic.
     """
+    permutations = check_int("permutations", permutations, minimum=0)
+    seed = _check_seed(seed)
+    alpha = check_number("alpha", alpha, low=0, high=1, low_open=True, high_open=True)
     mat = _as_matrix(panel)
     aw = aligned_weights(weights, mat.regions)
     rng = np.random.default_rng(seed)
@@ -486,8 +505,12 @@ def spatial_beta(
     import libpysal
     import spreg
 
+    check_bool("log", log)
     mat = _as_matrix(panel)
     times = mat.times
+    for label in (start, end):
+        if label is not None and label not in times:
+            raise ValueError(f"{label!r} is not a time of the panel")
     i0 = 0 if start is None else times.get_loc(start)
     i1 = len(times) - 1 if end is None else times.get_loc(end)
     if not isinstance(i0, int) or not isinstance(i1, int) or i1 <= i0:

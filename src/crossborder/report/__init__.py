@@ -13,18 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
 from .. import __version__
 from ..dataset import Dataset
 from .html import render
-from .model import ReportContext, Section
-from .outputs import OutputDir, write_text_atomic
+from .model import ReportContext, Section, Skip
+from .outputs import OutDirError, OutputDir, check_out_dir, staged_dir, write_text_atomic
 
-__all__ = ["SECTIONS", "ReportResult", "build_report", "sections_for"]
+__all__ = ["SECTIONS", "OutDirError", "ReportResult", "build_report", "check_out_dir", "sections_for"]
 
-#: Section modules in report order (each has ``build(ctx) -> Section``).
-SECTIONS = ["data", "table1", "sigma", "beta", "decomposition", "clubs", "pairs", "maps", "claims"]
+#: Section modules in report order: each ``crossborder.report.sections.<name>`` has ``TITLE`` and
+#: ``build(ctx) -> Section`` and raises :class:`~crossborder.report.model.Skip` (with the reason)
+#: when the data cannot support it. A new section is one module and one name here.
+SECTIONS = ["data", "border", "table1", "sigma", "beta", "decomposition", "clubs", "pairs", "maps",
+            "claims"]
 
 #: Sections about the paper itself, only for the built-in Russia–Kazakhstan data.
 PAPER_SECTIONS = {"table1", "claims"}
@@ -53,12 +54,32 @@ def build_report(
 ) -> ReportResult:
     """Run every section on ``ds`` and write the report into ``out_dir``.
 
+    ``out_dir`` is checked first (:func:`check_out_dir`); the report is built in a temporary
+    folder beside it and renamed into place when complete, replacing a previous report as a whole
+    (see :mod:`crossborder.report.outputs`): a failure leaves the previous report untouched.
+
     ``generated`` is the one date the report states (default: today); everything else in the
     output depends only on the input, so two runs on the same input give identical files.
     """
+    import matplotlib
+
     matplotlib.use("Agg")
     matplotlib.rcParams["svg.hashsalt"] = "crossborder"
-    out = OutputDir(out_dir)
+    target = check_out_dir(out_dir)
+    with staged_dir(target) as building:
+        out = OutputDir(building)
+        html_rel, manifest_rel = _build_into(ds, out, generated, progress, options)
+    return ReportResult(
+        html=target / html_rel,
+        tables=tuple(target / t.path for t in out.tables.values()),
+        figures=tuple(target / f.png for f in out.figures.values()),
+        manifest=target / manifest_rel,
+    )
+
+
+def _build_into(ds: Dataset, out: OutputDir, generated: _dt.date | None,
+                progress: Callable[[str], Any] | None, options: dict[str, Any] | None) -> tuple[str, str]:
+    """Write every section, report.html and manifest.json into ``out``; their relative paths."""
     ctx = ReportContext(ds=ds, out=out, options=dict(options or {}))
     sections: list[Section] = []
     if not ds.regions["border"].any():
@@ -67,8 +88,7 @@ def build_report(
     for name in sections_for(ds):
         if progress:
             progress(name)
-        module = importlib.import_module(f"crossborder.report.sections.{name}")
-        sections.append(module.build(ctx))
+        sections.append(_build_section(ctx, name))
     input_hash = ds.meta.get("input_hash", "")
     used = sorted({s for t in out.tables.values() for s in t.sources})
     meta = {
@@ -86,12 +106,21 @@ def build_report(
         "sources": ds.sources[ds.sources["source"].isin(used)][["source", "citation", "licence"]]
         .to_dict(orient="records"),
     })
-    return ReportResult(
-        html=html_path,
-        tables=tuple(out.root / t.path for t in out.tables.values()),
-        figures=tuple(out.root / f.png for f in out.figures.values()),
-        manifest=manifest,
-    )
+    return html_path.name, manifest.name
+
+
+def _build_section(ctx: ReportContext, name: str) -> Section:
+    """Section ``name`` (module ``sections/<name>.py`` with ``TITLE`` and ``build(ctx)``); one
+    the data cannot support is replaced by its title and the reason, and whatever it wrote
+    before it found out is removed."""
+    module = importlib.import_module(f"crossborder.report.sections.{name}")
+    mark = ctx.out.mark()
+    try:
+        return module.build(ctx)
+    except Skip as exc:
+        ctx.out.discard_since(mark)
+        title = getattr(module, "TITLE", name.capitalize())
+        return Section(name, title(ctx.ds) if callable(title) else title, skipped=str(exc))
 
 
 def _title(ds: Dataset) -> str:

@@ -1,14 +1,20 @@
-"""Render the report's sections into one self-contained HTML file (figures embedded as PNG)."""
+"""Render the report's sections into one self-contained HTML file (figures embedded as PNG).
+
+Every string of the report is text: the Jinja environment autoescapes everything (whatever the
+template's name), so a dataset name, source, region or indicator such as ``<script>`` shows as
+written and never runs. The only HTML not written by the template is the tables' markup, which
+:func:`table_html` builds from escaped cells and marks safe itself.
+"""
 
 from __future__ import annotations
 
 import base64
-import html
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup, escape
 
 from .model import Section
 
@@ -32,22 +38,23 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
-def table_html(frame: pd.DataFrame) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+def table_html(frame: pd.DataFrame) -> Markup:
+    """An HTML table of ``frame``: every header and cell escaped, numbers right-aligned."""
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
     body = []
     for row in frame.itertuples(index=False):
         cells = []
         for v in row:
             num = isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
             cls = ' class="num"' if num else ""
-            cells.append(f"<td{cls}>{html.escape(_fmt(v))}</td>")
+            cells.append(f"<td{cls}>{escape(_fmt(v))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return Markup(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
 
 def render(sections: list[Section], meta: dict[str, Any]) -> str:
     env = Environment(loader=PackageLoader("crossborder.report", "templates"),
-                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+                      autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["table_html"] = table_html
     env.filters["b64"] = lambda b: base64.b64encode(b).decode("ascii")
     return env.get_template("report.html.j2").render(sections=sections, meta=meta)

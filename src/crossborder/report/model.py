@@ -11,11 +11,20 @@ from ..dataset import Dataset
 from .outputs import FigureRecord, OutputDir, TableRecord
 
 
+class Skip(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by a section (or one part of it) that the data cannot support.
+
+    The report states the reason in place of the section or part (never an empty heading): e.g.
+    ``Skip("a trend needs at least 3 periods; the data have 1 (2010)")``.
+    """
+
+
 @dataclass
 class Block:
-    """One item of a section: a table (shown and saved as CSV), a figure, a list or a paragraph."""
+    """One item of a section: a table (shown and saved as CSV), a figure, a list, a paragraph or
+    a note saying why a part was not computed."""
 
-    kind: str  # "table" | "figure" | "list" | "text"
+    kind: str  # "table" | "figure" | "list" | "text" | "skipped"
     content: Any
     caption: str = ""
 
@@ -26,6 +35,8 @@ class Section:
     title: str
     reading: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    #: Why the whole section was not computed (empty when it was).
+    skipped: str = ""
 
 
 @dataclass
@@ -50,3 +61,7 @@ class ReportContext:
         rec = self.out.figure(name, fig, title)
         section.blocks.append(Block("figure", rec, title))
         return rec
+
+    def skipped(self, section: Section, what: str, reason: str) -> None:
+        """State in the report that part ``what`` of ``section`` was not computed, and why."""
+        section.blocks.append(Block("skipped", reason, what))

@@ -2,12 +2,26 @@
 
 Every file is written to a temporary name in the same folder and renamed into place
 (``os.replace``), so an interrupted run never leaves a half-written file that looks complete.
+
+The report folder as a whole is atomic too (:func:`staged_dir`): a report is built in a fresh
+hidden folder beside the target (``.NAME.XXXX.building``) and renamed into place only when every
+section is done, so a run either completes or leaves the previous report as it was, and a failure
+or Ctrl-C leaves no partial folder. A rerun *replaces* the previous report folder as a whole,
+so no stale table or figure of an older run remains beside the new manifest. Because of that,
+:func:`check_out_dir` refuses (before any computing) an ``--out`` that is empty, a file, not
+writable, the current folder or one above it, or a folder holding files that a crossborder report
+did not write (its ``manifest.json`` lists what it wrote): the report never deletes a user's files.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,8 +29,125 @@ from typing import Any
 import pandas as pd
 
 from ..atomic import write_bytes_atomic, write_text_atomic
+from ..csvsafe import neutralise_formulas
+from ..errors import UsageError
 
-__all__ = ["write_bytes_atomic", "write_text_atomic", "OutputDir", "TableRecord", "FigureRecord"]
+__all__ = ["write_bytes_atomic", "write_text_atomic", "OutputDir", "TableRecord", "FigureRecord",
+           "OutDirError", "check_out_dir", "staged_dir"]
+
+#: Files every report folder has besides the tables and figures its manifest lists.
+REPORT_FILES = ("report.html", "manifest.json")
+
+
+class OutDirError(UsageError):
+    """The report's output folder cannot be used (a usage error: exit code 2)."""
+
+
+def _report_files(folder: Path) -> set[str] | None:
+    """Relative paths a previous report in ``folder`` wrote (from its manifest), or None."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        listed = {t["path"] for t in manifest["tables"]}
+        listed |= {f[k] for f in manifest["figures"] for k in ("png", "svg")}
+        if "crossborder_version" not in manifest:
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return listed | set(REPORT_FILES)
+
+
+def _foreign_files(folder: Path) -> list[str]:
+    """Files under ``folder`` that no crossborder report wrote (leftover ``*.part`` files of an
+    interrupted atomic write count as the report's)."""
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir())
+    if not files:
+        return []
+    ours = _report_files(folder) or set()
+    return [f for f in files if f not in ours and not f.endswith(".part")]
+
+
+def _probe(folder: Path, what: str) -> None:
+    """Create and remove a folder in ``folder``: proof that the report can write there."""
+    try:
+        tempfile.TemporaryDirectory(prefix=".crossborder-probe.", dir=folder).cleanup()
+    except OSError as exc:
+        raise OutDirError(f"cannot write in {what} {str(folder)!r}: {exc.strerror or exc}") from None
+
+
+def check_out_dir(out: str | os.PathLike[str] | None) -> Path:
+    """The report folder ``out`` as an absolute path, checked before any computing.
+
+    Errors (:class:`OutDirError`): empty name; an existing file; the current folder or one above
+    it; a folder (or the nearest existing parent) that cannot be written; an existing folder with
+    files a crossborder report did not write.
+    """
+    if out is None or not str(out).strip():
+        raise OutDirError("--out is empty: name a folder for the report, e.g. --out report/")
+    path = Path(os.path.expanduser(str(out))).absolute()
+    if path.exists() and not path.is_dir():
+        raise OutDirError(f"--out {str(out)!r} is a file, not a folder: name a new folder")
+    real = path.resolve()
+    cwd = Path.cwd().resolve()
+    if real == cwd or real in cwd.parents:
+        raise OutDirError(f"--out {str(out)!r} is the current folder or above it: the report replaces "
+                          "its folder as a whole, so name a subfolder such as report/")
+    parent = real.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutDirError(f"--out {str(out)!r}: {str(parent)!r} is a file, not a folder")
+    _probe(parent, "the folder")
+    if real.is_dir():
+        foreign = _foreign_files(real)
+        if foreign:
+            more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+            raise OutDirError(
+                f"--out {str(out)!r} holds files that are not a crossborder report's "
+                f"({', '.join(foreign[:3])}{more}); a report replaces its folder as a whole, so name "
+                "a new or empty folder")
+        _probe(real, "the report folder")
+    return real
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def staged_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """Build a folder in a fresh temporary folder beside ``target`` and rename it into place.
+
+    On success the previous ``target`` (if any) is replaced as a whole; on any exception (Ctrl-C
+    included) the temporary folder is removed and ``target`` is left as it was.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".building", dir=target.parent))
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())
+        yield tmp
+        _swap_into_place(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _swap_into_place(new: Path, target: Path) -> None:
+    """Rename ``new`` to ``target``; an existing ``target`` is moved aside first and removed after."""
+    if not target.exists():
+        os.rename(new, target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    os.rmdir(old)
+    os.rename(target, old)
+    try:
+        os.rename(new, target)
+    except BaseException:
+        os.rename(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -47,11 +178,13 @@ class OutputDir:
 
     def table(self, name: str, frame: pd.DataFrame, title: str,
               sources: tuple[str, ...] | list[str] = ()) -> TableRecord:
-        """Save a table as CSV (floats at full precision, rows in the given order)."""
+        """Save a table as CSV (floats at full precision, rows in the given order); text cells
+        that a spreadsheet would run as a formula (``=HYPERLINK(...)``) get a leading apostrophe
+        (:func:`crossborder.csvsafe.neutralise_formulas`)."""
         if name in self.tables:
             raise ValueError(f"table {name!r} written twice")
         buf = io.StringIO()
-        frame.to_csv(buf, index=False, lineterminator="\n")
+        neutralise_formulas(frame).to_csv(buf, index=False, lineterminator="\n")
         rel = f"tables/{name}.csv"
         write_text_atomic(self.root / rel, buf.getvalue())
         rec = TableRecord(name, title, rel, tuple(sorted(set(sources))), len(frame))
@@ -74,6 +207,19 @@ class OutputDir:
         rec = FigureRecord(name, title, rel_png, rel_svg, png.getvalue())
         self.figures[name] = rec
         return rec
+
+    def mark(self) -> tuple[int, int]:
+        """How many tables and figures are written so far (see :meth:`discard_since`)."""
+        return len(self.tables), len(self.figures)
+
+    def discard_since(self, mark: tuple[int, int]) -> None:
+        """Remove the tables and figures written after ``mark`` (a section that was skipped)."""
+        for name in list(self.tables)[mark[0]:]:
+            (self.root / self.tables.pop(name).path).unlink(missing_ok=True)
+        for name in list(self.figures)[mark[1]:]:
+            rec = self.figures.pop(name)
+            (self.root / rec.png).unlink(missing_ok=True)
+            (self.root / rec.svg).unlink(missing_ok=True)
 
     def manifest(self, extra: dict[str, Any]) -> Path:
         """``manifest.json``: every table and figure with its sources, plus ``extra``."""

@@ -1,11 +1,19 @@
-"""The panels the report's sections share, built once per report (cached on the context)."""
+"""The panels the report's sections share, built once per report (cached on the context), and
+what the data allow: region sets that exist, enough periods, a weight.
+
+Everything a reader sees is named from the data: the countries (their codes, or the names the
+dataset gives in ``meta["country_names"]``; Russia and Kazakhstan only for ``ru-kz``), the
+indicator and the steps between periods.
+"""
 
 from __future__ import annotations
+
+import numpy as np
 
 from ..errors import DataError
 from ..panel import Panel
 from ..study import DEFAULT_INDICATOR, study_panel
-from .model import ReportContext
+from .model import ReportContext, Skip
 
 #: Source line of the charts of the built-in data's GRP per capita.
 GRP_SOURCE = "Rosstat via DOSE and yearbooks; Bureau of National Statistics of Kazakhstan"
@@ -13,8 +21,13 @@ GRP_SOURCE = "Rosstat via DOSE and yearbooks; Bureau of National Statistics of K
 COUNTRY_NAMES = {"RU": "Russia", "KZ": "Kazakhstan"}
 
 
-def country_name(code: str) -> str:
-    return COUNTRY_NAMES.get(code, code)
+def country_name(ctx: ReportContext, code: str) -> str:
+    """How the text names a country: the dataset's ``meta["country_names"]``, the built-in names
+    for ru-kz, else the code as the data write it."""
+    names = dict(ctx.ds.meta.get("country_names") or {})
+    if ctx.ds.name == "ru-kz":
+        names = {**COUNTRY_NAMES, **names}
+    return str(names.get(code, code))
 
 
 def sides(ctx: ReportContext) -> tuple[str, str]:
@@ -29,15 +42,16 @@ def region_sets(ctx: ReportContext) -> dict[str, str]:
     a, b = sides(ctx)
     return {
         "border (both countries)": "border",
-        f"border, {country_name(a)}": f"border:{a}",
-        f"border, {country_name(b)}": f"border:{b}",
+        f"border, {country_name(ctx, a)}": f"border:{a}",
+        f"border, {country_name(ctx, b)}": f"border:{b}",
         "interior (both countries)": "interior",
         "all regions": "all",
     }
 
 
 def indicator(ctx: ReportContext) -> str:
-    """The indicator the study is about (option ``indicator``; default GRP per capita)."""
+    """The indicator the study is about: option ``indicator``, else GRP per capita, else the only
+    indicator of the data (population aside, which is the weight)."""
     ind = ctx.options.get("indicator")
     if ind:
         return ind
@@ -46,6 +60,9 @@ def indicator(ctx: ReportContext) -> str:
         return DEFAULT_INDICATOR
     if len(known) == 1:
         return next(iter(known))
+    besides = known - {"population"}
+    if len(besides) == 1:  # population is the weight, not a study indicator
+        return next(iter(besides))
     raise DataError(f"dataset {ctx.ds.name!r} has several indicators {sorted(known)}: choose one "
                     "with --indicator", column="indicator")
 
@@ -60,12 +77,107 @@ def has_ppp(ctx: ReportContext) -> bool:
 
 
 def weight(ctx: ReportContext) -> str | None:
-    """Population as weight where the dataset has it."""
+    """Population as weight where the dataset has it for every region and period the study
+    indicator has; otherwise None (every measure unweighted) and :func:`weight_note` says why.
+
+    A weight missing in some years would make the balanced panels drop those years (or regions),
+    so the report rather leaves the weights out than lose data without saying so.
+    """
+    if "weight" not in ctx.cache:
+        ctx.cache["weight"], ctx.cache["weight_note"] = _choose_weight(ctx)
+    return ctx.cache["weight"]
+
+
+def _choose_weight(ctx: ReportContext) -> tuple[str | None, str]:
     try:
         ctx.ds.values("population")
     except DataError:
-        return None
-    return "population"
+        return None, ("The data have no population, so every measure is unweighted (each region "
+                      "counts once) and the population-weighted variants are not computed.")
+    ind, cur = indicator(ctx), currency(ctx)
+    plain = study_panel(ctx.ds, indicator=ind, regions="all", currency=cur, weight=None)
+    weighted = study_panel(ctx.ds, indicator=ind, regions="all", currency=cur, weight="population")
+    if list(plain.times) == list(weighted.times) and set(plain.regions) == set(weighted.regions):
+        return "population", ""
+    lost_t = [t for t in plain.times if t not in set(weighted.times)]
+    lost_r = sorted(set(plain.regions) - set(weighted.regions))
+    what = []
+    if lost_t:
+        what.append(f"the periods {', '.join(str(t) for t in lost_t)}")
+    if lost_r:
+        what.append(f"{len(lost_r)} regions ({', '.join(lost_r[:5])}{', ...' if len(lost_r) > 5 else ''})")
+    return None, (f"Population is missing for {' and '.join(what)} of {label(plain)}: weighting by it "
+                  "would drop them, so every measure is unweighted (each region counts once) and the "
+                  "population-weighted variants are not computed.")
+
+
+def weight_note(ctx: ReportContext) -> str:
+    """'' when the measures are population-weighted; otherwise the sentence saying why not."""
+    weight(ctx)
+    return ctx.cache["weight_note"]
+
+
+#: How the text names each region set a section may need when it is empty.
+_SET_NAMES = {"border": "border regions", "interior": "interior regions (off the border)",
+              "all": "regions"}
+
+
+def region_count(ctx: ReportContext, selection: str) -> int:
+    """Number of analysis units in a region set (``border``, ``interior``, ``border:XX``, ...)."""
+    return len(ctx.ds.region_codes(selection))
+
+
+def why_not(ctx: ReportContext, selection: str, minimum: int = 2) -> str:
+    """'' when ``selection`` has at least ``minimum`` regions, else the reason it cannot be used."""
+    n = region_count(ctx, selection)
+    if n >= minimum:
+        return ""
+    set_name, _, country = selection.partition(":")
+    what = _SET_NAMES.get(set_name, set_name) + (f" of {country_name(ctx, country)}" if country else "")
+    if set_name == "border" and n == 0:
+        a, b = sides(ctx)
+        return (f"no region of {country_name(ctx, a)} touches a region of {country_name(ctx, b)} in "
+                "the polygons, so there are no border regions")
+    if set_name == "interior" and n == 0:
+        return "every region lies on the border, so there are no interior regions to compare"
+    return f"{n} {what}; at least {minimum} are needed"
+
+
+def need_periods(p: Panel, n: int, what: str) -> None:
+    """Raise :class:`Skip` when panel ``p`` has fewer than ``n`` periods."""
+    t = len(p.times)
+    if t < n:
+        span = ", ".join(str(x) for x in p.times[:5]) + (", ..." if t > 5 else "")
+        raise Skip(f"{what} needs at least {n} periods; the data have {t}" + (f" ({span})" if t else ""))
+
+
+def steps(p: Panel) -> list[float]:
+    """The steps between consecutive periods of ``p`` (in the time unit, e.g. years)."""
+    try:
+        t = np.asarray(p.times, dtype=float)
+    except (TypeError, ValueError):
+        return [1.0] * max(len(p.times) - 1, 0)
+    return [float(x) for x in np.diff(t)]
+
+
+def steps_text(p: Panel) -> str:
+    """'consecutive years', 'periods 5 years apart' or 'periods 7, 6 and 4 years apart'."""
+    st = steps(p)
+    if not st:
+        return "consecutive periods"
+    uniq = sorted(set(st))
+    if uniq == [1.0]:
+        return "consecutive years"
+
+    def num(x: float) -> str:
+        return f"{x:g}"
+
+    if len(uniq) == 1:
+        return f"consecutive periods {num(uniq[0])} years apart"
+    seq = [num(x) for x in st]
+    listed = ", ".join(seq[:-1]) + " and " + seq[-1] if len(seq) <= 8 else \
+        f"{num(min(st))} to {num(max(st))}"
+    return f"consecutive periods {listed} years apart"
 
 
 def panel(ctx: ReportContext, regions: str = "border", currency_: str | None = "default",
@@ -75,6 +187,11 @@ def panel(ctx: ReportContext, regions: str = "border", currency_: str | None = "
     cur = currency(ctx) if currency_ == "default" else currency_
     key = f"panel:{regions}:{cur}:{same_span_as}"
     if key not in ctx.cache:
+        reason = why_not(ctx, regions)
+        if reason:
+            raise Skip(reason)
+        if same_span_as is not None and same_span_as != regions and why_not(ctx, same_span_as):
+            same_span_as = None
         years = None
         if same_span_as is not None and same_span_as != regions:
             ref = panel(ctx, same_span_as, cur, None)
@@ -104,8 +221,8 @@ def source_line(ctx: ReportContext, p: Panel) -> str:
 
 
 def label(p: Panel) -> str:
-    """How the text names the panel's indicator."""
-    return "GRP per capita" if p.indicator == DEFAULT_INDICATOR else p.indicator
+    """How the text names the panel's indicator (the data's own name, except the built-in GRP)."""
+    return "GRP per capita" if p.indicator == DEFAULT_INDICATOR else str(p.indicator)
 
 
 def describe(p: Panel) -> str:
@@ -114,4 +231,5 @@ def describe(p: Panel) -> str:
     dropped = p.meta.get("dropped_regions")
     left = (f" (left out for missing years: {', '.join(dropped['region'])})"
             if dropped is not None and len(dropped) else "")
-    return f"{n} regions, {p.times[0]}–{p.times[-1]}, {label(p)} in {p.unit}{left}"
+    span = f"{p.times[0]}" if len(p.times) == 1 else f"{p.times[0]}–{p.times[-1]}"
+    return f"{n} regions, {span}, {label(p)} in {p.unit}{left}"

@@ -1,4 +1,7 @@
-"""Section 4: beta convergence, absolute and conditional on country, with speed and half-life."""
+"""Section 4: beta convergence, absolute and conditional on country, with speed and half-life.
+
+Growth is annualised by the actual span between the first and last period (``beta`` divides by
+``t1 - t0``), so periods of unequal length need no other care; two periods are enough."""
 
 from __future__ import annotations
 
@@ -7,8 +10,10 @@ import pandas as pd
 
 from ...charts import beta_scatter
 from ...measures.beta import beta
-from ..model import ReportContext, Section
-from ..panels import describe, label, panel, source_line, sources_of
+from ..model import ReportContext, Section, Skip
+from ..panels import describe, label, need_periods, panel, source_line, sources_of, why_not
+
+TITLE = "Beta convergence: speed and half-life"
 
 
 def _row(name: str, res) -> dict:
@@ -18,18 +23,25 @@ def _row(name: str, res) -> dict:
 
 
 def build(ctx: ReportContext) -> Section:
-    s = Section("beta", "Beta convergence: speed and half-life")
-    rows, sources = [], set()
+    s = Section("beta", TITLE)
+    rows, sources, fitted, skipped = [], set(), {}, {}
     for selection, which in (("border", "border regions"), ("all", "all regions")):
+        reason = why_not(ctx, selection, minimum=3)
+        if reason:
+            skipped[f"Beta of the {which}"] = reason
+            continue
         p = panel(ctx, selection)
+        need_periods(p, 2, "beta convergence (growth between a first and a last period)")
         sources.update(sources_of(p))
         t0, t1 = p.times[0], p.times[-1]
         absolute = beta(p, t0, t1)
         conditional = beta(p, t0, t1, controls="group")
         rows += [_row(f"absolute, {which}", absolute),
                  _row(f"conditional on country, {which}", conditional)]
-        if selection == "border":
-            border_abs, border_p = absolute, p
+        fitted[selection] = (absolute, p)
+    if not rows:
+        raise Skip("; ".join(skipped.values()))
+    border_abs, border_p = fitted.get("border", fitted.get("all"))
     table = pd.DataFrame(rows)
     ctx.table(s, "beta", table, "Beta regressions of annual growth on the log initial level",
               sources=sorted(sources))
@@ -41,18 +53,25 @@ def build(ctx: ReportContext) -> Section:
                     f"half-life {r['half_life']:.0f} years")
         return f"{r['model']}: β = {r['beta']:.4f} ({sig}), no convergence"
 
+    span = float(border_abs.span)
     s.reading.append(
-        f"Border regions: {describe(border_p)}. " + "; ".join(say(r) for _, r in table.iterrows())
+        f"{'Border regions' if 'border' in fitted else 'All regions'}: {describe(border_p)}. "
+        + "; ".join(say(r) for _, r in table.iterrows())
         + ". A negative β means poorer regions grew faster; conditional on country, each side "
-        "converges to its own level.")
+        "converges to its own level."
+        + (f" Growth is annualised over the {span:g} years from {border_p.times[0]} to "
+           f"{border_p.times[-1]}." if span != len(border_p.times) - 1 else ""))
+    for what, reason in skipped.items():
+        ctx.skipped(s, what, reason)
     m = border_p.to_matrix()
     y0, y1 = np.log(m.values[:, 0]), np.log(m.values[:, -1])
     growth = (y1 - y0) / (float(m.times[-1]) - float(m.times[0]))
     groups = border_p.group_labels()
+    which_main = "border regions" if "border" in fitted else "all regions"
     fig = beta_scatter(pd.Series(y0, index=m.regions), pd.Series(growth, index=m.regions),
                        fit=border_abs, labels=pd.Series(list(m.regions), index=m.regions),
-                       groups=groups, title=f"Beta convergence of border regions, {m.times[0]}–{m.times[-1]}",
+                       groups=groups, title=f"Beta convergence of {which_main}, {m.times[0]}–{m.times[-1]}",
                        xlabel=f"log {label(border_p)} {m.times[0]} ({border_p.unit})",
                        source=source_line(ctx, border_p))
-    ctx.figure(s, "beta_scatter", fig, "Growth against initial level, border regions, with the fitted line")
+    ctx.figure(s, "beta_scatter", fig, f"Growth against initial level, {which_main}, with the fitted line")
     return s

@@ -6,17 +6,24 @@ import pandas as pd
 
 from ...charts import sigma_chart
 from ...measures.decompose import decompose
-from ..model import ReportContext, Section
-from ..panels import describe, panel, source_line, sources_of
+from ..model import ReportContext, Section, Skip
+from ..panels import describe, panel, source_line, sources_of, weight_note, why_not
+
+TITLE = "The border's share of inequality"
 
 
 def build(ctx: ReportContext) -> Section:
-    s = Section("decomposition", "The border's share of inequality")
-    frames, sources, shares = [], set(), {}
+    s = Section("decomposition", TITLE)
+    frames, sources, shares, skipped, panels = [], set(), {}, {}, {}
     for selection, label in (("border", "border regions"), ("all", "all regions")):
+        reason = why_not(ctx, selection)
+        if reason:
+            skipped[f"Decomposition of the {label}"] = reason
+            continue
         p = panel(ctx, selection)
+        panels[selection] = p
         sources.update(sources_of(p))
-        for weighted in (False, True):
+        for weighted in (False, True) if p.has_weight else (False,):
             for index in ("theil", "mld"):
                 d = decompose(p, index=index, by="group", weighted=weighted).reset_index()
                 d.insert(0, "weighted", weighted)
@@ -26,20 +33,32 @@ def build(ctx: ReportContext) -> Section:
                 if index == "theil":
                     key = f"{label}, {'population-weighted' if weighted else 'unweighted'}"
                     shares[key] = d.set_index("time")["between_share"]
+    if not frames:
+        raise Skip("; ".join(skipped.values()))
+    main = panels.get("border", panels.get("all"))
     table = pd.concat(frames, ignore_index=True)
     ctx.table(s, "decomposition", table, "Theil T and MLD split into between- and within-country parts",
               sources=sorted(sources))
     lines = []
     for key, sh in shares.items():
+        if len(sh) == 1:
+            lines.append(f"{key}: {100 * sh.iloc[0]:.1f}% in {sh.index[0]}")
+            continue
         lines.append(f"{key}: {100 * sh.iloc[0]:.1f}% in {sh.index[0]} → {100 * sh.iloc[-1]:.1f}% in "
                      f"{sh.index[-1]} (peak {100 * sh.max():.1f}% in {sh.idxmax()})")
+    note = weight_note(ctx)
     s.reading.append(
         f"The between-country part of the Theil index is the inequality that the border explains "
-        f"({describe(panel(ctx, 'border'))}). " + "; ".join(lines) + ". The rest is inequality "
-        "among regions of the same country.")
+        f"({describe(main)}). " + "; ".join(lines) + ". The rest is inequality "
+        "among regions of the same country." + (f" {note}" if note else ""))
+    for what, reason in skipped.items():
+        ctx.skipped(s, what, reason)
+    if len(main.times) < 2:
+        ctx.skipped(s, "Chart over time", f"one period ({main.times[0]}): the shares are in the table")
+        return s
     fig = sigma_chart({k: v * 100 for k, v in shares.items()},
                       title="Share of inequality between the two countries (Theil T)",
                       ylabel="between-country share, %",
-                      source=source_line(ctx, panel(ctx, 'border')))
+                      source=source_line(ctx, main))
     ctx.figure(s, "between_share", fig, "Between-country share of the Theil index over time")
     return s

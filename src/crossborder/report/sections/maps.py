@@ -5,20 +5,30 @@ from __future__ import annotations
 from ...border.discontinuity import border_effect, discontinuities
 from ...charts import sigma_chart
 from ...maps import discontinuity_map, figure1, figure2, map_units
-from ..model import ReportContext, Section
-from ..panels import geo_sources, label, panel, source_line, sources_of
+from ..model import ReportContext, Section, Skip
+from ..panels import geo_sources, label, panel, sides, source_line, sources_of, steps, why_not
+
+
+def TITLE(ds) -> str:  # noqa: N802 - the section title, which depends on the dataset
+    return ("Figures 1 and 2 from data; where the border still shows" if ds.name == "ru-kz"
+            else "Where the border still shows")
 
 
 def build(ctx: ReportContext) -> Section:
     ds = ctx.ds
-    s = Section("maps", "Figures 1 and 2 from data; where the border still shows" if ds.name == "ru-kz"
-                else "Where the border still shows")
+    s = Section("maps", TITLE(ds))
 
     if ds.name == "ru-kz":
         _paper_figures(ctx, s)
     p = panel(ctx, "all")
+    if why_not(ctx, "border"):
+        raise Skip(why_not(ctx, "border"))
     regions = map_units(ds, "all")
     effect = border_effect(regions, p).to_frame().reset_index()
+    if effect["ratio"].isna().all():
+        a, b = sides(ctx)
+        raise Skip(f"no boundary of the panel's regions is shared both across the border ({a}–{b}) "
+                   "and inside a country, so there is nothing to compare the border with")
     ctx.table(s, "border_effect", effect,
               f"Discontinuities of {label(p)} on border vs internal boundaries (max(a/b, b/a))",
               sources=sources_of(p) + geo_sources(ctx))
@@ -29,21 +39,29 @@ def build(ctx: ReportContext) -> Section:
                              subtitle="max(a/b, b/a) on every shared boundary; border edges in red",
                              source=source_line(ctx, p))
     ctx.figure(s, "discontinuities", dmap.figure, f"Discontinuity map of {label(p)} ({p.unit}), {year}")
-    ctx.figure(s, "border_effect", sigma_chart(
-        {"mean": effect.set_index("time")["ratio"],
-         "length-weighted": effect.set_index("time")["wratio"],
-         "median": effect.set_index("time")["median_ratio"]},
-        title="Border effect: discontinuity on border edges / on internal edges",
-        ylabel="ratio (1 = border no sharper than internal boundaries)", source=source_line(ctx, p)),
-        "Border effect over time")
+    if len(p.times) >= 2:
+        ctx.figure(s, "border_effect", sigma_chart(
+            {"mean": effect.set_index("time")["ratio"],
+             "length-weighted": effect.set_index("time")["wratio"],
+             "median": effect.set_index("time")["median_ratio"]},
+            title="Border effect: discontinuity on border edges / on internal edges",
+            ylabel="ratio (1 = border no sharper than internal boundaries)", source=source_line(ctx, p)),
+            "Border effect over time")
     e = effect.dropna(subset=["ratio"])
     first, last = e.iloc[0], e.iloc[-1]
     above = int((e["ratio"] > 1).sum())
+    if len(e) == 1:
+        s.reading.append(
+            f"On the border, {label(p)} jumps on average {first['ratio']:.2f} times as much as on "
+            f"boundaries inside either country in {int(first['time'])} (length-weighted: "
+            f"{first['wratio']:.2f}). A ratio above 1 means the border still shows in the data.")
+        return s
     s.reading.append(
         f"On the border, {label(p)} jumps on average "
         f"{first['ratio']:.2f} times as much as on boundaries inside either country in "
         f"{int(first['time'])} and {last['ratio']:.2f} times in {int(last['time'])}; the ratio is "
-        f"above 1 in {above} of {len(e)} years (length-weighted: {first['wratio']:.2f} → "
+        f"above 1 in {above} of {len(e)} {'years' if set(steps(p)) <= {1.0} else 'periods'} "
+        f"(length-weighted: {first['wratio']:.2f} → "
         f"{last['wratio']:.2f}). A ratio above 1 means the border still shows in the data.")
     return s
 

@@ -10,8 +10,13 @@ from ...border.pairs import agglomerations, pair_gaps, twin_cities
 from ...border.zones import geodesic_km
 from ...charts import pair_gaps_chart
 from ...claims import PAPER_AGGLOMERATIONS, border_capitals
-from ..model import ReportContext, Section
-from ..panels import geo_sources, label, panel, sides, source_line, sources_of
+from ..model import ReportContext, Section, Skip
+from ..panels import country_name, geo_sources, label, panel, sides, source_line, sources_of
+
+TITLE = "Cross-border pairs and agglomerations"
+
+#: The fewest periods a trend of a pair's gap is fitted on.
+TREND_PERIODS = 3
 
 #: Longest link between two capitals of border regions that still joins an agglomeration.
 LINK_KM = 400.0
@@ -66,17 +71,25 @@ def _separability(links: pd.DataFrame) -> str:
 
 def build(ctx: ReportContext) -> Section:
     ds = ctx.ds
-    s = Section("pairs", "Cross-border pairs and agglomerations")
+    s = Section("pairs", TITLE)
     if ds.name == "ru-kz":
         _agglomerations(ctx, s)
     a, b = sides(ctx)
     pairs = pd.DataFrame(cross_border_pairs(ds.base_regions, "country", a, b).drop(columns="geometry"))
+    if pairs.empty:
+        raise Skip(f"no region of {country_name(ctx, a)} touches a region of {country_name(ctx, b)} in "
+                   "the polygons, so there are no pairs of neighbours across the border")
     pairs["a_region"] = ds.unit_of(pairs["a_region"])
     pairs["b_region"] = ds.unit_of(pairs["b_region"])
     p = panel(ctx, "border")
     known = set(p.regions)
     pairs = pairs[pairs["a_region"].isin(known) & pairs["b_region"].isin(known)]
+    if pairs.empty:
+        raise Skip(f"no pair of neighbours across the border has {label(p)} on both sides")
     gaps = pair_gaps(p, pairs)
+    if len(p.times) < TREND_PERIODS:
+        _gaps_only(ctx, s, p, gaps, a, b)
+        return s
     trends = gaps.trends.sort_values(["a_region", "b_region"], ignore_index=True)
     ctx.table(s, "pair_gaps_trend", trends,
               f"Gap of {label(p)} ({p.unit}) between neighbours across the border: trend of ln({a}/{b})",
@@ -104,6 +117,23 @@ def build(ctx: ReportContext) -> Section:
     ctx.figure(s, "pair_gaps", fig,
                f"Log ratio of {label(p)} ({p.unit}) of each pair of neighbouring regions over time")
     return s
+
+
+def _gaps_only(ctx: ReportContext, s: Section, p, gaps, a: str, b: str) -> None:
+    """Fewer periods than a trend needs: the gaps themselves, and why there is no trend."""
+    g = gaps.gaps
+    ctx.table(s, "pair_gaps", g, f"Ratio of {label(p)} ({p.unit}) across each pair of neighbours, "
+              f"{country_name(ctx, a)} / {country_name(ctx, b)}, by period",
+              sources=sources_of(p) + geo_sources(ctx))
+    last = g[g["time"] == p.times[-1]]
+    higher = int((last["log_gap"] > 0).sum())
+    s.reading.append(
+        f"Across {len(gaps.trends)} pairs of neighbouring regions across the border, {label(p)} "
+        f"({p.unit}) in {p.times[-1]} was higher on the {country_name(ctx, a)} side in {higher} of "
+        f"them; the median ratio {country_name(ctx, a)} / {country_name(ctx, b)} is "
+        f"{float(np.exp(last['log_gap'].median())):.2f}.")
+    ctx.skipped(s, "Trend of the gaps", f"a trend needs at least {TREND_PERIODS} periods; the data have "
+                f"{len(p.times)} ({', '.join(str(t) for t in p.times)})")
 
 
 #: Indicators whose cross-border gaps the report follows besides the study's own.

@@ -1,0 +1,592 @@
+"""The options every command shares, in one place: where the regions and data come from, and
+which part of them a command works on.
+
+Input (``add_input_options``): the built-in ``--dataset`` or the user's own files:
+``--regions-file FILE`` (polygons: GeoJSON, shapefile, GeoPackage) and ``--data FILE`` (CSV/TSV,
+Excel, Parquet; long or wide; repeatable), with the columns named by ``--id-col``,
+``--regions-id-col``, ``--time-col``, ``--value-col``, ``--weight-col`` and ``--group-col`` (the
+country), or the country taken from the code's prefix (``--country-from-prefix``), the two sides
+picked by ``--countries A B``, and rows of regions that are not in the regions file set aside by
+``--drop-unknown``.
+
+Selection (``add_selection_options``): ``--indicator``, ``--years``, ``--regions`` (a *selection*:
+border, all, interior, a country, border:XX or codes — never a file: polygons come with
+``--regions-file``), ``--currency``, ``--weight`` and ``--unbalanced``.
+
+Every option is honoured or is an error (:class:`~crossborder.errors.UsageError`, exit 2): an
+option that does not apply to the chosen input, a value out of range, a selection that matches
+nothing. What the readers repaired or set aside is summarised on stderr (``--verbose``: in full).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..dataset import REGION_SETS, Dataset, currency_of, load_dataset
+from ..errors import DataError, UsageError
+from ..panel import Panel
+from ..study import DEFAULT_INDICATOR, study_panel
+
+__all__ = ["add_input_options", "add_selection_options", "add_panel_options", "dataset_from_args",
+           "panel_from_args", "number", "parse_years_option", "GEO_SUFFIXES"]
+
+#: Suffixes of polygon files: a ``--regions`` value like these is a mistaken ``--regions-file``.
+GEO_SUFFIXES = (".geojson", ".json", ".shp", ".gpkg", ".fgb", ".gml", ".kml", ".zip")
+#: Column options that only apply to the user's files.
+_FILE_OPTIONS = ("id_col", "regions_id_col", "time_col", "value_col", "group_col", "weight_col",
+                 "countries", "country_from_prefix", "crs", "drop_unknown")
+
+
+# ----------------------------------------------------------------------------- option types
+def number(kind: type = float, *, low: float | None = None, high: float | None = None,
+           low_open: bool = False, high_open: bool = False) -> Callable[[str], Any]:
+    """An argparse type: a finite number of ``kind`` within [low, high] (open ends on request).
+
+    ``int`` refuses '2.5' (not a whole number) instead of truncating it; 'nan' and 'inf' are
+    refused for both kinds. Errors exit with code 2 naming the option.
+    """
+    def parse(text: str) -> Any:
+        try:
+            f = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not math.isfinite(f):
+            raise argparse.ArgumentTypeError(f"must be a finite number, not {text!r}")
+        if kind is int:
+            if not f.is_integer():
+                raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}")
+            v: Any = int(f)
+        else:
+            v = f
+        if low is not None and (v < low or (low_open and v == low)):
+            raise argparse.ArgumentTypeError(f"must be {'>' if low_open else '>='} {low:g}, "
+                                             f"not {text!r}")
+        if high is not None and (v > high or (high_open and v == high)):
+            raise argparse.ArgumentTypeError(f"must be {'<' if high_open else '<='} {high:g}, "
+                                             f"not {text!r}")
+        return v
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def parse_years_option(text: str | None) -> tuple[int, int] | list[int] | None:
+    """'2008-2019' -> (2008, 2019); '2008,2012,2019' -> [2008, 2012, 2019]; plain errors else."""
+    if text is None:
+        return None
+    t = text.strip().replace("–", "-").replace(":", "-")
+    hint = "use first-last (2008-2019) or a list (2008,2012,2019)"
+    if re.fullmatch(r"\d{4}\s*-\s*\d{4}", t):
+        a, b = (int(x) for x in t.split("-"))
+        if a > b:
+            raise UsageError(f"--years {text}: the first year ({a}) comes after the last ({b})")
+        return (a, b)
+    parts = [p.strip() for p in t.split(",")]
+    if t and all(re.fullmatch(r"\d{4}", p) for p in parts):
+        years = sorted({int(p) for p in parts})
+        return years
+    raise UsageError(f"--years {text!r}: not years; {hint}")
+
+
+# ----------------------------------------------------------------------------- options
+def add_input_options(p: argparse.ArgumentParser, *, data: bool = True) -> None:
+    """--dataset or the user's files, and how to read them."""
+    g = p.add_argument_group("input (the built-in dataset, or your own files)")
+    g.add_argument("--dataset", default=None,
+                   help="built-in dataset (default: ru-kz); not with --data/--regions-file")
+    g.add_argument("--regions-file", metavar="FILE",
+                   help="your regions' polygons (GeoJSON, shapefile, GeoPackage) with a region "
+                        "code per feature and, ideally, a country column")
+    if data:
+        g.add_argument("--data", metavar="FILE", action="append", default=[],
+                       help="your statistics: CSV/TSV/Excel/Parquet, long (region, year, value"
+                            "[, indicator, unit]) or wide (one column per year: 2019 or gdp_2019);"
+                            " repeat for several files")
+    g.add_argument("--id-col", metavar="COL", help="column of the region codes in --data "
+                                                   "(default: region)")
+    g.add_argument("--regions-id-col", metavar="COL",
+                   help="column of the region codes in --regions-file (default: as --id-col)")
+    if data:
+        g.add_argument("--time-col", metavar="COL", help="column of the years in a long --data "
+                                                         "file (default: year)")
+        g.add_argument("--value-col", metavar="COL", help="column of the values in a long --data "
+                                                          "file (default: value)")
+        g.add_argument("--weight-col", metavar="COL",
+                       help="a column of weights (e.g. population) beside the values in a long "
+                            "--data file; becomes the weight")
+    g.add_argument("--group-col", metavar="COL",
+                   help="column with each region's country (the side of the border), in "
+                        "--regions-file or --data (default: country)")
+    g.add_argument("--country-from-prefix", nargs="?", const="auto", metavar="SEP",
+                   help="take the country from the region code's prefix: the text before the "
+                        "first SEP (default: '-' or '_'; 'MX-AGU' -> MX, '126_01' -> 126)")
+    g.add_argument("--countries", nargs=2, metavar=("A", "B"),
+                   help="the two sides of the border (needed when the files hold more than two "
+                        "countries; regions of other countries are left out, with a note)")
+    g.add_argument("--crs", metavar="CRS",
+                   help="coordinate reference system of --regions-file when the file has none "
+                        "(e.g. EPSG:3857)")
+    if data:
+        g.add_argument("--drop-unknown", action="store_true",
+                       help="set aside the rows of --data whose region is not in --regions-file "
+                            "(listed once per region with the row count); default: an error")
+    g.add_argument("--verbose", action="store_true",
+                   help="list every repair and every row set aside (default: a short summary)")
+
+
+def add_selection_options(p: argparse.ArgumentParser, regions: str = "border", *,
+                          choices: tuple[str, ...] | None = None) -> None:
+    """--indicator, --years, --regions (a selection), --currency, --weight, --unbalanced."""
+    g = p.add_argument_group("selection")
+    g.add_argument("--indicator",
+                   help=f"indicator (default: {DEFAULT_INDICATOR}, GRP per capita, for the built-in "
+                        "data; the only indicator of your --data)")
+    g.add_argument("--currency", type=_currency_option,
+                   help="convert local currency: USD at the exchange rate (built-in default), PPP "
+                        "(newest vintage), an older PPP vintage as PPP:2023-06, real (constant "
+                        "prices at --base-year), or none; your --data is used as it is (USD/PPP "
+                        "only if already in it)")
+    g.add_argument("--base-year", type=int, default=None,
+                   help="base year of --currency real (default: the dataset's)")
+    g.add_argument("--years", help="first-last (2008-2019) or a list (2008,2012,2019); default: "
+                                   "the span in which both countries have data")
+    what = ", ".join(choices) if choices else ("border, all, interior, a country (RU, KZ, "
+                                               "border:RU) or codes separated by commas")
+    g.add_argument("--regions", default=None, metavar="SELECTION",
+                   help=f"which regions: {what} (default: {regions}; all for --data without "
+                        "--regions-file). Not a file: polygons come with --regions-file")
+    g.add_argument("--weight",
+                   help="weight indicator (default: population where the data has it); 'none' for "
+                        "no weight")
+    g.add_argument("--unbalanced", action="store_true",
+                   help="keep regions with missing years (default: drop them and say which)")
+    p.set_defaults(regions_default=regions, regions_choices=choices)
+
+
+def add_panel_options(p: argparse.ArgumentParser, regions: str = "border") -> None:
+    """The input and selection options of a command that works on one panel."""
+    add_input_options(p)
+    add_selection_options(p, regions=regions)
+
+
+# ----------------------------------------------------------------------------- notes
+def note(text: str) -> None:
+    print(f"note: {text}", file=sys.stderr)
+
+
+def _print_read_report(report: Any, verbose: bool) -> None:
+    """A short summary of what the readers repaired, set aside or warned about (stderr)."""
+    if report is None:
+        return
+    if verbose:
+        print(report.summary(), file=sys.stderr)
+        aside = report.set_aside
+        if len(aside):
+            with pd.option_context("display.width", 200, "display.max_rows", None,
+                                   "display.max_columns", 20):
+                print("rows set aside:\n" + aside.to_string(index=False), file=sys.stderr)
+        return
+    by_kind: dict[str, list] = {}
+    for r in report.repairs:
+        by_kind.setdefault(r.what, []).append(r)
+    for what, reps in by_kind.items():
+        if len(reps) == 1:
+            note(f"repaired: {reps[0]}")
+            continue
+        cells = sum(r.count for r in reps)
+        files = sorted({Path(r.file).name for r in reps if r.file})
+        note(f"repaired: {what} ({cells} cells in {len(reps)} columns"
+             + (f" of {', '.join(files)}" if files else "") + ")")
+    aside = report.set_aside
+    if len(aside):
+        reasons = aside["reason"].astype(str).value_counts()
+        shown = "; ".join(f"{n} x {reason}" for reason, n in reasons.head(5).items())
+        more = f"; and {len(reasons) - 5} more reasons" if len(reasons) > 5 else ""
+        note(f"set aside {len(aside)} row(s): {shown}{more} (--verbose lists them)")
+    for w in report.warnings:
+        if not w.startswith("set aside "):    # the unknown regions: the line above counts them
+            note(w)
+
+
+# ----------------------------------------------------------------------------- datasets
+def is_own(ds: Dataset) -> bool:
+    """True for a dataset read from the user's files (they carry the readers' report)."""
+    return "report" in ds.meta
+
+
+def _given(args: argparse.Namespace, name: str) -> bool:
+    v = getattr(args, name, None)
+    return v not in (None, False, [])
+
+
+def _own_files(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "data", None)) or bool(getattr(args, "regions_file", None))
+
+
+def _check_regions_option(args: argparse.Namespace) -> None:
+    sel = getattr(args, "regions", None)
+    if sel is None:
+        return
+    if Path(sel).suffix.lower() in GEO_SUFFIXES or (("/" in sel or "\\" in sel)
+                                                     and Path(sel).exists()):
+        raise UsageError(f"--regions {sel!r}: --regions selects regions (border, all, a country "
+                         "or codes); give a polygons file with --regions-file FILE")
+
+
+def dataset_from_args(args: argparse.Namespace) -> Dataset:
+    """The Dataset the input options describe (built-in, or the user's files with border flags
+    computed from the polygons); prints the readers' summary on stderr."""
+    _check_regions_option(args)
+    if _own_files(args):
+        if args.dataset is not None:
+            raise UsageError("--dataset and --data/--regions-file exclude each other: the built-in "
+                             "dataset or your own files")
+        ds = _user_dataset(args)
+        _print_read_report(ds.meta.get("report"), getattr(args, "verbose", False))
+        return ds
+    given = [f"--{n.replace('_', '-')}" for n in _FILE_OPTIONS if _given(args, n)]
+    if given:
+        raise UsageError(f"{', '.join(given)} appl{'y' if len(given) > 1 else 'ies'} to your own "
+                         "files: give --data FILE and/or --regions-file FILE")
+    return load_dataset(args.dataset or "ru-kz")
+
+
+def _user_dataset(args: argparse.Namespace) -> Dataset:
+    from ..io import read_regions
+    from ..io.dataset import _fill_region_columns, _hash_files, read_dataset
+    from ..validate import ReadReport
+
+    if args.group_col and args.country_from_prefix:
+        raise UsageError("--group-col and --country-from-prefix exclude each other: the country "
+                         "comes from a column or from the code's prefix")
+    data = list(getattr(args, "data", []) or [])
+    id_col = args.id_col or "region"
+    gdf, regions_report = None, None
+    if args.regions_file:
+        gdf, regions_report = read_regions(args.regions_file,
+                                           id_col=args.regions_id_col or id_col, crs=args.crs)
+    elif args.regions_id_col or args.crs:
+        raise UsageError("--regions-id-col and --crs apply to --regions-file")
+    group_where = None
+    if gdf is not None:
+        if args.country_from_prefix:
+            gdf = gdf.assign(country=_prefix(gdf["region"], args.country_from_prefix))
+            group_where = "the region codes' prefix"
+        elif args.group_col:
+            col = _column(gdf.columns, args.group_col)
+            if col is not None:
+                gdf = gdf.assign(country=gdf[col].astype(object).where(gdf[col].notna(), None))
+                group_where = f"column {col!r} of {args.regions_file}"
+    if data:
+        weight_col = getattr(args, "weight_col", None)
+        ds = read_dataset(
+            gdf, data, name=getattr(args, "name", None) or "custom", id_col="region",
+            country_col="country" if gdf is not None and "country" in gdf else None,
+            region=id_col, year=args.time_col or "year", value=args.value_col or "value",
+            sources=getattr(args, "sources", None),
+            unknown_regions="set_aside" if args.drop_unknown else "raise",
+            extra_values=[weight_col] if weight_col else ())
+        report = ds.meta["report"]
+        if regions_report is not None:
+            report.extend(regions_report)
+        inputs = [Path(f) for f in data] + ([Path(args.regions_file)] if args.regions_file else [])
+        ds.meta["input_hash"] = _hash_files(inputs)
+    else:
+        report = regions_report or ReadReport()
+        regions = _fill_region_columns(gdf, name_col=None,
+                                       country_col="country" if "country" in gdf else None,
+                                       report=report)
+        obs = pd.DataFrame({c: pd.Series(dtype=object) for c in
+                            ("region", "year", "indicator", "value", "unit", "source", "flag")})
+        ds = Dataset(regions=regions, observations=obs,
+                     sources=pd.DataFrame(columns=["source", "citation", "where_found", "licence"]),
+                     name=getattr(args, "name", None) or "custom",
+                     meta={"report": report, "set_aside": report.set_aside,
+                           "input_hash": _hash_files([Path(args.regions_file)])})
+    if group_where is None and (args.group_col or args.country_from_prefix):
+        ds, group_where = _country_after_reading(ds, args, data)
+    if group_where is not None:
+        _forget_country_notes(report)
+        report.repair(f"country taken from {group_where}", column="country",
+                      count=int(ds.regions["country"].notna().sum()))
+    return _two_sides(ds, args)
+
+
+def _column(columns: Any, name: str) -> str | None:
+    cols = [str(c) for c in columns]
+    if name in cols:
+        return name
+    low = {c.strip().lower(): c for c in cols}
+    return low.get(name.strip().lower())
+
+
+def _prefix(codes: pd.Series, sep: str) -> pd.Series:
+    text = codes.astype(str)
+    if sep == "auto":
+        m = text.str.extract(r"^(.+?)[-_]", expand=False)
+    else:
+        parts = text.str.split(sep, n=1, regex=False)
+        m = parts.map(lambda x: x[0] if len(x) == 2 and x[0] else None)
+    return m.astype(object).where(m.notna(), None)
+
+
+def _country_after_reading(ds: Dataset, args: argparse.Namespace,
+                           data: list[str]) -> tuple[Dataset, str]:
+    """The country from the codes' prefix, or from --group-col in the data files."""
+    regions = ds.regions.copy()
+    if args.country_from_prefix:
+        regions["country"] = _prefix(regions["region"], args.country_from_prefix).to_numpy()
+        return replace(ds, regions=regions), "the region codes' prefix"
+    from ..io import read_table
+
+    pairs = []
+    for f in data:
+        table = read_table(f)
+        col, rid = _column(table.columns, args.group_col), _column(table.columns,
+                                                                  args.id_col or "region")
+        if col is not None and rid is not None:
+            pairs.append(pd.DataFrame({"region": table[rid].astype(str).str.strip(),
+                                       "country": table[col].astype(str).str.strip()}))
+    if not pairs:
+        where = [args.regions_file] if args.regions_file else []
+        raise UsageError(f"--group-col {args.group_col}: no such column in "
+                         f"{' or '.join(map(str, where + data))}")
+    m = pd.concat(pairs).replace("", np.nan).dropna().drop_duplicates()
+    twice = m[m["region"].duplicated(keep=False)]
+    if len(twice):
+        r = twice["region"].iat[0]
+        raise DataError(f"region {r!r} has several countries in column {args.group_col!r}: "
+                        f"{sorted(twice.loc[twice['region'] == r, 'country'])}",
+                        column=args.group_col)
+    regions["country"] = regions["region"].astype(str).map(m.set_index("region")["country"])
+    regions["country"] = regions["country"].astype(object).where(regions["country"].notna(), None)
+    return replace(ds, regions=regions), f"column {args.group_col!r} of the data"
+
+
+def _forget_country_notes(report: Any) -> None:
+    report.warnings[:] = [w for w in report.warnings if not w.startswith("no country for")]
+    report.repairs[:] = [r for r in report.repairs if "ISO 3166-2 prefix" not in r.what]
+
+
+def _two_sides(ds: Dataset, args: argparse.Namespace) -> Dataset:
+    """Keep the two countries of --countries (others left out with a note), declare the sides,
+    and flag the border regions from the polygons when there are two sides and polygons."""
+    countries = sorted(map(str, pd.unique(ds.regions["country"].dropna())))
+    if args.countries:
+        a, b = args.countries
+        if a == b:
+            raise UsageError(f"--countries {a} {b}: the two sides must differ")
+        unknown = [c for c in (a, b) if c not in countries]
+        if unknown:
+            raise UsageError(f"--countries: no region has country {unknown[0]!r} (countries: "
+                             f"{_shorten(countries)}; --group-col or --country-from-prefix say "
+                             "where the country comes from)")
+        keep = ds.regions["country"].isin([a, b])
+        if not keep.all():
+            note(f"left out {int((~keep).sum())} region(s) of other countries than {a} and {b}")
+        ds = replace(ds, regions=ds.regions[keep].reset_index(drop=True),
+                     meta={**ds.meta, "sides": (a, b)})
+    elif len(countries) == 2:
+        ds = replace(ds, meta={**ds.meta, "sides": tuple(countries)})
+    has_polygons = (ds.regions["geometry_basis"] == "own").any()
+    if "sides" in ds.meta and has_polygons:
+        ds = ds.with_border()
+    return ds
+
+
+def _shorten(items: list[str], n: int = 12) -> str:
+    return ", ".join(items[:n]) + (f" ... ({len(items)} in all)" if len(items) > n else "")
+
+
+def require_sides(ds: Dataset, option: str = "") -> tuple[str, str]:
+    """The two sides of the border, or a usage error saying how to name them."""
+    if not is_own(ds) or "sides" in ds.meta:
+        return ds.sides()
+    countries = sorted(map(str, pd.unique(ds.regions["country"].dropna())))
+    if not countries:
+        raise UsageError("no region has a country: name the column with --group-col COL, or take "
+                         "it from the codes with --country-from-prefix")
+    raise UsageError(f"a border needs two countries, the files have {len(countries)} "
+                     f"({_shorten(countries)}): pick them with --countries A B")
+
+
+def require_polygons(ds: Dataset, command: str) -> None:
+    if not (ds.regions["geometry_basis"] == "own").any():
+        raise UsageError(f"{command} needs polygons: give --regions-file FILE")
+
+
+# ----------------------------------------------------------------------------- selections
+def selection_from_args(args: argparse.Namespace, ds: Dataset) -> str | list[str]:
+    """The region selection of ``--regions`` checked against the dataset."""
+    text = args.regions
+    own = is_own(ds)
+    if text is None:
+        text = args.regions_default
+        if own and text == "border" and not ds.regions["border"].any():
+            text = "all"
+    choices = getattr(args, "regions_choices", None)
+    if choices and text not in choices:
+        raise UsageError(f"--regions {text}: use {', '.join(choices)}")
+    t = text.strip()
+    countries = set(map(str, pd.unique(ds.regions["country"].dropna())))
+    set_name, colon, country = t.partition(":")
+    if t in REGION_SETS or t in countries or (colon and set_name in REGION_SETS):
+        if colon and country not in countries:
+            raise UsageError(f"--regions {t}: no country {country!r} (countries: "
+                             f"{_shorten(sorted(countries))})")
+        if (set_name in ("border", "interior")) and not ds.regions["border"].any():
+            raise UsageError(f"--regions {t}: no region is flagged as on the border; the border "
+                             "regions come from the polygons (--regions-file) of two countries "
+                             "(--countries A B)")
+        codes = ds.region_codes(t)
+        if not codes:
+            raise UsageError(f"--regions {t}: no region matches")
+        return t
+    if colon:
+        raise UsageError(f"--regions {t}: use border:XX, all:XX or interior:XX with a country")
+    codes = [c.strip() for c in t.split(",") if c.strip()]
+    known = set(map(str, ds.regions["region"]))
+    unknown = [c for c in codes if c not in known]
+    if unknown or not codes:
+        raise UsageError(f"--regions {t}: not a region set ({', '.join(REGION_SETS)}), a country "
+                         f"({_shorten(sorted(countries))}) or known region codes"
+                         + (f"; unknown codes: {_shorten(unknown)}" if unknown else ""))
+    return codes
+
+
+def _indicator(args: argparse.Namespace, ds: Dataset, weight: str | None) -> str:
+    names = sorted(map(str, pd.unique(ds.observations["indicator"])))
+    if not names:
+        raise UsageError("this command needs statistics: give --data FILE")
+    if args.indicator is not None:
+        if args.indicator not in names and is_own(ds):
+            raise UsageError(f"--indicator {args.indicator}: not in the data (indicators: "
+                             f"{_shorten(names)})")
+        return args.indicator
+    if not is_own(ds):
+        return DEFAULT_INDICATOR
+    rest = [n for n in names if n != weight]
+    if len(rest) == 1:
+        return rest[0]
+    raise UsageError(f"the data hold several indicators ({_shorten(rest)}): pick one with "
+                     "--indicator NAME")
+
+
+def _weight(args: argparse.Namespace, ds: Dataset, own: bool) -> str | None:
+    w, col = getattr(args, "weight", None), getattr(args, "weight_col", None)
+    if col and w not in (None, col):
+        raise UsageError(f"--weight {w} and --weight-col {col} name two different weights")
+    if col:
+        return col
+    if w == "none":
+        return None
+    if not own:
+        return w or "population"
+    names = set(map(str, pd.unique(ds.observations["indicator"])))
+    if w is None:
+        return "population" if "population" in names else None
+    if w not in names:
+        raise UsageError(f"--weight {w}: no such indicator in the data (indicators: "
+                         f"{_shorten(sorted(names))}); --weight-col COL takes a column of weights")
+    return w
+
+
+def _currency_option(text: str) -> str:
+    """'none' or a currency basis crossborder.currency can parse (else a usage error)."""
+    from ..currency import parse_currency
+    from ..errors import UnitError
+
+    if text.strip().lower() == "none":
+        return "none"
+    try:
+        parse_currency(text)
+    except UnitError as exc:
+        raise argparse.ArgumentTypeError(exc.reason) from None
+    return text.strip()
+
+
+def _currency(args: argparse.Namespace, ds: Dataset, indicator: str, own: bool) -> str | None:
+    cur = getattr(args, "currency", None)
+    if not own:
+        return None if cur == "none" else (cur or "USD")
+    if cur in (None, "none"):
+        return None
+    units = sorted({str(u) for u in ds.values(indicator)["unit"].dropna() if str(u).strip()})
+    have = {currency_of(u) for u in units}
+    if units and have == {cur}:
+        return None                   # already in that currency: nothing to convert
+    raise UsageError(f"--currency {cur}: your data has no exchange rates to convert with (units of "
+                     f"{indicator}: {units or 'none given'}); convert before, or leave --currency "
+                     "out")
+
+
+def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None) -> Panel:
+    """The panel the options describe; every selection option is honoured or is an error, and
+    what was left out is noted on stderr."""
+    ds = dataset_from_args(args) if ds is None else ds
+    own = is_own(ds)
+    weight = _weight(args, ds, own)
+    indicator = _indicator(args, ds, weight)
+    currency = _currency(args, ds, indicator, own)
+    years = parse_years_option(args.years)
+    selection = selection_from_args(args, ds)
+    if own:
+        _check_groups(ds, selection)
+    group = "country" if ds.regions["country"].notna().any() else None
+    if years is not None:
+        have = set(int(y) for y in ds.values(indicator)["year"])
+        wanted = (set(range(years[0], years[1] + 1)) if isinstance(years, tuple) else set(years))
+        if not have & wanted:
+            raise UsageError(f"--years {args.years}: no {indicator} in those years (the data "
+                             f"have {min(have)}–{max(have)})")
+        if isinstance(years, list) and wanted - have:
+            raise UsageError(f"--years {args.years}: no {indicator} in "
+                             f"{', '.join(map(str, sorted(wanted - have)))}")
+    base_year = getattr(args, "base_year", None)
+    if base_year is not None and (currency is None or not str(currency).lower().startswith("real")):
+        raise UsageError(f"--base-year {base_year} applies to --currency real only")
+    p = study_panel(ds, indicator=indicator, regions=selection, years=years, currency=currency,
+                    weight=weight, balanced=not args.unbalanced, group=group, base_year=base_year)
+    if years is None and len(p.times):
+        span = ds.values(indicator)
+        span = span[span["region"].isin(set(ds.region_codes(selection)))]["year"]
+        if len(span) and (span.min() < p.times[0] or span.max() > p.times[-1]):
+            note(f"years {p.times[0]}–{p.times[-1]}: the span in which each country has data "
+                 f"({indicator} has {int(span.min())}–{int(span.max())}; --years chooses)")
+        for year, missing in (p.meta.get("span_trimmed") or {}).items():
+            first, last = min(year, p.times[0]), max(year, p.times[-1])
+            note(f"year {year} left out to keep {len(missing)} region(s) that have no value in it "
+                 f"({_shorten(missing)}); --years {first}-{last} keeps the year without them")
+    dropped = p.meta.get("dropped_regions")
+    if dropped is not None and len(dropped):
+        note(f"left out {len(dropped)} region(s) without a value in every year: "
+             f"{', '.join(map(str, dropped['region']))}")
+    aside = p.meta.get("set_aside")
+    if aside is not None and len(aside):
+        reasons = aside["reason"].astype(str).value_counts()
+        note(f"set aside {len(aside)} value(s) of the panel: "
+             + "; ".join(f"{n} x {r}" for r, n in reasons.items()))
+    if len(p.frame) == 0:
+        raise UsageError("the selection holds no values (check --regions, --years and "
+                         "--indicator)")
+    return p
+
+
+def _check_groups(ds: Dataset, selection: str | list[str]) -> None:
+    codes = ds.region_codes(selection)
+    country = ds.regions.set_index("region")["country"].reindex(codes)
+    if country.notna().any() and country.isna().any():
+        raise DataError(f"{int(country.isna().sum())} region(s) have no country: "
+                        f"{_shorten(list(map(str, country.index[country.isna()])))}; name the "
+                        "country column with --group-col COL or use --country-from-prefix",
+                        column="country")

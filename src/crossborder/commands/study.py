@@ -1,0 +1,224 @@
+"""The study-level commands: robustness (a grid of specifications), rolling (time-varying
+convergence) and integration (DiD / event study of pair gaps around a break year).
+
+Each imports its estimator when it runs and takes the shared data options; ``--json``/``--csv``
+print the full tidy table, ``--out FILE`` writes the command's figure (PNG, SVG or PDF by the
+extension; PNG without one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import UsageError
+from ._common import add_output_options, emit
+from ._inputs import add_panel_options, dataset_from_args, panel_from_args, require_polygons
+
+SE_CHOICES = ("classical", "HC0", "HC1", "HC2", "HC3", "HAC")
+
+
+def _parser(sub: argparse._SubParsersAction, name: str, help_: str, examples: list[str],
+            regions: str = "border") -> argparse.ArgumentParser:
+    p = sub.add_parser(name, help=help_, description=help_ + ".",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="examples:\n" + "\n".join(f"  {e}" for e in examples))
+    add_panel_options(p, regions=regions)
+    add_output_options(p)
+    p.add_argument("--out", metavar="FILE", help="write the figure to FILE (.png, .svg or .pdf)")
+    return p
+
+
+def _list(text: str | None, kind: type = str) -> list | None:
+    if text is None:
+        return None
+    items = [t.strip() for t in text.split(",") if t.strip()]
+    if kind is int:
+        out: list[int] = []
+        for t in items:
+            if "-" in t:
+                a, b = (int(x) for x in t.split("-", 1))
+                out.extend(range(a, b + 1))
+            else:
+                out.append(int(t))
+        return out
+    return items
+
+
+def _check_se(values: list[str] | None, option: str) -> None:
+    for v in values or []:
+        if v not in SE_CHOICES:
+            raise UsageError(f"{option}: {v!r} is not one of {', '.join(SE_CHOICES)}")
+
+
+def _save(fig, out: str) -> None:
+    from .._mapstyle import save
+
+    path = Path(out)
+    fmt = path.suffix.lower().lstrip(".") or "png"
+    if fmt not in ("png", "svg", "pdf"):
+        raise UsageError(f"--out: use a .png, .svg or .pdf file, not {path.name!r}")
+    for written in save(fig, path, formats=[fmt]):
+        print(f"wrote {written}", file=sys.stderr)
+
+
+def _emit(args: argparse.Namespace, frame: pd.DataFrame, title: str) -> None:
+    if getattr(args, "csv", False):
+        from ..csvsafe import neutralise_formulas
+
+        frame = neutralise_formulas(frame)
+    emit(args, frame, title=title)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = _parser(sub, "robustness",
+                "every headline estimate on a grid of specifications (years, currency, regions, "
+                "resource regions, standard errors)",
+                ["crossborder robustness",
+                 "crossborder robustness --estimate beta_conditional --out spec.png",
+                 "crossborder robustness --currency PPP --ends 2015-2019 --se HC1,HAC --csv",
+                 "crossborder robustness --resource-regions RU-ORE,KZ-ATY"])
+    g = p.add_argument_group("grid")
+    g.add_argument("--currencies", help="currency bases of the grid, comma-separated (default: every "
+                                        "basis the dataset has; --currency X runs one)")
+    g.add_argument("--starts", help="start years, e.g. 2008,2010 (default: first year and two later)")
+    g.add_argument("--ends", help="end years, e.g. 2016-2020 (default: the last --n-ends years)")
+    g.add_argument("--n-ends", type=int, default=5, help="number of last years used as ends (default 5)")
+    g.add_argument("--min-years", type=int, default=5, help="shortest span in years (default 5)")
+    g.add_argument("--se", default="classical,HC1,HC3,HAC",
+                   help="standard errors, comma-separated (default classical,HC1,HC3,HAC; HAC for "
+                        "time trends only)")
+    g.add_argument("--resource-regions",
+                   help="codes left out in the 'resources out' variant (default: the dataset's list); "
+                        "'none' runs without that variant")
+    g.add_argument("--estimates", help="families, comma-separated, from sigma, beta, between_share, "
+                                       "border_effect, pair_gaps (default: all)")
+    g.add_argument("--estimate", help="print the rows of one estimate (e.g. beta_conditional) and "
+                                      "draw its specification curve (default for --out: beta_conditional)")
+    g.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
+    p.set_defaults(func=run_robustness)
+
+    p = _parser(sub, "rolling", "beta and sigma trend on rolling windows of years, with intervals",
+                ["crossborder rolling", "crossborder rolling --window 6 --out rolling.png",
+                 "crossborder rolling --currency PPP --trend-se HAC --json"])
+    p.add_argument("--window", type=int, default=8, help="years per window (default 8)")
+    p.add_argument("--step", type=int, default=1, help="years between windows (default 1)")
+    p.add_argument("--beta-se", default="HC1", choices=SE_CHOICES[:-1], help="beta's errors (default HC1)")
+    p.add_argument("--trend-se", default="classical", choices=SE_CHOICES,
+                   help="sigma trend's errors (default classical)")
+    p.add_argument("--alpha", type=float, default=0.05, help="1 - confidence level (default 0.05)")
+    p.set_defaults(func=run_rolling)
+
+    p = _parser(sub, "integration",
+                "did cross-border gaps narrow after a break year more than domestic ones? DiD and "
+                "event study of neighbour-pair gaps, break tests of sigma and the between share",
+                ["crossborder integration", "crossborder integration --break-year 2010,2012,2015",
+                 "crossborder integration --currency PPP --out event.png --json"], regions="all")
+    p.add_argument("--break-year", help="break year(s), comma-separated (default: the dataset's, "
+                                        "else 2015)")
+    p.add_argument("--control", choices=["border", "all"], default="border",
+                   help="domestic pairs: both regions on the border (default) or any neighbours")
+    p.add_argument("--se", default="classical", choices=SE_CHOICES,
+                   help="errors of the break tests (default classical; the DiD clusters by pair)")
+    p.add_argument("--alpha", type=float, default=0.05, help="1 - confidence level (default 0.05)")
+    p.add_argument("--events", action="store_true", help="print the event-study coefficients instead")
+    p.set_defaults(func=run_integration)
+
+
+# ----------------------------------------------------------------------------- robustness
+def run_robustness(args: argparse.Namespace) -> int:
+    from ..measures.robustness import robustness
+
+    if args.years:
+        raise UsageError("robustness: use --starts and --ends instead of --years")
+    if args.regions is not None or args.unbalanced:
+        raise UsageError("robustness runs on the border regions (and every region for the border "
+                         "effect), balanced per specification: --regions/--unbalanced do not apply")
+    if args.currencies and args.currency:
+        raise UsageError("give --currency or --currencies, not both")
+    se = _list(args.se)
+    _check_se(se, "--se")
+    ds = dataset_from_args(args)
+    probe = panel_from_args(args, ds)          # resolves and checks indicator, weight, currency
+    currencies = _list(args.currencies) or ([probe.meta.get("currency")] if args.currency else None)
+    if currencies is not None:
+        currencies = [None if c == "none" else c for c in currencies]
+    res_codes = None if args.resource_regions is None else (
+        [] if args.resource_regions == "none" else _list(args.resource_regions))
+    resources = ("in",) if res_codes == [] else ("in", "out")
+    kw = dict(starts=_list(args.starts, int), ends=_list(args.ends, int), n_ends=args.n_ends,
+              min_years=args.min_years, se_types=se, alpha=args.alpha, resources=resources,
+              resource_regions=res_codes or None)
+    if args.estimates:
+        kw["estimates"] = _list(args.estimates)
+    res = robustness(ds, indicator=probe.indicator, currencies=currencies,
+                     weight=probe.meta.get("weight"), **kw)
+    if len(res.skipped):
+        reasons = list(pd.unique(res.skipped["reason"].astype(str)))
+        print(f"note: {len(res.skipped)} specification(s) or estimate(s) not run, e.g. "
+              + "; ".join(reasons[:3]) + " (all in the JSON/CSV of the Python API: "
+              "robustness(...).skipped)", file=sys.stderr)
+    if args.out:
+        from ..charts_study import specification_curve
+
+        est = args.estimate or "beta_conditional"
+        if est not in res.estimates:
+            raise UsageError(f"--estimate: no estimate {est!r}; the grid has {res.estimates}")
+        have = list(pd.unique(res.table.loc[res.table["estimate"] == est, "se_type"]))
+        se_curve = "HC1" if "HC1" in have else have[0]
+        _save(specification_curve(res, est, se_type=se_curve, title=f"{est}: every specification",
+                                  subtitle=f"{res.params['indicator']}; sorted estimates with "
+                                           f"{100 * (1 - args.alpha):.0f}% intervals ({se_curve})"),
+              args.out)
+    if args.estimate:
+        table = res.table[res.table["estimate"] == args.estimate]
+        if table.empty:
+            raise UsageError(f"--estimate: no estimate {args.estimate!r}; the grid has {res.estimates}")
+    elif args.json or args.csv:
+        table = res.table
+    else:
+        table = res.overview()
+    _emit(args, table.reset_index(drop=True), res.summary())
+    return 0
+
+
+# ----------------------------------------------------------------------------- rolling
+def run_rolling(args: argparse.Namespace) -> int:
+    from ..measures.rolling import rolling
+
+    panel = panel_from_args(args)
+    res = rolling(panel, args.window, step=args.step, beta_se=args.beta_se, trend_se=args.trend_se,
+                  alpha=args.alpha)
+    if args.out:
+        from ..charts_study import rolling_chart
+
+        _save(rolling_chart(res, title=f"Convergence in rolling {args.window}-year windows",
+                            subtitle=f"{panel.indicator} ({panel.unit}), {panel.shape[0]} regions"),
+              args.out)
+    _emit(args, res.table, res.summary())
+    return 0
+
+
+# ----------------------------------------------------------------------------- integration
+def run_integration(args: argparse.Namespace) -> int:
+    from ..measures.integration import integration
+
+    years = _list(args.break_year, int)
+    ds = dataset_from_args(args)
+    require_polygons(ds, "integration")
+    panel = panel_from_args(args, ds)
+    res = integration(ds, years, panel=panel, control=args.control, se_type=args.se, alpha=args.alpha,
+                      currency=panel.meta.get("currency"))
+    if args.out:
+        from ..charts_study import event_study_chart
+
+        _save(event_study_chart(list(res.did.values()),
+                                title="Gaps across the border vs. gaps inside each country",
+                                subtitle=f"{panel.indicator} ({panel.unit}); event study, 95% intervals "
+                                         "clustered by pair"), args.out)
+    table = res.event if args.events else res.table
+    _emit(args, table, res.summary())
+    return 0

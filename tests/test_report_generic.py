@@ -1,0 +1,200 @@
+"""The report on a border no one prepared: built from files a test writes (a grid of squares, two
+countries), on whatever the data allow, with nothing of Russia-Kazakhstan in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from _grid import write_grid
+from pyproj import Geod
+from shapely.geometry import box
+
+from crossborder.io import read_dataset
+from crossborder.report import build_report
+
+GEOD = Geod(ellps="WGS84")
+RU_KZ_WORDS = ("Russia", "Kazakhstan", "okrug", "Tyumen", "GRP per capita", "russian", "kazakh")
+
+
+def report(tmp_path, years, name="grid", indicator="gdp_pc", meta=None, extra=(), read=None, **kw):
+    src = tmp_path / "in"
+    src.mkdir()
+    regions, data = write_grid(src, years, indicator=indicator, **kw)
+    if extra:
+        pd.concat([pd.read_csv(data), pd.DataFrame(list(extra))]).to_csv(data, index=False)
+    ds = read_dataset(regions, data, name=name, **(read or {}))
+    ds.meta.update(meta or {})
+    res = build_report(ds, tmp_path / "out", generated=dt.date(2026, 1, 1),
+                       options={"indicator": indicator})
+    return res, pd.read_csv(data)
+
+
+def sections(html: str) -> dict[str, str]:
+    """Section id -> its HTML."""
+    return dict(re.findall(r'<section id="([a-z0-9_]+)">(.*?)</section>', html, flags=re.S))
+
+
+def assert_nothing_empty(html: str) -> None:
+    """Every section says something: a reading, a table, a figure or why it was not computed."""
+    for sid, body in sections(html).items():
+        assert re.search(r'<p class="(reading|skipped|caption)"', body), f"section {sid} is empty"
+    assert "Caveats the loader flagged" not in html
+
+
+@pytest.fixture(scope="module")
+def unequal(tmp_path_factory):
+    """Six periods 7, 6, 4, 4 and 5 years apart, population and units given."""
+    return report(tmp_path_factory.mktemp("unequal"), [1979, 1986, 1992, 1996, 2000, 2005])
+
+
+def test_generic_report_has_nothing_of_russia_kazakhstan(unequal):
+    res, _ = unequal
+    html = res.html.read_text(encoding="utf-8")
+    for word in RU_KZ_WORDS:
+        assert word.lower() not in html.lower(), word
+    for table in res.tables:
+        text = table.read_text(encoding="utf-8")
+        for word in RU_KZ_WORDS:
+            assert word.lower() not in text.lower(), (table.name, word)
+    assert "border, A" in html and "border, B" in html
+    assert_nothing_empty(html)
+
+
+def test_clubs_table_counts_each_country_of_the_data(unequal):
+    res, _ = unequal
+    out = res.html.parent / "tables"
+    clubs = pd.read_csv(out / "clubs.csv")
+    members = pd.read_csv(out / "club_membership.csv")
+    members = members[members["status"] == "club"]
+    assert {"regions_A", "regions_B"} <= set(clubs.columns)
+    for row in clubs.itertuples():
+        g = members.loc[members["club"] == row.club, "group"]
+        assert row.regions_A == (g == "A").sum() and row.regions_B == (g == "B").sum()
+        assert row.mixes_countries == bool((g == "A").any() and (g == "B").any())
+    assert clubs["mixes_countries"].any()
+
+
+def test_unequal_steps_are_stated_and_beta_is_annualised_by_the_span(unequal):
+    res, data = unequal
+    html = res.html.read_text(encoding="utf-8")
+    assert "consecutive years" not in html
+    assert "7, 6, 4, 4 and 5 years apart" in html
+    beta = pd.read_csv(res.html.parent / "tables" / "beta.csv").set_index("model")
+    border = ["A-20", "A-21", "A-22", "A-23", "B-30", "B-31", "B-32", "B-33"]
+    v = data[data["indicator"] == "gdp_pc"].pivot(index="region", columns="year", values="value")
+    v = v.loc[border]
+    y0, y1 = np.log(v[1979].to_numpy()), np.log(v[2005].to_numpy())
+    growth = (y1 - y0) / 26.0
+    slope = np.polyfit(y0, growth, 1)[0]
+    assert beta.loc["absolute, border regions", "beta"] == pytest.approx(slope, rel=1e-9)
+    # speed from beta over the 26-year span: -ln(1 + 26 b) / 26
+    assert beta.loc["absolute, border regions", "speed"] == pytest.approx(-np.log1p(26 * slope) / 26)
+
+
+def test_border_section_measures_the_line_and_states_its_basis(unequal):
+    res, _ = unequal
+    out = res.html.parent / "tables"
+    border = pd.read_csv(out / "border.csv").set_index("item")["value"]
+    # the line is the meridian 3°E from the equator to 4°N
+    expected = GEOD.line_length([3.0, 3.0], [0.0, 4.0])
+    assert float(border["border length, km"]) == pytest.approx(expected / 1000.0, rel=1e-9)
+    assert int(float(border["pairs of regions sharing a stretch of border"])) == 4
+    assert int(float(border["pairs touching at a point only"])) == 6
+    assert "reference length, km" not in border.index
+    zone = pd.read_csv(out / "border_zone.csv").set_index("country")
+    for country, cols in (("A", range(3)), ("B", range(3, 6))):
+        area = sum(abs(GEOD.geometry_area_perimeter(box(i, j, i + 1, j + 1))[0])
+                   for i in cols for j in range(4)) / 1e6
+        assert zone.loc[country, "area_km2"] == pytest.approx(area, rel=1e-4)
+    # the zone reaches 150 km into each side: 1.35 of the 3 columns (1 degree ~ 111.3 km here)
+    assert zone.loc["A", "zone_share"] == pytest.approx(150 / 3 / 111.32, rel=0.01)
+    html = res.html.read_text(encoding="utf-8")
+    assert "vertices along the line" in html and "understates the true one" in html
+
+
+def test_one_period_report_keeps_the_cross_section_and_says_why_the_rest_is_missing(tmp_path):
+    res, data = report(tmp_path, [2010], meta={"reference_border_km": (500.0, "a survey")})
+    html = res.html.read_text(encoding="utf-8")
+    border = pd.read_csv(res.html.parent / "tables" / "border.csv").set_index("item")["value"]
+    length = GEOD.line_length([3.0, 3.0], [0.0, 4.0]) / 1000.0
+    assert float(border["gap to the reference, %"]) == pytest.approx(100 * (length / 500.0 - 1))
+    assert "Against the reference (a survey) 500 km" in html
+    s = sections(html)
+    assert "needs at least 2 periods; the data have 1 (2010)" in s["beta"]
+    assert 'class="skipped">Not computed' in s["beta"]
+    assert "Convergence clubs</strong>: not computed" in s["clubs"]
+    assert "Trend of the gaps</strong>: not computed" in s["pairs"]
+    assert_nothing_empty(html)
+    out = res.html.parent / "tables"
+    sigma = pd.read_csv(out / "sigma.csv")
+    allr = sigma[sigma["regions"] == "all regions"].iloc[0]
+    v = data.query("indicator == 'gdp_pc'")["value"]
+    assert allr["sd_log"] == pytest.approx(np.log(v).std(ddof=0))
+    assert (out / "border_effect.csv").is_file() and (out / "pair_gaps.csv").is_file()
+    assert (out / "moran.csv").is_file() and (out / "decomposition.csv").is_file()
+    assert not (out / "beta.csv").exists() and not (out / "sigma_trend.csv").exists()
+
+
+def test_report_without_population_is_unweighted_and_says_so(tmp_path):
+    res, _ = report(tmp_path, list(range(2000, 2010)), population=False)
+    html = res.html.read_text(encoding="utf-8")
+    assert "no population, so every measure is unweighted" in sections(html)["decomposition"]
+    dec = pd.read_csv(res.html.parent / "tables" / "decomposition.csv")
+    assert set(dec["weighted"]) == {False}
+    assert_nothing_empty(html)
+
+
+def test_report_without_unit_column_on_a_single_indicator(tmp_path):
+    res, _ = report(tmp_path, list(range(2000, 2006)), unit=False, population=False)
+    assert (res.html.parent / "tables" / "sigma_trend.csv").is_file()
+
+
+def test_countries_that_do_not_touch(tmp_path):
+    stray = [{"region": "ZZ-9", "year": y, "indicator": "gdp_pc", "value": 5.0, "unit": "EUR"}
+             for y in (2000, 2001)]
+    res, _ = report(tmp_path, list(range(2000, 2006)), gap=2, extra=stray,
+                    read={"unknown_regions": "set_aside"})
+    html = res.html.read_text(encoding="utf-8")
+    aside = pd.read_csv(res.html.parent / "tables" / "set_aside.csv")
+    assert list(aside["region"]) == ["ZZ-9", "ZZ-9"] and list(aside["year"]) == [2000, 2001]
+    read = pd.read_csv(res.html.parent / "tables" / "read_report.csv")
+    assert read.loc[read["kind"] == "set aside", "count"].sum() == 2
+    assert "2 rows were set aside" in html
+    s = sections(html)
+    for sid in ("border", "pairs", "maps"):
+        assert "do not share a border" in s[sid] or "no border regions" in s[sid] \
+            or "no pairs of neighbours" in s[sid], sid
+        assert '<p class="skipped">Not computed' in s[sid]
+    assert "sd_log" in pd.read_csv(res.html.parent / "tables" / "sigma.csv").columns
+    assert_nothing_empty(html)
+
+
+def test_every_region_on_the_border(tmp_path):
+    res, _ = report(tmp_path, list(range(2000, 2006)), nx=2, split=1)
+    html = res.html.read_text(encoding="utf-8")
+    assert "every region lies on the border, so there are no interior regions" in sections(html)["sigma"]
+    trend = pd.read_csv(res.html.parent / "tables" / "sigma_trend.csv")
+    assert "interior (both countries)" not in set(trend["regions"])
+    assert_nothing_empty(html)
+
+
+def test_population_for_some_years_only_is_not_used_as_weight(tmp_path):
+    """A weight missing in some years would drop those years from the balanced panels: the report
+    stays unweighted over every year and says so."""
+    src = tmp_path / "in"
+    src.mkdir()
+    regions, data = write_grid(src, list(range(2000, 2008)))
+    frame = pd.read_csv(data)
+    frame = frame[(frame["indicator"] != "population") | frame["year"].isin([2003, 2005])]
+    frame.to_csv(data, index=False)
+    res = build_report(read_dataset(regions, data, name="grid"), tmp_path / "out",
+                       generated=dt.date(2026, 1, 1))
+    html = res.html.read_text(encoding="utf-8")
+    assert "Population is missing for the periods 2000, 2001, 2002, 2004, 2006, 2007 of gdp_pc" in html
+    trend = pd.read_csv(res.html.parent / "tables" / "sigma_trend.csv")
+    assert set(trend["first"]) == {2000} and set(trend["last"]) == {2007}
+    assert set(pd.read_csv(res.html.parent / "tables" / "decomposition.csv")["weighted"]) == {False}
