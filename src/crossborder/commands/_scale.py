@@ -4,11 +4,11 @@
 options ``--engine {duckdb,polars,dask,pandas}``, ``--scheduler ADDRESS`` (Dask) and, where the parser
 has no group-column option of its own, ``--group COL``, and routes a command through the scale path
 when one of them is given or ``--data`` is a glob or a folder of Parquet files. Otherwise the command
-runs as before. Column names come from ``--id-col``/``--time-col``/``--value-col``/``--weight-col``/
-``--group-col`` where the parser has them (defaults region, year, value), the weight column from
-``--weight`` otherwise, the group column from ``--group`` (default: ``country`` or ``group`` if the
-files have one). Options the scale path cannot honour (years, region selections, currency, ...)
-are an error there, never ignored.
+runs as before. Column names come from ``--id-col``/``--time-col``/``--value-col`` (defaults region,
+year, value); the weight from ``--weight-col`` or ``--weight`` (default: ``population`` if the files
+have it); the group from ``--group-col`` (``--group`` abbreviates it) or ``--group`` (default:
+``country`` or ``group`` if the files have one). Options the scale path cannot honour (years, region
+selections, currency, ...) are an error there, never ignored.
 """
 
 from __future__ import annotations
@@ -109,11 +109,14 @@ def run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> int
     region = getattr(args, "id_col", None) or "region"
     time = getattr(args, "time_col", None) or "year"
     value = getattr(args, "value_col", None) or "value"
-    weight = getattr(args, "weight_col", None)
-    if weight is None and getattr(args, "weight", None) not in (None, "none"):
-        weight = args.weight
-        if weight not in cols and args.weight == defaults.get("weight"):
-            weight = None  # the default weight, absent from the files: unweighted measures only
+    w, col = getattr(args, "weight", None), getattr(args, "weight_col", None)
+    if col and w not in (None, col):
+        raise ValueError(f"--weight {w} and --weight-col {col} name two different weights")
+    weight = col or (None if w == "none" else w)
+    if weight is not None and weight not in cols and not col and w == defaults.get("weight"):
+        weight = None  # the default weight, absent from the files: unweighted measures only
+    if weight is None and w is None and "population" in cols:
+        weight = "population"  # as the in-memory path: population where the data have it
     group = getattr(args, "group_col", None) or getattr(args, "scale_group", None)
     if group is None:
         group = "country" if "country" in cols else "group" if "group" in cols else None
