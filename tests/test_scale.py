@@ -302,3 +302,18 @@ def test_spark_sigma_and_markov(data, spark):
     _eq(scale.gamma(sdf, **COLS), cb.gamma(panel))
     _same_beta(scale.beta(sdf, 2003, 2006, controls="group", robust="HC1", group="country", **COLS),
                cb.beta(panel, 2003, 2006, controls="group", robust="HC1"))
+
+
+def test_progress_names_each_pass(data):
+    from crossborder.scale._progress import progress
+
+    _, glob, _ = data
+    seen: list[str] = []
+    with progress(seen.append):
+        scale.sigma(glob, ["gini", "theil"], weighted=True, weight="population", engine="duckdb", **COLS)
+    assert len(seen) >= 4  # checks, pass 1, pass 2, the Gini sort
+    assert seen[0].startswith("duckdb: pass 1 over the data (")
+    assert seen[-1].startswith(f"duckdb: pass {len(seen)} ")
+    n = len(seen)
+    scale.sigma(glob, "cv", engine="duckdb", **COLS)  # outside the block: no callback
+    assert len(seen) == n

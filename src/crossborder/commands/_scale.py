@@ -86,8 +86,27 @@ def _columns(path: str) -> list[str]:
     return list(pq.read_schema(parquet_files(path)[0]).names)
 
 
+def _spinner_text(message: str) -> None:
+    """Show the pass in the command line's spinner (terminals only: no spinner, nothing shown)."""
+    from . import _progress
+
+    live = _progress._live
+    if live is not None:
+        from rich.spinner import Spinner
+
+        live.update(Spinner("dots", text=f"crossborder {message}"))
+
+
 def run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> int:
-    """Run ``command`` through crossborder.scale and print its table as the in-memory command does."""
+    """Run ``command`` through crossborder.scale and print its table as the in-memory command does;
+    on a terminal the spinner names the pass over the data and the time so far."""
+    from ..scale._progress import progress
+
+    with progress(_spinner_text):
+        return _run(command, args, defaults)
+
+
+def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> int:
     from ._common import emit
 
     try:

@@ -131,6 +131,9 @@ def check_keys(src: Source, group: bool) -> None:
 def _dask_by_year(src: Source, lf: Any, func: Any, meta: pd.DataFrame) -> pd.DataFrame:
     """Shuffle the rows so that each year is in one partition, run ``func`` (pandas -> pandas) on
     each partition and compute the (small) result."""
+    from ._progress import report
+
+    report("dask")
     ddf = lf.to_native()
     parts = ddf.shuffle(on="time").map_partitions(func, meta=meta)
     return parts.compute()
@@ -139,7 +142,7 @@ def _dask_by_year(src: Source, lf: Any, func: Any, meta: pd.DataFrame) -> pd.Dat
 def _pandas_or_dask(src: Source, lf: Any, func: Any, meta: pd.DataFrame) -> pd.DataFrame:
     if src.engine == "dask":
         return _dask_by_year(src, lf, func, meta)
-    return func(lf.collect().to_native())
+    return func(src.collect(lf))
 
 
 def _gini_pd(pdf: pd.DataFrame) -> pd.DataFrame:

@@ -67,6 +67,9 @@ class Source:
     def collect(self, lf: Any) -> pd.DataFrame:
         """Run a (small) result and return it as pandas (inside :func:`dask_scheduler` for Dask).
         Polars runs its streaming engine: the input is read in batches, not loaded whole."""
+        from ._progress import report
+
+        report(self.engine)
         if self.engine == "polars":
             return lf.collect(backend="pandas", engine="streaming").to_native()
         return lf.collect(backend="pandas").to_native()
