@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import re
 import sys
 import traceback
 from collections.abc import Sequence
 
 from . import __version__
+from .commands._common import cli_message
 from .errors import CrossborderError, DataError
 
 COMMANDS = ["info", "table1", "sigma", "beta", "decompose", "gamma", "delta", "clubs", "markov",
@@ -35,33 +35,18 @@ COMMAND_MODULES = {
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
-#: The Python API's hints ("pass region='<column>'") in the words of the command line.
-CLI_HINTS = [
-    (r"pass region='<column>'", "name the column with --id-col COLUMN"),
-    (r"pass id_col='<column>'", "name the column with --regions-id-col COLUMN"),
-    (r"pass year='<column>'", "name the column with --time-col COLUMN"),
-    (r"pass value='<column>'", "name the column with --value-col COLUMN"),
-    (r"pass indicator= to pick one", "pick one with --indicator NAME"),
-    (r"pass country_col=", "name the country column with --group-col COLUMN, or use "
-                           "--country-from-prefix"),
-    (r"pass crs='EPSG:\.\.\.\.' to say which it is", "say which it is with --crs EPSG:...."),
-    (r"pass crs= \(e\.g\. crs='EPSG:3857'\)", "give the right one with --crs (e.g. --crs EPSG:3857)"),
-    (r"pass encoding=", "convert the file to UTF-8"),
-    (r"pass currency='USD' or 'PPP' to convert", "convert with --currency USD or PPP"),
-    (r"pass regions= with a country column", "name the country with --group-col COLUMN"),
-    (r"build it with group=\.\.\. or pass by=", "name the country with --group-col COLUMN"),
-]
 
+class _ExactParser(argparse.ArgumentParser):
+    """A parser that takes options only as written in full: argparse's prefix matching would read
+    ``twins --data X`` as ``--dataset X`` (a different option, silently)."""
 
-def cli_message(text: str) -> str:
-    """An error message with the API's hints replaced by command-line options."""
-    for pattern, cli in CLI_HINTS:
-        text = re.sub(pattern, cli, text)
-    return text
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _ExactParser(
         prog="crossborder",
         description="Convergence between the regions on the two sides of a border.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -78,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     parser.add_argument("--version", action="version", version=f"crossborder {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_ExactParser)
     for module in dict.fromkeys(COMMAND_MODULES.get(n, n) for n in COMMANDS):
         importlib.import_module(f"crossborder.commands.{module}").register(sub)
     from .commands import _scale

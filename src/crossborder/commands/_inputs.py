@@ -13,6 +13,13 @@ Selection (``add_selection_options``): ``--indicator``, ``--years``, ``--regions
 border, all, interior, a country, border:XX or codes — never a file: polygons come with
 ``--regions-file``), ``--currency``, ``--weight`` and ``--unbalanced``.
 
+Cities (``add_city_options``; twins, distances, zones): ``--cities FILE`` (a table with name,
+population, lon, lat, or a file of points; :func:`crossborder.io.cities.read_cities`) with
+``--city-name-col``, ``--city-pop-col``, ``--lon-col``, ``--lat-col`` and the optional
+``--city-region-col``, ``--city-country-col``, ``--city-capital-col``, ``--cities-crs``. The cities
+are placed in the dataset's polygons (the user's, or the built-in ones, whose cities they then
+replace); those outside every polygon are set aside and named on stderr.
+
 Every option is honoured or is an error (:class:`~crossborder.errors.UsageError`, exit 2): an
 option that does not apply to the chosen input, a value out of range, a selection that matches
 nothing. What the readers repaired or set aside is summarised on stderr (``--verbose``: in full).
@@ -21,6 +28,7 @@ nothing. What the readers repaired or set aside is summarised on stderr (``--ver
 from __future__ import annotations
 
 import argparse
+import ast
 import math
 import re
 import sys
@@ -36,9 +44,10 @@ from ..dataset import REGION_SETS, Dataset, currency_of, load_dataset
 from ..errors import DataError, UsageError
 from ..panel import Panel
 from ..study import DEFAULT_INDICATOR, study_panel
+from ._common import cli_message
 
-__all__ = ["add_input_options", "add_selection_options", "add_panel_options", "dataset_from_args",
-           "panel_from_args", "number", "parse_years_option", "GEO_SUFFIXES"]
+__all__ = ["add_input_options", "add_selection_options", "add_panel_options", "add_city_options",
+           "dataset_from_args", "panel_from_args", "number", "parse_years_option", "GEO_SUFFIXES"]
 
 #: Suffixes of polygon files: a ``--regions`` value like these is a mistaken ``--regions-file``.
 GEO_SUFFIXES = (".geojson", ".json", ".shp", ".gpkg", ".fgb", ".gml", ".kml", ".zip")
@@ -144,6 +153,41 @@ def add_input_options(p: argparse.ArgumentParser, *, data: bool = True) -> None:
                    help="list every repair and every row set aside (default: a short summary)")
 
 
+#: The city options and the read_cities argument each names.
+_CITY_OPTIONS = {"city_name_col": "name_col", "city_pop_col": "pop_col", "lon_col": "lon_col",
+                 "lat_col": "lat_col", "city_region_col": "region_col",
+                 "city_country_col": "country_col", "city_capital_col": "capital_col",
+                 "cities_crs": "crs"}
+
+
+def add_city_options(p: argparse.ArgumentParser) -> None:
+    """--cities FILE and its columns (commands that use cities: twins, distances, zones)."""
+    g = p.add_argument_group("cities (the built-in dataset's, or your own)")
+    g.add_argument("--cities", metavar="FILE",
+                   help="your cities: CSV/TSV/Excel/Parquet with name, population, lon, lat "
+                        "(optional region, country, capital), or GeoJSON/GeoPackage/shapefile "
+                        "points; a city's region and country come from the polygon it falls in "
+                        "when the file has none. With the built-in dataset they replace its "
+                        "cities")
+    g.add_argument("--city-name-col", metavar="COL",
+                   help="column of the city names (default: city, name, town, place, ...)")
+    g.add_argument("--city-pop-col", metavar="COL",
+                   help="column of the population (default: population, pop, inhabitants, ...)")
+    g.add_argument("--lon-col", metavar="COL",
+                   help="column of the longitude, degrees (default: lon, lng, longitude, x)")
+    g.add_argument("--lat-col", metavar="COL",
+                   help="column of the latitude, degrees (default: lat, latitude, y)")
+    g.add_argument("--city-region-col", metavar="COL",
+                   help="column of each city's region code (default: region; else the polygon)")
+    g.add_argument("--city-country-col", metavar="COL",
+                   help="column of each city's country (default: country; else the polygon)")
+    g.add_argument("--city-capital-col", metavar="COL",
+                   help="column saying true/false whether the city is a regional capital "
+                        "(default: capital; needed by --capitals)")
+    g.add_argument("--cities-crs", metavar="CRS",
+                   help="coordinate reference system of a --cities point file that has none")
+
+
 def add_selection_options(p: argparse.ArgumentParser, regions: str = "border", *,
                           choices: tuple[str, ...] | None = None) -> None:
     """--indicator, --years, --regions (a selection), --currency, --weight, --unbalanced."""
@@ -181,7 +225,8 @@ def add_panel_options(p: argparse.ArgumentParser, regions: str = "border") -> No
 
 # ----------------------------------------------------------------------------- notes
 def note(text: str) -> None:
-    print(f"note: {text}", file=sys.stderr)
+    """A line on stderr, with the API's hints in command-line words."""
+    print(f"note: {cli_message(text)}", file=sys.stderr)
 
 
 def _print_read_report(report: Any, verbose: bool) -> None:
@@ -247,18 +292,47 @@ def dataset_from_args(args: argparse.Namespace) -> Dataset:
     """The Dataset the input options describe (built-in, or the user's files with border flags
     computed from the polygons); prints the readers' summary on stderr."""
     _check_regions_option(args)
+    city_given = [f"--{n.replace('_', '-')}" for n in _CITY_OPTIONS if _given(args, n)]
+    if city_given and not _given(args, "cities"):
+        raise UsageError(f"{', '.join(city_given)} appl{'y' if len(city_given) > 1 else 'ies'} "
+                         "to your cities: give --cities FILE")
     if _own_files(args):
         if args.dataset is not None:
             raise UsageError("--dataset and --data/--regions-file exclude each other: the built-in "
                              "dataset or your own files")
         ds = _user_dataset(args)
         _print_read_report(ds.meta.get("report"), getattr(args, "verbose", False))
-        return ds
+        return _with_cities(ds, args)
     given = [f"--{n.replace('_', '-')}" for n in _FILE_OPTIONS if _given(args, n)]
     if given:
         raise UsageError(f"{', '.join(given)} appl{'y' if len(given) > 1 else 'ies'} to your own "
                          "files: give --data FILE and/or --regions-file FILE")
-    return load_dataset(args.dataset or "ru-kz")
+    return _with_cities(load_dataset(args.dataset or "ru-kz"), args)
+
+
+def _with_cities(ds: Dataset, args: argparse.Namespace) -> Dataset:
+    """The dataset with the cities of --cities (placed in its polygons), if given."""
+    path = getattr(args, "cities", None)
+    if not path:
+        return ds
+    from ..io.cities import read_cities
+
+    base = ds.base_regions
+    has_polygons = len(base) > 0
+    kw = {arg: getattr(args, opt) for opt, arg in _CITY_OPTIONS.items() if _given(args, opt)}
+    try:
+        cities, report = read_cities(path, regions=base if has_polygons else None, **kw)
+    except DataError as exc:
+        opt = next((o for o, a in _CITY_OPTIONS.items() if a.endswith("_col")
+                    and getattr(args, o, None) is not None and exc.column == getattr(args, o)
+                    and exc.reason.startswith("no column ")), None)
+        if opt is None:
+            raise
+        cols = exc.reason[exc.reason.index("(columns: "):]
+        raise UsageError(f"--{opt.replace('_', '-')} {getattr(args, opt)}: no such column in "
+                         f"{path} {cols}") from None
+    _print_read_report(report, getattr(args, "verbose", False))
+    return replace(ds, cities=cities, meta={**ds.meta, "cities_file": str(path)})
 
 
 def _user_dataset(args: argparse.Namespace) -> Dataset:
@@ -316,7 +390,7 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
     if group_where is None and (args.group_col or args.country_from_prefix):
         ds, group_where = _country_after_reading(ds, args, data)
     if group_where is not None:
-        _forget_country_notes(report)
+        _forget_country_notes(report, args.group_col)
         report.repair(f"country taken from {group_where}", column="country",
                       count=int(ds.regions["country"].notna().sum()))
     return _two_sides(ds, args)
@@ -362,6 +436,7 @@ def _country_after_reading(ds: Dataset, args: argparse.Namespace,
         raise UsageError(f"--group-col {args.group_col}: no such column in "
                          f"{' or '.join(map(str, where + data))}")
     m = pd.concat(pairs).replace("", np.nan).dropna().drop_duplicates()
+    m = m[m["region"].isin(set(regions["region"].astype(str)))]   # the regions of the dataset
     twice = m[m["region"].duplicated(keep=False)]
     if len(twice):
         r = twice["region"].iat[0]
@@ -373,8 +448,26 @@ def _country_after_reading(ds: Dataset, args: argparse.Namespace,
     return replace(ds, regions=regions), f"column {args.group_col!r} of the data"
 
 
-def _forget_country_notes(report: Any) -> None:
-    report.warnings[:] = [w for w in report.warnings if not w.startswith("no country for")]
+def _forget_country_notes(report: Any, used: str | None = None) -> None:
+    """Drop the readers' notes that the country options made stale (no country; the ISO prefix
+    repair; the country column listed as not used)."""
+    kept = []
+    for w in report.warnings:
+        if w.startswith("no country for"):
+            continue
+        if used and w.startswith("columns not used: "):
+            try:
+                cols = [c for c in ast.literal_eval(w[len("columns not used: "):]) if c != used]
+            except (ValueError, SyntaxError):
+                cols = None
+            if cols is None:
+                kept.append(w)
+                continue
+            if not cols:
+                continue
+            w = f"columns not used: {cols}"
+        kept.append(w)
+    report.warnings[:] = kept
     report.repairs[:] = [r for r in report.repairs if "ISO 3166-2 prefix" not in r.what]
 
 
@@ -469,9 +562,7 @@ def _indicator(args: argparse.Namespace, ds: Dataset, weight: str | None) -> str
     if not names:
         raise UsageError("this command needs statistics: give --data FILE")
     if args.indicator is not None:
-        if args.indicator not in names and is_own(ds):
-            raise UsageError(f"--indicator {args.indicator}: not in the data (indicators: "
-                             f"{_shorten(names)})")
+        _known(ds, args.indicator, "--indicator")
         return args.indicator
     if not is_own(ds):
         return DEFAULT_INDICATOR
@@ -491,14 +582,24 @@ def _weight(args: argparse.Namespace, ds: Dataset, own: bool) -> str | None:
     if w == "none":
         return None
     if not own:
+        if w is not None:
+            _known(ds, w, "--weight")
         return w or "population"
     names = set(map(str, pd.unique(ds.observations["indicator"])))
     if w is None:
         return "population" if "population" in names else None
-    if w not in names:
-        raise UsageError(f"--weight {w}: no such indicator in the data (indicators: "
-                         f"{_shorten(sorted(names))}); --weight-col COL takes a column of weights")
+    _known(ds, w, "--weight", " (--weight-col COL takes a column of weights)")
     return w
+
+
+def _known(ds: Dataset, indicator: str, option: str, hint: str = "") -> None:
+    """A usage error unless the dataset has the indicator (or an alias of it)."""
+    try:
+        ds.values(indicator)
+    except DataError:
+        names = sorted(map(str, pd.unique(ds.observations["indicator"])))
+        raise UsageError(f"{option} {indicator}: no such indicator in the data (indicators: "
+                         f"{_shorten(names)}){hint}") from None
 
 
 def _currency_option(text: str) -> str:
@@ -575,7 +676,11 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None) -> Pane
     if aside is not None and len(aside):
         reasons = aside["reason"].astype(str).value_counts()
         note(f"set aside {len(aside)} value(s) of the panel: "
-             + "; ".join(f"{n} x {r}" for r, n in reasons.items()))
+             + "; ".join(f"{n} x {r}" for r, n in reasons.items())
+             + ("" if getattr(args, "verbose", False) else " (--verbose lists them)"))
+        if getattr(args, "verbose", False):
+            with pd.option_context("display.width", 200, "display.max_rows", None):
+                print(aside.to_string(index=False), file=sys.stderr)
     if len(p.frame) == 0:
         raise UsageError("the selection holds no values (check --regions, --years and "
                          "--indicator)")
