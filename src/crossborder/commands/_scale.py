@@ -6,9 +6,9 @@ has no group-column option of its own, ``--group COL``, and routes a command thr
 when one of them is given or ``--data`` is a glob or a folder of Parquet files. Otherwise the command
 runs as before. Column names come from ``--id-col``/``--time-col``/``--value-col`` (defaults region,
 year, value); the weight from ``--weight-col`` or ``--weight`` (default: ``population`` if the files
-have it); the group from ``--group-col`` (``--group`` abbreviates it) or ``--group`` (default:
-``country`` or ``group`` if the files have one). Options the scale path cannot honour (years, region
-selections, currency, ...) are an error there, never ignored.
+have it); the group from ``--group-col`` or ``--group``, the same option (default: ``country`` or
+``group`` if the files have one). Options the scale path cannot honour (years, region selections,
+currency, ...) are an error there, never ignored.
 """
 
 from __future__ import annotations
@@ -40,10 +40,14 @@ def install(sub: argparse._SubParsersAction) -> None:
         g.add_argument("--scheduler", metavar="ADDRESS", default=None,
                        help="Dask scheduler address (tcp://host:8786), or threads/processes; "
                             "implies --engine dask")
-        if not any(s.startswith("--group") for s in p._option_string_actions):
-            g.add_argument("--group", dest="scale_group", metavar="COL", default=None,
-                           help="group (country) column of --data at scale (default: country or "
-                                "group if present)")
+        if "--group" not in p._option_string_actions:
+            if "--group-col" in p._option_string_actions:
+                g.add_argument("--group", dest="group_col", metavar="COL", default=None,
+                               help="the same as --group-col")
+            else:
+                g.add_argument("--group", dest="scale_group", metavar="COL", default=None,
+                               help="group (country) column of --data at scale (default: country "
+                                    "or group if present)")
         defaults = {a.dest: a.default for a in p._actions}
         original = p.get_default("func")
         p.set_defaults(func=_wrap(name, original, defaults))
