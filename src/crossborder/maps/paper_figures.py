@@ -224,8 +224,15 @@ def figure1(
         colours[has] = [palette[int(c)] for c in clf.yb]
 
     years = table.dropna(subset=["change_pp"])
-    span = (f"{int(years['first_year'].min())}\u2013{int(years['last_year'].max())}"
-            if len(years) else f"{first_year}\u2013latest")
+    starts = sorted({int(y) for y in years["first_year"]}) if len(years) else []
+    ends = sorted({int(y) for y in years["last_year"]}) if len(years) else []
+    if len(starts) == 1 and len(ends) == 1:
+        span = f"{starts[0]}\u2013{ends[0]}"
+    elif len(years):  # periods differ by region: name them, never one span they do not share
+        span = ("periods from " + ", ".join(map(str, starts)) + " to "
+                + ", ".join(map(str, ends)) + " by region")
+    else:
+        span = f"{first_year}\u2013latest"
     paper = getattr(ds, "name", None) == "ru-kz"
     if title is None:
         title = (("Change in the share of ethnic Russians in the Kazakh border regions, "
@@ -235,7 +242,7 @@ def figure1(
                 ("numbers after Stepanov et al. (2020)" if paper else
                  "regions numbered west to east"))
     if fallback == "earliest" and (years["first_year"] != first_year).any():
-        subtitle += "; start year varies (on labels)"
+        subtitle += "; start year varies (on labels): changes over different periods on one scale"
     other = proj.loc[~mapped, "country"].iloc[0] if (~mapped).any() else None
     notes = _figure1_notes(table, shown, first_year, fallback)
     note_text = wrap_to_width("\n".join(notes), width_mm - 16, 7.0) if notes else ""

@@ -37,6 +37,7 @@ def build(ctx: ReportContext) -> Section:
     dmap = discontinuity_map(regions, edges, fill=p, year=year,
                              title=f"Discontinuities of {label(p)}, {year}",
                              subtitle="max(a/b, b/a) on every shared boundary; border edges in red",
+                             fill_label=f"{label(p)}, {p.unit}",
                              source=source_line(ctx, p))
     ctx.figure(s, "discontinuities", dmap.figure, f"Discontinuity map of {label(p)} ({p.unit}), {year}")
     if len(p.times) >= 2:
