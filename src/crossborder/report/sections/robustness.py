@@ -24,7 +24,8 @@ def build(ctx: ReportContext) -> Section:
     src = sorted({x for v in p.meta.get("sources", []) for x in str(v).split(";")})
     s.reading.append(
         f"The grid runs every headline estimate of {label(p)} on {n_spec} specifications: currency "
-        f"bases {', '.join(str(c) for c in g.params['currencies'])}; region variants "
+        f"bases {', '.join('as given' if c is None else str(c) for c in g.params['currencies'])}; "
+        f"region variants "
         f"{', '.join(g.params['variants'])}; resource regions {' and '.join(g.params['resources'])}"
         + (f" (left out: {', '.join(g.params['resource_regions'])})" if g.params["resource_regions"]
            else "")

@@ -17,8 +17,10 @@ def build(ctx: ReportContext) -> Section:
     g = grid(ctx)
     v = study_verdict(ctx)
     p = panel(ctx, "border")
-    s.reading.append(f"Data: {describe(p)}; data vintage {p.meta.get('vintage') or 'as given'}, "
-                     f"currency basis {p.meta.get('currency_basis') or 'as given'} for the baseline.")
+    basis = p.meta.get("currency_basis")
+    s.reading.append(f"Data: {describe(p)}"
+                     + (f"; currency basis {basis}, data vintage {p.meta.get('vintage')} for the baseline"
+                        if basis else "; values as the data give them (no currency conversion)") + ".")
     s.reading.extend(v.sentences)
     fam = v.families[["label", "rows", "supporting", "share_supporting", "share_against",
                       "share_negative", "median", "min", "max", "strength", "estimate"]]
