@@ -394,7 +394,7 @@ def pair_gaps_small_multiples(
     if not cols:
         raise DataError("no pair has a gap to draw")
     nrows = int(np.ceil(len(cols) / ncols))
-    top = 3.0 + (5.0 if title else 0.0) + (4.0 if subtitle else 0.0)
+    top = 3.0 + (5.0 if title else 0.0) + (4.0 if subtitle else 0.0) + (8.0 if change else 5.0)
     bottom = 11.0 + (3.4 * source_lines_needed(source, width_mm) if source else 0.0)
     height_mm = top + bottom + panel_mm * nrows
     with mpl.rc_context(STYLE):

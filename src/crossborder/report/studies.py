@@ -53,7 +53,7 @@ def between_share_by_basis(ctx: ReportContext) -> dict[str, Any]:
         out = {}
         for cur in default_currencies(ctx.ds):
             try:
-                p = panel(ctx, "border", cur, None)
+                p = panel(ctx, "border", cur)
             except (DataError, UnitError, Skip):
                 continue
             if len(p.times) >= 3:

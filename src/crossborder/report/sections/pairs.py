@@ -112,8 +112,8 @@ def build(ctx: ReportContext) -> Section:
     named = {f"{r.a_region} \u2013 {r.b_region}": r.change for r in trends.itertuples()}
     fig = pair_gaps_small_multiples(
         gaps, change=named, title=f"{label(p)} across the border: ln({a} / {b}), one panel per pair",
-        subtitle=f"{p.unit}; blue: |gap| narrowed significantly, red: widened, grey: no significant "
-                 "change", source=source_line(ctx, p))
+        subtitle=f"{p.unit}; |gap| narrowed (blue) or widened (red) significantly",
+        ylabel=f"ln({a} / {b})", source=source_line(ctx, p))
     ctx.figure(s, "pair_gaps", fig,
                f"Log ratio of {label(p)} ({p.unit}) of each pair of neighbouring regions over time, one "
                "panel per pair (shared axes)")
