@@ -85,22 +85,24 @@ def gross_product_by_year(ds: Dataset, years: range | list[int] = range(2008, 20
     published unit), ``okrugs_bn`` (Tyumen minus Tyumen Oblast without the okrugs),
     ``without_okrugs_bn`` (Tyumen counted by its southern part, from the years it has GRP),
     ``n_regions`` (border units with a value; all 19 make the sum complete)."""
-    rows, sources = [], set()
+    years = list(years)
+    codes = list(ds.regions["region"])
+    p = ds.panel("grp_lcu", regions=codes, years=(min(years), max(years)), currency="USD", group=None)
+    f = p.frame[["region", "time", "value"]].merge(
+        ds.regions[["region", "border", "analysis_unit"]], on="region")
+    sources = set(p.meta.get("sources", []))
+    rows = []
     n_units = len(ds.border_regions)
-    for year in years:
-        try:
-            g = grp_usd(ds, year)
-        except Exception:  # noqa: BLE001 - a year without GRP or rate is simply not in the table
-            continue
-        sources.update(g.attrs.get("sources", []))
+    for year, g in f[f["time"].isin(years)].groupby("time", sort=True):
         units = g[g["analysis_unit"] & g["border"]]
-        total = units["grp_usd"].sum() / 1e9
-        tyu = g.loc[g["region"] == TYUMEN, "grp_usd"].sum() / 1e9
-        south = g.loc[g["region"] == TYUMEN_SOUTH, "grp_usd"]
-        has_south = len(south) > 0 and np.isfinite(south.iloc[0]) and (g["region"] == TYUMEN).any()
+        total = units["value"].sum() / 1e9
+        tyu = g.loc[g["region"] == TYUMEN, "value"]
+        south = g.loc[g["region"] == TYUMEN_SOUTH, "value"]
+        has_south = len(south) > 0 and len(tyu) > 0 and np.isfinite(south.iloc[0])
+        okrugs = (tyu.iloc[0] - south.iloc[0]) / 1e9 if has_south else np.nan
         rows.append({"year": int(year), "n_regions": len(units), "complete": len(units) == n_units,
-                     "total_bn": total, "okrugs_bn": tyu - south.iloc[0] / 1e9 if has_south else np.nan,
-                     "without_okrugs_bn": total - tyu + south.iloc[0] / 1e9 if has_south else np.nan})
+                     "total_bn": total, "okrugs_bn": okrugs,
+                     "without_okrugs_bn": total - okrugs if has_south else np.nan})
     out = pd.DataFrame(rows)
     out.attrs["sources"] = sorted(sources)
     return out
