@@ -84,7 +84,7 @@ def when(dimension: str, level: str) -> str:
 def _cap(text: str) -> str:
     return text[0].upper() + text[1:] if text[:1].isascii() else text
 
-ROBUST, MAJORITY, MINORITY, RARE = "robust", "majority", "minority", "rare"
+ROBUST, MOSTLY, MIXED, RARE = "robust", "mostly", "mixed", "rare"
 
 
 def estimate_label(estimate: str, names: Mapping[str, str] | None = None) -> str:
@@ -122,10 +122,10 @@ class Verdict:
 def _strength(share: float, robust: float, rare: float) -> str:
     if share >= robust:
         return ROBUST
-    if share >= 0.5:
-        return MAJORITY
+    if share >= 2 / 3:
+        return MOSTLY
     if share >= rare:
-        return MINORITY
+        return MIXED
     return RARE
 
 
@@ -221,15 +221,18 @@ def peak_only_in(name: str, by_basis: Mapping[str, pd.Series],
 def _integration_sentences(result: Any, alpha: float) -> list[str]:
     out = []
     for year, d in result.did.items():
-        direction = "narrowed" if d.coef < 0 else "widened"
+        direction = ("did not change measurably" if abs(d.coef) < 0.0005 else
+                     "narrowed" if d.coef < 0 else "widened")
         sig = d.pvalue < alpha
         pre_ok = not (np.isfinite(d.pretrend_pvalue) and d.pretrend_pvalue < alpha)
         reading = ("supports the integration thesis" if d.coef < 0 and sig and pre_ok else
                    "would support the thesis, but the pre-trend test rejects parallel trends"
-                   if d.coef < 0 and sig else "does not support the integration thesis")
+                   if d.coef < 0 and sig else "does not support the integration thesis"
+                   + ("" if pre_ok else ", and the leads reject parallel pre-trends"))
         out.append(
-            f"After {year}, gaps between neighbours across the border {direction} by "
-            f"{abs(d.coef):.3f} log points relative to neighbours within one country "
+            f"After {year}, gaps between neighbours across the border {direction}"
+            + ("" if abs(d.coef) < 0.0005 else f" by {abs(d.coef):.3f} log points")
+            + " relative to neighbours within one country "
             f"(difference in differences, p {d.pvalue:.3f}, standard errors clustered by pair; "
             f"pre-trend p {d.pretrend_pvalue:.3f}): this {reading}.")
     return out
@@ -242,7 +245,7 @@ def verdict(
     series: Mapping[str, Mapping[str, pd.Series]] | None = None,
     integration: Any = None,
     robust: float = 0.9,
-    rare: float = 0.1,
+    rare: float = 1 / 3,
     contrast: float = 0.25,
     per_estimate: int = 2,
 ) -> Verdict:
@@ -266,21 +269,23 @@ def verdict(
         f"regions {' and '.join(levels['resources'])}) with {', '.join(levels['se_type'])} standard "
         f"errors. A specification supports convergence when its estimate is negative with p < "
         f"{alpha:g}; the shares below count every specification and kind of standard errors."]
-    holds = fam[fam["strength"].isin([ROBUST, MAJORITY])]
-    fails = fam[~fam["strength"].isin([ROBUST, MAJORITY])]
-    if len(holds):
-        sentences.append("What holds: " + "; ".join(
+    groups = [
+        (ROBUST, "What holds across specifications: "),
+        (MOSTLY, "What holds in most specifications (two in three or more), but not all: "),
+        (MIXED, "Mixed, supported in one to two specifications in three: "),
+        (RARE, "What does not hold (fewer than one specification in three): "),
+    ]
+    if not fam["strength"].isin([ROBUST, MOSTLY]).any():
+        sentences.append(f"No convergence estimate holds in most specifications (the most often "
+                         f"supported: {_best(fam)}).")
+    for strength, lead in groups:
+        g = fam[fam["strength"] == strength]
+        if g.empty:
+            continue
+        sentences.append(lead + "; ".join(
             f"{r.label} ({_pct(r.share_supporting)} of {r.rows}"
-            + (", robust" if r.strength == ROBUST else ", a majority but not robust") + ")"
-            for r in holds.itertuples()) + ".")
-    else:
-        sentences.append(f"No convergence estimate holds in a majority of specifications "
-                         f"(the best: {_best(fam)}).")
-    if len(fails):
-        sentences.append("What does not hold across specifications: " + "; ".join(
-            f"{r.label} ({_pct(r.share_supporting)} of {r.rows} support it"
-            + (f", {_pct(r.share_against)} show significant divergence" if r.share_against >= 0.1
-               else "") + ")" for r in fails.itertuples()) + ".")
+            + (f"; {_pct(r.share_against)} show significant divergence" if r.share_against >= 0.1
+               else "") + ")" for r in g.itertuples()) + ".")
     sentences.extend(dep["sentence"])
     extras = []
     for name, by_basis in (series or {}).items():
