@@ -242,8 +242,7 @@ def test_figures_from_the_users_files(files, tmp_path, capsys):
 def test_report_on_the_users_files(files, tmp_path, capsys):
     code, _, err = run(["report", *own(files), "--indicator", "gdp_pc", "--out",
                         str(tmp_path / "rep"), "--quiet", "--date", "2026-01-01"], capsys)
-    if code != 0:
-        pytest.xfail(f"the generic report is the report helper's work (issue 11): {err[-200:]}")
+    assert code == 0, err
     html = (tmp_path / "rep" / "report.html").read_text(encoding="utf-8")
     for word in ("Russia", "Kazakhstan", "okrug", "Tyumen"):
         assert word not in html
@@ -398,6 +397,11 @@ def test_json_carries_every_field(files, capsys):
     pi = np.array([mk["steady_state"][q] for q in labels])
     assert np.allclose(pi @ p, pi) and np.isclose(pi.sum(), 1)
     assert mk["mobility"]["shorrocks"] == pytest.approx((4 - np.trace(p)) / 3)
+    d = run_json(["delta", *own(files), "--indicator", "gdp_pc", "--regions", "all"], capsys)
+    v = values(files)
+    assert d["best"] == "max" and len(d["departures"]) == v.size
+    first = d["table"][0]
+    assert first["best_region"] == v[2000].idxmax() and first["n"] == 12
     clubs = run_json(["clubs", "--regions", "all"], capsys)
     assert clubs["n_clubs"] == len(clubs["clubs"]) >= 1
     assert {"b", "se", "tstat", "size"} <= set(clubs["clubs"][0])
@@ -426,11 +430,23 @@ def test_json_carries_every_field(files, capsys):
     (["sigma", "--id-col", "code"], "--id-col applies to your own files"),
     (["sigma", "--years", "1800-1810"], "--years 1800-1810: no grp_per_capita_lcu in those years"),
     (["sigma", "--measure", "bogus"], "--measure: unknown measure 'bogus'"),
+    (["sigma", "--weight", "people"], "--weight people: no such indicator in the data"),
+    (["beta", "--indicator", "gdp"], "--indicator gdp: no such indicator in the data"),
+    (["moran", "--threshold-km", "100"], "--threshold-km applies to --weights distance"),
 ])
 def test_bad_options_are_usage_errors(argv, message, capsys):
     code, out, err = run(argv, capsys)
     assert code == 2, err
     assert message in err and "Traceback" not in err + out
+
+
+def test_twins_need_cities_and_info_lists_polygons_only(files, capsys):
+    code, _, err = run(["twins", "--regions-file", str(files / "grid.geojson"), "--regions-id-col",
+                        "code"], capsys)
+    assert code == 2 and "twins needs cities" in err
+    rows = run_json(["info", "--regions-file", str(files / "grid.geojson"), "--regions-id-col",
+                     "code", "--regions", "all"], capsys)
+    assert len(rows) == 12 and {r["geometry"] for r in rows} == {"own"}
 
 
 def test_dataset_and_own_files_exclude_each_other(files, capsys):

@@ -4,21 +4,42 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+#: The Python API's hints ("pass region='<column>'") in the words of the command line.
+CLI_HINTS = [
+    (r"pass region='<column>'", "name the column with --id-col COLUMN"),
+    (r"pass id_col='<column>'", "name the column with --regions-id-col COLUMN"),
+    (r"pass year='<column>'", "name the column with --time-col COLUMN"),
+    (r"pass value='<column>'", "name the column with --value-col COLUMN"),
+    (r"pass indicator= to pick one", "pick one with --indicator NAME"),
+    (r"pass country_col=", "name the country column with --group-col COLUMN, or use "
+                           "--country-from-prefix"),
+    (r"pass crs='EPSG:\.\.\.\.' to say which it is", "say which it is with --crs EPSG:...."),
+    (r"pass crs= \(e\.g\. crs='EPSG:3857'\)", "give the right one with --crs (e.g. --crs EPSG:3857)"),
+    (r"pass encoding=", "convert the file to UTF-8"),
+    (r"pass currency='USD' or 'PPP' to convert", "convert with --currency USD or PPP"),
+    (r"pass regions= with a country column", "name the country with --group-col COLUMN"),
+    (r"build it with group=\.\.\. or pass by=", "name the country with --group-col COLUMN"),
+]
+
+
+def cli_message(text: str) -> str:
+    """An error message with the API's hints replaced by command-line options."""
+    for pattern, cli in CLI_HINTS:
+        text = re.sub(pattern, cli, text)
+    return text
+
 
 def add_output_options(p: argparse.ArgumentParser) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--json", action="store_true", help="print JSON (records) for machines")
     g.add_argument("--csv", action="store_true", help="print CSV")
-
-
-def add_dataset_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--dataset", default="ru-kz", help="built-in dataset (default: ru-kz)")
 
 
 def smart_float(v: float) -> str:

@@ -21,6 +21,7 @@ nothing. What the readers repaired or set aside is summarised on stderr (``--ver
 from __future__ import annotations
 
 import argparse
+import ast
 import math
 import re
 import sys
@@ -36,6 +37,7 @@ from ..dataset import REGION_SETS, Dataset, currency_of, load_dataset
 from ..errors import DataError, UsageError
 from ..panel import Panel
 from ..study import DEFAULT_INDICATOR, study_panel
+from ._common import cli_message
 
 __all__ = ["add_input_options", "add_selection_options", "add_panel_options", "dataset_from_args",
            "panel_from_args", "number", "parse_years_option", "GEO_SUFFIXES"]
@@ -181,7 +183,8 @@ def add_panel_options(p: argparse.ArgumentParser, regions: str = "border") -> No
 
 # ----------------------------------------------------------------------------- notes
 def note(text: str) -> None:
-    print(f"note: {text}", file=sys.stderr)
+    """A line on stderr, with the API's hints in command-line words."""
+    print(f"note: {cli_message(text)}", file=sys.stderr)
 
 
 def _print_read_report(report: Any, verbose: bool) -> None:
@@ -316,7 +319,7 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
     if group_where is None and (args.group_col or args.country_from_prefix):
         ds, group_where = _country_after_reading(ds, args, data)
     if group_where is not None:
-        _forget_country_notes(report)
+        _forget_country_notes(report, args.group_col)
         report.repair(f"country taken from {group_where}", column="country",
                       count=int(ds.regions["country"].notna().sum()))
     return _two_sides(ds, args)
@@ -362,6 +365,7 @@ def _country_after_reading(ds: Dataset, args: argparse.Namespace,
         raise UsageError(f"--group-col {args.group_col}: no such column in "
                          f"{' or '.join(map(str, where + data))}")
     m = pd.concat(pairs).replace("", np.nan).dropna().drop_duplicates()
+    m = m[m["region"].isin(set(regions["region"].astype(str)))]   # the regions of the dataset
     twice = m[m["region"].duplicated(keep=False)]
     if len(twice):
         r = twice["region"].iat[0]
@@ -373,8 +377,26 @@ def _country_after_reading(ds: Dataset, args: argparse.Namespace,
     return replace(ds, regions=regions), f"column {args.group_col!r} of the data"
 
 
-def _forget_country_notes(report: Any) -> None:
-    report.warnings[:] = [w for w in report.warnings if not w.startswith("no country for")]
+def _forget_country_notes(report: Any, used: str | None = None) -> None:
+    """Drop the readers' notes that the country options made stale (no country; the ISO prefix
+    repair; the country column listed as not used)."""
+    kept = []
+    for w in report.warnings:
+        if w.startswith("no country for"):
+            continue
+        if used and w.startswith("columns not used: "):
+            try:
+                cols = [c for c in ast.literal_eval(w[len("columns not used: "):]) if c != used]
+            except (ValueError, SyntaxError):
+                cols = None
+            if cols is None:
+                kept.append(w)
+                continue
+            if not cols:
+                continue
+            w = f"columns not used: {cols}"
+        kept.append(w)
+    report.warnings[:] = kept
     report.repairs[:] = [r for r in report.repairs if "ISO 3166-2 prefix" not in r.what]
 
 
@@ -469,9 +491,7 @@ def _indicator(args: argparse.Namespace, ds: Dataset, weight: str | None) -> str
     if not names:
         raise UsageError("this command needs statistics: give --data FILE")
     if args.indicator is not None:
-        if args.indicator not in names and is_own(ds):
-            raise UsageError(f"--indicator {args.indicator}: not in the data (indicators: "
-                             f"{_shorten(names)})")
+        _known(ds, args.indicator, "--indicator")
         return args.indicator
     if not is_own(ds):
         return DEFAULT_INDICATOR
@@ -491,14 +511,24 @@ def _weight(args: argparse.Namespace, ds: Dataset, own: bool) -> str | None:
     if w == "none":
         return None
     if not own:
+        if w is not None:
+            _known(ds, w, "--weight")
         return w or "population"
     names = set(map(str, pd.unique(ds.observations["indicator"])))
     if w is None:
         return "population" if "population" in names else None
-    if w not in names:
-        raise UsageError(f"--weight {w}: no such indicator in the data (indicators: "
-                         f"{_shorten(sorted(names))}); --weight-col COL takes a column of weights")
+    _known(ds, w, "--weight", " (--weight-col COL takes a column of weights)")
     return w
+
+
+def _known(ds: Dataset, indicator: str, option: str, hint: str = "") -> None:
+    """A usage error unless the dataset has the indicator (or an alias of it)."""
+    try:
+        ds.values(indicator)
+    except DataError:
+        names = sorted(map(str, pd.unique(ds.observations["indicator"])))
+        raise UsageError(f"{option} {indicator}: no such indicator in the data (indicators: "
+                         f"{_shorten(names)}){hint}") from None
 
 
 def _currency_option(text: str) -> str:
@@ -575,7 +605,11 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None) -> Pane
     if aside is not None and len(aside):
         reasons = aside["reason"].astype(str).value_counts()
         note(f"set aside {len(aside)} value(s) of the panel: "
-             + "; ".join(f"{n} x {r}" for r, n in reasons.items()))
+             + "; ".join(f"{n} x {r}" for r, n in reasons.items())
+             + ("" if getattr(args, "verbose", False) else " (--verbose lists them)"))
+        if getattr(args, "verbose", False):
+            with pd.option_context("display.width", 200, "display.max_rows", None):
+                print(aside.to_string(index=False), file=sys.stderr)
     if len(p.frame) == 0:
         raise UsageError("the selection holds no values (check --regions, --years and "
                          "--indicator)")

@@ -76,6 +76,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--line", action="store_true", help="only the border line (one row)")
     p.add_argument("--tolerance-m", type=_km, default=0.0, metavar="M",
                    help="also count regions within M metres of the other side (default 0)")
+    p.add_argument("--reference-km", type=_positive_km, metavar="KM",
+                   help="a published length of the border to compare with (the built-in data "
+                        "declare the paper's 7,512 km)")
     add_output_options(p)
     p.set_defaults(func=run_border)
 
@@ -212,12 +215,13 @@ def _check_year(panel: Panel, year: int, option: str) -> None:
                          f"{panel.times[-1]}")
 
 
-def _length_basis(ds: Dataset, length_km: float) -> tuple[str, dict]:
+def _length_basis(ds: Dataset, length_km: float, reference_km: float | None = None
+                  ) -> tuple[str, dict]:
     """What a length measured on these polygons means, and the gap to a declared reference."""
     text = ("length from the polygons as given: generalised (simplified) polygons understate "
             "a border's length")
     fields: dict = {"basis": "polygons as given"}
-    ref = ds.meta.get("reference_border_km")
+    ref = (reference_km, "--reference-km") if reference_km else ds.meta.get("reference_border_km")
     if ref:
         km, source = ref
         gap = (length_km - km) / km
@@ -239,7 +243,7 @@ def run_border(args: argparse.Namespace) -> int:
                          "these polygons (--tolerance-m bridges small gaps)"
                          if args.tolerance_m == 0 else
                          f"the regions of {a} and {b} share no edge")
-    basis, basis_fields = _length_basis(ds, line.length_km)
+    basis, basis_fields = _length_basis(ds, line.length_km, args.reference_km)
     summary = line.summary() + "\n" + basis
     if args.line:
         table = pd.DataFrame(line.to_frame().drop(columns="geometry"))

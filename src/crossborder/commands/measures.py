@@ -151,6 +151,10 @@ def run_delta(args: argparse.Namespace) -> int:
 
     panel = panel_from_args(args)
     res = delta(panel)
+    if args.json:
+        _dump({"best": res.best, "table": _records(res.to_frame().reset_index()),
+               "departures": _records(res.departures.reset_index(drop=True))})
+        return 0
     emit(args, res.to_frame().reset_index(), title=res.summary())
     return 0
 
