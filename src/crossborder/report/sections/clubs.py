@@ -104,10 +104,12 @@ def _clubs(ctx: ReportContext, s: Section, p, src: list[str]) -> None:
              f" The {len(bm)} border regions fall into {bm['club'].nunique()} groups: "
              + "; ".join(f"club {c}: {', '.join(sorted(g['region']))}" for c, g in bm.groupby("club"))
              + ".")
+    one = len(failing) == 1
     fail_text = ("" if not failing else
-                 f" Clubs {', '.join(str(c) for c in failing)} fail their own log t test (t "
+                 f" {'Club' if one else 'Clubs'} {', '.join(str(c) for c in failing)} "
+                 f"{'fails its' if one else 'fail their'} own log t test (t "
                  + ", ".join(f"{t:.2f}" for t in by_club.loc[by_club['club'].isin(failing), 'tstat'])
-                 + ") and are not counted as clubs here.")
+                 + f") and {'is' if one else 'are'} not counted as a club here.")
     s.reading.append(
         f"On {describe(p)}, the Phillips–Sul procedure proposes {res.n_clubs} clubs and "
         f"{len(res.divergent)} divergent regions; {len(passing)} of the clubs pass their own log t test "
@@ -118,7 +120,8 @@ def _clubs(ctx: ReportContext, s: Section, p, src: list[str]) -> None:
     if by_club.empty:
         verdict = "No group of regions passes as a club."
     elif failing:
-        verdict = (f"Clubs {', '.join(str(c) for c in failing)} do not pass the log t test as a whole "
+        verdict = (f"{'Club' if len(failing) == 1 else 'Clubs'} {', '.join(str(c) for c in failing)} "
+                   f"{'does' if len(failing) == 1 else 'do'} not pass the log t test as a whole "
                    "(t ≤ −1.65): with a fixed c* = 0 (the convention of R's ConvergenceClubs) the sieve "
                    "can admit members that together reject convergence; cstar_method='incremental' is "
                    "stricter.")
