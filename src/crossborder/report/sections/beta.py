@@ -44,7 +44,8 @@ def build(ctx: ReportContext) -> Section:
         raise Skip("; ".join(skipped.values()))
     border_abs, border_p = fitted.get("border", fitted.get("all"))
     table = pd.DataFrame(rows)
-    ctx.table(s, "beta", table, "Beta regressions of annual growth on the log initial level (standard "
+    ctx.table(s, "beta", table, f"Beta regressions of annual growth of {label(border_p)} "
+              f"({border_p.unit}) on the log initial level (standard "
               "errors in se_type; the robustness section gives HC1 and HC3 for every specification)",
               sources=sorted(sources))
 

@@ -77,7 +77,8 @@ def _clubs(ctx: ReportContext, s: Section, p, src: list[str]) -> None:
     ca, cb = cols.values()
     by_club["mixes_countries"] = (by_club[ca] > 0) & (by_club[cb] > 0)
     by_club = by_club.reset_index()
-    ctx.table(s, "clubs", by_club, f"Phillips–Sul clubs (HP-filtered log {label(p)}, FQSB, c* = 0)",
+    ctx.table(s, "clubs", by_club, f"Phillips–Sul clubs (HP-filtered log {label(p)} in {p.unit}, FQSB, "
+              "c* = 0)",
               sources=src)
     ctx.table(s, "club_membership", members.sort_values(["club", "region"]), "Club of every region",
               sources=src, show=False)
