@@ -75,3 +75,10 @@ def test_report_command_on_user_files(files, tmp_path, capsys):
     assert (tmp_path / "cli" / "report.html").is_file()
     assert main(["report", "--regions", str(files / "regions.geojson"), "--quiet"]) == 2  # usage
     assert "needs both" in capsys.readouterr().err
+
+
+def test_report_break_year_must_be_years(files, tmp_path):
+    args = ["report", "--regions", str(files / "regions.geojson"), "--data", str(files / "data.csv"),
+            "--indicator", "gdp_pc", "--out", str(tmp_path / "bad"), "--quiet"]
+    assert main(args + ["--break-year", "2010,soon"]) == 2
+    assert not (tmp_path / "bad" / "report.html").exists()
