@@ -186,3 +186,23 @@ def test_integration_on_a_made_up_border():
     border_only = integration(panel, [2005], geometry=geo, control="border")
     # domestic pairs of border regions only: the two middle columns' vertical neighbours
     assert border_only.did[2005].n_control == 4
+
+
+def test_a_default_break_year_without_data_before_it_is_reported():
+    geo = _squares()
+    years = list(range(2000, 2010))
+    rng = np.random.default_rng(8)
+    panel = Panel.from_matrix(np.exp(rng.normal(0, 0.3, (12, len(years)))), regions=list(geo["region"]),
+                              times=years, groups=list(geo["country"]))
+
+    class Data:                                   # a dataset-like source with default break years
+        name = "made-up"
+        meta = {"study": {"break_years": [2000, 2005]}}
+        regions = geo
+
+    res = integration(Data(), panel=panel)
+    did = res.table[res.table["test"] == "did"].set_index("break_year")
+    assert did.loc[2000, "detail"].startswith("not tested")
+    assert np.isfinite(did.loc[2005, "estimate"]) and list(res.did) == [2005]
+    with pytest.raises(ValueError, match="before and after"):
+        integration(Data(), [2000], panel=panel)

@@ -147,6 +147,14 @@ def test_variants_and_resource_regions_on_a_made_up_border():
     plain = t[t["currency"] == "plain"].set_index(["regions", "resources", "end", "estimate"])["value"]
     double = t[t["currency"] == "double"].set_index(["regions", "resources", "end", "estimate"])["value"]
     assert np.allclose(plain.sort_index(), double.sort_index(), rtol=1e-10)
+    # with its part standing in, e4 is no resource region: only w1 is left out
+    part_out = _row(t, regions="part for e4", resources="out", end=2010, currency="plain",
+                    estimate="beta_absolute")
+    assert part_out["n_regions"] == 7
+    v7 = v[1:8]
+    manual = cb.Panel.from_matrix(v7, regions=list(m.regions[1:8]), times=list(m.times),
+                                  groups=list(base.group_labels()[1:8]))
+    assert part_out["value"] == pytest.approx(cb.beta(manual, 2003, 2010).beta, rel=1e-12)
     # excluding e4 and leaving the resource regions out repeat another specification's data
     reasons = res.skipped["reason"].astype(str)
     assert reasons.str.startswith("same data as").sum() >= 4

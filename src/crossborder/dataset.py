@@ -14,6 +14,7 @@ panels use, so that no territory is counted twice.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -44,8 +45,11 @@ __all__ = ["Dataset", "load_dataset", "currency_of", "DEFAULT_EXCLUDE_FLAGS", "I
 #: Observations with these flags are left out of panels by default (and reported as set aside):
 #: DOSE's Tyumen 1994–1996 per-capita values mix coverages, DOSE's 1994–1995 RUB/USD rates are suspect.
 #: Kazakh real-growth index values whose boundaries (before or after the 2022 split) are not stated.
+#: Flags whose rows a panel sets aside by default (reported in ``meta["set_aside"]``).
+#: ``pre_tenge_rubles``: Kazakh values of 1990-92 in Soviet/Russian roubles, which Kazakhstan's
+#: exchange rates and PPP factors (per tenge) cannot convert.
 DEFAULT_EXCLUDE_FLAGS: tuple[str, ...] = ("okrug_coverage_unclear", "dose_fx_suspect",
-                                          "boundary_basis_unclear")
+                                          "boundary_basis_unclear", "pre_tenge_rubles")
 
 #: Names that stand for one indicator per country, tried in order for each region and year.
 INDICATOR_ALIASES: dict[str, tuple[str, ...]] = {
@@ -58,18 +62,32 @@ INDICATOR_ALIASES: dict[str, tuple[str, ...]] = {
 ADDITIVE_INDICATORS = {"population_avg", "population_jan1", "population_dose", "population_census",
                        "grp_lcu", "russian_population"}
 
+#: Known currency codes, found anywhere in a unit (e.g. "PPP" in "international dollars (PPP)");
+#: any other three-letter upper-case code before a parenthesis counts too ("BBD", "PLN").
 CURRENCIES = {"RUB", "KZT", "USD", "EUR", "CNY", "UAH", "BYN", "MXN", "PPP"}
 REGION_SETS = ("all", "border", "interior")
+_CODE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 
 
 def currency_of(unit: str | None) -> str | None:
-    """The currency code a unit is expressed in ('million RUB' -> 'RUB', 'USD (current)' -> 'USD')."""
+    """The currency code a unit is expressed in ('million RUB' -> 'RUB', 'USD (current)' -> 'USD',
+    'BBD' -> 'BBD'): the first three-letter upper-case code before any parenthesis, else a known
+    code anywhere; None for units that name no currency ('persons', '%')."""
     if not isinstance(unit, str):
         return None
-    for token in unit.replace("(", " ").replace(",", " ").split():
+    m = _CODE.search(unit.split("(")[0])
+    if m:
+        return m.group(1)
+    for token in unit.replace("(", " ").replace(")", " ").replace(",", " ").split():
         if token.upper() in CURRENCIES:
             return token.upper()
     return None
+
+
+def _unit_key(unit: str) -> str:
+    """A unit without its notes in parentheses: 'USD (current, NBK rate)' and 'USD (current, DOSE
+    rate)' are one unit; 'EUR' and 'PLN', or 'persons' and '%', are not."""
+    return " ".join(unit.split("(")[0].split()).casefold()
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,7 +137,9 @@ class Dataset:
         """Codes of a set of regions.
 
         ``"all"``: the analysis units (non-overlapping); ``"border"``/``"interior"``: those on or off
-        the border; a country code (``"RU"``) or ``"border:RU"``: one country's; or a list of codes.
+        the border (after :meth:`with_border`, a unit without a polygon is in neither: listed in
+        ``meta["border_unknown"]``); a country code (``"RU"``) or ``"border:RU"``: one country's;
+        or a list of codes.
         """
         r = self.regions
         if isinstance(which, str):
@@ -134,6 +154,9 @@ class Dataset:
                 mask &= r["border"].astype(bool)
             elif set_name == "interior":
                 mask &= ~r["border"].astype(bool)
+            if set_name != "all" and "border_known" in r:
+                # regions without a polygon are in neither set (Dataset.meta["border_unknown"])
+                mask &= r["border_known"].astype(bool)
             if country:
                 mask &= r["country"] == country
             return r.loc[mask, "region"].tolist()
@@ -194,11 +217,29 @@ class Dataset:
         wholes = {part_of.get(c) for c in codes if isinstance(part_of.get(c), str)}
         r["border"] = r["analysis_unit"] & r["region"].isin(codes | wholes)
         r["border_part"] = ~r["analysis_unit"] & r["region"].isin(codes)
-        return replace(self, regions=r, meta={**self.meta, "border_from": "geometry"})
+        # a unit with no polygon (own or of its parts) is neither border nor interior: unknown
+        no_polygon = (r["geometry_basis"] == "none") if "geometry_basis" in r else r.geometry.isna()
+        unknown = r["analysis_unit"].astype(bool) & no_polygon.to_numpy() & ~r["border"]
+        r["border_known"] = ~unknown.to_numpy()
+        aside = pd.DataFrame({"region": r.loc[unknown, "region"].to_numpy(dtype=object),
+                              "reason": "no polygon: cannot tell border from interior"})
+        return replace(self, regions=r, meta={**self.meta, "border_from": "geometry",
+                                              "border_unknown": aside})
 
     # ------------------------------------------------------------------ panels
     def values(self, indicator: str) -> pd.DataFrame:
-        """Observations of one indicator (or alias such as ``population``), one row per region-year."""
+        """Observations of one indicator (or alias such as ``population``), one row per region-year.
+
+        Built once per indicator and dataset (a report asks for the population many times); each
+        call returns its own (copy-on-write) frame. A Dataset is immutable: ``replace()`` it
+        rather than editing ``observations`` in place.
+        """
+        cache = self.__dict__.setdefault("_values_cache", {})
+        if indicator not in cache:
+            cache[indicator] = self._values(indicator)
+        return cache[indicator].copy(deep=False)
+
+    def _values(self, indicator: str) -> pd.DataFrame:
         obs = self.observations
         names = (indicator,) if (obs["indicator"] == indicator).any() else INDICATOR_ALIASES.get(
             indicator, (indicator,))
@@ -282,17 +323,12 @@ class Dataset:
 
             obs = obs.merge(self.regions[["region", "country"]], on="region", how="left")
             obs["currency"] = obs["unit"].map(currency_of)
-            unit = _common_unit(obs, indicator)
+            # without a conversion, one unit (any unit string; notes in parentheses aside)
+            unit = _common_unit(obs, indicator) if spec is None else None
         if spec is not None and spec.basis != "real":
             obs, unit, dropped, conv = self._convert(obs, spec)
             if len(dropped):
                 set_aside.append(dropped)
-        elif spec is None and obs["currency"].nunique() > 1:
-            raise UnitError(
-                f"indicator {indicator!r} mixes currencies {sorted(obs['currency'].dropna().unique())}"
-                " in one panel; pass currency='USD' or 'PPP' to convert, or choose one country",
-                column="unit",
-            )
 
         frame = obs[["region", "year", "value"]].copy()
         if weight is not None:
@@ -318,6 +354,7 @@ class Dataset:
             "indicator": indicator,
             "weight": weight,
             "currency": currency,
+            "repairs": [],
             "currency_basis": spec.basis if spec is not None else None,
             "vintage": conv.get("vintage"),
             **{k: v for k, v in conv.items() if k != "vintage"},
@@ -335,6 +372,7 @@ class Dataset:
     def _convert(self, obs: pd.DataFrame, spec: CurrencySpec
                  ) -> tuple[pd.DataFrame, str, pd.DataFrame, dict[str, Any]]:
         """Local-currency values to USD (exchange rate) or international dollars (PPP) of one vintage."""
+        _check_convertible(obs, spec.basis)
         rates, vintage, icp = rate_table(self.fx, spec, exclude_flags=("dose_fx_suspect",))
         col = spec.rate_column
         rate = obs.merge(rates, on=["country", "year"], how="left")["rate"]
@@ -452,19 +490,42 @@ def _unit_scale(unit: Any) -> float:
     return 1.0
 
 
+def _check_convertible(obs: pd.DataFrame, target: str) -> None:
+    """Values to convert must name a currency, one per country (the rates are per country)."""
+    local = obs[obs["currency"] != target]
+    no_code = local["currency"].isna()
+    if no_code.any():
+        raise UnitError(f"cannot convert {str(local['unit'][no_code].iloc[0])!r} to {target}: the "
+                        "unit names no currency", column="unit")
+    per_country = local.groupby("country", dropna=False)["currency"].unique()
+    for country, codes in per_country.items():
+        if len(codes) > 1:
+            raise UnitError(f"country {country!r} has values in {sorted(codes)}: the exchange rates "
+                            "are one per country, so only its own currency converts", column="unit")
+
+
 def _common_unit(obs: pd.DataFrame, indicator: str) -> str | None:
+    """The one unit of a panel's values; two units (after dropping notes in parentheses) are a
+    :class:`UnitError` naming them, whatever they are: a panel never pools units unless a
+    conversion is asked for (``currency=``)."""
     units = sorted(pd.unique(obs["unit"].dropna().astype(str)))
     if len(units) <= 1:
         return units[0] if units else None
-    currencies = sorted(pd.unique(obs["currency"].dropna()))
-    scales = {_unit_scale(u) for u in units}
-    if len(currencies) == 1 and len(scales) == 1:
-        return units[0].split("(")[0].strip()   # same currency, different notes on the rate
-    if not currencies and len(scales) == 1:
-        return units[0]
-    if len(currencies) <= 1:
-        raise UnitError(f"indicator {indicator!r} mixes units {units} in one panel", column="unit")
-    return "; ".join(units)
+    keys: dict[str, str] = {}
+    for u in units:
+        keys.setdefault(_unit_key(u), u)
+    if len(keys) == 1:
+        return units[0].split("(")[0].strip()   # one unit, different notes (e.g. on the rate)
+    if obs["unit"].isna().any():
+        keys.setdefault("(no unit)", "(no unit)")
+    shown = list(keys.values())
+    both = " and ".join(repr(u) for u in shown[:2]) + (f" (and {len(shown) - 2} more)"
+                                                       if len(shown) > 2 else "")
+    if None not in {currency_of(u) for u in shown}:
+        raise UnitError(f"indicator {indicator!r} mixes currencies {both} in one panel; pass "
+                        "currency='USD' or 'PPP' to convert, or choose one country", column="unit")
+    raise UnitError(f"indicator {indicator!r} mixes the units {both} in one panel; convert to one "
+                    "unit first, or choose one country", column="unit")
 
 
 # ---------------------------------------------------------------------- loading

@@ -18,7 +18,34 @@ import pandas as pd
 
 from .errors import DataError, UnitError
 
-__all__ = ["Matrix", "Panel"]
+__all__ = ["Matrix", "Panel", "check_region_spellings"]
+
+
+def check_region_spellings(codes: pd.Series, rows: Any = None, *, file: str | None = None) -> None:
+    """:class:`DataError` when two text codes differ only in case or spaces ('aa-r0', 'AA-R0',
+    'AA- R0'): they would become two regions. Names both spellings (and their rows when given)."""
+    text = pd.Series(pd.unique(codes.dropna().to_numpy(dtype=object)), dtype=object)
+    text = text[[isinstance(c, str) for c in text]]
+    if len(text) < 2:
+        return
+    key = text.map(lambda c: "".join(c.split()).casefold())
+    dup = key.duplicated(keep=False)
+    if not dup.any():
+        return
+    first_key = key[dup].iloc[0]
+    a, b = text[key == first_key].iloc[:2]
+    n = int(key[dup].nunique())
+    where = ""
+    if rows is not None:
+        pos = pd.Series(np.arange(len(codes)), index=None)
+        vals = codes.to_numpy(dtype=object)
+        ra = rows[int(pos[vals == a].iloc[0])]
+        rb = rows[int(pos[vals == b].iloc[0])]
+        where = f" (rows {_label(ra)} and {_label(rb)})"
+    more = f"; {n - 1} more codes are written in several ways" if n > 1 else ""
+    raise DataError(f"region codes {a!r} and {b!r} differ only in case or spaces{where}: they "
+                    f"would be two regions; write each code one way{more}", file=file,
+                    column="region")
 
 
 class Matrix(NamedTuple):
@@ -65,6 +92,7 @@ class Panel:
                 column="region/time",
             )
         if "group" in f.columns:
+            _check_groups(f["region"], f["group"])
             n_groups = f.groupby("region", sort=False)["group"].nunique(dropna=False)
             bad = n_groups[n_groups > 1]
             if len(bad):
@@ -111,6 +139,12 @@ class Panel:
                 )
             if unit is None and len(units) == 1:
                 unit = str(units[0])
+        no_region = df[region].isna().to_numpy()
+        if no_region.any():
+            i = int(np.flatnonzero(no_region)[0])
+            raise DataError(f"row {_label(df.index[i])} has no region ({int(no_region.sum())} such "
+                            "rows): a missing code is not a region", column=region)
+        check_region_spellings(df[region], df.index)
         frame = df[list(cols)].rename(columns=cols).reset_index(drop=True)
         frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype(float)
         if "weight" in frame:
@@ -179,52 +213,75 @@ class Panel:
         if arr.ndim != 2:
             raise DataError(f"values must be N x T, got shape {arr.shape}")
         n, t = arr.shape
-        regions = list(range(n)) if regions is None else list(regions)
-        times = list(range(t)) if times is None else list(times)
+        regions = list(range(n)) if regions is None else _as_list(regions)
+        times = list(range(t)) if times is None else _as_list(times)
         if len(regions) != n or len(times) != t:
             raise DataError(
                 f"labels do not fit the {n} x {t} array: {len(regions)} regions, {len(times)} times"
             )
-        frame = pd.DataFrame(
-            {
-                "region": np.repeat(np.asarray(regions, dtype=object), t),
-                "time": np.tile(np.asarray(times), n),
-                "value": arr.ravel(),
-            }
-        )
-        weight_name = None
+        w = None
         if weights is not None:
             w = np.asarray(weights, dtype=float)
             if w.ndim == 1:
                 w = np.repeat(w[:, None], t, axis=1)
             if w.shape != arr.shape:
                 raise DataError(f"weights have shape {w.shape}, values {arr.shape}")
-            frame["weight"] = w.ravel()
-            weight_name = "weight"
-        group_name = None
+        g = None
         if groups is not None:
             if isinstance(groups, dict):
                 g = [groups.get(r) for r in regions]
             elif isinstance(groups, pd.Series):
-                g = list(groups.reindex(regions))
+                # by label where the Series is indexed by the regions, else by position
+                by_label = groups.index.isin(regions).any() or len(groups) != n
+                g = groups.reindex(regions).tolist() if by_label else groups.tolist()
             else:
                 g = list(groups)
             if len(g) != n:
                 raise DataError(f"{len(g)} groups for {n} regions")
-            frame["group"] = np.repeat(np.asarray(g, dtype=object), t)
-            group_name = "group"
+            _check_groups(pd.Series(regions, dtype=object), pd.Series(g, dtype=object))
+        check_region_spellings(pd.Series(regions, dtype=object), None)
         region_index, time_index = pd.Index(regions), pd.Index(times)
         for what, index in (("region", region_index), ("time", time_index)):
             if not index.is_unique:
                 dup = index[index.duplicated()][0]
                 raise DataError(f"{what} label {_label(dup)!r} appears more than once", column=what)
-        frame = frame.dropna(subset=["value"]).reset_index(drop=True)
+        # the long table, region-major, without the missing values: each label column is inferred
+        # once from its N (or T) labels and then gathered, instead of N x T Python objects
+        missing = np.isnan(arr)
+        if missing.any():
+            keep = np.flatnonzero(~missing.ravel())
+            row, col = np.divmod(keep, t)
+            values, wv = arr.ravel()[keep], None if w is None else w.ravel()[keep]
+        else:
+            row, col = np.repeat(np.arange(n), t), np.tile(np.arange(t), n)
+            values, wv = arr.ravel(), None if w is None else w.ravel()
+        columns = {
+            "region": _gather(np.asarray(regions, dtype=object), row),
+            "time": _gather(np.asarray(times), col),
+            "value": values,
+        }
+        weight_name = None
+        if wv is not None:
+            columns["weight"] = wv
+            weight_name = "weight"
+        # the label columns are fresh arrays, the numeric ones are copied into their block
+        frame = pd.DataFrame(columns, copy=False)
+        group_name = None
+        if g is not None:
+            frame["group"] = _gather(np.asarray(g, dtype=object), row)
+            group_name = "group"
         # labels are unique and each region has one group, so the frame needs no further check
         panel = cls(frame, indicator=indicator, unit=unit, weight_name=weight_name,
                     group_name=group_name, validate=False)
-        # keep every label, even a region or time with no value at all, and the matrix itself
+        # keep every label, even a region or time with no value at all, and the matrices themselves
         object.__setattr__(panel, "_labels", (region_index, time_index))
         panel.__dict__["_matrix"] = Matrix(arr.copy(), region_index, time_index)
+        if g is not None:
+            panel.__dict__["_groups"] = _groups_of(frame["group"], row, region_index,
+                                                   group_name)
+        if w is not None:
+            # as the pivot of the frame: no weight where the value is missing
+            panel.__dict__["_weights"] = np.where(missing, np.nan, w)
         return panel
 
     # ---------------------------------------------------------------- labels and arrays
@@ -254,35 +311,51 @@ class Panel:
     def has_group(self) -> bool:
         return "group" in self.frame.columns
 
-    def _pivot(self, column: str) -> np.ndarray:
+    @cached_property
+    def _cells(self) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column of each frame row in the N x T matrix (one hash pass per label column)."""
         f = self.frame
-        ri = self.regions.get_indexer(f["region"])
-        ti = self.times.get_indexer(f["time"])
+        return _positions(f["region"], self.regions), _positions(f["time"], self.times)
+
+    def _pivot(self, column: str) -> np.ndarray:
+        ri, ti = self._cells
         out = np.full(self.shape, np.nan)
-        out[ri, ti] = f[column].to_numpy(dtype=float)
+        out[ri, ti] = self.frame[column].to_numpy(dtype=float)
         return out
 
     @cached_property
     def _matrix(self) -> Matrix:
         return Matrix(self._pivot("value"), self.regions, self.times)
 
-    def to_matrix(self) -> Matrix:
-        """The values as an N x T float array (NaN where missing) with region and time labels."""
-        m = self._matrix
-        return Matrix(m.values.copy(), m.regions, m.times)
+    @cached_property
+    def _weights(self) -> np.ndarray:
+        return self._pivot("weight")
 
-    def weight_matrix(self) -> Matrix | None:
-        """The weights as an N x T array aligned with :meth:`to_matrix`, or None."""
+    def to_matrix(self, copy: bool = True) -> Matrix:
+        """The values as an N x T float array (NaN where missing) with region and time labels.
+
+        ``copy=False`` gives a read-only view of the panel's cached array (no copy).
+        """
+        m = self._matrix
+        return Matrix(_array(m.values, copy), m.regions, m.times)
+
+    def weight_matrix(self, copy: bool = True) -> Matrix | None:
+        """The weights as an N x T array aligned with :meth:`to_matrix`, or None
+        (``copy=False``: a read-only view of the cached array)."""
         if not self.has_weight:
             return None
-        return Matrix(self._pivot("weight"), self.regions, self.times)
+        return Matrix(_array(self._weights, copy), self.regions, self.times)
+
+    @cached_property
+    def _groups(self) -> pd.Series:
+        return _groups_of(self.frame["group"], self._cells[0], self.regions,
+                          self.group_name or "group")
 
     def group_labels(self) -> pd.Series | None:
         """The group of each region (aligned with :meth:`to_matrix` rows), or None."""
         if not self.has_group:
             return None
-        g = self.frame.drop_duplicates("region").set_index("region")["group"]
-        return g.reindex(self.regions).rename(self.group_name or "group")
+        return self._groups.copy()
 
     # ---------------------------------------------------------------- transformations
     def select(
@@ -317,16 +390,38 @@ class Panel:
         return replace(self, frame=f, indicator=indicator or self.indicator,
                        unit=unit if unit is not None else self.unit, meta=dict(self.meta))
 
+    def locate(self, region: Any, time: Any) -> tuple[str | None, int | None] | None:
+        """The file and row a value was read from (panels of :func:`crossborder.io.read_panel`
+        keep them in ``meta["rows"]``), or None when the panel does not know."""
+        rows = self.meta.get("rows")
+        if not isinstance(rows, pd.DataFrame) or rows.empty:
+            return None
+        hit = rows[(rows["region"] == region) & (rows["time"] == time)]
+        if hit.empty:
+            return None
+        file = hit["file"].iat[0]
+        return (None if file is None else str(file)), int(hit["row"].iat[0])
+
+    def _at(self, region: Any, time: Any) -> str:
+        where = self.locate(region, time)
+        if where is None:
+            return ""
+        file, row = where
+        return f" ({file + ', ' if file else ''}row {row})"
+
     def log(self) -> Panel:
-        """Natural log of the values; zero or negative values are an error naming the first."""
+        """Natural log of the values; zero or negative values are an error naming the first
+        (and its file and row when the panel was read from a file)."""
         f = self.frame
         bad = f["value"] <= 0
         if bad.any():
             row = f.loc[bad].iloc[0]
+            where = self.locate(row["region"], row["time"])
             raise DataError(
                 f"log of a non-positive value {float(row['value']):g} ({int(bad.sum())} such values) "
-                f"for region {str(row['region'])!r} in {_label(row['time'])}",
-                column=self.indicator,
+                f"for region {_label(row['region'])!r} in {_label(row['time'])}",
+                column=self.indicator, file=where[0] if where else None,
+                row=where[1] if where else None,
             )
         return self.map_values(np.log, indicator=f"log({self.indicator})", unit=f"log {self.unit}")
 
@@ -345,6 +440,57 @@ class Panel:
         return (f"Panel({self.indicator!r}, unit={self.unit!r}, {n} regions x {t} times "
                 f"[{span}], {len(self.frame)} values" + (", " + ", ".join(extra) if extra else "")
                 + ")")
+
+
+def _check_groups(regions: pd.Series, groups: pd.Series) -> None:
+    """A missing or blank group is an error naming the region (never a group of its own)."""
+    g = groups.astype(object)
+    blank_text = [v for v in pd.unique(g.dropna().to_numpy(dtype=object))
+                  if isinstance(v, str) and not v.strip()]
+    blank = g.isna().to_numpy() | g.isin(blank_text).to_numpy()
+    if blank.any():
+        i = int(np.flatnonzero(blank)[0])
+        who = sorted({_label(r) for r in regions.to_numpy(dtype=object)[blank]})
+        raise DataError(f"region {_label(regions.iat[i])!r} has no group ({len(who)} regions "
+                        f"without one: {who[:10]}): fill the group (e.g. the country) or leave "
+                        "the region out", column="group")
+
+
+def _array(a: np.ndarray, copy: bool) -> np.ndarray:
+    if copy:
+        return a.copy()
+    view = a.view()
+    view.flags.writeable = False
+    return view
+
+
+def _as_list(labels: Any) -> list[Any]:
+    """Labels as a list of Python objects (``tolist()`` of an Index or Series: no slow iteration)."""
+    return labels.tolist() if isinstance(labels, (pd.Index, pd.Series)) else list(labels)
+
+
+def _gather(labels: np.ndarray, idx: np.ndarray) -> Any:
+    """``labels[idx]`` as a column, with the dtype pandas infers from the labels themselves."""
+    return pd.Series(labels).array.take(idx)
+
+
+def _groups_of(group: pd.Series, rows: np.ndarray, regions: pd.Index, name: str) -> pd.Series:
+    """The group of each region from the long table's group column and the region position of each
+    of its rows (a region without rows: missing). Any row of a region gives its group (constant)."""
+    first = np.full(len(regions), -1, dtype=np.intp)
+    first[rows] = np.arange(len(rows))
+    has = first >= 0
+    g = group.take(first[has])
+    g.index = regions[has]
+    g.index.name = "region"
+    return g.reindex(regions).rename(name)
+
+
+def _positions(column: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position of each value of ``column`` in ``index`` (-1 if absent): the distinct values are
+    looked up once, then their codes mapped."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    return index.get_indexer(uniques)[codes]
 
 
 def _label(x: Any) -> str:

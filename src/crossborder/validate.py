@@ -49,6 +49,11 @@ class Repair:
     rows: tuple[Any, ...] = ()
     examples: tuple[str, ...] = ()
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (lists, not tuples) for printing or JSON."""
+        return {"what": self.what, "file": self.file, "column": self.column, "count": self.count,
+                "rows": list(self.rows), "examples": list(self.examples)}
+
     def __str__(self) -> str:
         where = ", ".join(
             p for p in (self.file, None if self.column is None else f"column {self.column!r}") if p
@@ -120,6 +125,13 @@ class ReadReport:
             files[other.file or f"#{len(files)}"] = dict(other.info)
 
     # ---------------------------------------------------------------- reading
+    def to_meta(self) -> dict[str, Any]:
+        """What a reader puts in ``panel.meta``/``dataset.meta`` for printing: ``repairs`` (a list
+        of dicts, see :meth:`Repair.to_dict`), ``set_aside`` (a table of
+        :data:`SET_ASIDE_COLUMNS`), ``warnings`` (texts) and ``report`` (this report)."""
+        return {"report": self, "repairs": [r.to_dict() for r in self.repairs],
+                "set_aside": self.set_aside, "warnings": list(self.warnings)}
+
     @property
     def set_aside(self) -> pd.DataFrame:
         """Rows not kept: file, row, column, region, year, indicator, value (as read) and reason."""
@@ -212,7 +224,7 @@ def _problem_frame(obs: pd.DataFrame, mask: np.ndarray, problem: Any,
     """Problem rows for the masked rows; ``problem`` is a text or a function of the sub-frame."""
     files, rows, cols = where
     idx = np.flatnonzero(mask)
-    sub = obs.iloc[idx]
+    sub = obs[[c for c in ("region", "year", "indicator", "value") if c in obs]].iloc[idx]
     out = pd.DataFrame({
         "file": _pick(files, idx),
         "row": [_plain(r) for r in _pick(rows, idx)],
@@ -326,6 +338,9 @@ def validate_observations(
     no_region = _blank(obs["region"])
     if no_region.any():
         problems.append(_problem_frame(obs, no_region, "no region code", "region", where))
+    spelled = _spelling_variants(obs["region"], no_region)
+    if spelled is not None:
+        problems.append(_problem_frame(obs, spelled[0], spelled[1], "region", where))
     reg_table, codes = _region_table(regions)
     if codes is not None:
         unknown = ~no_region & ~obs["region"].isin(codes).to_numpy()
@@ -336,22 +351,34 @@ def validate_observations(
                 lambda d: [f"region code {r!r} is not in the regions table (e.g. {sample})"
                            for r in d["region"]], "region", where))
 
-    # duplicates
+    # duplicates: one int64 code per key; the message per repeated key is built once, from its
+    # first rows, and shared by its copies (time and memory linear in the number of rows)
     key = obs[["region", "year", "indicator"]]
-    dup = _duplicated(key)
+    dup, combined = _duplicated(key, return_codes=True)
     if dup.any():
         idx = np.flatnonzero(dup)
-        d = pd.DataFrame({c: key[c].iloc[idx].to_numpy(dtype=object) for c in key.columns})
-        d["row"] = [_plain(r) for r in _pick(where[1], idx)]
-        d["file"] = _pick(where[0], idx)
-        one_file = d["file"].nunique(dropna=False) <= 1
-        d["at"] = [str(r) if one_file or f is None else f"{f} row {r}"
-                   for f, r in zip(d["file"], d["row"], strict=True)]
-        groups = d.groupby(["region", "year", "indicator"], sort=False, dropna=False)["at"]
-        listed = groups.transform(lambda r: ", ".join(map(str, r)))
-        msgs = [f"duplicate (region, year, indicator) = ({r!r}, {_year_text(y)}, {i!r}) in "
-                f"rows {a}" for r, y, i, a in zip(d["region"], d["year"], d["indicator"],
-                                                  listed, strict=True)]
+        gid = pd.factorize(combined[idx])[0] if combined is not None else (
+            key.iloc[idx].groupby(list(key.columns), sort=False, dropna=False).ngroup().to_numpy())
+        del combined
+        row_of = np.asarray(_pick(where[1], idx), dtype=object)
+        file_of = _pick(where[0], idx)
+        one_file = pd.Series(file_of).nunique(dropna=False) <= 1
+        order = np.argsort(gid, kind="stable")
+        starts = np.flatnonzero(np.r_[True, gid[order][1:] != gid[order][:-1]])
+        counts = np.diff(np.r_[starts, gid.size])
+        firsts = order[starts]
+        kr, ky, ki = (key[c].iloc[idx[firsts]].to_numpy(dtype=object) for c in key.columns)
+        texts = np.empty(starts.size, dtype=object)
+        for g, (s0, c) in enumerate(zip(starts, counts, strict=True)):
+            shown = ", ".join(
+                str(_plain(row_of[j])) if one_file or file_of[j] is None
+                else f"{file_of[j]} row {_plain(row_of[j])}"
+                for j in order[s0:s0 + min(c, _MAX_LISTED)])
+            more = f" and {c - _MAX_LISTED} more ({c} copies)" if c > _MAX_LISTED else ""
+            texts[gid[firsts[g]]] = (
+                f"duplicate (region, year, indicator) = ({kr[g]!r}, {_year_text(ky[g])}, "
+                f"{ki[g]!r}) in rows {shown}{more}")
+        msgs = texts[gid]
         problems.append(_problem_frame(obs, dup, lambda _d: msgs, "region/year/indicator",
                                        where))
 
@@ -389,8 +416,9 @@ def validate_observations(
     return report
 
 
-def _duplicated(key: pd.DataFrame) -> np.ndarray:
-    """All copies of repeated key rows: one int64 code per row, sorted (little memory)."""
+def _duplicated(key: pd.DataFrame, return_codes: bool = False) -> Any:
+    """All copies of repeated key rows: one int64 code per row, sorted (little memory). With
+    ``return_codes``, also the codes (None when the key space is too large for int64)."""
     combined = np.zeros(len(key), dtype=np.int64)
     size = 1
     for c in key.columns:
@@ -402,14 +430,16 @@ def _duplicated(key: pd.DataFrame) -> np.ndarray:
             codes, uniques = pd.factorize(col, use_na_sentinel=False)
             n = max(len(uniques), 1)
         if size * n >= 2**62:
-            return key.duplicated(keep=False).to_numpy()
+            mask = key.duplicated(keep=False).to_numpy()
+            return (mask, None) if return_codes else mask
         combined *= n
         combined += codes
         size *= n
         del codes
     order = np.argsort(combined, kind="stable")
     ranked = combined[order]
-    del combined
+    if not return_codes:
+        del combined
     same = ranked[1:] == ranked[:-1]
     del ranked
     dup_sorted = np.zeros(len(order), dtype=bool)
@@ -417,7 +447,42 @@ def _duplicated(key: pd.DataFrame) -> np.ndarray:
     dup_sorted[:-1] |= same
     out = np.empty(len(order), dtype=bool)
     out[order] = dup_sorted
-    return out
+    return (out, combined) if return_codes else out
+
+
+def _spelling_variants(region: pd.Series, blank: np.ndarray) -> tuple[np.ndarray, Any] | None:
+    """Rows whose code differs only in case or spaces from a code seen earlier ('aa-r0' after
+    'AA-R0'): the mask and a problem text per row, naming the other spelling and its first row."""
+    if isinstance(region.dtype, pd.CategoricalDtype):
+        codes, uniques = region.cat.codes.to_numpy(), np.asarray(region.cat.categories, dtype=object)
+    else:
+        codes, uniques = pd.factorize(region.astype(object), use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+    if uniques.size < 2:
+        return None
+    keys = np.array(["".join(str(u).split()).casefold() for u in uniques], dtype=object)
+    kcodes, kuniq = pd.factorize(keys)
+    if kuniq.size == uniques.size:
+        return None
+    # first row of each spelling; the spelling seen first is the one kept
+    first_row = np.full(uniques.size, np.iinfo(np.int64).max, dtype=np.int64)
+    live = (codes >= 0) & ~blank
+    pos = np.flatnonzero(live)
+    np.minimum.at(first_row, codes[pos], pos)
+    order = np.lexsort((first_row, kcodes))
+    canonical = np.empty(uniques.size, dtype=np.int64)
+    for k in np.unique(kcodes):
+        members = order[kcodes[order] == k]
+        canonical[members] = members[0]
+    other = canonical != np.arange(uniques.size)
+    mask = live.copy()
+    mask[live] = other[codes[live]]
+    if not mask.any():
+        return None
+    texts = np.array([f"region code {uniques[i]!r} is also written {uniques[canonical[i]]!r}: "
+                      "codes that differ only in case or spaces would be two regions; write "
+                      "each code one way" for i in range(uniques.size)], dtype=object)
+    return mask, (lambda d, t=texts, c=codes, m=mask: list(t[c[m]]))
 
 
 def _blank(s: pd.Series) -> np.ndarray:
@@ -555,6 +620,12 @@ def validate_regions(
         out.append(frame(blank, "no region code", "region"))
     if dup.any():
         out.append(frame(dup, "region code appears more than once", "region"))
+    spelled = _spelling_variants(codes.reset_index(drop=True), blank)
+    if spelled is not None:
+        mask, texts = spelled
+        full = np.full(len(r), "", dtype=object)
+        full[mask] = texts(None)
+        out.append(frame(mask, full, "region"))
     if "geometry" in r:
         import shapely
 

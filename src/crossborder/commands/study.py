@@ -9,6 +9,8 @@ extension; PNG without one).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import sys
 from pathlib import Path
 
@@ -142,7 +144,10 @@ def run_robustness(args: argparse.Namespace) -> int:
     se = _list(args.se)
     _check_se(se, "--se")
     ds = dataset_from_args(args)
-    probe = panel_from_args(args, ds)          # resolves and checks indicator, weight, currency
+    # resolves and checks indicator, weight and currency; its notes on the default span do not
+    # apply (each specification is balanced over its own years, its left-out regions in the table)
+    with contextlib.redirect_stderr(io.StringIO()):
+        probe = panel_from_args(args, ds)
     currencies = _list(args.currencies) or ([probe.meta.get("currency")] if args.currency else None)
     if currencies is not None:
         currencies = [None if c == "none" else c for c in currencies]
@@ -157,10 +162,12 @@ def run_robustness(args: argparse.Namespace) -> int:
     res = robustness(ds, indicator=probe.indicator, currencies=currencies,
                      weight=probe.meta.get("weight"), **kw)
     if len(res.skipped):
-        reasons = list(pd.unique(res.skipped["reason"].astype(str)))
-        print(f"note: {len(res.skipped)} specification(s) or estimate(s) not run, e.g. "
-              + "; ".join(reasons[:3]) + " (all in the JSON/CSV of the Python API: "
-              "robustness(...).skipped)", file=sys.stderr)
+        reasons = res.skipped["reason"].astype(str)
+        same = reasons.str.startswith("same data as")
+        other = list(pd.unique(reasons[~same]))
+        print(f"note: {int(same.sum())} specification(s) repeat another one's data and are not run"
+              + (f"; {int((~same).sum())} not run: " + "; ".join(other[:3])
+                 + (" ..." if len(other) > 3 else "") if len(other) else ""), file=sys.stderr)
     if args.out:
         from ..charts_study import specification_curve
 

@@ -40,7 +40,16 @@ from ..errors import DataError
 from ..validate import ReadReport, validate_observations
 from .observations import _finish, _read_observation_frame
 from .regions import DEFAULT_SLIVER_KM2, read_regions
-from .tables import DEFAULT_MAX_BYTES, EXCEL_SUFFIXES, PARQUET_SUFFIXES, TEXT_SUFFIXES, read_table
+from .tables import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_COLUMNS,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_MAX_UNPACKED_BYTES,
+    EXCEL_SUFFIXES,
+    PARQUET_SUFFIXES,
+    TEXT_SUFFIXES,
+    read_table,
+)
 
 __all__ = ["read_dataset", "REGION_COLUMNS"]
 
@@ -116,8 +125,9 @@ def _row_label(x: Any) -> int | None:
 
 
 def _fill_region_columns(gdf: gpd.GeoDataFrame, *, name_col: str | None,
-                         country_col: str | None, report: ReadReport) -> gpd.GeoDataFrame:
-    file = report.file
+                         country_col: str | None, report: ReadReport,
+                         file: str | None = None) -> gpd.GeoDataFrame:
+    file = file or report.file
     out = gdf.copy()
     out["region"] = out["region"].astype(object)
     low = {str(c).strip().lower(): c for c in out.columns}
@@ -133,7 +143,16 @@ def _fill_region_columns(gdf: gpd.GeoDataFrame, *, name_col: str | None,
     out["name_local"] = out[c].astype(object) if c else out["name"]
     c = col(country_col, "country")
     if c:
-        out["country"] = out[c].astype(object)
+        ctry = out[c].astype(object)
+        blank = (ctry.isna() | (ctry.astype(str).str.strip() == "")).to_numpy()
+        if blank.any():
+            i = int(np.flatnonzero(blank)[0])
+            who = out["region"].to_numpy(dtype=object)[blank]
+            raise DataError(f"region {who[0]!r} has no country ({int(blank.sum())} regions without "
+                            f"one: {list(who[:10])}): a region without a country is on neither "
+                            "side of the border; fill the country column", file=file,
+                            row=_row_label(out.index[i]), column=c)
+        out["country"] = ctry
     else:
         m = out["region"].astype(str).str.extract(_ISO_PREFIX, expand=False)
         out["country"] = m.astype(object).where(m.notna(), None)
@@ -143,6 +162,11 @@ def _fill_region_columns(gdf: gpd.GeoDataFrame, *, name_col: str | None,
                           examples=[f"{r!r} -> {k}" for r, k in zip(out["region"][m.notna()][:3],
                                                                      m.dropna()[:3],
                                                                      strict=True)])
+        if m.isna().any() and m.notna().any():
+            who = out["region"][m.isna()].tolist()
+            raise DataError(f"no country for {len(who)} regions {who[:10]}: there is no country "
+                            "column and only some codes have an ISO 3166-2 prefix; add a country "
+                            "column (or pass country_col=)", file=file, column="country")
         if m.isna().any():
             report.warn(f"no country for {int(m.isna().sum())} regions (no country column, and "
                         "the codes have no ISO 3166-2 prefix): pass country_col=")
@@ -230,6 +254,9 @@ def read_dataset(
     log_indicators: Iterable[str] = (),
     on_error: str = "raise",
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_unpacked_bytes: int | None = DEFAULT_MAX_UNPACKED_BYTES,
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+    max_columns: int | None = DEFAULT_MAX_COLUMNS,
     unknown_regions: str = "raise",
     extra_values: Sequence[str] = (),
 ) -> Dataset:
@@ -239,6 +266,8 @@ def read_dataset(
     (then the regions are the codes found in the data, without polygons, with a warning).
     ``data``: one or more observation files, each read with the same column options.
     ``sources``: a table (file or DataFrame) with ``source, citation, where_found, licence``.
+    ``max_bytes``, ``max_unpacked_bytes``, ``max_rows``, ``max_columns``: the limits of
+    :func:`crossborder.io.read_table` for each data file (``None`` lifts one).
     ``unknown_regions``: rows whose region code is not in ``regions`` are an error listing each
     code once with its number of rows (``"raise"``), or are set aside and reported the same way
     (``"set_aside"``). ``extra_values``: further value columns of long files, each read as an
@@ -260,7 +289,8 @@ def read_dataset(
             f, layout=layout, region=region, year=year, indicator=indicator, value=value,
             unit=unit, source=None, flag=None, sheet=None, encoding=None, delimiter=None,
             decimal=decimal, on_error=on_error, max_bytes=max_bytes, chunk_bytes=None,
-            report=rep)
+            report=rep, limits={"max_unpacked_bytes": max_unpacked_bytes, "max_rows": max_rows,
+                                "max_columns": max_columns})
         frames.append(frame)
         for col in extra_values:
             if rep.info.get("layout") != "long":
@@ -270,7 +300,9 @@ def read_dataset(
                 f, layout="long", region=region, year=year, indicator=None, value=col, unit=None,
                 source=None, flag=None, sheet=None, encoding=None, delimiter=None, decimal=decimal,
                 on_error=on_error, max_bytes=max_bytes, chunk_bytes=None,
-                report=ReadReport(file=str(f)))
+                report=ReadReport(file=str(f)),
+                limits={"max_unpacked_bytes": max_unpacked_bytes, "max_rows": max_rows,
+                        "max_columns": max_columns})
             more["indicator"] = col
             more["unit"] = None
             frames.append(more.drop_duplicates(["region", "year", "value"]))
@@ -284,8 +316,10 @@ def read_dataset(
                     "polygons")
         gdf = gpd.GeoDataFrame({"region": codes},
                                geometry=gpd.GeoSeries([None] * len(codes), crs="EPSG:4326"))
-    regions_table = _fill_region_columns(gdf, name_col=name_col, country_col=country_col,
-                                         report=report)
+    regions_table = _fill_region_columns(
+        gdf, name_col=name_col, country_col=country_col, report=report,
+        file=", ".join(map(str, _as_list(regions))) if isinstance(regions, str | os.PathLike)
+        or isinstance(regions, list | tuple) else None)
     obs = _unknown_regions(obs, set(regions_table["region"]), unknown_regions, report)
     validate_observations(obs, regions_table, log_indicators=log_indicators,
                           year_range=year_range, on_error=on_error, report=report)
@@ -298,7 +332,7 @@ def read_dataset(
         inputs.append(Path(regions))
     if sources is not None and isinstance(sources, str | os.PathLike):
         inputs.append(Path(sources))
-    meta = {"report": report, "set_aside": report.set_aside, "files": [str(f) for f in files],
+    meta = {**report.to_meta(), "files": [str(f) for f in files],
             "input_hash": _hash_files(inputs)}
     return Dataset(regions=regions_table, observations=observations, sources=src, name=name,
                    meta=meta)

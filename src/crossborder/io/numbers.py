@@ -9,12 +9,15 @@ decides, then a semicolon delimiter (European convention: decimal comma); "1.234
 with a decimal point; "1,234" alone is an error asking for ``decimal=``. Spaces (also no-break and
 thin spaces) are thousands separators. The marks "", "n/a", "na", "nan", "null", "-", "–", "—",
 "..", "...", "…", ":", "x" mean missing: such cells are returned as NaN and listed, never mixed
-up with zero. Any other text is an error naming the file, row and column.
+up with zero. Any other text is an error naming the file, row and column. Full-width and other
+compatibility characters ("１２３", "１，５") are normalised to ASCII (Unicode NFKC) and reported as a
+repair; digits of other scripts are not numbers here (an error, never a silent missing value).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,26 +34,26 @@ MISSING_MARKS = frozenset({
 })
 
 _SPACES = "[ \t\u00a0\u2007\u2009\u202f]"
-_EXP = r"(?:[eE][+-]?\d+)?"
+_EXP = r"(?:[eE][+-]?[0-9]+)?"
 # cells only a decimal comma explains
 _COMMA_ONLY = (
-    r"[+-]?\d*,(?:\d{1,2}|\d{4,})" + _EXP          # 1,5   0,25   12,3456
-    + r"|[+-]?\d{1,3}(?:\.\d{3})+,\d*" + _EXP      # 1.234,5
-    + r"|[+-]?\d{1,3}(?:\.\d{3}){2,}"               # 1.234.567
-    + r"|[+-]?\d{4,},\d+" + _EXP                   # 1234,567 (no grouping before)
+    r"[+-]?[0-9]*,(?:[0-9]{1,2}|[0-9]{4,})" + _EXP          # 1,5   0,25   12,3456
+    + r"|[+-]?[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]*" + _EXP      # 1.234,5
+    + r"|[+-]?[0-9]{1,3}(?:\.[0-9]{3}){2,}"               # 1.234.567
+    + r"|[+-]?[0-9]{4,},[0-9]+" + _EXP                   # 1234,567 (no grouping before)
 )
 # cells only a decimal point explains
 _POINT_ONLY = (
-    r"[+-]?\d*\.(?:\d{1,2}|\d{4,})" + _EXP
-    + r"|[+-]?\d{1,3}(?:,\d{3})+\.\d*" + _EXP
-    + r"|[+-]?\d{1,3}(?:,\d{3}){2,}"
-    + r"|[+-]?\d{4,}\.\d+" + _EXP
+    r"[+-]?[0-9]*\.(?:[0-9]{1,2}|[0-9]{4,})" + _EXP
+    + r"|[+-]?[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]*" + _EXP
+    + r"|[+-]?[0-9]{1,3}(?:,[0-9]{3}){2,}"
+    + r"|[+-]?[0-9]{4,}\.[0-9]+" + _EXP
 )
-_AMBIGUOUS_COMMA = r"[+-]?\d{1,3},\d{3}"
-_AMBIGUOUS_POINT = r"[+-]?\d{1,3}\.\d{3}"
+_AMBIGUOUS_COMMA = r"[+-]?[0-9]{1,3},[0-9]{3}"
+_AMBIGUOUS_POINT = r"[+-]?[0-9]{1,3}\.[0-9]{3}"
 _VALID = {
-    ".": r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?" + _EXP + r"|[+-]?\.\d+" + _EXP,
-    ",": r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?" + _EXP + r"|[+-]?,\d+" + _EXP,
+    ".": r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?" + _EXP + r"|[+-]?\.[0-9]+" + _EXP,
+    ",": r"[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]*)?" + _EXP + r"|[+-]?,[0-9]+" + _EXP,
 }
 
 
@@ -73,9 +76,20 @@ def as_text(raw: pd.Series) -> pd.Series:
     return raw.astype("str").fillna("").str.strip()
 
 
+def _nfkc(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Text with compatibility characters (full-width digits ...) as NFKC, and where it changed."""
+    wide = text.str.contains(r"[\uff01-\uff5e\u3000]", regex=True)
+    if not wide.any():
+        return text, wide
+    fixed = text.copy()
+    fixed[wide] = [unicodedata.normalize("NFKC", t).strip() for t in text[wide]]
+    return fixed, wide & (fixed != text)
+
+
 def _normalise(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Stripped text, text without spaces and with '−' as '-', and the missing-mark mask."""
-    text = as_text(raw)
+    """Stripped text (NFKC where it had full-width characters), text without spaces and with '−'
+    as '-', and the missing-mark mask."""
+    text, _ = _nfkc(as_text(raw))
     missing = text.str.lower().isin(MISSING_MARKS)
     compact = text
     spaced = text.str.contains(_SPACES, regex=True)
@@ -118,6 +132,8 @@ def parse_numbers(
     the text (and how many more there are); ``"missing"`` returns NaN for them (the caller reports).
     """
     text, compact, missing = _normalise(raw)
+    shown = as_text(raw)
+    _, widened = _nfkc(shown)
     live = ~missing
     c = compact[live]
     if decimal not in ("auto", ".", ","):
@@ -189,6 +205,9 @@ def parse_numbers(
         raw.index, fill_value=False)
     if grouped.any():
         repairs.append((f"{thousands!r} read as a thousands separator", grouped))
+    if widened.any():
+        repairs.append(("full-width characters normalised to ASCII (Unicode NFKC)",
+                        live & widened))
     minus = live & text.str.contains("\u2212", regex=False)
     if minus.any():
         repairs.append(("'−' (U+2212) read as a minus sign", minus))
@@ -196,14 +215,14 @@ def parse_numbers(
     for what, mask in repairs:
         idx = np.flatnonzero(mask.to_numpy())
         rows = [text.index[i] for i in idx[:10]]
-        ex = [f"row {text.index[i]}: {text.iloc[i]!r} -> {values.iloc[i]:g}" for i in idx[:3]]
+        ex = [f"row {text.index[i]}: {shown.iloc[i]!r} -> {values.iloc[i]:g}" for i in idx[:3]]
         out.append((what, int(idx.size), rows, ex))
     bad_all = pd.Series(False, index=raw.index)
     bad_all[live.to_numpy()] = bad.to_numpy()
     return ParsedNumbers(values, dec, missing, bad_all, out)
 
 
-_YEAR = r"(?:y|fy)?\s*(\d{4})(?:\.0+)?\s*(?:г\.?|гг\.?|год|года|year|yr\.?)?"
+_YEAR = r"(?:y|fy)?\s*([0-9]{4})(?:\.0+)?\s*(?:г\.?|гг\.?|год|года|year|yr\.?)?"
 
 
 def parse_years(
@@ -217,6 +236,9 @@ def parse_years(
     """
     codes, uniques = pd.factorize(as_text(raw))
     text_u = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    shown_u = text_u
+    if len(text_u):
+        text_u = _nfkc(text_u.astype("str"))[0].astype(object)
     missing_u = text_u.str.lower().isin(MISSING_MARKS).to_numpy()
     m_u = text_u.str.extract("^" + _YEAR + "$", flags=re.IGNORECASE, expand=False)
     bad_u = (m_u.isna().to_numpy() & ~missing_u)
@@ -226,11 +248,11 @@ def parse_years(
         mask = bad if bad.any() else missing
         i = int(np.flatnonzero(mask.to_numpy())[0])
         more = int(mask.sum()) - 1
-        t = text_u.iloc[codes[i]]
+        t = shown_u.iloc[codes[i]]
         raise DataError(f"{t!r} is not a year" + (f" ({more} more such cells)" if more else ""),
                         file=file, row=_plain_row(raw.index[i]), column=column)
     years_u = pd.to_numeric(m_u, errors="coerce").astype(float).to_numpy()
-    repaired_u = ~missing_u & (text_u.to_numpy(dtype=object) != m_u.fillna("").to_numpy(object))
+    repaired_u = ~missing_u & (shown_u.to_numpy(dtype=object) != m_u.fillna("").to_numpy(object))
     years = pd.Series(years_u[codes], index=raw.index)
     repaired = pd.Series(repaired_u[codes], index=raw.index)
     return years, repaired, missing

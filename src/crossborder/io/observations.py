@@ -33,6 +33,9 @@ from ..validate import ReadReport, validate_observations
 from .numbers import MISSING_MARKS, as_text, decimal_evidence, parse_numbers, parse_years
 from .tables import (
     DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_COLUMNS,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_MAX_UNPACKED_BYTES,
     EXCEL_SUFFIXES,
     PARQUET_SUFFIXES,
     _check_size,
@@ -259,6 +262,7 @@ def _observations_from_table(
 ) -> pd.DataFrame:
     """Tidy observations with the private columns _file, _row, _column (see validate)."""
     region = as_text(table[spec.region])
+    _report_padded_codes(table[spec.region], region, spec.region, report)
     roles = {k: _role_values(table, r) for k, r in spec.roles.items()}
     value_cols = [spec.value] if spec.layout == "long" else list(spec.year_cols)
     file_decimal = _file_decimal(table, value_cols + list(spec.extra_numeric.values()))
@@ -348,6 +352,19 @@ def _observations_from_table(
         aside |= bad
     out = out.loc[~aside].drop(columns=["_raw", "_missing", "_bad"])
     return out.reset_index(drop=True)
+
+
+def _report_padded_codes(raw: pd.Series, stripped: pd.Series, column: str,
+                         report: ReadReport) -> None:
+    """Region codes with spaces around them (' AA-R0 ') are read without them: a reported repair."""
+    text = raw.astype(object).where(raw.notna(), "").astype(str)
+    padded = (text != stripped.astype(object).to_numpy()).to_numpy() & (stripped != "").to_numpy()
+    if padded.any():
+        idx = np.flatnonzero(padded)
+        report.repair("spaces around region codes removed", column=column, count=idx.size,
+                      rows=[raw.index[i] for i in idx[:10]],
+                      examples=[f"row {raw.index[i]}: {text.iloc[i]!r} -> {stripped.iloc[i]!r}"
+                                for i in idx[:3]])
 
 
 def _aside(report: ReadReport, out: pd.DataFrame, mask: np.ndarray, reason: Any) -> None:
@@ -496,7 +513,10 @@ def _read_observation_frame(
     encoding: str | None, delimiter: str | None, decimal: str, on_error: str,
     max_bytes: int | None, chunk_bytes: int | None, report: ReadReport,
     extra_numeric: dict[str, str] | None = None, extra_text: dict[str, str] | None = None,
+    limits: dict[str, int | None] | None = None, table: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
+    """Observations of one file with the private columns; ``table``: the file already read by
+    :func:`read_table` (so that a workbook is parsed once)."""
     file = file_label(path)
     p = Path(path)
     if not p.is_file():
@@ -506,7 +526,7 @@ def _read_observation_frame(
     kw = dict(layout=layout, region=region, year=year, indicator=indicator, value=value,
               unit=unit, source=source, flag=flag, extra_numeric=extra_numeric or {},
               extra_text=extra_text or {}, report=report)
-    if _is_text(p) and chunk_bytes is not None and size > chunk_bytes and size > 0:
+    if table is None and _is_text(p) and chunk_bytes is not None and size > chunk_bytes > 0:
         decided: dict[str, str] = {}
         parts = []
         spec = None
@@ -521,7 +541,9 @@ def _read_observation_frame(
         frame = _concat_compact(parts)
         report.info["rows"] = int(len(frame))
         return frame
-    table = read_table(p, sheet=sheet, encoding=encoding, delimiter=delimiter, max_bytes=max_bytes)
+    if table is None:
+        table = read_table(p, sheet=sheet, encoding=encoding, delimiter=delimiter,
+                           max_bytes=max_bytes, **(limits or {}))
     info = dict(table.attrs.get("crossborder", {}))
     info.pop("file", None)
     report.info.update(info)
@@ -552,6 +574,9 @@ def read_observations(
     on_error: str = "raise",
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     chunk_bytes: int | None = DEFAULT_CHUNK_BYTES,
+    max_unpacked_bytes: int | None = DEFAULT_MAX_UNPACKED_BYTES,
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+    max_columns: int | None = DEFAULT_MAX_COLUMNS,
 ) -> ReadResult:
     """Observations (region, year, indicator, value, unit, source, flag) from a CSV/TSV/TXT, Excel
     or Parquet file, long or wide, validated; returns ``(data, report)``.
@@ -562,7 +587,9 @@ def read_observations(
     :func:`crossborder.validate.validate_observations` for the checks (``regions``,
     ``year_range``, ``log_indicators``, ``on_error``). Text files larger than ``chunk_bytes`` are
     read in chunks (``data``'s text columns are then categoricals); files larger than
-    ``max_bytes`` are refused with a message saying how to raise the limit.
+    ``max_bytes`` are refused with a message saying how to raise the limit; Excel workbooks over
+    ``max_unpacked_bytes`` unpacked, ``max_rows`` rows or ``max_columns`` columns too (see
+    :func:`crossborder.io.read_table`; ``None`` lifts a limit).
     """
     file = file_label(path)
     report = ReadReport(file=file)
@@ -570,7 +597,7 @@ def read_observations(
         path, layout=layout, region=region, year=year, indicator=indicator, value=value,
         unit=unit, source=source, flag=flag, sheet=sheet, encoding=encoding, delimiter=delimiter,
         decimal=decimal, on_error=on_error, max_bytes=max_bytes, chunk_bytes=chunk_bytes,
-        report=report)
+        report=report, limits=_limits(max_unpacked_bytes, max_rows, max_columns))
     validate_observations(frame, regions, file=file, log_indicators=log_indicators,
                           year_range=year_range, on_error=on_error, report=report)
     data = _finish(frame, report, report.keep)
@@ -599,6 +626,9 @@ def read_panel(
     log: bool = False,
     on_error: str = "raise",
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_unpacked_bytes: int | None = DEFAULT_MAX_UNPACKED_BYTES,
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+    max_columns: int | None = DEFAULT_MAX_COLUMNS,
 ) -> Panel:
     """One indicator of a file as a :class:`~crossborder.panel.Panel` (region x time).
 
@@ -609,6 +639,9 @@ def read_panel(
     naming the file, row and column. Units that differ within the panel raise :class:`UnitError`
     naming the file, the unit column and the row where the second unit first appears.
 
+    ``max_bytes``, ``max_unpacked_bytes``, ``max_rows`` and ``max_columns`` are the limits of
+    :func:`crossborder.io.read_table`; the file is read once.
+
     ``panel.meta`` holds ``report`` (the :class:`ReadReport`), ``set_aside`` (rows not kept),
     ``file`` and ``sources``. The report also warns about panels that measures cannot say much
     about: one region, one year, all values equal, regions with gaps (unbalanced panels are kept as
@@ -616,8 +649,10 @@ def read_panel(
     """
     file = file_label(path)
     report = ReadReport(file=file)
-    probe = _probe_columns(path, sheet=sheet, encoding=encoding, delimiter=delimiter,
-                           max_bytes=max_bytes)
+    limits = _limits(max_unpacked_bytes, max_rows, max_columns)
+    table = read_table(path, sheet=sheet, encoding=encoding, delimiter=delimiter,
+                       max_bytes=max_bytes, **limits)  # read once, columns probed from it
+    probe = list(table.columns)
     extra_numeric: dict[str, str] = {}
     weight_indicator = None
     ind_col = _find(probe, indicator) if indicator is not None else None
@@ -632,7 +667,8 @@ def read_panel(
         indicator=None if ind_col is None and _find(probe, "indicator") is not None else indicator,
         value=value, unit=unit, source=None, flag=None, sheet=sheet, encoding=encoding,
         delimiter=delimiter, decimal=decimal, on_error=on_error, max_bytes=max_bytes,
-        chunk_bytes=None, report=report, extra_numeric=extra_numeric, extra_text=extra_text)
+        chunk_bytes=None, report=report, extra_numeric=extra_numeric, extra_text=extra_text,
+        table=table)
     names = sorted(pd.unique(frame["indicator"].astype(str)))
     if weight_indicator is not None:
         if weight_indicator not in names:
@@ -652,7 +688,8 @@ def read_panel(
         frame = frame[frame["indicator"] == indicator]
     chosen = indicator if len(names) > 1 or not names else names[0]
     if weight_indicator is not None:
-        wv = w[["region", "year", "value"]].rename(columns={"value": "weight"})
+        wv = w[["region", "year", "value", "_row"]].rename(columns={"value": "weight",
+                                                                    "_row": "_wrow"})
         if wv.duplicated(["region", "year"]).any():
             dup = w[wv.duplicated(["region", "year"], keep=False).to_numpy()]
             raise DataError(f"weight {weight_indicator!r} has several values for region "
@@ -666,17 +703,26 @@ def read_panel(
                           on_error=on_error, report=report)
     frame = frame.loc[report.keep].reset_index(drop=True)
     frame["year"] = frame["year"].astype(np.int64)
+    if "group" in frame:
+        no_g = (frame["group"].astype(object).fillna("").astype(str).str.strip() == "").to_numpy()
+        if no_g.any():
+            if on_error == "raise":
+                i = int(np.flatnonzero(no_g)[0])
+                raise DataError(f"no group for region {frame['region'].iat[i]!r} in "
+                                f"{int(frame['year'].iat[i])} ({int(no_g.sum())} such rows): a "
+                                "missing group is not a group; fill it or pass "
+                                "on_error='set_aside'", file=file, row=int(frame["_row"].iat[i]),
+                                column=group)
+            _aside_rows(report, frame, no_g, f"no group {group}")
+            frame = frame.loc[~no_g].reset_index(drop=True)
     if "weight" in frame:
         no_w = frame["weight"].isna().to_numpy()
         if no_w.any():
             _aside_rows(report, frame, no_w, f"no weight {weight}")
             frame = frame.loc[~no_w].reset_index(drop=True)
-        if log:
-            nonpos = (frame["weight"] <= 0).to_numpy()
-            if nonpos.any():
-                i = int(np.flatnonzero(nonpos)[0])
-                raise DataError(f"weight {frame['weight'].iat[i]!r} is not positive",
-                                file=file, row=int(frame["_row"].iat[i]), column=weight)
+        _check_weights(frame, file=file, column=weight if weight_indicator is None else value,
+                       log=log)
+    _report_lost_regions(frame, report)
     units = pd.unique(frame["unit"].dropna().astype(str)) if "unit" in frame else []
     units = [u for u in units if u]
     try:
@@ -693,18 +739,62 @@ def read_panel(
     if group is not None:
         object.__setattr__(panel, "group_name", group)
     _shape_warnings(panel, report)
+    wrow = frame["_wrow"] if "_wrow" in frame else frame["_row"]
     panel.meta.update({
-        "file": file, "report": report, "set_aside": report.set_aside,
+        "file": file, **report.to_meta(),
+        "rows": pd.DataFrame({"region": frame["region"].to_numpy(dtype=object),
+                              "time": frame["year"].to_numpy(), "file": file,
+                              "row": frame["_row"].to_numpy(dtype=np.int64),
+                              "weight_row": wrow.to_numpy(dtype=np.int64)}),
         "sources": sorted(pd.unique(frame["source"].astype(str))) if len(frame) else [],
     })
     return panel
 
 
-def _probe_columns(path: Any, *, sheet: Any, encoding: str | None, delimiter: str | None,
-                   max_bytes: int | None) -> list[str]:
-    table = read_table(path, sheet=sheet, encoding=encoding, delimiter=delimiter,
-                       max_bytes=max_bytes)
-    return list(table.columns)
+def _check_weights(frame: pd.DataFrame, *, file: str, column: str | None, log: bool) -> None:
+    """Negative weights, and years in which every weight is zero, are errors naming the file and
+    row (of the weight) and the year; under ``log`` any weight <= 0 is."""
+    w = frame["weight"].to_numpy(dtype=float)
+    rows = (frame["_wrow"] if "_wrow" in frame else frame["_row"]).to_numpy()
+    bad = (w <= 0) if log else (w < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(f"weight {w[i]:g} for region {frame['region'].iat[i]!r} in "
+                        f"{int(frame['year'].iat[i])} is {'not positive' if log else 'negative'} "
+                        f"({int(bad.sum())} such weights)", file=file, row=int(rows[i]),
+                        column=column)
+    years = frame["year"].to_numpy()
+    total = pd.Series(w).groupby(years).sum()
+    zero = total[total <= 0]
+    if len(zero):
+        y = int(zero.index[0])
+        at = [int(r) for r in rows[years == y][:5]]
+        raise DataError(f"every weight in {y} is zero (rows {', '.join(map(str, at))}"
+                        f"{' ...' if (years == y).sum() > 5 else ''}): the weighted measures of "
+                        "that year are undefined", file=file, row=at[0], column=column)
+
+
+def _report_lost_regions(frame: pd.DataFrame, report: ReadReport) -> None:
+    """Regions whose every row was set aside (every value missing ...): a warning, and an error
+    when no value is left at all."""
+    aside = report.set_aside
+    if len(frame) == 0:
+        reasons = ", ".join(f"{n} x {r}" for r, n in aside["reason"].value_counts().items())
+        raise DataError(f"no value left for the panel: all {len(aside)} rows were set aside "
+                        f"({reasons or 'none read'})", file=report.file)
+    if not len(aside):
+        return
+    lost = sorted(set(aside["region"].dropna().astype(str)) - set(frame["region"].astype(str))
+                  - {""})
+    if lost:
+        report.warn(f"{len(lost)} regions have no value left and are not in the panel (every row "
+                    f"set aside, see set_aside): {lost[:10]}{' ...' if len(lost) > 10 else ''}")
+
+
+def _limits(max_unpacked_bytes: int | None, max_rows: int | None,
+            max_columns: int | None) -> dict[str, int | None]:
+    return {"max_unpacked_bytes": max_unpacked_bytes, "max_rows": max_rows,
+            "max_columns": max_columns}
 
 
 def _aside_rows(report: ReadReport, frame: pd.DataFrame, mask: np.ndarray, reason: str) -> None:

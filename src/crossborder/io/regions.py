@@ -15,12 +15,22 @@ with the file, the feature's row (1-based feature number) and the region code:
 - multipolygon parts smaller than ``sliver_km2`` (area on the EPSG:6933 equal-area grid), such as
   slivers left by digitising: removed and reported (the largest part is always kept);
 - geometry that is not polygonal (points, lines), missing or repeated region codes: errors.
+
+Only plain local files of the three formats are read: the extension must be ``.geojson``/``.json``,
+``.shp`` or ``.gpkg`` and the first bytes must match it (GeoJSON: a JSON object of type
+``FeatureCollection`` or ``Feature``; shapefile: the shapefile magic number; GeoPackage: an SQLite
+database). GDAL virtual files (VRT, also renamed ``.geojson``), GDAL virtual paths (``/vsicurl/``,
+``/vsizip/`` ...), URLs (``http(s)://``, ``ftp://``), folders and GeoJSON whose CRS is a link are
+refused, and GDAL reads with its network access closed (:data:`OFFLINE_GDAL_CONFIG`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,20 +44,121 @@ from ..validate import ReadReport, validate_regions
 from .observations import ReadResult, _find
 from .tables import file_label
 
-__all__ = ["read_regions", "DEFAULT_SLIVER_KM2", "EQUAL_AREA_CRS"]
+__all__ = ["read_regions", "DEFAULT_SLIVER_KM2", "EQUAL_AREA_CRS", "GEOMETRY_SUFFIXES",
+           "OFFLINE_GDAL_CONFIG"]
 
 #: Multipolygon parts smaller than this (km²) are removed as slivers (the largest part stays).
 DEFAULT_SLIVER_KM2 = 0.5
 #: Equal-area CRS used for areas (World Cylindrical Equal Area).
 EQUAL_AREA_CRS = "EPSG:6933"
 _POLYGONAL = {"Polygon", "MultiPolygon"}
+#: The geometry formats read, by extension.
+GEOMETRY_SUFFIXES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "shapefile",
+                     ".gpkg": "GeoPackage"}
+#: GDAL configuration while reading geometry: no network (an unreachable local proxy, no
+#: retries, /vsicurl/ limited to an extension no file has, PROJ without network) and no
+#: VirtualOGR tables inside SQLite/GeoPackage files.
+OFFLINE_GDAL_CONFIG = {
+    "GDAL_HTTP_PROXY": "127.0.0.1:9",
+    "GDAL_HTTP_TIMEOUT": "1",
+    "GDAL_HTTP_CONNECTTIMEOUT": "1",
+    "GDAL_HTTP_MAX_RETRY": "0",
+    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".crossborder-no-remote-files",
+    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
+    "OGR_SQLITE_LIST_VIRTUAL_OGR": "NO",
+    "PROJ_NETWORK": "OFF",
+}
+# URLs (http://, zip://), GDAL virtual paths (/vsicurl/) and driver prefixes ("GPKG:a.gpkg:x")
+_REMOTE = re.compile(r"^(?:(?i:[a-z][a-z0-9+.-]*://|/vsi[a-z0-9_]*/)|[A-Z][A-Z0-9_]+:[^\\/])")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_SHP_MAGIC = b"\x00\x00\x27\x0a"
+_SNIFF_BYTES = 1 << 20
+
+
+@contextlib.contextmanager
+def _offline() -> Iterator[None]:
+    """GDAL without network access while the block runs (the previous options restored)."""
+    import pyogrio
+
+    before = {k: pyogrio.get_gdal_config_option(k) for k in OFFLINE_GDAL_CONFIG}
+    pyogrio.set_gdal_config_options(OFFLINE_GDAL_CONFIG)
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options(before)
+
+
+def _check_source(p: Any, file: str) -> Path:
+    """A plain local file of a declared geometry format whose first bytes match its extension."""
+    text = os.fspath(p)
+    if not isinstance(text, str):
+        text = os.fsdecode(text)
+    if _REMOTE.match(text.strip()) or "/vsi" in text.replace("\\", "/").lower():
+        raise DataError("not a plain local file: URLs and GDAL virtual paths (/vsicurl/, /vsizip/, "
+                        "zip://, http://, ftp:// ...) are not read; download or unpack the file "
+                        "and pass its local path", file=file)
+    path = Path(text)
+    if not path.exists():
+        raise DataError("no such file", file=file)
+    if not path.is_file():
+        raise DataError("not a file (a folder?): pass the .geojson, .shp or .gpkg file itself",
+                        file=file)
+    kind = GEOMETRY_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise DataError(f"regions are read from GeoJSON (.geojson, .json), shapefiles (.shp) or "
+                        f"GeoPackages (.gpkg), not {path.suffix or 'a file without extension'!r}",
+                        file=file)
+    if path.stat().st_size == 0:
+        raise DataError("the file is empty (0 bytes)", file=file)
+    with path.open("rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+    if kind == "GeoPackage" and not head.startswith(_SQLITE_MAGIC):
+        raise DataError("not a GeoPackage: the file does not start like an SQLite database",
+                        file=file)
+    if kind == "shapefile" and not head.startswith(_SHP_MAGIC):
+        raise DataError("not a shapefile: the file does not start with the shapefile magic "
+                        "number", file=file)
+    if kind == "GeoJSON":
+        _check_geojson(path, head, file)
+    return path
+
+
+def _check_geojson(path: Path, head: bytes, file: str) -> None:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(b"<"):
+        what = ("a GDAL virtual file (VRT)" if b"<OGRVRTDataSource" in head[:4096]
+                or b"<VRTDataset" in head[:4096] else "an XML file")
+        raise DataError(f"not GeoJSON: {what}; only plain GeoJSON, shapefiles and GeoPackages "
+                        "are read", file=file)
+    if not start.startswith(b"{"):
+        raise DataError("not GeoJSON: the file does not start with a JSON object '{'", file=file)
+    kind = re.search(rb'"type"\s*:\s*"(\w+)"', start)
+    if len(head) < _SNIFF_BYTES or kind is None or kind.group(1) not in (b"FeatureCollection",
+                                                                          b"Feature"):
+        try:
+            with path.open("rb") as fh:
+                doc = json.load(fh)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise DataError(f"not GeoJSON: not valid JSON ({_short(exc)})", file=file) from None
+        top = doc.get("type") if isinstance(doc, dict) else None
+        if top not in ("FeatureCollection", "Feature"):
+            raise DataError(f"not GeoJSON: a JSON {type(doc).__name__} of type {top!r}, not a "
+                            "FeatureCollection or Feature", file=file)
+        crs = doc.get("crs")
+        if isinstance(crs, dict) and str(crs.get("type", "")).lower() == "link":
+            raise DataError("the GeoJSON's CRS is a link to another file or URL, which is not "
+                            "followed: give the CRS by name, or pass crs=", file=file)
+    elif re.search(rb'"crs"\s*:\s*\{\s*"type"\s*:\s*"link"', start, re.IGNORECASE):
+        raise DataError("the GeoJSON's CRS is a link to another file or URL, which is not "
+                        "followed: give the CRS by name, or pass crs=", file=file)
 
 
 def _layers(path: Path, file: str) -> list[str]:
     import pyogrio
 
     try:
-        return [str(x) for x in pyogrio.list_layers(path)[:, 0]]
+        with _offline():
+            return [str(x) for x in pyogrio.list_layers(path)[:, 0]]
     except Exception as exc:  # noqa: BLE001 - GDAL raises several types for unreadable files
         raise DataError(f"cannot open as geometry ({type(exc).__name__}: {_short(exc)})",
                         file=file) from None
@@ -59,12 +170,9 @@ def _short(exc: Exception) -> str:
 
 
 def _read_one(path: Path, file: str, layer: str | None) -> gpd.GeoDataFrame:
-    if not path.exists():
-        raise DataError("no such file", file=file)
-    if path.is_file() and path.stat().st_size == 0:
-        raise DataError("the file is empty (0 bytes)", file=file)
     try:
-        gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
+        with _offline():
+            gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
     except Exception as exc:  # noqa: BLE001 - pyogrio/GDAL errors for bad files
         raise DataError(f"cannot read geometry ({type(exc).__name__}: {_short(exc)})",
                         file=file) from None
@@ -78,8 +186,8 @@ def _sources(paths: Any, layer: Any) -> list[tuple[Path, str, str | None]]:
         paths = [paths]
     out = []
     for p in paths:
-        path = Path(p)
         file = file_label(p)
+        path = _check_source(p, file)
         if layer is None:
             if path.suffix.lower() == ".gpkg" and path.is_file():
                 names = _layers(path, file)

@@ -2,9 +2,20 @@
 
 Text files: the encoding is found from a byte-order mark (UTF-8, UTF-16, UTF-32), else from the
 pattern of NUL bytes (BOM-less UTF-16 little or big endian), else strict UTF-8, else cp1251 (pass
-``encoding=`` for anything else); the delimiter is sniffed among comma, semicolon and tab (pass
-``delimiter=`` for others). Every cell comes back as a string, so that numbers are parsed by
-:mod:`crossborder.io.numbers`, which knows decimal commas and missing-value marks.
+``encoding=`` for anything else). A file that is not consistently one encoding is an error naming
+its first bad line, never decoded whole in the wrong one: UTF-8 with a cp1251 line or a stray byte,
+cp1251 with a UTF-8 line, or a single high byte that forms no Cyrillic word. The delimiter is
+sniffed among comma, semicolon and tab (pass ``delimiter=`` for others). Every cell comes back as
+a string, so that numbers are parsed by :mod:`crossborder.io.numbers`, which knows decimal commas
+and missing-value marks.
+
+Excel workbooks are checked before they are parsed: the sum of the uncompressed sizes of the zip's
+members must stay under ``max_unpacked_bytes`` (a "zip bomb" is refused without unpacking it), no
+XML part may declare a DOCTYPE or an entity (XXE, "billion laughs"), and the sheet may have at most
+``max_rows`` rows and ``max_columns`` columns. Each limit is an argument a user can raise (``None``
+lifts it). The workbook is read once, cell values as Excel last computed them: a formula without a
+cached value (a workbook written by a program that does not compute formulas) is an error naming
+the sheet and the cell, never an empty cell.
 
 The index of the returned table is the row of the file (``row``; header = row 1): the line number
 for text files (unless a quoted field spans lines), the sheet row for Excel, the record number + 1
@@ -30,6 +41,9 @@ from ..errors import DataError
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_UNPACKED_BYTES",
+    "DEFAULT_MAX_ROWS",
+    "DEFAULT_MAX_COLUMNS",
     "read_table",
     "detect_encoding",
     "sniff_delimiter",
@@ -42,6 +56,12 @@ __all__ = [
 #: Files larger than this are refused by :func:`read_table` unless ``max_bytes`` is raised
 #: (``read_observations`` can stream larger CSV files in chunks with ``max_bytes=None``).
 DEFAULT_MAX_BYTES = 512 * 2**20
+#: An Excel workbook whose zip members unpack to more than this is refused before it is parsed.
+DEFAULT_MAX_UNPACKED_BYTES = 256 * 2**20
+#: Excel sheets with more rows (non-blank, header included) than this are refused.
+DEFAULT_MAX_ROWS = 1_000_000
+#: Excel sheets with more columns than this are refused.
+DEFAULT_MAX_COLUMNS = 20_000
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".tab", ".txt", ".dat", ""}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -97,6 +117,50 @@ def detect_encoding(raw: bytes, *, file: str | None = None) -> str:
         # a multi-byte character cut at the end of the sample is still UTF-8
         if len(raw) > len(sample) and exc.start >= len(sample) - 3:
             return "utf-8"
+    return _utf8_or_cp1251(raw[:_PROBE_BYTES], file)
+
+
+_PROBE_BYTES = 16 * 2**20
+_CYRILLIC_WORD = re.compile(rb"[\xc0-\xff]{2}")
+_UTF8_CYRILLIC_WORD = re.compile(rb"(?:[\xd0\xd1][\x80-\xbf]){2}")
+
+
+def _line_of(raw: bytes, pos: int) -> int:
+    return raw[:pos].count(b"\n") + 1
+
+
+def _utf8_or_cp1251(probe: bytes, file: str | None) -> str:
+    """cp1251 for text that is not UTF-8, unless the bytes say the file mixes encodings: valid
+    UTF-8 characters beside bytes that are not (UTF-8 with a cp1251 line or a stray byte), UTF-8
+    Cyrillic inside cp1251 text, or a lone high byte that forms no Cyrillic word (a stray byte,
+    Latin-1 ...). Those are a :class:`DataError` naming the first bad line."""
+    text = probe.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad
+    try:
+        probe.decode("utf-8")
+        first_bad = len(probe)
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    byte = probe[first_bad:first_bad + 1]
+    line = _line_of(probe, first_bad)
+    if good > 0 and good >= bad:
+        raise DataError(
+            f"line {line} is not UTF-8 (byte {byte!r}) although the rest of the file is: the file "
+            "mixes encodings (a line saved as cp1251, or a stray byte); save the whole file as "
+            "UTF-8, or pass encoding=", file=file, row=line)
+    if not _CYRILLIC_WORD.search(probe):
+        raise DataError(
+            f"byte {byte!r} on line {line} is neither UTF-8 nor part of a Cyrillic word "
+            "(cp1251): a stray byte or another encoding; fix the line, or pass encoding= "
+            "(e.g. 'cp1251' or 'latin-1')", file=file, row=line)
+    m = _UTF8_CYRILLIC_WORD.search(probe)
+    if m:
+        line = _line_of(probe, m.start())
+        raise DataError(
+            f"line {line} holds UTF-8 text while the file is otherwise cp1251 (first at line "
+            f"{_line_of(probe, first_bad)}): the file mixes encodings; save the whole file in one "
+            "encoding, or pass encoding=", file=file, row=line)
     return "cp1251"
 
 
@@ -105,8 +169,12 @@ def _decode(raw: bytes, encoding: str, file: str, *, detected: bool) -> str:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        hint = ("it is neither UTF-8 nor cp1251 nor UTF-16: pass encoding=" if detected
-                else "check the encoding= you passed")
+        if detected and encoding == "utf-8":
+            hint = ("the lines before are UTF-8: the file mixes encodings (a line saved as "
+                    "cp1251, or a stray byte); save the whole file as UTF-8, or pass encoding=")
+        else:
+            hint = ("it is neither UTF-8 nor cp1251 nor UTF-16: pass encoding=" if detected
+                    else "check the encoding= you passed")
         byte = raw[exc.start:exc.start + 1]
         raise DataError(f"cannot decode byte {byte!r} as {encoding}; {hint}",
                         file=file, row=line) from None
@@ -179,12 +247,17 @@ def read_table(
     encoding: str | None = None,
     delimiter: str | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_unpacked_bytes: int | None = DEFAULT_MAX_UNPACKED_BYTES,
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+    max_columns: int | None = DEFAULT_MAX_COLUMNS,
 ) -> pd.DataFrame:
     """A table of strings from a CSV/TSV/TXT, Excel (.xlsx) or Parquet file.
 
     ``encoding`` and ``delimiter`` are sniffed when not given (see the module docstring);
     ``sheet`` picks an Excel sheet by name or 0-based number (default the first). Files over
-    ``max_bytes`` are refused with a message saying how to raise the limit. Empty cells are
+    ``max_bytes`` are refused with a message saying how to raise the limit; an Excel workbook that
+    unpacks to more than ``max_unpacked_bytes``, or whose sheet has more than ``max_rows`` rows or
+    ``max_columns`` columns, too (``None`` lifts a limit). Empty cells are
     ``""``; blank lines are skipped. The index holds the row of the file (header = row 1).
     Raises :class:`DataError` naming the file (and row) for an empty file, a header with no rows
     below it, a file all in one column, ragged rows and undecodable bytes.
@@ -201,7 +274,8 @@ def read_table(
         raise DataError("the file is empty (0 bytes)", file=file)
     suffix = p.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        table, info = _read_excel(p, sheet, file)
+        table, info = _read_excel(p, sheet, file, max_unpacked_bytes=max_unpacked_bytes,
+                                  max_rows=max_rows, max_columns=max_columns)
     elif suffix == ".xls":
         raise DataError("old Excel .xls files are not read: save the sheet as .xlsx or CSV",
                         file=file)
@@ -254,6 +328,9 @@ def _read_text(raw: bytes, file: str, *, encoding: str | None,
                 f"split by the delimiter {delim!r} you passed (leave delimiter= out to sniff it)",
                 file=file, row=1)
     lead_lines, lead_chars = leading_blank_lines(text)
+    first = _first_lines(text, 1)
+    if first and len(next(csv.reader(first, delimiter=delim), [])) > 64:
+        return _read_wide_text(text[lead_chars:], file, delim, lead_lines, enc)
     try:
         grid = pd.read_csv(
             io.StringIO(text[lead_chars:]), sep=delim, header=None, dtype=str, na_filter=False,
@@ -266,14 +343,62 @@ def _read_text(raw: bytes, file: str, *, encoding: str | None,
     except (ValueError, csv.Error, pd.errors.EmptyDataError) as exc:
         raise DataError(f"cannot read as a table: {exc}", file=file) from None
     grid.index = np.arange(lead_lines + 1, lead_lines + len(grid) + 1)
-    blank = (grid.fillna("").apply(lambda c: c.str.strip()) == "").all(axis=1)
-    grid = grid[~blank.to_numpy()]
+    grid = grid[~_blank_rows(grid)]
     if grid.empty:
         raise DataError("the file is empty (only blank lines)", file=file)
     table = _header_and_body(grid, file, delim)
     info = {"file": file, "format": "text", "encoding": enc, "delimiter": delim,
             "rows": len(table)}
     return table, info
+
+
+def _read_wide_text(text: str, file: str, delim: str, lead_lines: int,
+                    enc: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """A table of many columns (more than 64) read with the csv module into one block of strings:
+    pandas' parser builds one block per column, slow for thousands of columns. Same rules: ragged
+    rows are an error naming the line, short rows are padded, blank lines dropped."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, quotechar='"',
+                        doublequote=True)
+    width = None
+    try:
+        for fields in reader:
+            line = lead_lines + reader.line_num
+            if not fields or not any(f.strip() for f in fields):
+                continue
+            if width is None:
+                width = len(fields)
+            elif len(fields) > width:
+                raise DataError(f"{len(fields)} fields where the rows above have {width}: a stray "
+                                "delimiter, a missing quote, or a decimal comma in a "
+                                "comma-delimited file", file=file, row=line)
+            rows.append(fields + [""] * (width - len(fields)))
+            lines.append(line)
+    except csv.Error as exc:
+        raise DataError(f"cannot read as a table: {exc}", file=file,
+                        row=lead_lines + reader.line_num) from None
+    if not rows:
+        raise DataError("the file is empty (only blank lines)", file=file)
+    grid = pd.DataFrame(np.array(rows, dtype=object), index=lines, dtype=object)
+    table = _header_and_body(grid, file, delim)
+    info = {"file": file, "format": "text", "encoding": enc, "delimiter": delim,
+            "rows": len(table)}
+    return table, info
+
+
+def _blank_rows(grid: pd.DataFrame) -> np.ndarray:
+    """True for rows whose cells are all empty or spaces. Wide tables go through the distinct cell
+    texts once (thousands of columns in linear time), narrow ones column by column."""
+    if grid.shape[1] <= 64:
+        return (grid.fillna("").apply(lambda c: c.str.strip()) == "").all(axis=1).to_numpy()
+    arr = grid.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(arr.ravel(), use_na_sentinel=True)
+    blank_u = np.fromiter((not str(u).strip() for u in uniques), dtype=bool, count=len(uniques))
+    cells = np.ones(codes.size, dtype=bool)
+    live = codes >= 0
+    cells[live] = blank_u[codes[live]]
+    return cells.reshape(arr.shape).all(axis=1)
 
 
 def leading_blank_lines(text: str) -> tuple[int, int]:
@@ -309,8 +434,8 @@ def _header_and_body(grid: pd.DataFrame, file: str, delim: str | None) -> pd.Dat
     keep = []
     names = []
     for i, h in enumerate(header):
-        col = body.iloc[:, i]
         if h == "":
+            col = body.iloc[:, i]
             if (col.str.strip() == "").all():
                 continue  # a trailing delimiter: an empty, unnamed column
             h = f"unnamed_{i + 1}"
@@ -347,15 +472,92 @@ def _cell_text(v: Any) -> str:
     return str(v)
 
 
-def _read_excel(p: Path, sheet: str | int | None, file: str) -> tuple[pd.DataFrame, dict]:
+_XML_DECLARATIONS = tuple(
+    pattern.encode(enc) for pattern in ("<!DOCTYPE", "<!ENTITY")
+    for enc in ("ascii", "utf-16-le", "utf-16-be"))
+
+
+def _check_workbook_zip(p: Path, file: str, max_unpacked_bytes: int | None) -> None:
+    """Refuse a workbook before parsing it: unpacked size over the limit, or XML parts that declare
+    a DOCTYPE or entities (XXE and entity expansion, "billion laughs")."""
+    try:
+        with zipfile.ZipFile(p) as zf:
+            members = zf.infolist()
+            total = sum(m.file_size for m in members)
+            if max_unpacked_bytes is not None and total > max_unpacked_bytes:
+                raise DataError(
+                    f"the workbook unpacks to {_human(total)}, above the limit of "
+                    f"{_human(max_unpacked_bytes)}: pass max_unpacked_bytes= (or None) to read it "
+                    "anyway, or save the sheet as CSV", file=file)
+            for m in members:
+                if not m.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    continue
+                tail = b""
+                with zf.open(m) as fh:
+                    while block := fh.read(1 << 20):
+                        chunk = tail + block
+                        if any(d in chunk for d in _XML_DECLARATIONS):
+                            raise DataError(
+                                "the workbook contains XML entity declarations (<!DOCTYPE or "
+                                f"<!ENTITY in {m.filename}), which are not read: they can expand "
+                                "without bound or reach other files (XXE); save the sheet again "
+                                "from a spreadsheet program", file=file)
+                        tail = chunk[-32:]
+    except zipfile.BadZipFile as exc:
+        raise DataError(f"not a readable .xlsx workbook (BadZipFile: {exc})", file=file) from None
+    except (OSError, RuntimeError, NotImplementedError) as exc:  # encrypted or odd compression
+        raise DataError(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
+                        file=file) from None
+
+
+class _NoCachedValue:
+    """Marks a formula cell that has no value computed by Excel."""
+
+    __slots__ = ("formula",)
+
+    def __init__(self, formula: str) -> None:
+        self.formula = formula
+
+
+def _sheet_rows(wb: Any, ws: Any) -> Any:
+    """(row number, cells) of a read-only worksheet, each cell a dict with row, column, value;
+    a formula cell without a cached value has a :class:`_NoCachedValue` value."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict:
+            cell = super().parse_cell(element)
+            if cell["value"] is None:
+                f = element.find(FORMULA_TAG)
+                if f is not None:
+                    cell["value"] = _NoCachedValue(f.text or "")
+            return cell
+
+    with ws._get_source() as src:
+        parser = Parser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                        date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        yield from parser.parse()
+
+
+def _column_letter(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(i)
+
+
+def _read_excel(p: Path, sheet: str | int | None, file: str, *,
+                max_unpacked_bytes: int | None = DEFAULT_MAX_UNPACKED_BYTES,
+                max_rows: int | None = DEFAULT_MAX_ROWS,
+                max_columns: int | None = DEFAULT_MAX_COLUMNS) -> tuple[pd.DataFrame, dict]:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - a declared dependency
         raise DataError("reading Excel needs openpyxl (pip install openpyxl)", file=file) from None
+    _check_workbook_zip(p, file, max_unpacked_bytes)
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError,
-            AttributeError) as exc:
+            AttributeError, SyntaxError) as exc:  # SyntaxError: xml.etree's ParseError
         raise DataError(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
                         file=file) from None
     try:
@@ -374,16 +576,38 @@ def _read_excel(p: Path, sheet: str | int | None, file: str) -> tuple[pd.DataFra
         rows: list[list[str]] = []
         index: list[int] = []
         try:
-            r = 0
-            for cells_in_row in ws.iter_rows():
-                # the sheet's own row number where the cells know it (rows may be skipped)
-                known = [c.row for c in cells_in_row if getattr(c, "row", None)]
-                r = known[0] if known else r + 1
-                cells = [_cell_text(c.value) for c in cells_in_row]
+            for r, cells_in_row in _sheet_rows(wb, ws):
+                if not cells_in_row:
+                    continue
+                width = max(c["column"] for c in cells_in_row)
+                if max_columns is not None and width > max_columns:
+                    raise DataError(
+                        f"sheet {name!r} has a cell in column {width} ({_column_letter(width)}), "
+                        f"above the limit of {max_columns} columns: pass max_columns= (or None) "
+                        "to read it anyway", file=file, row=r)
+                cells = [""] * width
+                for c in cells_in_row:
+                    v = c["value"]
+                    if isinstance(v, _NoCachedValue):
+                        ref = f"{_column_letter(c['column'])}{r}"
+                        raise DataError(
+                            f"sheet {name!r} cell {ref} holds the formula ={v.formula} without a "
+                            "value computed by Excel (the workbook was written by a program that "
+                            "does not calculate): open and save it in a spreadsheet program, or "
+                            "replace the formulas by values", file=file, row=r,
+                            column=_column_letter(c["column"]))
+                    cells[c["column"] - 1] = _cell_text(v)
                 if any(c.strip() for c in cells):
                     rows.append(cells)
                     index.append(r)
-        except (ValueError, TypeError, KeyError, AttributeError, zipfile.BadZipFile) as exc:
+                    if max_rows is not None and len(rows) > max_rows:
+                        raise DataError(
+                            f"sheet {name!r} has more than {max_rows} rows, the limit: pass "
+                            "max_rows= (or None) to read it anyway", file=file, row=r)
+        except (ValueError, TypeError, KeyError, AttributeError, zipfile.BadZipFile,
+                SyntaxError) as exc:
+            if isinstance(exc, DataError):
+                raise
             raise DataError(f"cannot read sheet {name!r}: {exc}", file=file) from None
     finally:
         wb.close()

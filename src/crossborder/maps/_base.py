@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
-import mapclassify
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
@@ -33,19 +32,79 @@ from .._mapstyle import (
 from ..errors import DataError
 from ..panel import Panel
 
-#: Classification schemes by name -> mapclassify class.
-SCHEMES: dict[str, type] = {
-    "quantiles": mapclassify.Quantiles,
-    "equal_interval": mapclassify.EqualInterval,
-    "fisher_jenks": mapclassify.FisherJenks,
-    "natural_breaks": mapclassify.NaturalBreaks,
-    "jenks_caspall": mapclassify.JenksCaspall,
-    "maximum_breaks": mapclassify.MaximumBreaks,
-    "std_mean": mapclassify.StdMean,
-    "box_plot": mapclassify.BoxPlot,
-    "headtail_breaks": mapclassify.HeadTailBreaks,
-    "user": mapclassify.UserDefined,
-}
+
+class _Schemes(Mapping):
+    """Scheme name -> mapclassify class, imported on first use: importing mapclassify compiles its
+    Fisher–Jenks kernel with numba (seconds), which maps classified by quantiles or user breaks do
+    not need."""
+
+    _names = {
+        "quantiles": "Quantiles",
+        "equal_interval": "EqualInterval",
+        "fisher_jenks": "FisherJenks",
+        "natural_breaks": "NaturalBreaks",
+        "jenks_caspall": "JenksCaspall",
+        "maximum_breaks": "MaximumBreaks",
+        "std_mean": "StdMean",
+        "box_plot": "BoxPlot",
+        "headtail_breaks": "HeadTailBreaks",
+        "user": "UserDefined",
+    }
+
+    def __getitem__(self, key: str) -> type:
+        import mapclassify
+
+        return getattr(mapclassify, self._names[key])
+
+    def __contains__(self, key: object) -> bool:  # without importing mapclassify
+        return key in self._names
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+#: Classification schemes by name -> mapclassify class (mapclassify imported on first lookup).
+SCHEMES: Mapping[str, type] = _Schemes()
+
+
+class BinClasses:
+    """Values classified by upper class bounds ``bins`` (a value on a bound falls in the lower
+    class), with the attributes of a mapclassify classifier that the maps use: ``y``, ``bins``,
+    ``k``, ``yb`` (class of each value) and ``counts``. Quantile and user-break classes are built
+    this way, without importing mapclassify (the bounds are those of ``mapclassify.Quantiles`` and
+    ``mapclassify.UserDefined``)."""
+
+    def __init__(self, y: np.ndarray, bins: Sequence[float], name: str, k: int | None = None) -> None:
+        self.y = np.asarray(y, dtype=float)
+        self.bins = np.asarray(bins, dtype=float)
+        # as mapclassify.Quantiles: k stays the number asked for when repeated bounds merge
+        self.k = len(self.bins) if k is None else k
+        self.name = name
+        self.yb = np.searchsorted(self.bins, self.y, side="left")
+        self.counts = np.bincount(self.yb, minlength=len(self.bins))
+
+    def __repr__(self) -> str:
+        return f"{self.name}(k={self.k}, bins={self.bins.tolist()}, counts={self.counts.tolist()})"
+
+
+def _quantile_bins(y: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` quantile classes: the 100/k, 200/k, ..., 100th percentiles (linear
+    interpolation), repeated bounds merged (then fewer classes, with a warning)."""
+    import warnings
+
+    from scipy import stats
+
+    step = 100.0 / k
+    pct = np.minimum(np.arange(step, 100.0 + step, step), 100.0)
+    bins = np.unique([stats.scoreatpercentile(y, p) for p in pct])
+    if len(bins) < k:
+        warnings.warn(f"Not enough unique values in array to form {k} classes. Setting k to "
+                      f"{len(bins)}.", UserWarning, stacklevel=3)
+    return bins
+
 
 NO_DATA_COLOR = "#e3e3e3"
 NO_DATA_HATCH = "////"
@@ -97,7 +156,8 @@ class MapResult:
 # ----------------------------------------------------------------------------- helpers
 def classify(values: Any, scheme: str = "quantiles", k: int = 5,
              breaks: Sequence[float] | None = None) -> Any:
-    """A mapclassify classifier of the non-missing ``values``.
+    """A classifier of the non-missing ``values``: a mapclassify classifier, or for quantiles and
+    user breaks a :class:`BinClasses` with the same bounds, classes and counts.
 
     ``scheme``: a key of :data:`SCHEMES`; ``"user"`` needs ``breaks`` (upper class bounds; the
     maximum is appended when the values exceed the last break). Passing ``breaks`` implies
@@ -114,7 +174,12 @@ def classify(values: Any, scheme: str = "quantiles", k: int = 5,
     if key == "user":
         if breaks is None:
             raise ValueError("scheme 'user' needs breaks")
-        return mapclassify.UserDefined(y, bins=sorted(float(b) for b in breaks))
+        bins = sorted(float(b) for b in breaks)
+        if bins[-1] < y.max():
+            bins.append(float(y.max()))
+        return BinClasses(y, bins, "UserDefined")
+    if key == "quantiles":
+        return BinClasses(y, _quantile_bins(y, int(k)), "Quantiles", k=int(k))
     if key in ("std_mean", "box_plot", "headtail_breaks"):
         return SCHEMES[key](y)
     return SCHEMES[key](y, k=int(k))

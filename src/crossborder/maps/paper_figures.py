@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
-import mapclassify
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
@@ -45,6 +44,7 @@ from ._base import (
     _legend_mm,
     _palette,
     _place_point_labels,
+    classify,
     map_units,
     number_west_to_east,
 )
@@ -217,7 +217,7 @@ def figure1(
     edges = np.array([])
     if has.any():
         edges = _change_breaks(change[has].to_numpy(), step)
-        clf = mapclassify.UserDefined(change[has].to_numpy(), bins=list(edges[1:]))
+        clf = classify(change[has].to_numpy(), breaks=list(edges[1:]))
         palette = _palette(cmap, len(edges) - 1, reverse=True)  # darker = larger decrease
     colours = np.full(len(proj), NO_DATA_COLOR, dtype=object)
     if clf is not None:

@@ -9,6 +9,8 @@ weight is the same as a missing one). A negative weight is an error.
 
 from __future__ import annotations
 
+import contextvars
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +19,14 @@ import pandas as pd
 
 from ..errors import DataError
 from ..panel import Panel
+
+#: The panel whose arrays were last taken (weakly): lets :func:`raise_at` name the file and row a
+#: bad value was read from (``Panel.locate``) when the labels are that panel's.
+_PANEL: contextvars.ContextVar[Any] = contextvars.ContextVar("crossborder_panel", default=None)
+
+
+def _plain(x: Any) -> Any:
+    return x.item() if isinstance(x, np.generic) else x
 
 
 def _labels(n: int, labels: Sequence[Any] | None) -> Sequence[Any]:
@@ -42,12 +52,19 @@ def raise_at(
     if not bad.any():
         return
     i, t = np.argwhere(bad)[0]
+    labels = regions
     regions = _labels(bad.shape[0], regions)
     times = _labels(bad.shape[1], times)
+    region, time = _plain(regions[i]), _plain(times[t])
+    ref = _PANEL.get()
+    panel = ref() if ref is not None else None
+    where = None
+    if panel is not None and labels is not None and labels is panel.regions:
+        where = panel.locate(region, time)
     raise DataError(
-        f"{message} ({int(bad.sum())} such values), first for region {_show(regions[i])} "
-        f"in {_show(times[t])}",
-        column=column,
+        f"{message} ({int(bad.sum())} such values), first for region {_show(region)} "
+        f"in {_show(time)}",
+        column=column, file=where[0] if where else None, row=where[1] if where else None,
     )
 
 
@@ -105,11 +122,14 @@ def panel_arrays(
     """(values, weights or None, regions, times) of a panel.
 
     ``need_weight`` names a measure that cannot work without a weight (error if the panel has none).
+    The arrays are read-only views of the panel's cached matrices (no copy): a kernel that needs to
+    write makes its own copy.
     """
-    m = panel.to_matrix()
+    m = panel.to_matrix(copy=False)
+    _PANEL.set(weakref.ref(panel))
     w = None
     if weighted or need_weight:
-        wm = panel.weight_matrix()
+        wm = panel.weight_matrix(copy=False)
         if wm is None:
             what = need_weight or "a weighted measure"
             raise DataError(
@@ -125,8 +145,9 @@ def group_codes(
 ) -> tuple[np.ndarray, pd.Index]:
     """Integer codes 0..G-1 of the group of each region, and the group labels (a missing group is
     an error naming the region)."""
+    # a Series is factorised as it is (no conversion of its labels to Python objects); otherwise
     # object dtype: np.asarray(["A", nan]) would make the missing label the string 'nan'
-    arr = groups.to_numpy() if isinstance(groups, pd.Series) else np.asarray(groups, dtype=object)
+    arr = groups if isinstance(groups, pd.Series) else np.asarray(groups, dtype=object)
     if arr.ndim != 1:
         raise ValueError(f"groups must be one label per region, got shape {arr.shape}")
     codes, uniques = pd.factorize(arr, sort=True)

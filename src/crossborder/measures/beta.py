@@ -72,6 +72,8 @@ class BetaResult:
     dropped: tuple = ()
     dropped_terms: tuple = ()
     fit: Any = field(default=None, repr=False, compare=False)
+    #: the coefficient table of a regression solved in closed form (None: read it from ``fit``)
+    table: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @property
     def converging(self) -> bool:
@@ -79,6 +81,8 @@ class BetaResult:
 
     def to_frame(self) -> pd.DataFrame:
         """The coefficient table: estimate, se, t, p and the 95% interval of every term."""
+        if self.table is not None:
+            return self.table.copy()
         ci = self.fit.conf_int()
         return pd.DataFrame(
             {
@@ -227,12 +231,20 @@ def beta(
     growth = levels[:, 1] - levels[:, 0]
     if annualize:
         growth = growth / span
-    data = pd.DataFrame({"growth": growth, "const": 1.0, "initial": levels[:, 0]}, index=regions)
     ctrl = _controls(panel, controls, regions)
+    names = ["const", "initial"]
     if ctrl is not None:
-        ctrl = ctrl.rename(columns=lambda c: f"{c}_control" if c in data.columns else c)
-        data = data.join(ctrl)
-    ok = data.notna().all(axis=1).to_numpy().copy()
+        ctrl = ctrl.rename(columns=lambda c: f"{c}_control" if c in ("growth", "const", "initial")
+                           else c)
+        names += list(ctrl.columns)
+    X = np.empty((len(regions), len(names)))
+    X[:, 0] = 1.0
+    X[:, 1] = levels[:, 0]
+    if ctrl is not None:
+        X[:, 2:] = ctrl.to_numpy(dtype=float)
+    ok = ~np.isnan(growth)  # NaN where either level is
+    if ctrl is not None:
+        ok &= ~np.isnan(X[:, 2:]).any(axis=1)
     weights = None
     if weighted:
         weights = w[:, i0]
@@ -242,29 +254,150 @@ def beta(
     clusters = _cluster(panel, cluster, regions)
     if clusters is not None:
         ok &= clusters.notna().to_numpy()
-    dropped = tuple(regions[~ok])
-    data = data[ok]
+    all_ok = bool(ok.all())
+    dropped = () if all_ok else tuple(regions[~ok])
+    X, yv = (X, growth) if all_ok else (X[ok], growth[ok])
     # a control that is constant on the regions kept (e.g. the dummy of a country whose regions
     # all lack data) cannot be estimated beside the constant: leave it out and say so
-    ctrl_cols = [c for c in data.columns if c not in ("growth", "const", "initial")]
-    constant = [c for c in ctrl_cols if data[c].nunique() <= 1]
-    data = data.drop(columns=constant)
-    if len(data) < data.shape[1]:
-        raise DataError(f"beta needs more regions than terms: {len(data)} regions with values in "
-                        f"{start} and {end}, {data.shape[1] - 1} terms")
-    fit, cov = _fit(data["growth"], data.drop(columns="growth"),
-                    None if weights is None else weights[ok], robust,
-                    None if clusters is None else clusters[ok])
-    b = float(fit.params["initial"])
+    varies = np.ones(len(names), dtype=bool)
+    if len(names) > 2 and len(X):
+        varies[2:] = X[:, 2:].min(axis=0) != X[:, 2:].max(axis=0)
+    elif len(names) > 2:
+        varies[2:] = False
+    constant = [c for c, v in zip(names, varies, strict=True) if not v]
+    X = X[:, varies]
+    names = [c for c, v in zip(names, varies, strict=True) if v]
+    if len(yv) < len(names) + 1:
+        raise DataError(f"beta needs more regions than terms: {len(yv)} regions with values in "
+                        f"{start} and {end}, {len(names)} terms")
+    wk = None if weights is None else weights[ok]
+    ck = None if clusters is None else clusters[ok]
+
+    def sm_fit(clusters: pd.Series | None) -> tuple[Any, str]:
+        index = regions if all_ok else regions[ok]
+        return _fit(pd.Series(yv, index=index, name="growth"),
+                    pd.DataFrame(X, index=index, columns=names), wk, robust, clusters)
+
+    est = _ols(yv, X, names, wk, robust) if ck is None else None
+    if est is None:
+        fit, cov = sm_fit(ck)
+        table = None
+        params, bse, tv, pv = fit.params, fit.bse, fit.tvalues, fit.pvalues
+        r2, nobs = float(fit.rsquared), int(fit.nobs)
+    else:
+        table, r2 = est
+        cov = robust or "nonrobust"
+        fit = _LazyFit(lambda: sm_fit(None)[0])
+        params, bse, tv, pv = table["coef"], table["se"], table["tstat"], table["pvalue"]
+        nobs = len(yv)
+    b = float(params["initial"])
     lam, hl = speed_half_life(b, span, annualize, compat)
     return BetaResult(
-        alpha=float(fit.params["const"]), beta=b, se=float(fit.bse["initial"]),
-        tstat=float(fit.tvalues["initial"]), pvalue=float(fit.pvalues["initial"]),
-        r2=float(fit.rsquared), nobs=int(fit.nobs), speed=lam, half_life=hl, start=start,
+        alpha=float(params["const"]), beta=b, se=float(bse["initial"]),
+        tstat=float(tv["initial"]), pvalue=float(pv["initial"]),
+        r2=r2, nobs=nobs, speed=lam, half_life=hl, start=start,
         end=end, span=span, annualize=annualize,
         kind="conditional" if ctrl is not None else "absolute", cov_type=cov, dropped=dropped,
-        dropped_terms=tuple(constant), fit=fit,
+        dropped_terms=tuple(constant), fit=fit, table=table,
     )
+
+
+class _LazyFit:
+    """The statsmodels results of a regression already solved in closed form: fitted on first use
+    of any attribute (``params``, ``bse``, ``summary()``, ...)."""
+
+    def __init__(self, make: Any) -> None:
+        self._make = make
+        self._res: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("_make", "_res"):
+            raise AttributeError(name)
+        if self._res is None:
+            self._res = self._make()
+        return getattr(self._res, name)
+
+    def __repr__(self) -> str:
+        return f"<statsmodels results, fitted on first use: {self._res!r}>"
+
+
+def _ols(y: np.ndarray, X: np.ndarray, names: list[str], weights: np.ndarray | None,
+         robust: str | None) -> tuple[pd.DataFrame, float] | None:
+    """OLS (WLS with ``weights``) with classical or HC0-HC3 errors in closed form, as statsmodels'
+    ``OLS/WLS(...).fit(cov_type=...)`` gives them (t inference when classical, normal when robust).
+
+    The normal equations are solved on unit-norm columns by Cholesky, with one step of iterative
+    refinement (corrected semi-normal equations, Björck 1996, sect. 2.9: as accurate as a QR for the
+    well-conditioned designs of a beta regression, and a fraction of its cost); the sandwich
+    (X'X)^-1 X' diag(u_i^2) X (X'X)^-1 uses u_i^2 = e_i^2 (HC0), x n / (n - k) (HC1),
+    / (1 - h_i) (HC2), / (1 - h_i)^2 (HC3) with h_i the leverage (MacKinnon & White 1985).
+    Returns None when X is ill-conditioned or rank deficient (condition number above 1e5), or a
+    value is not finite: statsmodels' pseudo-inverse then decides, as before.
+    """
+    from scipy import stats
+
+    if robust not in _ROBUST:
+        raise ValueError(f"robust must be one of {_ROBUST}, got {robust!r}")
+    n, k = X.shape
+    if weights is not None:
+        sw = np.sqrt(weights)
+        Xw, yw = X * sw[:, None], y * sw
+    else:
+        Xw, yw = X, y
+    if k == 0 or not (np.isfinite(Xw).all() and np.isfinite(yw).all()):
+        return None
+    d = np.sqrt(np.einsum("ij,ij->j", Xw, Xw))
+    if not (d > 0).all():
+        return None
+    Xs = Xw / d
+    gram = Xs.T @ Xs
+    if not np.linalg.cond(gram) < 1e10:
+        return None
+    try:
+        chol = np.linalg.cholesky(gram)
+    except np.linalg.LinAlgError:
+        return None
+    linv = np.linalg.inv(chol)  # lower triangular; (Xs'Xs)^-1 = linv' linv
+    ginv = linv.T @ linv
+    bs = ginv @ (Xs.T @ yw)
+    resid = yw - Xs @ bs
+    bs = bs + ginv @ (Xs.T @ resid)  # one refinement step
+    resid = yw - Xs @ bs
+    params = bs / d
+    xtx_inv = ginv / np.outer(d, d)
+    ssr = float(resid @ resid)
+    df_resid = n - k
+    if robust is None:
+        cov = xtx_inv * (ssr / df_resid)
+    else:
+        u2 = resid * resid
+        if robust in ("HC2", "HC3"):
+            z = Xs @ linv.T  # h_i = x_i (X'X)^-1 x_i' = |L^-1 xs_i|^2
+            h = np.einsum("ij,ij->i", z, z)
+            u2 = u2 / (1.0 - h) if robust == "HC2" else u2 / (1.0 - h) ** 2
+        meat = Xw.T @ (Xw * u2[:, None])
+        cov = xtx_inv @ meat @ xtx_inv
+        if robust == "HC1":
+            cov = cov * (n / df_resid)
+    bse = np.sqrt(np.diag(cov))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tv = params / bse
+    if robust is None:
+        pv = 2 * stats.t.sf(np.abs(tv), df_resid)
+        q = stats.t.ppf(0.975, df_resid)
+    else:
+        pv = 2 * stats.norm.sf(np.abs(tv))
+        q = stats.norm.ppf(0.975)
+    # R^2 around the (weighted) mean, as statsmodels for a model with a constant
+    if weights is None:
+        tss = float(((y - y.mean()) ** 2).sum())
+    else:
+        tss = float((weights * (y - np.average(y, weights=weights)) ** 2).sum())
+    r2 = 1.0 - ssr / tss
+    table = pd.DataFrame({"coef": params, "se": bse, "tstat": tv, "pvalue": pv,
+                          "ci_low": params - q * bse, "ci_high": params + q * bse},
+                         index=pd.Index(names, name="term"))
+    return table, r2
 
 
 def beta_panel(

@@ -34,7 +34,7 @@ from ..errors import DataError
 from ..panel import Panel
 from ._arrays import as_2d, group_codes, panel_arrays, weights_like
 from ._checks import check_bool
-from .dispersion import inequality
+from .dispersion import _measure
 
 __all__ = ["decompose", "decompose_array"]
 
@@ -59,22 +59,20 @@ def decompose_array(
         raise ValueError(f"{len(codes)} group labels for {y.shape[0]} regions")
     w = weights_like(weights, y, regions, times)
 
-    # total (also validates the values: >= 0 for Theil, > 0 for MLD, naming region and year)
-    total, n = inequality(y, index, w, regions=regions, times=times)
+    # total (also validates the values: >= 0 for Theil, > 0 for MLD, naming region and year); its
+    # prepared arrays (mask, values and weights with 0 where a region does not count) serve the
+    # group sums below
+    total, prep = _measure(y, w, index, regions=regions, times=times)
+    n = prep.n
 
     n_reg, n_t = y.shape
-    if w is None and np.isfinite(y.min()) and np.isfinite(y.max()):
-        # no missing value: the population of a group is its number of regions
+    if prep.full:
+        # no weight and no missing value: the population of a group is its number of regions
         w0 = None
         wy = y
     else:
-        m = np.isfinite(y)
-        if w is not None:
-            with np.errstate(invalid="ignore"):
-                m &= np.isfinite(w) & (w > 0)
-        y0 = np.where(m, y, 0.0)
-        w0 = m.astype(float) if w is None else np.where(m, w, 0.0)
-        wy = y0 if w is None else w0 * y0
+        w0 = prep.mask().astype(float) if w is None else prep.w0
+        wy = prep.y0 if w is None else prep.w0 * prep.y0
     onehot = sparse.csr_matrix(
         (np.ones(n_reg), (codes, np.arange(n_reg))), shape=(len(labels), n_reg)
     )
@@ -135,7 +133,7 @@ def decompose(
                         "Series or dict region -> group instead", column="group")
     else:
         g = pd.Series(by).reindex(regions)
-    res = decompose_array(y, g.to_numpy(), index, w, regions=regions, times=times)
+    res = decompose_array(y, g, index, w, regions=regions, times=times)
     df = pd.DataFrame(res, index=pd.Index(times, name="time"))
     df.attrs.update(index=index, weighted=weighted, indicator=panel.indicator)
     return df

@@ -149,10 +149,14 @@ def _gini(p: _Prep) -> np.ndarray:
         tot = np.einsum("ij->i", s)
         n = p.n
         return (2.0 * a - (n + 1) * tot) / (n * tot)
-    # weighted: order each period by value (NaN last, zero weight there) in a T x N layout
-    order = np.argsort(p.y.T.copy(order="C"), axis=1)
-    x = np.take_along_axis(p.y0.T, order, axis=1)
-    w = np.take_along_axis(p.w0.T, order, axis=1)
+    # weighted: order each period by value (NaN last, zero weight there) in a T x N layout;
+    # gather from contiguous T x N copies (a gather from the strided transpose is slower)
+    yt = p.y.T.copy(order="C")
+    order = np.argsort(yt, axis=1)
+    x = np.take_along_axis(yt, order, axis=1)
+    if p.m is not None:
+        np.nan_to_num(x, copy=False, nan=0.0)
+    w = np.take_along_axis(np.ascontiguousarray(p.w0.T), order, axis=1)
     wx = w * x
     cum = np.cumsum(wx, axis=1)
     area = 2.0 * np.einsum("ij,ij->i", w, cum) - np.einsum("ij,ij->i", w, wx)
@@ -241,6 +245,17 @@ def inequality(
                          "measures)")
     if compat not in (None, "reat"):
         raise ValueError(f"compat must be None or 'reat', got {compat!r}")
+    out, p = _measure(y, w, measure, ddof=ddof, epsilon=epsilon, totals=totals, compat=compat,
+                      regions=regions, times=times)
+    return out, p.n
+
+
+def _measure(y: np.ndarray, w: np.ndarray | None, measure: str, *, ddof: int = 0,
+             epsilon: float = 0.5, totals: bool = False, compat: str | None = None,
+             regions: Sequence[Any] | None = None,
+             times: Sequence[Any] | None = None) -> tuple[np.ndarray, _Prep]:
+    """The kernel of :func:`inequality` on checked arrays; also returns the prepared arrays (for
+    the decomposition, which needs the same masks and zero-filled values)."""
     p = _Prep(y, w)
     if not p.full:
         raise_at(np.isinf(y), "infinite value", regions=regions, times=times, column="value")
@@ -283,7 +298,7 @@ def inequality(
     out[p.n < 2] = np.nan
     if ddof:  # n - ddof <= 0 regions: no variance (never a negative or infinite one)
         out[p.n <= ddof] = np.nan
-    return out, p.n
+    return out, p
 
 
 # ------------------------------------------------------------------ panel wrappers

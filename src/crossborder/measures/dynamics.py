@@ -56,19 +56,38 @@ def quantile_cuts(values: np.ndarray, k: int) -> np.ndarray:
     q = np.arange(1, k) / k
     if k < 2:
         return np.empty((0, y.shape[1]))
-    nan = np.isnan(y)
-    # sort each period (NaN last; faster than np.quantile's partitions here) and interpolate at
-    # q * (n_t - 1), all periods at once
-    s = np.sort(y.T, axis=1)  # T x N, contiguous rows
-    n = (~nan).sum(axis=0)  # T
+    # the order statistics at floor/ceil of q * (n_t - 1) of each period, interpolated linearly;
+    # one partial sort (np.partition at those positions, NaN last) of a contiguous T x N copy per
+    # distinct count of observed values, instead of a full sort
+    t = y.shape[1]
+    s = y.T.copy(order="C")  # T x N, never a view: partitioned in place
+    n = (~np.isnan(s)).sum(axis=1)  # T
     pos = q[:, None] * (n[None, :] - 1)  # (k-1) x T
     lo = np.floor(pos).astype(np.intp)
     hi = np.minimum(lo + 1, np.maximum(n - 1, 0)[None, :])
     lo = np.maximum(lo, 0)
     frac = pos - np.floor(pos)
-    cols = np.arange(y.shape[1])[None, :]
-    vlo = s[cols, lo]
-    vhi = s[cols, hi]
+    vlo = np.full(lo.shape, np.nan)
+    vhi = np.full(lo.shape, np.nan)
+    for count in np.unique(n):
+        if count == 0:
+            continue
+        cols = np.flatnonzero(n == count)
+        # columns with the same count share their positions (a row of lo/hi per cut)
+        kth = np.unique(lo[:, cols[0]])
+        part = s if len(cols) == t else s[cols]
+        part.partition(kth, axis=1)
+        # the next order statistic after a kth one is the smallest value of the block up to the
+        # next kth position (the last block also holds the NaN, in any order: fmin skips them)
+        bounds = np.append(kth[1:], s.shape[1])
+        for c in range(len(q)):
+            a, b = lo[c, cols[0]], hi[c, cols[0]]
+            vlo[c, cols] = part[:, a]
+            stop = bounds[np.searchsorted(kth, a)]
+            if b == a or b == stop:  # already in place
+                vhi[c, cols] = part[:, b]
+            else:
+                vhi[c, cols] = np.fmin.reduce(part[:, b:stop], axis=1)
     cuts = vlo + frac * (vhi - vlo)
     cuts[:, n == 0] = np.nan
     return cuts
@@ -193,7 +212,7 @@ def sojourn_times(p: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------- inputs
 def _as_matrix(panel: Panel | Matrix | np.ndarray) -> Matrix:
     if isinstance(panel, Panel):
-        return panel.to_matrix()
+        return panel.to_matrix(copy=False)  # read-only: the kernels do not write into it
     if isinstance(panel, Matrix):
         return panel
     y = np.asarray(panel, dtype=float)

@@ -1,16 +1,17 @@
-"""Hodrick–Prescott trend of every region's series, with one sparse factorisation for the panel.
+"""Hodrick–Prescott trend of every region's series, with one smoother computed for the panel.
 
 The trend tau of a series y (length T) minimises
 ``sum (y_t - tau_t)^2 + lamb * sum (tau_{t+1} - 2 tau_t + tau_{t-1})^2``, i.e. it solves
 ``(I + lamb K'K) tau = y`` with K the (T-2) x T second-difference matrix (Hodrick & Prescott 1997).
-The pentadiagonal matrix depends on T and lamb only, so it is factorised once and solved with all
-N series as right-hand sides. Phillips & Sul (2007, 2009) filter log per-capita income with
-``lamb = 400`` for annual data, the default here (as ``mFilter::hpfilter(x, freq=400,
-type="lambda")`` in R).
+The matrix depends on T and lamb only, so its inverse (the smoother) is computed once and applied to
+all N series in one matrix product (for long series: one sparse LU, N right-hand sides).
+Phillips & Sul (2007, 2009) filter log per-capita income with ``lamb = 400`` for annual data, the
+default here (as ``mFilter::hpfilter(x, freq=400, type="lambda")`` in R).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import overload
 
 import numpy as np
@@ -25,8 +26,18 @@ from ._checks import check_number
 __all__ = ["hp_filter", "hp_trend_matrix"]
 
 
+#: up to this many periods the trend is one product with the precomputed dense T x T smoother;
+#: longer series use one sparse LU of the pentadiagonal system with all N series as right-hand sides
+DENSE_MAX_T = 400
+
+
 def hp_trend_matrix(values: np.ndarray, lamb: float = 400.0) -> np.ndarray:
-    """HP trend of each row of an N x T array (no NaN allowed): one LU factorisation, N solves."""
+    """HP trend of each row of an N x T array (no NaN allowed).
+
+    The trend is S y with the smoother S = (I + lamb K'K)^-1, which depends on T and lamb only:
+    for T <= :data:`DENSE_MAX_T` it is computed once (dense, symmetric) and applied to every row
+    in one matrix product; longer series use one sparse LU factorisation and N solves.
+    """
     y = np.asarray(values, dtype=float)
     if y.ndim == 1:
         return hp_trend_matrix(y[None, :], lamb)[0]
@@ -36,11 +47,26 @@ def hp_trend_matrix(values: np.ndarray, lamb: float = 400.0) -> np.ndarray:
     n, t = y.shape
     if t < 3 or lamb == 0:
         return y.copy()
+    if t <= DENSE_MAX_T:
+        return y @ _smoother(t, float(lamb))  # S is symmetric: (S y_i')' = y_i S
+    trend = splu(_system(t, lamb).tocsc()).solve(np.ascontiguousarray(y.T))
+    return np.asarray(trend).T.reshape(n, t)
+
+
+def _system(t: int, lamb: float) -> sp.csr_matrix:
+    """I + lamb K'K, K the (T-2) x T second-difference matrix."""
     ones = np.ones(t - 2)
     k = sp.diags([ones, -2.0 * ones, ones], [0, 1, 2], shape=(t - 2, t), format="csr")
-    a = (sp.identity(t, format="csr") + lamb * (k.T @ k)).tocsc()
-    trend = splu(a).solve(np.ascontiguousarray(y.T))
-    return np.asarray(trend).T.reshape(n, t)
+    return sp.identity(t, format="csr") + lamb * (k.T @ k)
+
+
+@lru_cache(maxsize=16)
+def _smoother(t: int, lamb: float) -> np.ndarray:
+    """The dense T x T smoother (I + lamb K'K)^-1 (read-only, cached per T and lamb)."""
+    s = np.linalg.solve(_system(t, lamb).toarray(), np.eye(t))
+    s = 0.5 * (s + s.T)  # exactly symmetric
+    s.flags.writeable = False
+    return s
 
 
 @overload
@@ -60,14 +86,14 @@ def hp_filter(data, lamb: float = 400.0):
     """
     check_number("lamb", lamb, low=0, low_open=True)
     if isinstance(data, Panel):
-        m = data.to_matrix()
+        m = data.to_matrix(copy=False)
         _check_complete(m.values, m.regions, m.times)
         trend = hp_trend_matrix(m.values, lamb)
-        w = data.weight_matrix()
+        w = data.weight_matrix(copy=False)
         return Panel.from_matrix(
             trend,
-            regions=list(m.regions),
-            times=list(m.times),
+            regions=m.regions,
+            times=m.times,
             weights=None if w is None else w.values,
             groups=data.group_labels(),
             indicator=f"hp({data.indicator})",

@@ -381,10 +381,12 @@ def integration(
     ``source``: a Dataset (its study panel of every analysis unit in ``currency``, its polygons, its
     default break years — :func:`crossborder.measures.robustness.study_defaults` — else 2015) or a
     Panel with a group role (then ``geometry``: a GeoDataFrame with ``id_col`` and ``group_col``).
-    ``panel`` overrides the Dataset's panel. ``control``: ``"border"`` (domestic pairs of border
-    regions) or ``"all"`` (every domestic pair of neighbours in the panel). ``se_type`` of the
-    break tests: ``"classical"`` by default, because with a dozen years and four terms HAC
-    covariances are close to singular and their p-values far too small; ``"HAC"`` on request.
+    ``panel`` overrides the Dataset's panel; a default break year the panel cannot test (no year
+    before it, say) gets a row "not tested" instead of an error. ``control``: ``"border"``
+    (domestic pairs of border regions) or ``"all"`` (every domestic pair of neighbours in the
+    panel). ``se_type`` of the break tests: ``"classical"`` by default, because with a dozen
+    years and four terms HAC covariances are close to singular and their p-values far too small;
+    ``"HAC"`` on request.
     """
     from .decompose import decompose
     from .dispersion import sigma
@@ -423,7 +425,13 @@ def integration(
 
     rows, events, dids, breaks = [], [], {}, {}
     for year in years:
-        d = pair_did(p, pairs, int(year), alpha=alpha, window=window)
+        try:
+            d = pair_did(p, pairs, int(year), alpha=alpha, window=window)
+        except ValueError as err:
+            if break_years is not None:          # asked for: an error; a default: said, not run
+                raise
+            rows.append({"break_year": year, "test": "did", "detail": f"not tested: {err}"})
+            continue
         dids[int(year)] = d
         rows.append({"break_year": year, "test": "did", "estimate": d.coef, "se": d.se,
                      "ci_low": d.ci_low, "ci_high": d.ci_high, "pvalue": d.pvalue, "stat": d.tstat,
@@ -452,5 +460,8 @@ def integration(
                                         "pvalue", "stat", "nobs", "se_type", "detail"])
     params = {"control": control, "currency": currency, "alpha": alpha, "window": window,
               "indicator": p.indicator, "unit": p.unit, "years": (p.times[0], p.times[-1])}
+    if not dids:
+        raise ValueError("no break year could be tested: "
+                         + "; ".join(str(r["detail"]) for r in rows if r["test"] == "did"))
     return IntegrationResult(table=table, event=pd.concat(events, ignore_index=True), did=dids,
                              breaks=breaks, params=params)

@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from ..panel import Panel
 from ._arrays import panel_arrays
@@ -34,17 +33,94 @@ def gamma_array(values: np.ndarray, ref: int = 0) -> tuple[np.ndarray, np.ndarra
     if y.ndim != 2:
         raise ValueError(f"expected an N x T array, got shape {y.shape}")
     ref = check_int("ref", ref, minimum=0, maximum=max(y.shape[1] - 1, 0))
-    base = y[:, [ref]]
-    both = np.isfinite(y) & np.isfinite(base)
-    r_t = rankdata(np.where(both, y, np.nan), axis=0, nan_policy="omit")
-    r_0 = rankdata(np.where(both, base, np.nan), axis=0, nan_policy="omit")
+    n_reg, n_t = y.shape
+    if y.size == 0:
+        n = np.zeros(n_t, dtype=np.int64)
+        return np.full(n_t, np.nan), n
+    base = y[:, ref]
+    ok_t = np.isfinite(y)
+    ok_0 = np.isfinite(base)
+    both = ok_t & ok_0[:, None]
     n = both.sum(axis=0)
+    full = bool(both.all())
+    # ranks of every period among the regions observed in it and in ``ref`` (one sort of a T x N
+    # copy); the reference ranked once, restricted to each period's regions by counting
+    yt = np.where(both, y, np.nan).T.copy(order="C") if not full else y.T.copy(order="C")
+    r_t = _average_ranks(yt).T
+    r_0 = _base_ranks(base, ok_0, both, full)
     with np.errstate(divide="ignore", invalid="ignore"):
-        num = np.nanvar(np.where(both, r_0 + r_t, np.nan), axis=0) if y.size else np.array([])
-        den = 4.0 * np.nanvar(np.where(both, r_0, np.nan), axis=0) if y.size else np.array([])
+        num = _var_masked(r_0 + r_t, both, n, full)
+        den = 4.0 * _var_masked(r_0, both, n, full) if not full else np.full(n_t, 4.0 * _var_full(r_0))
         out = num / den
     out[(n < 2) | ~(den > 0)] = np.nan
     return out, n
+
+
+def _average_ranks(a: np.ndarray) -> np.ndarray:
+    """Average ranks (1 ... n, ties sharing their mean rank) along each row of a T x N array, NaN
+    last; the ranks of NaN cells are meaningless (the caller masks them)."""
+    t, n = a.shape
+    order = np.argsort(a, axis=1)
+    s = np.take_along_axis(a, order, axis=1)
+    pos = np.arange(1, n + 1, dtype=float)
+    tie = s[:, 1:] == s[:, :-1]
+    if tie.any():
+        # a run of equal values at sorted positions i..j shares the rank (i + j) / 2
+        idx = np.broadcast_to(np.arange(n), (t, n))
+        starts = np.ones((t, n), dtype=bool)
+        starts[:, 1:] = ~tie
+        ends = np.ones((t, n), dtype=bool)
+        ends[:, :-1] = ~tie
+        first = np.maximum.accumulate(np.where(starts, idx, 0), axis=1)
+        last = np.minimum.accumulate(np.where(ends, idx, n)[:, ::-1], axis=1)[:, ::-1]
+        sorted_ranks = (first + last) / 2.0 + 1.0
+    else:
+        sorted_ranks = np.broadcast_to(pos, (t, n))
+    out = np.empty((t, n))
+    np.put_along_axis(out, order, sorted_ranks, axis=1)
+    return out
+
+
+def _base_ranks(base: np.ndarray, ok_0: np.ndarray, both: np.ndarray, full: bool) -> np.ndarray:
+    """N x T ranks of the reference values among the regions of each period (``both``), from one
+    sort of the reference: a region's rank is the count of included regions up to its run of ties,
+    averaged over the run."""
+    if full:
+        return _average_ranks(base[None, :])[0][:, None]
+    n = base.shape[0]
+    order = np.argsort(np.where(ok_0, base, np.nan))
+    s = base[order]
+    inc = both[order].astype(np.int64)  # N x T, in the reference's sorted order
+    c = np.cumsum(inc, axis=0)  # included regions up to and including this one
+    tie = s[1:] == s[:-1]  # NaN never ties
+    idx = np.arange(n)
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = ~tie
+    ends = np.ones(n, dtype=bool)
+    ends[:-1] = ~tie
+    first = np.maximum.accumulate(np.where(starts, idx, 0))
+    last = np.minimum.accumulate(np.where(ends, idx, n)[::-1])[::-1]
+    # ranks of the included members of a run: from (included before the run) + 1 to (included up
+    # to its end); their mean
+    before = c[first] - inc[first]
+    ranks_sorted = (before + 1 + c[last]) / 2.0
+    out = np.empty_like(ranks_sorted)
+    out[order] = ranks_sorted
+    return out
+
+
+def _var_full(a: np.ndarray) -> float:
+    return float(np.var(a))
+
+
+def _var_masked(a: np.ndarray, mask: np.ndarray, n: np.ndarray, full: bool) -> np.ndarray:
+    """Population variance of each column of ``a`` over the rows where ``mask`` holds (two-pass)."""
+    if full:
+        return np.var(a, axis=0)
+    a0 = np.where(mask, a, 0.0)
+    mean = a0.sum(axis=0) / n
+    d = np.where(mask, a - mean, 0.0)
+    return np.einsum("ij,ij->j", d, d) / n
 
 
 def gamma(panel: Panel, ref: Any = None, last: Any = None) -> pd.DataFrame:

@@ -8,7 +8,8 @@ Every headline estimate of a border study is re-run on each specification of a g
   ``currency=`` for a Dataset), e.g. ``"USD"``, ``"PPP"``;
 * region variant (:class:`RegionVariant`): the series of one region replaced by another's (e.g. a
   region without its resource enclaves) and/or regions excluded;
-* resource regions ``"in"`` or ``"out"`` (a list, user-overridable; a dataset may supply a default);
+* resource regions ``"in"`` or ``"out"`` (a list, user-overridable; a dataset may supply a default;
+  a region whose series a variant replaces is judged by the code of the series it carries);
 * standard errors: ``classical``, ``HC1``, ``HC3`` (cross-section and trend), ``HAC`` (time trends only).
 
 Estimates (one row each per specification; ``a``/``b`` are the two sides):
@@ -494,7 +495,11 @@ def robustness(
                                 "reason": msg})
                 continue
             for resource in resources:
-                out = set(variant.exclude) | (set(res_codes) if resource == "out" else set())
+                # a resource region is left out where its own series is used (a part standing in
+                # for it is judged by its own code)
+                res_out = ({r for r in units if variant.substitute.get(r, r) in set(res_codes)}
+                           if resource == "out" else set())
+                out = set(variant.exclude) | res_out
                 for start in t_starts:
                     for end in t_ends:
                         spec = {"currency": currency, "start": start, "end": end,
@@ -520,7 +525,8 @@ def robustness(
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     table["supports_convergence"] = table["supports_convergence"].astype(bool)
     params = {"alpha": alpha, "hac_lags": hac_lags, "currencies": list(currencies),
-              "variants": [v.name for v in variants], "resource_regions": res_codes,
+              "variants": [v.name for v in variants],
+              "variant_notes": {v.name: v.note for v in variants}, "resource_regions": res_codes,
               "resources": list(resources), "se_types": list(se_types), "estimates": list(estimates),
               "min_years": min_years, "indicator": base.indicator}
     return RobustnessResult(table=table, skipped=pd.DataFrame(skipped), params=params)

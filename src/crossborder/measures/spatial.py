@@ -208,8 +208,16 @@ def _blocks(y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     Columns with fewer than 3 observations are left out.
     """
     obs = ~np.isnan(y)
-    pats, inv = np.unique(obs.T, axis=0, return_inverse=True)
+    n, t = obs.shape
+    if obs.all():  # complete data: one block of every row and column
+        return [(np.ones(n, dtype=bool), np.arange(t))] if n >= 3 and t else []
+    # the distinct patterns, in the order of np.unique(obs.T, axis=0) (it fixes the order in which
+    # the blocks draw their permutations): packed 8 rows to a byte, first row the high bit, the
+    # bytes sort as the boolean rows do
+    packed = np.packbits(obs.T, axis=1)
+    _, first, inv = np.unique(packed, axis=0, return_index=True, return_inverse=True)
     inv = np.asarray(inv).ravel()
+    pats = obs[:, first].T
     return [(pats[i], np.flatnonzero(inv == i)) for i in range(len(pats)) if pats[i].sum() >= 3]
 
 
@@ -248,7 +256,8 @@ def _moran_block(w: sparse.csr_array, y: np.ndarray, permutations: int,
     """Moran's I for each column of an n x t block without missing values."""
     n = y.shape[0]
     z = y - y.mean(axis=0)
-    zz = (z * z).sum(axis=0)
+    z2 = z * z
+    zz = z2.sum(axis=0)
     s0 = w.sum()
     wt = w + w.T
     s1 = 0.5 * (wt.multiply(wt)).sum()
@@ -259,7 +268,7 @@ def _moran_block(w: sparse.csr_array, y: np.ndarray, permutations: int,
     ei = -1.0 / (n - 1)
     v_norm = (n * n * s1 - n * s2 + 3 * s0 * s0) / ((n * n - 1) * s0 * s0) - ei * ei
     with np.errstate(invalid="ignore", divide="ignore"):
-        b2 = n * (z ** 4).sum(axis=0) / (zz * zz)
+        b2 = n * (z2 * z2).sum(axis=0) / (zz * zz)  # z**4 (a multiplication: pow() is slow)
         v_rand = (n * ((n * n - 3 * n + 3) * s1 - n * s2 + 3 * s0 * s0)
                   - b2 * ((n * n - n) * s1 - 2 * n * s2 + 6 * s0 * s0)) / (
             (n - 1) * (n - 2) * (n - 3) * s0 * s0) - ei * ei
@@ -315,7 +324,11 @@ def moran(
     res = {c: np.full(t, np.nan) for c in cols}
     for keep, idx in _blocks(mat.values):
         w = aw.matrix if keep.all() else aw.subset(keep).matrix
-        out = _moran_block(w, mat.values[keep][:, idx], permutations, rng)
+        # complete data: the matrix itself, in the column-major layout of a fancy-indexed block
+        # (the same summation order, so the same last bits)
+        yb = (np.asfortranarray(mat.values) if keep.all() and len(idx) == len(mat.times)
+              else mat.values[keep][:, idx])
+        out = _moran_block(w, yb, permutations, rng)
         for c in cols:
             res[c][idx] = out[c]
     table = pd.DataFrame(res, index=pd.Index(mat.times, name="time"))
