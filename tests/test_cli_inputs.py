@@ -511,3 +511,12 @@ def test_cross_border_pairs_of_the_builtin_regions_skip_what_has_no_polygon():
     assert "KZ-YUZ" in text and "without a polygon" in text
     base = cb.cross_border_pairs(ds.base_regions)
     assert pairs[["a_region", "b_region"]].equals(base[["a_region", "b_region"]])
+
+
+def test_options_are_not_abbreviated(capsys):
+    # argparse's prefix matching would read --data as --dataset, or --year as --years
+    code = main(["twins", "--data", "x.csv"])
+    err = capsys.readouterr().err
+    assert code == 2 and "unrecognized arguments: --data" in err
+    code = main(["sigma", "--year", "2010-2012"])
+    assert code == 2 and "unrecognized arguments: --year" in capsys.readouterr().err

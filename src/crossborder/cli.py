@@ -35,8 +35,18 @@ COMMAND_MODULES = {
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
+
+class _ExactParser(argparse.ArgumentParser):
+    """A parser that takes options only as written in full: argparse's prefix matching would read
+    ``twins --data X`` as ``--dataset X`` (a different option, silently)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _ExactParser(
         prog="crossborder",
         description="Convergence between the regions on the two sides of a border.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -53,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     parser.add_argument("--version", action="version", version=f"crossborder {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_ExactParser)
     for module in dict.fromkeys(COMMAND_MODULES.get(n, n) for n in COMMANDS):
         importlib.import_module(f"crossborder.commands.{module}").register(sub)
     return parser

@@ -45,8 +45,11 @@ __all__ = ["Dataset", "load_dataset", "currency_of", "DEFAULT_EXCLUDE_FLAGS", "I
 #: Observations with these flags are left out of panels by default (and reported as set aside):
 #: DOSE's Tyumen 1994–1996 per-capita values mix coverages, DOSE's 1994–1995 RUB/USD rates are suspect.
 #: Kazakh real-growth index values whose boundaries (before or after the 2022 split) are not stated.
+#: Flags whose rows a panel sets aside by default (reported in ``meta["set_aside"]``).
+#: ``pre_tenge_rubles``: Kazakh values of 1990-92 in Soviet/Russian roubles, which Kazakhstan's
+#: exchange rates and PPP factors (per tenge) cannot convert.
 DEFAULT_EXCLUDE_FLAGS: tuple[str, ...] = ("okrug_coverage_unclear", "dose_fx_suspect",
-                                          "boundary_basis_unclear")
+                                          "boundary_basis_unclear", "pre_tenge_rubles")
 
 #: Names that stand for one indicator per country, tried in order for each region and year.
 INDICATOR_ALIASES: dict[str, tuple[str, ...]] = {

@@ -231,7 +231,9 @@ class Panel:
             if isinstance(groups, dict):
                 g = [groups.get(r) for r in regions]
             elif isinstance(groups, pd.Series):
-                g = groups.reindex(regions).tolist()
+                # by label where the Series is indexed by the regions, else by position
+                by_label = groups.index.isin(regions).any() or len(groups) != n
+                g = groups.reindex(regions).tolist() if by_label else groups.tolist()
             else:
                 g = list(groups)
             if len(g) != n:

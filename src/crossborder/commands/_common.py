@@ -13,6 +13,13 @@ import pandas as pd
 
 #: The Python API's hints ("pass region='<column>'") in the words of the command line.
 CLI_HINTS = [
+    (r"pass name_col='<column>'", "name the column with --city-name-col COLUMN"),
+    (r"pass pop_col='<column>'", "name the column with --city-pop-col COLUMN"),
+    (r"pass lon_col='<column>'", "name the column with --lon-col COLUMN"),
+    (r"pass lat_col='<column>'", "name the column with --lat-col COLUMN"),
+    (r"pass country_col='<column>' or the regions",
+     "name the column with --city-country-col COLUMN or give --regions-file FILE"),
+    (r"pass the cities' crs='EPSG:\.\.\.\.'", "say which it is with --cities-crs EPSG:...."),
     (r"pass region='<column>'", "name the column with --id-col COLUMN"),
     (r"pass id_col='<column>'", "name the column with --regions-id-col COLUMN"),
     (r"pass year='<column>'", "name the column with --time-col COLUMN"),

@@ -13,6 +13,13 @@ Selection (``add_selection_options``): ``--indicator``, ``--years``, ``--regions
 border, all, interior, a country, border:XX or codes — never a file: polygons come with
 ``--regions-file``), ``--currency``, ``--weight`` and ``--unbalanced``.
 
+Cities (``add_city_options``; twins, distances, zones): ``--cities FILE`` (a table with name,
+population, lon, lat, or a file of points; :func:`crossborder.io.cities.read_cities`) with
+``--city-name-col``, ``--city-pop-col``, ``--lon-col``, ``--lat-col`` and the optional
+``--city-region-col``, ``--city-country-col``, ``--city-capital-col``, ``--cities-crs``. The cities
+are placed in the dataset's polygons (the user's, or the built-in ones, whose cities they then
+replace); those outside every polygon are set aside and named on stderr.
+
 Every option is honoured or is an error (:class:`~crossborder.errors.UsageError`, exit 2): an
 option that does not apply to the chosen input, a value out of range, a selection that matches
 nothing. What the readers repaired or set aside is summarised on stderr (``--verbose``: in full).
@@ -39,8 +46,8 @@ from ..panel import Panel
 from ..study import DEFAULT_INDICATOR, study_panel
 from ._common import cli_message
 
-__all__ = ["add_input_options", "add_selection_options", "add_panel_options", "dataset_from_args",
-           "panel_from_args", "number", "parse_years_option", "GEO_SUFFIXES"]
+__all__ = ["add_input_options", "add_selection_options", "add_panel_options", "add_city_options",
+           "dataset_from_args", "panel_from_args", "number", "parse_years_option", "GEO_SUFFIXES"]
 
 #: Suffixes of polygon files: a ``--regions`` value like these is a mistaken ``--regions-file``.
 GEO_SUFFIXES = (".geojson", ".json", ".shp", ".gpkg", ".fgb", ".gml", ".kml", ".zip")
@@ -144,6 +151,41 @@ def add_input_options(p: argparse.ArgumentParser, *, data: bool = True) -> None:
                             "(listed once per region with the row count); default: an error")
     g.add_argument("--verbose", action="store_true",
                    help="list every repair and every row set aside (default: a short summary)")
+
+
+#: The city options and the read_cities argument each names.
+_CITY_OPTIONS = {"city_name_col": "name_col", "city_pop_col": "pop_col", "lon_col": "lon_col",
+                 "lat_col": "lat_col", "city_region_col": "region_col",
+                 "city_country_col": "country_col", "city_capital_col": "capital_col",
+                 "cities_crs": "crs"}
+
+
+def add_city_options(p: argparse.ArgumentParser) -> None:
+    """--cities FILE and its columns (commands that use cities: twins, distances, zones)."""
+    g = p.add_argument_group("cities (the built-in dataset's, or your own)")
+    g.add_argument("--cities", metavar="FILE",
+                   help="your cities: CSV/TSV/Excel/Parquet with name, population, lon, lat "
+                        "(optional region, country, capital), or GeoJSON/GeoPackage/shapefile "
+                        "points; a city's region and country come from the polygon it falls in "
+                        "when the file has none. With the built-in dataset they replace its "
+                        "cities")
+    g.add_argument("--city-name-col", metavar="COL",
+                   help="column of the city names (default: city, name, town, place, ...)")
+    g.add_argument("--city-pop-col", metavar="COL",
+                   help="column of the population (default: population, pop, inhabitants, ...)")
+    g.add_argument("--lon-col", metavar="COL",
+                   help="column of the longitude, degrees (default: lon, lng, longitude, x)")
+    g.add_argument("--lat-col", metavar="COL",
+                   help="column of the latitude, degrees (default: lat, latitude, y)")
+    g.add_argument("--city-region-col", metavar="COL",
+                   help="column of each city's region code (default: region; else the polygon)")
+    g.add_argument("--city-country-col", metavar="COL",
+                   help="column of each city's country (default: country; else the polygon)")
+    g.add_argument("--city-capital-col", metavar="COL",
+                   help="column saying true/false whether the city is a regional capital "
+                        "(default: capital; needed by --capitals)")
+    g.add_argument("--cities-crs", metavar="CRS",
+                   help="coordinate reference system of a --cities point file that has none")
 
 
 def add_selection_options(p: argparse.ArgumentParser, regions: str = "border", *,
@@ -250,18 +292,47 @@ def dataset_from_args(args: argparse.Namespace) -> Dataset:
     """The Dataset the input options describe (built-in, or the user's files with border flags
     computed from the polygons); prints the readers' summary on stderr."""
     _check_regions_option(args)
+    city_given = [f"--{n.replace('_', '-')}" for n in _CITY_OPTIONS if _given(args, n)]
+    if city_given and not _given(args, "cities"):
+        raise UsageError(f"{', '.join(city_given)} appl{'y' if len(city_given) > 1 else 'ies'} "
+                         "to your cities: give --cities FILE")
     if _own_files(args):
         if args.dataset is not None:
             raise UsageError("--dataset and --data/--regions-file exclude each other: the built-in "
                              "dataset or your own files")
         ds = _user_dataset(args)
         _print_read_report(ds.meta.get("report"), getattr(args, "verbose", False))
-        return ds
+        return _with_cities(ds, args)
     given = [f"--{n.replace('_', '-')}" for n in _FILE_OPTIONS if _given(args, n)]
     if given:
         raise UsageError(f"{', '.join(given)} appl{'y' if len(given) > 1 else 'ies'} to your own "
                          "files: give --data FILE and/or --regions-file FILE")
-    return load_dataset(args.dataset or "ru-kz")
+    return _with_cities(load_dataset(args.dataset or "ru-kz"), args)
+
+
+def _with_cities(ds: Dataset, args: argparse.Namespace) -> Dataset:
+    """The dataset with the cities of --cities (placed in its polygons), if given."""
+    path = getattr(args, "cities", None)
+    if not path:
+        return ds
+    from ..io.cities import read_cities
+
+    base = ds.base_regions
+    has_polygons = len(base) > 0
+    kw = {arg: getattr(args, opt) for opt, arg in _CITY_OPTIONS.items() if _given(args, opt)}
+    try:
+        cities, report = read_cities(path, regions=base if has_polygons else None, **kw)
+    except DataError as exc:
+        opt = next((o for o, a in _CITY_OPTIONS.items() if a.endswith("_col")
+                    and getattr(args, o, None) is not None and exc.column == getattr(args, o)
+                    and exc.reason.startswith("no column ")), None)
+        if opt is None:
+            raise
+        cols = exc.reason[exc.reason.index("(columns: "):]
+        raise UsageError(f"--{opt.replace('_', '-')} {getattr(args, opt)}: no such column in "
+                         f"{path} {cols}") from None
+    _print_read_report(report, getattr(args, "verbose", False))
+    return replace(ds, cities=cities, meta={**ds.meta, "cities_file": str(path)})
 
 
 def _user_dataset(args: argparse.Namespace) -> Dataset:

@@ -5,8 +5,9 @@ They work on the built-in dataset's polygons (``--dataset``, default ru-kz) or o
 :mod:`crossborder.commands._inputs`). Geometry comes from the base regions (non-overlapping
 polygons, ``Dataset.base_regions``); where a polygon is a part of a unit of analysis (Tyumen's
 southern part ``RU-TYU-XAO`` of ``RU-TYU``) the tables name the whole in ``region`` and the polygon
-in ``part``. ``discontinuities`` and ``moran`` take the selection options of the measure commands
-and draw the analysis units (``crossborder.maps.map_units``).
+in ``part``. ``twins``, ``distances`` and ``zones`` use the built-in dataset's cities or the user's
+(``--cities FILE``, placed in the polygons). ``discontinuities`` and ``moran`` take the selection
+options of the measure commands and draw the analysis units (``crossborder.maps.map_units``).
 
 Lengths and areas are computed from the polygons as given: generalised polygons understate a
 border's length (a coastline effect), so the output says so and, where the dataset declares a
@@ -28,6 +29,7 @@ from ..panel import Panel
 from ._common import add_output_options, emit
 from ._inputs import (
     GEO_SUFFIXES,
+    add_city_options,
     add_input_options,
     add_panel_options,
     dataset_from_args,
@@ -98,13 +100,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "polygons come with --regions-file")
     p.add_argument("--by-side", action="store_true",
                    help="print the totals per side instead of one row per region")
+    add_city_options(p)
     add_output_options(p)
     p.set_defaults(func=run_zones)
 
     p = _parser(sub, "twins", "twin cities across the border, or cross-border agglomerations",
                 ["crossborder twins", "crossborder twins --capitals --km 250",
                  "crossborder twins --min-population 100000 --csv",
-                 "crossborder twins --agglomerations --link any"], data=False)
+                 "crossborder twins --agglomerations --link any",
+                 "crossborder twins --regions-file r.geojson --cities cities.csv --km 50"],
+                data=False)
+    add_city_options(p)
     p.add_argument("--km", type=_km, default=150.0, help="largest distance in km (default 150)")
     p.add_argument("--capitals", action="store_true", help="regional capitals only")
     p.add_argument("--min-population", type=_km, default=0.0, metavar="N",
@@ -119,7 +125,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = _parser(sub, "distances", "each city's distance to the border and to the nearest city "
                                   "across it",
                 ["crossborder distances --capitals", "crossborder distances --max-km 100 --csv",
-                 "crossborder distances --min-population 50000 --json"], data=False)
+                 "crossborder distances --min-population 50000 --json",
+                 "crossborder distances --regions-file r.geojson --cities cities.csv"],
+                data=False)
+    add_city_options(p)
     p.add_argument("--capitals", action="store_true", help="regional capitals only")
     p.add_argument("--min-population", type=_km, default=0.0, metavar="N",
                    help="cities (and cities across) of at least N people (default: all)")
@@ -285,8 +294,16 @@ def run_zones(args: argparse.Namespace) -> int:
     base = ds.base_regions
     units = base[base["border"] | base["border_part"]] if args.regions == "border" else base
     pop, year = _zone_population(args, ds, units)
+    city_region_col = None
+    if ds.meta.get("cities_file"):            # --cities: each city's region as read and placed
+        city_region_col = "region"
+        lost = ds.cities[ds.cities["region"].isna()]
+        if len(lost):
+            note(f"{len(lost)} cities without a region are counted in no region: "
+                 f"{', '.join(map(str, lost['city'][:5]))}{' ...' if len(lost) > 5 else ''}")
     zone = border_zone(units, args.km, "country", a, b, population=pop, year=year,
-                       cities=ds.cities, line=border_line(base, "country", a, b))
+                       cities=ds.cities, city_region_col=city_region_col,
+                       line=border_line(base, "country", a, b))
     basis = ("areas from the polygons as given, in an equal-area projection; the zone is measured "
              "from the border line of these polygons")
     if args.by_side:
@@ -333,19 +350,31 @@ def _zone_population(args: argparse.Namespace, ds: Dataset, units) -> tuple[Pane
 
 
 # ----------------------------------------------------------------------------- cities
-def _dataset_with_cities(args: argparse.Namespace) -> Dataset:
+def _dataset_with_cities(args: argparse.Namespace) -> tuple[Dataset, str, str]:
+    """The dataset with cities and two sides; cities of other countries are left out with a
+    note; --capitals needs a capital column."""
     ds = dataset_from_args(args)
     if ds.cities is None:
-        raise UsageError(f"{args.command} needs cities: the built-in dataset has them; your own "
-                         "files give regions but no cities")
-    return ds
+        raise UsageError(f"{args.command} needs cities: give --cities FILE (the built-in dataset "
+                         "has its own)")
+    if is_own(ds) and not len(ds.base_regions):
+        raise UsageError(f"{args.command} needs the border line: give --regions-file FILE")
+    a, b = require_sides(ds)
+    if args.capitals and "capital" not in ds.cities:
+        raise UsageError("--capitals: the cities have no capital column (name it with "
+                         "--city-capital-col COL)")
+    other = ~ds.cities["country"].isin([a, b])
+    if other.any():
+        names = list(ds.cities.loc[other, "city"].astype(str))
+        note(f"left out {int(other.sum())} cities of other countries than {a} and {b} (or of "
+             f"none): {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}")
+    return ds, a, b
 
 
 def run_twins(args: argparse.Namespace) -> int:
     from ..border.pairs import agglomerations, twin_cities
 
-    ds = _dataset_with_cities(args)
-    a, b = require_sides(ds)
+    ds, a, b = _dataset_with_cities(args)
     kw = dict(min_population=args.min_population, capitals_only=args.capitals)
     if args.agglomerations:
         res = agglomerations(ds.cities, args.km, "country", a, b, link=args.link, **kw)
@@ -371,8 +400,7 @@ def run_distances(args: argparse.Namespace) -> int:
     from ..border.geometry import border_line
     from ..border.zones import city_distances
 
-    ds = _dataset_with_cities(args)
-    a, b = require_sides(ds)
+    ds, a, b = _dataset_with_cities(args)
     cities = ds.cities
     if args.capitals:
         cities = cities[cities["capital"].astype(bool)]

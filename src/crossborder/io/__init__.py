@@ -6,6 +6,7 @@ Every error names the file, row and column; every repair and every row set aside
 
 from __future__ import annotations
 
+from .cities import read_cities
 from .dataset import read_dataset
 from .numbers import MISSING_MARKS, parse_numbers, parse_years
 from .observations import ReadResult, read_observations, read_panel
@@ -30,6 +31,7 @@ __all__ = [
     "detect_encoding",
     "parse_numbers",
     "parse_years",
+    "read_cities",
     "read_dataset",
     "read_observations",
     "read_panel",
