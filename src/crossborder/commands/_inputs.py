@@ -89,6 +89,19 @@ def number(kind: type = float, *, low: float | None = None, high: float | None =
     return parse
 
 
+def crs_option(text: str) -> str:
+    """An argparse type: a coordinate reference system pyproj knows ('EPSG:3857', a WKT, a PROJ
+    string); else a usage error (exit 2) instead of pyproj's internal error."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        CRS.from_user_input(text)
+    except CRSError:
+        raise argparse.ArgumentTypeError(f"unknown CRS {text!r} (e.g. EPSG:4326, EPSG:3857)") from None
+    return text
+
+
 def parse_years_option(text: str | None) -> tuple[int, int] | list[int] | None:
     """'2008-2019' -> (2008, 2019); '2008,2012,2019' -> [2008, 2012, 2019]; plain errors else."""
     if text is None:
@@ -142,7 +155,7 @@ def add_input_options(p: argparse.ArgumentParser, *, data: bool = True) -> None:
     g.add_argument("--countries", nargs=2, metavar=("A", "B"),
                    help="the two sides of the border (needed when the files hold more than two "
                         "countries; regions of other countries are left out, with a note)")
-    g.add_argument("--crs", metavar="CRS",
+    g.add_argument("--crs", metavar="CRS", type=crs_option,
                    help="coordinate reference system of --regions-file when the file has none "
                         "(e.g. EPSG:3857)")
     if data:
@@ -184,7 +197,7 @@ def add_city_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--city-capital-col", metavar="COL",
                    help="column saying true/false whether the city is a regional capital "
                         "(default: capital; needed by --capitals)")
-    g.add_argument("--cities-crs", metavar="CRS",
+    g.add_argument("--cities-crs", metavar="CRS", type=crs_option,
                    help="coordinate reference system of a --cities point file that has none")
 
 
@@ -363,6 +376,8 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
                 group_where = f"column {col!r} of {args.regions_file}"
     if data:
         weight_col = getattr(args, "weight_col", None)
+        if weight_col:
+            _check_weight_col(weight_col, data)
         ds = read_dataset(
             gdf, data, name=getattr(args, "name", None) or "custom", id_col="region",
             country_col="country" if gdf is not None and "country" in gdf else None,
@@ -396,6 +411,32 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
     return _two_sides(ds, args)
 
 
+def _check_weight_col(col: str, data: list[str]) -> None:
+    """--weight-col names a column of every --data file (else a usage error naming the option)."""
+    for f in data:
+        columns = [str(c) for c in _table(f).columns]
+        if col not in columns:
+            raise UsageError(f"--weight-col {col}: no such column in {f} (columns: "
+                             f"{_shorten(columns)})")
+
+
+#: Raw tables of the --data files, by path, modification time and size (read once per run).
+_TABLES: dict[str, pd.DataFrame] = {}
+
+
+def _table(path: str) -> pd.DataFrame:
+    """A --data file as a raw table (read once per run)."""
+    from ..io import read_table
+
+    st = Path(path).stat()
+    key = f"{Path(path).resolve()}:{st.st_mtime_ns}:{st.st_size}"
+    if key not in _TABLES:
+        if len(_TABLES) > 8:
+            _TABLES.clear()
+        _TABLES[key] = read_table(path)
+    return _TABLES[key]
+
+
 def _column(columns: Any, name: str) -> str | None:
     cols = [str(c) for c in columns]
     if name in cols:
@@ -421,11 +462,9 @@ def _country_after_reading(ds: Dataset, args: argparse.Namespace,
     if args.country_from_prefix:
         regions["country"] = _prefix(regions["region"], args.country_from_prefix).to_numpy()
         return replace(ds, regions=regions), "the region codes' prefix"
-    from ..io import read_table
-
     pairs = []
     for f in data:
-        table = read_table(f)
+        table = _table(f)
         col, rid = _column(table.columns, args.group_col), _column(table.columns,
                                                                   args.id_col or "region")
         if col is not None and rid is not None:

@@ -10,14 +10,13 @@ a tidy table; ``--csv`` for the table, ``--json`` for every field of the result.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 import pandas as pd
 
 from ..errors import UsageError
-from ._common import _json_default, _records, add_output_options, emit
+from ._common import _records, add_output_options, dump_json, emit
 from ._inputs import add_panel_options, number, panel_from_args
 
 SIGMA_MEASURES = ["sd_log", "var_log", "sd", "cv", "williamson", "gini", "theil", "mld", "atkinson",
@@ -212,15 +211,5 @@ def run_markov(args: argparse.Namespace) -> int:
 
 
 def _dump(obj: dict[str, Any]) -> None:
-    """A JSON object on stdout (NaN as null)."""
-    def clean(o: Any) -> Any:
-        if isinstance(o, dict):
-            return {str(k): clean(v) for k, v in o.items()}
-        if isinstance(o, list | tuple):
-            return [clean(v) for v in o]
-        if isinstance(o, float) and o != o:
-            return None
-        return o
-
-    json.dump(clean(obj), sys.stdout, ensure_ascii=False, indent=1, default=_json_default)
-    sys.stdout.write("\n")
+    """A JSON object on stdout (NaN and infinities as null)."""
+    dump_json(obj)
