@@ -223,8 +223,9 @@ def add_selection_options(p: argparse.ArgumentParser, regions: str = "border", *
                    help=f"which regions: {what} (default: {regions}; all for --data without "
                         "--regions-file). Not a file: polygons come with --regions-file")
     g.add_argument("--weight",
-                   help="weight indicator (default: population where the data has it); 'none' for "
-                        "no weight")
+                   help="weight indicator (default: population where the data has it); naming one "
+                        "implies --weighted for measures that weight (sigma, beta, decompose) and "
+                        "is an error for those that cannot; 'none' for no weight")
     g.add_argument("--unbalanced", action="store_true",
                    help="keep regions with missing years (default: drop them and say which)")
     p.set_defaults(regions_default=regions, regions_choices=choices)
@@ -374,6 +375,17 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
             if col is not None:
                 gdf = gdf.assign(country=gdf[col].astype(object).where(gdf[col].notna(), None))
                 group_where = f"column {col!r} of {args.regions_file}"
+    # the country from a column of the data: --group-col, else a 'country' column when the regions
+    # file has none (the codes' ISO prefix only when no such column exists, or with
+    # --country-from-prefix)
+    data_group = None
+    if group_where is None and not args.country_from_prefix and data:
+        name = args.group_col or "country"
+        if gdf is None or _column(gdf.columns, name) is None:
+            if any(_column(_table(f).columns, name) is not None for f in data):
+                data_group = name
+    fill_later = group_where is None and bool(args.group_col or args.country_from_prefix
+                                              or data_group)
     if data:
         weight_col = getattr(args, "weight_col", None)
         if weight_col:
@@ -384,7 +396,7 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
             region=id_col, year=args.time_col or "year", value=args.value_col or "value",
             sources=getattr(args, "sources", None),
             unknown_regions="set_aside" if args.drop_unknown else "raise",
-            extra_values=[weight_col] if weight_col else ())
+            extra_values=[weight_col] if weight_col else (), iso_prefix=not fill_later)
         report = ds.meta["report"]
         if regions_report is not None:
             report.extend(regions_report)
@@ -394,7 +406,7 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
         report = regions_report or ReadReport()
         regions = _fill_region_columns(gdf, name_col=None,
                                        country_col="country" if "country" in gdf else None,
-                                       report=report)
+                                       report=report, iso_prefix=not fill_later)
         obs = pd.DataFrame({c: pd.Series(dtype=object) for c in
                             ("region", "year", "indicator", "value", "unit", "source", "flag")})
         ds = Dataset(regions=regions, observations=obs,
@@ -402,10 +414,10 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
                      name=getattr(args, "name", None) or "custom",
                      meta={"report": report, "set_aside": report.set_aside,
                            "input_hash": _hash_files([Path(args.regions_file)])})
-    if group_where is None and (args.group_col or args.country_from_prefix):
-        ds, group_where = _country_after_reading(ds, args, data)
+    if fill_later:
+        ds, group_where = _country_after_reading(ds, args, data, args.group_col or data_group)
     if group_where is not None:
-        _forget_country_notes(report, args.group_col)
+        _forget_country_notes(report, args.group_col or data_group)
         report.repair(f"country taken from {group_where}", column="country",
                       count=int(ds.regions["country"].notna().sum()))
     return _two_sides(ds, args)
@@ -455,9 +467,9 @@ def _prefix(codes: pd.Series, sep: str) -> pd.Series:
     return m.astype(object).where(m.notna(), None)
 
 
-def _country_after_reading(ds: Dataset, args: argparse.Namespace,
-                           data: list[str]) -> tuple[Dataset, str]:
-    """The country from the codes' prefix, or from --group-col in the data files."""
+def _country_after_reading(ds: Dataset, args: argparse.Namespace, data: list[str],
+                           group_col: str | None) -> tuple[Dataset, str]:
+    """The country from the codes' prefix, or from the column ``group_col`` of the data files."""
     regions = ds.regions.copy()
     if args.country_from_prefix:
         regions["country"] = _prefix(regions["region"], args.country_from_prefix).to_numpy()
@@ -465,26 +477,27 @@ def _country_after_reading(ds: Dataset, args: argparse.Namespace,
     pairs = []
     for f in data:
         table = _table(f)
-        col, rid = _column(table.columns, args.group_col), _column(table.columns,
+        col, rid = _column(table.columns, group_col), _column(table.columns,
                                                                   args.id_col or "region")
         if col is not None and rid is not None:
+            ctry = table[col].astype(object).where(table[col].notna(), "")
             pairs.append(pd.DataFrame({"region": table[rid].astype(str).str.strip(),
-                                       "country": table[col].astype(str).str.strip()}))
+                                       "country": ctry.astype(str).str.strip()}))
     if not pairs:
         where = [args.regions_file] if args.regions_file else []
-        raise UsageError(f"--group-col {args.group_col}: no such column in "
+        raise UsageError(f"--group-col {group_col}: no such column in "
                          f"{' or '.join(map(str, where + data))}")
     m = pd.concat(pairs).replace("", np.nan).dropna().drop_duplicates()
     m = m[m["region"].isin(set(regions["region"].astype(str)))]   # the regions of the dataset
     twice = m[m["region"].duplicated(keep=False)]
     if len(twice):
         r = twice["region"].iat[0]
-        raise DataError(f"region {r!r} has several countries in column {args.group_col!r}: "
+        raise DataError(f"region {r!r} has several countries in column {group_col!r}: "
                         f"{sorted(twice.loc[twice['region'] == r, 'country'])}",
-                        column=args.group_col)
+                        column=group_col)
     regions["country"] = regions["region"].astype(str).map(m.set_index("region")["country"])
     regions["country"] = regions["country"].astype(object).where(regions["country"].notna(), None)
-    return replace(ds, regions=regions), f"column {args.group_col!r} of the data"
+    return replace(ds, regions=regions), f"column {group_col!r} of the data"
 
 
 def _forget_country_notes(report: Any, used: str | None = None) -> None:
@@ -670,13 +683,46 @@ def _currency(args: argparse.Namespace, ds: Dataset, indicator: str, own: bool) 
                      "out")
 
 
-def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None) -> Panel:
+def weight_given(args: argparse.Namespace) -> bool:
+    """True when the options name a weight: ``--weight NAME`` (not 'none') or ``--weight-col``."""
+    return (getattr(args, "weight", None) not in (None, "none")
+            or bool(getattr(args, "weight_col", None)))
+
+
+def wants_weights(args: argparse.Namespace) -> bool:
+    """Weighting asked for: ``--weighted``, or a weight named with ``--weight``/``--weight-col``
+    (naming a weight implies weighting: the option is honoured, never ignored)."""
+    return bool(getattr(args, "weighted", False)) or weight_given(args)
+
+
+def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
+                    weighting: bool | None = None, weight_for: str = "--weighted") -> Panel:
     """The panel the options describe; every selection option is honoured or is an error, and
-    what was left out is noted on stderr."""
+    what was left out is noted on stderr.
+
+    ``weighting``: ``True`` the command weights (the panel carries the weight, and a missing weight
+    is a usage error naming ``weight_for``, the option that asked for it); ``False`` it does not
+    (the panel has no weight, so years without a weight are not left out, and ``--weight NAME`` or
+    ``--weight-col`` is a usage error); ``None`` the panel carries the weight when the data have one.
+    """
     ds = dataset_from_args(args) if ds is None else ds
     own = is_own(ds)
-    weight = _weight(args, ds, own)
-    indicator = _indicator(args, ds, weight)
+    if weighting is False and weight_given(args):
+        opt = "--weight-col" if getattr(args, "weight_col", None) else "--weight"
+        raise UsageError(f"{opt}: {args.command} does not weight regions; leave {opt} out")
+    if weighting and getattr(args, "weighted", False) and getattr(args, "weight", None) == "none":
+        raise UsageError("--weighted and --weight none exclude each other")
+    auto = _weight(args, ds, own)
+    indicator = _indicator(args, ds, auto)
+    weight = auto if weighting is None else (auto if weighting else None)
+    if weighting and weight is None:
+        names = sorted(map(str, pd.unique(ds.observations["indicator"])))
+        raise UsageError(f"{weight_for} needs a weight: --weight NAME (indicators: "
+                         f"{_shorten(names)}) or --weight-col COL (a column of weights in a long "
+                         "--data file)")
+    if weighting and weight_given(args) and not getattr(args, "weighted", False):
+        note(f"weighted by {weight} (--weight{'-col' if getattr(args, 'weight_col', None) else ''} "
+             "implies --weighted)")
     currency = _currency(args, ds, indicator, own)
     years = parse_years_option(args.years)
     selection = selection_from_args(args, ds)
@@ -701,8 +747,12 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None) -> Pane
         span = ds.values(indicator)
         span = span[span["region"].isin(set(ds.region_codes(selection)))]["year"]
         if len(span) and (span.min() < p.times[0] or span.max() > p.times[-1]):
+            wyears = ""
+            if weight is not None and weight in set(map(str, ds.observations["indicator"])):
+                wy = sorted(set(int(y) for y in ds.values(weight)["year"]))
+                wyears = f", the weight {weight} {_years_text(wy)}"
             note(f"years {p.times[0]}–{p.times[-1]}: the span in which each country has data "
-                 f"({indicator} has {int(span.min())}–{int(span.max())}; --years chooses)")
+                 f"({indicator} has {int(span.min())}–{int(span.max())}{wyears}; --years chooses)")
         for year, missing in (p.meta.get("span_trimmed") or {}).items():
             first, last = min(year, p.times[0]), max(year, p.times[-1])
             note(f"year {year} left out to keep {len(missing)} region(s) that have no value in it "
@@ -724,6 +774,13 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None) -> Pane
         raise UsageError("the selection holds no values (check --regions, --years and "
                          "--indicator)")
     return p
+
+
+def _years_text(years: list[int]) -> str:
+    """'2007, 2013' or '1990–2019' (a run of consecutive years)."""
+    if len(years) > 2 and years[-1] - years[0] == len(years) - 1:
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(map(str, years)) if len(years) <= 8 else f"{years[0]}–{years[-1]} (with gaps)"
 
 
 def _check_groups(ds: Dataset, selection: str | list[str]) -> None:

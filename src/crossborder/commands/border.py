@@ -430,7 +430,7 @@ def _panel_on_map(args: argparse.Namespace, ds: Dataset | None = None):
 
     ds = dataset_from_args(args) if ds is None else ds
     require_polygons(ds, args.command)
-    panel = panel_from_args(args, ds)
+    panel = panel_from_args(args, ds, weighting=False)
     units = map_units(ds, "all")
     dropped = panel.meta.get("dropped_regions")
     chosen = set(panel.regions) | (set(dropped["region"]) if dropped is not None else set())

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from ._common import _records, add_output_options, dump_json, emit
-from ._inputs import add_panel_options, number, panel_from_args
+from ._inputs import add_panel_options, number, panel_from_args, wants_weights
 
 SIGMA_MEASURES = ["sd_log", "var_log", "sd", "cv", "williamson", "gini", "theil", "mld", "atkinson",
                   "hoover"]
@@ -39,7 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                  "crossborder sigma --measure williamson --json"])
     p.add_argument("--measure", default="sd_log,cv,gini,theil",
                    help=f"comma-separated, from {', '.join(SIGMA_MEASURES)} (default: sd_log,cv,gini,theil)")
-    p.add_argument("--weighted", action="store_true", help="weight regions by the weight (population)")
+    p.add_argument("--weighted", action="store_true",
+                   help="weight regions by the weight (population; --weight NAME implies it)")
     p.add_argument("--ddof", type=number(int, low=0), default=0,
                    help="delta degrees of freedom of SD/CV (default 0)")
     p.set_defaults(func=run_sigma)
@@ -48,6 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                 ["crossborder beta", "crossborder beta --conditional --robust HC1",
                  "crossborder beta --years 2008-2019 --regions all"])
     p.add_argument("--conditional", action="store_true", help="add a country dummy")
+    p.add_argument("--weighted", action="store_true",
+                   help="weighted least squares, weights = the start year's weight (population; "
+                        "--weight NAME implies it)")
     p.add_argument("--robust", choices=["HC0", "HC1", "HC2", "HC3"], help="robust standard errors")
     p.add_argument("--not-annualized", action="store_true", help="growth over the whole span")
     p.set_defaults(func=run_beta)
@@ -55,7 +59,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = _parser(sub, "decompose", "inequality within and between countries (the border's share)",
                 ["crossborder decompose", "crossborder decompose --index mld --weighted"])
     p.add_argument("--index", choices=["theil", "mld"], default="theil")
-    p.add_argument("--weighted", action="store_true", help="population-weighted")
+    p.add_argument("--weighted", action="store_true",
+                   help="population-weighted (--weight NAME implies it)")
     p.set_defaults(func=run_decompose)
 
     p = _parser(sub, "gamma", "gamma convergence: Kendall's concordance of ranks with the first year",
@@ -63,7 +68,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_gamma)
 
     p = _parser(sub, "delta", "delta convergence: distance to the best performer over time",
-                ["crossborder delta"])
+                ["crossborder delta", "crossborder delta --weighted"])
+    p.add_argument("--weighted", action="store_true",
+                   help="population-weighted mean distance (--weight NAME implies it)")
     p.set_defaults(func=run_delta)
 
     p = _parser(sub, "clubs", "Phillips–Sul convergence clubs, and which mix the two countries",
@@ -100,8 +107,11 @@ def run_sigma(args: argparse.Namespace) -> int:
     if bad or not measures:
         raise UsageError(f"--measure: unknown measure {bad[0] if bad else args.measure!r}; "
                          f"choose from {', '.join(SIGMA_MEASURES)}")
-    panel = panel_from_args(args)
-    table = sigma(panel, measure=measures, weighted=args.weighted, ddof=args.ddof)
+    weighted = wants_weights(args)
+    always = [m for m in measures if m in ("williamson", "hoover")]
+    panel = panel_from_args(args, weighting=weighted or bool(always),
+                            weight_for="--weighted" if weighted else f"--measure {always[0] if always else ''}")
+    table = sigma(panel, measure=measures, weighted=weighted, ddof=args.ddof)
     unit = f" ({panel.unit})" if panel.unit else ""
     emit(args, table.reset_index(), title=f"sigma convergence of {panel.indicator}{unit}")
     return 0
@@ -110,10 +120,11 @@ def run_sigma(args: argparse.Namespace) -> int:
 def run_beta(args: argparse.Namespace) -> int:
     from ..measures.beta import beta
 
-    panel = panel_from_args(args)
+    weighted = wants_weights(args)
+    panel = panel_from_args(args, weighting=weighted)
     times = panel.times
     res = beta(panel, times[0], times[-1], controls="group" if args.conditional else None,
-               annualize=not args.not_annualized, robust=args.robust)
+               annualize=not args.not_annualized, robust=args.robust, weighted=weighted)
     fields = res.to_dict()
     for k in ("dropped", "dropped_terms"):
         fields[k] = ",".join(map(str, fields[k])) or None
@@ -130,8 +141,9 @@ def run_beta(args: argparse.Namespace) -> int:
 def run_decompose(args: argparse.Namespace) -> int:
     from ..measures.decompose import decompose
 
-    panel = panel_from_args(args)
-    table = decompose(panel, index=args.index, by="group", weighted=args.weighted)
+    weighted = wants_weights(args)
+    panel = panel_from_args(args, weighting=weighted)
+    table = decompose(panel, index=args.index, by="group", weighted=weighted)
     emit(args, table.reset_index(),
          title=f"{args.index} of {panel.indicator}: within and between {panel.group_name or 'groups'}")
     return 0
@@ -140,7 +152,7 @@ def run_decompose(args: argparse.Namespace) -> int:
 def run_gamma(args: argparse.Namespace) -> int:
     from ..measures.ranks import gamma
 
-    panel = panel_from_args(args)
+    panel = panel_from_args(args, weighting=False)
     emit(args, gamma(panel).reset_index(), title="gamma convergence (1 = ranks unchanged)")
     return 0
 
@@ -148,8 +160,9 @@ def run_gamma(args: argparse.Namespace) -> int:
 def run_delta(args: argparse.Namespace) -> int:
     from ..measures.frontier import delta
 
-    panel = panel_from_args(args)
-    res = delta(panel)
+    weighted = wants_weights(args)
+    panel = panel_from_args(args, weighting=weighted)
+    res = delta(panel, weighted=weighted)
     if args.json:
         _dump({"best": res.best, "table": _records(res.to_frame().reset_index()),
                "departures": _records(res.departures.reset_index(drop=True))})
@@ -162,7 +175,7 @@ def run_clubs(args: argparse.Namespace) -> int:
     from ..measures.clubs import clubs
     from ..measures.hpfilter import hp_filter
 
-    panel = panel_from_args(args).log()
+    panel = panel_from_args(args, weighting=False).log()
     if not args.no_filter:
         panel = hp_filter(panel, lamb=400)
     res = clubs(panel, trim=args.trim, cstar=args.cstar, hac=args.hac, merge=args.merge)
@@ -191,7 +204,7 @@ def run_clubs(args: argparse.Namespace) -> int:
 def run_markov(args: argparse.Namespace) -> int:
     from ..measures.dynamics import markov
 
-    panel = panel_from_args(args)
+    panel = panel_from_args(args, weighting=False)
     res = markov(panel, k=args.k, relative=args.relative)
     if args.json:
         labels = list(res.labels)

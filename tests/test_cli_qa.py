@@ -1,0 +1,204 @@
+"""The command line against the QA findings on the user's own files (issues 11 and 12): options that
+were silently ignored, messages in the wrong words, exit codes that differed between commands.
+
+A grid of 4 x 3 one-degree squares, columns 0-1 country AA, 2-3 country BB (codes AA-R00 ...); a
+long CSV of gdp_pc 2008-2019 with a population in 2010 and 2015 only. Numbers are recomputed here
+with numpy.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from crossborder.cli import main
+
+YEARS = list(range(2008, 2020))
+POP_YEARS = (2010, 2015)
+
+
+def _codes() -> list[tuple[str, str]]:
+    return [(f"{'AA' if i < 2 else 'BB'}-R{i}{j}", "AA" if i < 2 else "BB")
+            for i in range(4) for j in range(3)]
+
+
+@pytest.fixture(scope="module")
+def d(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cli_qa")
+    rng = np.random.default_rng(5)
+    feats, rows = [], []
+    for k, (code, country) in enumerate(_codes()):
+        i, j = divmod(k, 3)
+        feats.append({"region": code, "country": country, "geometry": box(i, j, i + 1, j + 1)})
+        base = 100 * (1.5 if country == "BB" else 1) * np.exp(rng.normal(0, 0.3))
+        for t in YEARS:
+            rows.append({"region": code, "year": t, "indicator": "gdp_pc",
+                         "value": round(base * np.exp(0.02 * (t - 2008) + rng.normal(0, 0.05)), 2),
+                         "unit": "USD", "country": country})
+            if t in POP_YEARS:
+                rows.append({"region": code, "year": t, "indicator": "pop",
+                             "value": float(rng.integers(100_000, 900_000)), "unit": "persons",
+                             "country": country})
+    gpd.GeoDataFrame(feats, crs="EPSG:4326").to_file(d / "grid.geojson", driver="GeoJSON")
+    long = pd.DataFrame(rows)
+    long.to_csv(d / "long.csv", index=False)
+    # the country column puts BB-R20..22 in AA: it differs from the codes' prefix
+    moved = long.copy()
+    moved.loc[moved["region"].str.startswith("BB-R2"), "country"] = "AA"
+    moved.to_csv(d / "moved.csv", index=False)
+    # one code without an ISO prefix (a country column says where it belongs)
+    mixed = long.copy()
+    mixed.loc[mixed["region"] == "AA-R00", "region"] = "R00"
+    mixed.to_csv(d / "mixed.csv", index=False)
+    # the same code written twice, in two cases
+    case = long[long["indicator"] == "gdp_pc"].copy()
+    case.loc[(case["region"] == "AA-R00") & (case["year"] >= 2014), "region"] = "aa-r00"
+    case.to_csv(d / "case.csv", index=False)
+    # country BB only from 2012
+    late = long[~((long["country"] == "BB") & (long["year"] < 2012))]
+    late.to_csv(d / "late.csv", index=False)
+    # a formula as a region code
+    bad = long.copy()
+    bad.loc[bad["region"] == "AA-R00", "region"] = '=HYPERLINK("http://x","y")'
+    bad.to_csv(d / "formula.csv", index=False)
+    return d
+
+
+def run(argv: list[str], capsys) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def gdp(d, name: str = "long.csv") -> pd.DataFrame:
+    long = pd.read_csv(d / name)
+    return long[long["indicator"] == "gdp_pc"].pivot(index="region", columns="year", values="value")
+
+
+def pop(d) -> pd.DataFrame:
+    long = pd.read_csv(d / "long.csv")
+    return long[long["indicator"] == "pop"].pivot(index="region", columns="year", values="value")
+
+
+def _data(d, *more: str) -> list[str]:
+    return ["--data", str(d / "long.csv"), "--indicator", "gdp_pc", *more]
+
+
+# ----------------------------------------------------------------------------- D17: csv/json output
+def test_csv_output_neutralises_formulas(d, capsys):
+    code, out, _ = run(["sigma", "--data", d / "formula.csv", "--indicator", "gdp_pc",
+                        "--group-col", "country", "--csv"], capsys)
+    assert code == 0
+    code, out, _ = run(["info", "--data", d / "formula.csv", "--group-col", "country",
+                        "--regions", "all", "--csv"], capsys)
+    assert code == 0
+    cells = [c for row in csv.reader(io.StringIO(out)) for c in row]
+    assert '\'=HYPERLINK("http://x","y")' in cells
+    assert not any(c.startswith("=") for c in cells)
+
+
+def test_json_has_no_infinity(capsys):
+    import sys
+
+    from crossborder.commands._common import dump_json
+
+    buf = io.StringIO()
+    dump_json({"a": float("inf"), "b": [np.float64("nan"), -np.inf, 1.5], "c": np.int64(3)}, buf)
+    assert json.loads(buf.getvalue()) == {"a": None, "b": [None, None, 1.5], "c": 3}
+    assert "Infinity" not in buf.getvalue() and "NaN" not in buf.getvalue()
+    assert sys.stdout is not None
+
+
+# ----------------------------------------------------------------------------- D13, D21, D22
+def test_unknown_option_prints_the_commands_usage(d, capsys):
+    code, _, err = run(["zones", "--regions-file", d / "grid.geojson", "--indicator", "x"], capsys)
+    assert code == 2
+    assert err.startswith("usage: crossborder zones ")
+    assert "crossborder zones: error: unrecognized arguments: --indicator x" in err
+
+
+def test_bad_crs_is_a_usage_error(d, capsys):
+    code, _, err = run(["border", "--regions-file", d / "grid.geojson", "--crs", "EPSG:99999"],
+                       capsys)
+    assert code == 2
+    assert "argument --crs: unknown CRS 'EPSG:99999'" in err
+    assert "internal error" not in err
+
+
+def test_weight_col_missing_names_the_option(d, capsys):
+    code, _, err = run(["sigma", *_data(d, "--weight-col", "nope")], capsys)
+    assert code == 2
+    assert f"--weight-col nope: no such column in {d / 'long.csv'}" in err
+    assert "--value-col" not in err
+
+
+# ----------------------------------------------------------------------------- D1, D10: weights
+def test_weight_implies_weighting_and_says_so(d, capsys):
+    code, out, err = run(["sigma", *_data(d, "--regions-file", d / "grid.geojson", "--regions",
+                                          "all", "--weight", "pop", "--measure", "sd_log",
+                                          "--json")], capsys)
+    assert code == 0
+    assert "note: weighted by pop (--weight implies --weighted)" in err
+    rows = json.loads(out)
+    assert [r["time"] for r in rows] == list(POP_YEARS)
+    y, w = np.log(gdp(d)), pop(d)
+    for r in rows:
+        t = r["time"]
+        p = w[t] / w[t].sum()
+        mu = (p * y[t]).sum()
+        assert r["sd_log"] == pytest.approx(np.sqrt((p * (y[t] - mu) ** 2).sum()), rel=1e-9)
+    assert "the weight pop 2010, 2015" in err
+
+
+def test_unweighted_measure_keeps_every_year(d, capsys):
+    code, out, err = run(["sigma", *_data(d, "--regions", "all", "--weight", "none",
+                                          "--measure", "sd_log", "--json")], capsys)
+    assert code == 0
+    rows = json.loads(out)
+    assert [r["time"] for r in rows] == YEARS
+    y = np.log(gdp(d))
+    assert rows[0]["sd_log"] == pytest.approx(float(np.std(y[2008])), rel=1e-9)
+    code, out, err = run(["sigma", *_data(d, "--regions", "all", "--measure", "sd_log",
+                                          "--json")], capsys)
+    assert code == 0 and [r["time"] for r in json.loads(out)] == YEARS
+    assert "set aside" not in err
+
+
+def test_beta_weight_is_wls_on_the_start_weights(d, capsys):
+    import statsmodels.api as sm
+
+    code, out, err = run(["beta", *_data(d, "--regions", "all", "--weight", "pop", "--json")],
+                         capsys)
+    assert code == 0
+    res = json.loads(out)[0]
+    assert (res["start"], res["end"]) == POP_YEARS
+    y = np.log(gdp(d))
+    g = (y[2015] - y[2010]) / 5
+    fit = sm.WLS(g, sm.add_constant(y[2010]), weights=pop(d)[2010]).fit()
+    assert res["beta"] == pytest.approx(fit.params.iloc[1], rel=1e-9)
+
+
+@pytest.mark.parametrize("command", ["gamma", "markov", "clubs"])
+def test_commands_that_cannot_weight_refuse_weight(d, command, capsys):
+    code, _, err = run([command, *_data(d, "--regions", "all", "--weight", "pop")], capsys)
+    assert code == 2
+    assert f"--weight: {command} does not weight regions; leave --weight out" in err
+
+
+def test_weighted_without_weight_in_cli_words(d, capsys):
+    long = pd.read_csv(d / "long.csv")
+    only = d / "gdp_only.csv"
+    long[long["indicator"] == "gdp_pc"].to_csv(only, index=False)
+    code, _, err = run(["sigma", "--data", only, "--weighted"], capsys)
+    assert code == 2
+    assert ("crossborder: error: --weighted needs a weight: --weight NAME (indicators: gdp_pc) or "
+            "--weight-col COL") in err
+    code, _, err = run(["sigma", "--data", only, "--measure", "williamson"], capsys)
+    assert code == 2 and "--measure williamson needs a weight" in err
