@@ -202,3 +202,52 @@ def test_weighted_without_weight_in_cli_words(d, capsys):
             "--weight-col COL") in err
     code, _, err = run(["sigma", "--data", only, "--measure", "williamson"], capsys)
     assert code == 2 and "--measure williamson needs a weight" in err
+
+
+# ----------------------------------------------------------------------------- D14, D15, D16: country
+def _theil_between_share(y: pd.Series, groups: pd.Series) -> float:
+    mu = y.mean()
+    total = np.mean(y / mu * np.log(y / mu))
+    between = sum(len(g) / len(y) * g.mean() / mu * np.log(g.mean() / mu)
+                  for _, g in y.groupby(groups))
+    return between / total
+
+
+def test_country_column_of_the_data_is_the_default_group(d, capsys):
+    code, out, err = run(["decompose", "--data", d / "moved.csv", "--indicator", "gdp_pc",
+                          "--years", "2018-2019", "--json"], capsys)
+    assert code == 0
+    assert "country taken from column 'country' of the data" in err
+    assert "ISO 3166-2 prefix" not in err and "columns not used" not in err
+    y = gdp(d, "moved.csv")
+    groups = pd.read_csv(d / "moved.csv").drop_duplicates("region").set_index("region")["country"]
+    rows = json.loads(out)
+    for r in rows:
+        t = r["time"]
+        assert r["between_share"] == pytest.approx(_theil_between_share(y[t], groups[y.index]),
+                                                   rel=1e-9)
+    assert rows[0]["n_groups"] == 2
+    # the prefix only when asked for: then BB-R2x are in BB again
+    code, out, err = run(["decompose", "--data", d / "moved.csv", "--indicator", "gdp_pc",
+                          "--years", "2018-2019", "--country-from-prefix", "--json"], capsys)
+    assert code == 0 and "country taken from the region codes' prefix" in err
+    prefix = pd.Series(y.index.str[:2], index=y.index)
+    assert json.loads(out)[0]["between_share"] == pytest.approx(
+        _theil_between_share(y[2018], prefix), rel=1e-9)
+
+
+def test_codes_partly_without_prefix_take_the_country_column(d, capsys):
+    for extra in ([], ["--group-col", "country"]):
+        code, out, err = run(["sigma", "--data", d / "mixed.csv", "--indicator", "gdp_pc",
+                              "--measure", "sd_log", "--json", *extra], capsys)
+        assert code == 0, err
+        assert json.loads(out)[0]["sd_log"] == pytest.approx(float(np.std(np.log(gdp(d)[2008]))),
+                                                             rel=1e-9)
+
+
+def test_case_variants_without_regions_file_name_the_data_rows(d, capsys):
+    code, _, err = run(["sigma", "--data", d / "case.csv", "--indicator", "gdp_pc"], capsys)
+    assert code == 1
+    assert "polygons" not in err and "regions table" not in err
+    assert f"{d / 'case.csv'}, row " in err
+    assert "region code 'aa-r00' is also written 'AA-R00'" in err

@@ -578,7 +578,7 @@ def selection_from_args(args: argparse.Namespace, ds: Dataset) -> str | list[str
     if text is None:
         text = args.regions_default
         if own and text == "border" and not ds.regions["border"].any():
-            text = "all"
+            text = _default_without_border(ds)
     choices = getattr(args, "regions_choices", None)
     if choices and text not in choices:
         raise UsageError(f"--regions {text}: use {', '.join(choices)}")
@@ -607,6 +607,26 @@ def selection_from_args(args: argparse.Namespace, ds: Dataset) -> str | list[str
                          f"({_shorten(sorted(countries))}) or known region codes"
                          + (f"; unknown codes: {_shorten(unknown)}" if unknown else ""))
     return codes
+
+
+def _default_without_border(ds: Dataset) -> str:
+    """The default selection 'border' when no region is flagged as on the border: with polygons a
+    usage error (never a silent switch to every region); without polygons 'all', as documented,
+    with a note when the data hold more than two countries."""
+    countries = sorted(map(str, pd.unique(ds.regions["country"].dropna())))
+    if (ds.regions["geometry_basis"] == "own").any():
+        if "sides" not in ds.meta and len(countries) > 2:
+            raise UsageError(f"the default --regions border needs the two sides of the border: the "
+                             f"files hold {len(countries)} countries ({_shorten(countries)}); pick "
+                             "them with --countries A B, or choose --regions all")
+        a, b = ds.meta.get("sides", (None, None))
+        raise UsageError("no region is on the border" + (f" between {a} and {b}" if a else "")
+                         + " (the polygons of the two sides do not touch): choose --regions all "
+                         "or a country")
+    if len(countries) > 2 and "sides" not in ds.meta:
+        note(f"regions: all, of {len(countries)} countries ({_shorten(countries)}): without "
+             "polygons there is no border; --countries A B keeps two of them")
+    return "all"
 
 
 def _indicator(args: argparse.Namespace, ds: Dataset, weight: str | None) -> str:
@@ -696,7 +716,8 @@ def wants_weights(args: argparse.Namespace) -> bool:
 
 
 def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
-                    weighting: bool | None = None, weight_for: str = "--weighted") -> Panel:
+                    weighting: bool | None = None, weight_for: str = "--weighted",
+                    two_sided: bool = False) -> Panel:
     """The panel the options describe; every selection option is honoured or is an error, and
     what was left out is noted on stderr.
 
@@ -704,6 +725,9 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
     is a usage error naming ``weight_for``, the option that asked for it); ``False`` it does not
     (the panel has no weight, so years without a weight are not left out, and ``--weight NAME`` or
     ``--weight-col`` is a usage error); ``None`` the panel carries the weight when the data have one.
+    ``two_sided``: the measure compares the countries (decompose, conditional beta): a year in
+    which one of them has no value is an error, not a note. A country of the selection without any
+    value in the chosen years is always an error (the study would silently be one-sided).
     """
     ds = dataset_from_args(args) if ds is None else ds
     own = is_own(ds)
@@ -773,7 +797,47 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
     if len(p.frame) == 0:
         raise UsageError("the selection holds no values (check --regions, --years and "
                          "--indicator)")
+    _check_sides_present(p, ds, selection, indicator, args, two_sided)
     return p
+
+
+def _check_sides_present(p: Panel, ds: Dataset, selection: str | list[str], indicator: str,
+                         args: argparse.Namespace, two_sided: bool) -> None:
+    """Every country of the selection keeps a region in the panel (else a usage error: the study
+    would silently be one-sided); in an unbalanced panel, a year in which a country has no value
+    is an error for a measure that compares the countries (``two_sided``), a note otherwise."""
+    cmap = ds.regions.drop_duplicates("region").set_index("region")["country"]
+    wanted = sorted(set(map(str, cmap.reindex(ds.region_codes(selection)).dropna())))
+    if len(wanted) < 2:
+        return
+    f = p.frame[p.frame["value"].notna()]
+    ctry = f["region"].map(cmap).astype(str)
+    missing = [c for c in wanted if c not in set(ctry)]
+    if missing:
+        c = missing[0]
+        vals = ds.values(indicator)
+        years = vals.loc[vals["region"].map(cmap).astype(str) == c, "year"]
+        cover = (f"its {indicator} covers {int(years.min())}–{int(years.max())}" if len(years)
+                 else f"it has no {indicator} at all")
+        chosen = args.years if args.years else f"{p.times[0]}-{p.times[-1]}"
+        raise UsageError(f"--years {chosen}: country {c} has no region with {indicator} in those "
+                         f"years ({cover}), so the study would be one-sided; choose --years in "
+                         f"its span, or --regions {[w for w in wanted if w != c][0]} to study one "
+                         "side on purpose")
+    per_year = ctry.groupby(f["time"].to_numpy()).agg(lambda x: set(x))
+    gaps = {t: [c for c in wanted if c not in got] for t, got in per_year.items()
+            if len(got) < len(wanted)}
+    if not gaps:
+        return
+    t0, lack = next(iter(gaps.items()))
+    years = ", ".join(map(str, gaps))
+    if two_sided:
+        raise UsageError(f"{args.command} compares the countries, but in {years} country "
+                         f"{lack[0]} has no value of {indicator}: choose --years without those "
+                         "years (or leave out --unbalanced)")
+    note(f"one-sided years: in {years} only {', '.join(c for c in wanted if c not in lack)} "
+         f"{'has' if len(wanted) - len(lack) == 1 else 'have'} values ({', '.join(lack)} none); "
+         "those years' numbers describe one side only")
 
 
 def _years_text(years: list[int]) -> str:

@@ -121,7 +121,7 @@ def run_beta(args: argparse.Namespace) -> int:
     from ..measures.beta import beta
 
     weighted = wants_weights(args)
-    panel = panel_from_args(args, weighting=weighted)
+    panel = panel_from_args(args, weighting=weighted, two_sided=bool(args.conditional))
     times = panel.times
     res = beta(panel, times[0], times[-1], controls="group" if args.conditional else None,
                annualize=not args.not_annualized, robust=args.robust, weighted=weighted)
@@ -142,7 +142,7 @@ def run_decompose(args: argparse.Namespace) -> int:
     from ..measures.decompose import decompose
 
     weighted = wants_weights(args)
-    panel = panel_from_args(args, weighting=weighted)
+    panel = panel_from_args(args, weighting=weighted, two_sided=True)
     table = decompose(panel, index=args.index, by="group", weighted=weighted)
     emit(args, table.reset_index(),
          title=f"{args.index} of {panel.indicator}: within and between {panel.group_name or 'groups'}")
