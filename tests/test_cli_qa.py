@@ -251,3 +251,58 @@ def test_case_variants_without_regions_file_name_the_data_rows(d, capsys):
     assert "polygons" not in err and "regions table" not in err
     assert f"{d / 'case.csv'}, row " in err
     assert "region code 'aa-r00' is also written 'AA-R00'" in err
+
+
+# ----------------------------------------------------------------------------- D20, D11: sides
+@pytest.fixture(scope="module")
+def three(d):
+    grid = gpd.read_file(d / "grid.geojson")
+    extra = gpd.GeoDataFrame([{"region": "CC-R50", "country": "CC", "geometry": box(4, 0, 5, 1)}],
+                             crs="EPSG:4326")
+    pd.concat([grid, extra], ignore_index=True).to_file(d / "grid3.geojson", driver="GeoJSON")
+    long = pd.read_csv(d / "long.csv")
+    more = long[long["region"] == "BB-R30"].assign(region="CC-R50", country="CC")
+    pd.concat([long, more], ignore_index=True).to_csv(d / "long3.csv", index=False)
+    return d
+
+
+def test_default_border_with_three_countries_needs_countries(three, capsys):
+    d = three
+    base = ["sigma", "--regions-file", d / "grid3.geojson", "--data", d / "long3.csv",
+            "--indicator", "gdp_pc"]
+    code, _, err = run(base, capsys)
+    assert code == 2
+    assert ("the default --regions border needs the two sides of the border: the files hold 3 "
+            "countries (AA, BB, CC); pick them with --countries A B, or choose --regions all") in err
+    code, out, err = run([*base, "--countries", "AA", "BB", "--measure", "sd_log", "--json"], capsys)
+    assert code == 0
+    rows = json.loads(out)
+    border = ["AA-R10", "AA-R11", "AA-R12", "BB-R20", "BB-R21", "BB-R22"]
+    assert rows[0]["n"] == 6
+    assert rows[0]["sd_log"] == pytest.approx(float(np.std(np.log(gdp(d)[2008][border]))), rel=1e-9)
+    # without polygons the documented default is all, said in a note
+    code, out, err = run(["sigma", "--data", d / "long3.csv", "--indicator", "gdp_pc", "--json"],
+                         capsys)
+    assert code == 0 and json.loads(out)[0]["n"] == 13
+    assert "note: regions: all, of 3 countries (AA, BB, CC): without polygons" in err
+
+
+def test_years_without_one_country_is_an_error(d, capsys):
+    base = ["--data", d / "late.csv", "--indicator", "gdp_pc", "--regions", "all"]
+    code, _, err = run(["beta", *base, "--years", "2008-2019"], capsys)
+    assert code == 2
+    assert ("--years 2008-2019: country BB has no region with gdp_pc in those years (its gdp_pc "
+            "covers 2012–2019), so the study would be one-sided") in err
+    code, out, err = run(["sigma", *base, "--years", "2010-2013", "--unbalanced", "--measure",
+                          "sd_log", "--json"], capsys)
+    assert code == 0
+    assert ("note: one-sided years: in 2010, 2011 only AA has values (BB none); those years' "
+            "numbers describe one side only") in err
+    rows = {r["time"]: r for r in json.loads(out)}
+    assert rows[2010]["n"] == 6 and rows[2012]["n"] == 12
+    code, _, err = run(["decompose", *base, "--years", "2010-2013", "--unbalanced"], capsys)
+    assert code == 2
+    assert "decompose compares the countries, but in 2010, 2011 country BB has no value" in err
+    code, _, err = run(["beta", *base, "--years", "2010-2013", "--unbalanced", "--conditional"],
+                       capsys)
+    assert code == 2 and "beta compares the countries" in err
