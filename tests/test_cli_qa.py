@@ -306,3 +306,24 @@ def test_years_without_one_country_is_an_error(d, capsys):
     code, _, err = run(["beta", *base, "--years", "2010-2013", "--unbalanced", "--conditional"],
                        capsys)
     assert code == 2 and "beta compares the countries" in err
+
+
+# ----------------------------------------------------------------------------- D6, D18
+def test_clubs_need_the_reports_number_of_periods(d, capsys):
+    from crossborder.measures.clubs import MIN_PERIODS
+    from crossborder.report.sections.clubs import CLUB_PERIODS
+
+    assert MIN_PERIODS == CLUB_PERIODS == 5
+    code, _, err = run(["clubs", *_data(d, "--years", "2008,2010,2012,2014")], capsys)
+    assert code == 2
+    assert ("clubs need at least 5 periods (HP filter and the log t regression on the last two "
+            "thirds); the selection has 4 (2008, 2010, 2012, 2014)") in err
+    code, _, _ = run(["clubs", *_data(d, "--years", "2008-2012")], capsys)
+    assert code == 0
+
+
+def test_markov_k_above_the_regions_is_a_usage_error(d, capsys):
+    code, _, err = run(["markov", *_data(d, "--k", "13")], capsys)
+    assert code == 2
+    assert "--k 13: more classes than regions (12); use at most 12" in err
+    assert run(["markov", *_data(d, "--k", "12")], capsys)[0] == 0

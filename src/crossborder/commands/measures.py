@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import UsageError
+from ..errors import DataError, UsageError
 from ._common import _records, add_output_options, dump_json, emit
 from ._inputs import add_panel_options, number, panel_from_args, wants_weights
 
@@ -172,10 +172,14 @@ def run_delta(args: argparse.Namespace) -> int:
 
 
 def run_clubs(args: argparse.Namespace) -> int:
-    from ..measures.clubs import clubs
+    from ..measures.clubs import MIN_PERIODS, clubs
     from ..measures.hpfilter import hp_filter
 
     panel = panel_from_args(args, weighting=False).log()
+    if len(panel.times) < MIN_PERIODS:
+        raise (UsageError if args.years else DataError)(f"clubs need at least {MIN_PERIODS} periods (HP filter and the log t "
+                         f"regression on the last two thirds); the selection has "
+                         f"{len(panel.times)} ({', '.join(map(str, panel.times))})")
     if not args.no_filter:
         panel = hp_filter(panel, lamb=400)
     res = clubs(panel, trim=args.trim, cstar=args.cstar, hac=args.hac, merge=args.merge)
@@ -205,6 +209,9 @@ def run_markov(args: argparse.Namespace) -> int:
     from ..measures.dynamics import markov
 
     panel = panel_from_args(args, weighting=False)
+    if args.k > len(panel.regions):
+        raise UsageError(f"--k {args.k}: more classes than regions ({len(panel.regions)}); "
+                         f"use at most {len(panel.regions)}")
     res = markov(panel, k=args.k, relative=args.relative)
     if args.json:
         labels = list(res.labels)
