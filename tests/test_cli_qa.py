@@ -327,3 +327,48 @@ def test_markov_k_above_the_regions_is_a_usage_error(d, capsys):
     assert code == 2
     assert "--k 13: more classes than regions (12); use at most 12" in err
     assert run(["markov", *_data(d, "--k", "12")], capsys)[0] == 0
+
+
+# ----------------------------------------------------------------------------- D19, D23: messages
+def test_beta_years_need_two_years(d, capsys):
+    for years in ("2010", "2010,2012,2014"):
+        code, _, err = run(["beta", *_data(d, "--years", years)], capsys)
+        assert code == 2
+        assert (f"--years {years}: beta compares a first and a last year; give two years "
+                "(2008,2019) or a range (2008-2019)") in err
+        assert "np.int64" not in err
+
+
+def test_mixed_currencies_on_own_files_do_not_advise_currency(d, capsys):
+    long = pd.read_csv(d / "long.csv")
+    g = long[long["indicator"] == "gdp_pc"].copy()
+    g["unit"] = np.where(g["country"] == "AA", "EUR", "PLN")
+    g.to_csv(d / "eurpln.csv", index=False)
+    code, _, err = run(["sigma", "--data", d / "eurpln.csv", "--indicator", "gdp_pc"], capsys)
+    assert code == 1
+    assert "mixes currencies 'EUR' and 'PLN'" in err
+    assert "your files have no exchange rates, so convert the values to one currency before" in err
+    assert "--currency" not in err
+
+
+@pytest.mark.parametrize("command", ["sigma", "beta", "gamma", "report"])
+def test_same_mistake_same_exit_code(d, command, tmp_path, capsys):
+    base = [command, "--regions-file", d / "grid.geojson", "--data", d / "long.csv"]
+    out = ["--out", tmp_path / "rep"] if command == "report" else []
+    code, _, err = run([*base, "--indicator", "nope", *out], capsys)
+    assert code == 2
+    assert "--indicator nope: no such indicator in the data (indicators: gdp_pc, pop)" in err
+    code, _, err = run([*base, "--indicator", "gdp_pc", "--currency", "PPP", *out], capsys)
+    assert code == 2
+    assert "--currency PPP: your data has no exchange rates to convert with" in err
+    assert not (tmp_path / "rep").exists()
+
+
+def test_unknown_dataset_and_report_regions_are_usage_errors(d, tmp_path, capsys):
+    code, _, err = run(["sigma", "--dataset", "nope"], capsys)
+    assert code == 2 and "--dataset nope: no built-in dataset 'nope'" in err
+    code, _, err = run(["report", "--regions", "border", "--data", d / "long.csv", "--out",
+                        tmp_path / "r"], capsys)
+    assert code == 2
+    assert ("--regions border: the report's --regions is a polygons file (the same as "
+            "--regions-file); the report has no region selection") in err

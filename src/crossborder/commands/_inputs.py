@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import REGION_SETS, Dataset, currency_of, load_dataset
-from ..errors import DataError, UsageError
+from ..errors import DataError, UnitError, UsageError
 from ..panel import Panel
 from ..study import DEFAULT_INDICATOR, study_panel
 from ._common import cli_message
@@ -321,7 +321,13 @@ def dataset_from_args(args: argparse.Namespace) -> Dataset:
     if given:
         raise UsageError(f"{', '.join(given)} appl{'y' if len(given) > 1 else 'ies'} to your own "
                          "files: give --data FILE and/or --regions-file FILE")
-    return _with_cities(load_dataset(args.dataset or "ru-kz"), args)
+    try:
+        ds = load_dataset(args.dataset or "ru-kz")
+    except DataError as exc:
+        if "no built-in dataset" not in str(exc):
+            raise
+        raise UsageError(f"--dataset {args.dataset}: {exc.reason}") from None
+    return _with_cities(ds, args)
 
 
 def _with_cities(ds: Dataset, args: argparse.Namespace) -> Dataset:
@@ -396,7 +402,9 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
             region=id_col, year=args.time_col or "year", value=args.value_col or "value",
             sources=getattr(args, "sources", None),
             unknown_regions="set_aside" if args.drop_unknown else "raise",
-            extra_values=[weight_col] if weight_col else (), iso_prefix=not fill_later)
+            extra_values=[weight_col] if weight_col else (), iso_prefix=not fill_later,
+            countries=(_data_countries(args, data, data_group or args.group_col).to_dict()
+                       if fill_later and (data_group or args.group_col) else None))
         report = ds.meta["report"]
         if regions_report is not None:
             report.extend(regions_report)
@@ -474,6 +482,15 @@ def _country_after_reading(ds: Dataset, args: argparse.Namespace, data: list[str
     if args.country_from_prefix:
         regions["country"] = _prefix(regions["region"], args.country_from_prefix).to_numpy()
         return replace(ds, regions=regions), "the region codes' prefix"
+    m = _data_countries(args, data, group_col)
+    regions["country"] = regions["region"].astype(str).map(m)
+    regions["country"] = regions["country"].astype(object).where(regions["country"].notna(), None)
+    return replace(ds, regions=regions), f"column {group_col!r} of the data"
+
+
+def _data_countries(args: argparse.Namespace, data: list[str], group_col: str) -> pd.Series:
+    """Region -> country from the column ``group_col`` of the data files (a usage error when no
+    file has it; a data error when a region has two countries)."""
     pairs = []
     for f in data:
         table = _table(f)
@@ -488,16 +505,13 @@ def _country_after_reading(ds: Dataset, args: argparse.Namespace, data: list[str
         raise UsageError(f"--group-col {group_col}: no such column in "
                          f"{' or '.join(map(str, where + data))}")
     m = pd.concat(pairs).replace("", np.nan).dropna().drop_duplicates()
-    m = m[m["region"].isin(set(regions["region"].astype(str)))]   # the regions of the dataset
     twice = m[m["region"].duplicated(keep=False)]
     if len(twice):
         r = twice["region"].iat[0]
         raise DataError(f"region {r!r} has several countries in column {group_col!r}: "
                         f"{sorted(twice.loc[twice['region'] == r, 'country'])}",
                         column=group_col)
-    regions["country"] = regions["region"].astype(str).map(m.set_index("region")["country"])
-    regions["country"] = regions["country"].astype(object).where(regions["country"].notna(), None)
-    return replace(ds, regions=regions), f"column {group_col!r} of the data"
+    return m.set_index("region")["country"]
 
 
 def _forget_country_notes(report: Any, used: str | None = None) -> None:
@@ -688,6 +702,24 @@ def _currency_option(text: str) -> str:
     return text.strip()
 
 
+def check_report_options(args: argparse.Namespace, ds: Dataset) -> None:
+    """The report's --indicator and --currency checked as every other command checks them (a
+    usage error, exit 2): a known indicator; on the user's files no conversion without rates."""
+    if args.indicator is not None:
+        _known(ds, args.indicator, "--indicator")
+    if is_own(ds) and args.currency not in (None, "none"):
+        indicators = ([args.indicator] if args.indicator is not None else
+                      sorted(map(str, pd.unique(ds.observations["indicator"]))))
+        errors = []
+        for ind in indicators:
+            try:
+                _currency(args, ds, ind, True)
+                return                  # one indicator is already in that currency
+            except UsageError as exc:
+                errors.append(exc)
+        raise errors[0]
+
+
 def _currency(args: argparse.Namespace, ds: Dataset, indicator: str, own: bool) -> str | None:
     cur = getattr(args, "currency", None)
     if not own:
@@ -765,8 +797,18 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
     base_year = getattr(args, "base_year", None)
     if base_year is not None and (currency is None or not str(currency).lower().startswith("real")):
         raise UsageError(f"--base-year {base_year} applies to --currency real only")
-    p = study_panel(ds, indicator=indicator, regions=selection, years=years, currency=currency,
-                    weight=weight, balanced=not args.unbalanced, group=group, base_year=base_year)
+    try:
+        p = study_panel(ds, indicator=indicator, regions=selection, years=years, currency=currency,
+                        weight=weight, balanced=not args.unbalanced, group=group,
+                        base_year=base_year)
+    except UnitError as exc:
+        if not own or "currency='USD' or 'PPP' to convert" not in exc.reason:
+            raise
+        # own files carry no exchange rates: --currency cannot convert them (no circular advice)
+        reason = re.sub(r"pass currency='USD' or 'PPP' to convert",
+                        "your files have no exchange rates, so convert the values to one currency "
+                        "before", exc.reason)
+        raise UnitError(reason, file=exc.file, row=exc.row, column=exc.column) from None
     if years is None and len(p.times):
         span = ds.values(indicator)
         span = span[span["region"].isin(set(ds.region_codes(selection)))]["year"]

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import DataError, UsageError
 from ._common import _records, add_output_options, dump_json, emit
-from ._inputs import add_panel_options, number, panel_from_args, wants_weights
+from ._inputs import add_panel_options, number, panel_from_args, parse_years_option, wants_weights
 
 SIGMA_MEASURES = ["sd_log", "var_log", "sd", "cv", "williamson", "gini", "theil", "mld", "atkinson",
                   "hoover"]
@@ -109,8 +109,8 @@ def run_sigma(args: argparse.Namespace) -> int:
                          f"choose from {', '.join(SIGMA_MEASURES)}")
     weighted = wants_weights(args)
     always = [m for m in measures if m in ("williamson", "hoover")]
-    panel = panel_from_args(args, weighting=weighted or bool(always),
-                            weight_for="--weighted" if weighted else f"--measure {always[0] if always else ''}")
+    why = "--weighted" if weighted or not always else f"--measure {always[0]}"
+    panel = panel_from_args(args, weighting=weighted or bool(always), weight_for=why)
     table = sigma(panel, measure=measures, weighted=weighted, ddof=args.ddof)
     unit = f" ({panel.unit})" if panel.unit else ""
     emit(args, table.reset_index(), title=f"sigma convergence of {panel.indicator}{unit}")
@@ -120,9 +120,15 @@ def run_sigma(args: argparse.Namespace) -> int:
 def run_beta(args: argparse.Namespace) -> int:
     from ..measures.beta import beta
 
+    if isinstance(parse_years_option(args.years), list) and len(parse_years_option(args.years)) != 2:
+        raise UsageError(f"--years {args.years}: beta compares a first and a last year; give two "
+                         "years (2008,2019) or a range (2008-2019)")
     weighted = wants_weights(args)
     panel = panel_from_args(args, weighting=weighted, two_sided=bool(args.conditional))
     times = panel.times
+    if len(times) < 2:
+        raise UsageError(f"beta needs two years; the selection has one ({times[0]}): give a range "
+                         "with --years first-last")
     res = beta(panel, times[0], times[-1], controls="group" if args.conditional else None,
                annualize=not args.not_annualized, robust=args.robust, weighted=weighted)
     fields = res.to_dict()
@@ -177,7 +183,8 @@ def run_clubs(args: argparse.Namespace) -> int:
 
     panel = panel_from_args(args, weighting=False).log()
     if len(panel.times) < MIN_PERIODS:
-        raise (UsageError if args.years else DataError)(f"clubs need at least {MIN_PERIODS} periods (HP filter and the log t "
+        error = UsageError if args.years else DataError
+        raise error(f"clubs need at least {MIN_PERIODS} periods (HP filter and the log t "
                          f"regression on the last two thirds); the selection has "
                          f"{len(panel.times)} ({', '.join(map(str, panel.times))})")
     if not args.no_filter:
