@@ -372,3 +372,19 @@ def test_unknown_dataset_and_report_regions_are_usage_errors(d, tmp_path, capsys
     assert code == 2
     assert ("--regions border: the report's --regions is a polygons file (the same as "
             "--regions-file); the report has no region selection") in err
+
+
+def test_figures_of_one_side_and_region_without_country(d, tmp_path, capsys):
+    code, _, err = run(["figures", "--regions-file", d / "grid.geojson", *_data(d), "--regions",
+                        "AA", "--out", tmp_path / "figs"], capsys)
+    assert code == 2
+    assert ("the maps show both sides of the border: the selection has no region of BB "
+            "(--regions AA)") in err
+    grid = gpd.read_file(d / "grid.geojson")
+    grid.loc[grid["region"] == "AA-R11", "country"] = None
+    grid.to_file(tmp_path / "nocountry.geojson", driver="GeoJSON")
+    code, _, err = run(["sigma", "--regions-file", tmp_path / "nocountry.geojson", *_data(d)],
+                       capsys)
+    assert code == 1
+    assert f"error: {tmp_path / 'nocountry.geojson'}, row " in err
+    assert "region 'AA-R11' has no country" in err

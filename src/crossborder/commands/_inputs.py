@@ -396,7 +396,7 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
         weight_col = getattr(args, "weight_col", None)
         if weight_col:
             _check_weight_col(weight_col, data)
-        ds = read_dataset(
+        ds = _named_regions_file(read_dataset, args)(
             gdf, data, name=getattr(args, "name", None) or "custom", id_col="region",
             country_col="country" if gdf is not None and "country" in gdf else None,
             region=id_col, year=args.time_col or "year", value=args.value_col or "value",
@@ -429,6 +429,22 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
         report.repair(f"country taken from {group_where}", column="country",
                       count=int(ds.regions["country"].notna().sum()))
     return _two_sides(ds, args)
+
+
+def _named_regions_file(func: Callable[..., Any], args: argparse.Namespace) -> Callable[..., Any]:
+    """``func`` whose errors about the regions table (read here from --regions-file, so the readers
+    do not know its name) name the file."""
+    def call(*a: Any, **kw: Any) -> Any:
+        try:
+            return func(*a, **kw)
+        except UnitError:
+            raise
+        except DataError as exc:
+            if exc.file is not None or not args.regions_file or exc.column != "country":
+                raise
+            raise DataError(exc.reason, file=str(args.regions_file), row=exc.row,
+                            column=exc.column) from None
+    return call
 
 
 def _check_weight_col(col: str, data: list[str]) -> None:
