@@ -148,7 +148,9 @@ def add_input_options(p: argparse.ArgumentParser, *, data: bool = True) -> None:
                             "--data file; becomes the weight")
     g.add_argument("--group-col", metavar="COL",
                    help="column with each region's country (the side of the border), in "
-                        "--regions-file or --data (default: country)")
+                        "--regions-file or --data (default: a 'country' column of --regions-file, "
+                        "else of --data; without one, the ISO 3166-2 prefix of the codes, e.g. "
+                        "MX-AGU -> MX; a note says which was used)")
     g.add_argument("--country-from-prefix", nargs="?", const="auto", metavar="SEP",
                    help="take the country from the region code's prefix: the text before the "
                         "first SEP (default: '-' or '_'; 'MX-AGU' -> MX, '126_01' -> 126)")
