@@ -89,3 +89,17 @@ def test_options_not_applied_are_errors(cells, capsys):
     assert "need --data" in capsys.readouterr().err
     assert main(["sigma", "--data", glob, "--engine", "polars", "--scheduler", "threads"]) == 2
     assert "--engine dask" in capsys.readouterr().err
+
+
+def test_naming_a_weight_weights_as_in_memory(cells, capsys):
+    # the command: --weight without --weighted weights, on the scale path as in memory
+    glob, panel = cells
+    got = _json(capsys, ["sigma", "--data", glob, "--weight", "population", "--group", "country",
+                         "--measure", "sd_log,gini"])
+    want = cb.sigma(panel, ["sd_log", "gini"], weighted=True)
+    np.testing.assert_allclose(got[["sd_log", "gini"]], want[["sd_log", "gini"]], rtol=1e-9)
+    got = _json(capsys, ["beta", "--data", glob, "--weight", "population", "--engine", "duckdb"])
+    want = cb.beta(panel, weighted=True)
+    assert got["beta"].iloc[0] == pytest.approx(want.beta, rel=1e-9)
+    assert main(["gamma", "--data", glob, "--weight", "population"]) == 2
+    assert "gamma does not weight regions" in capsys.readouterr().err

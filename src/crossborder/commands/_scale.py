@@ -140,6 +140,19 @@ def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> in
         weight = None  # the default weight, absent from the files: unweighted measures only
     if weight is None and w is None and "population" in cols:
         weight = "population"  # as the in-memory path: population where the data have it
+    # the rule of the in-memory path: naming a weight implies weighting; a command that cannot weight
+    # refuses one; weighting without a weight is an error (commands/_inputs.py)
+    from ._inputs import note, wants_weights, weight_given
+
+    weighted = wants_weights(args) and command in ("sigma", "decompose", "beta")
+    if command in ("gamma", "markov") and weight_given(args):
+        opt = "--weight-col" if getattr(args, "weight_col", None) else "--weight"
+        raise ValueError(f"{opt}: {command} does not weight regions; leave {opt} out")
+    if weighted and weight is None:
+        raise ValueError("--weighted needs a weight: --weight NAME or --weight-col COL (a column of "
+                         f"the files: {', '.join(cols)})")
+    if weighted and weight_given(args) and not getattr(args, "weighted", False):
+        note(f"weighted by {weight} (--weight implies --weighted)")
     group = getattr(args, "group_col", None) or getattr(args, "scale_group", None)
     if group is None:
         group = "country" if "country" in cols else "group" if "group" in cols else None
@@ -148,13 +161,13 @@ def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> in
     where = f"{engine}{' on ' + args.scheduler if args.scheduler else ''}"
     if command == "sigma":
         measures = [m.strip() for m in args.measure.split(",") if m.strip()]
-        table = scale.sigma(data, measures, weight=weight, group=group, weighted=args.weighted,
+        table = scale.sigma(data, measures, weight=weight, group=group, weighted=weighted,
                             ddof=args.ddof, **kw)
         emit(args, table.reset_index(), title=f"sigma convergence of {value} ({where})")
     elif command == "decompose":
         if group is None:
             raise ValueError("decompose needs a group column: --group COL")
-        table = scale.decompose(data, args.index, weight=weight, group=group, weighted=args.weighted,
+        table = scale.decompose(data, args.index, weight=weight, group=group, weighted=weighted,
                                 **kw)
         emit(args, table.reset_index(), title=f"{args.index} of {value}: within and between {group} "
                                               f"({where})")
@@ -162,8 +175,8 @@ def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> in
         if args.conditional and group is None:
             raise ValueError("--conditional needs a group column: --group COL")
         res = scale.beta(data, controls="group" if args.conditional else None,
-                         annualize=not args.not_annualized, robust=args.robust, weight=weight,
-                         group=group, **kw)
+                         annualize=not args.not_annualized, robust=args.robust,
+                         weight=weight if weighted else None, weighted=weighted, group=group, **kw)
         row = pd.DataFrame([{
             "start": res.start, "end": res.end, "beta": res.beta, "se": res.se, "tstat": res.tstat,
             "pvalue": res.pvalue, "r2": res.r2, "nobs": res.nobs, "speed": res.speed,
