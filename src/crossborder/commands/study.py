@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import math
 import sys
 from pathlib import Path
 
@@ -54,6 +55,18 @@ def _check_se(values: list[str] | None, option: str) -> None:
     for v in values or []:
         if v not in SE_CHOICES:
             raise UsageError(f"{option}: {v!r} is not one of {', '.join(SE_CHOICES)}")
+
+
+def _label(panel) -> str:
+    """The indicator with its unit when the data has one."""
+    return f"{panel.indicator} ({panel.unit})" if panel.unit else str(panel.indicator)
+
+
+def _check_alpha(alpha: float) -> None:
+    """--alpha: a finite number strictly between 0 and 1."""
+    if not (math.isfinite(alpha) and 0 < alpha < 1):
+        raise UsageError(f"--alpha {alpha:g}: give a number between 0 and 1 (exclusive), e.g. 0.05 "
+                         "for 95% intervals")
 
 
 def _save(fig, out: str) -> None:
@@ -106,8 +119,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = _parser(sub, "rolling", "beta and sigma trend on rolling windows of years, with intervals",
                 ["crossborder rolling", "crossborder rolling --window 6 --out rolling.png",
                  "crossborder rolling --currency PPP --trend-se HAC --json"])
-    p.add_argument("--window", type=int, default=8, help="years per window (default 8)")
-    p.add_argument("--step", type=int, default=1, help="years between windows (default 1)")
+    p.add_argument("--window", type=int, default=8,
+                   help="years each window covers (default 8): a window from year s covers s to "
+                        "s + WINDOW - 1 and holds the periods of the data in those years; a window "
+                        "needs 3 periods (on data every few years, use a longer window)")
+    p.add_argument("--step", type=int, default=1,
+                   help="years between the starts of two windows (default 1)")
     p.add_argument("--beta-se", default="HC1", choices=SE_CHOICES[:-1], help="beta's errors (default HC1)")
     p.add_argument("--trend-se", default="classical", choices=SE_CHOICES,
                    help="sigma trend's errors (default classical)")
@@ -194,16 +211,26 @@ def run_robustness(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------------------- rolling
 def run_rolling(args: argparse.Namespace) -> int:
-    from ..measures.rolling import rolling
+    from ..measures.rolling import rolling, rolling_windows
 
+    _check_alpha(args.alpha)
+    if args.window < 3:
+        raise UsageError(f"--window {args.window}: a window must cover at least 3 years (it needs 3 "
+                         "periods)")
+    if args.step < 1:
+        raise UsageError(f"--step {args.step}: must be at least 1 year")
     panel = panel_from_args(args)
+    try:
+        rolling_windows(panel.times, args.window, args.step)
+    except ValueError as err:
+        raise UsageError(f"--window {args.window}: {err}") from None
     res = rolling(panel, args.window, step=args.step, beta_se=args.beta_se, trend_se=args.trend_se,
                   alpha=args.alpha)
     if args.out:
         from ..charts_study import rolling_chart
 
         _save(rolling_chart(res, title=f"Convergence in rolling {args.window}-year windows",
-                            subtitle=f"{panel.indicator} ({panel.unit}), {panel.shape[0]} regions"),
+                            subtitle=f"{_label(panel)}, {panel.shape[0]} regions"),
               args.out)
     _emit(args, res.table, res.summary())
     return 0
@@ -224,7 +251,7 @@ def run_integration(args: argparse.Namespace) -> int:
 
         _save(event_study_chart(list(res.did.values()),
                                 title="Gaps across the border vs. gaps inside each country",
-                                subtitle=f"{panel.indicator} ({panel.unit}); event study, 95% intervals "
+                                subtitle=f"{_label(panel)}; event study, 95% intervals "
                                          "clustered by pair"), args.out)
     table = res.event if args.events else res.table
     _emit(args, table, res.summary())
