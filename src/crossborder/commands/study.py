@@ -15,6 +15,7 @@ import math
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
@@ -35,18 +36,28 @@ def _parser(sub: argparse._SubParsersAction, name: str, help_: str, examples: li
     return p
 
 
-def _list(text: str | None, kind: type = str) -> list | None:
+def _list(text: str | None, kind: type = str, option: str = "") -> list | None:
+    """Comma-separated items; years (``kind=int``) also as ranges ``2015-2019``."""
     if text is None:
         return None
     items = [t.strip() for t in text.split(",") if t.strip()]
     if kind is int:
         out: list[int] = []
         for t in items:
-            if "-" in t:
-                a, b = (int(x) for x in t.split("-", 1))
-                out.extend(range(a, b + 1))
-            else:
-                out.append(int(t))
+            try:
+                if "-" in t.lstrip("-"):
+                    a, b = (int(x) for x in t.split("-", 1))
+                    if b < a:
+                        raise UsageError(f"{option} {text}: the range {t} runs backwards; write "
+                                         f"{b}-{a}")
+                    out.extend(range(a, b + 1))
+                else:
+                    out.append(int(t))
+            except ValueError:
+                raise UsageError(f"{option} {text}: {t!r} is not a year or a range of years "
+                                 "(e.g. 2015 or 2015-2019)") from None
+        if not out:
+            raise UsageError(f"{option} {text!r}: give at least one year")
         return out
     return items
 
@@ -80,7 +91,23 @@ def _save(fig, out: str) -> None:
         print(f"wrote {written}", file=sys.stderr)
 
 
+def _finite(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with +-inf as missing: JSON (RFC 8259) has no Infinity or NaN, missing is null."""
+    def fix(v):
+        return None if isinstance(v, float | np.floating) and not np.isfinite(v) else v
+
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].replace([np.inf, -np.inf], np.nan)
+        elif out[col].dtype == object:
+            out[col] = out[col].map(fix)
+    return out
+
+
 def _emit(args: argparse.Namespace, frame: pd.DataFrame, title: str) -> None:
+    if getattr(args, "json", False):
+        frame = _finite(frame)
     if getattr(args, "csv", False):
         from ..csvsafe import neutralise_formulas
 
@@ -114,6 +141,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--estimate", help="print the rows of one estimate (e.g. beta_conditional) and "
                                       "draw its specification curve (default for --out: beta_conditional)")
     g.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
+    g.add_argument("--skipped", action="store_true",
+                   help="print what the grid set aside and why (specifications repeating another "
+                        "one's data, spans too short, time trends on fewer than 3 periods, estimates "
+                        "without a finite standard error) instead of the estimates")
     p.set_defaults(func=run_robustness)
 
     p = _parser(sub, "rolling", "beta and sigma trend on rolling windows of years, with intervals",
@@ -158,6 +189,11 @@ def run_robustness(args: argparse.Namespace) -> int:
                          "effect), balanced per specification: --regions/--unbalanced do not apply")
     if args.currencies and args.currency:
         raise UsageError("give --currency or --currencies, not both")
+    _check_alpha(args.alpha)
+    if args.n_ends < 1:
+        raise UsageError(f"--n-ends {args.n_ends}: use at least 1 end year")
+    if args.min_years < 3:
+        raise UsageError(f"--min-years {args.min_years}: a time trend needs at least 3 years")
     se = _list(args.se)
     _check_se(se, "--se")
     ds = dataset_from_args(args)
@@ -171,7 +207,8 @@ def run_robustness(args: argparse.Namespace) -> int:
     res_codes = None if args.resource_regions is None else (
         [] if args.resource_regions == "none" else _list(args.resource_regions))
     resources = ("in",) if res_codes == [] else ("in", "out")
-    kw = dict(starts=_list(args.starts, int), ends=_list(args.ends, int), n_ends=args.n_ends,
+    kw = dict(starts=_list(args.starts, int, "--starts"), ends=_list(args.ends, int, "--ends"),
+              n_ends=args.n_ends,
               min_years=args.min_years, se_types=se, alpha=args.alpha, resources=resources,
               resource_regions=res_codes or None)
     if args.estimates:
@@ -179,12 +216,7 @@ def run_robustness(args: argparse.Namespace) -> int:
     res = robustness(ds, indicator=probe.indicator, currencies=currencies,
                      weight=probe.meta.get("weight"), **kw)
     if len(res.skipped):
-        reasons = res.skipped["reason"].astype(str)
-        same = reasons.str.startswith("same data as")
-        other = list(pd.unique(reasons[~same]))
-        print(f"note: {int(same.sum())} specification(s) repeat another one's data and are not run"
-              + (f"; {int((~same).sum())} not run: " + "; ".join(other[:3])
-                 + (" ..." if len(other) > 3 else "") if len(other) else ""), file=sys.stderr)
+        print(_skipped_note(res.skipped), file=sys.stderr)
     if args.out:
         from ..charts_study import specification_curve
 
@@ -197,7 +229,9 @@ def run_robustness(args: argparse.Namespace) -> int:
                                   subtitle=f"{res.params['indicator']}; sorted estimates with "
                                            f"{100 * (1 - args.alpha):.0f}% intervals ({se_curve})"),
               args.out)
-    if args.estimate:
+    if args.skipped:
+        table = res.skipped
+    elif args.estimate:
         table = res.table[res.table["estimate"] == args.estimate]
         if table.empty:
             raise UsageError(f"--estimate: no estimate {args.estimate!r}; the grid has {res.estimates}")
@@ -207,6 +241,18 @@ def run_robustness(args: argparse.Namespace) -> int:
         table = res.overview()
     _emit(args, table.reset_index(drop=True), res.summary())
     return 0
+
+
+def _skipped_note(skipped: pd.DataFrame) -> str:
+    """One note on what the grid set aside: each reason once, with how many rows it covers."""
+    reasons = skipped["reason"].astype(str)
+    same = reasons.str.startswith("same data as")
+    counts = reasons[~same].value_counts(sort=False)
+    parts = ([f"{int(same.sum())} specification(s) repeat another one's data"] if same.any() else []) + [
+        f"{n} x {reason}" for reason, n in counts.items()]
+    shown = parts[:4] + ([f"and {len(parts) - 4} more reason(s)"] if len(parts) > 4 else [])
+    return (f"note: {len(skipped)} row(s) of the grid set aside, not counted (--skipped lists them): "
+            + "; ".join(shown))
 
 
 # ----------------------------------------------------------------------------- rolling
@@ -240,7 +286,7 @@ def run_rolling(args: argparse.Namespace) -> int:
 def run_integration(args: argparse.Namespace) -> int:
     from ..measures.integration import integration
 
-    years = _list(args.break_year, int)
+    years = _list(args.break_year, int, "--break-year")
     ds = dataset_from_args(args)
     require_polygons(ds, "integration")
     panel = panel_from_args(args, ds)
