@@ -286,6 +286,7 @@ def run_rolling(args: argparse.Namespace) -> int:
 def run_integration(args: argparse.Namespace) -> int:
     from ..measures.integration import integration
 
+    _check_alpha(args.alpha)
     years = _list(args.break_year, int, "--break-year")
     ds = dataset_from_args(args)
     require_polygons(ds, "integration")
@@ -297,8 +298,9 @@ def run_integration(args: argparse.Namespace) -> int:
 
         _save(event_study_chart(list(res.did.values()),
                                 title="Gaps across the border vs. gaps inside each country",
-                                subtitle=f"{_label(panel)}; event study, 95% intervals "
-                                         "clustered by pair"), args.out)
+                                subtitle=f"{_label(panel)}; event study, "
+                                         f"{100 * (1 - args.alpha):g}% intervals clustered by pair"),
+              args.out)
     table = res.event if args.events else res.table
     _emit(args, table, res.summary())
     return 0
