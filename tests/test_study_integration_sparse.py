@@ -139,3 +139,17 @@ def test_cli_integration_default_break_on_sparse_files(capsys, files):
     assert capsys.readouterr().err.strip().splitlines()[-1] == (
         "crossborder: error: --alpha nan: give a number between 0 and 1 (exclusive), e.g. 0.05 for 95% "
         "intervals")
+
+
+def test_break_years_that_split_the_periods_alike_are_flagged():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    geo = gpd.GeoDataFrame(
+        [{"region": f"{s}{i}", "country": s, "geometry": box(c, i, c + 1, i + 1)}
+         for s, c in (("A", 0), ("B", 1)) for i in range(5)], crs="EPSG:4326")
+    res = integration(_panel(), [2008, 2010], geometry=geo, control="all")
+    assert res.did[2008].coef == res.did[2010].coef
+    did = res.table[res.table["test"] == "did"].set_index("break_year")["detail"]
+    assert did[2008].endswith("reference period 2007")
+    assert did[2010].endswith("reference period 2007; the periods split as at 2008: the same estimates")

@@ -465,6 +465,7 @@ def integration(
     share = decompose(pb, "theil", by="group")["between_share"]
 
     rows, events, dids, breaks = [], [], {}, {}
+    splits: dict[int, int] = {}              # periods before the break -> first break year so split
     for year in years:
         try:
             d = pair_did(p, pairs, int(year), alpha=alpha, window=window)
@@ -474,11 +475,13 @@ def integration(
             rows.append({"break_year": year, "test": "did", "detail": f"not tested: {err}"})
             continue
         dids[int(year)] = d
+        twin = splits.setdefault(d.n_before, year)
+        same = (f"; the periods split as at {twin}: the same estimates" if twin != year else "")
         rows.append({"break_year": year, "test": "did", "estimate": d.coef, "se": d.se,
                      "ci_low": d.ci_low, "ci_high": d.ci_high, "pvalue": d.pvalue, "stat": d.tstat,
                      "nobs": d.nobs, "se_type": d.se_type,
                      "detail": f"{d.n_treated} cross-border vs {d.n_control} domestic pairs; "
-                               f"reference period {d.reference}"})
+                               f"reference period {d.reference}{same}"})
         rows.append({"break_year": year, "test": "pretrend", "estimate": np.nan, "se": np.nan,
                      "ci_low": np.nan, "ci_high": np.nan, "pvalue": d.pretrend_pvalue,
                      "stat": d.pretrend_F, "nobs": d.nobs, "se_type": d.se_type,
