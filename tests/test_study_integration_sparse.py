@@ -153,3 +153,27 @@ def test_break_years_that_split_the_periods_alike_are_flagged():
     did = res.table[res.table["test"] == "did"].set_index("break_year")["detail"]
     assert did[2008].endswith("reference period 2007")
     assert did[2010].endswith("reference period 2007; the periods split as at 2008: the same estimates")
+
+
+def test_hac_break_test_with_two_periods_before_keeps_numpy_warnings_in():
+    """Two periods before the break: the HAC variance of the pre-break slope is negative (NaN se,
+    numpy warns from statsmodels); the break terms are finite and no warning reaches the caller."""
+    import warnings
+
+    import crossborder as cb
+    from crossborder import break_test
+    from crossborder.measures.dispersion import sigma
+
+    sd = sigma(cb.study_panel(cb.load_dataset("ru-kz")), "sd_log")["sd_log"]
+    t = np.asarray(sd.index, dtype=float)
+    post = (t >= 2010).astype(float)
+    X = np.column_stack([np.ones_like(t), t - 2010, post, (t - 2010) * post])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = sm.OLS(sd.to_numpy(), X).fit(cov_type="HAC", cov_kwds={"maxlags": 1})
+        assert np.isnan(fit.bse[1])                        # the case this test is about
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bt = break_test(sd, 2010, se_type="HAC")
+    assert bt.change_se == pytest.approx(fit.bse[3], rel=1e-10)
+    assert bt.change_pvalue == pytest.approx(fit.pvalues[3], rel=1e-8)

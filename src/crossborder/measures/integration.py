@@ -33,6 +33,7 @@ classical Chow (1960, Econometrica 28) F test of the same restriction is reporte
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -356,19 +357,32 @@ def break_test(series: pd.Series, break_year: int, *, se_type: str = "classical"
     X = np.column_stack([np.ones_like(c), c, post, c * post])
     y = s.to_numpy()
     base = sm.OLS(y, X).fit()
-    f = with_se(base, se_type, hac_lags)
-    params, V = np.asarray(f.params), np.asarray(f.cov_params())
-    R = np.array([[0, 0, 1.0, 0], [0, 0, 0, 1.0]])
-    r = R @ params
-    wald = float(r @ np.linalg.solve(R @ V @ R.T, r))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        f = with_se(base, se_type, hac_lags)
+        params, V = np.asarray(f.params), np.asarray(f.cov_params())
+        bse, pvalues = np.asarray(f.bse), np.asarray(f.pvalues)
+        R = np.array([[0, 0, 1.0, 0], [0, 0, 0, 1.0]])
+        r = R @ params
+        try:
+            wald = float(r @ np.linalg.solve(R @ V @ R.T, r))
+        except np.linalg.LinAlgError:
+            wald = float("nan")
+    if not (np.isfinite(bse[2:]).all() and np.isfinite(pvalues[2:]).all() and np.isfinite(wald)
+            and wald >= 0):
+        msgs = "; ".join(dict.fromkeys(str(w.message) for w in caught))
+        raise ValueError(f"the {se_type} covariance of the break test at {break_year} gives no finite "
+                         f"standard error or Wald statistic with {len(y)} periods"
+                         + (f" (numerical warning: {msgs})" if msgs else "")
+                         + "; use classical errors")
     restricted = sm.OLS(y, X[:, :2]).fit()
     df2 = len(y) - 4
     chow = ((restricted.ssr - base.ssr) / 2) / (base.ssr / df2) if df2 > 0 else np.nan
     return BreakTest(
         name=name, break_year=int(break_year), slope_before=float(params[1]),
         slope_after=float(params[1] + params[3]), change=float(params[3]),
-        change_se=float(np.asarray(f.bse)[3]), change_pvalue=float(np.asarray(f.pvalues)[3]),
-        shift=float(params[2]), shift_pvalue=float(np.asarray(f.pvalues)[2]), wald=wald,
+        change_se=float(bse[3]), change_pvalue=float(pvalues[3]),
+        shift=float(params[2]), shift_pvalue=float(pvalues[2]), wald=wald,
         wald_pvalue=float(stats.chi2.sf(wald, 2)), chow_F=float(chow),
         chow_pvalue=float(stats.f.sf(chow, 2, df2)) if df2 > 0 else float("nan"),
         nobs=len(y), se_type=se_type if se_type != "HAC" else f"HAC ({hac_lags} lag)")
