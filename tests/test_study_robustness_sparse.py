@@ -147,3 +147,19 @@ def test_cli_refuses_bad_numbers(capsys, files, opts, message):
     assert main(["robustness", "--regions-file", str(geo), "--data", str(data), "--indicator", "gdp_pc",
                  *opts]) == 2
     assert capsys.readouterr().err.strip().splitlines()[-1] == f"crossborder: error: {message}"
+
+
+def test_study_json_writes_null_for_infinite_and_missing(capsys):
+    import argparse
+
+    import pandas as pd
+
+    from crossborder.commands.study import _emit
+
+    frame = pd.DataFrame({"se": [np.inf, 0.5, np.nan], "half_life": [1.0, -np.inf, 2.0],
+                          "detail": [float("inf"), "x", None]})
+    _emit(argparse.Namespace(json=True, csv=False), frame, "t")
+    rows = json.loads(capsys.readouterr().out, parse_constant=_no_constants)
+    assert rows == [{"se": None, "half_life": 1.0, "detail": None},
+                    {"se": 0.5, "half_life": None, "detail": "x"},
+                    {"se": None, "half_life": 2.0, "detail": None}]
