@@ -191,7 +191,8 @@ def rolling_chart(
             ax.set_title(f"{name.replace('_', ' ')} ({se} standard errors, {100 * (1 - alpha):.0f}% "
                          "interval; filled: p < " + f"{alpha:g})", fontsize=7, loc="left")
             ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-        axes[-1].set_xlabel("last year of the window" + (f" ({window} years)" if window else ""))
+        axes[-1].set_xlabel("last period of the window"
+                            + (f" (windows of {window:g} years)" if window else ""))
         _decorate(fig, title, subtitle, source)
     return fig
 
