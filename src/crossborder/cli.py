@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_ExactParser)
     for module in dict.fromkeys(COMMAND_MODULES.get(n, n) for n in COMMANDS):
         importlib.import_module(f"crossborder.commands.{module}").register(sub)
+    from .commands import _scale
+
+    _scale.install(sub)  # --engine/--scheduler: the measure commands on data bigger than memory
     return parser
 
 

@@ -38,6 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                        "only indicator of your data)")
     g.add_argument("--currency", choices=["USD", "PPP", "none"],
                    help="convert local currencies (built-in data: USD)")
+    g.add_argument("--break-year", metavar="YEARS",
+                   help="break year(s) of the integration test, comma-separated, e.g. 2010,2015 "
+                        "(default: the dataset's; without them the test is left out, saying why)")
     p.add_argument("--out", default="out",
                    help="output folder (default: out); built beside it and renamed into place when "
                         "complete, replacing an earlier report there as a whole")
@@ -77,6 +80,12 @@ def _run(args: argparse.Namespace, out: Path) -> int:
         options["indicator"] = args.indicator
     if args.currency:
         options["currency"] = None if args.currency == "none" else args.currency
+    if args.break_year:
+        try:
+            options["break_years"] = [int(y) for y in args.break_year.split(",") if y.strip()]
+        except ValueError as err:
+            raise UsageError(f"--break-year: give years separated by commas, not {args.break_year!r}") \
+                from err
     if args.quiet or not sys.stderr.isatty():
         result = build_report(ds, out, generated=args.date, options=options)
     else:

@@ -200,8 +200,9 @@ def _fill_region_columns(gdf: gpd.GeoDataFrame, *, name_col: str | None,
 
 def _sources_table(sources: Any, obs: pd.DataFrame, report: ReadReport) -> pd.DataFrame:
     used = sorted(pd.unique(obs["source"].astype(str)))
-    files = (obs.drop_duplicates("source").set_index("source")["_file"].astype(str).to_dict()
-             if "_file" in obs else {})
+    # the file's name, not its path: a report names the user's file without the folders of their machine
+    files = (obs.drop_duplicates("source").set_index("source")["_file"]
+             .map(lambda f: Path(str(f)).name).to_dict() if "_file" in obs else {})
     if sources is None:
         return pd.DataFrame({
             "source": used,

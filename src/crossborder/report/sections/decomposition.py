@@ -37,7 +37,8 @@ def build(ctx: ReportContext) -> Section:
         raise Skip("; ".join(skipped.values()))
     main = panels.get("border", panels.get("all"))
     table = pd.concat(frames, ignore_index=True)
-    ctx.table(s, "decomposition", table, "Theil T and MLD split into between- and within-country parts",
+    ctx.table(s, "decomposition", table, "Theil T and MLD split into between- and within-country parts "
+              f"({main.unit})",
               sources=sorted(sources))
     lines = []
     for key, sh in shares.items():
