@@ -454,9 +454,9 @@ def test_dataset_and_own_files_exclude_each_other(files, capsys):
     assert code == 2 and "--dataset and --data/--regions-file exclude each other" in err
 
 
-def test_unknown_builtin_dataset_is_a_data_error(capsys):
+def test_unknown_builtin_dataset_is_a_usage_error(capsys):
     code, _, err = run(["sigma", "--dataset", "nowhere"], capsys)
-    assert code == 1 and "no built-in dataset 'nowhere'" in err
+    assert code == 2 and "--dataset nowhere: no built-in dataset 'nowhere'" in err
 
 
 # ----------------------------------------------------------------------------- exit codes

@@ -151,6 +151,9 @@ def test_report_without_population_is_unweighted_and_says_so(tmp_path):
 def test_report_without_unit_column_on_a_single_indicator(tmp_path):
     res, _ = report(tmp_path, list(range(2000, 2006)), unit=False, population=False)
     assert (res.html.parent / "tables" / "sigma_trend.csv").is_file()
+    html = res.html.read_text(encoding="utf-8")
+    # the text says the data state no unit, never "gdp_pc in None"
+    assert "None" not in html and "unit not stated in the data" in html
 
 
 def test_countries_that_do_not_touch(tmp_path):

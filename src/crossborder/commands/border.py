@@ -335,7 +335,9 @@ def _zone_population(args: argparse.Namespace, ds: Dataset, units) -> tuple[Pane
                              "population beside the values is read with --weight-col COL)"
                              if args.population else
                              "--year: the data hold no population (name it with --population)")
-        note("no population in the data: the zones give areas only")
+        other = sorted(names)
+        note(f"no indicator named {name!r} in the data (indicators: {', '.join(other) or 'none'}): "
+             "the zones give areas only; --population NAME names the population")
         return None, None
     if not is_own(ds):
         year = 2019 if args.year is None else args.year
@@ -430,7 +432,7 @@ def _panel_on_map(args: argparse.Namespace, ds: Dataset | None = None):
 
     ds = dataset_from_args(args) if ds is None else ds
     require_polygons(ds, args.command)
-    panel = panel_from_args(args, ds)
+    panel = panel_from_args(args, ds, weighting=False)
     units = map_units(ds, "all")
     dropped = panel.meta.get("dropped_regions")
     chosen = set(panel.regions) | (set(dropped["region"]) if dropped is not None else set())
@@ -570,6 +572,12 @@ def _own_figures(args: argparse.Namespace, ds: Dataset) -> list:
     shown = units[units["region"].isin(set(panel.regions))].reset_index(drop=True)
     what = f"{panel.indicator}" + (f" ({panel.unit})" if panel.unit else "")
     a, b = require_sides(ds)
+    sides = set(ds.regions.set_index("region")["country"].reindex(list(shown["region"])).dropna())
+    lacking = [c for c in (a, b) if c not in sides]
+    if lacking:
+        raise UsageError(f"the maps show both sides of the border: the selection has no region of "
+                         f"{lacking[0]} (--regions {args.regions or 'border'}); choose --regions "
+                         "border or all")
 
     def edges_map():
         edges = discontinuities(units, panel, year, kind="relative")

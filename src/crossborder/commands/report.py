@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
-from ._inputs import add_input_options, dataset_from_args
+from ._inputs import GEO_SUFFIXES, add_input_options, check_report_options, dataset_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -67,6 +67,11 @@ def _run(args: argparse.Namespace, out: Path) -> int:
     if args.regions_alias:
         if args.regions_file:
             raise UsageError("--regions and --regions-file name the same file: give one")
+        alias = Path(args.regions_alias)
+        if not alias.exists() and alias.suffix.lower() not in GEO_SUFFIXES:
+            raise UsageError(f"--regions {args.regions_alias}: the report's --regions is a polygons "
+                             "file (the same as --regions-file); the report has no region "
+                             "selection")
         args.regions_file = args.regions_alias
     if args.regions_file or args.data:
         if not (args.regions_file and args.data):
@@ -75,6 +80,7 @@ def _run(args: argparse.Namespace, out: Path) -> int:
     elif args.sources:
         raise UsageError("--sources applies to your own files (--regions-file, --data)")
     ds = dataset_from_args(args)
+    check_report_options(args, ds)
     options = {}
     if args.indicator:
         options["indicator"] = args.indicator

@@ -8,6 +8,8 @@ indicator and the steps between periods.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ..errors import DataError
@@ -196,9 +198,21 @@ def panel(ctx: ReportContext, regions: str = "border", currency_: str | None = "
         if same_span_as is not None and same_span_as != regions:
             ref = panel(ctx, same_span_as, cur, None)
             years = (int(ref.times[0]), int(ref.times[-1]))
-        ctx.cache[key] = study_panel(ctx.ds, indicator=indicator(ctx), regions=regions, currency=cur,
-                                     years=years, weight=weight(ctx))
+        p = study_panel(ctx.ds, indicator=indicator(ctx), regions=regions, currency=cur,
+                        years=years, weight=weight(ctx))
+        ctx.cache[key] = with_shown_unit(p)
     return ctx.cache[key]
+
+
+#: How the report names the unit of data that state none.
+NO_UNIT = "unit not stated in the data"
+
+
+def with_shown_unit(p: Panel) -> Panel:
+    """``p`` with a unit the text can print: data without a unit say so instead of 'None'."""
+    if p.unit:
+        return p
+    return replace(p, unit=NO_UNIT, meta=dict(p.meta), validate=False)
 
 
 def geo_sources(ctx: ReportContext, cities: bool = False) -> list[str]:
