@@ -18,7 +18,7 @@ from .panels import country_name, currency, indicator, panel, sides, weight, why
 #: Standard errors of the report's grid: classical, HC1 and HC3 for every estimate, HAC
 #: (Newey-West, 1 lag) for the time trends (the command's default grid).
 GRID_SE = ("classical", "HC1", "HC3", "HAC")
-#: Years per rolling window (fewer when the data are shorter, never below ROLLING_MIN).
+#: Years per rolling window (fewer when the data are shorter), and the fewest periods it must hold.
 ROLLING_WINDOW = 8
 ROLLING_MIN = 5
 
@@ -79,7 +79,8 @@ def integration_test(ctx: ReportContext) -> IntegrationResult:
                 raise Skip("the dataset names no break year (its study defaults have no break_years) "
                            "and none was given, so there is no before and after to compare")
             p = panel(ctx, "all")
-            inside = [y for y in years if p.times[0] < y <= p.times[-1] and y - 1 in set(p.times)]
+            # a period before the break and one at or after it (the break may fall between periods)
+            inside = [y for y in years if p.times[0] < y <= p.times[-1]]
             if not inside:
                 raise Skip(f"no break year ({', '.join(map(str, years))}) has data before and after "
                            f"it in {p.times[0]}–{p.times[-1]}")
@@ -98,8 +99,9 @@ def integration_test(ctx: ReportContext) -> IntegrationResult:
 def rolling_windows(ctx: ReportContext) -> RollingResult:
     if "rolling" not in ctx.cache:
         p = panel(ctx, "border")
-        window = min(ROLLING_WINDOW, len(p.times) - 2)
-        if window < ROLLING_MIN:
+        span = int(p.times[-1]) - int(p.times[0]) + 1 if len(p.times) else 0
+        window = min(ROLLING_WINDOW, span - 2)         # in years, as rolling() counts it
+        if len(p.times) < ROLLING_MIN + 2 or window < ROLLING_MIN:
             ctx.cache["rolling"] = Skip(f"rolling windows of at least {ROLLING_MIN} periods need "
                                         f"{ROLLING_MIN + 2} periods; the data have {len(p.times)}")
         else:

@@ -21,8 +21,8 @@ def build(ctx: ReportContext) -> Section:
         f"than the gaps between neighbours within one country? Gap = |ln ratio| of {label(p)} of two "
         f"neighbouring regions ({describe(p)}); control pairs: neighbours on the same side, both on the "
         "border. Difference in differences with pair and year fixed effects; standard errors "
-        "clustered by pair (CR1, t with G − 1 degrees of freedom). The event study takes the year "
-        "before the break as reference; the pre-trend test is the joint F test of the leads.")
+        "clustered by pair (CR1, t with G − 1 degrees of freedom). The event study takes the last "
+        "observed period before the break as reference; the pre-trend test is the joint F test of the leads.")
     for d in res.did.values():
         s.reading.append(d.summary() + ".")
     for tests in res.breaks.values():
@@ -37,8 +37,8 @@ def build(ctx: ReportContext) -> Section:
               "clustered by pair for DiD; classical OLS for the break tests, with the Chow F test)",
               sources=src)
     ctx.table(s, "event_study", res.event,
-              "Event-study coefficients (cross-border minus domestic gap, relative to the year before "
-              "the break; standard errors clustered by pair)", sources=src, show=False)
+              "Event-study coefficients (cross-border minus domestic gap, relative to the last "
+              "observed period before the break; standard errors clustered by pair)", sources=src, show=False)
     fig = event_study_chart(list(res.did.values()), title="Event study: gaps across the border "
                             "relative to domestic gaps",
                             subtitle=f"{label(p)} in {p.unit}; 95% intervals, standard errors "
