@@ -165,6 +165,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="random permutations for p_sim (default 999; 0 for none)")
     p.add_argument("--seed", type=_count, default=12345, help="random seed (default 12345)")
     p.add_argument("--local", type=_year, metavar="YEAR", help="local Moran (LISA) of one year")
+    p.add_argument("--log", action="store_true",
+                   help="of the log values (as the report's Moran table); default: the values")
     add_output_options(p)
     p.set_defaults(func=run_moran)
 
@@ -483,6 +485,8 @@ def run_moran(args: argparse.Namespace) -> int:
     if args.weights == "distance" and args.threshold_km is None:
         raise UsageError("--weights distance needs --threshold-km")
     panel, units = _panel_on_map(args)
+    if args.log:
+        panel = panel.log()
     units = units[units["region"].isin(set(panel.regions))].reset_index(drop=True)
     if args.weights == "knn" and args.k >= len(units):
         raise UsageError(f"--k {args.k}: must be below the number of regions ({len(units)})")
@@ -502,7 +506,8 @@ def run_moran(args: argparse.Namespace) -> int:
                                          f"{args.weights} weights\n" + res.summary())
         return 0
     emit(args, res.to_frame().reset_index(),
-         title=f"Moran's I of {panel.indicator}{' (' + panel.unit + ')' if panel.unit else ''}, "
+         title=f"Moran's I of {'log ' if args.log else ''}{panel.indicator}"
+               f"{' (' + panel.unit + ')' if panel.unit else ''}, "
                f"{args.weights} weights, "
                f"{len(panel.regions)} regions, {args.permutations} permutations")
     return 0
