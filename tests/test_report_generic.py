@@ -228,3 +228,20 @@ def test_generic_report_opens_with_a_verdict_of_its_own(tmp_path):
     assert "border regions of A" in body["verdict"] and "border regions of B" in body["verdict"]
     integ = pd.read_csv(res.html.parent / "tables" / "integration.csv")
     assert list(integ.loc[integ["test"] == "did", "break_year"]) == [2006]
+
+
+def test_report_weight_option_names_the_weight(tmp_path):
+    # a weight of another name (a wide file's POP_2013 becomes the indicator "POP") can be chosen
+    from crossborder.cli import main
+
+    regions, data = write_grid(tmp_path, [2000, 2005, 2010, 2015])
+    df = pd.read_csv(data)
+    df.loc[df["indicator"] == "population", "indicator"] = "POP"
+    df.to_csv(data, index=False)
+    out = tmp_path / "out"
+    assert main(["report", "--regions-file", str(regions), "--data", str(data), "--indicator", "gdp_pc",
+                 "--weight", "POP", "--out", str(out), "--quiet"]) == 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "POP-weighted" in html and "have no population" not in html
+    assert main(["report", "--regions-file", str(regions), "--data", str(data), "--indicator", "gdp_pc",
+                 "--weight", "nope", "--out", str(tmp_path / "o2"), "--quiet"]) == 2

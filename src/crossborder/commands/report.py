@@ -16,7 +16,14 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
-from ._inputs import GEO_SUFFIXES, add_input_options, check_report_options, dataset_from_args
+from ._inputs import (
+    GEO_SUFFIXES,
+    _currency_option,
+    _known,
+    add_input_options,
+    check_report_options,
+    dataset_from_args,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,8 +43,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--name", default="custom", help="name of your dataset in the report")
     g.add_argument("--indicator", help="the indicator to study (default: GRP per capita, or the "
                                        "only indicator of your data)")
-    g.add_argument("--currency", choices=["USD", "PPP", "none"],
-                   help="convert local currencies (built-in data: USD)")
+    g.add_argument("--currency", type=_currency_option,
+                   help="convert local currencies: USD (built-in default), PPP, PPP:<vintage>, real "
+                        "(constant prices), or none")
+    g.add_argument("--weight", metavar="NAME",
+                   help="the indicator that weights regions (default: population where it covers "
+                        "every region and period); 'none' for unweighted measures")
     g.add_argument("--break-year", metavar="YEARS",
                    help="break year(s) of the integration test, comma-separated, e.g. 2010,2015 "
                         "(default: the dataset's; without them the test is left out, saying why)")
@@ -86,6 +97,10 @@ def _run(args: argparse.Namespace, out: Path) -> int:
         options["indicator"] = args.indicator
     if args.currency:
         options["currency"] = None if args.currency == "none" else args.currency
+    if args.weight:
+        if args.weight != "none":
+            _known(ds, args.weight, "--weight")
+        options["weight"] = args.weight
     if args.break_year:
         try:
             options["break_years"] = [int(y) for y in args.break_year.split(",") if y.strip()]
