@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test venv install install-test lint clean browser-deps
+.PHONY: demo test venv install install-test lint clean browser-deps java-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,8 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@# PySpark (a large download) for the spark-marked tests; they skip, with the reason, without it or Java
+	$(BIN)/python -m pip install --quiet -e ".[spark]" || echo "pyspark could not be installed: the spark tests will skip"
 
 demo: install
 	$(BIN)/crossborder info
@@ -36,4 +38,12 @@ browser-deps:
 		echo "chromium and chromedriver present"; \
 	else \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+# A Java runtime (Debian package) for the spark-marked tests of crossborder.scale; needs root + apt.
+java-deps:
+	@if command -v java >/dev/null; then \
+		echo "java present"; \
+	else \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
 	fi

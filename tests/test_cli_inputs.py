@@ -223,6 +223,13 @@ def test_moran_equals_numpy(files, capsys):
     for year in (2000, 2010):
         z = v[year].to_numpy() - v[year].mean()
         assert t.loc[year, "I"] == pytest.approx(z @ w @ z / (z @ z), rel=1e-10)
+    # --log: of the log values, as the report's table
+    t = pd.DataFrame(run_json(["moran", *own(files), "--indicator", "gdp_pc", "--weights",
+                               "rook", "--permutations", "0", "--regions", "all", "--log"],
+                              capsys)).set_index("time")
+    z = np.log(v[2010].to_numpy())
+    z = z - z.mean()
+    assert t.loc[2010, "I"] == pytest.approx(z @ w @ z / (z @ z), rel=1e-10)
 
 
 def test_figures_from_the_users_files(files, tmp_path, capsys):
@@ -454,9 +461,9 @@ def test_dataset_and_own_files_exclude_each_other(files, capsys):
     assert code == 2 and "--dataset and --data/--regions-file exclude each other" in err
 
 
-def test_unknown_builtin_dataset_is_a_data_error(capsys):
+def test_unknown_builtin_dataset_is_a_usage_error(capsys):
     code, _, err = run(["sigma", "--dataset", "nowhere"], capsys)
-    assert code == 1 and "no built-in dataset 'nowhere'" in err
+    assert code == 2 and "--dataset nowhere: no built-in dataset 'nowhere'" in err
 
 
 # ----------------------------------------------------------------------------- exit codes

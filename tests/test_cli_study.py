@@ -109,7 +109,7 @@ def test_integration_and_robustness_on_a_users_border(capsys, tmp_path):
     assert main(["integration", *files, "--break-year", "2005", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     did = next(r for r in rows if r["test"] == "did")
-    assert did["detail"] == "7 cross-border vs 4 domestic pairs"   # 3 edges + 4 corners
+    assert did["detail"] == "7 cross-border vs 4 domestic pairs; reference period 2004"  # 3 edges + 4 corners
     assert main(["robustness", *files, "--ends", "2008,2009", "--se", "HC1", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     est = {r["estimate"] for r in rows}

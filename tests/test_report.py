@@ -94,3 +94,66 @@ def test_border_section_states_the_gap_to_the_papers_length(two_runs, ds):
     assert float(border["gap to the reference, %"]) == pytest.approx(100 * (length / 7512.0 - 1))
     text = a.html.read_text(encoding="utf-8")
     assert "Against the paper&#39;s 7,512 km" in text or "Against the paper's 7,512 km" in text
+
+
+def test_report_opens_with_the_verdict_and_has_the_study_sections(two_runs):
+    import re
+
+    import numpy as np
+    import pandas as pd
+
+    a, _ = two_runs
+    text = a.html.read_text(encoding="utf-8")
+    ids = re.findall(r'<section id="([a-z0-9_]+)">', text)
+    assert ids[:4] == ["verdict", "robustness", "rolling", "integration"]
+    body = dict(re.findall(r'<section id="([a-z0-9_]+)">(.*?)</section>', text, flags=re.S))
+    for sid in ("verdict", "robustness", "rolling", "integration"):
+        assert "Not computed" not in body[sid], sid
+    out = a.html.parent
+    grid = pd.read_csv(out / "tables" / "robustness.csv")
+    verdict = pd.read_csv(out / "tables" / "verdict.csv").set_index("estimate")
+    # the verdict's shares are the robustness table's, counted directly
+    t = grid.dropna(subset=["value"])
+    for est, g in t.groupby("estimate"):
+        share = np.mean((g["value"] < 0) & (g["pvalue"] < 0.05))
+        assert verdict.loc[est, "share_supporting"] == pytest.approx(share)
+        assert verdict.loc[est, "rows"] == len(g)
+        assert f"{100 * share:.0f}% of {len(g)}" in body["verdict"]
+    # the full grid is behind a fold with its CSV link; the specification curve is drawn
+    assert re.search(r'<details class="fold"><summary class="caption"><strong>Robustness grid',
+                     body["robustness"])
+    assert 'href="tables/robustness.csv"' in body["robustness"]
+    assert (out / "figures" / "spec_curve_beta_conditional.png").is_file()
+    assert (out / "figures" / "rolling.png").is_file() and (out / "figures" / "event_study.png").is_file()
+    # every regression names its standard errors
+    integ = pd.read_csv(out / "tables" / "integration.csv")
+    assert set(integ["break_year"]) == {2010, 2012, 2015}
+    assert integ.loc[integ["test"] == "did", "se_type"].eq("cluster (pair)").all()
+    assert pd.read_csv(out / "tables" / "rolling.csv")["se_type"].notna().all()
+    # the between share's 2015 peak shows in nominal USD only
+    assert "in 2015" in body["verdict"] and "appears in nominal USD only" in body["verdict"]
+
+
+def test_pair_gaps_count_only_significant_changes(two_runs):
+    import re
+
+    import numpy as np
+    import pandas as pd
+    from scipy import stats
+
+    a, _ = two_runs
+    tr = pd.read_csv(a.html.parent / "tables" / "pair_gaps_trend.csv")
+    assert tr["first_time"].dtype.kind == "i"            # years are whole numbers
+    p = 2 * stats.t.sf(np.abs(tr["abs_slope"] / tr["abs_se"]), tr["n"] - 2)
+    d = tr["last"].abs() - tr["first"].abs()
+    narrowed = (p < 0.05) & (tr["abs_slope"] < 0) & (d < 0)
+    widened = (p < 0.05) & (tr["abs_slope"] > 0) & (d > 0)
+    assert (tr["change"] == "narrowed").eq(narrowed).all()
+    assert (tr["change"] == "widened").eq(widened).all()
+    che = tr[(tr["a_region"] == "RU-CHE") & (tr["b_region"] == "KZ-KUS")].iloc[0]
+    assert abs(che["last"]) > abs(che["first"]) and che["change"] != "narrowed"
+    text = a.html.read_text(encoding="utf-8")
+    body = dict(re.findall(r'<section id="([a-z0-9_]+)">(.*?)</section>', text, flags=re.S))["pairs"]
+    assert f"narrowed significantly in {int(narrowed.sum())}" in body
+    assert f"widened significantly in {int(widened.sum())}" in body
+    assert not re.search(r"2,0\d\d\.0", text)

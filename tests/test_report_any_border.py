@@ -53,7 +53,8 @@ def test_report_on_a_user_border(files, tmp_path):
     res = build_report(ds, tmp_path / "out", generated=dt.date(2026, 1, 1),
                        options={"indicator": "gdp_pc"})
     html = res.html.read_text(encoding="utf-8")
-    assert html.count("<section ") == 8          # no Table 1 or claims check: they are the paper's
+    # every section but Table 1 and the claims check, which are the paper's
+    assert html.count("<section ") == 12
     assert "Table 1" not in html
     sigma = pd.read_csv(tmp_path / "out" / "tables" / "sigma.csv")
     first = sigma[(sigma["regions"] == "border (both countries)") & (sigma["time"] == 2000)].iloc[0]
@@ -74,3 +75,10 @@ def test_report_command_on_user_files(files, tmp_path, capsys):
     assert (tmp_path / "cli" / "report.html").is_file()
     assert main(["report", "--regions", str(files / "regions.geojson"), "--quiet"]) == 2  # usage
     assert "needs both" in capsys.readouterr().err
+
+
+def test_report_break_year_must_be_years(files, tmp_path):
+    args = ["report", "--regions", str(files / "regions.geojson"), "--data", str(files / "data.csv"),
+            "--indicator", "gdp_pc", "--out", str(tmp_path / "bad"), "--quiet"]
+    assert main(args + ["--break-year", "2010,soon"]) == 2
+    assert not (tmp_path / "bad" / "report.html").exists()

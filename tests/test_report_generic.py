@@ -151,6 +151,9 @@ def test_report_without_population_is_unweighted_and_says_so(tmp_path):
 def test_report_without_unit_column_on_a_single_indicator(tmp_path):
     res, _ = report(tmp_path, list(range(2000, 2006)), unit=False, population=False)
     assert (res.html.parent / "tables" / "sigma_trend.csv").is_file()
+    html = res.html.read_text(encoding="utf-8")
+    # the text says the data state no unit, never "gdp_pc in None"
+    assert "None" not in html and "unit not stated in the data" in html
 
 
 def test_countries_that_do_not_touch(tmp_path):
@@ -198,3 +201,47 @@ def test_population_for_some_years_only_is_not_used_as_weight(tmp_path):
     trend = pd.read_csv(res.html.parent / "tables" / "sigma_trend.csv")
     assert set(trend["first"]) == {2000} and set(trend["last"]) == {2007}
     assert set(pd.read_csv(res.html.parent / "tables" / "decomposition.csv")["weighted"]) == {False}
+
+
+def test_generic_report_opens_with_a_verdict_of_its_own(tmp_path):
+    """A grid border with yearly data and a break year: the Verdict, robustness, rolling and
+    integration sections are computed and name nothing of Russia-Kazakhstan."""
+    src = tmp_path / "in"
+    src.mkdir()
+    regions, data = write_grid(src, list(range(2000, 2013)))
+    ds = read_dataset(regions, data, name="grid")
+    res = build_report(ds, tmp_path / "out", generated=dt.date(2026, 1, 1),
+                       options={"indicator": "gdp_pc", "break_years": [2006]})
+    html = res.html.read_text(encoding="utf-8")
+    body = sections(html)
+    assert list(body)[:4] == ["verdict", "robustness", "rolling", "integration"]
+    for sid in ("verdict", "robustness", "rolling", "integration"):
+        assert "Not computed" not in body[sid], sid
+    for word in RU_KZ_WORDS:
+        assert word.lower() not in body["verdict"].lower(), word
+    grid = pd.read_csv(res.html.parent / "tables" / "robustness.csv").dropna(subset=["value"])
+    verdict = pd.read_csv(res.html.parent / "tables" / "verdict.csv").set_index("estimate")
+    for est, g in grid.groupby("estimate"):
+        share = float(np.mean((g["value"] < 0) & (g["pvalue"] < 0.05)))
+        assert verdict.loc[est, "share_supporting"] == pytest.approx(share)
+    # the sides are named by the data's own codes
+    assert "border regions of A" in body["verdict"] and "border regions of B" in body["verdict"]
+    integ = pd.read_csv(res.html.parent / "tables" / "integration.csv")
+    assert list(integ.loc[integ["test"] == "did", "break_year"]) == [2006]
+
+
+def test_report_weight_option_names_the_weight(tmp_path):
+    # a weight of another name (a wide file's POP_2013 becomes the indicator "POP") can be chosen
+    from crossborder.cli import main
+
+    regions, data = write_grid(tmp_path, [2000, 2005, 2010, 2015])
+    df = pd.read_csv(data)
+    df.loc[df["indicator"] == "population", "indicator"] = "POP"
+    df.to_csv(data, index=False)
+    out = tmp_path / "out"
+    assert main(["report", "--regions-file", str(regions), "--data", str(data), "--indicator", "gdp_pc",
+                 "--weight", "POP", "--out", str(out), "--quiet"]) == 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "POP-weighted" in html and "have no population" not in html
+    assert main(["report", "--regions-file", str(regions), "--data", str(data), "--indicator", "gdp_pc",
+                 "--weight", "nope", "--out", str(tmp_path / "o2"), "--quiet"]) == 2

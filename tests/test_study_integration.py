@@ -130,8 +130,10 @@ def test_event_study_window_bins_the_ends():
 
 
 def test_break_year_without_data_on_one_side_is_an_error():
-    with pytest.raises(ValueError, match="before and after"):
+    with pytest.raises(ValueError) as e:
         pair_did(_panel(), PAIRS, 2030)
+    assert str(e.value) == ("break year 2030: the DiD needs a period of data before it and one from it "
+                            "on; the data have 2008-2016 (break years 2009 to 2016 work)")
 
 
 def test_break_test_against_hand_ols_and_chow():
@@ -204,5 +206,8 @@ def test_a_default_break_year_without_data_before_it_is_reported():
     did = res.table[res.table["test"] == "did"].set_index("break_year")
     assert did.loc[2000, "detail"].startswith("not tested")
     assert np.isfinite(did.loc[2005, "estimate"]) and list(res.did) == [2005]
-    with pytest.raises(ValueError, match="before and after"):
+    assert did.loc[2000, "detail"] == ("not tested: break year 2000: the DiD needs a period of data "
+                                       "before it and one from it on; the data have 2000-2009 (break "
+                                       "years 2001 to 2009 work)")
+    with pytest.raises(ValueError, match="^break year 2000: the DiD needs a period of data before it"):
         integration(Data(), [2000], panel=panel)

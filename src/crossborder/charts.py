@@ -32,6 +32,7 @@ __all__ = [
     "beta_scatter",
     "distribution_chart",
     "pair_gaps_chart",
+    "pair_gaps_small_multiples",
     "save",
     "sigma_chart",
 ]
@@ -360,6 +361,65 @@ def pair_gaps_chart(
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel or ("ln(a / b)" if value == "log_gap" else value))
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        _decorate(fig, title=title, subtitle=subtitle, source=source)
+    return fig
+
+
+#: Colours of a pair's significant change of |gap| in the small multiples.
+CHANGE_COLORS = {"narrowed": "#1f5fa8", "widened": "#b8322b", "no significant change": "#6b6b6b"}
+
+
+def pair_gaps_small_multiples(
+    data: Any,
+    *,
+    change: Mapping[str, str] | None = None,
+    value: str = "log_gap",
+    a_col: str = "a_region",
+    b_col: str = "b_region",
+    names: Mapping[str, str] | None = None,
+    title: str | None = "Gaps between cross-border region pairs",
+    subtitle: str | None = None,
+    ylabel: str | None = None,
+    source: str | None = None,
+    ncols: int = 4,
+    width_mm: float = 180.0,
+    panel_mm: float = 32.0,
+) -> Figure:
+    """One small panel per pair (shared axes): ln(y_a / y_b) over time with parity (0) marked, the
+    pair named in the panel's title. ``change`` maps a pair name ("a – b") to its
+    :func:`~crossborder.border.pairs.gap_change` reading, which colours the line (blue narrowed,
+    red widened, grey no significant change) and is written under the pair's name."""
+    wide = _gap_frame(data, value, a_col, b_col, names).sort_index()
+    cols = [c for c in wide.columns if wide[c].notna().any()]
+    if not cols:
+        raise DataError("no pair has a gap to draw")
+    nrows = int(np.ceil(len(cols) / ncols))
+    top = 3.0 + (5.0 if title else 0.0) + (4.0 if subtitle else 0.0) + (8.0 if change else 5.0)
+    bottom = 11.0 + (3.4 * source_lines_needed(source, width_mm) if source else 0.0)
+    height_mm = top + bottom + panel_mm * nrows
+    with mpl.rc_context(STYLE):
+        fig = Figure(figsize=(width_mm * MM, height_mm * MM))
+        FigureCanvasAgg(fig)
+        fig.subplots_adjust(left=16.0 / width_mm, right=1 - 4.0 / width_mm, top=1 - top / height_mm,
+                            bottom=bottom / height_mm, hspace=0.55, wspace=0.12)
+        axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
+        x = np.asarray(wide.index, dtype=float)
+        for k, ax in enumerate(axes.ravel()):
+            if k >= len(cols):
+                ax.set_visible(False)
+                continue
+            col = cols[k]
+            reading = (change or {}).get(str(col), "")
+            c = CHANGE_COLORS.get(reading, "#1f5fa8")
+            ax.grid(True, color="#e2e2e2", linewidth=0.5, zorder=0)
+            ax.axhline(0, color="#555555", linewidth=0.7, zorder=1, gid="parity")
+            (line,) = ax.plot(x, wide[col].to_numpy(dtype=float), color=c, linewidth=1.2, zorder=3)
+            line.set_gid("series")
+            ax.set_title(str(col) + (f"\n{reading}" if reading else ""), fontsize=7, color=c, pad=2)
+            ax.tick_params(labelsize=7)
+            ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(3, integer=True))
+        for ax in axes[:, 0]:
+            ax.set_ylabel(ylabel or ("ln(a / b)" if value == "log_gap" else value), fontsize=7)
         _decorate(fig, title=title, subtitle=subtitle, source=source)
     return fig
 

@@ -191,7 +191,8 @@ def rolling_chart(
             ax.set_title(f"{name.replace('_', ' ')} ({se} standard errors, {100 * (1 - alpha):.0f}% "
                          "interval; filled: p < " + f"{alpha:g})", fontsize=7, loc="left")
             ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-        axes[-1].set_xlabel("last year of the window" + (f" ({window} years)" if window else ""))
+        axes[-1].set_xlabel("last period of the window"
+                            + (f" (windows of {window:g} years)" if window else ""))
         _decorate(fig, title, subtitle, source)
     return fig
 
@@ -206,8 +207,8 @@ def event_study_chart(
     width_mm: float = 180.0,
     height_mm: float = 95.0,
 ) -> Figure:
-    """Event-study coefficients by year (cross-border minus domestic pair gaps, relative to the year
-    before the break) with their clustered confidence intervals; the break dashed, the pre-trend
+    """Event-study coefficients by period (cross-border minus domestic pair gaps, relative to the
+    last period before the break) with their clustered confidence intervals; the break dashed, the pre-trend
     test and the DiD estimate in the legend. ``result``: a
     :class:`~crossborder.measures.integration.DiDResult`, or several in a sequence (one colour each,
     offset slightly)."""
@@ -231,8 +232,8 @@ def event_study_chart(
                              label=(f"break {r.break_year}: DiD {r.coef:+.3f} (se {r.se:.3f}, "
                                     f"p {r.pvalue:.3f}); pre-trend p {r.pretrend_pvalue:.3f}"))
             eb[0].set_gid("estimate")
-        ax.set_xlabel("year (dashed: break; each series relative to the year before its break)")
-        ax.set_ylabel("gap across the border minus domestic gap\n(|ln ratio|, vs. year -1)")
+        ax.set_xlabel("year (dashed: break; each series relative to the last period before its break)")
+        ax.set_ylabel("gap across the border minus domestic gap\n(|ln ratio|, vs. period -1)")
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         leg = ax.legend(frameon=False, loc="best", fontsize=7)
         leg.set_gid("legend")

@@ -21,7 +21,8 @@ from .paper import PAPER_AGGLOMERATIONS
 
 __all__ = ["Claim", "PAPER_AGGLOMERATIONS", "check_claims", "border_capitals", "claim_reach",
            "claim_population_in_reach", "zone_of_border_regions", "claim_border_regions",
-           "claim_border_length", "claim_gross_product", "claim_gdp_shares", "claim_unemployment",
+           "claim_border_length", "claim_gross_product", "claim_gross_product_karpenko",
+           "gross_product_by_year", "claim_gdp_shares", "claim_unemployment",
            "grp_usd", "unemployment_pairs"]
 
 SUPPORTED, NOT_SUPPORTED, PARTLY, CANNOT = "supported", "not supported", "partly", "cannot be checked"
@@ -75,21 +76,101 @@ def grp_usd(ds: Dataset, year: int, currency: str = "USD") -> pd.DataFrame:
     return out
 
 
-def claim_gross_product(ds: Dataset, year: int = 2019) -> Claim:
-    g = grp_usd(ds, year)
-    units = g[g["analysis_unit"] & g["border"]]
-    total = units["grp_usd"].sum() / 1e9
-    tyu = g.loc[g["region"] == "RU-TYU", "grp_usd"].sum() / 1e9
-    missing = sorted(set(ds.border_regions["region"]) - set(units["region"]))
-    # GRP is positive, so regions without a value can only add to the total
-    verdict = SUPPORTED if total > 350 else PARTLY if missing else NOT_SUPPORTED
-    return Claim(
-        "Total gross product of the border area", "over $350 billion",
-        f"${total:,.0f} billion ({len(units)} of 19 regions)", str(year),
-        "; ".join(g.attrs.get("sources", [])), verdict,
-        f"sum of GRP in {g.attrs.get('unit')}; Tyumen with its okrugs "
-        f"contributes ${tyu:,.0f} billion"
-        + (f"; no GRP for {', '.join(missing)}, which could only add to the sum" if missing else ""))
+#: Tyumen with its two oil okrugs, and Tyumen Oblast without them (the part on the border).
+TYUMEN, TYUMEN_SOUTH = "RU-TYU", "RU-TYU-XAO"
+
+
+def gross_product_by_year(ds: Dataset, years: range | list[int] = range(2008, 2024)) -> pd.DataFrame:
+    """Sum of the border regions' GRP in USD per year: ``total_bn`` (Tyumen with its okrugs, the
+    published unit), ``okrugs_bn`` (Tyumen minus Tyumen Oblast without the okrugs),
+    ``without_okrugs_bn`` (Tyumen counted by its southern part, from the years it has GRP),
+    ``n_regions`` (border units with a value; all 19 make the sum complete)."""
+    years = list(years)
+    codes = list(ds.regions["region"])
+    p = ds.panel("grp_lcu", regions=codes, years=(min(years), max(years)), currency="USD", group=None)
+    f = p.frame[["region", "time", "value"]].merge(
+        ds.regions[["region", "border", "analysis_unit"]], on="region")
+    sources = set(p.meta.get("sources", []))
+    rows = []
+    n_units = len(ds.border_regions)
+    for year, g in f[f["time"].isin(years)].groupby("time", sort=True):
+        units = g[g["analysis_unit"] & g["border"]]
+        total = units["value"].sum() / 1e9
+        tyu = g.loc[g["region"] == TYUMEN, "value"]
+        south = g.loc[g["region"] == TYUMEN_SOUTH, "value"]
+        has_south = len(south) > 0 and len(tyu) > 0 and np.isfinite(south.iloc[0])
+        okrugs = (tyu.iloc[0] - south.iloc[0]) / 1e9 if has_south else np.nan
+        rows.append({"year": int(year), "n_regions": len(units), "complete": len(units) == n_units,
+                     "total_bn": total, "okrugs_bn": okrugs,
+                     "without_okrugs_bn": total - okrugs if has_south else np.nan})
+    out = pd.DataFrame(rows)
+    out.attrs["sources"] = sorted(sources)
+    return out
+
+
+def _years_text(years: list[int]) -> str:
+    """'2015–2017, 2020' from [2015, 2016, 2017, 2020]."""
+    runs: list[list[int]] = []
+    for y in sorted(years):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def claim_gross_product(ds: Dataset, threshold_bn: float = 350.0, paper: str = "over $350 billion",
+                        claim: str = "Total gross product of the border area",
+                        table: pd.DataFrame | None = None) -> Claim:
+    """The sum of the border regions' GRP against ``threshold_bn`` in every year in which it can be
+    measured with and without Tyumen's okrugs (complete years from the first with southern Tyumen's
+    GRP). Supported only when above in every such year in both counts; partly when above in some
+    years or only with the okrugs (the note says when and why); not supported when never above."""
+    t = gross_product_by_year(ds) if table is None else table
+    both = t[t["complete"] & t["without_okrugs_bn"].notna()]
+    if both.empty:
+        return Claim(claim, paper, "no complete year", "", "", CANNOT)
+    above = both.loc[both["total_bn"] > threshold_bn, "year"].tolist()
+    below = both.loc[both["total_bn"] <= threshold_bn, "year"].tolist()
+    wo_above = both.loc[both["without_okrugs_bn"] > threshold_bn, "year"].tolist()
+    best = both.loc[both["total_bn"].idxmax()]
+    wo_best = both.loc[both["without_okrugs_bn"].idxmax()]
+    last = both.iloc[-1]
+    span = f"{int(both['year'].min())}–{int(both['year'].max())}"
+    if len(below) == 0 and len(wo_above) == len(both):
+        verdict = SUPPORTED
+    elif above:
+        verdict = PARTLY
+    else:
+        verdict = NOT_SUPPORTED
+    data = (f"${last['total_bn']:,.0f} billion in {int(last['year'])} "
+            f"(all {int(last['n_regions'])} regions); "
+            f"above ${threshold_bn:,.0f} billion in {len(above)} of {len(both)} years {span}"
+            + (f", below in {_years_text(below)}" if below and above else "")
+            + f"; at most ${best['total_bn']:,.0f} billion ({int(best['year'])})")
+    share = 100 * both["okrugs_bn"] / both["total_bn"]
+    note = (f"sum of GRP in USD at the annual exchange rate (WDI); Tyumen's okrugs supply "
+            f"${last['okrugs_bn']:,.0f} billion ({share.iloc[-1]:.0f}%) of the {int(last['year'])} sum "
+            f"({share.min():.0f}–{share.max():.0f}% over {span}). Without the okrugs (Tyumen by its "
+            f"southern part, the paper's own definition for its 12% figure) the sum is "
+            + (f"above ${threshold_bn:,.0f} billion only in {_years_text(wo_above)}"
+               if wo_above else f"never above ${threshold_bn:,.0f} billion")
+            + f" (at most ${wo_best['without_okrugs_bn']:,.0f} billion, {int(wo_best['year'])}).")
+    if verdict == PARTLY:
+        note += (" Partly: it holds only with the okrugs" if not wo_above else " Partly")
+        note += (f" and only in {_years_text(above)}" if below else "") + "."
+    later = t[~t["complete"]]
+    if len(later):
+        note += (" Years with GRP for fewer regions (" + _years_text(later["year"].tolist()) +
+                 ") are lower bounds and not judged: at least $"
+                 + ", $".join(f"{v:,.0f}" for v in later["total_bn"]) + " billion.")
+    return Claim(claim, paper, data, span, "; ".join(t.attrs.get("sources", [])), verdict, note)
+
+
+def claim_gross_product_karpenko(ds: Dataset, table: pd.DataFrame | None = None) -> Claim:
+    """The paper's "more than $500 billion" (after Karpenko), by the same rule."""
+    return claim_gross_product(ds, 500.0, "more than $500 billion (Karpenko, cited by the paper)",
+                               "Gross product of the border area (Karpenko's figure)", table)
 
 
 def claim_gdp_shares(ds: Dataset) -> list[Claim]:
@@ -192,20 +273,37 @@ def zone_of_border_regions(ds: Dataset, distance_km: float = 150.0, year: int = 
 
 
 def claim_population_in_reach(ds: Dataset, distance_km: float = 150.0, year: int = 2019) -> Claim:
+    """'Up to 50% of the employed within reach of the border', judged on two proxies (the data have
+    no employment by place): the population of the border regions within ``distance_km`` of the
+    border spread evenly over each region's area, and the population of the towns and cities
+    (GeoNames points) within that distance. Supported when both stay at or below 50% on both
+    sides (allowing 55%), partly when only one does, not supported when neither does."""
     g = zone_of_border_regions(ds, distance_km, year).by_group()
-    parts = "; ".join(f"{k}: {100 * v:.0f}%" for k, v in g["zone_population_share"].items())
+    even = g["zone_population_share"]
+    cities = g["zone_cities_population"] / g["cities_population"]
+    even_ok = bool((even <= 0.55).all())
+    city_ok = bool((cities <= 0.55).all())
+    verdict = SUPPORTED if even_ok and city_ok else PARTLY if even_ok or city_ok else NOT_SUPPORTED
+    parts_even = "; ".join(f"{k}: {100 * v:.0f}%" for k, v in even.items())
+    parts_city = "; ".join(f"{k}: {100 * v:.0f}%" for k, v in cities.items())
+    over = [k for k, v in cities.items() if v > 0.55]
     return Claim(
         "Up to 50% of the employed population within reach of the border", "up to 50%",
-        f"population of the border regions within {distance_km:g} km of the border (area-share "
-        f"estimate) — {parts}", str(year),
-        "ROSSTAT_POP_GEODATA; DOSE_V2_11; KZ_STAT_POP; NATURAL_EARTH_ADMIN1", CANNOT,
-        "the data have no employment by place of work or residence; the population share is a proxy, "
-        "estimated as each region's population times the share of its area in the zone")
+        f"within {distance_km:g} km of the border — even-density proxy: {parts_even}; city "
+        f"populations: {parts_city}", str(year),
+        "ROSSTAT_POP_GEODATA; DOSE_V2_11; KZ_STAT_POP; NATURAL_EARTH_ADMIN1; GEONAMES_CITIES", verdict,
+        "the data have no employment by place of work or residence; the even-density proxy spreads "
+        "each region's population over its area, the city proxy counts the towns and cities (where "
+        "most of the employed live)"
+        + (f"; by city populations the share on side {', '.join(over)} is well above 50%, so 'up to "
+           "50%' understates it there" if over else ""))
 
 
 def check_claims(ds: Dataset) -> pd.DataFrame:
     """Every claim the data can speak to, as a table (one row per claim)."""
+    gp = gross_product_by_year(ds)
     claims = [claim_border_regions(ds), claim_border_length(ds), claim_reach(ds),
-              claim_population_in_reach(ds), claim_gross_product(ds),
+              claim_population_in_reach(ds), claim_gross_product(ds, table=gp),
+              claim_gross_product_karpenko(ds, table=gp),
               *claim_gdp_shares(ds), claim_unemployment(ds)]
     return pd.DataFrame([asdict(c) for c in claims])

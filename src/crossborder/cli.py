@@ -66,13 +66,29 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_ExactParser)
     for module in dict.fromkeys(COMMAND_MODULES.get(n, n) for n in COMMANDS):
         importlib.import_module(f"crossborder.commands.{module}").register(sub)
+    from .commands import _scale
+
+    _scale.install(sub)  # --engine/--scheduler: the measure commands on data bigger than memory
+    parser.set_defaults(_subparsers=sub)
     return parser
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse; an unknown option is reported with the usage of its command (argparse would print
+    the top-level usage, which does not list the command's options)."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        sub = getattr(args, "_subparsers", None)
+        command = getattr(args, "command", None)
+        target = sub.choices.get(command, parser) if sub is not None and command else parser
+        target.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = _parse(parser, argv)
     except SystemExit as exc:        # argparse: --help (0) or a usage error (2), message printed
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except KeyboardInterrupt:

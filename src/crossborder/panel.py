@@ -232,7 +232,9 @@ class Panel:
                 g = [groups.get(r) for r in regions]
             elif isinstance(groups, pd.Series):
                 # by label where the Series is indexed by the regions, else by position
-                by_label = groups.index.isin(regions).any() or len(groups) != n
+                # (a hash lookup on object arrays: an Arrow string isin converts label by label)
+                by_label = bool(pd.Series(regions, dtype=object).isin(
+                    groups.index.to_numpy(dtype=object)).any()) or len(groups) != n
                 g = groups.reindex(regions).tolist() if by_label else groups.tolist()
             else:
                 g = list(groups)

@@ -395,18 +395,21 @@ def validate_observations(
     # units within indicator and country
     _check_units(obs, reg_table, where, report)
 
-    # geometry of the regions that have observations
+    # geometry of the regions that have observations; the observations' own problems are reported
+    # first (a code written in two cases is the data's mistake, named by file and row, even when the
+    # regions table was made from the data's codes)
+    geo_problems = None
     if reg_table is not None and "geometry" in reg_table:
         used = set(pd.unique(obs["region"].to_numpy()[keep]))
         geo_problems = validate_regions(reg_table, file=None, report=report, only=used,
                                         raise_errors=False)
-        if len(geo_problems):
-            _raise(geo_problems, "invalid polygons in the regions table")
+    if problems and on_error == "raise":
+        _raise(pd.concat(problems, ignore_index=True), "problems in the observations")
+    if geo_problems is not None and len(geo_problems):
+        _raise(geo_problems, "invalid polygons in the regions table")
 
     if problems:
         table = pd.concat(problems, ignore_index=True)
-        if on_error == "raise":
-            _raise(table, "problems in the observations")
         bad = np.zeros(n, dtype=bool)
         bad[table["_pos"].to_numpy(dtype=int)] = True
         report.set_rows_aside(table.drop(columns="_pos"), table["problem"])

@@ -297,6 +297,32 @@ def _ols_slope(y: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     return slope, se, n
 
 
+#: Significance level of :func:`gap_change`.
+GAP_ALPHA = 0.05
+
+
+def gap_change(abs_first: np.ndarray, abs_last: np.ndarray, abs_slope: np.ndarray,
+               abs_pvalue: np.ndarray, alpha: float = GAP_ALPHA) -> np.ndarray:
+    """``narrowed`` / ``widened`` where the trend of |log gap| is significant (p < ``alpha``) and
+    the change of |log gap| from the first to the last year has the same sign; otherwise
+    ``no significant change`` (a pair whose |gap| rose from 0.155 to 0.211 never counts as
+    narrowing, whatever the decay of ln |gap| says)."""
+    d = np.asarray(abs_last, float) - np.asarray(abs_first, float)
+    slope = np.asarray(abs_slope, float)
+    sig = np.asarray(abs_pvalue, float) < alpha
+    return np.where(sig & (slope < 0) & (d < 0), "narrowed",
+                    np.where(sig & (slope > 0) & (d > 0), "widened", "no significant change"))
+
+
+def _times_column(values: np.ndarray, present: np.ndarray) -> pd.Series:
+    """Times as whole numbers (nullable) when they are, so a year prints as 2008, not 2008.0."""
+    v = np.where(present, values, np.nan)
+    ok = np.isfinite(v)
+    if ok.any() and np.all(v[ok] == np.round(v[ok])):
+        return pd.Series(pd.array(np.where(ok, v, 0).astype("int64"), dtype="Int64")).where(ok)
+    return pd.Series(v)
+
+
 @dataclass(frozen=True)
 class PairGaps:
     """Ratios of the two sides of each cross-border pair over time and the trend of the gap.
@@ -304,7 +330,8 @@ class PairGaps:
     ``gaps``: long table ``a_region``, ``b_region``, ``time``, ``a_value``, ``b_value``, ``ratio``
     (a / b), ``log_gap`` (ln ratio). ``trends``: one row per pair with ``n`` (years with both
     values), ``first``/``last`` log gap, ``slope``/``se``/``t`` (OLS of the log gap on time),
-    ``abs_slope``/``abs_se`` (of |log gap|), ``decay`` (-slope of ln|log gap|), ``narrowing``,
+    ``abs_slope``/``abs_se``/``abs_pvalue`` (of |log gap|), ``decay`` (-slope of ln|log gap|),
+    ``narrowing``, ``change`` (:func:`gap_change`: significant narrowing or widening of |gap|),
     ``crossed`` (the gap changed sign) and ``half_life`` (ln 2 / decay where it narrows and does
     not cross).
     """
@@ -376,13 +403,19 @@ def pair_gaps(
     last = np.where(finite.any(axis=1), log_gap[rows, last_idx], np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         tstat = slope / se
+        abs_t = abs_slope / abs_se
+    from scipy import stats
+
+    abs_p = np.where(np.isfinite(abs_t), 2 * stats.t.sf(np.abs(np.nan_to_num(abs_t)), n - 2), np.nan)
+    any_ = finite.any(axis=1)
     trends = pd.DataFrame({
         a_col: pr[a_col], b_col: pr[b_col], "n": n.astype(int),
-        "first_time": np.where(finite.any(axis=1), t[first_idx], np.nan),
-        "last_time": np.where(finite.any(axis=1), t[last_idx], np.nan),
+        "first_time": _times_column(t[first_idx], any_),
+        "last_time": _times_column(t[last_idx], any_),
         "first": first, "last": last, "slope": slope, "se": se, "t": tstat,
-        "abs_slope": abs_slope, "abs_se": abs_se, "decay": decay, "narrowing": narrowing,
-        "crossed": crossed, "half_life": half_life,
+        "abs_slope": abs_slope, "abs_se": abs_se, "abs_pvalue": abs_p, "decay": decay,
+        "narrowing": narrowing, "crossed": crossed, "half_life": half_life,
+        "change": gap_change(np.abs(first), np.abs(last), abs_slope, abs_p),
     })
     n_p, n_t = log_gap.shape
     gaps = pd.DataFrame({

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import sys
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from ..csvsafe import neutralise_formulas
 
 #: The Python API's hints ("pass region='<column>'") in the words of the command line.
 CLI_HINTS = [
@@ -64,10 +67,12 @@ def emit(args: argparse.Namespace, frame: pd.DataFrame, title: str | None = None
     """Print a table as JSON, CSV or aligned text, per the command's options."""
     out = sys.stdout
     if getattr(args, "json", False):
-        json.dump(_records(frame), out, ensure_ascii=False, indent=1, default=_json_default)
-        out.write("\n")
+        dump_json(_records(frame), out)
     elif getattr(args, "csv", False):
-        frame.to_csv(out, index=False)
+        flat = frame.copy()
+        if isinstance(flat.columns, pd.MultiIndex):
+            flat.columns = [".".join(map(str, c)) for c in flat.columns]
+        neutralise_formulas(flat).to_csv(out, index=False)
     else:
         if title:
             out.write(title + "\n")
@@ -92,5 +97,27 @@ def _json_default(o: Any) -> Any:
     if isinstance(o, np.integer | np.bool_):
         return o.item()
     if isinstance(o, np.floating):
-        return None if np.isnan(o) else float(o)
+        return float(o) if np.isfinite(o) else None
     return str(o)
+
+
+def json_safe(o: Any) -> Any:
+    """``o`` with every non-finite float (NaN, ±inf) as None: JSON (RFC 8259) has no Infinity or
+    NaN, and ``JSON.parse`` rejects them."""
+    if isinstance(o, dict):
+        return {str(k): json_safe(v) for k, v in o.items()}
+    if isinstance(o, list | tuple):
+        return [json_safe(v) for v in o]
+    if isinstance(o, float | np.floating):
+        return float(o) if math.isfinite(o) else None
+    if isinstance(o, np.integer | np.bool_):
+        return o.item()
+    return o
+
+
+def dump_json(obj: Any, out: Any = None) -> None:
+    """JSON on ``out`` (stdout): non-finite numbers as null, never ``Infinity``/``NaN``."""
+    out = sys.stdout if out is None else out
+    json.dump(json_safe(obj), out, ensure_ascii=False, indent=1, default=_json_default,
+              allow_nan=False)
+    out.write("\n")

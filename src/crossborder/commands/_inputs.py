@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import REGION_SETS, Dataset, currency_of, load_dataset
-from ..errors import DataError, UsageError
+from ..errors import DataError, UnitError, UsageError
 from ..panel import Panel
 from ..study import DEFAULT_INDICATOR, study_panel
 from ._common import cli_message
@@ -87,6 +87,19 @@ def number(kind: type = float, *, low: float | None = None, high: float | None =
 
     parse.__name__ = kind.__name__
     return parse
+
+
+def crs_option(text: str) -> str:
+    """An argparse type: a coordinate reference system pyproj knows ('EPSG:3857', a WKT, a PROJ
+    string); else a usage error (exit 2) instead of pyproj's internal error."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        CRS.from_user_input(text)
+    except CRSError:
+        raise argparse.ArgumentTypeError(f"unknown CRS {text!r} (e.g. EPSG:4326, EPSG:3857)") from None
+    return text
 
 
 def parse_years_option(text: str | None) -> tuple[int, int] | list[int] | None:
@@ -135,14 +148,16 @@ def add_input_options(p: argparse.ArgumentParser, *, data: bool = True) -> None:
                             "--data file; becomes the weight")
     g.add_argument("--group-col", metavar="COL",
                    help="column with each region's country (the side of the border), in "
-                        "--regions-file or --data (default: country)")
+                        "--regions-file or --data (default: a 'country' column of --regions-file, "
+                        "else of --data; without one, the ISO 3166-2 prefix of the codes, e.g. "
+                        "MX-AGU -> MX; a note says which was used)")
     g.add_argument("--country-from-prefix", nargs="?", const="auto", metavar="SEP",
                    help="take the country from the region code's prefix: the text before the "
                         "first SEP (default: '-' or '_'; 'MX-AGU' -> MX, '126_01' -> 126)")
     g.add_argument("--countries", nargs=2, metavar=("A", "B"),
                    help="the two sides of the border (needed when the files hold more than two "
                         "countries; regions of other countries are left out, with a note)")
-    g.add_argument("--crs", metavar="CRS",
+    g.add_argument("--crs", metavar="CRS", type=crs_option,
                    help="coordinate reference system of --regions-file when the file has none "
                         "(e.g. EPSG:3857)")
     if data:
@@ -184,7 +199,7 @@ def add_city_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--city-capital-col", metavar="COL",
                    help="column saying true/false whether the city is a regional capital "
                         "(default: capital; needed by --capitals)")
-    g.add_argument("--cities-crs", metavar="CRS",
+    g.add_argument("--cities-crs", metavar="CRS", type=crs_option,
                    help="coordinate reference system of a --cities point file that has none")
 
 
@@ -210,8 +225,9 @@ def add_selection_options(p: argparse.ArgumentParser, regions: str = "border", *
                    help=f"which regions: {what} (default: {regions}; all for --data without "
                         "--regions-file). Not a file: polygons come with --regions-file")
     g.add_argument("--weight",
-                   help="weight indicator (default: population where the data has it); 'none' for "
-                        "no weight")
+                   help="weight indicator (default: population where the data has it); naming one "
+                        "implies --weighted for measures that weight (sigma, beta, decompose) and "
+                        "is an error for those that cannot; 'none' for no weight")
     g.add_argument("--unbalanced", action="store_true",
                    help="keep regions with missing years (default: drop them and say which)")
     p.set_defaults(regions_default=regions, regions_choices=choices)
@@ -307,7 +323,13 @@ def dataset_from_args(args: argparse.Namespace) -> Dataset:
     if given:
         raise UsageError(f"{', '.join(given)} appl{'y' if len(given) > 1 else 'ies'} to your own "
                          "files: give --data FILE and/or --regions-file FILE")
-    return _with_cities(load_dataset(args.dataset or "ru-kz"), args)
+    try:
+        ds = load_dataset(args.dataset or "ru-kz")
+    except DataError as exc:
+        if "no built-in dataset" not in str(exc):
+            raise
+        raise UsageError(f"--dataset {args.dataset}: {exc.reason}") from None
+    return _with_cities(ds, args)
 
 
 def _with_cities(ds: Dataset, args: argparse.Namespace) -> Dataset:
@@ -361,15 +383,30 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
             if col is not None:
                 gdf = gdf.assign(country=gdf[col].astype(object).where(gdf[col].notna(), None))
                 group_where = f"column {col!r} of {args.regions_file}"
+    # the country from a column of the data: --group-col, else a 'country' column when the regions
+    # file has none (the codes' ISO prefix only when no such column exists, or with
+    # --country-from-prefix)
+    data_group = None
+    if group_where is None and not args.country_from_prefix and data:
+        name = args.group_col or "country"
+        if gdf is None or _column(gdf.columns, name) is None:
+            if any(_column(_table(f).columns, name) is not None for f in data):
+                data_group = name
+    fill_later = group_where is None and bool(args.group_col or args.country_from_prefix
+                                              or data_group)
     if data:
         weight_col = getattr(args, "weight_col", None)
-        ds = read_dataset(
+        if weight_col:
+            _check_weight_col(weight_col, data)
+        ds = _named_regions_file(read_dataset, args)(
             gdf, data, name=getattr(args, "name", None) or "custom", id_col="region",
             country_col="country" if gdf is not None and "country" in gdf else None,
             region=id_col, year=args.time_col or "year", value=args.value_col or "value",
             sources=getattr(args, "sources", None),
             unknown_regions="set_aside" if args.drop_unknown else "raise",
-            extra_values=[weight_col] if weight_col else ())
+            extra_values=[weight_col] if weight_col else (), iso_prefix=not fill_later,
+            countries=(_data_countries(args, data, data_group or args.group_col).to_dict()
+                       if fill_later and (data_group or args.group_col) else None))
         report = ds.meta["report"]
         if regions_report is not None:
             report.extend(regions_report)
@@ -379,7 +416,7 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
         report = regions_report or ReadReport()
         regions = _fill_region_columns(gdf, name_col=None,
                                        country_col="country" if "country" in gdf else None,
-                                       report=report)
+                                       report=report, iso_prefix=not fill_later)
         obs = pd.DataFrame({c: pd.Series(dtype=object) for c in
                             ("region", "year", "indicator", "value", "unit", "source", "flag")})
         ds = Dataset(regions=regions, observations=obs,
@@ -387,13 +424,55 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
                      name=getattr(args, "name", None) or "custom",
                      meta={"report": report, "set_aside": report.set_aside,
                            "input_hash": _hash_files([Path(args.regions_file)])})
-    if group_where is None and (args.group_col or args.country_from_prefix):
-        ds, group_where = _country_after_reading(ds, args, data)
+    if fill_later:
+        ds, group_where = _country_after_reading(ds, args, data, args.group_col or data_group)
     if group_where is not None:
-        _forget_country_notes(report, args.group_col)
+        _forget_country_notes(report, args.group_col or data_group)
         report.repair(f"country taken from {group_where}", column="country",
                       count=int(ds.regions["country"].notna().sum()))
     return _two_sides(ds, args)
+
+
+def _named_regions_file(func: Callable[..., Any], args: argparse.Namespace) -> Callable[..., Any]:
+    """``func`` whose errors about the regions table (read here from --regions-file, so the readers
+    do not know its name) name the file."""
+    def call(*a: Any, **kw: Any) -> Any:
+        try:
+            return func(*a, **kw)
+        except UnitError:
+            raise
+        except DataError as exc:
+            if exc.file is not None or not args.regions_file or exc.column != "country":
+                raise
+            raise DataError(exc.reason, file=str(args.regions_file), row=exc.row,
+                            column=exc.column) from None
+    return call
+
+
+def _check_weight_col(col: str, data: list[str]) -> None:
+    """--weight-col names a column of every --data file (else a usage error naming the option)."""
+    for f in data:
+        columns = [str(c) for c in _table(f).columns]
+        if col not in columns:
+            raise UsageError(f"--weight-col {col}: no such column in {f} (columns: "
+                             f"{_shorten(columns)})")
+
+
+#: Raw tables of the --data files, by path, modification time and size (read once per run).
+_TABLES: dict[str, pd.DataFrame] = {}
+
+
+def _table(path: str) -> pd.DataFrame:
+    """A --data file as a raw table (read once per run)."""
+    from ..io import read_table
+
+    st = Path(path).stat()
+    key = f"{Path(path).resolve()}:{st.st_mtime_ns}:{st.st_size}"
+    if key not in _TABLES:
+        if len(_TABLES) > 8:
+            _TABLES.clear()
+        _TABLES[key] = read_table(path)
+    return _TABLES[key]
 
 
 def _column(columns: Any, name: str) -> str | None:
@@ -414,38 +493,43 @@ def _prefix(codes: pd.Series, sep: str) -> pd.Series:
     return m.astype(object).where(m.notna(), None)
 
 
-def _country_after_reading(ds: Dataset, args: argparse.Namespace,
-                           data: list[str]) -> tuple[Dataset, str]:
-    """The country from the codes' prefix, or from --group-col in the data files."""
+def _country_after_reading(ds: Dataset, args: argparse.Namespace, data: list[str],
+                           group_col: str | None) -> tuple[Dataset, str]:
+    """The country from the codes' prefix, or from the column ``group_col`` of the data files."""
     regions = ds.regions.copy()
     if args.country_from_prefix:
         regions["country"] = _prefix(regions["region"], args.country_from_prefix).to_numpy()
         return replace(ds, regions=regions), "the region codes' prefix"
-    from ..io import read_table
+    m = _data_countries(args, data, group_col)
+    regions["country"] = regions["region"].astype(str).map(m)
+    regions["country"] = regions["country"].astype(object).where(regions["country"].notna(), None)
+    return replace(ds, regions=regions), f"column {group_col!r} of the data"
 
+
+def _data_countries(args: argparse.Namespace, data: list[str], group_col: str) -> pd.Series:
+    """Region -> country from the column ``group_col`` of the data files (a usage error when no
+    file has it; a data error when a region has two countries)."""
     pairs = []
     for f in data:
-        table = read_table(f)
-        col, rid = _column(table.columns, args.group_col), _column(table.columns,
+        table = _table(f)
+        col, rid = _column(table.columns, group_col), _column(table.columns,
                                                                   args.id_col or "region")
         if col is not None and rid is not None:
+            ctry = table[col].astype(object).where(table[col].notna(), "")
             pairs.append(pd.DataFrame({"region": table[rid].astype(str).str.strip(),
-                                       "country": table[col].astype(str).str.strip()}))
+                                       "country": ctry.astype(str).str.strip()}))
     if not pairs:
         where = [args.regions_file] if args.regions_file else []
-        raise UsageError(f"--group-col {args.group_col}: no such column in "
+        raise UsageError(f"--group-col {group_col}: no such column in "
                          f"{' or '.join(map(str, where + data))}")
     m = pd.concat(pairs).replace("", np.nan).dropna().drop_duplicates()
-    m = m[m["region"].isin(set(regions["region"].astype(str)))]   # the regions of the dataset
     twice = m[m["region"].duplicated(keep=False)]
     if len(twice):
         r = twice["region"].iat[0]
-        raise DataError(f"region {r!r} has several countries in column {args.group_col!r}: "
+        raise DataError(f"region {r!r} has several countries in column {group_col!r}: "
                         f"{sorted(twice.loc[twice['region'] == r, 'country'])}",
-                        column=args.group_col)
-    regions["country"] = regions["region"].astype(str).map(m.set_index("region")["country"])
-    regions["country"] = regions["country"].astype(object).where(regions["country"].notna(), None)
-    return replace(ds, regions=regions), f"column {args.group_col!r} of the data"
+                        column=group_col)
+    return m.set_index("region")["country"]
 
 
 def _forget_country_notes(report: Any, used: str | None = None) -> None:
@@ -526,7 +610,7 @@ def selection_from_args(args: argparse.Namespace, ds: Dataset) -> str | list[str
     if text is None:
         text = args.regions_default
         if own and text == "border" and not ds.regions["border"].any():
-            text = "all"
+            text = _default_without_border(ds)
     choices = getattr(args, "regions_choices", None)
     if choices and text not in choices:
         raise UsageError(f"--regions {text}: use {', '.join(choices)}")
@@ -555,6 +639,26 @@ def selection_from_args(args: argparse.Namespace, ds: Dataset) -> str | list[str
                          f"({_shorten(sorted(countries))}) or known region codes"
                          + (f"; unknown codes: {_shorten(unknown)}" if unknown else ""))
     return codes
+
+
+def _default_without_border(ds: Dataset) -> str:
+    """The default selection 'border' when no region is flagged as on the border: with polygons a
+    usage error (never a silent switch to every region); without polygons 'all', as documented,
+    with a note when the data hold more than two countries."""
+    countries = sorted(map(str, pd.unique(ds.regions["country"].dropna())))
+    if (ds.regions["geometry_basis"] == "own").any():
+        if "sides" not in ds.meta and len(countries) > 2:
+            raise UsageError(f"the default --regions border needs the two sides of the border: the "
+                             f"files hold {len(countries)} countries ({_shorten(countries)}); pick "
+                             "them with --countries A B, or choose --regions all")
+        a, b = ds.meta.get("sides", (None, None))
+        raise UsageError("no region is on the border" + (f" between {a} and {b}" if a else "")
+                         + " (the polygons of the two sides do not touch): choose --regions all "
+                         "or a country")
+    if len(countries) > 2 and "sides" not in ds.meta:
+        note(f"regions: all, of {len(countries)} countries ({_shorten(countries)}): without "
+             "polygons there is no border; --countries A B keeps two of them")
+    return "all"
 
 
 def _indicator(args: argparse.Namespace, ds: Dataset, weight: str | None) -> str:
@@ -616,6 +720,24 @@ def _currency_option(text: str) -> str:
     return text.strip()
 
 
+def check_report_options(args: argparse.Namespace, ds: Dataset) -> None:
+    """The report's --indicator and --currency checked as every other command checks them (a
+    usage error, exit 2): a known indicator; on the user's files no conversion without rates."""
+    if args.indicator is not None:
+        _known(ds, args.indicator, "--indicator")
+    if is_own(ds) and args.currency not in (None, "none"):
+        indicators = ([args.indicator] if args.indicator is not None else
+                      sorted(map(str, pd.unique(ds.observations["indicator"]))))
+        errors = []
+        for ind in indicators:
+            try:
+                _currency(args, ds, ind, True)
+                return                  # one indicator is already in that currency
+            except UsageError as exc:
+                errors.append(exc)
+        raise errors[0]
+
+
 def _currency(args: argparse.Namespace, ds: Dataset, indicator: str, own: bool) -> str | None:
     cur = getattr(args, "currency", None)
     if not own:
@@ -631,13 +753,50 @@ def _currency(args: argparse.Namespace, ds: Dataset, indicator: str, own: bool) 
                      "out")
 
 
-def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None) -> Panel:
+def weight_given(args: argparse.Namespace) -> bool:
+    """True when the options name a weight: ``--weight NAME`` (not 'none') or ``--weight-col``."""
+    return (getattr(args, "weight", None) not in (None, "none")
+            or bool(getattr(args, "weight_col", None)))
+
+
+def wants_weights(args: argparse.Namespace) -> bool:
+    """Weighting asked for: ``--weighted``, or a weight named with ``--weight``/``--weight-col``
+    (naming a weight implies weighting: the option is honoured, never ignored)."""
+    return bool(getattr(args, "weighted", False)) or weight_given(args)
+
+
+def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
+                    weighting: bool | None = None, weight_for: str = "--weighted",
+                    two_sided: bool = False) -> Panel:
     """The panel the options describe; every selection option is honoured or is an error, and
-    what was left out is noted on stderr."""
+    what was left out is noted on stderr.
+
+    ``weighting``: ``True`` the command weights (the panel carries the weight, and a missing weight
+    is a usage error naming ``weight_for``, the option that asked for it); ``False`` it does not
+    (the panel has no weight, so years without a weight are not left out, and ``--weight NAME`` or
+    ``--weight-col`` is a usage error); ``None`` the panel carries the weight when the data have one.
+    ``two_sided``: the measure compares the countries (decompose, conditional beta): a year in
+    which one of them has no value is an error, not a note. A country of the selection without any
+    value in the chosen years is always an error (the study would silently be one-sided).
+    """
     ds = dataset_from_args(args) if ds is None else ds
     own = is_own(ds)
-    weight = _weight(args, ds, own)
-    indicator = _indicator(args, ds, weight)
+    if weighting is False and weight_given(args):
+        opt = "--weight-col" if getattr(args, "weight_col", None) else "--weight"
+        raise UsageError(f"{opt}: {args.command} does not weight regions; leave {opt} out")
+    if weighting and getattr(args, "weighted", False) and getattr(args, "weight", None) == "none":
+        raise UsageError("--weighted and --weight none exclude each other")
+    auto = _weight(args, ds, own)
+    indicator = _indicator(args, ds, auto)
+    weight = auto if weighting is None else (auto if weighting else None)
+    if weighting and weight is None:
+        names = sorted(map(str, pd.unique(ds.observations["indicator"])))
+        raise UsageError(f"{weight_for} needs a weight: --weight NAME (indicators: "
+                         f"{_shorten(names)}) or --weight-col COL (a column of weights in a long "
+                         "--data file)")
+    if weighting and weight_given(args) and not getattr(args, "weighted", False):
+        note(f"weighted by {weight} (--weight{'-col' if getattr(args, 'weight_col', None) else ''} "
+             "implies --weighted)")
     currency = _currency(args, ds, indicator, own)
     years = parse_years_option(args.years)
     selection = selection_from_args(args, ds)
@@ -656,14 +815,28 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None) -> Pane
     base_year = getattr(args, "base_year", None)
     if base_year is not None and (currency is None or not str(currency).lower().startswith("real")):
         raise UsageError(f"--base-year {base_year} applies to --currency real only")
-    p = study_panel(ds, indicator=indicator, regions=selection, years=years, currency=currency,
-                    weight=weight, balanced=not args.unbalanced, group=group, base_year=base_year)
+    try:
+        p = study_panel(ds, indicator=indicator, regions=selection, years=years, currency=currency,
+                        weight=weight, balanced=not args.unbalanced, group=group,
+                        base_year=base_year)
+    except UnitError as exc:
+        if not own or "currency='USD' or 'PPP' to convert" not in exc.reason:
+            raise
+        # own files carry no exchange rates: --currency cannot convert them (no circular advice)
+        reason = re.sub(r"pass currency='USD' or 'PPP' to convert",
+                        "your files have no exchange rates, so convert the values to one currency "
+                        "before", exc.reason)
+        raise UnitError(reason, file=exc.file, row=exc.row, column=exc.column) from None
     if years is None and len(p.times):
         span = ds.values(indicator)
         span = span[span["region"].isin(set(ds.region_codes(selection)))]["year"]
         if len(span) and (span.min() < p.times[0] or span.max() > p.times[-1]):
+            wyears = ""
+            if weight is not None and weight in set(map(str, ds.observations["indicator"])):
+                wy = sorted(set(int(y) for y in ds.values(weight)["year"]))
+                wyears = f", the weight {weight} {_years_text(wy)}"
             note(f"years {p.times[0]}–{p.times[-1]}: the span in which each country has data "
-                 f"({indicator} has {int(span.min())}–{int(span.max())}; --years chooses)")
+                 f"({indicator} has {int(span.min())}–{int(span.max())}{wyears}; --years chooses)")
         for year, missing in (p.meta.get("span_trimmed") or {}).items():
             first, last = min(year, p.times[0]), max(year, p.times[-1])
             note(f"year {year} left out to keep {len(missing)} region(s) that have no value in it "
@@ -684,7 +857,54 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None) -> Pane
     if len(p.frame) == 0:
         raise UsageError("the selection holds no values (check --regions, --years and "
                          "--indicator)")
+    _check_sides_present(p, ds, selection, indicator, args, two_sided)
     return p
+
+
+def _check_sides_present(p: Panel, ds: Dataset, selection: str | list[str], indicator: str,
+                         args: argparse.Namespace, two_sided: bool) -> None:
+    """Every country of the selection keeps a region in the panel (else a usage error: the study
+    would silently be one-sided); in an unbalanced panel, a year in which a country has no value
+    is an error for a measure that compares the countries (``two_sided``), a note otherwise."""
+    cmap = ds.regions.drop_duplicates("region").set_index("region")["country"]
+    wanted = sorted(set(map(str, cmap.reindex(ds.region_codes(selection)).dropna())))
+    if len(wanted) < 2:
+        return
+    f = p.frame[p.frame["value"].notna()]
+    ctry = f["region"].map(cmap).astype(str)
+    missing = [c for c in wanted if c not in set(ctry)]
+    if missing:
+        c = missing[0]
+        vals = ds.values(indicator)
+        years = vals.loc[vals["region"].map(cmap).astype(str) == c, "year"]
+        cover = (f"its {indicator} covers {int(years.min())}–{int(years.max())}" if len(years)
+                 else f"it has no {indicator} at all")
+        chosen = args.years if args.years else f"{p.times[0]}-{p.times[-1]}"
+        raise UsageError(f"--years {chosen}: country {c} has no region with {indicator} in those "
+                         f"years ({cover}), so the study would be one-sided; choose --years in "
+                         f"its span, or --regions {[w for w in wanted if w != c][0]} to study one "
+                         "side on purpose")
+    per_year = ctry.groupby(f["time"].to_numpy()).agg(lambda x: set(x))
+    gaps = {t: [c for c in wanted if c not in got] for t, got in per_year.items()
+            if len(got) < len(wanted)}
+    if not gaps:
+        return
+    t0, lack = next(iter(gaps.items()))
+    years = ", ".join(map(str, gaps))
+    if two_sided:
+        raise UsageError(f"{args.command} compares the countries, but in {years} country "
+                         f"{lack[0]} has no value of {indicator}: choose --years without those "
+                         "years (or leave out --unbalanced)")
+    note(f"one-sided years: in {years} only {', '.join(c for c in wanted if c not in lack)} "
+         f"{'has' if len(wanted) - len(lack) == 1 else 'have'} values ({', '.join(lack)} none); "
+         "those years' numbers describe one side only")
+
+
+def _years_text(years: list[int]) -> str:
+    """'2007, 2013' or '1990–2019' (a run of consecutive years)."""
+    if len(years) > 2 and years[-1] - years[0] == len(years) - 1:
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(map(str, years)) if len(years) <= 8 else f"{years[0]}–{years[-1]} (with gaps)"
 
 
 def _check_groups(ds: Dataset, selection: str | list[str]) -> None:

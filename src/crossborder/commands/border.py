@@ -165,6 +165,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="random permutations for p_sim (default 999; 0 for none)")
     p.add_argument("--seed", type=_count, default=12345, help="random seed (default 12345)")
     p.add_argument("--local", type=_year, metavar="YEAR", help="local Moran (LISA) of one year")
+    p.add_argument("--log", action="store_true",
+                   help="of the log values (as the report's Moran table); default: the values")
     add_output_options(p)
     p.set_defaults(func=run_moran)
 
@@ -335,7 +337,9 @@ def _zone_population(args: argparse.Namespace, ds: Dataset, units) -> tuple[Pane
                              "population beside the values is read with --weight-col COL)"
                              if args.population else
                              "--year: the data hold no population (name it with --population)")
-        note("no population in the data: the zones give areas only")
+        other = sorted(names)
+        note(f"no indicator named {name!r} in the data (indicators: {', '.join(other) or 'none'}): "
+             "the zones give areas only; --population NAME names the population")
         return None, None
     if not is_own(ds):
         year = 2019 if args.year is None else args.year
@@ -430,7 +434,7 @@ def _panel_on_map(args: argparse.Namespace, ds: Dataset | None = None):
 
     ds = dataset_from_args(args) if ds is None else ds
     require_polygons(ds, args.command)
-    panel = panel_from_args(args, ds)
+    panel = panel_from_args(args, ds, weighting=False)
     units = map_units(ds, "all")
     dropped = panel.meta.get("dropped_regions")
     chosen = set(panel.regions) | (set(dropped["region"]) if dropped is not None else set())
@@ -481,6 +485,8 @@ def run_moran(args: argparse.Namespace) -> int:
     if args.weights == "distance" and args.threshold_km is None:
         raise UsageError("--weights distance needs --threshold-km")
     panel, units = _panel_on_map(args)
+    if args.log:
+        panel = panel.log()
     units = units[units["region"].isin(set(panel.regions))].reset_index(drop=True)
     if args.weights == "knn" and args.k >= len(units):
         raise UsageError(f"--k {args.k}: must be below the number of regions ({len(units)})")
@@ -500,7 +506,8 @@ def run_moran(args: argparse.Namespace) -> int:
                                          f"{args.weights} weights\n" + res.summary())
         return 0
     emit(args, res.to_frame().reset_index(),
-         title=f"Moran's I of {panel.indicator}{' (' + panel.unit + ')' if panel.unit else ''}, "
+         title=f"Moran's I of {'log ' if args.log else ''}{panel.indicator}"
+               f"{' (' + panel.unit + ')' if panel.unit else ''}, "
                f"{args.weights} weights, "
                f"{len(panel.regions)} regions, {args.permutations} permutations")
     return 0
@@ -570,6 +577,12 @@ def _own_figures(args: argparse.Namespace, ds: Dataset) -> list:
     shown = units[units["region"].isin(set(panel.regions))].reset_index(drop=True)
     what = f"{panel.indicator}" + (f" ({panel.unit})" if panel.unit else "")
     a, b = require_sides(ds)
+    sides = set(ds.regions.set_index("region")["country"].reindex(list(shown["region"])).dropna())
+    lacking = [c for c in (a, b) if c not in sides]
+    if lacking:
+        raise UsageError(f"the maps show both sides of the border: the selection has no region of "
+                         f"{lacking[0]} (--regions {args.regions or 'border'}); choose --regions "
+                         "border or all")
 
     def edges_map():
         edges = discontinuities(units, panel, year, kind="relative")

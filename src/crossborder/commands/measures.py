@@ -10,15 +10,14 @@ a tidy table; ``--csv`` for the table, ``--json`` for every field of the result.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 import pandas as pd
 
-from ..errors import UsageError
-from ._common import _json_default, _records, add_output_options, emit
-from ._inputs import add_panel_options, number, panel_from_args
+from ..errors import DataError, UsageError
+from ._common import _records, add_output_options, dump_json, emit
+from ._inputs import add_panel_options, number, panel_from_args, parse_years_option, wants_weights
 
 SIGMA_MEASURES = ["sd_log", "var_log", "sd", "cv", "williamson", "gini", "theil", "mld", "atkinson",
                   "hoover"]
@@ -40,7 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                  "crossborder sigma --measure williamson --json"])
     p.add_argument("--measure", default="sd_log,cv,gini,theil",
                    help=f"comma-separated, from {', '.join(SIGMA_MEASURES)} (default: sd_log,cv,gini,theil)")
-    p.add_argument("--weighted", action="store_true", help="weight regions by the weight (population)")
+    p.add_argument("--weighted", action="store_true",
+                   help="weight regions by the weight (population; --weight NAME implies it)")
     p.add_argument("--ddof", type=number(int, low=0), default=0,
                    help="delta degrees of freedom of SD/CV (default 0)")
     p.set_defaults(func=run_sigma)
@@ -49,6 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                 ["crossborder beta", "crossborder beta --conditional --robust HC1",
                  "crossborder beta --years 2008-2019 --regions all"])
     p.add_argument("--conditional", action="store_true", help="add a country dummy")
+    p.add_argument("--weighted", action="store_true",
+                   help="weighted least squares, weights = the start year's weight (population; "
+                        "--weight NAME implies it)")
     p.add_argument("--robust", choices=["HC0", "HC1", "HC2", "HC3"], help="robust standard errors")
     p.add_argument("--not-annualized", action="store_true", help="growth over the whole span")
     p.set_defaults(func=run_beta)
@@ -56,7 +59,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = _parser(sub, "decompose", "inequality within and between countries (the border's share)",
                 ["crossborder decompose", "crossborder decompose --index mld --weighted"])
     p.add_argument("--index", choices=["theil", "mld"], default="theil")
-    p.add_argument("--weighted", action="store_true", help="population-weighted")
+    p.add_argument("--weighted", action="store_true",
+                   help="population-weighted (--weight NAME implies it)")
     p.set_defaults(func=run_decompose)
 
     p = _parser(sub, "gamma", "gamma convergence: Kendall's concordance of ranks with the first year",
@@ -64,7 +68,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_gamma)
 
     p = _parser(sub, "delta", "delta convergence: distance to the best performer over time",
-                ["crossborder delta"])
+                ["crossborder delta", "crossborder delta --weighted"])
+    p.add_argument("--weighted", action="store_true",
+                   help="population-weighted mean distance (--weight NAME implies it)")
     p.set_defaults(func=run_delta)
 
     p = _parser(sub, "clubs", "Phillips–Sul convergence clubs, and which mix the two countries",
@@ -101,8 +107,11 @@ def run_sigma(args: argparse.Namespace) -> int:
     if bad or not measures:
         raise UsageError(f"--measure: unknown measure {bad[0] if bad else args.measure!r}; "
                          f"choose from {', '.join(SIGMA_MEASURES)}")
-    panel = panel_from_args(args)
-    table = sigma(panel, measure=measures, weighted=args.weighted, ddof=args.ddof)
+    weighted = wants_weights(args)
+    always = [m for m in measures if m in ("williamson", "hoover")]
+    why = "--weighted" if weighted or not always else f"--measure {always[0]}"
+    panel = panel_from_args(args, weighting=weighted or bool(always), weight_for=why)
+    table = sigma(panel, measure=measures, weighted=weighted, ddof=args.ddof)
     unit = f" ({panel.unit})" if panel.unit else ""
     emit(args, table.reset_index(), title=f"sigma convergence of {panel.indicator}{unit}")
     return 0
@@ -111,10 +120,17 @@ def run_sigma(args: argparse.Namespace) -> int:
 def run_beta(args: argparse.Namespace) -> int:
     from ..measures.beta import beta
 
-    panel = panel_from_args(args)
+    if isinstance(parse_years_option(args.years), list) and len(parse_years_option(args.years)) != 2:
+        raise UsageError(f"--years {args.years}: beta compares a first and a last year; give two "
+                         "years (2008,2019) or a range (2008-2019)")
+    weighted = wants_weights(args)
+    panel = panel_from_args(args, weighting=weighted, two_sided=bool(args.conditional))
     times = panel.times
+    if len(times) < 2:
+        raise UsageError(f"beta needs two years; the selection has one ({times[0]}): give a range "
+                         "with --years first-last")
     res = beta(panel, times[0], times[-1], controls="group" if args.conditional else None,
-               annualize=not args.not_annualized, robust=args.robust)
+               annualize=not args.not_annualized, robust=args.robust, weighted=weighted)
     fields = res.to_dict()
     for k in ("dropped", "dropped_terms"):
         fields[k] = ",".join(map(str, fields[k])) or None
@@ -131,8 +147,9 @@ def run_beta(args: argparse.Namespace) -> int:
 def run_decompose(args: argparse.Namespace) -> int:
     from ..measures.decompose import decompose
 
-    panel = panel_from_args(args)
-    table = decompose(panel, index=args.index, by="group", weighted=args.weighted)
+    weighted = wants_weights(args)
+    panel = panel_from_args(args, weighting=weighted, two_sided=True)
+    table = decompose(panel, index=args.index, by="group", weighted=weighted)
     emit(args, table.reset_index(),
          title=f"{args.index} of {panel.indicator}: within and between {panel.group_name or 'groups'}")
     return 0
@@ -141,7 +158,7 @@ def run_decompose(args: argparse.Namespace) -> int:
 def run_gamma(args: argparse.Namespace) -> int:
     from ..measures.ranks import gamma
 
-    panel = panel_from_args(args)
+    panel = panel_from_args(args, weighting=False)
     emit(args, gamma(panel).reset_index(), title="gamma convergence (1 = ranks unchanged)")
     return 0
 
@@ -149,8 +166,9 @@ def run_gamma(args: argparse.Namespace) -> int:
 def run_delta(args: argparse.Namespace) -> int:
     from ..measures.frontier import delta
 
-    panel = panel_from_args(args)
-    res = delta(panel)
+    weighted = wants_weights(args)
+    panel = panel_from_args(args, weighting=weighted)
+    res = delta(panel, weighted=weighted)
     if args.json:
         _dump({"best": res.best, "table": _records(res.to_frame().reset_index()),
                "departures": _records(res.departures.reset_index(drop=True))})
@@ -160,10 +178,15 @@ def run_delta(args: argparse.Namespace) -> int:
 
 
 def run_clubs(args: argparse.Namespace) -> int:
-    from ..measures.clubs import clubs
+    from ..measures.clubs import MIN_PERIODS, clubs
     from ..measures.hpfilter import hp_filter
 
-    panel = panel_from_args(args).log()
+    panel = panel_from_args(args, weighting=False).log()
+    if len(panel.times) < MIN_PERIODS:
+        error = UsageError if args.years else DataError
+        raise error(f"clubs need at least {MIN_PERIODS} periods (HP filter and the log t "
+                         f"regression on the last two thirds); the selection has "
+                         f"{len(panel.times)} ({', '.join(map(str, panel.times))})")
     if not args.no_filter:
         panel = hp_filter(panel, lamb=400)
     res = clubs(panel, trim=args.trim, cstar=args.cstar, hac=args.hac, merge=args.merge)
@@ -192,7 +215,10 @@ def run_clubs(args: argparse.Namespace) -> int:
 def run_markov(args: argparse.Namespace) -> int:
     from ..measures.dynamics import markov
 
-    panel = panel_from_args(args)
+    panel = panel_from_args(args, weighting=False)
+    if args.k > len(panel.regions):
+        raise UsageError(f"--k {args.k}: more classes than regions ({len(panel.regions)}); "
+                         f"use at most {len(panel.regions)}")
     res = markov(panel, k=args.k, relative=args.relative)
     if args.json:
         labels = list(res.labels)
@@ -212,15 +238,5 @@ def run_markov(args: argparse.Namespace) -> int:
 
 
 def _dump(obj: dict[str, Any]) -> None:
-    """A JSON object on stdout (NaN as null)."""
-    def clean(o: Any) -> Any:
-        if isinstance(o, dict):
-            return {str(k): clean(v) for k, v in o.items()}
-        if isinstance(o, list | tuple):
-            return [clean(v) for v in o]
-        if isinstance(o, float) and o != o:
-            return None
-        return o
-
-    json.dump(clean(obj), sys.stdout, ensure_ascii=False, indent=1, default=_json_default)
-    sys.stdout.write("\n")
+    """A JSON object on stdout (NaN and infinities as null)."""
+    dump_json(obj)

@@ -16,7 +16,14 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
-from ._inputs import add_input_options, dataset_from_args
+from ._inputs import (
+    GEO_SUFFIXES,
+    _currency_option,
+    _known,
+    add_input_options,
+    check_report_options,
+    dataset_from_args,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,8 +43,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--name", default="custom", help="name of your dataset in the report")
     g.add_argument("--indicator", help="the indicator to study (default: GRP per capita, or the "
                                        "only indicator of your data)")
-    g.add_argument("--currency", choices=["USD", "PPP", "none"],
-                   help="convert local currencies (built-in data: USD)")
+    g.add_argument("--currency", type=_currency_option,
+                   help="convert local currencies: USD (built-in default), PPP, PPP:<vintage>, real "
+                        "(constant prices), or none")
+    g.add_argument("--weight", metavar="NAME",
+                   help="the indicator that weights regions (default: population where it covers "
+                        "every region and period); 'none' for unweighted measures")
+    g.add_argument("--break-year", metavar="YEARS",
+                   help="break year(s) of the integration test, comma-separated, e.g. 2010,2015 "
+                        "(default: the dataset's; without them the test is left out, saying why)")
     p.add_argument("--out", default="out",
                    help="output folder (default: out); built beside it and renamed into place when "
                         "complete, replacing an earlier report there as a whole")
@@ -64,6 +78,11 @@ def _run(args: argparse.Namespace, out: Path) -> int:
     if args.regions_alias:
         if args.regions_file:
             raise UsageError("--regions and --regions-file name the same file: give one")
+        alias = Path(args.regions_alias)
+        if not alias.exists() and alias.suffix.lower() not in GEO_SUFFIXES:
+            raise UsageError(f"--regions {args.regions_alias}: the report's --regions is a polygons "
+                             "file (the same as --regions-file); the report has no region "
+                             "selection")
         args.regions_file = args.regions_alias
     if args.regions_file or args.data:
         if not (args.regions_file and args.data):
@@ -72,11 +91,22 @@ def _run(args: argparse.Namespace, out: Path) -> int:
     elif args.sources:
         raise UsageError("--sources applies to your own files (--regions-file, --data)")
     ds = dataset_from_args(args)
+    check_report_options(args, ds)
     options = {}
     if args.indicator:
         options["indicator"] = args.indicator
     if args.currency:
         options["currency"] = None if args.currency == "none" else args.currency
+    if args.weight:
+        if args.weight != "none":
+            _known(ds, args.weight, "--weight")
+        options["weight"] = args.weight
+    if args.break_year:
+        try:
+            options["break_years"] = [int(y) for y in args.break_year.split(",") if y.strip()]
+        except ValueError as err:
+            raise UsageError(f"--break-year: give years separated by commas, not {args.break_year!r}") \
+                from err
     if args.quiet or not sys.stderr.isatty():
         result = build_report(ds, out, generated=args.date, options=options)
     else:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import math
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
@@ -34,18 +36,28 @@ def _parser(sub: argparse._SubParsersAction, name: str, help_: str, examples: li
     return p
 
 
-def _list(text: str | None, kind: type = str) -> list | None:
+def _list(text: str | None, kind: type = str, option: str = "") -> list | None:
+    """Comma-separated items; years (``kind=int``) also as ranges ``2015-2019``."""
     if text is None:
         return None
     items = [t.strip() for t in text.split(",") if t.strip()]
     if kind is int:
         out: list[int] = []
         for t in items:
-            if "-" in t:
-                a, b = (int(x) for x in t.split("-", 1))
-                out.extend(range(a, b + 1))
-            else:
-                out.append(int(t))
+            try:
+                if "-" in t.lstrip("-"):
+                    a, b = (int(x) for x in t.split("-", 1))
+                    if b < a:
+                        raise UsageError(f"{option} {text}: the range {t} runs backwards; write "
+                                         f"{b}-{a}")
+                    out.extend(range(a, b + 1))
+                else:
+                    out.append(int(t))
+            except ValueError:
+                raise UsageError(f"{option} {text}: {t!r} is not a year or a range of years "
+                                 "(e.g. 2015 or 2015-2019)") from None
+        if not out:
+            raise UsageError(f"{option} {text!r}: give at least one year")
         return out
     return items
 
@@ -54,6 +66,18 @@ def _check_se(values: list[str] | None, option: str) -> None:
     for v in values or []:
         if v not in SE_CHOICES:
             raise UsageError(f"{option}: {v!r} is not one of {', '.join(SE_CHOICES)}")
+
+
+def _label(panel) -> str:
+    """The indicator with its unit when the data has one."""
+    return f"{panel.indicator} ({panel.unit})" if panel.unit else str(panel.indicator)
+
+
+def _check_alpha(alpha: float) -> None:
+    """--alpha: a finite number strictly between 0 and 1."""
+    if not (math.isfinite(alpha) and 0 < alpha < 1):
+        raise UsageError(f"--alpha {alpha:g}: give a number between 0 and 1 (exclusive), e.g. 0.05 "
+                         "for 95% intervals")
 
 
 def _save(fig, out: str) -> None:
@@ -67,7 +91,23 @@ def _save(fig, out: str) -> None:
         print(f"wrote {written}", file=sys.stderr)
 
 
+def _finite(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with +-inf as missing: JSON (RFC 8259) has no Infinity or NaN, missing is null."""
+    def fix(v):
+        return None if isinstance(v, float | np.floating) and not np.isfinite(v) else v
+
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].replace([np.inf, -np.inf], np.nan)
+        elif out[col].dtype == object:
+            out[col] = out[col].map(fix)
+    return out
+
+
 def _emit(args: argparse.Namespace, frame: pd.DataFrame, title: str) -> None:
+    if getattr(args, "json", False):
+        frame = _finite(frame)
     if getattr(args, "csv", False):
         from ..csvsafe import neutralise_formulas
 
@@ -101,13 +141,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--estimate", help="print the rows of one estimate (e.g. beta_conditional) and "
                                       "draw its specification curve (default for --out: beta_conditional)")
     g.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
+    g.add_argument("--skipped", action="store_true",
+                   help="print what the grid set aside and why (specifications repeating another "
+                        "one's data, spans too short, time trends on fewer than 3 periods, estimates "
+                        "without a finite standard error) instead of the estimates")
     p.set_defaults(func=run_robustness)
 
     p = _parser(sub, "rolling", "beta and sigma trend on rolling windows of years, with intervals",
                 ["crossborder rolling", "crossborder rolling --window 6 --out rolling.png",
                  "crossborder rolling --currency PPP --trend-se HAC --json"])
-    p.add_argument("--window", type=int, default=8, help="years per window (default 8)")
-    p.add_argument("--step", type=int, default=1, help="years between windows (default 1)")
+    p.add_argument("--window", type=int, default=8,
+                   help="years each window covers (default 8): a window from year s covers s to "
+                        "s + WINDOW - 1 and holds the periods of the data in those years; a window "
+                        "needs 3 periods (on data every few years, use a longer window)")
+    p.add_argument("--step", type=int, default=1,
+                   help="years between the starts of two windows (default 1)")
     p.add_argument("--beta-se", default="HC1", choices=SE_CHOICES[:-1], help="beta's errors (default HC1)")
     p.add_argument("--trend-se", default="classical", choices=SE_CHOICES,
                    help="sigma trend's errors (default classical)")
@@ -141,6 +189,11 @@ def run_robustness(args: argparse.Namespace) -> int:
                          "effect), balanced per specification: --regions/--unbalanced do not apply")
     if args.currencies and args.currency:
         raise UsageError("give --currency or --currencies, not both")
+    _check_alpha(args.alpha)
+    if args.n_ends < 1:
+        raise UsageError(f"--n-ends {args.n_ends}: use at least 1 end year")
+    if args.min_years < 3:
+        raise UsageError(f"--min-years {args.min_years}: a time trend needs at least 3 years")
     se = _list(args.se)
     _check_se(se, "--se")
     ds = dataset_from_args(args)
@@ -154,7 +207,8 @@ def run_robustness(args: argparse.Namespace) -> int:
     res_codes = None if args.resource_regions is None else (
         [] if args.resource_regions == "none" else _list(args.resource_regions))
     resources = ("in",) if res_codes == [] else ("in", "out")
-    kw = dict(starts=_list(args.starts, int), ends=_list(args.ends, int), n_ends=args.n_ends,
+    kw = dict(starts=_list(args.starts, int, "--starts"), ends=_list(args.ends, int, "--ends"),
+              n_ends=args.n_ends,
               min_years=args.min_years, se_types=se, alpha=args.alpha, resources=resources,
               resource_regions=res_codes or None)
     if args.estimates:
@@ -162,12 +216,7 @@ def run_robustness(args: argparse.Namespace) -> int:
     res = robustness(ds, indicator=probe.indicator, currencies=currencies,
                      weight=probe.meta.get("weight"), **kw)
     if len(res.skipped):
-        reasons = res.skipped["reason"].astype(str)
-        same = reasons.str.startswith("same data as")
-        other = list(pd.unique(reasons[~same]))
-        print(f"note: {int(same.sum())} specification(s) repeat another one's data and are not run"
-              + (f"; {int((~same).sum())} not run: " + "; ".join(other[:3])
-                 + (" ..." if len(other) > 3 else "") if len(other) else ""), file=sys.stderr)
+        print(_skipped_note(res.skipped), file=sys.stderr)
     if args.out:
         from ..charts_study import specification_curve
 
@@ -180,7 +229,9 @@ def run_robustness(args: argparse.Namespace) -> int:
                                   subtitle=f"{res.params['indicator']}; sorted estimates with "
                                            f"{100 * (1 - args.alpha):.0f}% intervals ({se_curve})"),
               args.out)
-    if args.estimate:
+    if args.skipped:
+        table = res.skipped
+    elif args.estimate:
         table = res.table[res.table["estimate"] == args.estimate]
         if table.empty:
             raise UsageError(f"--estimate: no estimate {args.estimate!r}; the grid has {res.estimates}")
@@ -192,18 +243,40 @@ def run_robustness(args: argparse.Namespace) -> int:
     return 0
 
 
+def _skipped_note(skipped: pd.DataFrame) -> str:
+    """One note on what the grid set aside: each reason once, with how many rows it covers."""
+    reasons = skipped["reason"].astype(str)
+    same = reasons.str.startswith("same data as")
+    counts = reasons[~same].value_counts(sort=False)
+    parts = ([f"{int(same.sum())} specification(s) repeat another one's data"] if same.any() else []) + [
+        f"{n} x {reason}" for reason, n in counts.items()]
+    shown = parts[:4] + ([f"and {len(parts) - 4} more reason(s)"] if len(parts) > 4 else [])
+    return (f"note: {len(skipped)} row(s) of the grid set aside, not counted (--skipped lists them): "
+            + "; ".join(shown))
+
+
 # ----------------------------------------------------------------------------- rolling
 def run_rolling(args: argparse.Namespace) -> int:
-    from ..measures.rolling import rolling
+    from ..measures.rolling import rolling, rolling_windows
 
+    _check_alpha(args.alpha)
+    if args.window < 3:
+        raise UsageError(f"--window {args.window}: a window must cover at least 3 years (it needs 3 "
+                         "periods)")
+    if args.step < 1:
+        raise UsageError(f"--step {args.step}: must be at least 1 year")
     panel = panel_from_args(args)
+    try:
+        rolling_windows(panel.times, args.window, args.step)
+    except ValueError as err:
+        raise UsageError(f"--window {args.window}: {err}") from None
     res = rolling(panel, args.window, step=args.step, beta_se=args.beta_se, trend_se=args.trend_se,
                   alpha=args.alpha)
     if args.out:
         from ..charts_study import rolling_chart
 
         _save(rolling_chart(res, title=f"Convergence in rolling {args.window}-year windows",
-                            subtitle=f"{panel.indicator} ({panel.unit}), {panel.shape[0]} regions"),
+                            subtitle=f"{_label(panel)}, {panel.shape[0]} regions"),
               args.out)
     _emit(args, res.table, res.summary())
     return 0
@@ -213,7 +286,8 @@ def run_rolling(args: argparse.Namespace) -> int:
 def run_integration(args: argparse.Namespace) -> int:
     from ..measures.integration import integration
 
-    years = _list(args.break_year, int)
+    _check_alpha(args.alpha)
+    years = _list(args.break_year, int, "--break-year")
     ds = dataset_from_args(args)
     require_polygons(ds, "integration")
     panel = panel_from_args(args, ds)
@@ -224,8 +298,9 @@ def run_integration(args: argparse.Namespace) -> int:
 
         _save(event_study_chart(list(res.did.values()),
                                 title="Gaps across the border vs. gaps inside each country",
-                                subtitle=f"{panel.indicator} ({panel.unit}); event study, 95% intervals "
-                                         "clustered by pair"), args.out)
+                                subtitle=f"{_label(panel)}; event study, "
+                                         f"{100 * (1 - args.alpha):g}% intervals clustered by pair"),
+              args.out)
     table = res.event if args.events else res.table
     _emit(args, table, res.summary())
     return 0

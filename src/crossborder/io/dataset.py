@@ -126,7 +126,8 @@ def _row_label(x: Any) -> int | None:
 
 def _fill_region_columns(gdf: gpd.GeoDataFrame, *, name_col: str | None,
                          country_col: str | None, report: ReadReport,
-                         file: str | None = None) -> gpd.GeoDataFrame:
+                         file: str | None = None, iso_prefix: bool = True,
+                         countries: dict | None = None) -> gpd.GeoDataFrame:
     file = file or report.file
     out = gdf.copy()
     out["region"] = out["region"].astype(object)
@@ -153,6 +154,9 @@ def _fill_region_columns(gdf: gpd.GeoDataFrame, *, name_col: str | None,
                             "side of the border; fill the country column", file=file,
                             row=_row_label(out.index[i]), column=c)
         out["country"] = ctry
+    elif not iso_prefix:        # the caller fills the country (e.g. from a column of the data)
+        m = out["region"].astype(str).map(countries or {})
+        out["country"] = m.astype(object).where(m.notna(), None)
     else:
         m = out["region"].astype(str).str.extract(_ISO_PREFIX, expand=False)
         out["country"] = m.astype(object).where(m.notna(), None)
@@ -200,8 +204,9 @@ def _fill_region_columns(gdf: gpd.GeoDataFrame, *, name_col: str | None,
 
 def _sources_table(sources: Any, obs: pd.DataFrame, report: ReadReport) -> pd.DataFrame:
     used = sorted(pd.unique(obs["source"].astype(str)))
-    files = (obs.drop_duplicates("source").set_index("source")["_file"].astype(str).to_dict()
-             if "_file" in obs else {})
+    # the file's name, not its path: a report names the user's file without the folders of their machine
+    files = (obs.drop_duplicates("source").set_index("source")["_file"]
+             .map(lambda f: Path(str(f)).name).to_dict() if "_file" in obs else {})
     if sources is None:
         return pd.DataFrame({
             "source": used,
@@ -259,6 +264,8 @@ def read_dataset(
     max_columns: int | None = DEFAULT_MAX_COLUMNS,
     unknown_regions: str = "raise",
     extra_values: Sequence[str] = (),
+    iso_prefix: bool = True,
+    countries: dict | None = None,
 ) -> Dataset:
     """A Dataset from the user's regions and data files (see the module docstring).
 
@@ -272,6 +279,9 @@ def read_dataset(
     code once with its number of rows (``"raise"``), or are set aside and reported the same way
     (``"set_aside"``). ``extra_values``: further value columns of long files, each read as an
     indicator named after its column (e.g. a population column beside the values).
+    ``iso_prefix=False``: without a country column the country is left empty for the caller to
+    fill (no country from the codes' ISO 3166-2 prefix); ``countries`` (region -> country) fills
+    it in the meantime, so that the checks of the data (units per country) see the countries.
     """
     if unknown_regions not in ("raise", "set_aside"):
         raise DataError(f"unknown_regions must be 'raise' or 'set_aside', not {unknown_regions!r}")
@@ -317,7 +327,8 @@ def read_dataset(
         gdf = gpd.GeoDataFrame({"region": codes},
                                geometry=gpd.GeoSeries([None] * len(codes), crs="EPSG:4326"))
     regions_table = _fill_region_columns(
-        gdf, name_col=name_col, country_col=country_col, report=report,
+        gdf, name_col=name_col, country_col=country_col, report=report, iso_prefix=iso_prefix,
+        countries=countries,
         file=", ".join(map(str, _as_list(regions))) if isinstance(regions, str | os.PathLike)
         or isinstance(regions, list | tuple) else None)
     obs = _unknown_regions(obs, set(regions_table["region"]), unknown_regions, report)

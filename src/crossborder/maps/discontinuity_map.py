@@ -13,6 +13,7 @@ import shapely
 import shapely.ops
 from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from pyproj import CRS
 
 from .._mapstyle import (
@@ -59,6 +60,7 @@ def discontinuity_map(
     subtitle: str | None = None,
     source: str | None = None,
     legend_title: str | None = None,
+    fill_label: str | None = None,
     labels: Any = None,
     context: gpd.GeoDataFrame | None = None,
     width_mm: float = 180.0,
@@ -72,7 +74,8 @@ def discontinuity_map(
     linear in the value between ``width_range`` (points) from the smallest to the largest value;
     border edges in ``border_color``, internal ones in ``internal_color``; edges without a value
     (or with point geometry only) are left out and counted in the notes. ``fill``: optional
-    values to shade the regions with (a light 5-class quantile choropleth), else a flat tint.
+    values to shade the regions with (a light 5-class quantile choropleth with its own legend of
+    class bounds, titled ``fill_label`` — name the indicator and its unit there), else a flat tint.
     The legend shows three reference widths (min, middle, max).
     """
     if value is None:
@@ -117,11 +120,13 @@ def discontinuity_map(
         source = "Shared edges of the regions' polygons (computed by crossborder)."
     extent = _extent(proj.geometry)
     fill_vals = None
+    shade = None
     if fill is not None:
         fill_vals, _, _ = _series_of(fill, year, id_col)
     with mpl.rc_context(STYLE):
         fig, ax, panel = _layout(extent, width_mm=width_mm,
-                                 panel_mm=_legend_mm(2) + 3.3 * (len(notes) + (fill is not None)),
+                                 panel_mm=_legend_mm(2) + 3.3 * (len(notes) + (fill is not None))
+                                 + (12.0 if fill is not None else 0.0),
                                  source=source,
                                  subtitle=bool(subtitle))
         if context is not None and len(context):
@@ -139,8 +144,11 @@ def discontinuity_map(
                 colours = np.full(len(proj), NO_DATA_COLOR, dtype=object)
                 colours[ok] = [pal[int(c)] for c in clf.yb]
                 colours = list(colours)
-                notes.append("Regions shaded by " + (getattr(fill, "indicator", None) or "value")
-                             + " (5 quantile classes, darker = higher).")
+                shade_label = fill_label or getattr(fill, "indicator", None) or "value"
+                lows = [float(fv[ok].min())] + [float(b) for b in clf.bins[:-1]]
+                shade = ([Patch(facecolor=c, edgecolor="#999999", linewidth=0.4) for c in pal],
+                         [f"{_fmt(lo, 0)} – {_fmt(hi, 0)}" for lo, hi in zip(lows, clf.bins, strict=True)])
+                notes.append("Regions shaded by " + shade_label + " (5 quantile classes, darker = higher).")
         proj.plot(ax=ax, color=colours, edgecolor="#bdbdbd", linewidth=0.3, zorder=2)
         ax.collections[-1].set_gid("regions")
         order = np.argsort(vals.to_numpy())  # thick lines on top
@@ -171,6 +179,12 @@ def discontinuity_map(
         leg2 = panel.legend(h2, t2, loc="upper left", bbox_to_anchor=(0.55, 1.0), frameon=False,
                             title="Edge", alignment="left", handlelength=3.0, borderaxespad=0.2)
         leg2.set_gid("legend_edges")
+        if shade is not None:
+            panel.add_artist(leg2)
+            leg3 = panel.legend(*shade, loc="upper left", bbox_to_anchor=(0.0, 0.55), frameon=False,
+                                title=f"Regions: {shade_label}", alignment="left", ncol=len(shade[0]),
+                                handlelength=2.0, borderaxespad=0.2, fontsize=7, title_fontsize=7)
+            leg3.set_gid("legend_fill")
         if notes:
             panel.text(0.0, 0.0, "\n".join(notes), ha="left", va="bottom", fontsize=7,
                        gid="notes")

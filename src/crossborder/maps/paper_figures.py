@@ -224,18 +224,29 @@ def figure1(
         colours[has] = [palette[int(c)] for c in clf.yb]
 
     years = table.dropna(subset=["change_pp"])
-    span = (f"{int(years['first_year'].min())}\u2013{int(years['last_year'].max())}"
-            if len(years) else f"{first_year}\u2013latest")
+    starts = sorted({int(y) for y in years["first_year"]}) if len(years) else []
+    ends = sorted({int(y) for y in years["last_year"]}) if len(years) else []
+    one_period = len(starts) == 1 and len(ends) == 1
+    if one_period:
+        span = f"{starts[0]}\u2013{ends[0]}"
+    elif len(years):  # periods differ by region: never one span in the title that they do not share
+        last = f"{ends[0]}" if len(ends) == 1 else f"{ends[0]}\u2013{ends[-1]}"
+        span = f"periods differ: start on labels, end {last}"
+    else:
+        span = f"{first_year}\u2013latest"
     paper = getattr(ds, "name", None) == "ru-kz"
     if title is None:
-        title = (("Change in the share of ethnic Russians in the Kazakh border regions, "
+        title = (("Change in the share of ethnic Russians, Kazakh border regions"
                   if paper and indicator == "russian_share_pct" else
-                  f"Change in {indicator}, border regions of {_country_name(country)}, ") + span)
-    subtitle = ("p.p.; darker = larger decrease; " +
-                ("numbers after Stepanov et al. (2020)" if paper else
-                 "regions numbered west to east"))
-    if fallback == "earliest" and (years["first_year"] != first_year).any():
-        subtitle += "; start year varies (on labels)"
+                  f"Change in {indicator}, border regions of {_country_name(country)}")
+                 + (f", {span}" if one_period else ""))
+    if one_period:
+        subtitle = ("p.p.; darker = larger decrease; " +
+                    ("numbers after Stepanov et al. (2020)" if paper else
+                     "regions numbered west to east"))
+    else:
+        subtitle = (f"p.p. over each region's own period ({span}), one scale; "
+                    "darker = larger decrease")
     other = proj.loc[~mapped, "country"].iloc[0] if (~mapped).any() else None
     notes = _figure1_notes(table, shown, first_year, fallback)
     note_text = wrap_to_width("\n".join(notes), width_mm - 16, 7.0) if notes else ""
@@ -308,7 +319,8 @@ def figure1(
         handles.append(Line2D([], [], color=BORDER_COLOR, linewidth=1.3))
         texts.append("state border")
         leg = panel.legend(handles, texts, loc="upper left", ncol=1, frameon=False,
-                           title=f"Change, p.p. ({span})", alignment="left",
+                           title="Change, p.p." + (f" ({span})" if one_period else
+                                                   " (periods differ)"), alignment="left",
                            borderaxespad=0.2, handlelength=2.2, handleheight=1.1)
         leg.set_gid("legend")
         _draw_key(panel, table, shown, labels, x0=0.40, top_mm=1.5, panel_mm=panel_mm,

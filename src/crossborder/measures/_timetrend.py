@@ -22,6 +22,18 @@ SE_TYPES = ("classical", "HC0", "HC1", "HC2", "HC3", "HAC")
 CROSS_SECTION_SE = ("classical", "HC0", "HC1", "HC2", "HC3")
 
 
+def check_alpha(alpha: float, name: str = "alpha") -> float:
+    """``alpha`` as a float, checked: a finite number with 0 < alpha < 1 (1 - confidence level)."""
+    try:
+        a = float(alpha)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number between 0 and 1, got {alpha!r}") from None
+    if not (np.isfinite(a) and 0 < a < 1):
+        raise ValueError(f"{name} must be between 0 and 1 (exclusive), e.g. 0.05 for 95% intervals; "
+                         f"got {alpha!r}")
+    return a
+
+
 def check_se(se_type: str) -> None:
     if se_type not in SE_TYPES:
         raise ValueError(f"se_type must be one of {SE_TYPES}, got {se_type!r}")

@@ -265,8 +265,9 @@ def beta(
     elif len(names) > 2:
         varies[2:] = False
     constant = [c for c, v in zip(names, varies, strict=True) if not v]
-    X = X[:, varies]
-    names = [c for c, v in zip(names, varies, strict=True) if v]
+    if not varies.all():
+        X = X[:, varies]
+        names = [c for c, v in zip(names, varies, strict=True) if v]
     if len(yv) < len(names) + 1:
         raise DataError(f"beta needs more regions than terms: {len(yv)} regions with values in "
                         f"{start} and {end}, {len(names)} terms")

@@ -72,6 +72,10 @@ __all__ = [
 
 HAC = Literal["FQSB", "AQSB"]
 CRITICAL = -1.65
+#: The fewest periods a study runs the club procedure on (HP filter, then the log t regression on
+#: the last two thirds, which needs at least 3 periods beyond t = 1): the command line and the
+#: report use this one number.
+MIN_PERIODS = 5
 _CHUNK = 4096
 
 

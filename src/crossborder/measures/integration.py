@@ -12,9 +12,11 @@ Difference-in-differences (two-way fixed effects; statsmodels OLS)::
 
     g_pt = theta (cross_p x post_t) + mu_p + tau_t + e_pt,      post_t = 1[t >= break_year]
 
-Event study (reference period k = -1, the year before the break)::
+Event study in event time of the observed periods (k = 0: the first period from the break year on;
+k = -1, the reference: the last period before the break, e.g. 2013 for a break in 2015 of data
+observed in 2000, 2007, 2013, 2017 — the break year may fall between observations)::
 
-    g_pt = sum_{k != -1} delta_k (cross_p x 1[t - break_year = k]) + mu_p + tau_t + e_pt
+    g_pt = sum_{k != -1} delta_k (cross_p x 1[k(t) = k]) + mu_p + tau_t + e_pt
 
 theta < 0: cross-border gaps narrowed relative to domestic ones after the break. Standard errors
 are clustered by pair (CR1, statsmodels' small-sample correction, t and F with G - 1 degrees of
@@ -24,12 +26,14 @@ delta_k = 0 for k <= -2 (Angrist & Pischke 2009, ch. 5.2; Roth 2022, AER: Insigh
 :func:`break_test` asks whether a yearly series (sigma, the between-country share) changed its trend
 at the break: ``s_t = a + b (t - T0) + c post_t + d (t - T0) post_t + e_t``, standard errors of
 ``se_type`` (classical by default; HAC on request, though with a dozen years its covariance is near
-singular): ``d`` is the change of slope, the joint Wald test of ``c = d = 0`` the break; the
+singular; it needs 2 periods on each side and 5 in all): ``d`` is the change of slope, the joint
+Wald test of ``c = d = 0`` the break; the
 classical Chow (1960, Econometrica 28) F test of the same restriction is reported beside it.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +45,7 @@ from scipy import stats
 from ..errors import DataError
 from ..panel import Panel
 from ._arrays import numeric_times
-from ._timetrend import check_se, with_se
+from ._timetrend import check_alpha, check_se, with_se
 
 __all__ = [
     "BreakTest",
@@ -110,14 +114,20 @@ def pair_gap_frame(panel: Panel, pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- DiD
+def _fmt_year(v: float) -> str:
+    return f"{v:g}"
+
+
 @dataclass(frozen=True)
 class DiDResult:
     """Difference-in-differences and event study of pair gaps around ``break_year``.
 
     ``coef`` (theta), ``se`` (clustered by pair), ``pvalue``, interval; ``event``: one row per
-    relative year ``k`` (``rel_time``, ``time``, ``coef``, ``se``, ``ci_low``, ``ci_high``,
-    ``pvalue``; k = -1 is the reference with coefficient 0); ``pretrend_*``: the joint F test of
-    the leads k <= -2 (``pretrend_df`` = (q, G - 1); q is below the number of leads when the
+    event-time period ``k`` (``rel_time``, ``time`` — the observed period, ``coef``, ``se``,
+    ``ci_low``, ``ci_high``, ``pvalue``; k = -1, the last period before the break (``reference``),
+    has coefficient 0); ``n_before``/``n_after``: periods before / from the break;
+    ``pretrend_*``: the joint F test of the leads k <= -2, NaN with fewer than 2 periods before
+    (``pretrend_df`` = (q, G - 1); q is below the number of leads when the
     clustered covariance of the leads is singular, with fewer treated pairs than leads).
     """
 
@@ -137,13 +147,17 @@ class DiDResult:
     pretrend_df: tuple[int, int]
     pretrend_pvalue: float
     se_type: str = "cluster (pair)"
+    reference: Any = None
+    n_before: int = 0
+    n_after: int = 0
     pairs: pd.DataFrame = field(default=None, repr=False, compare=False)
     fit: Any = field(default=None, repr=False, compare=False)
     event_fit: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         keys = ("break_year", "coef", "se", "tstat", "pvalue", "ci_low", "ci_high", "nobs",
-                "n_treated", "n_control", "n_clusters", "pretrend_F", "pretrend_pvalue", "se_type")
+                "n_treated", "n_control", "n_clusters", "pretrend_F", "pretrend_pvalue", "se_type",
+                "reference", "n_before", "n_after")
         return {k: getattr(self, k) for k in keys} | {"pretrend_df": list(self.pretrend_df)}
 
     def to_frame(self) -> pd.DataFrame:
@@ -151,11 +165,23 @@ class DiDResult:
 
     def summary(self) -> str:
         d = "narrowed" if self.coef < 0 else "widened"
-        return (f"DiD at {self.break_year}: cross-border gaps {d} by {abs(self.coef):.4f} log points "
-                f"relative to domestic pairs (se {self.se:.4f}, p {self.pvalue:.3g}; {self.se_type}); "
-                f"{self.n_treated} cross-border and {self.n_control} domestic pairs, {self.nobs} obs; "
-                f"pre-trend F({self.pretrend_df[0]}, {self.pretrend_df[1]}) = {self.pretrend_F:.3g}, "
-                f"p {self.pretrend_pvalue:.3g}")
+        pre = (f"pre-trend F({self.pretrend_df[0]}, {self.pretrend_df[1]}) = {self.pretrend_F:.3g}, "
+               f"p {self.pretrend_pvalue:.3g}" if np.isfinite(self.pretrend_F) else
+               f"no pre-trend test ({self.pretrend_note()})")
+        return (f"DiD at {self.break_year} (reference period {self.reference}; {self.n_before} "
+                f"period(s) before, {self.n_after} from the break on): cross-border gaps {d} by "
+                f"{abs(self.coef):.4f} log points relative to domestic pairs (se {self.se:.4f}, "
+                f"p {self.pvalue:.3g}; {self.se_type}); {self.n_treated} cross-border and "
+                f"{self.n_control} domestic pairs, {self.nobs} obs; {pre}")
+
+    def pretrend_note(self) -> str:
+        """Why there is no pre-trend test, in words (empty when there is one)."""
+        if np.isfinite(self.pretrend_F):
+            return ""
+        if self.n_before < 2:
+            return (f"it needs 2 periods before the break, the data have {self.n_before} "
+                    f"({self.reference})")
+        return "the clustered covariance of the leads has rank 0"
 
 
 def _fe_design(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
@@ -206,51 +232,64 @@ def pair_did(
     """DiD and event study of the gaps of neighbour ``pairs`` (a :func:`neighbour_pairs` table:
     ``a``, ``b``, ``cross``) in ``panel`` around ``break_year`` (see the module docstring).
 
-    ``window=(lo, hi)`` bins the relative years of the event study at its ends (k < lo counts as
-    lo, k > hi as hi); by default every relative year has its own coefficient.
+    ``window=(lo, hi)`` bins the event-time periods at its ends (k < lo counts as lo, k > hi as
+    hi); by default every period has its own coefficient. The break year needs a period of data
+    before it and one from it on (a ValueError names the break years that work).
     """
     import statsmodels.api as sm
 
+    alpha = check_alpha(alpha)
     gaps = pair_gap_frame(panel, pairs)
     if gaps.empty:
         raise DataError("no pair has both regions in the panel with positive values")
     t = numeric_times(pd.Index(gaps["time"]))
-    before, after = t < break_year, t >= break_year
-    if not before.any() or not after.any():
-        raise ValueError(f"break year {break_year} must have years of data before and after it "
-                         f"({t.min():.0f}-{t.max():.0f})")
+    periods = np.unique(t)
+    labels = {float(v): lab for v, lab in zip(t, gaps["time"], strict=True)}
+    listed = (f"{labels[float(periods[0])]}-{labels[float(periods[-1])]}"
+              if len(periods) > 2 and np.all(np.diff(periods) == 1)
+              else ", ".join(str(labels[float(v)]) for v in periods))
+    if len(periods) < 2:
+        raise DataError(f"a DiD needs gaps in at least 2 periods; the pairs have {listed}",
+                        column="time")
+    n_before = int((periods < break_year).sum())
+    if n_before == 0 or n_before == len(periods):
+        raise ValueError(f"break year {break_year}: the DiD needs a period of data before it and one "
+                         f"from it on; the data have {listed} (break years {_fmt_year(periods[0] + 1)}"
+                         f" to {_fmt_year(periods[-1])} work)")
     n_treated = gaps.loc[gaps["cross"], "pair"].nunique()
     n_control = gaps.loc[~gaps["cross"], "pair"].nunique()
     if n_treated < 1 or n_control < 1:
         raise DataError(f"the test needs cross-border and domestic pairs; found {n_treated} and "
                         f"{n_control}")
-    if (t - break_year == -1).sum() == 0:
-        raise ValueError(f"the reference year {break_year - 1} has no data")
+    reference = labels[float(periods[n_before - 1])]        # the last period before the break
     X, clusters = _fe_design(gaps)
     y = gaps["gap"].to_numpy()
     cross = gaps["cross"].to_numpy(dtype=float)
     cov = {"cov_type": "cluster", "cov_kwds": {"groups": clusters}, "use_t": True}
     G = int(clusters.max() + 1)
 
+    after = t >= break_year
     Xd = pd.concat([pd.Series(cross * after, index=X.index, name="cross_x_post"), X], axis=1)
     fit = _quiet(sm.OLS(y, Xd).fit(**cov))
     ci = fit.conf_int(alpha).loc["cross_x_post"]
 
-    k = (t - break_year).astype(int)
+    # event time in periods: 0 = the first period from the break year on, -1 = the last one before
+    k = np.searchsorted(periods, t) - n_before
+    time_of = {int(i) - n_before: labels[float(v)] for i, v in enumerate(periods)}
     if window is not None:
         lo, hi = window
         if not lo <= -1 <= hi:
-            raise ValueError("window must contain the reference year -1")
+            raise ValueError("window must contain the reference period -1")
         k = np.clip(k, lo, hi)
     ks = [int(v) for v in sorted(set(k)) if v != -1]
     ev = pd.DataFrame({f"k[{v}]": cross * (k == v) for v in ks}, index=X.index)
     efit = _quiet(sm.OLS(y, pd.concat([ev, X], axis=1)).fit(**cov))
     eci = efit.conf_int(alpha)
-    rows = [{"rel_time": v, "time": break_year + v, "coef": float(efit.params[f"k[{v}]"]),
+    rows = [{"rel_time": v, "time": time_of[v], "coef": float(efit.params[f"k[{v}]"]),
              "se": float(efit.bse[f"k[{v}]"]), "ci_low": float(eci.loc[f"k[{v}]", 0]),
              "ci_high": float(eci.loc[f"k[{v}]", 1]), "pvalue": float(efit.pvalues[f"k[{v}]"])}
             for v in ks]
-    rows.append({"rel_time": -1, "time": break_year - 1, "coef": 0.0, "se": 0.0, "ci_low": 0.0,
+    rows.append({"rel_time": -1, "time": reference, "coef": 0.0, "se": 0.0, "ci_low": 0.0,
                  "ci_high": 0.0, "pvalue": np.nan})
     event = pd.DataFrame(rows).sort_values("rel_time", ignore_index=True)
     leads = [v for v in ks if v <= -2]
@@ -264,6 +303,7 @@ def pair_did(
         pvalue=float(fit.pvalues["cross_x_post"]), ci_low=float(ci.iloc[0]), ci_high=float(ci.iloc[1]),
         nobs=int(fit.nobs), n_treated=int(n_treated), n_control=int(n_control), n_clusters=G,
         event=event, pretrend_F=F, pretrend_df=df, pretrend_pvalue=p,
+        reference=reference, n_before=n_before, n_after=int(len(periods) - n_before),
         pairs=gaps.drop_duplicates("pair")[["pair", "a", "b", "cross"]].reset_index(drop=True),
         fit=fit, event_fit=efit)
 
@@ -311,25 +351,38 @@ def break_test(series: pd.Series, break_year: int, *, se_type: str = "classical"
     post = (t >= break_year).astype(float)
     n_before, n_after = int((post == 0).sum()), int(post.sum())
     if n_before < 2 or n_after < 2 or len(s) < 5:
-        raise ValueError(f"a break test at {break_year} needs 2 years on each side and 5 in all; "
-                         f"got {n_before} before and {n_after} from it")
+        raise ValueError(f"a break test at {break_year} needs 2 periods on each side and 5 in all; "
+                         f"the series has {n_before} before and {n_after} from it")
     c = t - break_year
     X = np.column_stack([np.ones_like(c), c, post, c * post])
     y = s.to_numpy()
     base = sm.OLS(y, X).fit()
-    f = with_se(base, se_type, hac_lags)
-    params, V = np.asarray(f.params), np.asarray(f.cov_params())
-    R = np.array([[0, 0, 1.0, 0], [0, 0, 0, 1.0]])
-    r = R @ params
-    wald = float(r @ np.linalg.solve(R @ V @ R.T, r))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        f = with_se(base, se_type, hac_lags)
+        params, V = np.asarray(f.params), np.asarray(f.cov_params())
+        bse, pvalues = np.asarray(f.bse), np.asarray(f.pvalues)
+        R = np.array([[0, 0, 1.0, 0], [0, 0, 0, 1.0]])
+        r = R @ params
+        try:
+            wald = float(r @ np.linalg.solve(R @ V @ R.T, r))
+        except np.linalg.LinAlgError:
+            wald = float("nan")
+    if not (np.isfinite(bse[2:]).all() and np.isfinite(pvalues[2:]).all() and np.isfinite(wald)
+            and wald >= 0):
+        msgs = "; ".join(dict.fromkeys(str(w.message) for w in caught))
+        raise ValueError(f"the {se_type} covariance of the break test at {break_year} gives no finite "
+                         f"standard error or Wald statistic with {len(y)} periods"
+                         + (f" (numerical warning: {msgs})" if msgs else "")
+                         + "; use classical errors")
     restricted = sm.OLS(y, X[:, :2]).fit()
     df2 = len(y) - 4
     chow = ((restricted.ssr - base.ssr) / 2) / (base.ssr / df2) if df2 > 0 else np.nan
     return BreakTest(
         name=name, break_year=int(break_year), slope_before=float(params[1]),
         slope_after=float(params[1] + params[3]), change=float(params[3]),
-        change_se=float(np.asarray(f.bse)[3]), change_pvalue=float(np.asarray(f.pvalues)[3]),
-        shift=float(params[2]), shift_pvalue=float(np.asarray(f.pvalues)[2]), wald=wald,
+        change_se=float(bse[3]), change_pvalue=float(pvalues[3]),
+        shift=float(params[2]), shift_pvalue=float(pvalues[2]), wald=wald,
         wald_pvalue=float(stats.chi2.sf(wald, 2)), chow_F=float(chow),
         chow_pvalue=float(stats.f.sf(chow, 2, df2)) if df2 > 0 else float("nan"),
         nobs=len(y), se_type=se_type if se_type != "HAC" else f"HAC ({hac_lags} lag)")
@@ -394,6 +447,8 @@ def integration(
 
     if control not in ("border", "all"):
         raise ValueError("control must be 'border' or 'all'")
+    alpha = check_alpha(alpha)
+    check_se(se_type)
     if isinstance(source, Panel):
         p = source
         if geometry is None:
@@ -424,6 +479,7 @@ def integration(
     share = decompose(pb, "theil", by="group")["between_share"]
 
     rows, events, dids, breaks = [], [], {}, {}
+    splits: dict[int, int] = {}              # periods before the break -> first break year so split
     for year in years:
         try:
             d = pair_did(p, pairs, int(year), alpha=alpha, window=window)
@@ -433,14 +489,18 @@ def integration(
             rows.append({"break_year": year, "test": "did", "detail": f"not tested: {err}"})
             continue
         dids[int(year)] = d
+        twin = splits.setdefault(d.n_before, year)
+        same = (f"; the periods split as at {twin}: the same estimates" if twin != year else "")
         rows.append({"break_year": year, "test": "did", "estimate": d.coef, "se": d.se,
                      "ci_low": d.ci_low, "ci_high": d.ci_high, "pvalue": d.pvalue, "stat": d.tstat,
                      "nobs": d.nobs, "se_type": d.se_type,
-                     "detail": f"{d.n_treated} cross-border vs {d.n_control} domestic pairs"})
+                     "detail": f"{d.n_treated} cross-border vs {d.n_control} domestic pairs; "
+                               f"reference period {d.reference}{same}"})
         rows.append({"break_year": year, "test": "pretrend", "estimate": np.nan, "se": np.nan,
                      "ci_low": np.nan, "ci_high": np.nan, "pvalue": d.pretrend_pvalue,
                      "stat": d.pretrend_F, "nobs": d.nobs, "se_type": d.se_type,
-                     "detail": f"joint F({d.pretrend_df[0]}, {d.pretrend_df[1]}) of the leads"})
+                     "detail": (f"joint F({d.pretrend_df[0]}, {d.pretrend_df[1]}) of the leads"
+                                if np.isfinite(d.pretrend_F) else f"not tested: {d.pretrend_note()}")})
         events.append(d.event.assign(break_year=year))
         bt = []
         for name, series in (("sigma_break", sd), ("between_share_break", share)):

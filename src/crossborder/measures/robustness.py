@@ -2,8 +2,8 @@
 
 Every headline estimate of a border study is re-run on each specification of a grid:
 
-* ``start`` / ``end`` year (by default the first year of the span and two years later; each of the
-  last ``n_ends`` years of the span as end);
+* ``start`` / ``end`` year (by default the first period of the span and the first one at least two
+  years later; each of the last ``n_ends`` periods of the span as end);
 * currency basis: each entry of ``currencies`` is passed to the panel factory (``study_panel``'s
   ``currency=`` for a Dataset), e.g. ``"USD"``, ``"PPP"``;
 * region variant (:class:`RegionVariant`): the series of one region replaced by another's (e.g. a
@@ -34,12 +34,16 @@ Each specification's panel is balanced over its years (regions without a value i
 left out and named in ``dropped``); a substituted series shortens the span to the years it covers
 (``start`` is the year actually used). Specifications that would repeat another one's data (e.g.
 a region excluded both as a variant and as a resource region) and estimates that cannot be
-computed are listed in :attr:`RobustnessResult.skipped`, never silently dropped.
+computed or have no inference (a time trend on fewer than 3 periods, say 2000-2007 of data
+observed in 2000, 2007, 2013, 2017; a standard error, interval or p-value that is not finite) are
+listed with the reason in :attr:`RobustnessResult.skipped` — never counted as specifications,
+never silently dropped.
 """
 
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources as _resources
@@ -51,7 +55,7 @@ import pandas as pd
 from ..errors import DataError, UnitError
 from ..panel import Panel
 from ._arrays import numeric_times
-from ._timetrend import CROSS_SECTION_SE, check_se, coef_by_se, row_slopes, time_trend
+from ._timetrend import CROSS_SECTION_SE, check_alpha, check_se, coef_by_se, row_slopes, time_trend
 
 __all__ = [
     "ESTIMATE_FAMILIES",
@@ -70,6 +74,8 @@ SPEC_COLUMNS = ["currency", "start", "end", "regions", "resources", "se_type"]
 TABLE_COLUMNS = SPEC_COLUMNS + ["estimate", "value", "se", "ci_low", "ci_high", "pvalue", "nobs",
                                 "n_regions", "supports_convergence", "speed", "half_life",
                                 "dropped", "detail"]
+#: the columns of :attr:`RobustnessResult.skipped` (what was set aside, and why)
+SKIPPED_COLUMNS = ["currency", "start", "end", "regions", "resources", "se_type", "what", "reason"]
 
 
 @dataclass(frozen=True)
@@ -410,6 +416,11 @@ def robustness(
         raise ValueError(f"resources must be a non-empty subset of ('in', 'out'), got {list(resources)}")
     if min_years < 3:
         raise ValueError("min_years must be at least 3 (a trend needs 3 years)")
+    if n_ends < 1:
+        raise ValueError(f"n_ends must be at least 1, got {n_ends}")
+    if int(hac_lags) != hac_lags or hac_lags < 0:
+        raise ValueError(f"hac_lags must be a whole number >= 0, got {hac_lags!r}")
+    alpha = check_alpha(alpha)
 
     defaults = study_defaults(source) if not callable(source) else {
         "resource_regions": [], "region_variants": [BASELINE], "break_years": []}
@@ -476,13 +487,13 @@ def robustness(
             raise DataError(f"the border regions must be on two sides, found groups {sides}",
                             column="group")
         years = base.times
-        t_starts = (list(starts) if starts is not None
-                    else [y for y in (years[0], years[0] + 2) if y in years])
+        t_starts = list(starts) if starts is not None else _default_starts(years)
         t_ends = list(ends) if ends is not None else list(years[-n_ends:])
-        for y in t_starts + t_ends:
-            if y not in years:
-                raise ValueError(f"year {y} is outside the {currency or 'panel'} span "
-                                 f"{years[0]}-{years[-1]}")
+        absent = [y for y in dict.fromkeys(t_starts + t_ends) if y not in years]
+        if absent:
+            where = "the span" if currency is None else f"the {currency} span"
+            raise ValueError(f"no data in {', '.join(map(str, absent))} (start and end years must be "
+                             f"periods of the data; {where} has {_periods(years)})")
         for variant in variants:
             absent = [r for r in list(variant.substitute.values()) + list(variant.substitute)
                       if r not in base.regions]
@@ -529,7 +540,24 @@ def robustness(
               "variant_notes": {v.name: v.note for v in variants}, "resource_regions": res_codes,
               "resources": list(resources), "se_types": list(se_types), "estimates": list(estimates),
               "min_years": min_years, "indicator": base.indicator}
-    return RobustnessResult(table=table, skipped=pd.DataFrame(skipped), params=params)
+    return RobustnessResult(table=table, skipped=pd.DataFrame(skipped, columns=SKIPPED_COLUMNS),
+                            params=params)
+
+
+def _periods(years: pd.Index) -> str:
+    """The periods in words: a range for consecutive years, else the list."""
+    t = numeric_times(years)
+    if len(t) > 2 and np.all(np.diff(t) == 1):
+        return f"{years[0]}-{years[-1]}"
+    return ", ".join(map(str, years))
+
+
+def _default_starts(years: pd.Index) -> list:
+    """The first period and the first one at least two years later (on annual data: the first year
+    and two years later)."""
+    t = numeric_times(years)
+    later = np.flatnonzero(t >= t[0] + 2)
+    return [years[0]] + ([years[later[0]]] if len(later) else [])
 
 
 def _spec_panels(base: _Base, variant: RegionVariant, out: set, units: list, border: list,
@@ -546,6 +574,8 @@ def _spec_panels(base: _Base, variant: RegionVariant, out: set, units: list, bor
             if not len(have):
                 return f"{s} has no values"
             first = max(first, int(t[have[0]]))
+    if end <= first:
+        return f"{first}-{end}: the end is not after the start"
     if end - first + 1 < min_years:
         return f"{first}-{end} is shorter than {min_years} years"
     cols = np.flatnonzero((t >= first) & (t <= end))
@@ -590,13 +620,38 @@ def _ols(y: np.ndarray, X: np.ndarray) -> Any:
     return sm.OLS(y, X).fit()
 
 
+#: the estimates that are slopes on time (they need 3 periods for an inference)
+TREND_ESTIMATES = ("sigma_trend", "between_share_trend", "border_effect_trend", "pair_gap_trend")
+_INFERENCE = ("value", "se", "ci_low", "ci_high", "pvalue")
+
+
+def _fits(compute: Any) -> tuple[dict[str, dict[str, float]], list[str]]:
+    """``compute()`` (se type -> row) with numpy's and statsmodels' RuntimeWarnings caught: they
+    become the reasons of the rows without inference instead of lines on stderr."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with np.errstate(divide="warn", invalid="warn", over="warn"):
+            results = compute()
+    return results, list(dict.fromkeys(str(w.message) for w in caught))
+
+
+def _no_inference(se: str, r: Mapping[str, Any], bad: list[str], msgs: list[str]) -> str:
+    """Why a row has no inference, in words."""
+    if "value" in bad:
+        why = f"no estimate ({int(r['nobs'])} value(s))"
+    else:
+        why = f"{', '.join(bad)} not finite (nobs {int(r['nobs'])})"
+    return f"{se} errors: {why}" + (f"; numerical warning: {'; '.join(msgs)}" if msgs else "")
+
+
 def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], families: Sequence[str],
                edges: pd.DataFrame | None, geo_groups: pd.Series | None, alpha: float, hac_lags: int,
                skipped: list) -> list[dict]:
     """The estimates of one specification, on its arrays: the formulas of sigma_trend (sd of logs,
     ddof 0, on time), beta (annualised log growth on the initial log level, side dummy for the
     conditional one) and decompose (Theil T between share); the tests check them against those
-    functions."""
+    functions. Time trends need 3 periods; a row whose estimate, standard error, interval or
+    p-value is not finite is not a specification: it goes to ``skipped`` with the reason."""
     from .beta import speed_half_life
     from .decompose import decompose_array
 
@@ -609,6 +664,25 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
     trend_se = tuple(se_types)
     cross_se = tuple(s for s in se_types if s in CROSS_SECTION_SE)
     out: list[dict] = []
+    short = len(times) < 3
+    periods = ", ".join(map(str, times))
+
+    def add(name: str, compute: Any, n_regions: int, **kw: Any) -> None:
+        results, msgs = _fits(compute)
+        for se, r in results.items():
+            bad = [k for k in _INFERENCE if not np.isfinite(r[k])]
+            if bad:
+                skipped.append({**spec, "se_type": se, "what": name,
+                                "reason": _no_inference(se, r, bad, msgs)})
+            else:
+                out.append(_row(spec, se, name, r, n_regions, dropped, alpha, **kw))
+
+    def too_short(name: str) -> bool:
+        if short:
+            skipped.append({**spec, "what": name, "reason": f"{made['start']}-{spec['end']} has "
+                                                            f"{len(times)} period(s) ({periods}); a time "
+                                                            "trend needs 3"})
+        return short
 
     if "sigma" in families:
         subsets = [("sigma_trend", np.ones(n_b, dtype=bool))] + [
@@ -617,9 +691,11 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
             if mask.sum() < 2:
                 skipped.append({**spec, "what": name, "reason": "fewer than 2 regions"})
                 continue
+            if too_short(name):
+                continue
             sd = logs[mask].std(axis=0)
-            for se, r in coef_by_se(_ols(sd, Xt), 1, trend_se, alpha, hac_lags).items():
-                out.append(_row(spec, se, name, r, int(mask.sum()), dropped, alpha))
+            add(name, lambda sd=sd: coef_by_se(_ols(sd, Xt), 1, trend_se, alpha, hac_lags),
+                int(mask.sum()))
 
     if "beta" in families:
         span = float(tnum[-1] - tnum[0])
@@ -632,21 +708,19 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
                 continue
             fit = _ols(growth, X)
             speed, half_life = speed_half_life(float(fit.params[1]), span)
-            for se, r in coef_by_se(fit, 1, cross_se, alpha, hac_lags).items():
-                out.append(_row(spec, se, name, r, n_b, dropped, alpha, speed=speed,
-                                half_life=half_life))
+            add(name, lambda fit=fit: coef_by_se(fit, 1, cross_se, alpha, hac_lags), n_b, speed=speed,
+                half_life=half_life)
 
-    if "between_share" in families:
+    if "between_share" in families and not too_short("between_share_trend"):
         share = decompose_array(y, groups, "theil")["between_share"]
-        for se, r in coef_by_se(_ols(share, Xt), 1, trend_se, alpha, hac_lags).items():
-            out.append(_row(spec, se, "between_share_trend", r, n_b, dropped, alpha,
-                            detail=f"share {share[0]:.4f} -> {share[-1]:.4f}"))
+        add("between_share_trend", lambda: coef_by_se(_ols(share, Xt), 1, trend_se, alpha, hac_lags),
+            n_b, detail=f"share {share[0]:.4f} -> {share[-1]:.4f}")
 
     if {"border_effect", "pair_gaps"} & set(families) and edges is None:
         skipped.append({**spec, "what": "border_effect/pair_gaps", "reason": "no polygons"})
         return out
 
-    if "border_effect" in families:
+    if "border_effect" in families and not too_short("border_effect_trend"):
         from ..border.discontinuity import border_effect
 
         pa: Panel = made["make_all"]()
@@ -656,12 +730,12 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
         geo = geo[geo["region"].astype(str).isin(ids)]
         fx = border_effect(geo, pa, edges=e).frame
         ratio = fx["ratio"].to_numpy(dtype=float)
-        for se, r in time_trend(pd.Series(ratio, index=times), trend_se, hac_lags, alpha).items():
-            out.append(_row(spec, se, "border_effect_trend", r, pa.shape[0], dropped, alpha,
-                            detail=f"ratio {ratio[0]:.3f} -> {ratio[-1]:.3f}; "
-                                   f"{int(fx['n_border'].iloc[-1])} border edges"))
+        add("border_effect_trend",
+            lambda: time_trend(pd.Series(ratio, index=times), trend_se, hac_lags, alpha), pa.shape[0],
+            detail=f"ratio {ratio[0]:.3f} -> {ratio[-1]:.3f}; {int(fx['n_border'].iloc[-1])} border "
+                   "edges")
 
-    if "pair_gaps" in families:
+    if "pair_gaps" in families and not too_short("pair_gap_trend"):
         ia, ib = _cross_pair_rows(edges, made["labels"], groups)
         if not len(ia):
             skipped.append({**spec, "what": "pair_gaps", "reason": "no cross-border neighbours"})
@@ -672,14 +746,13 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
 
         with np.errstate(invalid="ignore", divide="ignore"):
             tval = slope / se_p
-        p = 2 * stats.t.sf(np.abs(tval), n - 2)
+            p = 2 * stats.t.sf(np.abs(tval), n - 2)
         n_narrow = int(((tval < 0) & (p < alpha)).sum())
         n_widen = int(((tval > 0) & (p < alpha)).sum())
         mean_abs = gap.mean(axis=0)
-        for se, r in coef_by_se(_ols(mean_abs, Xt), 1, trend_se, alpha, hac_lags).items():
-            out.append(_row(spec, se, "pair_gap_trend", r, n_b, dropped, alpha,
-                            detail=f"{len(ia)} pairs: {n_narrow} narrow, {n_widen} widen "
-                                   f"significantly (trend of |gap|, p < {alpha})"))
+        add("pair_gap_trend", lambda: coef_by_se(_ols(mean_abs, Xt), 1, trend_se, alpha, hac_lags), n_b,
+            detail=f"{len(ia)} pairs: {n_narrow} narrow, {n_widen} widen significantly (trend of |gap|, "
+                   f"p < {alpha})")
     return out
 
 

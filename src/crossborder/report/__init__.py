@@ -24,8 +24,8 @@ __all__ = ["SECTIONS", "OutDirError", "ReportResult", "build_report", "check_out
 #: Section modules in report order: each ``crossborder.report.sections.<name>`` has ``TITLE`` and
 #: ``build(ctx) -> Section`` and raises :class:`~crossborder.report.model.Skip` (with the reason)
 #: when the data cannot support it. A new section is one module and one name here.
-SECTIONS = ["data", "border", "table1", "sigma", "beta", "decomposition", "clubs", "pairs", "maps",
-            "claims"]
+SECTIONS = ["verdict", "robustness", "rolling", "integration", "data", "border", "table1", "sigma",
+            "beta", "decomposition", "clubs", "pairs", "maps", "claims"]
 
 #: Sections about the paper itself, only for the built-in Russia–Kazakhstan data.
 PAPER_SECTIONS = {"table1", "claims"}

@@ -20,7 +20,7 @@ from .model import Section
 
 
 def _fmt(v: Any) -> str:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
         return "–"
     if isinstance(v, bool | np.bool_):
         return "yes" if v else "no"

@@ -27,6 +27,12 @@ class Block:
     kind: str  # "table" | "figure" | "list" | "text" | "skipped"
     content: Any
     caption: str = ""
+    #: A table shown behind a fold (closed ``<details>``), its CSV link in the summary line.
+    fold: bool = False
+
+
+#: Tables of at least this many rows are shown behind a fold (the CSV link stays in view).
+FOLD_ROWS = 100
 
 
 @dataclass
@@ -49,12 +55,15 @@ class ReportContext:
     cache: dict[str, Any] = field(default_factory=dict)
 
     def table(self, section: Section, name: str, frame: pd.DataFrame, title: str,
-              sources: tuple[str, ...] | list[str] = (), show: bool | int = True) -> TableRecord:
-        """Save ``frame`` as ``tables/NAME.csv`` and show it (or its first ``show`` rows)."""
+              sources: tuple[str, ...] | list[str] = (), show: bool | int = True,
+              fold: bool | None = None) -> TableRecord:
+        """Save ``frame`` as ``tables/NAME.csv`` and show it (or its first ``show`` rows); behind a
+        fold when ``fold`` or, by default, when it has :data:`FOLD_ROWS` rows or more."""
         rec = self.out.table(name, frame, title, sources)
         if show:
             shown = frame if show is True else frame.head(int(show))
-            section.blocks.append(Block("table", (rec, shown), title))
+            folded = len(shown) >= FOLD_ROWS if fold is None else bool(fold)
+            section.blocks.append(Block("table", (rec, shown), title, fold=folded))
         return rec
 
     def figure(self, section: Section, name: str, fig: Any, title: str) -> FigureRecord:

@@ -8,6 +8,8 @@ indicator and the steps between periods.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ..errors import DataError
@@ -89,16 +91,19 @@ def weight(ctx: ReportContext) -> str | None:
 
 
 def _choose_weight(ctx: ReportContext) -> tuple[str | None, str]:
+    name = ctx.options.get("weight") or "population"
+    if name == "none":
+        return None, "Every measure is unweighted (each region counts once), as asked (--weight none)."
     try:
-        ctx.ds.values("population")
+        ctx.ds.values(name)
     except DataError:
-        return None, ("The data have no population, so every measure is unweighted (each region "
-                      "counts once) and the population-weighted variants are not computed.")
+        return None, (f"The data have no {name}, so every measure is unweighted (each region "
+                      f"counts once) and the {name}-weighted variants are not computed.")
     ind, cur = indicator(ctx), currency(ctx)
     plain = study_panel(ctx.ds, indicator=ind, regions="all", currency=cur, weight=None)
-    weighted = study_panel(ctx.ds, indicator=ind, regions="all", currency=cur, weight="population")
+    weighted = study_panel(ctx.ds, indicator=ind, regions="all", currency=cur, weight=name)
     if list(plain.times) == list(weighted.times) and set(plain.regions) == set(weighted.regions):
-        return "population", ""
+        return name, ""
     lost_t = [t for t in plain.times if t not in set(weighted.times)]
     lost_r = sorted(set(plain.regions) - set(weighted.regions))
     what = []
@@ -106,9 +111,9 @@ def _choose_weight(ctx: ReportContext) -> tuple[str | None, str]:
         what.append(f"the periods {', '.join(str(t) for t in lost_t)}")
     if lost_r:
         what.append(f"{len(lost_r)} regions ({', '.join(lost_r[:5])}{', ...' if len(lost_r) > 5 else ''})")
-    return None, (f"Population is missing for {' and '.join(what)} of {label(plain)}: weighting by it "
-                  "would drop them, so every measure is unweighted (each region counts once) and the "
-                  "population-weighted variants are not computed.")
+    return None, (f"{name[:1].upper() + name[1:]} is missing for {' and '.join(what)} of {label(plain)}: "
+                  "weighting by it would drop them, so every measure is unweighted (each region counts "
+                  f"once) and the {name}-weighted variants are not computed.")
 
 
 def weight_note(ctx: ReportContext) -> str:
@@ -196,9 +201,21 @@ def panel(ctx: ReportContext, regions: str = "border", currency_: str | None = "
         if same_span_as is not None and same_span_as != regions:
             ref = panel(ctx, same_span_as, cur, None)
             years = (int(ref.times[0]), int(ref.times[-1]))
-        ctx.cache[key] = study_panel(ctx.ds, indicator=indicator(ctx), regions=regions, currency=cur,
-                                     years=years, weight=weight(ctx))
+        p = study_panel(ctx.ds, indicator=indicator(ctx), regions=regions, currency=cur,
+                        years=years, weight=weight(ctx))
+        ctx.cache[key] = with_shown_unit(p)
     return ctx.cache[key]
+
+
+#: How the report names the unit of data that state none.
+NO_UNIT = "unit not stated in the data"
+
+
+def with_shown_unit(p: Panel) -> Panel:
+    """``p`` with a unit the text can print: data without a unit say so instead of 'None'."""
+    if p.unit:
+        return p
+    return replace(p, unit=NO_UNIT, meta=dict(p.meta), validate=False)
 
 
 def geo_sources(ctx: ReportContext, cities: bool = False) -> list[str]:

@@ -19,7 +19,8 @@ TITLE = "Beta convergence: speed and half-life"
 def _row(name: str, res) -> dict:
     return {"model": name, "start": res.start, "end": res.end, "nobs": res.nobs, "beta": res.beta,
             "se": res.se, "pvalue": res.pvalue, "r2": res.r2, "speed": res.speed,
-            "half_life": res.half_life}
+            "half_life": res.half_life,
+            "se_type": "classical (OLS)" if res.cov_type == "nonrobust" else res.cov_type}
 
 
 def build(ctx: ReportContext) -> Section:
@@ -43,7 +44,9 @@ def build(ctx: ReportContext) -> Section:
         raise Skip("; ".join(skipped.values()))
     border_abs, border_p = fitted.get("border", fitted.get("all"))
     table = pd.DataFrame(rows)
-    ctx.table(s, "beta", table, "Beta regressions of annual growth on the log initial level",
+    ctx.table(s, "beta", table, f"Beta regressions of annual growth of {label(border_p)} "
+              f"({border_p.unit}) on the log initial level (standard "
+              "errors in se_type; the robustness section gives HC1 and HC3 for every specification)",
               sources=sorted(sources))
 
     def say(r: pd.Series) -> str:

@@ -15,7 +15,8 @@ def build(ctx: ReportContext) -> Section:
         f"{int(counts.get('supported', 0))}, partly support {int(counts.get('partly', 0))}, do not "
         f"support {int(counts.get('not supported', 0))} and cannot answer "
         f"{int(counts.get('cannot be checked', 0))}. "
-        + " ".join(f"{r.claim}: paper {r.paper}, data {r.data} ({r.year}) — {r.verdict}."
+        + " ".join(f"{r.claim}: paper {r.paper}, data {r.data} ({r.year}) — {r.verdict}"
+                   + (f" ({r.note.rstrip('.')})" if r.verdict != "supported" and r.note else "") + "."
                    for r in table.itertuples()))
     sources = sorted({x.strip() for v in table["sources"] for x in v.split(";")
                       if x.strip() in set(ctx.ds.sources["source"])})

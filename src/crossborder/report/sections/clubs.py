@@ -77,7 +77,8 @@ def _clubs(ctx: ReportContext, s: Section, p, src: list[str]) -> None:
     ca, cb = cols.values()
     by_club["mixes_countries"] = (by_club[ca] > 0) & (by_club[cb] > 0)
     by_club = by_club.reset_index()
-    ctx.table(s, "clubs", by_club, f"Phillips–Sul clubs (HP-filtered log {label(p)}, FQSB, c* = 0)",
+    ctx.table(s, "clubs", by_club, f"Phillips–Sul clubs (HP-filtered log {label(p)} in {p.unit}, FQSB, "
+              "c* = 0)",
               sources=src)
     ctx.table(s, "club_membership", members.sort_values(["club", "region"]), "Club of every region",
               sources=src, show=False)
@@ -93,26 +94,35 @@ def _clubs(ctx: ReportContext, s: Section, p, src: list[str]) -> None:
              for c in club_paths.columns},
             title="Transition paths of the clubs", ylabel="club average / average of all regions",
             source=source_line(ctx, p), legend_outside=True), "Relative transition paths of the clubs")
-    mixed = by_club[by_club["mixes_countries"]]
+    failing = [int(c) for c, t in zip(by_club["club"], by_club["tstat"], strict=True) if t <= -1.65]
+    passing = by_club[~by_club["club"].isin(failing)]
+    mixed = passing[passing["mixes_countries"]]
     bm = members[members["border"]]
     a, b = sides(ctx)
     both = "Russian and Kazakh regions" if ctx.ds.name == "ru-kz" else \
         f"regions of {country_name(ctx, a)} and {country_name(ctx, b)}"
     where = ("" if bm.empty else
-             f" The {len(bm)} border regions fall into {bm['club'].nunique()} clubs: "
+             f" The {len(bm)} border regions fall into {bm['club'].nunique()} groups: "
              + "; ".join(f"club {c}: {', '.join(sorted(g['region']))}" for c, g in bm.groupby("club"))
              + ".")
+    one = len(failing) == 1
+    fail_text = ("" if not failing else
+                 f" {'Club' if one else 'Clubs'} {', '.join(str(c) for c in failing)} "
+                 f"{'fails its' if one else 'fail their'} own log t test (t "
+                 + ", ".join(f"{t:.2f}" for t in by_club.loc[by_club['club'].isin(failing), 'tstat'])
+                 + f") and {'is' if one else 'are'} not counted as a club here.")
     s.reading.append(
-        f"On {describe(p)}, the Phillips–Sul procedure finds {res.n_clubs} clubs and "
-        f"{len(res.divergent)} divergent regions. {len(mixed)} of the clubs mix {both}, holding "
-        f"{int(mixed['size'].sum())} of {int(by_club['size'].sum())} regions." + where)
-    failing = [int(c) for c, t in zip(by_club["club"], by_club["tstat"], strict=True) if t <= -1.65]
+        f"On {describe(p)}, the Phillips–Sul procedure proposes {res.n_clubs} clubs and "
+        f"{len(res.divergent)} divergent regions; {len(passing)} of the clubs pass their own log t test "
+        f"(t > −1.65). Of those, {len(mixed)} mix {both}, holding {int(mixed['size'].sum())} of "
+        f"{int(by_club['size'].sum())} regions." + fail_text + where)
     n_t = p.shape[1]
     used = n_t - int(np.floor(n_t / 3))
     if by_club.empty:
         verdict = "No group of regions passes as a club."
     elif failing:
-        verdict = (f"Clubs {', '.join(str(c) for c in failing)} do not pass the log t test as a whole "
+        verdict = (f"{'Club' if len(failing) == 1 else 'Clubs'} {', '.join(str(c) for c in failing)} "
+                   f"{'does' if len(failing) == 1 else 'do'} not pass the log t test as a whole "
                    "(t ≤ −1.65): with a fixed c* = 0 (the convention of R's ConvergenceClubs) the sieve "
                    "can admit members that together reject convergence; cstar_method='incremental' is "
                    "stricter.")

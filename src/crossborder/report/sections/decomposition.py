@@ -7,7 +7,7 @@ import pandas as pd
 from ...charts import sigma_chart
 from ...measures.decompose import decompose
 from ..model import ReportContext, Section, Skip
-from ..panels import describe, panel, source_line, sources_of, weight_note, why_not
+from ..panels import describe, panel, source_line, sources_of, weight, weight_note, why_not
 
 TITLE = "The border's share of inequality"
 
@@ -31,13 +31,14 @@ def build(ctx: ReportContext) -> Section:
                 d.insert(0, "regions", label)
                 frames.append(d)
                 if index == "theil":
-                    key = f"{label}, {'population-weighted' if weighted else 'unweighted'}"
+                    key = f"{label}, {f'{weight(ctx)}-weighted' if weighted else 'unweighted'}"
                     shares[key] = d.set_index("time")["between_share"]
     if not frames:
         raise Skip("; ".join(skipped.values()))
     main = panels.get("border", panels.get("all"))
     table = pd.concat(frames, ignore_index=True)
-    ctx.table(s, "decomposition", table, "Theil T and MLD split into between- and within-country parts",
+    ctx.table(s, "decomposition", table, "Theil T and MLD split into between- and within-country parts "
+              f"({main.unit})",
               sources=sorted(sources))
     lines = []
     for key, sh in shares.items():

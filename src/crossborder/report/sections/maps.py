@@ -30,13 +30,14 @@ def build(ctx: ReportContext) -> Section:
         raise Skip(f"no boundary of the panel's regions is shared both across the border ({a}–{b}) "
                    "and inside a country, so there is nothing to compare the border with")
     ctx.table(s, "border_effect", effect,
-              f"Discontinuities of {label(p)} on border vs internal boundaries (max(a/b, b/a))",
+              f"Discontinuities of {label(p)} ({p.unit}) on border vs internal boundaries (max(a/b, b/a))",
               sources=sources_of(p) + geo_sources(ctx))
     year = int(p.times[-1])
     edges = discontinuities(regions, p, year, kind="relative")
     dmap = discontinuity_map(regions, edges, fill=p, year=year,
                              title=f"Discontinuities of {label(p)}, {year}",
                              subtitle="max(a/b, b/a) on every shared boundary; border edges in red",
+                             fill_label=f"{label(p)}, {p.unit}",
                              source=source_line(ctx, p))
     ctx.figure(s, "discontinuities", dmap.figure, f"Discontinuity map of {label(p)} ({p.unit}), {year}")
     if len(p.times) >= 2:

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 from ...border.geometry import cross_border_pairs
-from ...border.pairs import agglomerations, pair_gaps, twin_cities
+from ...border.pairs import GAP_ALPHA, agglomerations, pair_gaps, twin_cities
 from ...border.zones import geodesic_km
-from ...charts import pair_gaps_chart
+from ...charts import pair_gaps_small_multiples
 from ...claims import PAPER_AGGLOMERATIONS, border_capitals
 from ..model import ReportContext, Section, Skip
 from ..panels import country_name, geo_sources, label, panel, sides, source_line, sources_of
@@ -92,17 +92,13 @@ def build(ctx: ReportContext) -> Section:
         return s
     trends = gaps.trends.sort_values(["a_region", "b_region"], ignore_index=True)
     ctx.table(s, "pair_gaps_trend", trends,
-              f"Gap of {label(p)} ({p.unit}) between neighbours across the border: trend of ln({a}/{b})",
+              f"Gap of {label(p)} ({p.unit}) between neighbours across the border: trend of ln({a}/{b}) "
+              "and of |ln ratio| (classical OLS standard errors); change = significant narrowing or "
+              f"widening of |gap| (p < {GAP_ALPHA:g}, same sign as its change from first to last year)",
               sources=sources_of(p) + geo_sources(ctx))
     ctx.table(s, "pair_gaps", gaps.gaps, f"Ratio of {label(p)} across each pair, by year",
               sources=sources_of(p) + geo_sources(ctx), show=False)
-    n_narrow = int(trends["narrowing"].sum())
-    higher_a = int((trends["last"] > 0).sum())
-    s.reading.append(
-        f"Of {len(trends)} pairs of neighbouring regions across the border, the gap in {label(p)} "
-        f"({p.unit}, {p.times[0]}–{p.times[-1]}) narrowed in {n_narrow}; in {p.times[-1]} the {a} side "
-        f"was higher in {higher_a} of them. The median half-life of the narrowing gaps is "
-        f"{trends['half_life'].median():.0f} years.")
+    s.reading.append(_gap_reading(ctx, trends, p, a))
     other = _other_indicator_gaps(ctx, pairs, p.indicator)
     if len(other):
         ctx.table(s, "pair_gaps_other", other,
@@ -110,13 +106,41 @@ def build(ctx: ReportContext) -> Section:
                   sources=sorted(set(other.attrs["sources"])) + geo_sources(ctx))
         parts = []
         for ind, g in other.groupby("indicator", sort=False):
-            parts.append(f"{ind}: narrowing in {int(g['narrowing'].sum())} of {len(g)} pairs")
+            parts.append(f"{ind}: significantly narrowed in {int((g['change'] == 'narrowed').sum())}, "
+                         f"widened in {int((g['change'] == 'widened').sum())} of {len(g)} pairs")
         s.reading.append("Other indicators, all years with both values: " + "; ".join(parts) + ".")
-    fig = pair_gaps_chart(gaps, title=f"{label(p)} across the border: ln({a} / {b})",
-                          source=source_line(ctx, p))
+    named = {f"{r.a_region} \u2013 {r.b_region}": r.change for r in trends.itertuples()}
+    fig = pair_gaps_small_multiples(
+        gaps, change=named, title=f"{label(p)} across the border: ln({a} / {b}), one panel per pair",
+        subtitle=f"{p.unit}; |gap| narrowed (blue) or widened (red) significantly",
+        ylabel=f"ln({a} / {b})", source=source_line(ctx, p))
     ctx.figure(s, "pair_gaps", fig,
-               f"Log ratio of {label(p)} ({p.unit}) of each pair of neighbouring regions over time")
+               f"Log ratio of {label(p)} ({p.unit}) of each pair of neighbouring regions over time, one "
+               "panel per pair (shared axes)")
     return s
+
+
+def _gap_reading(ctx: ReportContext, trends: pd.DataFrame, p, a: str) -> str:
+    """How many pairs' |gap| narrowed or widened significantly, which, and the half-lives."""
+    nar = trends[trends["change"] == "narrowed"]
+    wid = trends[trends["change"] == "widened"]
+    higher_a = int((trends["last"] > 0).sum())
+
+    def named(t: pd.DataFrame) -> str:
+        return ", ".join(f"{r.a_region}–{r.b_region} (|gap| {abs(r.first):.3f} → {abs(r.last):.3f})"
+                         for r in t.itertuples())
+
+    hl = nar["half_life"].dropna()
+    return (f"Of {len(trends)} pairs of neighbouring regions across the border, the gap in {label(p)} "
+            f"({p.unit}, {p.times[0]}–{p.times[-1]}) narrowed significantly in {len(nar)}"
+            + (f" ({named(nar)})" if len(nar) else "") + f" and widened significantly in {len(wid)}"
+            + (f" ({named(wid)})" if len(wid) else "")
+            + f"; in the other {len(trends) - len(nar) - len(wid)} the trend of |ln ratio| is not "
+            f"significant at {GAP_ALPHA:g} or disagrees with the change from the first to the last year, "
+            "so they are not counted either way. "
+            + (f"The median half-life of the significantly narrowing gaps is {hl.median():.0f} years. "
+               if len(hl) else "")
+            + f"In {p.times[-1]} the {a} side was higher in {higher_a} of the pairs.")
 
 
 def _gaps_only(ctx: ReportContext, s: Section, p, gaps, a: str, b: str) -> None:

@@ -65,6 +65,7 @@ def build(ctx: ReportContext) -> Section:
                            "first": p.times[0], "last": p.times[-1],
                            "sd_log_first": tr.series.iloc[0], "sd_log_last": tr.series.iloc[-1],
                            "slope": tr.slope, "se": tr.se, "pvalue": tr.pvalue,
+                           "se_type": "classical (OLS)",
                            "verdict": _verdict(tr.slope, tr.pvalue)})
     dispersion = pd.concat(rows, ignore_index=True)
     if can_trend:
@@ -102,7 +103,9 @@ def _trend_reading(ctx: ReportContext, s: Section, trend: pd.DataFrame, is_main:
                    for name, r in usd.iterrows() if name != main_name))
     if has_ppp(ctx):
         _ppp_reading(s, trend)
-    ctx.table(s, "sigma_trend", trend, "Trend of the SD of the log indicator (OLS on year)",
+    ctx.table(s, "sigma_trend", trend,
+              "Trend of the SD of the log indicator (OLS on year, classical standard errors; "
+              "HC1, HC3 and HAC in the robustness section)",
               sources=sorted(sources))
 
 

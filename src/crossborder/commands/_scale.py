@@ -1,0 +1,198 @@
+"""The measure commands on data bigger than memory: ``--data 'cells/*.parquet'`` through crossborder.scale.
+
+:func:`install` adds to the ``sigma``, ``decompose``, ``beta``, ``gamma`` and ``markov`` parsers the
+options ``--engine {duckdb,polars,dask,pandas}``, ``--scheduler ADDRESS`` (Dask) and, where the parser
+has no group-column option of its own, ``--group COL``, and routes a command through the scale path
+when one of them is given or ``--data`` is a glob or a folder of Parquet files. Otherwise the command
+runs as before. Column names come from ``--id-col``/``--time-col``/``--value-col`` (defaults region,
+year, value); the weight from ``--weight-col`` or ``--weight`` (default: ``population`` if the files
+have it); the group from ``--group-col`` or ``--group``, the same option (default: ``country`` or
+``group`` if the files have one). Options the scale path cannot honour (years, region selections,
+currency, ...) are an error there, never ignored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+SCALE_COMMANDS = ("sigma", "decompose", "beta", "gamma", "markov")
+ENGINES = ("duckdb", "polars", "dask", "pandas")
+#: options of the in-memory path that the scale path does not apply: given, they are an error
+_NOT_AT_SCALE = ("years", "regions", "currency", "indicator", "unbalanced", "dataset", "regions_file",
+                 "countries", "country_from_prefix", "drop_unknown", "regions_id_col", "balanced")
+
+
+def install(sub: argparse._SubParsersAction) -> None:
+    """Add the scale options to the measure commands registered on ``sub`` and wrap their ``func``."""
+    for name in SCALE_COMMANDS:
+        p = sub.choices.get(name)
+        if p is None:
+            continue
+        g = p.add_argument_group("bigger than memory (crossborder.scale; needs crossborder[scale])")
+        g.add_argument("--engine", choices=ENGINES, default=None,
+                       help="run on this engine, out of core: duckdb (default for a glob), polars, "
+                            "dask, or pandas (in memory)")
+        g.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="Dask scheduler address (tcp://host:8786), or threads/processes; "
+                            "implies --engine dask")
+        if "--group" not in p._option_string_actions:
+            if "--group-col" in p._option_string_actions:
+                g.add_argument("--group", dest="group_col", metavar="COL", default=None,
+                               help="the same as --group-col")
+            else:
+                g.add_argument("--group", dest="scale_group", metavar="COL", default=None,
+                               help="group (country) column of --data at scale (default: country "
+                                    "or group if present)")
+        defaults = {a.dest: a.default for a in p._actions}
+        original = p.get_default("func")
+        p.set_defaults(func=_wrap(name, original, defaults))
+
+
+def _wrap(command: str, original: Callable[[argparse.Namespace], int],
+          defaults: dict[str, Any]) -> Callable[[argparse.Namespace], int]:
+    def func(args: argparse.Namespace) -> int:
+        if not wants_scale(args):
+            return original(args)
+        return run(command, args, defaults)
+
+    func.__name__ = f"run_{command}_maybe_at_scale"
+    return func
+
+
+def _data(args: argparse.Namespace) -> str | None:
+    data = getattr(args, "data", None)
+    if isinstance(data, list):
+        if len(data) > 1:
+            raise ValueError("at scale, give one --data: a Parquet file, folder or glob "
+                             "('cells/*.parquet')")
+        data = data[0] if data else None
+    return data
+
+
+def wants_scale(args: argparse.Namespace) -> bool:
+    """The scale path: --engine or --scheduler given, or --data a glob or a folder."""
+    if getattr(args, "engine", None) or getattr(args, "scheduler", None):
+        return True
+    data = _data(args)
+    return bool(data) and (any(c in data for c in "*?[") or os.path.isdir(data))
+
+
+def _columns(path: str) -> list[str]:
+    import pyarrow.parquet as pq
+
+    from ..scale import parquet_files
+
+    return list(pq.read_schema(parquet_files(path)[0]).names)
+
+
+def _spinner_text(message: str) -> None:
+    """Show the pass in the command line's spinner (terminals only: no spinner, nothing shown)."""
+    from . import _progress
+
+    live = _progress._live
+    if live is not None:
+        from rich.spinner import Spinner
+
+        live.update(Spinner("dots", text=f"crossborder {message}"))
+
+
+def run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> int:
+    """Run ``command`` through crossborder.scale and print its table as the in-memory command does;
+    on a terminal the spinner names the pass over the data and the time so far."""
+    from ..scale._progress import progress
+
+    with progress(_spinner_text):
+        return _run(command, args, defaults)
+
+
+def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> int:
+    from ._common import emit
+
+    try:
+        from .. import scale
+    except ImportError as exc:
+        raise ValueError("the scale path needs the [scale] extra: pip install 'crossborder[scale]'") from exc
+    data = _data(args)
+    if not data:
+        raise ValueError("--engine/--scheduler need --data: a Parquet file, folder or glob")
+    given = [d for d in _NOT_AT_SCALE if d in defaults and getattr(args, d, None) != defaults[d]]
+    if given:
+        opts = ", ".join("--" + d.replace("_", "-") for d in given)
+        raise ValueError(f"{opts}: not applied by the scale path (--data {data}); select the rows in "
+                         "the files, or run without --engine on data that fits in memory")
+    engine = args.engine or ("dask" if args.scheduler else "duckdb")
+    if args.scheduler and engine != "dask":
+        raise ValueError("--scheduler is a Dask scheduler: use it with --engine dask")
+    cols = _columns(data)
+    region = getattr(args, "id_col", None) or "region"
+    time = getattr(args, "time_col", None) or "year"
+    value = getattr(args, "value_col", None) or "value"
+    w, col = getattr(args, "weight", None), getattr(args, "weight_col", None)
+    if col and w not in (None, col):
+        raise ValueError(f"--weight {w} and --weight-col {col} name two different weights")
+    weight = col or (None if w == "none" else w)
+    if weight is not None and weight not in cols and not col and w == defaults.get("weight"):
+        weight = None  # the default weight, absent from the files: unweighted measures only
+    if weight is None and w is None and "population" in cols:
+        weight = "population"  # as the in-memory path: population where the data have it
+    # the rule of the in-memory path: naming a weight implies weighting; a command that cannot weight
+    # refuses one; weighting without a weight is an error (commands/_inputs.py)
+    from ._inputs import note, wants_weights, weight_given
+
+    weighted = wants_weights(args) and command in ("sigma", "decompose", "beta")
+    if command in ("gamma", "markov") and weight_given(args):
+        opt = "--weight-col" if getattr(args, "weight_col", None) else "--weight"
+        raise ValueError(f"{opt}: {command} does not weight regions; leave {opt} out")
+    if weighted and weight is None:
+        raise ValueError("--weighted needs a weight: --weight NAME or --weight-col COL (a column of "
+                         f"the files: {', '.join(cols)})")
+    if weighted and weight_given(args) and not getattr(args, "weighted", False):
+        note(f"weighted by {weight} (--weight implies --weighted)")
+    group = getattr(args, "group_col", None) or getattr(args, "scale_group", None)
+    if group is None:
+        group = "country" if "country" in cols else "group" if "group" in cols else None
+    kw: dict[str, Any] = dict(region=region, time=time, value=value, engine=engine,
+                              scheduler=args.scheduler)
+    where = f"{engine}{' on ' + args.scheduler if args.scheduler else ''}"
+    if command == "sigma":
+        measures = [m.strip() for m in args.measure.split(",") if m.strip()]
+        table = scale.sigma(data, measures, weight=weight, group=group, weighted=weighted,
+                            ddof=args.ddof, **kw)
+        emit(args, table.reset_index(), title=f"sigma convergence of {value} ({where})")
+    elif command == "decompose":
+        if group is None:
+            raise ValueError("decompose needs a group column: --group COL")
+        table = scale.decompose(data, args.index, weight=weight, group=group, weighted=weighted,
+                                **kw)
+        emit(args, table.reset_index(), title=f"{args.index} of {value}: within and between {group} "
+                                              f"({where})")
+    elif command == "beta":
+        if args.conditional and group is None:
+            raise ValueError("--conditional needs a group column: --group COL")
+        res = scale.beta(data, controls="group" if args.conditional else None,
+                         annualize=not args.not_annualized, robust=args.robust,
+                         weight=weight if weighted else None, weighted=weighted, group=group, **kw)
+        row = pd.DataFrame([{
+            "start": res.start, "end": res.end, "beta": res.beta, "se": res.se, "tstat": res.tstat,
+            "pvalue": res.pvalue, "r2": res.r2, "nobs": res.nobs, "speed": res.speed,
+            "half_life": res.half_life, "conditional": bool(args.conditional),
+        }])
+        emit(args, row, title=res.summary())
+    elif command == "gamma":
+        emit(args, scale.gamma(data, **kw).reset_index(),
+             title=f"gamma convergence (1 = ranks unchanged; {where})")
+    else:  # markov
+        res = scale.markov(data, k=args.k, relative=args.relative, **kw)
+        if args.json or args.csv:
+            emit(args, res.to_frame())
+        else:
+            print(res.summary())
+    return 0
+
+
+__all__ = ["install", "run", "wants_scale"]

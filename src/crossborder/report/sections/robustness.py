@@ -1,0 +1,68 @@
+"""Section 2: every headline estimate on a grid of specifications, and specification curves."""
+
+from __future__ import annotations
+
+from ...charts_study import specification_curve
+from ...measures.robustness import SPEC_COLUMNS
+from ...measures.verdict import estimate_label
+from ..model import ReportContext, Section
+from ..panels import label, panel, source_line
+from ..studies import grid, names
+
+TITLE = "Robustness: the estimates across specifications"
+
+#: Specification curves drawn: (estimate, standard errors).
+CURVES = (("beta_conditional", "HC1"), ("beta_absolute", "HC1"), ("sigma_trend", "HAC"))
+
+
+def build(ctx: ReportContext) -> Section:
+    s = Section("robustness", TITLE)
+    g = grid(ctx)
+    p = panel(ctx, "border")
+    t = g.table
+    n_spec = len(t.drop_duplicates([c for c in SPEC_COLUMNS if c != "se_type"]))
+    src = sorted({x for v in p.meta.get("sources", []) for x in str(v).split(";")})
+    s.reading.append(
+        f"The grid runs every headline estimate of {label(p)} on {n_spec} specifications: currency "
+        f"bases {', '.join('as given' if c is None else str(c) for c in g.params['currencies'])}; "
+        f"region variants "
+        f"{', '.join(g.params['variants'])}; resource regions {' and '.join(g.params['resources'])}"
+        + (f" (left out: {', '.join(g.params['resource_regions'])})" if g.params["resource_regions"]
+           else "")
+        + f"; start and end years as in the table. Standard errors: {', '.join(g.params['se_types'])} "
+        "(classical = OLS; HC1, HC3 = heteroskedasticity-robust; HAC = Newey–West with "
+        f"{g.params['hac_lags']} lag, for time trends only; cross-section β has no HAC row). Each row "
+        "names its standard errors in the column se_type. The report runs the command's full "
+        "default grid (crossborder robustness).")
+    if len(g.skipped):
+        s.reading.append(f"{len(g.skipped)} combinations were not estimated (same data as another "
+                         "specification, too short, or without the series a variant needs); they are "
+                         "listed in robustness_skipped.csv.")
+    ctx.table(s, "robustness_overview", g.overview(),
+              "Per estimate: rows (specifications x standard errors), share supporting convergence, "
+              "share negative, median, min and max", sources=src)
+    ctx.table(s, "robustness", g.table,
+              f"Robustness grid: one row per specification, standard errors and estimate "
+              f"({p.meta.get('currency_basis') or 'as given'} baseline; vintage "
+              f"{p.meta.get('vintage') or 'as given'})", sources=src, fold=True)
+    beta_cols = [e for e in ("beta_absolute", "beta_conditional") if e in set(t["estimate"])]
+    if beta_cols and "HC1" in set(t["se_type"]):
+        wide = g.wide(beta_cols, se_type="HC1", fields=("value", "ci_low", "ci_high", "pvalue"))
+        ctx.table(s, "robustness_beta", wide,
+                  "β of every specification (HC1 standard errors, 95% interval)", sources=src, fold=True)
+    if len(g.skipped):
+        ctx.table(s, "robustness_skipped", g.skipped, "Combinations not estimated, and why",
+                  sources=src, show=False)
+    for est, se in CURVES:
+        rows = t[(t["estimate"] == est) & (t["se_type"] == se)].dropna(subset=["value"])
+        if rows.empty:
+            continue
+        lab = estimate_label(est, names(ctx))
+        fig = specification_curve(g, est, se_type=se, title=f"Specification curve: {est.replace('_', ' ')}",
+                                  subtitle=f"{lab}; {se} standard errors, 95% intervals",
+                                  ylabel=est.replace("_", " "), source=source_line(ctx, p))
+        ctx.figure(s, f"spec_curve_{est}", fig,
+                   f"Specification curve of {est} ({se} standard errors; blue: negative with p < "
+                   f"{g.params['alpha']:g}, red: positive with p < {g.params['alpha']:g}, grey: not "
+                   "significant; below: the choices of each specification)")
+    return s

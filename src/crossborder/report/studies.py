@@ -1,0 +1,129 @@
+"""The study-level estimates the report's verdict, robustness, rolling and integration sections
+share, computed once per report (cached on the context): the robustness grid, the rolling windows,
+the integration test and the verdict read from them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import DataError, UnitError
+from ..measures.decompose import decompose
+from ..measures.integration import IntegrationResult, integration
+from ..measures.robustness import RobustnessResult, default_currencies, robustness, study_defaults
+from ..measures.rolling import RollingResult, rolling
+from ..measures.verdict import Verdict, verdict
+from .model import ReportContext, Skip
+from .panels import country_name, currency, indicator, panel, sides, weight, why_not
+
+#: Standard errors of the report's grid: classical, HC1 and HC3 for every estimate, HAC
+#: (Newey-West, 1 lag) for the time trends (the command's default grid).
+GRID_SE = ("classical", "HC1", "HC3", "HAC")
+#: Years per rolling window (fewer when the data are shorter), and the fewest periods it must hold.
+ROLLING_WINDOW = 8
+ROLLING_MIN = 5
+
+
+def grid(ctx: ReportContext) -> RobustnessResult:
+    """The robustness grid on the dataset (every currency basis it has, its region variants and
+    resource regions, the last five end years, two start years, the standard errors of GRID_SE)."""
+    if "grid" not in ctx.cache:
+        reason = why_not(ctx, "border", minimum=4)
+        if reason:
+            ctx.cache["grid"] = Skip(reason)
+        else:
+            try:
+                ctx.cache["grid"] = robustness(ctx.ds, indicator=indicator(ctx), se_types=GRID_SE,
+                                               weight=weight(ctx))
+            except (DataError, UnitError, ValueError) as err:
+                ctx.cache["grid"] = Skip(f"the robustness grid cannot be run: {err}")
+    got = ctx.cache["grid"]
+    if isinstance(got, Skip):
+        raise got
+    return got
+
+
+def names(ctx: ReportContext) -> dict[str, str]:
+    """Side code -> how the text names it."""
+    return {code: country_name(ctx, code) for code in sides(ctx)}
+
+
+def between_share_by_basis(ctx: ReportContext) -> dict[str, Any]:
+    """The between-side share of Theil T of the border regions over time, per currency basis."""
+    if "between_by_basis" not in ctx.cache:
+        out = {}
+        for cur in default_currencies(ctx.ds):
+            try:
+                p = panel(ctx, "border", cur)
+            except (DataError, UnitError, Skip):
+                continue
+            if len(p.times) >= 3:
+                out[str(cur) if cur is not None else "as given"] = decompose(p, "theil", by="group")[
+                    "between_share"]
+        ctx.cache["between_by_basis"] = out
+    return ctx.cache["between_by_basis"]
+
+
+def break_years(ctx: ReportContext) -> list[int]:
+    """Break years of the integration test: option ``break_years``, else the dataset's."""
+    given = ctx.options.get("break_years")
+    if given:
+        return [int(y) for y in given]
+    return study_defaults(ctx.ds)["break_years"]
+
+
+def integration_test(ctx: ReportContext) -> IntegrationResult:
+    if "integration" not in ctx.cache:
+        try:
+            years = break_years(ctx)
+            if not years:
+                raise Skip("the dataset names no break year (its study defaults have no break_years) "
+                           "and none was given, so there is no before and after to compare")
+            p = panel(ctx, "all")
+            # a period before the break and one at or after it (the break may fall between periods)
+            inside = [y for y in years if p.times[0] < y <= p.times[-1]]
+            if not inside:
+                raise Skip(f"no break year ({', '.join(map(str, years))}) has data before and after "
+                           f"it in {p.times[0]}–{p.times[-1]}")
+            ctx.cache["integration"] = integration(ctx.ds, inside, panel=p, currency=currency(ctx))
+            ctx.cache["integration_outside"] = [y for y in years if y not in inside]
+        except (DataError, ValueError) as err:
+            ctx.cache["integration"] = Skip(f"the integration test cannot be run: {err}")
+        except Skip as exc:
+            ctx.cache["integration"] = exc
+    got = ctx.cache["integration"]
+    if isinstance(got, Skip):
+        raise got
+    return got
+
+
+def rolling_windows(ctx: ReportContext) -> RollingResult:
+    if "rolling" not in ctx.cache:
+        p = panel(ctx, "border")
+        span = int(p.times[-1]) - int(p.times[0]) + 1 if len(p.times) else 0
+        window = min(ROLLING_WINDOW, span - 2)         # in years, as rolling() counts it
+        if len(p.times) < ROLLING_MIN + 2 or window < ROLLING_MIN:
+            ctx.cache["rolling"] = Skip(f"rolling windows of at least {ROLLING_MIN} periods need "
+                                        f"{ROLLING_MIN + 2} periods; the data have {len(p.times)}")
+        else:
+            try:
+                ctx.cache["rolling"] = rolling(p, window=window)
+            except (DataError, ValueError) as err:
+                ctx.cache["rolling"] = Skip(f"rolling windows cannot be estimated: {err}")
+    got = ctx.cache["rolling"]
+    if isinstance(got, Skip):
+        raise got
+    return got
+
+
+def study_verdict(ctx: ReportContext) -> Verdict:
+    """The verdict read from the grid, the between share per basis and the integration test."""
+    if "verdict" not in ctx.cache:
+        g = grid(ctx)
+        try:
+            integ = integration_test(ctx)
+        except Skip:
+            integ = None
+        series = {"between-country share of inequality among the border regions (Theil T)":
+                  between_share_by_basis(ctx)}
+        ctx.cache["verdict"] = verdict(g, names=names(ctx), series=series, integration=integ)
+    return ctx.cache["verdict"]

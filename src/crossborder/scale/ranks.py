@@ -1,0 +1,78 @@
+"""Gamma convergence (Kendall's rank concordance) at scale: per-year average ranks, then sums.
+
+For each period t from ``ref`` to ``last``: the regions observed in both ``ref`` and t (one join with
+the reference year), their average ranks R_0 and R_t within t (a per-year sort), and three sums per
+year: n, sum (R_0 + R_t)^2 and sum R_0^2. Since average ranks sum to n (n + 1) / 2,
+
+    Var(R_0 + R_t) = sum (R_0 + R_t)^2 / n - (n + 1)^2,   Var(2 R_0) = 4 sum R_0^2 / n - (n + 1)^2,
+
+and gamma_t is their ratio, as in :mod:`crossborder.measures.ranks` (Boyle & McCarthy 1997).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _reduce as R
+from ._source import _nw, dask_scheduler, load
+
+__all__ = ["gamma"]
+
+
+def all_times(src: Any) -> pd.Index:
+    """Every time in the data (rows with a missing value included), sorted."""
+    t = src.collect(src.lf.select("time").unique())["time"]
+    return pd.Index(t.sort_values().to_numpy())
+
+
+def _position(times: pd.Index, label: Any) -> int:
+    if label not in times:
+        raise ValueError(f"{label!r} is not a time of the data")
+    return int(times.get_loc(label))
+
+
+def gamma(
+    data: Any,
+    ref: Any = None,
+    last: Any = None,
+    *,
+    region: str = "region",
+    time: str = "year",
+    value: str = "value",
+    engine: str | None = None,
+    scheduler: Any = None,
+    check: bool = True,
+) -> pd.DataFrame:
+    """:func:`crossborder.gamma` of a long table of any size: ``gamma`` and ``n`` per time from
+    ``ref`` (default: the first) to ``last`` (default: the last)."""
+    nw = _nw()
+    src = load(data, region=region, time=time, value=value, engine=engine, scheduler=scheduler)
+    with dask_scheduler(src.scheduler if src.engine == "dask" else None):
+        if check:
+            R.check_keys(src, False)
+        times = all_times(src)
+        i0 = 0 if ref is None else _position(times, ref)
+        i1 = len(times) - 1 if last is None else _position(times, last)
+        if i1 < i0:
+            raise ValueError(f"last ({times[i1]!r}) is before ref ({times[i0]!r})")
+        span = times[i0:i1 + 1]
+        ok = src.lf.filter(nw.col("value").is_finite().fill_null(False))
+        base = ok.filter(nw.col("time") == _scalar(times[i0])).select(
+            "region", nw.col("value").alias("base"))
+        rows = ok.filter(nw.col("time").is_in([_scalar(t) for t in span]))
+        sums = R.year_ranks(src, R.join(src, rows, base, ["region"])).reindex(span)
+    n = sums["n"].fillna(0).to_numpy().astype(np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n1 = (n + 1.0) ** 2
+        num = sums["s2"].to_numpy() / n - n1
+        den = 4.0 * sums["b2"].to_numpy() / n - n1
+        out = num / den
+    out[(n < 2) | ~(den > 0)] = np.nan
+    return pd.DataFrame({"gamma": out, "n": n}, index=pd.Index(span, name="time"))
+
+
+def _scalar(x: Any) -> Any:
+    return x.item() if isinstance(x, np.generic) else x

@@ -1,0 +1,105 @@
+"""The measure commands at scale: ``crossborder sigma --data 'cells/*.parquet' --engine ...`` equals the
+in-memory answer on the same data (DuckDB, Polars, a Dask LocalCluster by address)."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import crossborder as cb
+from crossborder.cli import main
+
+pytest.importorskip("narwhals")
+from test_scale import make_cells, write_parquet  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning",
+                                        "ignore::FutureWarning")
+
+
+@pytest.fixture(scope="module")
+def cells(tmp_path_factory):
+    df = make_cells(n=60, t=5).rename(columns={"cell": "region", "gdp_pc": "value"})
+    glob = write_parquet(df, tmp_path_factory.mktemp("cli") / "cells", files=3)
+    panel = cb.Panel.from_long(df, weight="population", group="country")
+    return glob, panel
+
+
+def _json(capsys, argv: list[str]) -> pd.DataFrame:
+    assert main(argv + ["--json"]) == 0
+    return pd.DataFrame(json.loads(capsys.readouterr().out))
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "polars"])
+def test_sigma_command(cells, capsys, engine):
+    glob, panel = cells
+    got = _json(capsys, ["sigma", "--data", glob, "--weight", "population", "--group", "country",
+                         "--engine", engine, "--measure", "gini,theil,sd_log,williamson", "--weighted"])
+    want = cb.sigma(panel, ["gini", "theil", "sd_log", "williamson"], weighted=True)
+    assert got["time"].tolist() == want.index.tolist()
+    for col in ("gini", "theil", "sd_log", "williamson"):
+        np.testing.assert_allclose(got[col], want[col], rtol=1e-9)
+    assert got["n"].tolist() == want["n"].tolist()
+
+
+def test_glob_alone_picks_the_scale_path(cells, capsys):
+    glob, panel = cells
+    got = _json(capsys, ["sigma", "--data", glob, "--measure", "cv"])
+    np.testing.assert_allclose(got["cv"], cb.sigma(panel, "cv")["cv"], rtol=1e-9)
+
+
+def test_sigma_on_a_dask_cluster(cells, capsys):
+    distributed = pytest.importorskip("distributed")
+    glob, panel = cells
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                      dashboard_address=None) as cluster:
+            got = _json(capsys, ["sigma", "--data", glob, "--weight", "population", "--group", "country",
+                                 "--scheduler", cluster.scheduler_address, "--measure", "gini,theil",
+                                 "--weighted"])
+    want = cb.sigma(panel, ["gini", "theil"], weighted=True)
+    np.testing.assert_allclose(got[["gini", "theil"]], want[["gini", "theil"]], rtol=1e-9)
+
+
+def test_other_commands(cells, capsys):
+    glob, panel = cells
+    got = _json(capsys, ["decompose", "--data", glob, "--engine", "duckdb", "--weighted"])
+    want = cb.decompose(panel, weighted=True)
+    np.testing.assert_allclose(got[["total", "between", "within"]], want[["total", "between", "within"]],
+                               rtol=1e-9)
+    got = _json(capsys, ["beta", "--data", glob, "--engine", "polars", "--conditional", "--robust", "HC1"])
+    want = cb.beta(panel, controls="group", robust="HC1")
+    assert got["beta"].iloc[0] == pytest.approx(want.beta, rel=1e-9)
+    assert got["se"].iloc[0] == pytest.approx(want.se, rel=1e-9)
+    got = _json(capsys, ["gamma", "--data", glob, "--engine", "duckdb"])
+    np.testing.assert_allclose(got["gamma"], cb.gamma(panel)["gamma"], rtol=1e-9)
+    got = _json(capsys, ["markov", "--data", glob, "--engine", "duckdb", "--k", "4"])
+    assert got["count"].tolist() == cb.markov(panel, k=4).counts.ravel().tolist()
+
+
+def test_options_not_applied_are_errors(cells, capsys):
+    glob, _ = cells
+    assert main(["sigma", "--data", glob, "--engine", "duckdb", "--years", "2001-2003"]) == 2
+    assert "--years: not applied by the scale path" in capsys.readouterr().err
+    assert main(["sigma", "--engine", "duckdb"]) == 2
+    assert "need --data" in capsys.readouterr().err
+    assert main(["sigma", "--data", glob, "--engine", "polars", "--scheduler", "threads"]) == 2
+    assert "--engine dask" in capsys.readouterr().err
+
+
+def test_naming_a_weight_weights_as_in_memory(cells, capsys):
+    # the issue's command: --weight without --weighted weights, on the scale path as in memory
+    glob, panel = cells
+    got = _json(capsys, ["sigma", "--data", glob, "--weight", "population", "--group", "country",
+                         "--measure", "sd_log,gini"])
+    want = cb.sigma(panel, ["sd_log", "gini"], weighted=True)
+    np.testing.assert_allclose(got[["sd_log", "gini"]], want[["sd_log", "gini"]], rtol=1e-9)
+    got = _json(capsys, ["beta", "--data", glob, "--weight", "population", "--engine", "duckdb"])
+    want = cb.beta(panel, weighted=True)
+    assert got["beta"].iloc[0] == pytest.approx(want.beta, rel=1e-9)
+    assert main(["gamma", "--data", glob, "--weight", "population"]) == 2
+    assert "gamma does not weight regions" in capsys.readouterr().err
