@@ -36,6 +36,8 @@ SET_ASIDE_COLUMNS = ["file", "row", "column", "region", "year", "indicator", "va
 #: Columns of the problem table attached to a :class:`ValidationError`.
 PROBLEM_COLUMNS = ["file", "row", "column", "region", "year", "indicator", "value", "problem"]
 _MAX_LISTED = 10
+#: The column named by a duplicate-key problem.
+_DUP_COLUMN = "region/year/indicator"
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class ReadReport:
     warnings: list[str] = field(default_factory=list)
     keep: np.ndarray | None = field(default=None, repr=False)
     _aside: list[pd.DataFrame] = field(default_factory=list, repr=False)
+    _aside_cache: pd.DataFrame | None = field(default=None, repr=False)
 
     # ---------------------------------------------------------------- recording
     def repair(self, what: str, *, column: str | None = None, count: int = 1,
@@ -99,20 +102,25 @@ class ReadReport:
             self.warnings.append(message)
 
     def set_rows_aside(self, rows: pd.DataFrame, reason: str | Sequence[str] | pd.Series) -> None:
-        """Add rows (any of the :data:`SET_ASIDE_COLUMNS`) to the set-aside table with a reason."""
+        """Add rows (any of the :data:`SET_ASIDE_COLUMNS`) to the set-aside table with a reason.
+
+        Numbers keep their types and texts are shared, not copied: a million rows set aside cost
+        a few machine words each."""
         if len(rows) == 0:
             return
-        out = pd.DataFrame(index=range(len(rows)))
+        n = len(rows)
+        out = {}
         for col in SET_ASIDE_COLUMNS[:-1]:
             if col in rows.columns:
-                out[col] = rows[col].to_numpy(dtype=object)
-            elif col == "file":
-                out[col] = self.file
+                v = rows[col]
+                out[col] = v.to_numpy() if v.dtype.kind in "biuf" else v.to_numpy(dtype=object)
             else:
-                out[col] = None
+                out[col] = np.full(n, self.file if col == "file" else None, dtype=object)
         out["reason"] = (reason.to_numpy(dtype=object) if isinstance(reason, pd.Series)
-                         else list(reason) if not isinstance(reason, str) else reason)
-        self._aside.append(out.astype(object))
+                         else np.full(n, reason, dtype=object) if isinstance(reason, str)
+                         else np.asarray(list(reason), dtype=object))
+        self._aside.append(pd.DataFrame(out))
+        self._aside_cache = None
 
     def extend(self, other: ReadReport) -> None:
         """Add another report's repairs, warnings, set-aside rows and (per file) info."""
@@ -120,6 +128,7 @@ class ReadReport:
         for w in other.warnings:
             self.warn(w)
         self._aside.extend(other._aside)
+        self._aside_cache = None
         if other.info:
             files = self.info.setdefault("files", {})
             files[other.file or f"#{len(files)}"] = dict(other.info)
@@ -137,7 +146,9 @@ class ReadReport:
         """Rows not kept: file, row, column, region, year, indicator, value (as read) and reason."""
         if not self._aside:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in SET_ASIDE_COLUMNS})
-        return pd.concat(self._aside, ignore_index=True)
+        if self._aside_cache is None:  # built once per change (summaries read it often)
+            self._aside_cache = _concat(self._aside)
+        return self._aside_cache.copy(deep=False)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per repair, warning and set-aside reason: kind, file, column, count, detail."""
@@ -221,21 +232,55 @@ def _pick(x: Any, idx: np.ndarray) -> Any:
 
 def _problem_frame(obs: pd.DataFrame, mask: np.ndarray, problem: Any,
                    column: str | None, where: tuple) -> pd.DataFrame:
-    """Problem rows for the masked rows; ``problem`` is a text or a function of the sub-frame."""
+    """Problem rows for the masked rows; ``problem`` is a text or a function of the sub-frame.
+
+    Columns keep their native types (the row numbers int64, years and values as read); text
+    columns are object arrays that share their strings, so a million problem rows cost a few
+    pointers each, not a Python object per cell."""
     files, rows, cols = where
     idx = np.flatnonzero(mask)
     sub = obs[[c for c in ("region", "year", "indicator", "value") if c in obs]].iloc[idx]
     out = pd.DataFrame({
         "file": _pick(files, idx),
-        "row": [_plain(r) for r in _pick(rows, idx)],
-        "column": _pick(cols, idx) if column is None else column,
+        "row": _rows_of(rows, idx),
+        "column": _pick(cols, idx) if column is None else np.full(idx.size, column, dtype=object),
     })
     for c in ("region", "year", "indicator", "value"):
-        out[c] = sub[c].to_numpy(dtype=object) if c in obs else None
-    out["problem"] = list(problem(sub)) if callable(problem) else problem
-    out = out.astype(object)
+        out[c] = (_native(sub[c]) if c in obs else np.full(idx.size, None, dtype=object))
+    out["problem"] = (np.asarray(problem(sub), dtype=object) if callable(problem)
+                      else np.full(idx.size, problem, dtype=object))
     out["_pos"] = idx
     return out
+
+
+def _rows_of(rows: Any, idx: np.ndarray) -> np.ndarray:
+    """Row numbers of the rows ``idx``: int64 when they are integers, else objects."""
+    if isinstance(rows, pd.Series):
+        r = rows.iloc[idx]
+        if pd.api.types.is_integer_dtype(r.dtype):
+            return r.to_numpy(dtype=np.int64)
+        return np.asarray([_plain(x) for x in r.to_numpy(dtype=object)], dtype=object)
+    return np.full(idx.size, rows, dtype=object)
+
+
+def _native(s: pd.Series) -> np.ndarray:
+    """A column's values without a Python object per cell: numbers stay numbers; texts and
+    categories become object arrays that share their strings."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = np.asarray(s.cat.categories, dtype=object)
+        codes = s.cat.codes.to_numpy()
+        return np.where(codes >= 0, cats[np.maximum(codes, 0)] if cats.size else None, None)
+    if s.dtype.kind in "biuf":
+        return s.to_numpy()
+    return s.to_numpy(dtype=object)
+
+
+def _concat(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate problem/set-aside tables (one part is returned as it is, without a copy)."""
+    if len(parts) == 1:
+        return parts[0].reset_index(drop=True) if not isinstance(parts[0].index, pd.RangeIndex) \
+            else parts[0]
+    return pd.concat(parts, ignore_index=True)
 
 
 def _raise(problems: pd.DataFrame, what: str, cls: type[DataError] | None = None) -> None:
@@ -243,13 +288,24 @@ def _raise(problems: pd.DataFrame, what: str, cls: type[DataError] | None = None
     problems = problems.drop(columns="_pos", errors="ignore")
     first = problems.iloc[0]
     lines = []
-    for _, p in problems.head(_MAX_LISTED).iterrows():
+    # a repeated key's copies share one text that names their rows: it is listed once
+    text = problems["problem"]
+    dup = (problems["column"] == _DUP_COLUMN).to_numpy()
+    listed = ~dup
+    if dup.any():
+        listed[dup] = ~text[dup].duplicated().to_numpy()
+    shown = problems[listed].head(_MAX_LISTED)
+    for _, p in shown.iterrows():
         loc = ", ".join(x for x in (
             None if p["file"] is None else str(p["file"]),
             None if p["row"] is None else f"row {p['row']}",
             None if p["column"] is None else f"column {p['column']!r}") if x)
         lines.append(f"  {loc}: {p['problem']}")
-    more = len(problems) - _MAX_LISTED
+    covered = int((~shown["column"].eq(_DUP_COLUMN)).sum())
+    if dup.any():
+        covered += int(text[dup].isin(set(shown["problem"][shown["column"] == _DUP_COLUMN]))
+                       .sum())
+    more = len(problems) - covered
     if more > 0:
         lines.append(f"  ... and {more} more (see the exception's .problems)")
     msg = f"{what} ({len(problems)}):\n" + "\n".join(lines)
@@ -379,8 +435,7 @@ def validate_observations(
                 f"duplicate (region, year, indicator) = ({kr[g]!r}, {_year_text(ky[g])}, "
                 f"{ki[g]!r}) in rows {shown}{more}")
         msgs = texts[gid]
-        problems.append(_problem_frame(obs, dup, lambda _d: msgs, "region/year/indicator",
-                                       where))
+        problems.append(_problem_frame(obs, dup, lambda _d: msgs, _DUP_COLUMN, where))
 
     # log measures
     logs = set(log_indicators)
@@ -404,12 +459,12 @@ def validate_observations(
         geo_problems = validate_regions(reg_table, file=None, report=report, only=used,
                                         raise_errors=False)
     if problems and on_error == "raise":
-        _raise(pd.concat(problems, ignore_index=True), "problems in the observations")
+        _raise(_concat(problems), "problems in the observations")
     if geo_problems is not None and len(geo_problems):
         _raise(geo_problems, "invalid polygons in the regions table")
 
     if problems:
-        table = pd.concat(problems, ignore_index=True)
+        table = _concat(problems)
         bad = np.zeros(n, dtype=bool)
         bad[table["_pos"].to_numpy(dtype=int)] = True
         report.set_rows_aside(table.drop(columns="_pos"), table["problem"])
