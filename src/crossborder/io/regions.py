@@ -301,6 +301,7 @@ def _codes(regions: gpd.GeoDataFrame, id_col: str, name_col: str | None,
                         "id_col='<column>'", file=report.file, column=id_col)
     raw = regions[found]
     codes = [_code_text(v) for v in raw.to_numpy(dtype=object)]
+    _report_padded(raw.to_numpy(dtype=object), codes, regions, found, report)
     regions = regions.drop(columns=[found] + (["region"] if "region" in regions.columns else []))
     regions.insert(0, "region", pd.Series(codes, index=regions.index, dtype=object))
     for role, given in (("name", name_col), ("country", country_col)):
@@ -314,6 +315,25 @@ def _codes(regions: gpd.GeoDataFrame, id_col: str, name_col: str | None,
                     regions = regions.drop(columns=[role])
                 regions[role] = regions.pop(col)
     return regions
+
+
+def _report_padded(raw: np.ndarray, codes: list[Any], regions: gpd.GeoDataFrame, column: str,
+                   report: ReadReport) -> None:
+    """Codes written with spaces around them (' AA-R0 ') are read without them: a reported repair
+    (per file), never a silent merge with the code written without spaces."""
+    padded = np.array([isinstance(r, str) and c is not None and r != c
+                       for r, c in zip(raw, codes, strict=True)], dtype=bool)
+    if not padded.any():
+        return
+    files = (regions["_file"].to_numpy(dtype=object) if "_file" in regions
+             else np.full(len(raw), report.file, dtype=object))
+    rows = regions["_row"].to_numpy() if "_row" in regions else np.arange(1, len(raw) + 1)
+    for f in pd.unique(files[padded]):
+        idx = np.flatnonzero(padded & (files == f))
+        report.repair("spaces around region codes removed", column=column, count=idx.size,
+                      rows=[int(rows[i]) for i in idx[:10]],
+                      examples=[f"feature {int(rows[i])}: {raw[i]!r} -> {codes[i]!r}"
+                                for i in idx[:3]], file=f)
 
 
 def _code_text(v: Any) -> Any:
