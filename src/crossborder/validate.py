@@ -112,13 +112,14 @@ class ReadReport:
         out = {}
         for col in SET_ASIDE_COLUMNS[:-1]:
             if col in rows.columns:
-                v = rows[col]
-                out[col] = v.to_numpy() if v.dtype.kind in "biuf" else v.to_numpy(dtype=object)
+                out[col] = pd.Series(rows[col].array, index=pd.RangeIndex(n))
             else:
-                out[col] = np.full(n, self.file if col == "file" else None, dtype=object)
-        out["reason"] = (reason.to_numpy(dtype=object) if isinstance(reason, pd.Series)
-                         else np.full(n, reason, dtype=object) if isinstance(reason, str)
-                         else np.asarray(list(reason), dtype=object))
+                out[col] = pd.Series(np.full(n, self.file if col == "file" else None,
+                                             dtype=object), dtype=object)
+        out["reason"] = pd.Series(
+            reason.to_numpy(dtype=object) if isinstance(reason, pd.Series)
+            else np.full(n, reason, dtype=object) if isinstance(reason, str)
+            else np.asarray(list(reason), dtype=object), dtype=object)
         self._aside.append(pd.DataFrame(out))
         self._aside_cache = None
 
@@ -230,27 +231,36 @@ def _pick(x: Any, idx: np.ndarray) -> Any:
     return np.full(idx.size, x, dtype=object)
 
 
+def _take(x: Any, idx: np.ndarray) -> pd.Series:
+    """The rows ``idx`` of a column in its own type (texts stay compact, numbers stay numbers),
+    or a constant as an object column of shared references (no per-row objects, no inference)."""
+    if isinstance(x, pd.Series):
+        return pd.Series(x.iloc[idx].array, index=pd.RangeIndex(idx.size))
+    return pd.Series(np.full(idx.size, x, dtype=object), dtype=object)
+
+
 def _problem_frame(obs: pd.DataFrame, mask: np.ndarray, problem: Any,
                    column: str | None, where: tuple) -> pd.DataFrame:
     """Problem rows for the masked rows; ``problem`` is a text or a function of the sub-frame.
 
-    Columns keep their native types (the row numbers int64, years and values as read); text
-    columns are object arrays that share their strings, so a million problem rows cost a few
-    pointers each, not a Python object per cell."""
+    Columns keep their native types (the row numbers int64, years, values and texts as read);
+    constant texts are object columns of shared references, so a million problem rows cost a
+    few machine words each, not a Python object per cell."""
     files, rows, cols = where
     idx = np.flatnonzero(mask)
     sub = obs[[c for c in ("region", "year", "indicator", "value") if c in obs]].iloc[idx]
-    out = pd.DataFrame({
-        "file": _pick(files, idx),
-        "row": _rows_of(rows, idx),
-        "column": _pick(cols, idx) if column is None else np.full(idx.size, column, dtype=object),
-    })
+    out = {
+        "file": _take(files, idx),
+        "row": pd.Series(_rows_of(rows, idx)),
+        "column": _take(cols if column is None else column, idx),
+    }
     for c in ("region", "year", "indicator", "value"):
-        out[c] = (_native(sub[c]) if c in obs else np.full(idx.size, None, dtype=object))
-    out["problem"] = (np.asarray(problem(sub), dtype=object) if callable(problem)
-                      else np.full(idx.size, problem, dtype=object))
-    out["_pos"] = idx
-    return out
+        out[c] = _take(sub[c].reset_index(drop=True) if c in obs else None, np.arange(idx.size)
+                       if c in obs else idx)
+    texts = problem(sub) if callable(problem) else np.full(idx.size, problem, dtype=object)
+    out["problem"] = pd.Series(np.asarray(texts, dtype=object), dtype=object)
+    out["_pos"] = pd.Series(idx)
+    return pd.DataFrame(out)
 
 
 def _rows_of(rows: Any, idx: np.ndarray) -> np.ndarray:
@@ -261,18 +271,6 @@ def _rows_of(rows: Any, idx: np.ndarray) -> np.ndarray:
             return r.to_numpy(dtype=np.int64)
         return np.asarray([_plain(x) for x in r.to_numpy(dtype=object)], dtype=object)
     return np.full(idx.size, rows, dtype=object)
-
-
-def _native(s: pd.Series) -> np.ndarray:
-    """A column's values without a Python object per cell: numbers stay numbers; texts and
-    categories become object arrays that share their strings."""
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        cats = np.asarray(s.cat.categories, dtype=object)
-        codes = s.cat.codes.to_numpy()
-        return np.where(codes >= 0, cats[np.maximum(codes, 0)] if cats.size else None, None)
-    if s.dtype.kind in "biuf":
-        return s.to_numpy()
-    return s.to_numpy(dtype=object)
 
 
 def _concat(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -416,25 +414,9 @@ def validate_observations(
         gid = pd.factorize(combined[idx])[0] if combined is not None else (
             key.iloc[idx].groupby(list(key.columns), sort=False, dropna=False).ngroup().to_numpy())
         del combined
-        row_of = np.asarray(_pick(where[1], idx), dtype=object)
-        file_of = _pick(where[0], idx)
-        one_file = pd.Series(file_of).nunique(dropna=False) <= 1
-        order = np.argsort(gid, kind="stable")
-        starts = np.flatnonzero(np.r_[True, gid[order][1:] != gid[order][:-1]])
-        counts = np.diff(np.r_[starts, gid.size])
-        firsts = order[starts]
-        kr, ky, ki = (key[c].iloc[idx[firsts]].to_numpy(dtype=object) for c in key.columns)
-        texts = np.empty(starts.size, dtype=object)
-        for g, (s0, c) in enumerate(zip(starts, counts, strict=True)):
-            shown = ", ".join(
-                str(_plain(row_of[j])) if one_file or file_of[j] is None
-                else f"{file_of[j]} row {_plain(row_of[j])}"
-                for j in order[s0:s0 + min(c, _MAX_LISTED)])
-            more = f" and {c - _MAX_LISTED} more ({c} copies)" if c > _MAX_LISTED else ""
-            texts[gid[firsts[g]]] = (
-                f"duplicate (region, year, indicator) = ({kr[g]!r}, {_year_text(ky[g])}, "
-                f"{ki[g]!r}) in rows {shown}{more}")
+        texts = _duplicate_texts(key, idx, gid, where)
         msgs = texts[gid]
+        del texts
         problems.append(_problem_frame(obs, dup, lambda _d: msgs, _DUP_COLUMN, where))
 
     # log measures
@@ -472,6 +454,50 @@ def validate_observations(
     report.keep = keep
     report.info.setdefault("rows_valid", int(keep.sum()))
     return report
+
+
+def _duplicate_texts(key: pd.DataFrame, idx: np.ndarray, gid: np.ndarray,
+                     where: tuple) -> np.ndarray:
+    """One text per repeated key (``gid`` numbers the keys 0.. in order of first appearance):
+    the key and its first rows, e.g. "duplicate (region, year, indicator) = ('A', 2013, 'gdp') in
+    rows 2, 3". Built column-wise (vectorised string operations, a loop of at most
+    ``_MAX_LISTED`` steps), never row by row."""
+    rows = pd.Series(_rows_of(where[1], idx)).astype(str)
+    files = where[0]
+    if isinstance(files, pd.Series):
+        f = pd.Series(files.iloc[idx].to_numpy(dtype=object), dtype=object)
+        if f.nunique(dropna=False) > 1:
+            rows = rows.where(f.isna().to_numpy(), f.astype(str) + " row " + rows)
+    order = np.argsort(gid, kind="stable")
+    ranked = gid[order]
+    starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
+    del ranked
+    counts = np.diff(np.r_[starts, gid.size])
+    labels = rows.to_numpy()[order] if rows.dtype == object else rows.array.take(order)
+    labels = pd.Series(labels, dtype="str")
+    shown = labels.iloc[starts].reset_index(drop=True)
+    for k in range(1, min(int(counts.max()), _MAX_LISTED)):
+        has = np.flatnonzero(counts > k)
+        shown.iloc[has] = (shown.iloc[has] + ", "
+                           + labels.iloc[starts[has] + k].to_numpy()).to_numpy()
+    firsts = idx[order[starts]]
+
+    def shown_as(col: str, fmt: Any) -> pd.Series:
+        codes, uniques = pd.factorize(key[col].iloc[firsts], use_na_sentinel=False)
+        texts = np.array([fmt(_plain(u)) for u in np.asarray(uniques, dtype=object)],
+                         dtype=object)
+        return pd.Series(texts[codes], dtype="str")
+
+    text = ("duplicate (region, year, indicator) = (" + shown_as("region", repr) + ", "
+            + shown_as("year", _year_text) + ", " + shown_as("indicator", repr) + ") in rows "
+            + shown)
+    many = np.flatnonzero(counts > _MAX_LISTED)
+    if many.size:
+        c = pd.Series(counts[many])
+        text.iloc[many] = (text.iloc[many].to_numpy() + " and "
+                           + (c - _MAX_LISTED).astype(str).to_numpy() + " more ("
+                           + c.astype(str).to_numpy() + " copies)")
+    return text.to_numpy(dtype=object)
 
 
 def _duplicated(key: pd.DataFrame, return_codes: bool = False) -> Any:
