@@ -12,7 +12,9 @@ size over the untraced runs (ru_maxrss, cumulative over the cases, interpreter a
 included). Time: the best of two untraced runs.
 
 Run: PYTHONPATH=src python benchmarks/bench_hostile_read.py [--rows 1000000]
-Targets (issue 12): case (a) under 2 s and under 500 MB.
+Targets (issue 12): case (a) under 2 s and under 500 MiB; case (b) (1 M rows) under 500 MiB traced
+in both modes (problem rows are kept in native columns: row numbers int64, texts shared) and well
+under 20 s.
 """
 
 from __future__ import annotations
@@ -100,14 +102,17 @@ def main(argv: list[str] | None = None) -> int:
         ok = sec < 2 and mib < 500
         measure("(a) 20,000 identical rows, set_aside",
                 lambda: summary(read_observations(a, on_error="set_aside")))
-        measure(f"(b) {args.rows:,} rows, all duplicated, raise", lambda: read_observations(b))
-        measure(f"(b) {args.rows:,} rows, all duplicated, set_aside",
-                lambda: summary(read_observations(b, on_error="set_aside")))
+        b_raise = measure(f"(b) {args.rows:,} rows, all duplicated, raise",
+                          lambda: read_observations(b))
+        b_aside = measure(f"(b) {args.rows:,} rows, all duplicated, set_aside",
+                          lambda: summary(read_observations(b, on_error="set_aside")))
+        ok_b = all(sec_b < 20 and mib_b < 500 for sec_b, mib_b in (b_raise, b_aside))
         measure("(c) 10,000 columns, wide", lambda: summary(read_observations(c)))
     load = os.getloadavg()[0]
-    print(f"target for (a): < 2 s and < 500 MiB: {'met' if ok else 'NOT met'} "
+    print(f"target for (a): < 2 s and < 500 MiB: {'met' if ok else 'NOT met'}; for (b): < 20 s "
+          f"and < 500 MiB: {'met' if ok_b else 'NOT met'} "
           f"(load average {load:.1f} on {os.cpu_count()} CPUs)")
-    return 0 if ok else 1
+    return 0 if ok and ok_b else 1
 
 
 if __name__ == "__main__":
