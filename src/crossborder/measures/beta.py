@@ -29,7 +29,9 @@ biased in short panels (Nickell 1981): read the panel speed as indicative.
 
 Inference is statsmodels OLS (WLS with ``weighted=True``, weights = the start-period weight role):
 ``robust`` in {None, "HC0", "HC1", "HC2", "HC3"}; ``cluster="group"`` (or a Series region ->
-cluster) gives cluster-robust standard errors.
+cluster) gives cluster-robust standard errors. Group dummies (``controls="group"``, no clustering)
+are absorbed by Frisch-Waugh-Lovell (demeaning within groups) with the same numbers as the dummy
+regression; the statsmodels fit is then made on first use of ``fit``.
 """
 
 from __future__ import annotations
