@@ -47,7 +47,8 @@ from ..study import DEFAULT_INDICATOR, study_panel
 from ._common import cli_message
 
 __all__ = ["add_input_options", "panel_command", "add_selection_options", "add_panel_options",
-           "add_city_options", "dataset_from_args", "panel_from_args", "number", "parse_years_option", "GEO_SUFFIXES"]
+           "add_city_options", "dataset_from_args", "panel_from_args", "number", "parse_years_option",
+           "GEO_SUFFIXES"]
 
 #: Suffixes of polygon files: a ``--regions`` value like these is a mistaken ``--regions-file``.
 GEO_SUFFIXES = (".geojson", ".json", ".shp", ".gpkg", ".fgb", ".gml", ".kml", ".zip")
