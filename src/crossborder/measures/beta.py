@@ -320,6 +320,11 @@ def beta(
     )
 
 
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """sum(a * b) by pairwise summation; not BLAS, whose threads a peer may have left spinning."""
+    return float(np.multiply(a, b).sum())
+
+
 def _beta_group_fast(panel: Panel, controls: str, x: np.ndarray, growth: np.ndarray,
                      regions: pd.Index, start: Any, end: Any, weights: np.ndarray | None,
                      robust: str | None) -> tuple[pd.DataFrame, float, tuple, Any] | None:
@@ -378,13 +383,13 @@ def _beta_group_fast(panel: Panel, controls: str, x: np.ndarray, growth: np.ndar
     xt, mx = within(xv)
     yt, my = within(yv)
     wx = wv * xt
-    s = float(wx @ xt)
-    spread = float(wv @ (xv - np.average(xv, weights=wv)) ** 2)
+    s = _dot(wx, xt)
+    spread = _dot(wv, (xv - np.average(xv, weights=wv)) ** 2)
     if not (s > 1e-10 * spread and s > 0):
         return None
-    b = float(wx @ yt) / s
+    b = _dot(wx, yt) / s
     e = yt - b * xt
-    ssr = float(wv @ (e * e))
+    ssr = _dot(wv, e * e)
     df_resid = n - k
     if robust is None:
         u = np.full(n, ssr / df_resid)
@@ -394,7 +399,7 @@ def _beta_group_fast(panel: Panel, controls: str, x: np.ndarray, growth: np.ndar
             h = wv / wg[c] + wx * xt / s
             u = u / (1.0 - h) if robust == "HC2" else u / (1.0 - h) ** 2
     # (co)variances of beta and the group intercepts a_g from the whitened influences
-    q = float(wx @ (xt * u)) / (s * s)
+    q = _dot(wx, xt * u) / (s * s)
     pg = np.bincount(c, wv * u, minlength=ng) / (wg * wg)
     rg = np.bincount(c, wx * u, minlength=ng) / (wg * s)
     var_a = pg - 2.0 * mx * rg + mx * mx * q
@@ -414,7 +419,7 @@ def _beta_group_fast(panel: Panel, controls: str, x: np.ndarray, growth: np.ndar
     else:
         pv = 2 * stats.norm.sf(np.abs(tv))
         qn = stats.norm.ppf(0.975)
-    tss = float(wv @ (yv - np.average(yv, weights=wv)) ** 2)
+    tss = _dot(wv, (yv - np.average(yv, weights=wv)) ** 2)
     names = ["const", "initial"] + [
         f"{g.name}_{t}" if f"{g.name}_{t}" not in ("growth", "const", "initial")
         else f"{g.name}_{t}_control" for t in text[1:]]
