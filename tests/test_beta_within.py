@@ -115,3 +115,20 @@ def test_cluster_by_group_still_uses_statsmodels():
     fit = sm.OLS((ly[:, -1] - ly[:, 0]) / 3.0, X).fit(cov_type="cluster", cov_kwds={"groups": codes})
     assert res.cov_type == "cluster"
     assert res.se == pytest.approx(fit.bse[1], rel=1e-10)
+
+
+def test_a_missing_text_control_is_an_error_not_the_base_category():
+    from crossborder.errors import DataError
+
+    rng = np.random.default_rng(3)
+    regions = [f"r{i}" for i in range(12)]
+    p = Panel.from_matrix(np.exp(rng.normal(size=(12, 2)) + [0, 0.1]), regions=regions,
+                          times=[2000, 2010])
+    ctrl = pd.DataFrame({"kind": ["a", "b", "c"] * 4}, index=regions)
+    assert np.isfinite(beta(p, controls=ctrl).beta)
+    ctrl.loc["r5", "kind"] = None
+    with pytest.raises(DataError, match=r"control 'kind' has no value for 1 region\(s\): r5"):
+        beta(p, controls=ctrl)
+    # a region missing from the controls table is the same case
+    with pytest.raises(DataError, match=r"has no value for 1 region\(s\): r5"):
+        beta(p, controls=ctrl.drop(index="r5"))

@@ -159,6 +159,14 @@ def _controls(panel: Panel, controls: Any, regions: pd.Index) -> pd.DataFrame | 
         raise ValueError("controls must be a DataFrame indexed by region, or 'group'")
     c = controls.reindex(regions)
     text = [col for col in c.columns if not pd.api.types.is_numeric_dtype(c[col])]
+    for col in text:
+        # a missing label would become all-zero dummies: the base category, silently
+        missing = c[col].isna() | c[col].astype(str).str.strip().eq("")
+        if missing.any():
+            who = [str(r) for r in c.index[missing]]
+            raise DataError(f"control {col!r} has no value for {len(who)} region(s): "
+                            f"{', '.join(who[:10])}{' ...' if len(who) > 10 else ''}; give every region "
+                            "a value or leave those regions out", column=str(col))
     if text:
         c = pd.get_dummies(c, columns=text, drop_first=True, dtype=float)
     return c.astype(float)
