@@ -46,8 +46,9 @@ from ..panel import Panel
 from ..study import DEFAULT_INDICATOR, study_panel
 from ._common import cli_message
 
-__all__ = ["add_input_options", "add_selection_options", "add_panel_options", "add_city_options",
-           "dataset_from_args", "panel_from_args", "number", "parse_years_option", "GEO_SUFFIXES"]
+__all__ = ["add_input_options", "panel_command", "add_selection_options", "add_panel_options",
+           "add_city_options", "dataset_from_args", "panel_from_args", "number", "parse_years_option",
+           "GEO_SUFFIXES"]
 
 #: Suffixes of polygon files: a ``--regions`` value like these is a mistaken ``--regions-file``.
 GEO_SUFFIXES = (".geojson", ".json", ".shp", ".gpkg", ".fgb", ".gml", ".kml", ".zip")
@@ -231,6 +232,19 @@ def add_selection_options(p: argparse.ArgumentParser, regions: str = "border", *
     g.add_argument("--unbalanced", action="store_true",
                    help="keep regions with missing years (default: drop them and say which)")
     p.set_defaults(regions_default=regions, regions_choices=choices)
+
+
+def panel_command(sub: argparse._SubParsersAction, name: str, help_: str, examples: list[str], *,
+                  regions: str = "border") -> argparse.ArgumentParser:
+    """A command's parser with the input, selection and output options of a command on one panel."""
+    from ._common import add_output_options
+
+    p = sub.add_parser(name, help=help_, description=help_ + ".",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="examples:\n" + "\n".join(f"  {e}" for e in examples))
+    add_panel_options(p, regions=regions)
+    add_output_options(p)
+    return p
 
 
 def add_panel_options(p: argparse.ArgumentParser, regions: str = "border") -> None:

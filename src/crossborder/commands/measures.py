@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DataError, UsageError
-from ._common import _records, add_output_options, dump_json, emit
-from ._inputs import add_panel_options, number, panel_from_args, parse_years_option, wants_weights
+from ._common import _records, dump_json, emit
+from ._inputs import number, panel_command, panel_from_args, parse_years_option, wants_weights
 
 SIGMA_MEASURES = ["sd_log", "var_log", "sd", "cv", "williamson", "gini", "theil", "mld", "atkinson",
                   "hoover"]
@@ -25,12 +25,7 @@ SIGMA_MEASURES = ["sd_log", "var_log", "sd", "cv", "williamson", "gini", "theil"
 
 def _parser(sub: argparse._SubParsersAction, name: str, help_: str, examples: list[str],
             regions: str = "border") -> argparse.ArgumentParser:
-    p = sub.add_parser(name, help=help_, description=help_ + ".",
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       epilog="examples:\n" + "\n".join(f"  {e}" for e in examples))
-    add_panel_options(p, regions=regions)
-    add_output_options(p)
-    return p
+    return panel_command(sub, name, help_, examples, regions=regions)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -19,19 +19,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
-from ._common import add_output_options, emit
-from ._inputs import add_panel_options, dataset_from_args, panel_from_args, require_polygons
+from ._common import emit
+from ._inputs import dataset_from_args, panel_command, panel_from_args, require_polygons
 
 SE_CHOICES = ("classical", "HC0", "HC1", "HC2", "HC3", "HAC")
 
 
 def _parser(sub: argparse._SubParsersAction, name: str, help_: str, examples: list[str],
             regions: str = "border") -> argparse.ArgumentParser:
-    p = sub.add_parser(name, help=help_, description=help_ + ".",
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       epilog="examples:\n" + "\n".join(f"  {e}" for e in examples))
-    add_panel_options(p, regions=regions)
-    add_output_options(p)
+    p = panel_command(sub, name, help_, examples, regions=regions)
     p.add_argument("--out", metavar="FILE", help="write the figure to FILE (.png, .svg or .pdf)")
     return p
 

@@ -29,7 +29,9 @@ biased in short panels (Nickell 1981): read the panel speed as indicative.
 
 Inference is statsmodels OLS (WLS with ``weighted=True``, weights = the start-period weight role):
 ``robust`` in {None, "HC0", "HC1", "HC2", "HC3"}; ``cluster="group"`` (or a Series region ->
-cluster) gives cluster-robust standard errors.
+cluster) gives cluster-robust standard errors. Group dummies (``controls="group"``, no clustering)
+are absorbed by Frisch-Waugh-Lovell (demeaning within groups) with the same numbers as the dummy
+regression; the statsmodels fit is then made on first use of ``fit``.
 """
 
 from __future__ import annotations
@@ -157,6 +159,14 @@ def _controls(panel: Panel, controls: Any, regions: pd.Index) -> pd.DataFrame | 
         raise ValueError("controls must be a DataFrame indexed by region, or 'group'")
     c = controls.reindex(regions)
     text = [col for col in c.columns if not pd.api.types.is_numeric_dtype(c[col])]
+    for col in text:
+        # a missing label would become all-zero dummies: the base category, silently
+        missing = c[col].isna() | c[col].astype(str).str.strip().eq("")
+        if missing.any():
+            who = [str(r) for r in c.index[missing]]
+            raise DataError(f"control {col!r} has no value for {len(who)} region(s): "
+                            f"{', '.join(who[:10])}{' ...' if len(who) > 10 else ''}; give every region "
+                            "a value or leave those regions out", column=str(col))
     if text:
         c = pd.get_dummies(c, columns=text, drop_first=True, dtype=float)
     return c.astype(float)
@@ -231,6 +241,21 @@ def beta(
     growth = levels[:, 1] - levels[:, 0]
     if annualize:
         growth = growth / span
+    if isinstance(controls, str) and cluster is None:
+        fast = _beta_group_fast(panel, controls, levels[:, 0], growth, regions, start, end,
+                                w[:, i0] if weighted else None, robust)
+        if fast is not None:
+            table, r2, dropped, lazy = fast
+            b = float(table.at["initial", "coef"])
+            lam, hl = speed_half_life(b, span, annualize, compat)
+            row = table.loc["initial"]
+            return BetaResult(
+                alpha=float(table.at["const", "coef"]), beta=b, se=float(row["se"]),
+                tstat=float(row["tstat"]), pvalue=float(row["pvalue"]), r2=r2,
+                nobs=len(growth) - len(dropped), speed=lam, half_life=hl, start=start, end=end,
+                span=span, annualize=annualize, kind="conditional", cov_type=robust or "nonrobust",
+                dropped=dropped, fit=_LazyFit(lazy), table=table,
+            )
     ctrl = _controls(panel, controls, regions)
     names = ["const", "initial"]
     if ctrl is not None:
@@ -301,6 +326,127 @@ def beta(
         kind="conditional" if ctrl is not None else "absolute", cov_type=cov, dropped=dropped,
         dropped_terms=tuple(constant), fit=fit, table=table,
     )
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """sum(a * b) by pairwise summation; not BLAS, whose threads a peer may have left spinning."""
+    return float(np.multiply(a, b).sum())
+
+
+def _beta_group_fast(panel: Panel, controls: str, x: np.ndarray, growth: np.ndarray,
+                     regions: pd.Index, start: Any, end: Any, weights: np.ndarray | None,
+                     robust: str | None) -> tuple[pd.DataFrame, float, tuple, Any] | None:
+    """Conditional beta with group dummies (``controls="group"``) by Frisch-Waugh-Lovell.
+
+    The table, R^2, dropped regions and a maker of the statsmodels fit of ``beta(..., controls=
+    "group")`` without building the dummy columns; None when the general path must decide (a group
+    left without regions, a single group, too few regions, a degenerate within variation). With
+    weights w (1 for OLS), group means m_g(v) = sum_g w v / W_g and within values v~ = v - m_g(v):
+    beta = sum w x~ y~ / S with S = sum w x~^2, residuals e = y~ - beta x~ on n - G - 1 degrees of
+    freedom, group intercepts a_g = m_g(y) - beta m_g(x) (``const`` the first group's, a dummy
+    a_g - a_first). Every coefficient is linear in y with whitened influence c_i, so its (co)variance
+    is sum c c' u_i with u_i = s^2 (classical) or w_i e_i^2 scaled for HC1-HC3; the leverage of the
+    dummies-plus-x design is h_i = w_i / W_g + w_i x~_i^2 / S (MacKinnon & White 1985).
+    """
+    from scipy import stats
+
+    if robust not in _ROBUST:
+        raise ValueError(f"robust must be one of {_ROBUST}, got {robust!r}")
+    if controls not in ("group", panel.group_name):
+        raise ValueError(f"controls must be a DataFrame or 'group', got {controls!r}")
+    g = _groups(panel, "controls")
+    codes, uniques = group_codes(g, regions)
+    # the dummies are those of the labels as text, sorted, the first left out (pd.get_dummies)
+    text = np.array([str(u) for u in uniques], dtype=object)
+    order = np.argsort(text, kind="stable")
+    if len(set(text)) != len(text) or len(text) < 2:
+        return None
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    codes, text = rank[codes], text[order]
+    ok = ~np.isnan(growth)
+    if weights is not None:
+        check_weights(weights[:, None], regions, [start])
+        check_weight_coverage(x[:, None], weights[:, None], regions, [start])
+        ok &= np.isfinite(weights) & (weights > 0)
+    all_ok = bool(ok.all())
+    dropped = () if all_ok else tuple(regions[~ok])
+    c, xv, yv = (codes, x, growth) if all_ok else (codes[ok], x[ok], growth[ok])
+    wv = np.ones(len(yv)) if weights is None else (weights if all_ok else weights[ok])
+    n, ng = len(yv), len(text)
+    k = ng + 1
+    count = np.bincount(c, minlength=ng)
+    if (count == 0).any() or n < k + 1 or not (np.isfinite(xv).all() and np.isfinite(yv).all()):
+        return None
+    if robust in ("HC2", "HC3") and (count < 2).any():
+        return None
+    wg = np.bincount(c, wv, minlength=ng)
+
+    def within(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        m = np.bincount(c, wv * v, minlength=ng) / wg
+        d = v - m[c]
+        fix = np.bincount(c, wv * d, minlength=ng) / wg  # a second pass for accuracy
+        return d - fix[c], m + fix
+
+    xt, mx = within(xv)
+    yt, my = within(yv)
+    wx = wv * xt
+    s = _dot(wx, xt)
+    spread = _dot(wv, (xv - np.average(xv, weights=wv)) ** 2)
+    if not (s > 1e-10 * spread and s > 0):
+        return None
+    b = _dot(wx, yt) / s
+    e = yt - b * xt
+    ssr = _dot(wv, e * e)
+    df_resid = n - k
+    if robust is None:
+        u = np.full(n, ssr / df_resid)
+    else:
+        u = wv * e * e
+        if robust in ("HC2", "HC3"):
+            h = wv / wg[c] + wx * xt / s
+            u = u / (1.0 - h) if robust == "HC2" else u / (1.0 - h) ** 2
+    # (co)variances of beta and the group intercepts a_g from the whitened influences
+    q = _dot(wx, xt * u) / (s * s)
+    pg = np.bincount(c, wv * u, minlength=ng) / (wg * wg)
+    rg = np.bincount(c, wx * u, minlength=ng) / (wg * s)
+    var_a = pg - 2.0 * mx * rg + mx * mx * q
+    a = my - b * mx
+    # dummy g: a_g - a_0; cov(a_g, a_0) = -m_0 r_g - m_g r_0 + m_g m_0 q for g != 0
+    cov_a0 = -mx[0] * rg[1:] - mx[1:] * rg[0] + mx[1:] * mx[0] * q
+    var = np.concatenate([[var_a[0], q], var_a[1:] + var_a[0] - 2.0 * cov_a0])
+    params = np.concatenate([[a[0], b], a[1:] - a[0]])
+    if robust == "HC1":
+        var = var * (n / df_resid)
+    bse = np.sqrt(var)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tv = params / bse
+    if robust is None:
+        pv = 2 * stats.t.sf(np.abs(tv), df_resid)
+        qn = stats.t.ppf(0.975, df_resid)
+    else:
+        pv = 2 * stats.norm.sf(np.abs(tv))
+        qn = stats.norm.ppf(0.975)
+    tss = _dot(wv, (yv - np.average(yv, weights=wv)) ** 2)
+    names = ["const", "initial"] + [
+        f"{g.name}_{t}" if f"{g.name}_{t}" not in ("growth", "const", "initial")
+        else f"{g.name}_{t}_control" for t in text[1:]]
+    table = pd.DataFrame({"coef": params, "se": bse, "tstat": tv, "pvalue": pv,
+                          "ci_low": params - qn * bse, "ci_high": params + qn * bse},
+                         index=pd.Index(names, name="term"))
+
+    def fit() -> Any:
+        X = np.zeros((n, k))
+        X[:, 0] = 1.0
+        X[:, 1] = xv
+        rows = np.flatnonzero(c > 0)
+        X[rows, c[rows] + 1] = 1.0
+        index = regions if all_ok else regions[ok]
+        return _fit(pd.Series(yv, index=index, name="growth"),
+                    pd.DataFrame(X, index=index, columns=names),
+                    None if weights is None else wv, robust, None)[0]
+
+    return table, 1.0 - ssr / tss, dropped, fit
 
 
 class _LazyFit:

@@ -285,6 +285,10 @@ class MarkovResult:
         return len(self.labels)
 
     @property
+    def n_regions(self) -> int:
+        return len(self.regions)
+
+    @property
     def n_transitions(self) -> int:
         return int(self.counts.sum())
 
@@ -347,7 +351,7 @@ class MarkovResult:
         what = {"quantile": "per-period quantile", "pooled": "pooled quantile",
                 "bins": "fixed"}[self.kind]
         lines = [
-            f"Markov chain: {len(self.regions)} regions, {len(self.times)} periods, {self.k} "
+            f"Markov chain: {self.n_regions} regions, {len(self.times)} periods, {self.k} "
             f"{what} classes{' of values relative to the period mean' if self.relative else ''}",
             f"{self.n_transitions} transitions, {self.skipped} pairs skipped (missing value)",
             self.matrix().round(4).to_string(),

@@ -48,20 +48,7 @@ class ScaleMarkovResult:
     empty_classes = MarkovResult.empty_classes
     to_frame = MarkovResult.to_frame
     matrix = MarkovResult.matrix
-
-    def summary(self) -> str:
-        mob = ", ".join(f"{k} {v:.4f}" for k, v in self.mobility.items())
-        what = {"quantile": "per-period quantile", "pooled": "pooled quantile", "bins": "fixed"}[self.kind]
-        lines = [
-            f"Markov chain: {self.n_regions} regions, {len(self.times)} periods, {self.k} {what} classes"
-            f"{' of values relative to the period mean' if self.relative else ''}",
-            f"{self.n_transitions} transitions, {self.skipped} pairs skipped (missing value)",
-            self.matrix().round(4).to_string(),
-            f"mobility: {mob}",
-        ]
-        if self.empty_classes:
-            lines.append(f"classes with no transitions out: {list(self.empty_classes)}")
-        return "\n".join(lines)
+    summary = MarkovResult.summary
 
 
 def markov(
