@@ -348,7 +348,6 @@ def _beta_group_fast(panel: Panel, controls: str, x: np.ndarray, growth: np.ndar
     is sum c c' u_i with u_i = s^2 (classical) or w_i e_i^2 scaled for HC1-HC3; the leverage of the
     dummies-plus-x design is h_i = w_i / W_g + w_i x~_i^2 / S (MacKinnon & White 1985).
     """
-    from scipy import stats
 
     if robust not in _ROBUST:
         raise ValueError(f"robust must be one of {_ROBUST}, got {robust!r}")
@@ -418,22 +417,11 @@ def _beta_group_fast(panel: Panel, controls: str, x: np.ndarray, growth: np.ndar
     params = np.concatenate([[a[0], b], a[1:] - a[0]])
     if robust == "HC1":
         var = var * (n / df_resid)
-    bse = np.sqrt(var)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tv = params / bse
-    if robust is None:
-        pv = 2 * stats.t.sf(np.abs(tv), df_resid)
-        qn = stats.t.ppf(0.975, df_resid)
-    else:
-        pv = 2 * stats.norm.sf(np.abs(tv))
-        qn = stats.norm.ppf(0.975)
     tss = _dot(wv, (yv - np.average(yv, weights=wv)) ** 2)
     names = ["const", "initial"] + [
         f"{g.name}_{t}" if f"{g.name}_{t}" not in ("growth", "const", "initial")
         else f"{g.name}_{t}_control" for t in text[1:]]
-    table = pd.DataFrame({"coef": params, "se": bse, "tstat": tv, "pvalue": pv,
-                          "ci_low": params - qn * bse, "ci_high": params + qn * bse},
-                         index=pd.Index(names, name="term"))
+    table = _coef_table(params, np.sqrt(var), robust, df_resid, names)
 
     def fit() -> Any:
         X = np.zeros((n, k))
@@ -481,7 +469,6 @@ def _ols(y: np.ndarray, X: np.ndarray, names: list[str], weights: np.ndarray | N
     Returns None when X is ill-conditioned or rank deficient (condition number above 1e5), or a
     value is not finite: statsmodels' pseudo-inverse then decides, as before.
     """
-    from scipy import stats
 
     if robust not in _ROBUST:
         raise ValueError(f"robust must be one of {_ROBUST}, got {robust!r}")
@@ -526,7 +513,21 @@ def _ols(y: np.ndarray, X: np.ndarray, names: list[str], weights: np.ndarray | N
         cov = xtx_inv @ meat @ xtx_inv
         if robust == "HC1":
             cov = cov * (n / df_resid)
-    bse = np.sqrt(np.diag(cov))
+    # R^2 around the (weighted) mean, as statsmodels for a model with a constant
+    if weights is None:
+        tss = float(((y - y.mean()) ** 2).sum())
+    else:
+        tss = float((weights * (y - np.average(y, weights=weights)) ** 2).sum())
+    r2 = 1.0 - ssr / tss
+    return _coef_table(params, np.sqrt(np.diag(cov)), robust, df_resid, names), r2
+
+
+def _coef_table(params: np.ndarray, bse: np.ndarray, robust: str | None, df_resid: float,
+                names: list[str]) -> pd.DataFrame:
+    """coef, se, t, p and 95% interval per term: t distribution with ``df_resid`` for classical
+    errors, the normal for robust ones (as statsmodels)."""
+    from scipy import stats
+
     with np.errstate(divide="ignore", invalid="ignore"):
         tv = params / bse
     if robust is None:
@@ -535,16 +536,9 @@ def _ols(y: np.ndarray, X: np.ndarray, names: list[str], weights: np.ndarray | N
     else:
         pv = 2 * stats.norm.sf(np.abs(tv))
         q = stats.norm.ppf(0.975)
-    # R^2 around the (weighted) mean, as statsmodels for a model with a constant
-    if weights is None:
-        tss = float(((y - y.mean()) ** 2).sum())
-    else:
-        tss = float((weights * (y - np.average(y, weights=weights)) ** 2).sum())
-    r2 = 1.0 - ssr / tss
-    table = pd.DataFrame({"coef": params, "se": bse, "tstat": tv, "pvalue": pv,
-                          "ci_low": params - q * bse, "ci_high": params + q * bse},
-                         index=pd.Index(names, name="term"))
-    return table, r2
+    return pd.DataFrame({"coef": params, "se": bse, "tstat": tv, "pvalue": pv,
+                         "ci_low": params - q * bse, "ci_high": params + q * bse},
+                        index=pd.Index(names, name="term"))
 
 
 def beta_panel(
