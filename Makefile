@@ -4,19 +4,40 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test venv install install-test lint clean browser-deps java-deps
+# Installs come from the locks in requirements/ (the whole tree pinned, with hashes): the same commit installs
+# the same versions on every machine. `make lock` refreshes them; `make test-latest` tries the newest releases.
+PIP_VERSION := 26.3
+LOCK := requirements/lock.txt
+LOCK_RUN := requirements/lock-run.txt
+LOCK_SPARK := requirements/lock-spark.txt
+PIP_LOCKED := $(BIN)/python -m pip install --quiet --require-hashes
+# tests: xdist workers (auto = one per core); PYTEST_ARGS to add options, e.g. PYTEST_ARGS="-k beta"
+PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-latest lock venv install install-test lint clean browser-deps java-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "pip==$(PIP_VERSION)"
 
-install: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# the package itself, editable, built by the locked setuptools (no unpinned build environment)
+$(VENV)/.installed-run: $(BIN)/python $(LOCK_RUN) pyproject.toml
+	$(PIP_LOCKED) -r $(LOCK_RUN)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
 
-install-test: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: $(BIN)/python $(LOCK) $(LOCK_SPARK) pyproject.toml
+	$(PIP_LOCKED) -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@# PySpark (a large download) for the spark-marked tests; they skip, with the reason, without it or Java
-	$(BIN)/python -m pip install --quiet -e ".[spark]" || echo "pyspark could not be installed: the spark tests will skip"
+	$(PIP_LOCKED) -r $(LOCK_SPARK) || echo "pyspark could not be installed: the spark tests will skip"
+	$(BIN)/python -m pip check
+	@touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run
+
+install-test: $(VENV)/.installed-test
 
 demo: install
 	$(BIN)/crossborder info
@@ -24,13 +45,36 @@ demo: install
 	$(BIN)/crossborder report --out $(OUT)
 
 test: install-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The suite against the newest releases pyproject's ranges admit (no lock), in a venv of its own. Run it before
+# `make lock`: a failure here is a bug to fix, not a version to pin away.
+LATEST := .venv-latest
+test-latest:
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LATEST)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[test]"
+	$(LATEST)/bin/python -m pip install --quiet --upgrade -e ".[spark]" || echo "pyspark could not be installed"
+	$(LATEST)/bin/python -m pip freeze --exclude-editable > $(LATEST)/versions.txt
+	@echo "versions: $(LATEST)/versions.txt"
+	$(LATEST)/bin/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Recompile the locks from pyproject.toml for Python 3.11 on every platform (needs the package registry).
+UV := $(BIN)/uv
+LOCK_OPTS := --universal --python-version 3.11 --generate-hashes --quiet --no-header
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(UV) pip compile pyproject.toml requirements/build.in --extra test $(LOCK_OPTS) -o $(LOCK)
+	$(UV) pip compile pyproject.toml requirements/build.in $(LOCK_OPTS) -c $(LOCK) -o $(LOCK_RUN)
+	$(UV) pip compile pyproject.toml --extra spark $(LOCK_OPTS) -c $(LOCK) -o $(LOCK_SPARK)
+	@echo "locks refreshed: run make test, then commit requirements/"
 
 lint: install-test
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) $(OUT) build *.egg-info src/*.egg-info
+	rm -rf $(VENV) $(LATEST) $(OUT) build *.egg-info src/*.egg-info
 
 # Headless Chromium and ChromeDriver (Debian packages) for the report's browser test; needs root + apt.
 browser-deps:
