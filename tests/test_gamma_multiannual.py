@@ -2,7 +2,7 @@
 
 gamma*_T = Var(sum_{t=0}^{T} R_it) / ((T + 1)^2 Var(R_i0)) (Boyle & McCarthy 1997, Applied Economics
 Letters 4: 509-512; 1999, 6: 113-115). Checked against a hand computation and against R convergEU's
-``gamma_conv`` as printed in its vignette ("measuring-convergence", convergEU 0.5), whose code divides
+``gamma_conv`` as printed in its vignette ("measuring-convergence", built 2020-06-10), whose code divides
 by (T + 2)^2 instead of (T + 1)^2 and sums every year up to ``last`` (also those before ``ref``).
 """
 

@@ -9,8 +9,9 @@ with R_it the rank of region i in period t (average ranks for ties), over the re
 both periods. gamma = 1 when the ranks are unchanged and falls towards 0 as they reshuffle; a falling
 gamma is gamma convergence (mobility within the distribution).
 
-Multi-annual index (``kind="multiannual"``; Boyle & McCarthy 1997, eq. 2, and 1999, Applied
-Economics Letters 6: 113-115): the concordance of the ranks over every period of a window at once,
+Multi-annual index (``kind="multiannual"``; Boyle & McCarthy 1997, Oxford Bulletin of Economics and
+Statistics 59: 257-264; 1999, Applied Economics Letters 6: 343-347): the concordance of the ranks
+over every period of a window at once,
 
     gamma*_t = Var(sum_{s=0}^{t} R_is) / ((t + 1)^2 Var(R_i0))
 
@@ -171,9 +172,11 @@ def gamma(panel: Panel, ref: Any = None, last: Any = None, kind: str = "binary")
 
     ``kind="binary"`` (default): period t against ``ref`` (Boyle & McCarthy's binary index).
     ``kind="multiannual"``: the ranks of every period of the window [``ref``, t] at once; the row of
-    ``last`` is the index over the whole window. Returns a DataFrame indexed by time with ``gamma``
-    and ``n`` (regions observed in both periods, resp. in every period of the window). Ranks are
-    computed on the values as they are (a monotone transform such as a log gives the same ranks).
+    ``last`` is the index over the whole window, normalised by (T + 1)^2 as Boyle & McCarthy
+    publish it, not by convergEU's (T + 2)^2 (module docstring). Returns a DataFrame indexed by time
+    with ``gamma`` and ``n`` (regions observed in both periods, resp. in every period of the
+    window). Ranks are computed on the values as they are (a monotone transform such as a log gives
+    the same ranks).
     """
     import warnings
 
