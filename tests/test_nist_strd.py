@@ -183,3 +183,22 @@ def test_robust_errors_on_the_qr_path_match_statsmodels():
         assert res.solver == "qr"
         want = sm.OLS(LONGLEY[:, 0], sm.add_constant(X)).fit(cov_type=cov).bse
         np.testing.assert_allclose(res.to_frame()["se"].to_numpy(), want, rtol=1e-7)
+
+
+def test_weighted_qr_path_matches_statsmodels():
+    """WLS on the QR path (centring on weighted means, leverages w_i / W + z_i'Gz_i)."""
+    sm = pytest.importorskip("statsmodels.api")
+    y, X = LONGLEY[:, 0], LONGLEY[:, 1:]
+    w = np.linspace(1.0, 3.0, len(y))
+    regions = [f"r{i:03d}" for i in range(len(y))]
+    panel = Panel.from_matrix(np.column_stack([X[:, 0], X[:, 0] + y]), regions=regions, times=[0, 1],
+                              weights=w)
+    controls = pd.DataFrame(X[:, 1:], index=regions, columns=[f"x{j}" for j in range(2, 7)])
+    for cov in (None, "HC1", "HC3"):
+        res = beta(panel, controls=controls, log=False, annualize=False, weighted=True, robust=cov)
+        assert res.solver == "qr"
+        want = sm.WLS(y, sm.add_constant(X), weights=w).fit(cov_type=cov or "nonrobust")
+        t = res.to_frame()
+        np.testing.assert_allclose(t["coef"].to_numpy(), want.params, rtol=1e-8)
+        np.testing.assert_allclose(t["se"].to_numpy(), want.bse, rtol=1e-7)
+        assert res.r2 == pytest.approx(want.rsquared, rel=1e-10)
