@@ -171,6 +171,17 @@ def test_gamma(data, engine):
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_gamma_multiannual(data, engine):
+    """The multi-annual index at scale: the in-memory numbers, with the region missing two years
+    leaving the windows that include them."""
+    _, glob, panel = data
+    want = cb.gamma(panel, kind="multiannual")
+    got = scale.gamma(glob, kind="multiannual", engine=engine, **COLS)
+    _eq(got, want)
+    assert want["n"].iloc[0] == 120 and want["n"].iloc[-1] < 120  # the windows did shrink
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_markov(data, engine):
     _, glob, panel = data
     cases = [dict(), dict(k=4, relative=True), dict(classes=[6000.0, 9000.0, 12000.0])]

@@ -103,3 +103,11 @@ def test_naming_a_weight_weights_as_in_memory(cells, capsys):
     assert got["beta"].iloc[0] == pytest.approx(want.beta, rel=1e-9)
     assert main(["gamma", "--data", glob, "--weight", "population"]) == 2
     assert "gamma does not weight regions" in capsys.readouterr().err
+
+
+def test_gamma_multiannual_command(cells, capsys):
+    glob, panel = cells
+    got = _json(capsys, ["gamma", "--data", glob, "--engine", "duckdb", "--multiannual"])
+    want = cb.gamma(panel, kind="multiannual")
+    np.testing.assert_allclose(got["gamma"], want["gamma"], rtol=1e-9)
+    assert got["n"].tolist() == want["n"].tolist()

@@ -184,8 +184,10 @@ def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> in
         }])
         emit(args, row, title=res.summary())
     elif command == "gamma":
-        emit(args, scale.gamma(data, **kw).reset_index(),
-             title=f"gamma convergence (1 = ranks unchanged; {where})")
+        multi = bool(getattr(args, "multiannual", False))
+        emit(args, scale.gamma(data, kind="multiannual" if multi else "binary", **kw).reset_index(),
+             title=f"{'multi-annual ' if multi else ''}gamma convergence (1 = ranks unchanged; "
+                   f"{where})")
     else:  # markov
         res = scale.markov(data, k=args.k, relative=args.relative, **kw)
         if args.json or args.csv:

@@ -59,7 +59,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_decompose)
 
     p = _parser(sub, "gamma", "gamma convergence: Kendall's concordance of ranks with the first year",
-                ["crossborder gamma"])
+                ["crossborder gamma", "crossborder gamma --multiannual --years 2008-2019"])
+    p.add_argument("--multiannual", action="store_true",
+                   help="Boyle & McCarthy's multi-annual index: the ranks of every year from the "
+                        "first to each year at once (not convergEU's normalisation)")
     p.set_defaults(func=run_gamma)
 
     p = _parser(sub, "delta", "delta convergence: distance to the best performer over time",
@@ -154,6 +157,10 @@ def run_gamma(args: argparse.Namespace) -> int:
     from ..measures.ranks import gamma
 
     panel = panel_from_args(args, weighting=False)
+    if getattr(args, "multiannual", False):
+        emit(args, gamma(panel, kind="multiannual").reset_index(),
+             title="multi-annual gamma over the years from the first to each (1 = ranks unchanged)")
+        return 0
     emit(args, gamma(panel).reset_index(), title="gamma convergence (1 = ranks unchanged)")
     return 0
 

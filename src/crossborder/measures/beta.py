@@ -76,6 +76,10 @@ class BetaResult:
     fit: Any = field(default=None, repr=False, compare=False)
     #: the coefficient table of a regression solved in closed form (None: read it from ``fit``)
     table: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    #: which least-squares solve ran: "cholesky" (normal equations, refined), "qr" (centred
+    #: Householder QR, for ill-conditioned designs), "within" (group dummies absorbed, FWL),
+    #: "statsmodels" (pinv: rank-deficient designs, clusters, panel FE) or "sums" (the scale path)
+    solver: str = field(default="statsmodels", compare=False)
 
     @property
     def converging(self) -> bool:
@@ -101,7 +105,8 @@ class BetaResult:
         keys = ("alpha", "beta", "se", "tstat", "pvalue", "r2", "nobs", "speed", "half_life",
                 "start", "end", "span", "annualize", "kind", "cov_type")
         return {k: getattr(self, k) for k in keys} | {"dropped": list(self.dropped),
-                                                       "dropped_terms": list(self.dropped_terms)}
+                                                       "dropped_terms": list(self.dropped_terms),
+                                                       "solver": self.solver}
 
     def summary(self) -> str:
         verdict = "convergence" if self.converging else "no convergence"
@@ -254,7 +259,7 @@ def beta(
                 tstat=float(row["tstat"]), pvalue=float(row["pvalue"]), r2=r2,
                 nobs=len(growth) - len(dropped), speed=lam, half_life=hl, start=start, end=end,
                 span=span, annualize=annualize, kind="conditional", cov_type=robust or "nonrobust",
-                dropped=dropped, fit=_LazyFit(lazy), table=table,
+                dropped=dropped, fit=_LazyFit(lazy), table=table, solver="within",
             )
     ctrl = _controls(panel, controls, regions)
     names = ["const", "initial"]
@@ -305,13 +310,14 @@ def beta(
                     pd.DataFrame(X, index=index, columns=names), wk, robust, clusters)
 
     est = _ols(yv, X, names, wk, robust) if ck is None else None
+    solver = "statsmodels"
     if est is None:
         fit, cov = sm_fit(ck)
         table = None
         params, bse, tv, pv = fit.params, fit.bse, fit.tvalues, fit.pvalues
         r2, nobs = float(fit.rsquared), int(fit.nobs)
     else:
-        table, r2 = est
+        table, r2, solver = est
         cov = robust or "nonrobust"
         fit = _LazyFit(lambda: sm_fit(None)[0])
         params, bse, tv, pv = table["coef"], table["se"], table["tstat"], table["pvalue"]
@@ -324,7 +330,7 @@ def beta(
         r2=r2, nobs=nobs, speed=lam, half_life=hl, start=start,
         end=end, span=span, annualize=annualize,
         kind="conditional" if ctrl is not None else "absolute", cov_type=cov, dropped=dropped,
-        dropped_terms=tuple(constant), fit=fit, table=table,
+        dropped_terms=tuple(constant), fit=fit, table=table, solver=solver,
     )
 
 
@@ -457,17 +463,22 @@ class _LazyFit:
 
 
 def _ols(y: np.ndarray, X: np.ndarray, names: list[str], weights: np.ndarray | None,
-         robust: str | None) -> tuple[pd.DataFrame, float] | None:
+         robust: str | None) -> tuple[pd.DataFrame, float, str] | None:
     """OLS (WLS with ``weights``) with classical or HC0-HC3 errors in closed form, as statsmodels'
     ``OLS/WLS(...).fit(cov_type=...)`` gives them (t inference when classical, normal when robust).
 
-    The normal equations are solved on unit-norm columns by Cholesky, with one step of iterative
-    refinement (corrected semi-normal equations, Björck 1996, sect. 2.9: as accurate as a QR for the
-    well-conditioned designs of a beta regression, and a fraction of its cost); the sandwich
-    (X'X)^-1 X' diag(u_i^2) X (X'X)^-1 uses u_i^2 = e_i^2 (HC0), x n / (n - k) (HC1),
+    The columns are scaled to unit norm. A well-conditioned design (condition number of the scaled
+    X below 1e3) is solved by the normal equations (Cholesky) with one step of iterative refinement
+    (corrected semi-normal equations, Björck 1996, sect. 2.9: as accurate as a QR there, and a
+    fraction of its cost); an ill-conditioned one (Longley, the Wampler polynomials) by Householder
+    QR of the centred and scaled X (:func:`_qr_solve`), again with one refinement step, which keeps
+    the digits the normal equations lose (their error grows with cond(X)^2, QR's with cond(X)). The
+    sandwich (X'X)^-1 X' diag(u_i^2) X (X'X)^-1 uses u_i^2 = e_i^2 (HC0), x n / (n - k) (HC1),
     / (1 - h_i) (HC2), / (1 - h_i)^2 (HC3) with h_i the leverage (MacKinnon & White 1985).
-    Returns None when X is ill-conditioned or rank deficient (condition number above 1e5), or a
-    value is not finite: statsmodels' pseudo-inverse then decides, as before.
+    Returns (table, R^2, solver), solver "cholesky" or "qr"; None when X is numerically rank
+    deficient (condition number of the scaled X above 1e9) or a value is not finite: statsmodels'
+    pseudo-inverse then decides, as before. Checked against the NIST StRD certified values
+    (tests/test_nist_strd.py).
     """
 
     if robust not in _ROBUST:
@@ -484,21 +495,32 @@ def _ols(y: np.ndarray, X: np.ndarray, names: list[str], weights: np.ndarray | N
     if not (d > 0).all():
         return None
     Xs = Xw / d
-    gram = Xs.T @ Xs
-    if not np.linalg.cond(gram) < 1e10:
+    sv = np.linalg.svd(Xs, compute_uv=False)
+    cond = sv[0] / sv[-1] if sv[-1] > 0 else np.inf
+    if not cond < 1e9:
         return None
-    try:
-        chol = np.linalg.cholesky(gram)
-    except np.linalg.LinAlgError:
-        return None
-    linv = np.linalg.inv(chol)  # lower triangular; (Xs'Xs)^-1 = linv' linv
-    ginv = linv.T @ linv
-    bs = ginv @ (Xs.T @ yw)
-    resid = yw - Xs @ bs
-    bs = bs + ginv @ (Xs.T @ resid)  # one refinement step
-    resid = yw - Xs @ bs
-    params = bs / d
-    xtx_inv = ginv / np.outer(d, d)
+    if cond < 1e3:
+        solver = "cholesky"
+        try:
+            chol = np.linalg.cholesky(Xs.T @ Xs)
+        except np.linalg.LinAlgError:
+            return None
+        rinv = np.linalg.inv(chol).T  # upper triangular; (Xs'Xs)^-1 = rinv rinv'
+
+        def solve(v: np.ndarray) -> np.ndarray:
+            return rinv @ (rinv.T @ (Xs.T @ v))
+
+        bs = solve(yw)
+        resid = yw - Xs @ bs
+        bs = bs + solve(resid)  # one refinement step
+        resid = yw - Xs @ bs
+        params = bs / d
+        xtx_inv = (rinv @ rinv.T) / np.outer(d, d)
+        z = Xs @ rinv  # h_i = x_i (X'X)^-1 x_i' = |R^-T xs_i|^2
+        lev = np.einsum("ij,ij->i", z, z)
+    else:
+        solver = "qr"
+        params, xtx_inv, resid, lev = _qr_solve(X, y, weights)
     ssr = float(resid @ resid)
     df_resid = n - k
     if robust is None:
@@ -506,9 +528,7 @@ def _ols(y: np.ndarray, X: np.ndarray, names: list[str], weights: np.ndarray | N
     else:
         u2 = resid * resid
         if robust in ("HC2", "HC3"):
-            z = Xs @ linv.T  # h_i = x_i (X'X)^-1 x_i' = |L^-1 xs_i|^2
-            h = np.einsum("ij,ij->i", z, z)
-            u2 = u2 / (1.0 - h) if robust == "HC2" else u2 / (1.0 - h) ** 2
+            u2 = u2 / (1.0 - lev) if robust == "HC2" else u2 / (1.0 - lev) ** 2
         meat = Xw.T @ (Xw * u2[:, None])
         cov = xtx_inv @ meat @ xtx_inv
         if robust == "HC1":
@@ -519,7 +539,59 @@ def _ols(y: np.ndarray, X: np.ndarray, names: list[str], weights: np.ndarray | N
     else:
         tss = float((weights * (y - np.average(y, weights=weights)) ** 2).sum())
     r2 = 1.0 - ssr / tss
-    return _coef_table(params, np.sqrt(np.diag(cov)), robust, df_resid, names), r2
+    return _coef_table(params, np.sqrt(np.diag(cov)), robust, df_resid, names), r2, solver
+
+
+def _qr_solve(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Least squares by Householder QR for an ill-conditioned design: (params, (X'WX)^-1, whitened
+    residuals, leverages).
+
+    With a constant first column the other columns and y are centred on their (weighted) means
+    first (two passes) and scaled to unit norm, which removes the constant's share of the
+    conditioning (Longley's scaled X: cond 4e4 -> 1e2 after centring); the intercept is then
+    a = mean(y) - m'b, var(a) = s^2 (1 / W + |R^-T m|^2) and cov(a, b) = -s^2 Gm with G = (Z'WZ)^-1, and the
+    leverage h_i = w_i / W + z_i' G z_i. Otherwise a QR of the unit-norm columns. One step of
+    iterative refinement either way.
+    """
+    n, k = X.shape
+    wv = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
+    sw = np.sqrt(wv)
+    centred = k > 1 and bool((X[:, 0] == 1.0).all())
+    if centred:
+        W = float(wv.sum())
+
+        def centre(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            m = (wv @ v) / W
+            dv = v - m
+            fix = (wv @ dv) / W  # a second pass for accuracy
+            return (dv - fix) * (sw if v.ndim == 1 else sw[:, None]), m + fix
+
+        Z, m = centre(X[:, 1:])
+        yz, my = centre(y)
+    else:
+        Z, yz = X * sw[:, None], y * sw
+    dz = np.sqrt(np.einsum("ij,ij->j", Z, Z))
+    Zs = Z / dz
+    q, r = np.linalg.qr(Zs)
+    rinv = np.linalg.inv(r)  # upper triangular; (Zs'Zs)^-1 = rinv rinv'
+    bz = rinv @ (q.T @ yz)
+    resid = yz - Zs @ bz
+    bz = bz + rinv @ (q.T @ resid)  # one refinement step
+    resid = yz - Zs @ bz
+    b = bz / dz
+    G = (rinv @ rinv.T) / np.outer(dz, dz)
+    zr = Zs @ rinv
+    lev = np.einsum("ij,ij->i", zr, zr)
+    if not centred:
+        return b, G, resid, lev
+    u = rinv.T @ (m / dz)  # m'Gm = |u|^2, a sum of squares (no cancellation)
+    gm = (rinv @ u) / dz
+    xtx_inv = np.empty((k, k))
+    xtx_inv[0, 0] = 1.0 / W + float(u @ u)
+    xtx_inv[0, 1:] = xtx_inv[1:, 0] = -gm
+    xtx_inv[1:, 1:] = G
+    return np.r_[my - m @ b, b], xtx_inv, resid, wv / W + lev
 
 
 def _coef_table(params: np.ndarray, bse: np.ndarray, robust: str | None, df_resid: float,

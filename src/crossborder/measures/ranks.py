@@ -9,8 +9,21 @@ with R_it the rank of region i in period t (average ranks for ties), over the re
 both periods. gamma = 1 when the ranks are unchanged and falls towards 0 as they reshuffle; a falling
 gamma is gamma convergence (mobility within the distribution).
 
-convergEU's ``gamma_conv`` divides the variance of the summed ranks by a different normalisation
-(a (T + 2)^2 factor), so its numbers differ from this textbook value.
+Multi-annual index (``kind="multiannual"``; Boyle & McCarthy 1997, Oxford Bulletin of Economics and
+Statistics 59: 257-264; 1999, Applied Economics Letters 6: 343-347): the concordance of the ranks
+over every period of a window at once,
+
+    gamma*_t = Var(sum_{s=0}^{t} R_is) / ((t + 1)^2 Var(R_i0))
+
+over the t + 1 periods from ``ref`` (s = 0) to t, with the regions observed in every one of them
+(ranks within each period among those regions). gamma* = 1 when the ranking never changes; for two
+periods it equals the binary index.
+
+R convergEU's ``gamma_conv`` (the "KI" of Eurofound 2018) documents this formula but computes
+Var(sum R) / ((T + 2)^2 Var(R_0)): ``numTime`` already counts the T + 1 periods of the window and
+the code squares ``numTime + 1``. Its value is therefore ours times (T + 1)^2 / (T + 2)^2 (0.7347 =
+36/49 for six periods whose ranks never change, where the index is 1). It also sums the ranks of
+every period up to ``last``, including those before ``ref``. Ours is the published formula.
 """
 
 from __future__ import annotations
@@ -24,7 +37,7 @@ from ..panel import Panel
 from ._arrays import panel_arrays
 from ._checks import check_int
 
-__all__ = ["gamma", "gamma_array"]
+__all__ = ["gamma", "gamma_array", "gamma_multiannual_array"]
 
 
 def gamma_array(values: np.ndarray, ref: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -123,16 +136,52 @@ def _var_masked(a: np.ndarray, mask: np.ndarray, n: np.ndarray, full: bool) -> n
     return np.einsum("ij,ij->j", d, d) / n
 
 
-def gamma(panel: Panel, ref: Any = None, last: Any = None) -> pd.DataFrame:
-    """Kendall's rank concordance of every period from ``ref`` (default: the first) to ``last``
-    (default: the last) with ``ref``; see the module docstring for the formula.
+def gamma_multiannual_array(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Multi-annual rank concordance of an N x T array over the windows [0, t], t = 0 .. T - 1:
+    (gamma*, n), with n the regions observed in every period of the window (module docstring)."""
+    y = np.asarray(values, dtype=float)
+    if y.ndim != 2:
+        raise ValueError(f"expected an N x T array, got shape {y.shape}")
+    n_t = y.shape[1]
+    out = np.full(n_t, np.nan)
+    if y.size == 0:
+        return out, np.zeros(n_t, dtype=np.int64)
+    # regions observed in every period up to t; the set only shrinks, so the windows fall into a
+    # few blocks with the same regions, each ranked once
+    cum = np.logical_and.accumulate(np.isfinite(y), axis=1)
+    n = cum.sum(axis=0)
+    j0 = 0
+    for j in range(n_t):
+        if j + 1 < n_t and (cum[:, j + 1] == cum[:, j]).all():
+            continue
+        rows = cum[:, j]
+        if rows.sum() >= 2:
+            r = _average_ranks(y[rows, : j + 1].T)  # (j + 1) x n_j ranks, one row per period
+            s = np.cumsum(r, axis=0)[j0: j + 1]  # rank sums over [0, t] for t in the block
+            den = np.var(r[0])
+            if den > 0:
+                k = np.arange(j0, j + 1, dtype=float) + 1.0
+                out[j0: j + 1] = np.var(s, axis=1) / (k * k * den)
+        j0 = j + 1
+    return out, n
 
-    Returns a DataFrame indexed by time with ``gamma`` and ``n`` (regions observed in both periods).
-    Ranks are computed on the values as they are (a monotone transform such as a log gives the same
-    ranks).
+
+def gamma(panel: Panel, ref: Any = None, last: Any = None, kind: str = "binary") -> pd.DataFrame:
+    """Kendall's rank concordance of every period from ``ref`` (default: the first) to ``last``
+    (default: the last) with ``ref``; see the module docstring for the formulas.
+
+    ``kind="binary"`` (default): period t against ``ref`` (Boyle & McCarthy's binary index).
+    ``kind="multiannual"``: the ranks of every period of the window [``ref``, t] at once; the row of
+    ``last`` is the index over the whole window, normalised by (T + 1)^2 as Boyle & McCarthy
+    publish it, not by convergEU's (T + 2)^2 (module docstring). Returns a DataFrame indexed by time
+    with ``gamma`` and ``n`` (regions observed in both periods, resp. in every period of the
+    window). Ranks are computed on the values as they are (a monotone transform such as a log gives
+    the same ranks).
     """
     import warnings
 
+    if kind not in ("binary", "multiannual"):
+        raise ValueError(f"kind must be 'binary' or 'multiannual', got {kind!r}")
     y, _, _, times = panel_arrays(panel, weighted=False)
     i0 = 0 if ref is None else _position(times, ref)
     i1 = len(times) - 1 if last is None else _position(times, last)
@@ -140,7 +189,10 @@ def gamma(panel: Panel, ref: Any = None, last: Any = None) -> pd.DataFrame:
         raise ValueError(f"last ({times[i1]!r}) is before ref ({times[i0]!r})")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # nanvar of an all-NaN column
-        g, n = gamma_array(y[:, i0:i1 + 1], 0)
+        if kind == "multiannual":
+            g, n = gamma_multiannual_array(y[:, i0:i1 + 1])
+        else:
+            g, n = gamma_array(y[:, i0:i1 + 1], 0)
     return pd.DataFrame({"gamma": g, "n": n}, index=pd.Index(times[i0:i1 + 1], name="time"))
 
 

@@ -8,6 +8,8 @@
   permutation inference, quadrants and significance.
 - :func:`spatial_beta`: beta convergence with a spatial lag or a spatial error model
   (spreg ML or GM estimators; Rey & Montouri 1999).
+- :func:`beta_residual_tests`: Moran's I and the LM lag/error tests of a beta regression's
+  residuals and, where they reject, the spatial model of the same regression.
 
 Regions without neighbours (islands, enclaves) never crash anything: they are listed in every
 result. With row-standardised weights their spatial lag is zero (global Moran, spreg, as in
@@ -36,8 +38,10 @@ __all__ = [
     "AlignedWeights",
     "LocalMoranResult",
     "MoranResult",
+    "ResidualSpatialTests",
     "SpatialBetaResult",
     "aligned_weights",
+    "beta_residual_tests",
     "local_moran",
     "moran",
     "spatial_beta",
@@ -593,3 +597,162 @@ def spatial_beta(
     table = pd.DataFrame(rows).set_index("model")
     return SpatialBetaResult(table, times[i0], times[i1], horizon, n, dropped, aw.islands,
                              method, fitted)
+
+
+# ---------------------------------------------------------------------------- beta residual tests
+_TESTS = ("moran_res", "lm_lag", "lm_error", "rlm_lag", "rlm_error")
+
+
+@dataclass(frozen=True, eq=False)
+class ResidualSpatialTests:
+    """Spatial dependence in the residuals of a beta regression, and the spatial model it calls for.
+
+    ``tests``: one row per test (``moran_res``: Moran's I of the OLS residuals with its normal
+    z and p under the regression's null, Cliff & Ord 1981; ``lm_lag``, ``lm_error`` and their robust
+    forms ``rlm_lag``, ``rlm_error``: Lagrange multiplier statistics, chi2(1), Anselin 1988; Anselin,
+    Bera, Florax & Yoon 1996), columns ``stat`` and ``pvalue``. ``model``: "lag", "error" or None
+    (no test rejects at ``alpha``), chosen as in Anselin (2005) and Florax, Folmer & Rey (2003): the
+    model whose LM test alone rejects; when both reject, the one whose robust test rejects (the
+    larger robust statistic when both or neither do). ``spatial``: that model's beta, its standard
+    error, z, p, the spatial parameter (rho or lambda) and the implied speed and half-life (spreg
+    ML_Lag / ML_Error, or GM_Lag / GM_Error_Het); None without a model.
+    """
+
+    tests: pd.DataFrame
+    model: str | None
+    reason: str
+    spatial: pd.Series | None
+    ols_beta: float
+    ols_se: float
+    n: int
+    islands: tuple[Any, ...]
+    alpha: float
+    method: str
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.tests.copy()
+
+    def to_row(self) -> dict[str, Any]:
+        """One flat record: the OLS beta, the five tests and, where chosen, the spatial model."""
+        t = self.tests
+        row: dict[str, Any] = {"ols_beta": self.ols_beta, "ols_se": self.ols_se, "n": self.n,
+                               "moran_I": t.at["moran_res", "stat"],
+                               "moran_p": t.at["moran_res", "pvalue"]}
+        for name in _TESTS[1:]:
+            row[name] = t.at[name, "stat"]
+            row[f"{name}_p"] = t.at[name, "pvalue"]
+        row["model"] = self.model or "OLS"
+        sp = self.spatial
+        row.update({k: (sp[k] if sp is not None else math.nan) for k in
+                    ("beta", "se", "p", "spatial_coef", "spatial_se", "spatial_p", "speed",
+                     "half_life")})
+        row["spatial"] = sp["spatial"] if sp is not None else ""
+        return row
+
+    def summary(self) -> str:
+        t = self.tests
+        head = (f"OLS beta {self.ols_beta:.6g} (se {self.ols_se:.3g}), n = {self.n}; Moran's I of the "
+                f"residuals {t.at['moran_res', 'stat']:.4f} (p {t.at['moran_res', 'pvalue']:.3g}); "
+                f"LM lag {t.at['lm_lag', 'stat']:.3g} (p {t.at['lm_lag', 'pvalue']:.3g}), LM error "
+                f"{t.at['lm_error', 'stat']:.3g} (p {t.at['lm_error', 'pvalue']:.3g}). {self.reason}")
+        if self.spatial is not None:
+            sp = self.spatial
+            head += (f" Spatial {self.model} model ({self.method}): beta {sp['beta']:.6g} "
+                     f"(se {sp['se']:.3g}), {sp['spatial']} {sp['spatial_coef']:.3g} "
+                     f"(se {sp['spatial_se']:.3g}).")
+        return head
+
+
+def _choose(tests: pd.DataFrame, alpha: float) -> tuple[str | None, str]:
+    p_lag, p_err = tests.at["lm_lag", "pvalue"], tests.at["lm_error", "pvalue"]
+    lag, err = p_lag < alpha, p_err < alpha
+    if not (lag or err):
+        return None, f"Neither LM test rejects at {alpha:g}: no spatial model is needed."
+    if lag != err:
+        which = "lag" if lag else "error"
+        return which, f"Only LM {which} rejects at {alpha:g}: spatial {which} model."
+    r_lag, r_err = tests.at["rlm_lag", "pvalue"] < alpha, tests.at["rlm_error", "pvalue"] < alpha
+    if r_lag != r_err:
+        which = "lag" if r_lag else "error"
+        return which, (f"Both LM tests reject at {alpha:g}; only robust LM {which} does: spatial "
+                       f"{which} model.")
+    which = "lag" if tests.at["rlm_lag", "stat"] >= tests.at["rlm_error", "stat"] else "error"
+    return which, (f"Both LM tests reject at {alpha:g}, and {'both' if r_lag else 'neither'} robust "
+                   f"test{'s' if r_lag else ''} {'do' if r_lag else 'does'}: the larger robust "
+                   f"statistic picks the spatial {which} model.")
+
+
+def beta_residual_tests(result: Any, weights: Any, alpha: float = 0.05, method: str = "ML",
+                        fit: bool = True) -> ResidualSpatialTests:
+    """Moran's I and the LM lag / error tests of a cross-section beta regression's OLS residuals,
+    and, where they reject, the spatial lag or error model of the same regression (spreg).
+
+    ``result``: a :class:`~crossborder.measures.beta.BetaResult` of :func:`~crossborder.beta`
+    (absolute or conditional, not weighted; its regions and controls are kept as they are, so the
+    spatial model's beta is comparable with the OLS one); ``weights``: a libpysal ``W``/``Graph`` or
+    :class:`AlignedWeights` covering its regions (row-standardised here; regions without neighbours
+    have a zero lag and are listed in ``islands``). The decision rule is in
+    :class:`ResidualSpatialTests`. ``fit=False`` skips the spatial model.
+    """
+    import libpysal
+    import spreg
+
+    alpha = check_number("alpha", alpha, low=0.0, high=1.0, low_open=True, high_open=True)
+    check_bool("fit", fit)
+    method = str(method).upper()
+    if method not in ("ML", "GM"):
+        raise DataError(f"method must be 'ML' or 'GM', got {method!r}")
+    sm_fit = getattr(result, "fit", None)
+    model = getattr(sm_fit, "model", None) if sm_fit is not None else None
+    if model is None or not hasattr(model, "exog"):
+        raise DataError("spatial residual tests need a beta of crossborder.beta (in memory)")
+    if str(getattr(result, "kind", "")).startswith("panel"):
+        raise DataError("spatial residual tests are for a cross-section beta, not a panel one")
+    if type(model).__name__ == "WLS":
+        raise DataError("spatial residual tests are for an unweighted (OLS) beta; the LM tests "
+                        "of Anselin (1988) assume OLS residuals")
+    names = list(model.exog_names)
+    y = np.asarray(model.endog, dtype=float)[:, None]
+    X = np.asarray(model.exog, dtype=float)
+    keep = [j for j, c in enumerate(names) if c != "const"]
+    xn = [names[j] for j in keep]
+    regions = pd.Index(model.data.row_labels)
+    aw = aligned_weights(weights, regions)
+    n = len(regions)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = libpysal.weights.WSP(sparse.csr_matrix(aw.matrix)).to_W(silence_warnings=True)
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        ols = spreg.OLS(y, X[:, keep], w=w, spat_diag=True, moran=True, name_y="growth",
+                        name_x=xn)
+    stats_ = {name: getattr(ols, name) for name in _TESTS}
+    tests = pd.DataFrame(
+        {"stat": [float(stats_["moran_res"][0])] + [float(stats_[k][0]) for k in _TESTS[1:]],
+         "pvalue": [float(stats_["moran_res"][2])] + [float(stats_[k][1]) for k in _TESTS[1:]]},
+        index=pd.Index(_TESTS, name="test"))
+    tests["z"] = [float(stats_["moran_res"][1])] + [math.nan] * 4
+    chosen, reason = _choose(tests, alpha)
+    spatial = None
+    if chosen is not None and fit:
+        est_cls = {("lag", "ML"): spreg.ML_Lag, ("lag", "GM"): spreg.GM_Lag,
+                   ("error", "ML"): spreg.ML_Error, ("error", "GM"): spreg.GM_Error_Het}
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+            warnings.simplefilter("ignore")
+            est = est_cls[chosen, method](y, X[:, keep], w=w, name_y="growth", name_x=xn)
+        betas = np.asarray(est.betas).ravel()
+        se = np.sqrt(np.diag(np.asarray(est.vm)))
+        zp = np.asarray(est.z_stat, dtype=float)
+        j_b, j_s = 1 + xn.index("initial"), len(betas) - 1
+        speed, half_life = speed_half_life(float(betas[j_b]), float(result.span),
+                                           bool(result.annualize))
+        spatial = pd.Series({
+            "beta": float(betas[j_b]), "se": float(se[j_b]), "z": float(zp[j_b, 0]),
+            "p": float(zp[j_b, 1]), "spatial": "rho" if chosen == "lag" else "lambda",
+            "spatial_coef": float(betas[j_s]), "spatial_se": float(se[j_s]),
+            "spatial_p": float(zp[j_s, 1]), "speed": speed, "half_life": half_life,
+            "loglik": float(getattr(est, "logll", math.nan)),
+            "aic": float(getattr(est, "aic", math.nan)),
+        })
+    return ResidualSpatialTests(tests, chosen, reason, spatial, float(result.beta),
+                                float(result.se), n, aw.islands, alpha, method)

@@ -231,3 +231,39 @@ def year_ranks(src: Source, lf: Any) -> pd.DataFrame:
                              "n": pd.Series(dtype="int64"), "s2": [], "b2": []})
         out = _pandas_or_dask(src, lf.select("time", "value", "base"), _ranks_pd, meta)
     return out.set_index("time").sort_index()
+
+
+def _region_ranks_pd(pdf: pd.DataFrame, ref: Any) -> pd.DataFrame:
+    pdf = pdf.copy()
+    pdf["r"] = pdf.groupby("time")["value"].rank(method="average")
+    pdf["r0"] = pdf["r"].where(pdf["time"] == ref, 0.0)
+    return pdf[["region", "r", "r0"]]
+
+
+def region_rank_sums(src: Source, lf: Any, ref: Any) -> tuple[int, float, float]:
+    """Over the rows of ``lf`` (region, time, value): the average ranks R within each year, then per
+    region S = sum of its ranks over the years and R0 = its rank in ``ref``; returns (n regions,
+    sum S^2, sum R0^2). The multi-annual gamma's sums (:mod:`crossborder.scale.ranks`)."""
+    nw = _nw()
+    if src.engine in WINDOW_ENGINES:
+        r = nw.col("value").rank(method="average").over("time")
+        lf2 = lf.with_columns(r=r).with_columns(
+            r0=nw.when(nw.col("time") == ref).then(nw.col("r")).otherwise(0.0))
+        per = lf2.group_by("region").agg(nw.col("r").sum().alias("S"), nw.col("r0").sum().alias("R0"))
+        out = src.collect(per.select(nw.len().alias("n"), (nw.col("S") ** 2).sum().alias("s2"),
+                                     (nw.col("R0") ** 2).sum().alias("b2")))
+        row = out.iloc[0]
+        return int(row["n"]), float(row["s2"]), float(row["b2"])
+    if src.engine == "dask":
+        from ._progress import report
+
+        report("dask")
+        ddf = lf.select("region", "time", "value").to_native()
+        meta = pd.DataFrame({"region": ddf._meta["region"], "r": pd.Series(dtype=float),
+                             "r0": pd.Series(dtype=float)})
+        ranked = ddf.shuffle(on="time").map_partitions(_region_ranks_pd, ref, meta=meta)
+        per = ranked.groupby("region")[["r", "r0"]].sum().compute()
+    else:
+        per = _region_ranks_pd(src.collect(lf.select("region", "time", "value")), ref
+                               ).groupby("region")[["r", "r0"]].sum()
+    return len(per), float((per["r"] ** 2).sum()), float((per["r0"] ** 2).sum())

@@ -253,7 +253,7 @@ def beta(
         tstat=float(fit.tvalues["initial"]), pvalue=float(fit.pvalues["initial"]), r2=r2, nobs=n,
         speed=lam, half_life=hl, start=start, end=end, span=span, annualize=annualize,
         kind="conditional" if conditional else "absolute", cov_type=cov_type, dropped=dropped,
-        dropped_terms=tuple(dropped_terms), fit=fit,
+        dropped_terms=tuple(dropped_terms), fit=fit, solver="sums",
     )
 
 

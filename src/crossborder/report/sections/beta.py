@@ -1,17 +1,22 @@
 """Section 4: beta convergence, absolute and conditional on country, with speed and half-life.
 
 Growth is annualised by the actual span between the first and last period (``beta`` divides by
-``t1 - t0``), so periods of unequal length need no other care; two periods are enough."""
+``t1 - t0``), so periods of unequal length need no other care; two periods are enough. Each baseline
+beta's residuals are tested for spatial dependence (Moran's I, LM lag / error on queen contiguity,
+:mod:`crossborder.beta_spatial`); where the tests reject, the spatial model's beta stands beside
+the OLS one."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from ...beta_spatial import baseline_beta_spatial, contiguity_weights
 from ...charts import beta_scatter
+from ...errors import DataError
 from ...measures.beta import beta
 from ..model import ReportContext, Section, Skip
-from ..panels import describe, label, need_periods, panel, source_line, sources_of, why_not
+from ..panels import describe, geo_sources, label, need_periods, panel, source_line, sources_of, why_not
 
 TITLE = "Beta convergence: speed and half-life"
 
@@ -66,6 +71,7 @@ def build(ctx: ReportContext) -> Section:
            f"{border_p.times[-1]}." if span != len(border_p.times) - 1 else ""))
     for what, reason in skipped.items():
         ctx.skipped(s, what, reason)
+    _spatial(ctx, s, fitted, sorted(sources))
     m = border_p.to_matrix()
     y0, y1 = np.log(m.values[:, 0]), np.log(m.values[:, -1])
     growth = (y1 - y0) / (float(m.times[-1]) - float(m.times[0]))
@@ -78,3 +84,59 @@ def build(ctx: ReportContext) -> Section:
                        source=source_line(ctx, border_p))
     ctx.figure(s, "beta_scatter", fig, f"Growth against initial level, {which_main}, with the fitted line")
     return s
+
+
+_SPATIAL_COLUMNS = ["regions", "specification", "n", "ols_beta", "ols_se", "moran_I", "moran_p",
+                    "lm_lag", "lm_lag_p", "lm_error", "lm_error_p", "rlm_lag", "rlm_lag_p",
+                    "rlm_error", "rlm_error_p", "model", "beta", "se", "p", "spatial",
+                    "spatial_coef", "spatial_se", "spatial_p", "half_life"]
+
+
+def _spatial(ctx: ReportContext, s: Section, fitted: dict, sources: list[str]) -> None:
+    """Moran's I and LM tests of each baseline beta's residuals; the spatial model where needed."""
+    frames, skipped, islands = [], [], set()
+    for selection, (_, p) in fitted.items():
+        which = "border regions" if selection == "border" else "all regions"
+        w = contiguity_weights(ctx.ds, p.regions)
+        linked = len(p.regions) - len(w.islands)
+        if linked < 5:
+            skipped.append(f"{which}: {linked} regions have a neighbour on the map; the tests need "
+                           "at least 5")
+            continue
+        try:
+            t = baseline_beta_spatial(p, w)
+        except (DataError, np.linalg.LinAlgError, ValueError) as exc:
+            skipped.append(f"{which}: {exc}")
+            continue
+        t.insert(0, "regions", which)
+        frames.append(t)
+        islands.update(t.attrs["islands"])
+    for reason in skipped:
+        ctx.skipped(s, "Spatial dependence of the β residuals", reason)
+    if not frames:
+        return
+    table = pd.concat(frames, ignore_index=True)[_SPATIAL_COLUMNS]
+    ctx.table(s, "beta_spatial", table,
+              "Spatial dependence of the β residuals (queen contiguity, row-standardised): Moran's I "
+              "and the LM lag / error tests with their robust forms; where they reject at 5%, the "
+              "spatial lag (rho) or error (lambda) model of the same regression (maximum "
+              "likelihood, spreg), its β and se beside the OLS ones",
+              sources=sources + geo_sources(ctx))
+
+    def pv(x: float) -> str:
+        return f"p {x:.3f}" if x >= 0.001 else "p < 0.001"
+
+    def say(r: pd.Series) -> str:
+        head = (f"{r['specification']} β, {r['regions']}: Moran's I of the residuals "
+                f"{r['moran_I']:.3f} ({pv(r['moran_p'])}), LM lag {pv(r['lm_lag_p'])}, LM error "
+                f"{pv(r['lm_error_p'])}")
+        if r["model"] == "OLS":
+            return head + ", no spatial model needed"
+        return (head + f"; spatial {r['model']} model β = {r['beta']:.4f} (se {r['se']:.4f}, "
+                f"{pv(r['p'])}) against OLS {r['ols_beta']:.4f} (se {r['ols_se']:.4f}), "
+                f"{r['spatial']} = {r['spatial_coef']:.2f}")
+
+    s.reading.append(
+        "Residual spatial dependence: " + "; ".join(say(r) for _, r in table.iterrows()) + "."
+        + (f" {', '.join(sorted(islands))} have no neighbour on the map (a zero spatial lag)."
+           if islands else ""))
