@@ -13,6 +13,8 @@ LOCK_SPARK := requirements/lock-spark.txt
 PIP_LOCKED := $(BIN)/python -m pip install --quiet --require-hashes
 # tests: xdist workers (auto = one per core); PYTEST_ARGS to add options, e.g. PYTEST_ARGS="-k beta"
 PYTEST_WORKERS ?= auto
+# one test file per worker: module fixtures (a built report, a Spark session) are built once, not once per worker
+PYTEST_DIST ?= loadfile
 PYTEST_ARGS ?=
 
 .PHONY: demo test test-latest lock venv install install-test lint clean browser-deps java-deps
@@ -45,7 +47,7 @@ demo: install
 	$(BIN)/crossborder report --out $(OUT)
 
 test: install-test
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(PYTEST_ARGS)
 
 # The suite against the newest releases pyproject's ranges admit (no lock), in a venv of its own. Run it before
 # `make lock`: a failure here is a bug to fix, not a version to pin away.
@@ -58,7 +60,7 @@ test-latest:
 	$(LATEST)/bin/python -m pip install --quiet --upgrade -e ".[spark]" || echo "pyspark could not be installed"
 	$(LATEST)/bin/python -m pip freeze --exclude-editable > $(LATEST)/versions.txt
 	@echo "versions: $(LATEST)/versions.txt"
-	$(LATEST)/bin/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(LATEST)/bin/python -m pytest -q -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(PYTEST_ARGS)
 
 # Recompile the locks from pyproject.toml for Python 3.11 on every platform (needs the package registry).
 UV := $(BIN)/uv

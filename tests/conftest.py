@@ -1,6 +1,7 @@
 """Suite-wide options: tests marked ``slow`` (big synthetic files, 100,000-polygon runs, fresh processes that
-measure memory) run in CI (``CI`` true, as ``.ci/run`` sets) or with ``--runslow``; elsewhere they are skipped
-with that reason, so that ``make test`` on a developer's machine stays within a few minutes."""
+measure memory, local Dask clusters) or ``spark`` run in CI (``CI`` true, as ``.ci/run`` sets) or with
+``--runslow``; elsewhere they are skipped with that reason, so that ``make test`` on a developer's
+machine stays within a few minutes."""
 
 from __future__ import annotations
 
@@ -24,5 +25,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     skip = pytest.mark.skip(reason="slow: runs in CI (CI=true) or with --runslow")
     for item in items:
-        if "slow" in item.keywords:
+        if "slow" in item.keywords or "spark" in item.keywords:  # a Spark session takes a minute to start
             item.add_marker(skip)

@@ -379,6 +379,7 @@ BIG_MB = int(os.environ.get("CROSSBORDER_BIG_CSV_MB", "2048"))
 CHUNKED_MB = int(os.environ.get("CROSSBORDER_CHUNKED_CSV_MB", "160"))
 
 
+@pytest.mark.slow
 def test_huge_csv_is_refused_with_a_clear_message(tmp_path):
     """The issue's 2 GB CSV (size set by CROSSBORDER_BIG_CSV_MB, default 2048): refused at once,
     before anything is read, with a message telling how to read it anyway."""
@@ -405,6 +406,7 @@ def test_huge_csv_is_refused_with_a_clear_message(tmp_path):
         path.unlink(missing_ok=True)  # pytest keeps recent temp folders: do not leave 2 GB there
 
 
+@pytest.mark.slow
 def test_large_csv_is_read_in_chunks_in_bounded_memory(tmp_path, request):
     """A CSV over the chunk size (CROSSBORDER_CHUNKED_CSV_MB, default 160 MB) read with
     max_bytes=None in a fresh process: every row arrives with the right numbers, and the peak

@@ -126,6 +126,7 @@ def test_discontinuities_need_the_time(units, gdppc, edges):
         discontinuities(units, gdppc, 1800, edges=edges)
 
 
+@pytest.mark.slow
 def test_scale_100k_polygons():
     """~100,000 grid squares: shared edges, discontinuities over 3 periods, border effect and
     local deviations, with sparse neighbour matrices (CI times nothing: a wall-clock limit failed on

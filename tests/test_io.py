@@ -3,6 +3,7 @@ regions and whole datasets; chunked reading agrees with whole-file reading; a fu
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -28,6 +29,9 @@ from crossborder.io import (
 DATA = Path(__file__).resolve().parent / "data"
 GOOD = DATA / "good"
 BAD = DATA / "bad"
+
+#: fuzz examples per reader test: the full number in CI (CI=true), a quarter on a developer's machine
+FUZZ_EXAMPLES = 200 if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes") else 50
 
 
 # ---------------------------------------------------------------------- low level
@@ -318,20 +322,20 @@ def _check_reader(data: bytes, suffix: str = ".csv") -> None:
                 pass
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=600))
 def test_fuzz_readers_on_random_bytes(data):
     _check_reader(data)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_TOKENS), max_size=80), st.sampled_from(_ENCODINGS))
 def test_fuzz_readers_on_table_like_text(tokens, encoding):
     text = "".join(tokens)
     _check_reader(text.encode(encoding, errors="replace"))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(["region,year,value\n", "region;2018;2019\n", "region\tyear\tvalue\n"]),
        st.lists(st.lists(st.sampled_from(_TOKENS[12:]), min_size=1, max_size=4), max_size=8),
        st.sampled_from([",", ";", "\t"]))
@@ -340,7 +344,7 @@ def test_fuzz_readers_on_rows_under_a_header(header, rows, sep):
     _check_reader(text.encode("utf-8", errors="replace"))
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=FUZZ_EXAMPLES // 2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=400), st.sampled_from([".xlsx", ".parquet", ".geojson"]))
 def test_fuzz_binary_formats(data, suffix):
     with tempfile.TemporaryDirectory() as d:

@@ -250,6 +250,7 @@ def test_usage_errors(data):
 
 
 # ------------------------------------------------------------------------------ Dask schedulers
+@pytest.mark.slow
 def test_dask_schedulers(data):
     _, glob, panel = data
     want = cb.sigma(panel, ["gini", "theil"], weighted=True)
@@ -258,6 +259,7 @@ def test_dask_schedulers(data):
                         scheduler=sched, **COLS), want)
 
 
+@pytest.mark.slow
 def test_dask_local_cluster(data):
     """A real distributed scheduler (in-process workers), by address and by client; shut down after."""
     distributed = pytest.importorskip("distributed")

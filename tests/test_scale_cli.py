@@ -51,6 +51,7 @@ def test_glob_alone_picks_the_scale_path(cells, capsys):
     np.testing.assert_allclose(got["cv"], cb.sigma(panel, "cv")["cv"], rtol=1e-9)
 
 
+@pytest.mark.slow
 def test_sigma_on_a_dask_cluster(cells, capsys):
     distributed = pytest.importorskip("distributed")
     glob, panel = cells

@@ -56,6 +56,7 @@ def test_set_aside_keeps_numbers_as_numbers():
     assert aside["year"].tolist() == [2013, 2013]
 
 
+@pytest.mark.slow
 def test_memory_of_many_duplicates_is_a_few_words_per_row():
     n = 200_000
     obs = pd.DataFrame({"region": np.repeat([f"R{i}" for i in range(n // 20)], 20)[:n],
