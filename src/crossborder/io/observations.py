@@ -40,6 +40,7 @@ from .tables import (
     PARQUET_SUFFIXES,
     _check_size,
     _header_and_body,
+    check_plain_file,
     decode_text,
     file_label,
     leading_blank_lines,
@@ -519,8 +520,7 @@ def _read_observation_frame(
     :func:`read_table` (so that a workbook is parsed once)."""
     file = file_label(path)
     p = Path(path)
-    if not p.is_file():
-        raise DataError("no such file" if not p.exists() else "not a file", file=file)
+    check_plain_file(p, file, "the table file itself")
     size = p.stat().st_size
     _check_size(size, max_bytes, file)
     kw = dict(layout=layout, region=region, year=year, indicator=indicator, value=value,
