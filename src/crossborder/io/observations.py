@@ -296,7 +296,8 @@ def _wide_numbers(table: pd.DataFrame, cols: list[str], *, file: str, decimal: s
     mark = raw.str.lower().isin(MISSING_MARKS).to_numpy(dtype=bool)
     point = raw.str.contains(".", regex=False).to_numpy(dtype=bool, na_value=False)
     numbers = pd.to_numeric(raw.where(plain, "nan"), errors="coerce").to_numpy(dtype=float)
-    values, missing = numbers.reshape((n, k), order="F"), mark.reshape((n, k), order="F")
+    missing = np.array(mark.reshape((n, k), order="F"))  # a writable copy
+    values = numbers.reshape((n, k), order="F")
     simple = (plain | mark).reshape((n, k), order="F").all(axis=0)
     has_point = (point & plain).reshape((n, k), order="F").any(axis=0)
     values = np.where(missing, np.nan, values)
