@@ -80,6 +80,29 @@ def test_disk_full_while_writing_a_figure_is_exit_2_naming_the_file(tmp_path, gr
     assert [p.name for p in out.iterdir()] == []  # no half-written file, no .part left
 
 
+def test_disk_full_during_report_keeps_the_old_report_and_leaves_nothing(tmp_path, capsys,
+                                                                          monkeypatch):
+    import crossborder.atomic as atomic
+
+    regions, data = write_grid(tmp_path, [2000, 2001, 2002], population=False)
+    out = tmp_path / "r"
+    out.mkdir()
+    manifest = '{"crossborder_version": "0", "tables": [], "figures": []}'
+    (out / "manifest.json").write_text(manifest, encoding="utf-8")  # an earlier (empty) report
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(atomic.os, "fsync", full)
+    code, _, err = run(["report", "--regions", str(regions), "--data", str(data), "--out",
+                        str(out), "--quiet"], capsys)
+    assert code == 2
+    assert err.startswith("crossborder: error: ") and "no space left on the device" in err
+    assert "bug" not in err and ".part" not in err
+    assert [p.name for p in out.iterdir()] == ["manifest.json"] and hidden(tmp_path) == []
+    assert (out / "manifest.json").read_text(encoding="utf-8") == manifest
+
+
 @pytest.mark.parametrize("command", [["figures"], ["rolling", "--window", "4"]])
 def test_read_only_out_fails_before_computing_with_the_path(tmp_path, grid, capsys, monkeypatch,
                                                              command):
