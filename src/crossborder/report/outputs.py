@@ -180,8 +180,13 @@ def staged_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
         yield tmp
         os.chmod(tmp, mode)
         _swap_into_place(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        inside = isinstance(exc, OSError) and exc.filename is not None and \
+            Path(str(exc.filename)).is_relative_to(tmp)
+        if inside:  # name the file of the report, not of the (removed) hidden build folder
+            where = target / Path(str(exc.filename)).relative_to(tmp)
+            raise OSError(exc.errno, exc.strerror or str(exc), str(where)) from exc
         raise
     finally:
         if held is not None:
