@@ -236,6 +236,10 @@ def test_shorten_and_plain_message():
     assert plain_message("on np.datetime64('2005-01-01')") == "on '2005-01-01'"
     assert plain_message(f"code '{'Z' * 300}' unknown") == (
         f"code '{'Z' * 60}…{'Z' * 30} (300 characters)' unknown")
+    long_path = "/".join(["folder" * 10] * 5) + "/data.csv"     # 300+ characters, kept whole
+    assert plain_message(f"{long_path}: no such file") == f"{long_path}: no such file"
+    err = DataError(f"no value in {[np.int64(2004), np.int64(2005)]}", row=np.int64(3))
+    assert err.reason == "no value in [2004, 2005]" and err.row == 3 and type(err.row) is int
 
 
 # ---------------------------------------------------------------------- look-alike codes

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class CrossborderError(Exception):
     """Base class of every error crossborder raises on purpose."""
@@ -18,8 +20,9 @@ class DataError(CrossborderError, ValueError):
         row: int | None = None,
         column: str | None = None,
     ) -> None:
+        message = plain_values(message)
         self.file = file
-        self.row = row
+        self.row = _plain(row)
         self.column = column
         self.reason = message
         where = []
@@ -100,22 +103,31 @@ def shorten(value: object, limit: int = MAX_ECHO) -> str:
     return f"{head}…{tail} ({len(text):,} characters)"
 
 
-_NUMPY_REPR = None
+_NUMPY_REPR = re.compile(
+    r"np\.(?:u?int\d*|float\d*|complex\d*|bool_?|str_|bytes_|datetime64|timedelta64)"
+    r"\(((?:[^()]|\([^()]*\))*)\)")
+
+
+def _plain(x: object) -> object:
+    item = getattr(x, "item", None)
+    return item() if item is not None and type(x).__module__ == "numpy" else x
+
+
+def plain_values(text: str) -> str:
+    """``text`` with numpy reprs as plain values: ``np.int64(2005)`` -> ``2005``,
+    ``np.str_('A')`` -> ``'A'`` (numpy 2 writes its scalars so inside lists and ``!r``)."""
+    if "np." not in text:
+        return text
+    prev = None
+    while prev != text:
+        prev, text = text, _NUMPY_REPR.sub(r"\1", text)
+    return text
 
 
 def plain_message(text: str, limit: int = MAX_ECHO) -> str:
-    """A message for people: numpy reprs as plain values (``np.int64(2005)`` -> ``2005``,
-    ``np.str_('A')`` -> ``'A'``) and any run of more than ``limit`` characters without a space,
-    quote or punctuation shortened (:func:`shorten`)."""
-    import re
-
-    global _NUMPY_REPR
-    if _NUMPY_REPR is None:
-        _NUMPY_REPR = re.compile(
-            r"np\.(?:u?int\d*|float\d*|complex\d*|bool_?|str_|bytes_|datetime64|timedelta64)"
-            r"\(((?:[^()]|\([^()]*\))*)\)")
-    prev = None
-    while prev != text:  # nested reprs: np.float64(np.int64(1)) is not produced, but be safe
-        prev, text = text, _NUMPY_REPR.sub(r"\1", text)
-    run = r"[^\s'\",;:()\[\]{}]{" + str(limit + 1) + ",}"
+    """A message for people: numpy reprs as plain values (:func:`plain_values`) and any run of
+    more than ``limit`` characters without a space, quote, punctuation or path separator
+    shortened (:func:`shorten`)."""
+    text = plain_values(text)
+    run = r"[^\s'\",;:()\[\]{}/\\]{" + str(limit + 1) + ",}"
     return re.sub(run, lambda m: shorten(m.group(0), limit), text)
