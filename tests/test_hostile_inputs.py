@@ -82,7 +82,7 @@ def test_file_content_must_match_its_extension(tmp_path):
         "not GeoJSON: a JSON dict of type 'Topology', not a FeatureCollection or Feature")
     folder = tmp_path / "folder.shp"
     folder.mkdir()
-    assert error_of(read_regions, folder).reason.startswith("not a file (a folder?)")
+    assert error_of(read_regions, folder).reason.startswith("a folder, not a file")
 
 
 def test_geojson_crs_link_is_not_followed(tmp_path):
@@ -262,8 +262,9 @@ def test_region_codes_differing_in_case_are_an_error_naming_both(tmp_path):
     err = error_of(read_panel, f, cls=ValidationError)
     assert (err.row, err.column) == (3, "region")
     assert err.problems["problem"].tolist() == [
-        "region code 'aa-r0' is also written 'AA-R0': codes that differ only in case or spaces "
-        "would be two regions; write each code one way"]
+        "region code 'aa-r0' is also written 'AA-R0' (it differs only in case): codes that "
+        "differ only in case, spaces, Unicode form or look-alike letters would be two regions; "
+        "write each code one way"]
     obs, report = read_observations(f, on_error="set_aside")
     assert sorted(set(obs["region"])) == ["AA-R0", "AA-R1"]
     assert report.set_aside["row"].tolist() == [3]
@@ -305,8 +306,9 @@ def test_regions_file_with_case_variants_is_an_error(tmp_path):
     err = error_of(read_regions, path, cls=ValidationError)
     first = doc["features"][0]["properties"]["region"]
     assert err.row == 2 and err.problems["problem"].tolist() == [
-        f"region code {first.lower()!r} is also written {first!r}: codes that differ only in case "
-        "or spaces would be two regions; write each code one way"]
+        f"region code {first.lower()!r} is also written {first!r} (it differs only in case): "
+        "codes that differ only in case, spaces, Unicode form or look-alike letters would be two "
+        "regions; write each code one way"]
 
 
 # ---------------------------------------------------------------------- encodings

@@ -13,6 +13,7 @@ invalid polygons.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,8 @@ __all__ = [
     "SET_ASIDE_COLUMNS",
     "validate_observations",
     "validate_regions",
+    "how_codes_differ",
+    "near_codes",
 ]
 
 #: Columns of ``ReadReport.set_aside``: where the row was, what it held and why it was not kept.
@@ -206,6 +209,83 @@ def _year_text(y: Any) -> str:
     except (TypeError, ValueError):
         return repr(y)
     return str(int(f)) if np.isfinite(f) and f.is_integer() else repr(y)
+
+
+# ---------------------------------------------------------------------- codes that look alike
+#: Letters of other scripts drawn like Latin ones (Unicode's confusables, the ones met in region
+#: codes: Cyrillic and Greek capitals and small letters).
+_LOOKALIKES = str.maketrans({
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "У": "Y", "Х": "X", "Ѕ": "S", "І": "I", "Ј": "J", "Ԛ": "Q", "Ԝ": "W",
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "ѕ": "s", "і": "i",
+    "ј": "j", "ԛ": "q", "ԝ": "w", "һ": "h",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o",
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-",
+})
+
+
+def _skeleton(code: str) -> str:
+    """What a code looks like: NFC, no spaces, look-alike letters as Latin, case folded."""
+    text = "".join(unicodedata.normalize("NFC", code).split())
+    return text.translate(_LOOKALIKES).casefold()
+
+
+def _char(c: str) -> str:
+    return f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})"
+
+
+def how_codes_differ(code: Any, other: Any) -> str | None:
+    """How ``code`` differs from ``other`` when the two look alike (print the same or nearly),
+    in words; None when they are equal or differ visibly.
+
+    Checked in order: Unicode normal form (NFD vs NFC: 'é' as 'e' + a combining accent), case,
+    spaces, and look-alike letters of another script (Cyrillic 'А' U+0410 for Latin 'A')."""
+    a, b = str(code), str(other)
+    if a == b or _skeleton(a) != _skeleton(b):
+        return None
+    na, nb = unicodedata.normalize("NFC", a), unicodedata.normalize("NFC", b)
+    if na == nb:
+        form = "NFD" if unicodedata.is_normalized("NFD", a) else "another form"
+        return (f"is the same text in another Unicode normal form ({form}: accents as separate "
+                "combining characters); save the files in NFC")
+    if na.casefold() == nb.casefold():
+        return "differs only in case"
+    if "".join(na.split()) == "".join(nb.split()):
+        return "differs only in spaces"
+    sa, sb = "".join(na.split()), "".join(nb.split())
+    if len(sa) == len(sb):
+        diffs = [f"{_char(x)} at position {i + 1} where it has {_char(y)}"
+                 for i, (x, y) in enumerate(zip(sa, sb, strict=True))
+                 if x != y and x.casefold() != y.casefold()]
+        if diffs:
+            more = f" and {len(diffs) - 2} more" if len(diffs) > 2 else ""
+            return "has " + "; ".join(diffs[:2]) + more + " (letters that look alike)"
+    odd = [c for c in sa if ord(c) > 127]
+    return ("differs in look-alike letters of another script: "
+            + ", ".join(_char(c) for c in dict.fromkeys(odd)))
+
+
+def near_codes(codes: Iterable[Any], known: Iterable[Any]) -> dict[str, str]:
+    """For each of ``codes`` that is not in ``known`` but looks like one of them, a note:
+    ``looks like 'KZ-AKT' but has 'А' (U+0410 CYRILLIC CAPITAL LETTER A) at position 4 ...``.
+    Time linear in the number of codes (one dictionary of skeletons)."""
+    known = list(dict.fromkeys(map(str, known)))
+    index: dict[str, str] = {}
+    for k in known:
+        index.setdefault(_skeleton(k), k)
+    present = set(known)
+    out = {}
+    for c in dict.fromkeys(map(str, codes)):
+        if c in present:
+            continue
+        match = index.get(_skeleton(c))
+        if match is None:
+            continue
+        how = how_codes_differ(c, match)
+        if how:
+            out[c] = f"looks like {match!r} but {how}"
+    return out
 
 
 def _plain(x: Any) -> Any:
@@ -400,9 +480,11 @@ def validate_observations(
         unknown = ~no_region & ~obs["region"].isin(codes).to_numpy()
         if unknown.any():
             sample = sorted(map(str, codes))[:5]
+            near = near_codes(obs["region"][unknown].astype(str).unique(), codes)
             problems.append(_problem_frame(
                 obs, unknown,
-                lambda d: [f"region code {r!r} is not in the regions table (e.g. {sample})"
+                lambda d: [f"region code {r!r} is not in the regions table"
+                           + (f": it {near[str(r)]}" if str(r) in near else f" (e.g. {sample})")
                            for r in d["region"]], "region", where))
 
     # duplicates: one int64 code per key; the message per repeated key is built once, from its
@@ -544,7 +626,7 @@ def _spelling_variants(region: pd.Series, blank: np.ndarray) -> tuple[np.ndarray
         uniques = np.asarray(uniques, dtype=object)
     if uniques.size < 2:
         return None
-    keys = np.array(["".join(str(u).split()).casefold() for u in uniques], dtype=object)
+    keys = np.array([_skeleton(str(u)) for u in uniques], dtype=object)
     kcodes, kuniq = pd.factorize(keys)
     if kuniq.size == uniques.size:
         return None
@@ -563,10 +645,18 @@ def _spelling_variants(region: pd.Series, blank: np.ndarray) -> tuple[np.ndarray
     mask[live] = other[codes[live]]
     if not mask.any():
         return None
-    texts = np.array([f"region code {uniques[i]!r} is also written {uniques[canonical[i]]!r}: "
-                      "codes that differ only in case or spaces would be two regions; write "
-                      "each code one way" for i in range(uniques.size)], dtype=object)
+    texts = np.array([f"region code {uniques[i]!r} is also written {uniques[canonical[i]]!r}"
+                      + _variant_note(uniques[i], uniques[canonical[i]])
+                      + ": codes that differ only in case, spaces, Unicode form or look-alike "
+                      "letters would be two regions; write each code one way"
+                      for i in range(uniques.size)], dtype=object)
     return mask, (lambda d, t=texts, c=codes, m=mask: list(t[c[m]]))
+
+
+def _variant_note(code: Any, other: Any) -> str:
+    """' (it differs only in case)' and the like, or '' for the code itself."""
+    how = how_codes_differ(code, other)
+    return f" (it {how})" if how else ""
 
 
 def _blank(s: pd.Series) -> np.ndarray:

@@ -44,6 +44,7 @@ from ..dataset import REGION_SETS, Dataset, currency_of, load_dataset
 from ..errors import DataError, UnitError, UsageError
 from ..panel import Panel
 from ..study import DEFAULT_INDICATOR, study_panel
+from ..validate import near_codes
 from ._common import cli_message
 
 __all__ = ["add_input_options", "panel_command", "add_selection_options", "add_panel_options",
@@ -651,7 +652,8 @@ def selection_from_args(args: argparse.Namespace, ds: Dataset) -> str | list[str
     if unknown or not codes:
         raise UsageError(f"--regions {t}: not a region set ({', '.join(REGION_SETS)}), a country "
                          f"({_shorten(sorted(countries))}) or known region codes"
-                         + (f"; unknown codes: {_shorten(unknown)}" if unknown else ""))
+                         + (f"; unknown codes: {_shorten(unknown)}" if unknown else "")
+                         + "".join(f"; {c!r} {how}" for c, how in near_codes(unknown, known).items()))
     return codes
 
 

@@ -27,6 +27,44 @@ _NOT_AT_SCALE = ("years", "regions", "currency", "indicator", "unbalanced", "dat
                  "countries", "country_from_prefix", "drop_unknown", "regions_id_col", "balanced")
 
 
+#: Seconds to wait for a Dask scheduler to accept a connection before giving up.
+SCHEDULER_TIMEOUT = 5.0
+_LOCAL_SCHEDULERS = ("threads", "processes", "synchronous", "sync")
+
+
+def check_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT) -> None:
+    """Fail within ``timeout`` seconds, with the address and the reason, when nothing accepts a
+    TCP connection at a ``--scheduler`` address (``tcp://host:port`` or ``host:port``); Dask's
+    client would wait 30 s and then fail with a traceback. Local schedulers (threads, processes)
+    and other protocols (tls://, ucx://) are left to Dask."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from ..errors import UsageError
+
+    if address in _LOCAL_SCHEDULERS:
+        return
+    text = address if "://" in address else f"tcp://{address}"
+    parts = urlsplit(text)
+    if parts.scheme != "tcp":
+        return
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if not host or port is None:
+        raise UsageError(f"--scheduler {address!r}: give a Dask scheduler address as host:port or "
+                         "tcp://host:port (e.g. tcp://127.0.0.1:8786), or threads/processes")
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        why = (f"nothing answered within {timeout:g} s" if isinstance(exc, TimeoutError)
+               else exc.strerror or str(exc) or type(exc).__name__)
+        raise UsageError(f"--scheduler {address}: cannot reach a Dask scheduler there ({why}); "
+                         "start one (dask scheduler) or check the address") from None
+
+
 def install(sub: argparse._SubParsersAction) -> None:
     """Add the scale options to the measure commands registered on ``sub`` and wrap their ``func``."""
     for name in SCALE_COMMANDS:
@@ -128,6 +166,8 @@ def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> in
     engine = args.engine or ("dask" if args.scheduler else "duckdb")
     if args.scheduler and engine != "dask":
         raise ValueError("--scheduler is a Dask scheduler: use it with --engine dask")
+    if args.scheduler:
+        check_scheduler(args.scheduler)
     cols = _columns(data)
     region = getattr(args, "id_col", None) or "region"
     time = getattr(args, "time_col", None) or "year"

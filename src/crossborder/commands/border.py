@@ -525,6 +525,9 @@ def run_figures(args: argparse.Namespace) -> int:
     if not formats or bad:
         raise UsageError(f"--formats {args.formats!r}: use {', '.join(FIGURE_FORMATS)}")
     formats = list(dict.fromkeys(formats))
+    from ..atomic import check_writable
+
+    check_writable(args.out, folder=True)  # a read-only --out fails now, not after the drawing
     ds = dataset_from_args(args)
     makers = _own_figures(args, ds) if is_own(ds) else _paper_figures(args, ds)
     out = Path(args.out)

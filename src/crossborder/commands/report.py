@@ -67,9 +67,11 @@ def run(args: argparse.Namespace) -> int:
     out = check_out_dir(args.out)  # before any reading or computing: a bad --out fails at once
     try:
         return _run(args, out)
-    except KeyboardInterrupt:
-        print(f"crossborder: interrupted; no report written ({out.name} left as it was)", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (cli.Interrupted): cleaned up
+        what = {143: "terminated", 129: "hung up"}.get(getattr(exc, "code", 130), "interrupted")
+        print(f"crossborder: {what}; no report written ({out.name} left as it was)",
+              file=sys.stderr)
+        return getattr(exc, "code", 130)
 
 
 def _run(args: argparse.Namespace, out: Path) -> int:

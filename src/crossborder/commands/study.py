@@ -76,6 +76,19 @@ def _check_alpha(alpha: float) -> None:
                          "for 95% intervals")
 
 
+def _check_out(out: str | None) -> None:
+    """--out FILE: a known format and a place that can be written, checked before any computing
+    (a read-only or missing folder fails at once, with the path)."""
+    if not out:
+        return
+    from ..atomic import check_writable
+
+    path = Path(out)
+    if path.suffix.lower().lstrip(".") not in ("png", "svg", "pdf", ""):
+        raise UsageError(f"--out: use a .png, .svg or .pdf file, not {path.name!r}")
+    check_writable(path if path.suffix else path.with_suffix(".png"))
+
+
 def _save(fig, out: str) -> None:
     from .._mapstyle import save
 
@@ -178,6 +191,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_robustness(args: argparse.Namespace) -> int:
     from ..measures.robustness import robustness
 
+    _check_out(args.out)
     if args.years:
         raise UsageError("robustness: use --starts and --ends instead of --years")
     if args.regions is not None or args.unbalanced:
@@ -255,6 +269,7 @@ def _skipped_note(skipped: pd.DataFrame) -> str:
 def run_rolling(args: argparse.Namespace) -> int:
     from ..measures.rolling import rolling, rolling_windows
 
+    _check_out(args.out)
     _check_alpha(args.alpha)
     if args.window < 3:
         raise UsageError(f"--window {args.window}: a window must cover at least 3 years (it needs 3 "
@@ -282,6 +297,7 @@ def run_rolling(args: argparse.Namespace) -> int:
 def run_integration(args: argparse.Namespace) -> int:
     from ..measures.integration import integration
 
+    _check_out(args.out)
     _check_alpha(args.alpha)
     years = _list(args.break_year, int, "--break-year")
     ds = dataset_from_args(args)

@@ -33,7 +33,7 @@ from ..errors import DataError
 from ..validate import ReadReport
 from .numbers import parse_numbers
 from .observations import ReadResult
-from .tables import file_label, read_table
+from .tables import check_plain_file, file_label, read_table
 
 __all__ = ["read_cities", "CITY_COLUMNS", "GEO_SUFFIXES"]
 
@@ -161,8 +161,7 @@ def read_cities(
     """
     file = file_label(path)
     p = Path(path)
-    if not p.exists():
-        raise DataError("no such file", file=file)
+    check_plain_file(p, file, "the cities file itself")
     report = ReadReport(file=file)
     if p.suffix.lower() in GEO_SUFFIXES:
         table, xy = _read_points(p, file, crs, layer)

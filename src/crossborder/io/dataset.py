@@ -37,7 +37,7 @@ import pandas as pd
 
 from ..dataset import Dataset
 from ..errors import DataError
-from ..validate import ReadReport, validate_observations
+from ..validate import ReadReport, near_codes, validate_observations
 from .observations import _finish, _read_observation_frame
 from .regions import DEFAULT_SLIVER_KM2, read_regions
 from .tables import (
@@ -359,7 +359,9 @@ def _unknown_regions(obs: pd.DataFrame, known: set, how: str, report: ReadReport
     sub = obs.loc[unknown]
     counts = sub.groupby(sub["region"].astype(str), sort=True).agg(
         rows=("region", "size"), file=("_file", "first"), row=("_row", "first"))
+    near = near_codes(counts.index, known)
     lines = [f"{code!r}: {n} row{'s' if n != 1 else ''} (first: {f}, row {r})"
+             + (f"; it {near[code]}" if code in near else "")
              for code, (n, f, r) in counts.iterrows()]
     shown = "\n  ".join(lines[:20]) + (f"\n  ... and {len(lines) - 20} more" if len(lines) > 20
                                        else "")
@@ -377,6 +379,11 @@ def _unknown_regions(obs: pd.DataFrame, known: set, how: str, report: ReadReport
     report.set_rows_aside(rows, "region not in the regions table")
     report.warn(f"set aside {int(counts['rows'].sum())} rows of {len(counts)} region code(s) not "
                 f"in the regions table:\n  {shown}")
+    if near:
+        listed = "; ".join(f"{c!r} {how}" for c, how in list(near.items())[:5])
+        more = f"; and {len(near) - 5} more" if len(near) > 5 else ""
+        report.warn(f"{len(near)} of the codes set aside look like codes of the regions table: "
+                    f"{listed}{more}")
     return obs.loc[~unknown].reset_index(drop=True)
 
 

@@ -30,6 +30,7 @@ import contextlib
 import json
 import os
 import re
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ import shapely
 from ..errors import DataError
 from ..validate import ReadReport, validate_regions
 from .observations import ReadResult, _find
-from .tables import file_label
+from .tables import check_plain_file, file_label
 
 __all__ = ["read_regions", "DEFAULT_SLIVER_KM2", "EQUAL_AREA_CRS", "GEOMETRY_SUFFIXES",
            "OFFLINE_GDAL_CONFIG"]
@@ -98,11 +99,7 @@ def _check_source(p: Any, file: str) -> Path:
                         "zip://, http://, ftp:// ...) are not read; download or unpack the file "
                         "and pass its local path", file=file)
     path = Path(text)
-    if not path.exists():
-        raise DataError("no such file", file=file)
-    if not path.is_file():
-        raise DataError("not a file (a folder?): pass the .geojson, .shp or .gpkg file itself",
-                        file=file)
+    check_plain_file(path, file, "the .geojson, .shp or .gpkg file itself")
     kind = GEOMETRY_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise DataError(f"regions are read from GeoJSON (.geojson, .json), shapefiles (.shp) or "
@@ -123,7 +120,61 @@ def _check_source(p: Any, file: str) -> Path:
     return path
 
 
+#: Deepest nesting of arrays and objects read in a GeoJSON file. A MultiPolygon's coordinates are
+#: 4 levels inside its geometry, 7 inside a FeatureCollection; properties rarely add more than a
+#: few. Python's JSON parser fails with RecursionError near 1,000 levels, GDAL's earlier.
+MAX_JSON_DEPTH = 64
+
+_CHUNK = 1 << 24
+
+
+def json_depth(path: str | os.PathLike[str], limit: int | None = None) -> int:
+    """The deepest nesting of ``[``/``{`` in the JSON file ``path`` (brackets inside strings not
+    counted), scanned in chunks of 16 MiB with numpy: time linear in the size, memory bounded.
+    With ``limit``, stops as soon as the depth exceeds it (the returned depth is then > limit)."""
+    depth = deepest = 0
+    in_string = False
+    escaped = False     # the chunk before ended in an odd run of backslashes inside a string
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            b = np.frombuffer(chunk, dtype=np.uint8)
+            pos = np.arange(b.size)
+            bs = b == 0x5C
+            # the length of the run of backslashes just before each byte
+            last_other = np.maximum.accumulate(np.where(bs, -1, pos))
+            run = np.empty(b.size, dtype=np.int64)
+            run[0] = 0
+            run[1:] = pos[:-1] - last_other[:-1]
+            odd = run % 2 == 1
+            if escaped:  # the carried-over backslash escapes this chunk's first byte(s)
+                lead = int(np.argmax(~bs)) if (~bs).any() else b.size
+                odd[: lead + 1] = ~odd[: lead + 1]
+            quote = (b == 0x22) & ~odd
+            # inside a string after an odd number of quotes (outside strings JSON has no
+            # backslashes, so their escaping only matters inside)
+            parity = (np.cumsum(quote) + int(in_string)) % 2 == 1
+            inside = parity & ~quote
+            step = np.zeros(b.size, dtype=np.int64)
+            step[((b == 0x5B) | (b == 0x7B)) & ~inside] = 1
+            step[((b == 0x5D) | (b == 0x7D)) & ~inside] = -1
+            level = depth + np.cumsum(step)
+            if level.size:
+                deepest = max(deepest, int(level.max()))
+                depth = int(level[-1])
+            in_string = bool(parity[-1]) if b.size else in_string
+            tail = b.size - 1 - int(last_other[-1])
+            escaped = tail % 2 == 1 if tail < b.size else (escaped != (tail % 2 == 1))
+            if limit is not None and deepest > limit:
+                break
+    return deepest
+
+
 def _check_geojson(path: Path, head: bytes, file: str) -> None:
+    depth = json_depth(path, limit=MAX_JSON_DEPTH)
+    if depth > MAX_JSON_DEPTH:
+        raise DataError(f"not read: arrays and objects nested more than {MAX_JSON_DEPTH} levels "
+                        f"deep (GeoJSON needs about 10); the file is malformed or hostile",
+                        file=file)
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if start.startswith(b"<"):
         what = ("a GDAL virtual file (VRT)" if b"<OGRVRTDataSource" in head[:4096]
@@ -171,7 +222,10 @@ def _short(exc: Exception) -> str:
 
 def _read_one(path: Path, file: str, layer: str | None) -> gpd.GeoDataFrame:
     try:
-        with _offline():
+        with _offline(), warnings.catch_warnings():
+            # NaN coordinates: reported by _check_finite with the region, not as numpy's warning
+            warnings.filterwarnings("ignore", "invalid value encountered in from_wkb",
+                                    RuntimeWarning)
             gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
     except Exception as exc:  # noqa: BLE001 - pyogrio/GDAL errors for bad files
         raise DataError(f"cannot read geometry ({type(exc).__name__}: {_short(exc)})",
@@ -270,6 +324,7 @@ def read_regions(
         raise DataError("no features in the geometry file", file=report.file)
 
     regions = _codes(regions, id_col, name_col, country_col, report)
+    _check_finite(regions)
     regions = _fix_geometry(regions, report, sliver_km2=sliver_km2, empty=empty)
     validate_regions(regions, file=report.file, report=ReadReport())  # codes; valid polygons
     report.info.update({"format": "geometry", "rows": len(regions), "crs": "EPSG:4326",
@@ -277,6 +332,25 @@ def read_regions(
     data = regions.drop(columns=["_file", "_row"])
     data.index = pd.Index(regions["_row"].to_numpy(), name="row")
     return ReadResult(data, report)
+
+
+def _check_finite(regions: gpd.GeoDataFrame) -> None:
+    """Every coordinate a finite number: a NaN or infinite one (``NaN`` in a GeoJSON, a broken
+    shapefile) is an error naming the file, the feature's row and its region, before GEOS meets
+    it (``GEOSException ... encountered NaN/Inf numbers``)."""
+    geoms = regions.geometry.to_numpy()
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    bad = ~np.isfinite(coords).all(axis=1)
+    if not bad.any():
+        return
+    features = np.unique(index[bad])
+    i = int(features[0])
+    xy = coords[np.flatnonzero(bad)[0]]
+    shown = ", ".join(f"{v:g}" for v in xy[:2])
+    more = f" ({features.size} regions have such coordinates)" if features.size > 1 else ""
+    raise DataError(f"region {str(regions['region'].iat[i])!r} has a coordinate that is not a "
+                    f"finite number ({shown}){more}: fix the geometry", file=regions["_file"].iat[i],
+                    row=int(regions["_row"].iat[i]), column="geometry")
 
 
 def _check_bounds(gdf: gpd.GeoDataFrame, file: str) -> None:

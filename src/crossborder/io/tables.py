@@ -208,10 +208,12 @@ def sniff_delimiter(text: str, *, file: str | None = None) -> str:
     if not lines:
         raise DataError("the file is empty (only blank lines)", file=file)
     best, best_score = None, None
+    too_long = False
     for d in DELIMITERS:
         try:
             counts = [len(r) for r in csv.reader(lines, delimiter=d)]
-        except csv.Error:
+        except csv.Error as exc:
+            too_long |= "field limit" in str(exc)
             continue
         head = counts[0]
         if head < 2:
@@ -221,6 +223,8 @@ def sniff_delimiter(text: str, *, file: str | None = None) -> str:
         score = (consistent >= 0.8, consistent, head)
         if best_score is None or score > best_score:
             best, best_score = d, score
+    if best is None and too_long:
+        raise _field_too_long(text, file)
     if best is None:
         header = lines[0]
         seen = [c for c in _OTHER_DELIMITERS if header.count(c) >= 1 and c != " "]
@@ -233,6 +237,40 @@ def sniff_delimiter(text: str, *, file: str | None = None) -> str:
             "all in one column: no comma, semicolon or tab splits the header "
             f"{_clip(header)!r} into columns{guess}", file=file, row=1)
     return best
+
+
+def check_plain_file(p: Path, file: str, what: str = "the file itself") -> None:
+    """Raise :class:`DataError` unless ``p`` is an existing regular file: a missing path, a
+    folder, a FIFO (named pipe), a socket or a device each said as such (a FIFO would block the
+    reader, or read as an empty file)."""
+    import stat
+
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        raise DataError("no such file", file=file) from None
+    except OSError as exc:
+        raise DataError(f"cannot read: {exc.strerror or exc}", file=file) from None
+    if stat.S_ISREG(mode):
+        return
+    kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode)
+            or stat.S_ISBLK(mode) else "not a regular file")
+    raise DataError(f"{kind}, not a file: pass {what}", file=file)
+
+
+def _field_too_long(text: str, file: str | None) -> DataError:
+    """The error for a line with a field over the csv module's limit: which line and how long."""
+    limit = csv.field_size_limit()
+    for n, line in enumerate(text.splitlines(), 1):
+        if len(line) > limit:
+            longest = max(len(f) for f in re.split("[,;\t]", line))
+            return DataError(
+                f"a cell of {longest:,} characters (the line has {len(line):,}), above the limit "
+                f"of {limit:,} characters for one cell: not a table of statistics, or a quote "
+                "that is never closed", file=file, row=n)
+    return DataError(f"a cell longer than {limit:,} characters: a quote that is never closed?",
+                     file=file)
 
 
 def _clip(s: str, n: int = 80) -> str:
@@ -264,10 +302,7 @@ def read_table(
     """
     file = file_label(path)
     p = Path(path)
-    if not p.exists():
-        raise DataError("no such file", file=file)
-    if p.is_dir():
-        raise DataError("this is a folder, not a file", file=file)
+    check_plain_file(p, file, "the table file itself")
     size = p.stat().st_size
     _check_size(size, max_bytes, file)
     if size == 0:

@@ -11,6 +11,12 @@ so no stale table or figure of an older run remains beside the new manifest. Bec
 :func:`check_out_dir` refuses (before any computing) an ``--out`` that is empty, a file, not
 writable, the current folder or one above it, or a folder holding files that a crossborder report
 did not write (its ``manifest.json`` lists what it wrote): the report never deletes a user's files.
+
+A run killed outright (SIGKILL, a power cut) cannot clean up; each build folder is therefore held
+by an advisory lock (``flock``) for as long as its run lives, and the next run beside the same
+target removes the ``.NAME.*.building`` folders that nobody holds. SIGTERM and SIGHUP clean up
+like Ctrl-C (see :mod:`crossborder.cli`). A rerun keeps the permissions of the existing folder
+(a private 0700 report stays 0700).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import io
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,7 +40,7 @@ from ..csvsafe import neutralise_formulas
 from ..errors import UsageError
 
 __all__ = ["write_bytes_atomic", "write_text_atomic", "OutputDir", "TableRecord", "FigureRecord",
-           "OutDirError", "check_out_dir", "staged_dir"]
+           "OutDirError", "check_out_dir", "staged_dir", "sweep_stale_builds"]
 
 #: Files every report folder has besides the tables and figures its manifest lists.
 REPORT_FILES = ("report.html", "manifest.json")
@@ -115,23 +122,75 @@ def _umask() -> int:
     return mask
 
 
+def _lock(folder: Path) -> int | None:
+    """An open descriptor of ``folder`` holding an exclusive ``flock`` on it (None where the
+    platform has no flock, or the lock is held by another process)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return None
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def sweep_stale_builds(target: str | os.PathLike[str]) -> list[Path]:
+    """Remove the ``.NAME.*.building`` folders beside ``target`` that no live run holds (left by
+    a run that was killed outright); the removed folders. A folder whose lock cannot be taken
+    belongs to a run still working and is left alone."""
+    target = Path(target)
+    removed = []
+    if not target.parent.is_dir():
+        return removed
+    for folder in target.parent.glob(f".{target.name}.*.building"):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        fd = _lock(folder)
+        if fd is None:
+            continue
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+        finally:
+            os.close(fd)
+    return removed
+
+
 @contextmanager
 def staged_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Build a folder in a fresh temporary folder beside ``target`` and rename it into place.
 
-    On success the previous ``target`` (if any) is replaced as a whole; on any exception (Ctrl-C
-    included) the temporary folder is removed and ``target`` is left as it was.
+    On success the previous ``target`` (if any) is replaced as a whole, and the new folder gets
+    its permissions; on any exception (Ctrl-C, SIGTERM and SIGHUP included, see
+    :mod:`crossborder.cli`) the temporary folder is removed and ``target`` is left as it was.
+    Stale build folders of killed runs are removed first (:func:`sweep_stale_builds`).
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    sweep_stale_builds(target)
+    mode = stat.S_IMODE(target.stat().st_mode) if target.is_dir() else 0o777 & ~_umask()
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".building", dir=target.parent))
+    held = None
     try:
-        os.chmod(tmp, 0o777 & ~_umask())
+        held = _lock(tmp)
         yield tmp
+        os.chmod(tmp, mode)
         _swap_into_place(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        inside = isinstance(exc, OSError) and exc.filename is not None and \
+            Path(str(exc.filename)).is_relative_to(tmp)
+        if inside:  # name the file of the report, not of the (removed) hidden build folder
+            where = target / Path(str(exc.filename)).relative_to(tmp)
+            raise OSError(exc.errno, exc.strerror or str(exc), str(where)) from exc
         raise
+    finally:
+        if held is not None:
+            os.close(held)
 
 
 def _swap_into_place(new: Path, target: Path) -> None:
