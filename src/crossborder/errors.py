@@ -39,3 +39,8 @@ class UnitError(DataError):
 class UsageError(CrossborderError):
     """A command-line option that cannot be honoured (bad value, options that exclude each other,
     a selection that matches nothing). The command line exits with code 2."""
+
+
+class OutOfMemory(CrossborderError, MemoryError):
+    """An engine ran out of memory (the message says which budget applied and what to try). The
+    command line exits with code 2: the run asked for more memory than it was given."""
