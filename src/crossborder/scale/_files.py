@@ -140,8 +140,6 @@ def first_placed(files: Sequence[str], region: str, time: str, value: str) -> Da
     import numpy as np
     import pyarrow.parquet as pq
 
-    from ..io.tables import _cell_text
-
     for f in files:
         pf = pq.ParquetFile(f)
         start = 0
@@ -153,9 +151,7 @@ def first_placed(files: Sequence[str], region: str, time: str, value: str) -> Da
             hit = np.flatnonzero((nokey[0] | nokey[1]) & ~vmiss)
             if hit.size:
                 i = int(hit[0])
-                v = val.iloc[i]
-                raw = _cell_text(float(v)) if isinstance(v, float | np.floating) else _cell_text(
-                    v.item() if isinstance(v, np.generic) else v)
+                raw = cell_text(val.iloc[i])
                 which, col = ("region", region) if nokey[0][i] else ("year", time)
                 return DataError(f"a value ({raw!r}) without a {which}: cannot tell where it "
                                  "belongs", file=f, row=start + i + 2, column=col)
@@ -163,12 +159,25 @@ def first_placed(files: Sequence[str], region: str, time: str, value: str) -> Da
     return None
 
 
+def cell_text(v: Any) -> str:
+    """A cell as the in-memory reader shows it in messages (2001.0 as '2001', numpy scalars plain)."""
+    import numpy as np
+
+    from ..io.tables import _cell_text
+
+    if isinstance(v, float | np.floating):
+        return _cell_text(float(v))
+    return _cell_text(v.item() if isinstance(v, np.generic) else v)
+
+
 def _missing(s: Any) -> Any:
+    import pandas as pd
+
     miss = s.isna().to_numpy()
-    if s.dtype == object or str(s.dtype).startswith("string"):
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
         text = s.astype(object).where(s.notna(), "").astype(str).str.strip()
         miss = miss | (text == "").to_numpy()
     return miss
 
 
-__all__ = ["Layout", "first_placed", "inspect", "kind", "unreadable_file"]
+__all__ = ["Layout", "cell_text", "first_placed", "inspect", "kind", "unreadable_file"]

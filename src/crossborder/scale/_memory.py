@@ -115,7 +115,7 @@ def is_out_of_memory(exc: BaseException) -> bool:
 
 def out_of_memory(exc: BaseException, engine: str) -> OutOfMemory:
     """The advice for an out-of-memory on ``engine`` (raise it ``from exc``)."""
-    reason = " ".join(str(exc).split())[:160] or type(exc).__name__
+    reason = " ".join(str(exc).split("Possible solutions")[0].split())[:160] or "no message"
     limit = memory_limit()
     tips = ["raise the memory limit (--memory-limit on the command line, "
             "crossborder.scale.memory_budget() in Python; now "

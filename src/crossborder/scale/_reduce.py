@@ -155,7 +155,7 @@ def check_placed(src: Source, placed: Any, n: int) -> None:
     r = first.iloc[0]
     which = "year" if _has(r["region"]) else "region"
     col = names["time"] if which == "year" else names["region"]
-    raise DataError(f"a value ({_plain(r['value'])!r}) without a {which}: cannot tell where it "
+    raise DataError(f"a value ({_files.cell_text(r['value'])!r}) without a {which}: cannot tell where it "
                     f"belongs ({n} such rows)", column=col)
 
 
