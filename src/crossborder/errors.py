@@ -131,3 +131,8 @@ def plain_message(text: str, limit: int = MAX_ECHO) -> str:
     text = plain_values(text)
     run = r"[^\s'\",;:()\[\]{}/\\]{" + str(limit + 1) + ",}"
     return re.sub(run, lambda m: shorten(m.group(0), limit), text)
+
+
+class OutOfMemory(CrossborderError, MemoryError):
+    """An engine ran out of memory (the message says which budget applied and what to try). The
+    command line exits with code 2: the run asked for more memory than it was given."""

@@ -1,7 +1,8 @@
 """The measure commands on data bigger than memory: ``--data 'cells/*.parquet'`` through crossborder.scale.
 
 :func:`install` adds to the ``sigma``, ``decompose``, ``beta``, ``gamma`` and ``markov`` parsers the
-options ``--engine {duckdb,polars,dask,pandas}``, ``--scheduler ADDRESS`` (Dask) and, where the parser
+options ``--engine {duckdb,polars,dask,pandas}``, ``--scheduler ADDRESS`` (Dask), ``--memory-limit SIZE``
+(the engine's memory budget, default half the machine's) and, where the parser
 has no group-column option of its own, ``--group COL``, and routes a command through the scale path
 when one of them is given or ``--data`` is a glob or a folder of Parquet files. Otherwise the command
 runs as before. Column names come from ``--id-col``/``--time-col``/``--value-col`` (defaults region,
@@ -78,6 +79,10 @@ def install(sub: argparse._SubParsersAction) -> None:
         g.add_argument("--scheduler", metavar="ADDRESS", default=None,
                        help="Dask scheduler address (tcp://host:8786), or threads/processes; "
                             "implies --engine dask")
+        g.add_argument("--memory-limit", metavar="SIZE", default=None,
+                       help="memory the engine may use: a share of the machine's memory (50%%, the "
+                            "default) or a size (4GB, 512MiB); DuckDB spills to a temporary folder "
+                            "beyond it")
         if "--group" not in p._option_string_actions:
             if "--group-col" in p._option_string_actions:
                 g.add_argument("--group", dest="group_col", metavar="COL", default=None,
@@ -113,8 +118,10 @@ def _data(args: argparse.Namespace) -> str | None:
 
 
 def wants_scale(args: argparse.Namespace) -> bool:
-    """The scale path: --engine or --scheduler given, or --data a glob or a folder."""
+    """The scale path: --engine, --scheduler or --memory-limit given, or --data a glob or a folder."""
     if getattr(args, "engine", None) or getattr(args, "scheduler", None):
+        return True
+    if getattr(args, "memory_limit", None) and _data(args):
         return True
     data = _data(args)
     return bool(data) and (any(c in data for c in "*?[") or os.path.isdir(data))
@@ -123,9 +130,15 @@ def wants_scale(args: argparse.Namespace) -> bool:
 def _columns(path: str) -> list[str]:
     import pyarrow.parquet as pq
 
+    from ..errors import DataError
     from ..scale import parquet_files
 
-    return list(pq.read_schema(parquet_files(path)[0]).names)
+    first = parquet_files(path)[0]
+    try:
+        return list(pq.read_schema(first).names)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for a bad file
+        raise DataError(f"not a readable Parquet file ({type(exc).__name__}: "
+                        f"{' '.join(str(exc).split())[:200]})", file=first) from None
 
 
 def _spinner_text(message: str) -> None:
@@ -142,9 +155,10 @@ def _spinner_text(message: str) -> None:
 def run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> int:
     """Run ``command`` through crossborder.scale and print its table as the in-memory command does;
     on a terminal the spinner names the pass over the data and the time so far."""
+    from ..scale._memory import memory_budget
     from ..scale._progress import progress
 
-    with progress(_spinner_text):
+    with memory_budget(getattr(args, "memory_limit", None)), progress(_spinner_text):
         return _run(command, args, defaults)
 
 

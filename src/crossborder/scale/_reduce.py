@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ._source import Source, _nw
+from . import _files
+from ._source import Source, _nw, key_missing, value_missing
 
 WINDOW_ENGINES = ("polars", "duckdb", "pyspark")
 
@@ -102,14 +103,23 @@ def _plain(x: Any) -> Any:
 
 
 def check_keys(src: Source, group: bool) -> None:
-    """One row per (region, time), and (``group``) one group per region: else :class:`DataError`.
+    """Every value has a region and a time, one row per (region, time), and (``group``) one group
+    per region: else :class:`DataError`.
 
     A count of the distinct (region, time) pairs against the rows, and the distinct (region, group)
-    pairs; skip both with ``check=False`` when the data are known to be clean.
+    pairs; skip both with ``check=False`` when the data are known to be clean. Rows without a region
+    or time and without a value are left out, as blank lines are in memory.
     """
     nw = _nw()
     lf = src.lf
-    rows = src.collect(lf.select(nw.len().alias("n")))["n"].iloc[0]
+    raw = src.raw if src.raw is not None else lf
+    nokey = key_missing(raw)
+    placed = nokey & ~value_missing()
+    counts = src.collect(raw.select(nw.len().alias("all"), nokey.cast(nw.Int64).sum().alias("nokey"),
+                                    placed.cast(nw.Int64).sum().alias("placed")))
+    if int(counts["placed"].iloc[0]):
+        check_placed(src, placed, int(counts["placed"].iloc[0]))
+    rows = int(counts["all"].iloc[0]) - int(counts["nokey"].iloc[0])
     keys = src.collect(lf.select("region", "time").unique().select(nw.len().alias("n")))["n"].iloc[0]
     if rows != keys:
         dup = lf.group_by("region", "time").agg(nw.len().alias("rows")).filter(nw.col("rows") > 1)
@@ -125,6 +135,33 @@ def check_keys(src: Source, group: bool) -> None:
             raise DataError(f"group must be constant per region; region {_plain(r['region'])!r} has "
                             f"{int(r['groups'])} groups", column="group")
         first_bad(src, lf, nw.col("group").is_null(), "region without a group", "group")
+
+
+def check_placed(src: Source, placed: Any, n: int) -> None:
+    """Raise the in-memory reader's error for the first value without a region or time: in the
+    files (file, row, column: the same message as in memory), or in the frame."""
+    names = src.names or {"region": "region", "time": "time", "value": "value"}
+    if src.files:
+        err = _files.first_placed(src.files, names["region"], names["time"], names["value"])
+        if err is not None:
+            raise err
+    bad = src.raw.filter(placed)
+    if src.engine == "dask":
+        first = bad.to_native().head(1, npartitions=-1)
+    else:
+        first = src.collect(bad.head(1))
+    if len(first) == 0:  # pragma: no cover - counted above
+        return
+    r = first.iloc[0]
+    which = "year" if _has(r["region"]) else "region"
+    col = names["time"] if which == "year" else names["region"]
+    raise DataError(f"a value ({_files.cell_text(r['value'])!r}) without a {which}: cannot tell where it "
+                    f"belongs ({n} such rows)", column=col)
+
+
+def _has(x: Any) -> bool:
+    return not (x is None or (isinstance(x, float) and np.isnan(x)) or pd.isna(x)
+                or (isinstance(x, str) and not x.strip()))
 
 
 # ---------------------------------------------------------------------------- per-year sorts

@@ -3,22 +3,28 @@
 Whatever comes in leaves as a narwhals LazyFrame with the canonical columns ``region``, ``time``,
 ``value`` and, where named, ``weight`` and ``group`` (value and weight as Float64), and the engine that
 runs it. The frame's type picks the engine; a path is read by the engine asked for (default DuckDB):
-``duckdb.read_parquet``, ``polars.scan_parquet``, ``dask.dataframe.read_parquet`` or, for pandas,
-``pandas.read_parquet`` of every matching file (in memory, for small data and tests).
+``read_parquet`` on a DuckDB connection given the memory budget (:mod:`._memory`),
+``polars.scan_parquet``, ``dask.dataframe.read_parquet`` or, for pandas, ``pandas.read_parquet`` of
+every matching file (in memory, for small data and tests). The files' footers are checked first, the
+same way for every engine (:mod:`._files`). Rows without a region or a time are left out; a value
+without one is an error (:func:`crossborder.scale._reduce.check_keys`), as in the in-memory reader.
 """
 
 from __future__ import annotations
 
+import functools
 import glob
+import inspect as _inspect
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import CrossborderError, DataError
+from . import _files, _memory
 
 ENGINES = ("duckdb", "polars", "dask", "pandas", "pyspark")
 
@@ -44,6 +50,13 @@ class Source:
     has_weight: bool
     has_group: bool
     scheduler: Any = None
+    #: the frame before rows without a region or time were left out (for the checks)
+    raw: Any = None
+    #: the Parquet files read (None for a frame), and the source column of each role
+    files: tuple[str, ...] | None = None
+    names: dict[str, str] = field(default_factory=dict)
+    #: the DuckDB connection the files were read on (None: DuckDB's default one)
+    con: Any = None
 
     def small(self, frame: pd.DataFrame) -> Any:
         """A small pandas table as a LazyFrame of this engine (to join with the big one)."""
@@ -54,7 +67,8 @@ class Source:
         if self.engine == "duckdb":
             import duckdb
 
-            return nw.from_native(duckdb.from_df(frame)).lazy()
+            con = self.con if self.con is not None else duckdb
+            return nw.from_native(con.from_df(frame)).lazy()
         if self.engine == "dask":
             import dask.dataframe as dd
 
@@ -122,25 +136,57 @@ def parquet_files(path: str | os.PathLike) -> list[str]:
     return files
 
 
-def _read(path: str | os.PathLike, engine: str) -> Any:
-    files = parquet_files(path)
-    if engine == "duckdb":
-        import duckdb
+def duckdb_connection() -> Any:
+    """A DuckDB connection under the memory budget (:func:`crossborder.scale.memory_budget`,
+    default half the machine's memory), spilling to a temporary folder beyond it."""
+    import duckdb
 
-        return duckdb.read_parquet(files)
+    limit = _memory.memory_limit()
+    return duckdb.connect(config={"memory_limit": f"{limit // 2**20}MiB",
+                                  "temp_directory": _memory.spill_directory()})
+
+
+def _read(files: list[str], engine: str, layout: _files.Layout) -> tuple[Any, Any]:
+    """The files read lazily by ``engine`` (only the columns of the run), and the DuckDB connection."""
+    cols = list(layout.types)
+    if engine == "duckdb":
+        con = duckdb_connection()
+        rel = con.read_parquet(files, union_by_name=not layout.uniform)
+        return rel.select(*[f'"{c.replace(chr(34), chr(34) * 2)}"' for c in cols]), con
     if engine == "polars":
         import polars as pl
 
-        return pl.scan_parquet(files)
+        if layout.uniform:
+            return pl.scan_parquet(files).select(cols), None
+        # schemas differ (in columns the run does not read, or integer beside float): one scan per
+        # file, each cast to one type per column
+        target = {c: _polars_type(layout.types[c]) for c in cols}
+        return pl.concat([pl.scan_parquet(f).select(
+            [pl.col(c).cast(target[c]) if target[c] is not None else pl.col(c) for c in cols])
+            for f in files], how="vertical"), None
     if engine == "dask":
         import dask.dataframe as dd
 
-        return dd.read_parquet(files)
+        return dd.read_parquet(files, columns=cols), None
     if engine == "pandas":
-        return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+        return pd.concat([pd.read_parquet(f, columns=cols) for f in files], ignore_index=True), None
     if engine == "pyspark":
-        return spark_session().read.parquet(*files)
+        return (spark_session().read.option("mergeSchema", str(not layout.uniform).lower())
+                .parquet(*files).select(*cols)), None
     raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+
+
+def _polars_type(types: tuple[Any, ...]) -> Any:
+    import polars as pl
+
+    kinds = {_files.kind(t) for t in types} - {"null"}
+    if kinds <= {"integer", "float"} and "float" in kinds:
+        return pl.Float64
+    if kinds == {"integer"}:
+        return pl.Int64
+    if kinds == {"text"}:
+        return pl.String
+    return None
 
 
 def load(
@@ -158,9 +204,15 @@ def load(
     nw = _nw()
     if engine is not None and engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    files: list[str] | None = None
+    con = None
     if isinstance(data, str | os.PathLike):
         engine = engine or "duckdb"
-        native = _read(data, engine)
+        files = parquet_files(data)
+        roles = {region: "region", time: "time", value: "value"}
+        roles |= {c: r for c, r in ((weight, "weight"), (group, "group")) if c is not None}
+        layout = _files.inspect(files, roles)
+        native, con = _read(files, engine, layout)
     else:
         native = data.to_native() if hasattr(data, "to_native") else data
         found = _engine_of(native)
@@ -192,8 +244,74 @@ def load(
     if weight is not None:
         casts.append(nw.col("weight").cast(nw.Float64))
     lf = lf.with_columns(*casts)
+    raw = lf
+    lf = lf.filter(~key_missing(lf))
     return Source(lf=lf, engine=engine, has_weight=weight is not None, has_group=group is not None,
-                  scheduler=scheduler)
+                  scheduler=scheduler, raw=raw, files=tuple(files) if files else None,
+                  names={dst: src for src, dst in names.items()}, con=con)
+
+
+def key_missing(lf: Any) -> Any:
+    """True where a row has no region or no time: null, or blank text (as in the in-memory reader)."""
+    nw = _nw()
+    schema = lf.collect_schema()
+    out = nw.col("region").is_null() | nw.col("time").is_null()
+    for c in ("region", "time"):
+        if schema[c] == nw.String:
+            out = out | (nw.col(c).str.strip_chars() == "").fill_null(True)
+    return out
+
+
+def value_missing() -> Any:
+    """True where the (Float64) value is null or NaN."""
+    nw = _nw()
+    return nw.col("value").is_null() | nw.col("value").is_nan().fill_null(True)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+_ENGINE_MODULES = ("duckdb", "_duckdb", "polars", "pyarrow", "dask", "distributed", "pyspark", "py4j",
+                   "narwhals")
+
+
+def guarded(func: F) -> F:
+    """``func`` (a scale measure taking ``data`` first) with the engines' failures explained: an
+    out-of-memory becomes :class:`~crossborder.errors.OutOfMemory` with advice; an engine's error on
+    a Parquet glob names the file that cannot be read (found by reading each file with pyarrow)."""
+    sig = _inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CrossborderError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - sorted below; anything else is raised as it was
+            bound = sig.bind_partial(*args, **kwargs)
+            bound.apply_defaults()
+            a = bound.arguments
+            data, engine = a.get("data"), a.get("engine")
+            is_path = isinstance(data, str | os.PathLike)
+            if engine is None:
+                try:
+                    engine = "duckdb" if is_path else _engine_of(getattr(data, "to_native",
+                                                                         lambda: data)())
+                except TypeError:
+                    engine = "?"
+            if _memory.is_out_of_memory(exc):
+                raise _memory.out_of_memory(exc, engine) from exc
+            module = type(exc).__module__.split(".")[0]
+            if is_path and (module in _ENGINE_MODULES or isinstance(exc, OSError)):
+                cols = [c for c in (a.get("region"), a.get("time"), a.get("value"), a.get("weight"),
+                                    a.get("group")) if isinstance(c, str)]
+                try:
+                    files = parquet_files(data)
+                except DataError:
+                    raise exc from None
+                found = _files.unreadable_file(files, cols)
+                if found is not None:
+                    raise found from exc
+            raise
+    return wrapper  # type: ignore[return-value]
 
 
 @contextmanager

@@ -1,0 +1,134 @@
+"""The memory budget of the scale path: how much an engine may hold before it spills or fails.
+
+The budget is a number of bytes or a share of the machine's memory (default
+:data:`DEFAULT_SHARE` = 50 %), the machine's memory being the smaller of the physical memory and
+the container's (cgroup) limit. DuckDB is handed it as ``memory_limit`` with a ``temp_directory``
+to spill to; Polars, which has no memory limit, runs its streaming engine. An out-of-memory that
+still happens is raised as :class:`~crossborder.errors.OutOfMemory` with advice.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ..errors import OutOfMemory
+
+DEFAULT_SHARE = 0.5
+_UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9, "gb": 10**9,
+          "t": 10**12, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+_budget: dict[str, str | int | float | None] = {"limit": None}
+_spill: dict[str, str | None] = {"dir": None}
+
+
+def machine_memory() -> int:
+    """Bytes of memory this process can have: the physical memory, or the cgroup limit if lower."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(path) as fh:
+                text = fh.read().strip()
+        except OSError:
+            continue
+        if text.isdigit() and 0 < int(text) < total:
+            total = int(text)
+    return int(total)
+
+
+def parse_memory(spec: str | int | float | None) -> int:
+    """``spec`` in bytes: a share of :func:`machine_memory` ("50%"), a size ("2GB", "1.5GiB",
+    "512MB"; decimal and binary units) or a number of bytes; None gives the default share."""
+    if spec is None:
+        return int(machine_memory() * DEFAULT_SHARE)
+    if isinstance(spec, int | float) and not isinstance(spec, bool):
+        size = float(spec)
+    else:
+        text = str(spec).strip().lower().replace(" ", "")
+        m = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)(%|[kmgt]?i?b?)", text)
+        if m is None or (m.group(2) not in _UNITS and m.group(2) != "%"):
+            raise ValueError(f"memory limit {str(spec)[:40]!r}: give a share ('50%') or a size "
+                             "('2GB', '512MiB')")
+        number = float(m.group(1))
+        if m.group(2) == "%":
+            if not 0 < number <= 100:
+                raise ValueError(f"memory limit {spec!r}: a share between 0 and 100 %")
+            return int(machine_memory() * number / 100)
+        size = number * _UNITS[m.group(2)]
+    if not size >= 2**20:
+        raise ValueError(f"memory limit {spec!r}: at least 1 MiB")
+    return int(size)
+
+
+def memory_limit() -> int:
+    """The budget in force, in bytes (see :func:`memory_budget`)."""
+    return parse_memory(_budget["limit"])
+
+
+@contextmanager
+def memory_budget(limit: str | int | float | None) -> Iterator[None]:
+    """Run the block's scale measures under ``limit`` (see :func:`parse_memory`): DuckDB connections
+    opened in it get ``memory_limit`` and a spill directory."""
+    parse_memory(limit)  # a bad value fails here, not in the middle of a run
+    saved = _budget["limit"]
+    _budget["limit"] = limit
+    try:
+        yield
+    finally:
+        _budget["limit"] = saved
+
+
+def spill_directory() -> str:
+    """A folder for DuckDB to spill to, under the system's temporary folder; removed at exit."""
+    if _spill["dir"] is None or not os.path.isdir(_spill["dir"]):
+        path = tempfile.mkdtemp(prefix="crossborder-spill-")
+        _spill["dir"] = path
+        atexit.register(shutil.rmtree, path, True)
+    return str(_spill["dir"])
+
+
+def human(nbytes: float) -> str:
+    """Bytes as a short size: 512.0 MiB, 2.0 GiB."""
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(nbytes) < 1024:
+            return f"{nbytes:.1f} {unit}" if unit != "B" else f"{int(nbytes)} B"
+        nbytes /= 1024
+    return f"{nbytes:.1f} TiB"
+
+
+_OOM_WORDS = ("out of memory", "bad allocation", "bad_alloc", "memory allocation of",
+              "cannot allocate memory", "failed to allocate")
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """True for an engine's out-of-memory: MemoryError, DuckDB's OutOfMemoryException, a Dask
+    worker killed (most often by the memory monitor), or an allocation failure in the message."""
+    if isinstance(exc, MemoryError) or type(exc).__name__ in ("OutOfMemoryException", "KilledWorker"):
+        return True
+    text = str(exc).lower()
+    return any(w in text for w in _OOM_WORDS)
+
+
+def out_of_memory(exc: BaseException, engine: str) -> OutOfMemory:
+    """The advice for an out-of-memory on ``engine`` (raise it ``from exc``)."""
+    reason = " ".join(str(exc).split("Possible solutions")[0].split())[:160] or "no message"
+    limit = memory_limit()
+    tips = ["raise the memory limit (--memory-limit on the command line, "
+            "crossborder.scale.memory_budget() in Python; now "
+            f"{human(limit)} of {human(machine_memory())})"]
+    if engine != "duckdb":
+        tips.append("run on DuckDB (--engine duckdb), which spills to disk")
+    else:
+        tips.append("free disk space for DuckDB's spill files (under "
+                    f"{tempfile.gettempdir()})")
+    tips.append("or measure fewer years or regions per run")
+    return OutOfMemory(f"out of memory on the {engine} engine ({type(exc).__name__}: {reason}); "
+                       + "; ".join(tips))
+
+
+__all__ = ["DEFAULT_SHARE", "human", "is_out_of_memory", "machine_memory", "memory_budget",
+           "memory_limit", "out_of_memory", "parse_memory", "spill_directory"]
