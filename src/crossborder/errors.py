@@ -39,3 +39,20 @@ class UnitError(DataError):
 class UsageError(CrossborderError):
     """A command-line option that cannot be honoured (bad value, options that exclude each other,
     a selection that matches nothing). The command line exits with code 2."""
+
+
+class DegenerateDataError(DataError):
+    """Data on which a measure has no meaning: constant values, one period, too few regions or
+    clusters, a statistic that came out negative or not finite. The measure is not computed;
+    ``why`` says why (the message reads "<what> not computed: <why>"). The command line exits with
+    code 1; the report marks the section "not computed: <why>" and goes on."""
+
+    def __init__(self, why: str, *, what: str | None = None, column: str | None = None) -> None:
+        self.why = why
+        self.what = what
+        super().__init__(f"{what} not computed: {why}" if what else f"not computed: {why}",
+                         column=column)
+
+
+class FewClustersWarning(UserWarning):
+    """Cluster-robust standard errors from fewer clusters than they need to be reliable (~20)."""
