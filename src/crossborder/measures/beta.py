@@ -148,6 +148,17 @@ def check_beta_data(start: Any, end: Any, *, level_nil: bool, growth_nil: bool,
                                    "standard error from")
 
 
+def _spanned(X: np.ndarray, j: int) -> bool:
+    """True when column ``j`` of X is (to ~10 digits) a combination of the other columns: its
+    coefficient is then not identified, whatever the other columns' own collinearity."""
+    others = np.delete(X, j, axis=1)
+    xj = X[:, j]
+    coef = np.linalg.lstsq(others, xj, rcond=None)[0]
+    r = xj - others @ coef
+    d = xj - xj.mean()
+    return bool(float(r @ r) <= 1e-20 * float(d @ d))
+
+
 def check_beta_se(se: float, start: Any, end: Any) -> None:
     """A standard error that is not a positive finite number: the fit is exact or singular."""
     if not (np.isfinite(se) and se > 0):
@@ -327,8 +338,7 @@ def beta(
         raise DataError(f"beta needs more regions than terms: {len(yv)} regions with values in "
                         f"{start} and {end}, {len(names)} terms")
     level_nil = nil_spread(X[:, 1])
-    within_nil = (not level_nil and len(names) > 2
-                  and np.linalg.matrix_rank(X / np.abs(X).max(axis=0)) < len(names))
+    within_nil = not level_nil and len(names) > 2 and _spanned(X, 1)
     check_beta_data(start, end, level_nil=level_nil, growth_nil=nil_spread(yv),
                     within_nil=bool(within_nil))
     wk = None if weights is None else weights[ok]

@@ -69,7 +69,7 @@ def decompose_array(
     if prep.full:
         # no weight and no missing value: the population of a group is its number of regions
         w0 = None
-        wy = y
+        wy = prep.y0  # the values as the kernel saw them (divided by their maximum if extreme)
     else:
         w0 = prep.mask().astype(float) if w is None else prep.w0
         wy = prep.y0 if w is None else prep.w0 * prep.y0

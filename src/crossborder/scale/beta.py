@@ -278,7 +278,7 @@ def _check_degenerate(p1: pd.DataFrame, p2: pd.DataFrame, conditional: bool, sta
     level_nil = nil_spread_sums(sxx_total, float(p2["Rxx"].sum()))
     check_beta_data(start, end, level_nil=level_nil,
                     growth_nil=nil_spread_sums(sgg_total, float(p2["Rgg"].sum())),
-                    within_nil=conditional and not level_nil and not sxx > 1e-10 * sxx_total)
+                    within_nil=conditional and not level_nil and not sxx > 1e-20 * sxx_total)
 
 
 def _dropped(src: Any, kept: Any) -> tuple:
