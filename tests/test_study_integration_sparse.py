@@ -156,8 +156,9 @@ def test_break_years_that_split_the_periods_alike_are_flagged():
 
 
 def test_hac_break_test_with_two_periods_before_keeps_numpy_warnings_in():
-    """Two periods before the break: the HAC variance of the pre-break slope is negative (NaN se,
-    numpy warns from statsmodels); the break terms are finite and no warning reaches the caller."""
+    """Two periods before the break: the HAC variance of the pre-break slope is at the rounding
+    level (NaN or ~1e-16 depending on the numpy/statsmodels release: not asserted, a knife edge);
+    the break terms are finite, equal statsmodels', and no warning reaches the caller."""
     import warnings
 
     import crossborder as cb
@@ -171,7 +172,7 @@ def test_hac_break_test_with_two_periods_before_keeps_numpy_warnings_in():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = sm.OLS(sd.to_numpy(), X).fit(cov_type="HAC", cov_kwds={"maxlags": 1})
-        assert np.isnan(fit.bse[1])                        # the case this test is about
+        assert not fit.bse[1] > 1e-8 * abs(fit.params[1])  # the case: no information on that slope
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         bt = break_test(sd, 2010, se_type="HAC")

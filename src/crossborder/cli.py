@@ -98,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     debug = bool(getattr(args, "debug", False))
+    _plain_warnings()
     try:
         return int(_run_with_spinner(args) or 0)
     except KeyboardInterrupt:
@@ -111,6 +112,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(exc, EXIT_USAGE, debug)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a trace
         return _fail(exc, EXIT_INTERNAL, debug)
+
+
+def _plain_warnings() -> None:
+    """crossborder's own warnings as one line on stderr, without the source line of the code."""
+    import warnings
+
+    from .errors import CrossborderWarning
+
+    original = warnings.formatwarning
+    if getattr(original, "crossborder", False):  # installed by an earlier main() in this process
+        return
+
+    def fmt(message, category, filename, lineno, line=None):  # noqa: ANN001, ANN202
+        if issubclass(category, CrossborderWarning):
+            return f"crossborder: warning: {message}\n"
+        return original(message, category, filename, lineno, line)
+
+    fmt.crossborder = True  # type: ignore[attr-defined]
+    warnings.formatwarning = fmt
 
 
 def _fail(exc: BaseException, code: int, debug: bool) -> int:

@@ -54,5 +54,10 @@ class DegenerateDataError(DataError):
                          column=column)
 
 
-class FewClustersWarning(UserWarning):
+class CrossborderWarning(UserWarning):
+    """Base class of the warnings crossborder gives on purpose (printed as "crossborder: warning:
+    ..." by the command line)."""
+
+
+class FewClustersWarning(CrossborderWarning):
     """Cluster-robust standard errors from fewer clusters than they need to be reliable (~20)."""
