@@ -233,8 +233,9 @@ def _fit(y: pd.Series, X: pd.DataFrame, weights: np.ndarray | None, robust: str 
     if clusters is not None:
         codes = pd.factorize(clusters)[0]
         if codes.max(initial=-1) < 1:
-            raise DataError("cluster-robust errors need at least 2 clusters among the regions "
-                            f"used, got {codes.max(initial=-1) + 1}", column="group")
+            raise not_computed("beta", "cluster-robust errors need at least 2 clusters among the "
+                                       f"regions used, got {codes.max(initial=-1) + 1}",
+                               column="group")
         cluster_warning(int(codes.max()) + 1, "beta")
         return model.fit(cov_type="cluster", cov_kwds={"groups": codes}), "cluster"
     if robust is not None:
@@ -335,8 +336,9 @@ def beta(
         X = X[:, varies]
         names = [c for c, v in zip(names, varies, strict=True) if v]
     if len(yv) < len(names) + 1:
-        raise DataError(f"beta needs more regions than terms: {len(yv)} regions with values in "
-                        f"{start} and {end}, {len(names)} terms")
+        raise not_computed("beta", f"too few regions: {len(yv)} with values in {start} and "
+                                   f"{end} for {len(names)} terms (it needs more regions than "
+                                   "terms)")
     level_nil = nil_spread(X[:, 1])
     within_nil = not level_nil and len(names) > 2 and _spanned(X, 1)
     check_beta_data(start, end, level_nil=level_nil, growth_nil=nil_spread(yv),
@@ -607,8 +609,8 @@ def beta_panel(
     y, _, regions, times = panel_arrays(panel, weighted=False)
     starts = np.arange(0, len(times) - window, window)
     if len(starts) < 2:
-        raise DataError(f"panel beta needs at least two windows of {window} periods; the panel has "
-                        f"{len(times)} periods")
+        raise not_computed("panel beta", f"it needs at least two windows of {window} periods; the "
+                                         f"panel has {len(times)} periods")
     ends = starts + window
     tnum = numeric_times(times)
     spans = tnum[ends] - tnum[starts]

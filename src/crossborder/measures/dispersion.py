@@ -56,7 +56,7 @@ from ..errors import DataError
 from ..panel import Panel
 from ._arrays import as_2d, numeric_times, panel_arrays, raise_at, valid_mask, weights_like
 from ._checks import check_bool, check_int, check_number
-from ._degenerate import not_computed
+from ._degenerate import nil_spread, not_computed
 
 __all__ = [
     "MEASURES",
@@ -460,6 +460,10 @@ def sigma_trend(
     ok = np.isfinite(s.to_numpy())
     if ok.sum() < 3:
         raise ValueError(f"a trend needs at least 3 periods with a value, got {int(ok.sum())}")
+    if nil_spread(s.to_numpy()[ok]):
+        raise not_computed(f"trend of {measure}", f"{measure} is the same in every period "
+                                                  f"({float(s.to_numpy()[ok][0]):.6g}): the fit is "
+                                                  "exact, with no residual to test the slope on")
     X = sm.add_constant(t[ok])
     model = sm.OLS(s.to_numpy()[ok], X)
     if robust is None:

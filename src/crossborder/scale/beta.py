@@ -27,7 +27,7 @@ from scipy import stats
 
 from ..errors import DataError
 from ..measures._arrays import numeric_times
-from ..measures._degenerate import cluster_warning, nil_spread_sums
+from ..measures._degenerate import cluster_warning, nil_spread_sums, not_computed
 from ..measures.beta import BetaResult, check_beta_data, check_beta_se, speed_half_life
 from . import _reduce as R
 from ._source import _nw, dask_scheduler, load
@@ -152,8 +152,8 @@ def beta(
         m = len(p1) if conditional else 1
         k = m + 1
         if n < k:
-            raise DataError(f"beta needs more regions than terms: {n} regions with values in {start} "
-                            f"and {end}, {k - 1} terms")
+            raise not_computed("beta", f"too few regions: {n} with values in {start} and {end} for "
+                                       f"{k} terms (it needs more regions than terms)")
         _check_degenerate(p1, p2, conditional, start, end)
         resid = nw.col("gt") - b * nw.col("xt")
         wW = pd.DataFrame({"Wm": p1["W"] if conditional or by == "one" else p1["W"].sum()},
@@ -201,8 +201,8 @@ def beta(
             meat = u.T @ u
             G = len(groups)
             if G < 2:
-                raise DataError(f"cluster-robust errors need at least 2 clusters among the regions "
-                                f"used, got {G}", column="group")
+                raise not_computed("beta", "cluster-robust errors need at least 2 clusters among "
+                                           f"the regions used, got {G}", column="group")
             cluster_warning(G, "beta")
             scale = G / (G - 1) * (n - 1) / (n - k)
             cov_type = "cluster"

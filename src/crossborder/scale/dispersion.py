@@ -24,6 +24,7 @@ from scipy import special
 
 from ..errors import DataError
 from ..measures._degenerate import not_computed
+from ..measures.decompose import NIL_INEQUALITY, check_inequality
 from ..measures.dispersion import MEASURES
 from . import _reduce as R
 from ._source import Source, _nw, dask_scheduler, load
@@ -343,7 +344,8 @@ def decompose(
             between = special.xlogy(np.where(present, p_g, 0.0), ratio).sum(axis=1)
         between = np.where(np.isnan(total), np.nan, between)
         within = total - between
-        share = between / total
+        share = np.where(total > NIL_INEQUALITY, between / total, np.nan)
+    check_inequality(total, feed.p1["n"].to_numpy(), index, times)
     df = pd.DataFrame({"total": total, "between": between, "within": within, "between_share": share,
                        "n": feed.p1["n"].to_numpy().astype(np.int64),
                        "n_groups": present.sum(axis=1)}, index=pd.Index(times, name="time"))
