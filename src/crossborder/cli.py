@@ -154,6 +154,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE
     debug = bool(getattr(args, "debug", False))
     as_json = bool(getattr(args, "json", False))
+    _plain_warnings()
     try:
         return int(_run_with_spinner(args) or 0)
     except KeyboardInterrupt as exc:
@@ -200,6 +201,25 @@ def _interrupted(exc: KeyboardInterrupt, as_json: bool) -> int:
     if as_json:
         _json_error(what, "interrupted", code)
     return code
+
+
+def _plain_warnings() -> None:
+    """crossborder's own warnings as one line on stderr, without the source line of the code."""
+    import warnings
+
+    from .errors import CrossborderWarning
+
+    original = warnings.formatwarning
+    if getattr(original, "crossborder", False):  # installed by an earlier main() in this process
+        return
+
+    def fmt(message, category, filename, lineno, line=None):  # noqa: ANN001, ANN202
+        if issubclass(category, CrossborderWarning):
+            return f"crossborder: warning: {message}\n"
+        return original(message, category, filename, lineno, line)
+
+    fmt.crossborder = True  # type: ignore[attr-defined]
+    warnings.formatwarning = fmt
 
 
 def _fail(exc: BaseException, code: int, debug: bool, as_json: bool = False,

@@ -136,3 +136,23 @@ def plain_message(text: str, limit: int = MAX_ECHO) -> str:
 class OutOfMemory(CrossborderError, MemoryError):
     """An engine ran out of memory (the message says which budget applied and what to try). The
     command line exits with code 2: the run asked for more memory than it was given."""
+class DegenerateDataError(DataError):
+    """Data on which a measure has no meaning: constant values, one period, too few regions or
+    clusters, a statistic that came out negative or not finite. The measure is not computed;
+    ``why`` says why (the message reads "<what> not computed: <why>"). The command line exits with
+    code 1; the report marks the section "not computed: <why>" and goes on."""
+
+    def __init__(self, why: str, *, what: str | None = None, column: str | None = None) -> None:
+        self.why = why
+        self.what = what
+        super().__init__(f"{what} not computed: {why}" if what else f"not computed: {why}",
+                         column=column)
+
+
+class CrossborderWarning(UserWarning):
+    """Base class of the warnings crossborder gives on purpose (printed as "crossborder: warning:
+    ..." by the command line)."""
+
+
+class FewClustersWarning(CrossborderWarning):
+    """Cluster-robust standard errors from fewer clusters than they need to be reliable (~20)."""

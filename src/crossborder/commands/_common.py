@@ -73,8 +73,11 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
 
 
 def smart_float(v: float) -> str:
-    """Numbers as people read them: 496,014 not 4.96e+05; 0.2633; 1.5e-05."""
+    """Numbers as people read them: 496,014 not 4.96e+05; 0.2633; 1.5e-05; 3.3e+307 (not 308
+    digits with commas)."""
     a = abs(v)
+    if a >= 1e15:
+        return f"{v:.4g}"
     if a >= 1e4:
         return f"{v:,.0f}"
     if a >= 100:

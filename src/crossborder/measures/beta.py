@@ -46,6 +46,7 @@ from ..errors import DataError
 from ..panel import Panel
 from ._arrays import check_weight_coverage, check_weights, group_codes, numeric_times, panel_arrays, raise_at
 from ._checks import check_bool, check_int
+from ._degenerate import cluster_warning, nil_spread, not_computed
 
 __all__ = ["BetaResult", "beta", "beta_panel", "speed_half_life"]
 
@@ -132,6 +133,44 @@ def speed_half_life(beta: float, span: float, annualize: bool = True,
     return lam, hl
 
 
+def check_beta_data(start: Any, end: Any, *, level_nil: bool, growth_nil: bool,
+                    within_nil: bool = False) -> None:
+    """Refuse a beta regression that the data do not identify (shared with :mod:`crossborder.scale`).
+
+    ``level_nil``: the start levels are equal in every region (no slope to estimate); ``within_nil``:
+    they do not vary beyond the controls (e.g. one level per country, collinear with the dummies);
+    ``growth_nil``: the growth is equal in every region (an exact fit: beta 0 with standard error 0,
+    no t or p-value)."""
+    if level_nil:
+        raise not_computed("beta", f"the {start} levels are the same in every region (constant "
+                                   "data): the slope on the initial level is not identified")
+    if within_nil:
+        raise not_computed("beta", f"the {start} level does not vary beyond the controls (e.g. one "
+                                   "level per country): the slope is not identified")
+    if growth_nil:
+        raise not_computed("beta", f"growth {start}-{end} is the same in every region (constant "
+                                   "data): the fit is exact, with no residual to estimate a "
+                                   "standard error from")
+
+
+def _spanned(X: np.ndarray, j: int) -> bool:
+    """True when column ``j`` of X is (to ~10 digits) a combination of the other columns: its
+    coefficient is then not identified, whatever the other columns' own collinearity."""
+    others = np.delete(X, j, axis=1)
+    xj = X[:, j]
+    coef = np.linalg.lstsq(others, xj, rcond=None)[0]
+    r = xj - others @ coef
+    d = xj - xj.mean()
+    return bool(float(r @ r) <= 1e-20 * float(d @ d))
+
+
+def check_beta_se(se: float, start: Any, end: Any) -> None:
+    """A standard error that is not a positive finite number: the fit is exact or singular."""
+    if not (np.isfinite(se) and se > 0):
+        raise not_computed("beta", f"the standard error of beta {start}-{end} is {se:g}: the fit "
+                                   "is exact or the design singular (no residual variation)")
+
+
 def _log_levels(y: np.ndarray, log: bool, regions: Any, times: Any) -> np.ndarray:
     if not log:
         return y
@@ -199,8 +238,10 @@ def _fit(y: pd.Series, X: pd.DataFrame, weights: np.ndarray | None, robust: str 
     if clusters is not None:
         codes = pd.factorize(clusters)[0]
         if codes.max(initial=-1) < 1:
-            raise DataError("cluster-robust errors need at least 2 clusters among the regions "
-                            f"used, got {codes.max(initial=-1) + 1}", column="group")
+            raise not_computed("beta", "cluster-robust errors need at least 2 clusters among the "
+                                       f"regions used, got {codes.max(initial=-1) + 1}",
+                               column="group")
+        cluster_warning(int(codes.max()) + 1, "beta")
         return model.fit(cov_type="cluster", cov_kwds={"groups": codes}), "cluster"
     if robust is not None:
         return model.fit(cov_type=robust), robust
@@ -254,6 +295,7 @@ def beta(
             b = float(table.at["initial", "coef"])
             lam, hl = speed_half_life(b, span, annualize, compat)
             row = table.loc["initial"]
+            check_beta_se(float(row["se"]), start, end)
             return BetaResult(
                 alpha=float(table.at["const", "coef"]), beta=b, se=float(row["se"]),
                 tstat=float(row["tstat"]), pvalue=float(row["pvalue"]), r2=r2,
@@ -299,8 +341,13 @@ def beta(
         X = X[:, varies]
         names = [c for c, v in zip(names, varies, strict=True) if v]
     if len(yv) < len(names) + 1:
-        raise DataError(f"beta needs more regions than terms: {len(yv)} regions with values in "
-                        f"{start} and {end}, {len(names)} terms")
+        raise not_computed("beta", f"too few regions: {len(yv)} with values in {start} and "
+                                   f"{end} for {len(names)} terms (it needs more regions than "
+                                   "terms)")
+    level_nil = nil_spread(X[:, 1])
+    within_nil = not level_nil and len(names) > 2 and _spanned(X, 1)
+    check_beta_data(start, end, level_nil=level_nil, growth_nil=nil_spread(yv),
+                    within_nil=bool(within_nil))
     wk = None if weights is None else weights[ok]
     ck = None if clusters is None else clusters[ok]
 
@@ -323,6 +370,7 @@ def beta(
         params, bse, tv, pv = table["coef"], table["se"], table["tstat"], table["pvalue"]
         nobs = len(yv)
     b = float(params["initial"])
+    check_beta_se(float(bse["initial"]), start, end)
     lam, hl = speed_half_life(b, span, annualize, compat)
     return BetaResult(
         alpha=float(params["const"]), beta=b, se=float(bse["initial"]),
@@ -385,6 +433,7 @@ def _beta_group_fast(panel: Panel, controls: str, x: np.ndarray, growth: np.ndar
         return None
     if robust in ("HC2", "HC3") and (count < 2).any():
         return None
+    check_beta_data(start, end, level_nil=nil_spread(xv), growth_nil=nil_spread(yv))
     wg = np.bincount(c, wv, minlength=ng)
 
     def within(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -632,8 +681,8 @@ def beta_panel(
     y, _, regions, times = panel_arrays(panel, weighted=False)
     starts = np.arange(0, len(times) - window, window)
     if len(starts) < 2:
-        raise DataError(f"panel beta needs at least two windows of {window} periods; the panel has "
-                        f"{len(times)} periods")
+        raise not_computed("panel beta", f"it needs at least two windows of {window} periods; the "
+                                         f"panel has {len(times)} periods")
     ends = starts + window
     tnum = numeric_times(times)
     spans = tnum[ends] - tnum[starts]

@@ -59,6 +59,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from ..errors import DataError
 from ..panel import Panel
 from ._checks import check_bool, check_number
+from ._degenerate import not_computed
 
 __all__ = [
     "Club",
@@ -270,6 +271,7 @@ def log_t(
     threshold = check_number("threshold", threshold)
     check_bool("logged", logged)
     values, regions, times, _ = _matrix(data, logged)
+    _check_spread(values, times, "log t test")
     d = _design(values.shape[1], trim, rounding)
     h = _group_h(values)
     b, se, t, a = (float(v[0]) for v in _logt_rows(h[None, :], d, _hac(hac)))
@@ -555,6 +557,7 @@ def clubs(
     if cstar_method not in ("fixed", "incremental"):
         raise DataError(f"cstar_method must be 'fixed' or 'incremental', got {cstar_method!r}")
     n_units, n_times = values.shape
+    _check_spread(values, times, "clubs")
     d = _design(n_times, trim, rounding)
     order = _order(values, order_fraction)
     eng = _Engine(values[order], d, _hac(hac), threshold)
@@ -709,6 +712,23 @@ def _order(values: np.ndarray, fraction: float) -> np.ndarray:
         k = max(1, t - int((1 - fraction) * t))
         key = values[:, -k:].mean(axis=1)
     return np.argsort(-key, kind="stable")
+
+
+def _check_spread(values: np.ndarray, times: pd.Index, what: str) -> None:
+    """A period whose values are equal in every region (to ~12 digits) has H_t = 0: log(H_1/H_t)
+    is undefined and every club or t statistic would be an artefact. Not computed, the period
+    named (the same rule as :func:`crossborder.measures._degenerate.nil_spread`)."""
+    top = np.abs(values).max(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scaled = values / np.where(top > 0, top, 1.0)
+    nil = scaled.std(axis=0) <= 1e-12
+    if nil.any():
+        j = int(np.flatnonzero(nil)[0])
+        t = times[j].item() if isinstance(times[j], np.generic) else times[j]
+        every = " (in every period: constant data)" if nil.all() else ""
+        raise not_computed(what, f"the values of {t} are the same in every region{every}: the "
+                                 f"cross-sectional variance H_{t} is 0 and log(H_1/H_t) is "
+                                 "undefined")
 
 
 def _matrix(data: Any, logged: bool) -> tuple[np.ndarray, pd.Index, pd.Index, pd.Series | None]:

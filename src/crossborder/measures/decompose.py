@@ -34,9 +34,24 @@ from ..errors import DataError
 from ..panel import Panel
 from ._arrays import as_2d, group_codes, panel_arrays, weights_like
 from ._checks import check_bool
+from ._degenerate import not_computed
 from .dispersion import _measure
 
-__all__ = ["decompose", "decompose_array"]
+__all__ = ["NIL_INEQUALITY", "check_inequality", "decompose", "decompose_array"]
+
+#: Theil T and MLD are ~ var/2 for small deviations: below 1e-20 the values agree to ~10 digits
+NIL_INEQUALITY = 1e-20
+
+
+def check_inequality(total: np.ndarray, n: np.ndarray, index: str, times: Any = None) -> None:
+    """Refuse a decomposition of no inequality (shared with :mod:`crossborder.scale`): the values
+    are equal within every period (Theil or MLD nil wherever two regions count)."""
+    total = np.asarray(total, dtype=float)
+    counted = (np.asarray(n) >= 2) & np.isfinite(total)
+    if counted.any() and (total[counted] <= NIL_INEQUALITY).all():
+        raise not_computed("decomposition", f"the values are the same in every region in every "
+                                            f"period ({index} = 0): there is no inequality to "
+                                            "split between and within groups")
 
 
 def decompose_array(
@@ -69,7 +84,7 @@ def decompose_array(
     if prep.full:
         # no weight and no missing value: the population of a group is its number of regions
         w0 = None
-        wy = y
+        wy = prep.y0  # the values as the kernel saw them (divided by their maximum if extreme)
     else:
         w0 = prep.mask().astype(float) if w is None else prep.w0
         wy = prep.y0 if w is None else prep.w0 * prep.y0
@@ -93,8 +108,10 @@ def decompose_array(
             between = special.xlogy(np.where(present, p_g, 0.0), ratio).sum(axis=0)
     between = np.where(np.isnan(total), np.nan, between)
     within = total - between
+    check_inequality(total, n, index, times)
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = between / total
+        # no inequality in a period (equal values): no share of it to attribute, NaN
+        share = np.where(total > NIL_INEQUALITY, between / total, np.nan)
     return {
         "total": total,
         "between": between,

@@ -56,6 +56,7 @@ from ..errors import DataError
 from ..panel import Panel
 from ._arrays import as_2d, numeric_times, panel_arrays, raise_at, valid_mask, weights_like
 from ._checks import check_bool, check_int, check_number
+from ._degenerate import nil_spread, not_computed
 
 __all__ = [
     "MEASURES",
@@ -85,6 +86,7 @@ class _Prep:
 
     def __init__(self, y: np.ndarray, w: np.ndarray | None) -> None:
         self.lo, hi = (float(y.min()), float(y.max())) if y.size else (np.nan, np.nan)
+        self.hi = hi
         self.full = w is None and np.isfinite(self.lo) and np.isfinite(hi)
         if self.full:
             self.m = None
@@ -255,8 +257,17 @@ def _measure(y: np.ndarray, w: np.ndarray | None, measure: str, *, ddof: int = 0
              regions: Sequence[Any] | None = None,
              times: Sequence[Any] | None = None) -> tuple[np.ndarray, _Prep]:
     """The kernel of :func:`inequality` on checked arrays; also returns the prepared arrays (for
-    the decomposition, which needs the same masks and zero-filled values)."""
+    the decomposition, which needs the same masks and zero-filled values).
+
+    Values whose squares or products would overflow or underflow (largest |y| of a period above
+    1e100 or below 1e-100) are divided by that largest |y| first: every measure but ``sd``/``var``
+    is scale invariant, and those two are scaled back (a variance beyond the largest float is an
+    error naming the period, never ``inf``)."""
     p = _Prep(y, w)
+    factor = _extreme_scale(y, p)
+    if factor is not None:
+        y = y / factor
+        p = _Prep(y, w)
     if not p.full:
         raise_at(np.isinf(y), "infinite value", regions=regions, times=times, column="value")
     if measure in ("sd_log", "var_log", "mld") and not p.lo > 0:
@@ -295,10 +306,38 @@ def _measure(y: np.ndarray, w: np.ndarray | None, measure: str, *, ddof: int = 0
         else:  # hoover
             out = _hoover(p, totals)
     out = np.asarray(out, dtype=float)
+    if factor is not None and measure in ("sd", "var"):
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = out * (factor if measure == "sd" else factor * factor)
+        over = ~np.isfinite(out) & (p.n >= 2)
+        if over.any():
+            t = int(np.flatnonzero(over)[0])
+            when = times[t] if times is not None else f"period {t}"
+            raise not_computed(measure, f"the variance of the values in {when} exceeds the largest "
+                                        f"floating-point number (values up to {factor[t]:.3g}); "
+                                        "use sd_log or cv, or values in larger units",
+                               column="value")
     out[p.n < 2] = np.nan
     if ddof:  # n - ddof <= 0 regions: no variance (never a negative or infinite one)
         out[p.n <= ddof] = np.nan
     return out, p
+
+
+def _extreme_scale(y: np.ndarray, p: _Prep) -> np.ndarray | None:
+    """Per period, the largest |y| counted, when some period's is beyond [1e-100, 1e100] (its
+    squares would overflow or underflow); None otherwise (no extra pass over ordinary data)."""
+    if p.full:
+        top = max(abs(p.lo), abs(p.hi))
+        if 1e-100 <= top <= 1e100:
+            return None
+    with np.errstate(invalid="ignore"):
+        a = np.abs(np.where(p.mask(), y, 0.0))
+    a[~np.isfinite(a)] = 0.0
+    col = a.max(axis=0, initial=0.0)
+    big = col[col > 0]
+    if not len(big) or (big.min() >= 1e-100 and big.max() <= 1e100):
+        return None
+    return np.where(col > 0, col, 1.0)
 
 
 # ------------------------------------------------------------------ panel wrappers
@@ -421,6 +460,10 @@ def sigma_trend(
     ok = np.isfinite(s.to_numpy())
     if ok.sum() < 3:
         raise ValueError(f"a trend needs at least 3 periods with a value, got {int(ok.sum())}")
+    if nil_spread(s.to_numpy()[ok]):
+        raise not_computed(f"trend of {measure}", f"{measure} is the same in every period "
+                                                  f"({float(s.to_numpy()[ok][0]):.6g}): the fit is "
+                                                  "exact, with no residual to test the slope on")
     X = sm.add_constant(t[ok])
     model = sm.OLS(s.to_numpy()[ok], X)
     if robust is None:

@@ -25,6 +25,7 @@ import pandas as pd
 from ..errors import DataError
 from ..panel import Matrix, Panel
 from ._checks import check_bool, check_int, check_number
+from ._degenerate import not_computed
 
 __all__ = [
     "MarkovResult",
@@ -246,6 +247,37 @@ def _cuts_for(y: np.ndarray, classes: Classes, k: int | None, what: str) -> tupl
     return cuts, "bins"
 
 
+def check_markov_data(times: Sequence[Any], cuts: np.ndarray, kind: str, n_transitions: int,
+                      what: str = "markov") -> None:
+    """Refuse a chain the data do not define (shared with :mod:`crossborder.scale`): one period (no
+    transition), no region observed in two consecutive periods, or a period whose quantile cut
+    points all coincide (constant or mostly tied values: the classes collapse into one, and the
+    "mobility" would be 0 by construction)."""
+    if len(times) < 2:
+        only = f" ({_plain(times[0])})" if len(times) else ""
+        raise not_computed(what, f"one period{only}: a transition needs two consecutive periods")
+    if kind != "bins":
+        c = np.asarray(cuts, dtype=float)
+        c = c[:, None] if c.ndim == 1 else c
+        with np.errstate(invalid="ignore"):
+            tied = (np.isfinite(c).all(axis=0)
+                    & (np.ptp(c, axis=0) <= 1e-12 * np.abs(c).max(axis=0, initial=0.0)))
+        if tied.any():
+            j = int(np.flatnonzero(tied)[0])
+            when = "all periods" if kind == "pooled" else f"{_plain(times[j])}"
+            raise not_computed(what, f"the values of {when} are tied at {c[0, j]:.6g} across all "
+                                     f"{c.shape[0] + 1} quantile classes (constant data): the "
+                                     "classes cannot be formed; give fixed cut points or fewer "
+                                     "classes")
+    if n_transitions == 0:
+        raise not_computed(what, "no region has a value in two consecutive periods: no transition "
+                                 "to count")
+
+
+def _plain(x: Any) -> Any:
+    return x.item() if isinstance(x, np.generic) else x
+
+
 def _labels(kind: str, cuts: np.ndarray, k: int) -> tuple[str, ...]:
     if kind != "bins":
         prefix = "Q" if kind == "quantile" else "P"
@@ -446,6 +478,7 @@ def markov(
     kk = cuts.shape[0] + 1
     cls = classify(y, cuts)
     counts, skipped = transition_counts(cls, kk)
+    check_markov_data(mat.times, cuts, kind, int(counts.sum()))
     p = _probabilities(counts)
     return MarkovResult(
         counts=counts,

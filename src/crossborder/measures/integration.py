@@ -42,9 +42,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import DataError
+from ..errors import DataError, DegenerateDataError
 from ..panel import Panel
 from ._arrays import numeric_times
+from ._degenerate import check_statistic, cluster_warning, not_computed
 from ._timetrend import check_alpha, check_se, with_se
 
 __all__ = [
@@ -127,8 +128,8 @@ class DiDResult:
     ``ci_low``, ``ci_high``, ``pvalue``; k = -1, the last period before the break (``reference``),
     has coefficient 0); ``n_before``/``n_after``: periods before / from the break;
     ``pretrend_*``: the joint F test of the leads k <= -2, NaN with fewer than 2 periods before
-    (``pretrend_df`` = (q, G - 1); q is below the number of leads when the
-    clustered covariance of the leads is singular, with fewer treated pairs than leads).
+    (``pretrend_df`` = (q, G - 1)); not computed (NaN, ``pretrend_why`` says why) when the
+    clustered covariance of the leads is singular, e.g. with fewer pairs than leads.
     """
 
     break_year: int
@@ -153,6 +154,8 @@ class DiDResult:
     pairs: pd.DataFrame = field(default=None, repr=False, compare=False)
     fit: Any = field(default=None, repr=False, compare=False)
     event_fit: Any = field(default=None, repr=False, compare=False)
+    #: why the pre-trend test is not computed (empty when it is, or when there are no leads)
+    pretrend_why: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         keys = ("break_year", "coef", "se", "tstat", "pvalue", "ci_low", "ci_high", "nobs",
@@ -181,7 +184,7 @@ class DiDResult:
         if self.n_before < 2:
             return (f"it needs 2 periods before the break, the data have {self.n_before} "
                     f"({self.reference})")
-        return "the clustered covariance of the leads has rank 0"
+        return f"not computed: {self.pretrend_why or 'the clustered covariance of the leads has rank 0'}"
 
 
 def _fe_design(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
@@ -207,18 +210,45 @@ def _quiet(fit: Any) -> Any:
     return fit
 
 
-def _wald_f(fit: Any, names: list[str], n_clusters: int) -> tuple[float, float, tuple[int, int]]:
+def _wald_f(fit: Any, names: list[str], n_clusters: int
+            ) -> tuple[float, float, tuple[int, int], str]:
     """Joint F test that the coefficients ``names`` are 0 under the fit's (clustered) covariance:
-    F = b' V^+ b / r with r = rank(V), p from F(r, G - 1). With fewer treated clusters than
-    coefficients the clustered V is singular: its pseudo-inverse and rank are used (as statsmodels'
-    ``wald_test`` does), so the test has r numerator degrees of freedom, not len(names)."""
+    F = b' V^-1 b / q, p from F(q, G - 1), and "" -- or NaN and why it is not computed.
+
+    With fewer clusters than the test needs, the clustered V is singular (rank r < q, eigenvalues
+    below 1e-10 of the largest): a pseudo-inverse would test only r of the q restrictions, and
+    from rounding-level eigenvalues it gives absurd statistics (F = -4.9e12 or 6.7e13 on a 4 + 1
+    region border), so the test is not computed and the note says why. A V with a clearly
+    negative eigenvalue is not a covariance: no test either. F is then >= 0 by construction; a
+    negative or non-finite F is never turned into a p-value
+    (:func:`crossborder.measures._degenerate.check_statistic`)."""
     b = np.asarray(fit.params[names], dtype=float)
     V = np.asarray(fit.cov_params().loc[names, names], dtype=float)
-    r = int(np.linalg.matrix_rank(V))
+    nan = float("nan")
+    if not (np.isfinite(V).all() and np.isfinite(b).all()):
+        return nan, nan, (0, n_clusters - 1), ("the clustered covariance of the leads is not finite "
+                                               f"({n_clusters} clusters)")
+    ev, Q = np.linalg.eigh(0.5 * (V + V.T))
+    top = float(ev.max(initial=0.0))
+    keep = ev > 1e-10 * top
+    r = int(keep.sum())
     if r == 0:
-        return float("nan"), float("nan"), (0, n_clusters - 1)
-    F = float(b @ np.linalg.pinv(V) @ b / r)
-    return F, float(stats.f.sf(F, r, n_clusters - 1)), (r, n_clusters - 1)
+        return nan, nan, (0, n_clusters - 1), "the clustered covariance of the leads has rank 0"
+    if r < len(names):
+        return nan, nan, (r, n_clusters - 1), (
+            f"the clustered covariance of the {len(names)} leads has rank {r} ({n_clusters} pairs "
+            f"as clusters): too few clusters to test {len(names)} leads jointly")
+    if ev.min() < -1e-8 * top:
+        return nan, nan, (0, n_clusters - 1), (
+            f"the clustered covariance of the {len(names)} leads is not positive semi-definite "
+            f"(eigenvalue {ev.min():.3g}): {n_clusters} clusters are too few for the test")
+    proj = Q[:, keep].T @ b
+    F = float((proj * proj / ev[keep]).sum() / r)
+    try:
+        check_statistic("pre-trend test", "F", F)
+    except DegenerateDataError as exc:
+        return nan, nan, (r, n_clusters - 1), exc.why
+    return F, float(stats.f.sf(F, r, n_clusters - 1)), (r, n_clusters - 1), ""
 
 
 def pair_did(
@@ -294,15 +324,21 @@ def pair_did(
     event = pd.DataFrame(rows).sort_values("rel_time", ignore_index=True)
     leads = [v for v in ks if v <= -2]
     if leads:
-        F, p, df = _wald_f(efit, [f"k[{v}]" for v in leads], G)
+        F, p, df, why = _wald_f(efit, [f"k[{v}]" for v in leads], G)
     else:
-        F, p, df = float("nan"), float("nan"), (0, G - 1)
+        F, p, df, why = float("nan"), float("nan"), (0, G - 1), ""
+    se = float(fit.bse["cross_x_post"])
+    if not (np.isfinite(se) and se > 0):
+        raise not_computed("DiD", f"the clustered standard error of the DiD coefficient is {se:g} "
+                                  f"({G} pairs as clusters): too few pairs, or gaps without "
+                                  "variation")
+    cluster_warning(G, f"DiD at {break_year} (clusters: pairs)")
     return DiDResult(
         break_year=int(break_year), coef=float(fit.params["cross_x_post"]),
         se=float(fit.bse["cross_x_post"]), tstat=float(fit.tvalues["cross_x_post"]),
         pvalue=float(fit.pvalues["cross_x_post"]), ci_low=float(ci.iloc[0]), ci_high=float(ci.iloc[1]),
         nobs=int(fit.nobs), n_treated=int(n_treated), n_control=int(n_control), n_clusters=G,
-        event=event, pretrend_F=F, pretrend_df=df, pretrend_pvalue=p,
+        event=event, pretrend_F=F, pretrend_df=df, pretrend_pvalue=p, pretrend_why=why,
         reference=reference, n_before=n_before, n_after=int(len(periods) - n_before),
         pairs=gaps.drop_duplicates("pair")[["pair", "a", "b", "cross"]].reset_index(drop=True),
         fit=fit, event_fit=efit)

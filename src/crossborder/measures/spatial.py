@@ -32,6 +32,7 @@ from scipy import sparse, stats
 from ..errors import DataError
 from ..panel import Matrix, Panel
 from ._checks import check_bool, check_int, check_number
+from ._degenerate import not_computed
 from .beta import speed_half_life
 
 __all__ = [
@@ -262,6 +263,9 @@ def _moran_block(w: sparse.csr_array, y: np.ndarray, permutations: int,
     z = y - y.mean(axis=0)
     z2 = z * z
     zz = z2.sum(axis=0)
+    # a period with the same value in every region (to ~12 digits) has no pattern: I is NaN there,
+    # not a ratio of rounding errors
+    zz = np.where(zz <= 1e-24 * (y * y).sum(axis=0), np.nan, zz)
     s0 = w.sum()
     wt = w + w.T
     s1 = 0.5 * (wt.multiply(wt)).sum()
@@ -292,7 +296,8 @@ def _moran_block(w: sparse.csr_array, y: np.ndarray, permutations: int,
             idx = rng.permuted(np.broadcast_to(np.arange(n), (b - a, n)), axis=1)
             zp = z[idx]  # perms x n x t
             lag = (w @ zp.transpose(1, 0, 2).reshape(n, -1)).reshape(n, b - a, t)
-            sims[a:b] = n / s0 * np.einsum("pnt,npt->pt", zp, lag) / zz
+            with np.errstate(invalid="ignore", divide="ignore"):
+                sims[a:b] = n / s0 * np.einsum("pnt,npt->pt", zp, lag) / zz
         larger = (sims >= i_obs).sum(axis=0)
         larger = np.minimum(larger, permutations - larger)
         out["p_sim"] = (larger + 1.0) / (permutations + 1.0)
@@ -337,7 +342,21 @@ def moran(
             res[c][idx] = out[c]
     table = pd.DataFrame(res, index=pd.Index(mat.times, name="time"))
     table["n"] = table["n"].astype("Int64")
+    if t and not np.isfinite(res["I"]).any():
+        raise not_computed("Moran's I", _why_no_moran(mat.values, aw))
     return MoranResult(table, aw.islands, permutations)
+
+
+def _why_no_moran(y: np.ndarray, aw: Any) -> str:
+    """Why Moran's I is undefined in every period: too few regions, no neighbours, or no spread."""
+    n_max = int((~np.isnan(y)).sum(axis=0).max(initial=0))
+    if n_max < 3:
+        return (f"at most {n_max} region(s) with a value in a period: Moran's I needs at least 3 "
+                "regions")
+    if len(aw.islands) >= y.shape[0] - 1 or float(aw.matrix.sum()) == 0.0:
+        return "no region has a neighbour under these weights"
+    return ("the values are the same in every region (z'z = 0): there is no spatial pattern to "
+            "measure")
 
 
 # ---------------------------------------------------------------------------- local Moran

@@ -234,7 +234,9 @@ def _integration_sentences(result: Any, alpha: float) -> list[str]:
             + ("" if abs(d.coef) < 0.0005 else f" by {abs(d.coef):.3f} log points")
             + " relative to neighbours within one country "
             f"(difference in differences, p {d.pvalue:.3f}, standard errors clustered by pair; "
-            f"pre-trend p {d.pretrend_pvalue:.3f}): this {reading}.")
+            + (f"pre-trend p {d.pretrend_pvalue:.3f}" if np.isfinite(d.pretrend_pvalue)
+               else f"no pre-trend test: {d.pretrend_note()}")
+            + f"): this {reading}.")
     return out
 
 

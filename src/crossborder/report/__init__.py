@@ -15,8 +15,9 @@ from typing import Any
 
 from .. import __version__
 from ..dataset import Dataset
+from ..errors import DegenerateDataError
 from .html import render
-from .model import ReportContext, Section, Skip
+from .model import ReportContext, Section, Skip, degenerate_reason
 from .outputs import OutDirError, OutputDir, check_out_dir, staged_dir, write_text_atomic
 
 __all__ = ["SECTIONS", "OutDirError", "ReportResult", "build_report", "check_out_dir", "sections_for"]
@@ -117,10 +118,13 @@ def _build_section(ctx: ReportContext, name: str) -> Section:
     mark = ctx.out.mark()
     try:
         return module.build(ctx)
-    except Skip as exc:
+    except (Skip, DegenerateDataError) as exc:
+        # a degenerate input (constant values, one period, too few regions or clusters) is named
+        # in place of the section, and the report goes on
         ctx.out.discard_since(mark)
         title = getattr(module, "TITLE", name.capitalize())
-        return Section(name, title(ctx.ds) if callable(title) else title, skipped=str(exc))
+        reason = str(exc) if isinstance(exc, Skip) else degenerate_reason(exc)
+        return Section(name, title(ctx.ds) if callable(title) else title, skipped=reason)
 
 
 def _title(ds: Dataset) -> str:

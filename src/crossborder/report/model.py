@@ -31,6 +31,12 @@ class Block:
     fold: bool = False
 
 
+def degenerate_reason(exc: Any) -> str:
+    """The words of a :class:`~crossborder.errors.DegenerateDataError` for a "not computed" note:
+    "beta: the 2008 levels are the same in every region ..." (the measure, then why)."""
+    return f"{exc.what}: {exc.why}" if getattr(exc, "what", None) else str(getattr(exc, "why", exc))
+
+
 #: Tables of at least this many rows are shown behind a fold (the CSV link stays in view).
 FOLD_ROWS = 100
 

@@ -27,7 +27,8 @@ from scipy import stats
 
 from ..errors import DataError
 from ..measures._arrays import numeric_times
-from ..measures.beta import BetaResult, speed_half_life
+from ..measures._degenerate import cluster_warning, nil_spread_sums, not_computed
+from ..measures.beta import BetaResult, check_beta_data, check_beta_se, speed_half_life
 from . import _reduce as R
 from ._source import _nw, dask_scheduler, load
 from .ranks import _position, _scalar, all_times
@@ -143,15 +144,17 @@ def beta(
         jc = R.join_small(src, j, means.reset_index(), [by]).with_columns(
             xt=nw.col("x") - nw.col("mx"), gt=nw.col("g") - nw.col("mg"))
         p2 = R.sums(src, jc, {"Sxx": wexpr * nw.col("xt") ** 2, "Sxg": wexpr * nw.col("xt") * nw.col("gt"),
-                              "Sgg": wexpr * nw.col("gt") ** 2}, [by])
+                              "Sgg": wexpr * nw.col("gt") ** 2, "Rxx": wexpr * nw.col("x") ** 2,
+                              "Rgg": wexpr * nw.col("g") ** 2}, [by])
         n = int(p1["rows"].sum())
         sxx = float(p2["Sxx"].sum())
         b = float(p2["Sxg"].sum()) / sxx if sxx > 0 else float("nan")
         m = len(p1) if conditional else 1
         k = m + 1
         if n < k:
-            raise DataError(f"beta needs more regions than terms: {n} regions with values in {start} "
-                            f"and {end}, {k - 1} terms")
+            raise not_computed("beta", f"too few regions: {n} with values in {start} and {end} for "
+                                       f"{k} terms (it needs more regions than terms)")
+        _check_degenerate(p1, p2, conditional, start, end)
         resid = nw.col("gt") - b * nw.col("xt")
         wW = pd.DataFrame({"Wm": p1["W"] if conditional or by == "one" else p1["W"].sum()},
                           index=p1.index)
@@ -198,8 +201,9 @@ def beta(
             meat = u.T @ u
             G = len(groups)
             if G < 2:
-                raise DataError(f"cluster-robust errors need at least 2 clusters among the regions "
-                                f"used, got {G}", column="group")
+                raise not_computed("beta", "cluster-robust errors need at least 2 clusters among "
+                                           f"the regions used, got {G}", column="group")
+            cluster_warning(G, "beta")
             scale = G / (G - 1) * (n - 1) / (n - k)
             cov_type = "cluster"
         else:
@@ -247,6 +251,7 @@ def beta(
     params = pd.Series(A @ theta_p, index=names)
     cov = pd.DataFrame(A @ cov_p @ A.T, index=names, columns=names)
     fit = SumsFit(params, cov, float(n - k), use_t, r2, n, cov_type)
+    check_beta_se(float(fit.bse["initial"]), start, end)
     lam, hl = speed_half_life(b, span, annualize, compat)
     return BetaResult(
         alpha=float(params["const"]), beta=b, se=float(fit.bse["initial"]),
@@ -255,6 +260,25 @@ def beta(
         kind="conditional" if conditional else "absolute", cov_type=cov_type, dropped=dropped,
         dropped_terms=tuple(dropped_terms), fit=fit, solver="sums",
     )
+
+
+def _check_degenerate(p1: pd.DataFrame, p2: pd.DataFrame, conditional: bool, start: Any,
+                      end: Any) -> None:
+    """The degenerate-data rule of :func:`crossborder.beta` from the sums: start levels or growth
+    equal in every region, or levels that do not vary within the groups of a conditional model."""
+    W = p1["W"].to_numpy(dtype=float)
+    sxx, sgg = float(p2["Sxx"].sum()), float(p2["Sgg"].sum())
+    if conditional:  # p2 is centred on the group means: add the between parts
+        mx, mg = (p1["Sx"] / p1["W"]).to_numpy(), (p1["Sg"] / p1["W"]).to_numpy()
+        tot = W.sum()
+        sxx_total = sxx + float((W * (mx - (W * mx).sum() / tot) ** 2).sum())
+        sgg_total = sgg + float((W * (mg - (W * mg).sum() / tot) ** 2).sum())
+    else:
+        sxx_total, sgg_total = sxx, sgg
+    level_nil = nil_spread_sums(sxx_total, float(p2["Rxx"].sum()))
+    check_beta_data(start, end, level_nil=level_nil,
+                    growth_nil=nil_spread_sums(sgg_total, float(p2["Rgg"].sum())),
+                    within_nil=conditional and not level_nil and not sxx > 1e-20 * sxx_total)
 
 
 def _dropped(src: Any, kept: Any) -> tuple:

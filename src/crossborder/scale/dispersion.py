@@ -23,6 +23,8 @@ import pandas as pd
 from scipy import special
 
 from ..errors import DataError
+from ..measures._degenerate import not_computed
+from ..measures.decompose import NIL_INEQUALITY, check_inequality
 from ..measures.dispersion import MEASURES
 from . import _reduce as R
 from ._source import Source, _nw, dask_scheduler, load
@@ -94,14 +96,19 @@ def _pass2(src: Source, weighted: bool, by: Sequence[str], shifts: pd.DataFrame,
     pos = y > 0
     lny = _safe_log(pos)  # ln y where y > 0, else 0 (0 ln 0 = 0 for Theil)
     cols: dict[str, Any] = {}
-    if needs & {"sd", "var", "cv", "williamson"}:
+    if needs & {"sd", "var"}:
         d = y - nw.col("mu")
         cols |= {"d1": w * d, "d2": w * d * d}
+    if needs & {"sd", "var", "cv", "williamson"}:
+        # relative deviations y / mu - 1: CV (and SD for extreme values) without squares of the
+        # values themselves, which overflow beyond 1e154 and underflow below 1e-154
+        r = y / nw.col("mu1") - 1.0
+        cols |= {"r1": w * r, "r2": w * r * r}
     if needs & {"sd_log", "var_log"}:
         e = lny - nw.col("mlog")
         cols |= {"e1": w * e, "e2": w * e * e}
     if "theil" in needs:
-        cols["th"] = w * y * (lny - nw.col("lmu"))
+        cols["th"] = w * (y / nw.col("mu1")) * (lny - nw.col("lmu"))
     if "mld" in needs or ("atkinson" in needs and epsilon == 1):
         cols["ml"] = nw.when(pos).then(w * (lny - nw.col("lmu"))).otherwise(0.0)
     if "atkinson" in needs and epsilon != 1:
@@ -117,7 +124,8 @@ def _pass2(src: Source, weighted: bool, by: Sequence[str], shifts: pd.DataFrame,
 def _shifts(p1: pd.DataFrame, mlog: np.ndarray | None) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         mu = p1["Sy"] / p1["W"]
-        out = pd.DataFrame({"mu": mu, "lmu": np.log(np.where(mu > 0, mu, 1.0)),
+        out = pd.DataFrame({"mu": mu, "mu1": mu.where(mu != 0, 1.0),
+                            "lmu": np.log(np.where(mu > 0, mu, 1.0)),
                             "mlog": 0.0 if mlog is None else mlog,
                             "W": p1["W"], "SY": p1["Sy"], "Sraw": p1["Sraw"]}, index=p1.index)
     # years where nothing counts stay out of the join (and so out of the sums)
@@ -133,6 +141,7 @@ class _Feed:
         _check(src, p1, weighted, needs)
         self.times = p1.index if times is None else times
         self.p1 = p1.reindex(self.times).fillna(0)
+        _check_range(self.p1, needs)
         with np.errstate(divide="ignore", invalid="ignore"):
             mlog = (self.p1["Sl"] / self.p1["W"]).to_numpy()
         shifts = _shifts(self.p1, mlog)
@@ -143,6 +152,12 @@ class _Feed:
             nw = _nw()
             w = nw.col("weight") if weighted else nw.lit(1.0)
             lf = src.lf.filter(R.valid(weighted)).select("region", "time", "value", w.alias("w"))
+            mu = shifts["mu1"]
+            if ((mu.abs() > 1e100) | (mu.abs() < 1e-100)).any():
+                # Gini is scale invariant: the values over their year's mean, whose running sums
+                # of products neither overflow nor underflow
+                lf = R.join_small(src, lf, shifts[["mu1"]].reset_index(), ["time"]).select(
+                    "region", "time", (nw.col("value") / nw.col("mu1")).alias("value"), "w")
             self.gini = R.sorted_sums(src, lf).reindex(self.times).fillna(0.0)
         self.weighted = weighted
 
@@ -161,16 +176,21 @@ class _Feed:
                 out = var("e1", "e2")
                 out = np.sqrt(out) if name == "sd_log" else out
             elif name in ("sd", "var"):
-                out = var("d1", "d2")
-                out = np.sqrt(out) if name == "sd" else out
+                extreme = (np.abs(mu) > 1e100) | ((np.abs(mu) < 1e-100) & (mu != 0))
+                with np.errstate(over="ignore"):
+                    out = np.where(extreme, np.abs(mu) * np.sqrt(var("r1", "r2")),
+                                   np.sqrt(var("d1", "d2")))
+                    out = out if name == "sd" else out * out
+                _check_finite(out, n, name, self.times, mu)
             elif name in ("cv", "williamson"):
-                out = np.sqrt(var("d1", "d2")) / mu
+                v = var("r1", "r2")  # with mu = 0: the variance of y - 1, i.e. of y
+                out = np.where(mu == 0, np.where(v > 0, np.inf, np.nan), np.sign(mu) * np.sqrt(v))
             elif name == "gini":
                 g = self.gini
                 area = 2.0 * g["a"].to_numpy() - g["b"].to_numpy()
                 out = 1.0 - area / (g["W"].to_numpy() * g["total"].to_numpy())
             elif name == "theil":
-                out = p2["th"].to_numpy() / (W * mu)
+                out = p2["th"].to_numpy() / W
             elif name == "mld":
                 out = -p2["ml"].to_numpy() / W
             elif name == "atkinson":
@@ -185,6 +205,27 @@ class _Feed:
         out = np.asarray(out, dtype=float)
         out[n < 2] = np.nan
         return out
+
+
+def _check_range(p1: pd.DataFrame, needs: set[str]) -> None:
+    """A year whose sum of the (weighted) values overflows: not computed, the year named."""
+    bad = ~np.isfinite(p1["Sy"].to_numpy(dtype=float)) & (p1["n"].to_numpy() > 0)
+    if bad.any():
+        t = p1.index[int(np.flatnonzero(bad)[0])]
+        raise not_computed(", ".join(sorted(needs)), f"the sum of the (weighted) values in {R._plain(t)} "
+                                         "overflows the floating-point range (values near 1e308): "
+                                         "divide the values by a power of ten (the inequality "
+                                         "measures do not change)", column="value")
+
+
+def _check_finite(out: np.ndarray, n: np.ndarray, name: str, times: pd.Index, mu: np.ndarray) -> None:
+    """A variance (or SD) beyond the largest float: not computed, the year named (as in memory)."""
+    over = ~np.isfinite(out) & (n >= 2)
+    if over.any():
+        t = int(np.flatnonzero(over)[0])
+        raise not_computed(name, f"the variance of the values in {R._plain(times[t])} exceeds the "
+                                 f"largest floating-point number (mean {mu[t]:.3g}); use sd_log or "
+                                 "cv, or values in larger units", column="value")
 
 
 def sigma(
@@ -303,7 +344,8 @@ def decompose(
             between = special.xlogy(np.where(present, p_g, 0.0), ratio).sum(axis=1)
         between = np.where(np.isnan(total), np.nan, between)
         within = total - between
-        share = between / total
+        share = np.where(total > NIL_INEQUALITY, between / total, np.nan)
+    check_inequality(total, feed.p1["n"].to_numpy(), index, times)
     df = pd.DataFrame({"total": total, "between": between, "within": within, "between_share": share,
                        "n": feed.p1["n"].to_numpy().astype(np.int64),
                        "n_groups": present.sum(axis=1)}, index=pd.Index(times, name="time"))

@@ -17,7 +17,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..measures.dynamics import MarkovResult, _labels, _probabilities, steady_state
+from ..measures.dynamics import (
+    MarkovResult,
+    _labels,
+    _probabilities,
+    check_markov_data,
+    steady_state,
+)
 from . import _reduce as R
 from ._source import _nw, dask_scheduler, load
 from .ranks import all_times
@@ -101,6 +107,7 @@ def markov(
             found = src.collect(pairs)
     counts = np.zeros((kk, kk), dtype=np.int64)
     counts[found["cls"].to_numpy(dtype=np.intp), found["to"].to_numpy(dtype=np.intp)] = found["n"]
+    check_markov_data(times, cuts, kind, int(counts.sum()))
     p = _probabilities(counts)
     skipped = n_regions * max(len(times) - 1, 0) - int(counts.sum())
     return ScaleMarkovResult(counts=counts, probabilities=p, steady_state=steady_state(p), cuts=cuts,

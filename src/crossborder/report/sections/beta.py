@@ -13,9 +13,9 @@ import pandas as pd
 
 from ...beta_spatial import baseline_beta_spatial, contiguity_weights
 from ...charts import beta_scatter
-from ...errors import DataError
+from ...errors import DataError, DegenerateDataError
 from ...measures.beta import beta
-from ..model import ReportContext, Section, Skip
+from ..model import ReportContext, Section, Skip, degenerate_reason
 from ..panels import describe, geo_sources, label, need_periods, panel, source_line, sources_of, why_not
 
 TITLE = "Beta convergence: speed and half-life"
@@ -40,13 +40,17 @@ def build(ctx: ReportContext) -> Section:
         need_periods(p, 2, "beta convergence (growth between a first and a last period)")
         sources.update(sources_of(p))
         t0, t1 = p.times[0], p.times[-1]
-        absolute = beta(p, t0, t1)
-        conditional = beta(p, t0, t1, controls="group")
-        rows += [_row(f"absolute, {which}", absolute),
-                 _row(f"conditional on country, {which}", conditional)]
-        fitted[selection] = (absolute, p)
-    if not rows:
-        raise Skip("; ".join(skipped.values()))
+        for model, controls in (("absolute", None), ("conditional on country", "group")):
+            try:
+                res = beta(p, t0, t1, controls=controls)
+            except DegenerateDataError as exc:  # named in the report, the other models go on
+                skipped[f"{model.capitalize()} beta of the {which}"] = degenerate_reason(exc)
+                continue
+            rows.append(_row(f"{model}, {which}", res))
+            if controls is None:
+                fitted[selection] = (res, p)
+    if not fitted:
+        raise Skip("; ".join(dict.fromkeys(skipped.values())))
     border_abs, border_p = fitted.get("border", fitted.get("all"))
     table = pd.DataFrame(rows)
     ctx.table(s, "beta", table, f"Beta regressions of annual growth of {label(border_p)} "

@@ -42,6 +42,9 @@ def build(ctx: ReportContext) -> Section:
               sources=sorted(sources))
     lines = []
     for key, sh in shares.items():
+        sh = sh.dropna()  # a period without inequality has no between share
+        if sh.empty:
+            continue
         if len(sh) == 1:
             lines.append(f"{key}: {100 * sh.iloc[0]:.1f}% in {sh.index[0]}")
             continue

@@ -8,8 +8,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ...charts import sigma_chart
+from ...errors import DegenerateDataError
 from ...measures.dispersion import sigma, sigma_trend
-from ..model import ReportContext, Section, Skip
+from ..model import ReportContext, Section, Skip, degenerate_reason
 from ..panels import (
     describe,
     has_ppp,
@@ -42,6 +43,7 @@ def build(ctx: ReportContext) -> Section:
     if not sets:
         raise Skip("no set of regions with at least 2 regions: " + "; ".join(missing.values()))
     rows, trends, series, sources, is_main = [], [], {}, set(), []
+    no_trend: dict[str, str] = {}
     currencies = ["default"] + (["PPP"] if has_ppp(ctx) else [])
     main_name = next(iter(sets))
     main = panel(ctx, sets[main_name])
@@ -58,7 +60,11 @@ def build(ctx: ReportContext) -> Section:
                 series[name] = table["sd_log"]
             if not can_trend:
                 continue
-            tr = sigma_trend(p, "sd_log")
+            try:
+                tr = sigma_trend(p, "sd_log")
+            except DegenerateDataError as exc:  # e.g. equal values: named, the rest goes on
+                no_trend[f"Trend of the dispersion, {name} ({p.unit})"] = degenerate_reason(exc)
+                continue
             is_main.append(currency == "default")
             trends.append({"currency": "PPP" if currency == "PPP" else p.unit, "regions": name,
                            "n_regions": p.shape[0],
@@ -68,10 +74,18 @@ def build(ctx: ReportContext) -> Section:
                            "se_type": "classical (OLS)",
                            "verdict": _verdict(tr.slope, tr.pvalue)})
     dispersion = pd.concat(rows, ignore_index=True)
-    if can_trend:
+    main_trend = any(m and t["regions"] == main_name for t, m in zip(trends, is_main, strict=True))
+    if can_trend and main_trend:
         _trend_reading(ctx, s, pd.DataFrame(trends), is_main, main, main_name, sources)
+    elif can_trend:
+        first = dispersion[dispersion["regions"] == main_name].iloc[[0, -1]]
+        s.reading.append(f"Standard deviation of log {label(main)} ({main.unit}), {main_name}: "
+                         + " → ".join(f"{r.sd_log:.3f} in {r.time}" for r in first.itertuples())
+                         + ".")
     else:
         _cross_section_reading(ctx, s, dispersion, main)
+    for what, reason in no_trend.items():
+        ctx.skipped(s, what, reason)
     by_reason: dict[str, list[str]] = {}
     for name, reason in missing.items():
         by_reason.setdefault(reason, []).append(name)
