@@ -104,6 +104,14 @@ class Dataset:
     caveats: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # the cities know the dataset's sides: the border functions' default sides
+        if self.cities is not None and "sides" not in self.cities.attrs:
+            try:
+                self.cities.attrs["sides"] = self.sides()
+            except (DataError, KeyError):
+                pass
+
     # ------------------------------------------------------------------ overview
     def __repr__(self) -> str:
         n_border = int(self.regions["border"].sum()) if "border" in self.regions else 0
@@ -183,9 +191,23 @@ class Dataset:
 
     @cached_property
     def base_regions(self) -> gpd.GeoDataFrame:
-        """Units with a polygon of their own: a non-overlapping coverage for border geometry."""
+        """Units with a polygon of their own: a non-overlapping coverage for border geometry.
+        ``attrs["sides"]`` holds :meth:`sides` (the border functions' default sides)."""
         r = self.regions
-        return r[r["geometry_basis"] == "own"].reset_index(drop=True)
+        out = r[r["geometry_basis"] == "own"].reset_index(drop=True)
+        try:
+            out.attrs["sides"] = self.sides()
+        except (DataError, KeyError):
+            pass
+        return out
+
+    def border(self, tolerance_m: float | str = "auto") -> Any:
+        """The one border computation of this dataset (a
+        :class:`crossborder.border.geometry.Border`, cached per tolerance): every command and
+        the report read it."""
+        from .border.shared import dataset_border
+
+        return dataset_border(self, tolerance_m)
 
     def sides(self, group_col: str = "country") -> tuple[str, str]:
         """The two groups (countries) on either side of the border: ("RU", "KZ") for ru-kz, the
