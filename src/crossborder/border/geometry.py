@@ -649,25 +649,43 @@ def _gap_samples(own: np.ndarray, other: np.ndarray, search: float, step: float
         return empty
     p0, p1, seg_owner = a0[keep], a1[keep], a_owner[keep]
     seg_len = np.hypot(*(p1 - p0).T)
+    a_tree = shapely.STRtree(a_seg)
+
+    def nearest(xy: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Distance of points to the other side's boundary, and whether they lie on the
+        boundary between two polygons of this side (internal)."""
+        pts = shapely.points(xy)
+        pi, si = a_tree.query(pts, predicate="dwithin", distance=_EXACT_M)
+        internal = np.zeros(len(pts), dtype=bool)
+        internal[pi[a_owner[si] != owner[pi]]] = True
+        (qi, _), dist = b_tree.query_nearest(pts, max_distance=search, return_distance=True)
+        d = np.full(len(pts), np.inf)
+        np.minimum.at(d, qi, dist)
+        off = np.flatnonzero(np.isfinite(d) & (d > _EXACT_M) & ~internal)
+        if len(off):
+            inside = np.unique(shapely.STRtree(other).query(pts[off], predicate="within")[0])
+            d[off[inside]] *= -1.0
+        return d, internal
+
+    # a segment whose ends and middle lie on the other side's boundary lies on it (its
+    # vertices are the other's, or on the other's straight segments): one sample of its length
+    ends, ends_internal = nearest(np.concatenate([p0, (p0 + p1) / 2, p1]), np.tile(seg_owner, 3))
+    m = len(p0)
+    d3 = np.abs(ends).reshape(3, m)
+    on = (d3 <= _EXACT_M).all(axis=0)
+    whole_d = np.zeros(int(on.sum()))
+    whole_w = seg_len[on]
+    whole_internal = ends_internal.reshape(3, m)[1][on]
+    p0, p1, seg_owner, seg_len = p0[~on], p1[~on], seg_owner[~on], seg_len[~on]
     n = np.maximum(1, np.ceil(seg_len / step).astype(int))
     rep = np.repeat(np.arange(len(n)), n)
     k = np.arange(len(rep)) - np.repeat(np.cumsum(n) - n, n)
     frac = ((k + 0.5) / n[rep])[:, None]
     mid = p0[rep] + frac * (p1[rep] - p0[rep])
-    weight = (seg_len / n)[rep]
-    owner = seg_owner[rep]
-    pts = shapely.points(mid)
-    # pieces on a boundary between two polygons of the same side are internal
-    pi, si = shapely.STRtree(a_seg).query(pts, predicate="dwithin", distance=_EXACT_M)
-    internal = np.zeros(len(pts), dtype=bool)
-    internal[pi[a_owner[si] != owner[pi]]] = True
-    (qi, _), dist = b_tree.query_nearest(pts, max_distance=search, return_distance=True)
-    d = np.full(len(pts), np.inf)
-    np.minimum.at(d, qi, dist)
-    off = np.flatnonzero(np.isfinite(d) & (d > _EXACT_M) & ~internal)
-    if len(off):
-        inside = np.unique(shapely.STRtree(other).query(pts[off], predicate="within")[0])
-        d[off[inside]] *= -1.0
+    d, internal = nearest(mid, seg_owner[rep])
+    d = np.concatenate([d, whole_d])
+    internal = np.concatenate([internal, whole_internal])
+    weight = np.concatenate([(seg_len / n)[rep], whole_w])
     d[np.abs(d) <= _EXACT_M] = 0.0
     ok = np.isfinite(d) & ~internal
     return d[ok], weight[ok]
