@@ -224,15 +224,13 @@ class Dataset:
         return (str(groups[0]), str(groups[1]))
 
     def with_border(self, group_col: str = "country", contacts: tuple[str, ...] = ("edge", "point"),
-                    tolerance_m: float = 0.0) -> Dataset:
+                    tolerance_m: float | str = "auto") -> Dataset:
         """A copy whose ``border`` flags come from the polygons: the analysis units that touch a
-        region of the other side (a part touching it flags its whole; see
-        :func:`crossborder.border.geometry.border_regions`)."""
-        from .border.geometry import border_regions
+        region of the other side within the tolerance (a part touching it flags its whole; see
+        :func:`crossborder.border.geometry.find_border`, the dataset's one border)."""
+        from .border.shared import dataset_border
 
-        a, b = self.sides(group_col)
-        touching = border_regions(self.base_regions, group_col, a, b, contacts=contacts,
-                                  tolerance_m=tolerance_m)
+        touching = dataset_border(self, tolerance_m, group_col).regions(contacts)
         r = self.regions.copy()
         part_of = r.set_index("region")["part_of"] if "part_of" in r else pd.Series(dtype=object)
         codes = set(touching["region"])
@@ -245,8 +243,11 @@ class Dataset:
         r["border_known"] = ~unknown.to_numpy()
         aside = pd.DataFrame({"region": r.loc[unknown, "region"].to_numpy(dtype=object),
                               "reason": "no polygon: cannot tell border from interior"})
-        return replace(self, regions=r, meta={**self.meta, "border_from": "geometry",
+        out = replace(self, regions=r, meta={**self.meta, "border_from": "geometry",
                                               "border_unknown": aside})
+        # the same polygons: the border computed for the flags is the border of the copy too
+        out.__dict__["_border_cache"] = self.__dict__.setdefault("_border_cache", {})
+        return out
 
     # ------------------------------------------------------------------ panels
     def values(self, indicator: str) -> pd.DataFrame:

@@ -25,7 +25,7 @@ from ..panel import Panel
 from .geometry import Border, check_tolerance, find_border, shared_edges
 from .zones import BorderZone, border_zone
 
-__all__ = ["dataset_border", "dataset_edges", "dataset_zone", "zone_units"]
+__all__ = ["dataset_border", "dataset_edges", "dataset_zone", "panel_edges", "zone_units"]
 
 
 def dataset_border(ds: Dataset, tolerance_m: float | str = "auto",
@@ -101,3 +101,14 @@ def dataset_zone(ds: Dataset, distance_km: float = 150.0, tolerance_m: float | s
     return border_zone(units, distance_km, "country", border.a, border.b, population=population,
                        year=year, cities=cities, city_region_col=city_region_col,
                        line=border.line)
+
+
+def panel_edges(ds: Dataset, regions: Any, tolerance_m: float | str = "auto",
+                group_col: str = "country") -> pd.DataFrame:
+    """:func:`dataset_edges` of the analysis units ``regions`` (codes) that have a polygon: the
+    neighbour table the integration test reads."""
+    r = ds.regions
+    units = r[r["region"].isin(set(map(str, regions))) & r.geometry.notna()]
+    units = units[["region", group_col, "geometry"]].reset_index(drop=True)
+    return dataset_edges(ds, gpd.GeoDataFrame(units, geometry="geometry", crs=r.crs),
+                         tolerance_m, group_col=group_col)
