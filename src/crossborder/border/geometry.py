@@ -606,11 +606,12 @@ def _duplicates(prepared: gpd.GeoDataFrame, id_col: str, group_col: str) -> pd.D
     return pd.DataFrame(rows)
 
 
-def _touch_antimeridian(geoms: np.ndarray, crs: CRS) -> bool:
+def _at_antimeridian(geoms: np.ndarray, crs: CRS) -> tuple[bool, bool]:
+    """Whether ``geoms`` have vertices at longitude +180 and at -180."""
     if not crs.is_geographic or not len(geoms):
-        return False
+        return False, False
     x = shapely.get_coordinates(geoms)[:, 0]
-    return bool((x >= 179.9999).any() and (x <= -179.9999).any())
+    return bool((x >= 179.9999).any()), bool((x <= -179.9999).any())
 
 
 def _to(geoms: np.ndarray, src: CRS, dst: CRS) -> np.ndarray:
@@ -943,7 +944,8 @@ def find_border(
         if crs.is_geographic else crs
     unit = _unit_metres(work)          # metres per unit of the working CRS
     pa, pb = _to(ga, crs, work), _to(gb, crs, work)
-    antimeridian = _touch_antimeridian(ga, crs) and _touch_antimeridian(gb, crs)
+    (a_east, a_west), (b_east, b_west) = _at_antimeridian(ga, crs), _at_antimeridian(gb, crs)
+    antimeridian = (a_east and b_west) or (a_west and b_east)
 
     oi, oj, oarea = _overlap_areas(pa, pb, unit)
     profile = None
