@@ -25,8 +25,8 @@ from pyproj import Geod, Transformer
 from shapely.geometry import Polygon
 
 from crossborder.border.geometry import find_border
-from crossborder.cli import build_parser, main
 from crossborder.border.shared import dataset_border, dataset_edges, dataset_zone, panel_edges
+from crossborder.cli import build_parser, main
 from crossborder.io import read_regions
 from crossborder.measures.integration import neighbour_pairs
 
