@@ -232,3 +232,18 @@ def test_same_pairs_and_zone_shares_in_every_command(files):
 
 def _parser_args(files: dict):
     return build_parser().parse_args(["border", *_regions_args(files)])
+
+
+def test_pairs_are_libpysals_fuzzy_contiguity_at_the_tolerance(files):
+    from libpysal.weights import fuzzy_contiguity
+
+    g = drawing()
+    w = fuzzy_contiguity(g, buffering=True, buffer=TOL)
+    ids, country = list(g["region"]), list(g["country"])
+    cross = {(ids[i], ids[j]) for i, nb in w.neighbors.items() for j in nb
+             if country[i] == "AA" and country[j] == "BB"}
+    border = find_border(_api_regions(files), "country", "AA", "BB")
+    assert cross == {tuple(p) for p in border.edges[["a_region", "b_region"]].to_numpy()}
+    # with no buffer libpysal (like exact edges) misses AA2-BB2, 30 m apart all along
+    w0 = fuzzy_contiguity(g, buffering=False)
+    assert "BB2" not in {ids[j] for j in w0.neighbors[1]}
