@@ -63,11 +63,15 @@ def test_polygons_overlapping_across_the_border_are_measured_and_said():
     over = found.overlaps.set_index(["a_region", "b_region"])["overlap_km2"]
     assert over[("a2", "b2")] == pytest.approx(0.2 * 10.0, rel=1e-6)
     assert any("overlap in 1 pair(s)" in n for n in found.notes)
-    # a2-b2: each side's boundary inside the other counts, the 10 km and the overlap's two
-    # 200 m flanks; b2's flank also runs along a1 for 200 m
-    pairs = found.edges.set_index(["a_region", "b_region"])["length_km"]
-    assert pairs[("a2", "b2")] == pytest.approx(10.0 + 2 * 0.2, abs=0.005)
-    assert pairs[("a1", "b2")] == pytest.approx(0.2, abs=0.005)
+    # each side's outer boundary within the (1 m) tolerance of the other counts: for a2 its
+    # 10 km bottom inside b2 and its east side along b2's flank (0.2 km; its west side is
+    # shared with a1); for b2 its 10 km top inside a2 and both 0.2 km flanks
+    pairs = found.edges.set_index(["a_region", "b_region"])
+    assert pairs.loc[("a2", "b2"), "a_km"] == pytest.approx(10.2, abs=0.005)
+    assert pairs.loc[("a2", "b2"), "b_km"] == pytest.approx(10.4, abs=0.005)
+    assert pairs.loc[("a2", "b2"), "length_km"] == pytest.approx(10.3, abs=0.005)
+    # b2's west flank runs 0.2 km along a1, whose side there is shared with a2: mean 0.1 km
+    assert pairs.loc[("a1", "b2"), "length_km"] == pytest.approx(0.1, abs=0.005)
 
 
 def test_absurd_tolerances_and_distances_are_refused_with_the_value():

@@ -839,8 +839,8 @@ def _tolerant_pairs(pa: np.ndarray, pb: np.ndarray, tol_m: float, unit: float, w
     ub, ib = np.unique(j, return_inverse=True)
     buf_a = shapely.buffer(pa[ua], tol, quad_segs=8)[ia]
     buf_b = shapely.buffer(pb[ub], tol, quad_segs=8)[ib]
-    part_a = _linear_part(shapely.intersection(shapely.boundary(pa[i]), buf_b))
-    part_b = _linear_part(shapely.intersection(shapely.boundary(pb[j]), buf_a))
+    part_a = _linear_part(shapely.intersection(_outer_boundary(pa, ua, 0.05 / unit)[ia], buf_b))
+    part_b = _linear_part(shapely.intersection(_outer_boundary(pb, ub, 0.05 / unit)[ib], buf_a))
     back_a, back_b = _to(part_a, work, crs), _to(part_b, work, crs)
     a_km = _line_lengths_km(back_a, crs, geodesic)
     b_km = _line_lengths_km(back_b, crs, geodesic)
@@ -862,6 +862,29 @@ def _tolerant_pairs(pa: np.ndarray, pb: np.ndarray, tol_m: float, unit: float, w
                          "length_km": np.where(is_edge, mean, 0.0),
                          "a_km": a_km, "b_km": b_km, "distance_m": dist,
                          "overlap_km2": overlap, "geometry": geom})
+
+
+def _outer_boundary(geoms: np.ndarray, which: np.ndarray, eps: float) -> np.ndarray:
+    """The boundary of each ``geoms[which]`` less the stretches it shares with another polygon
+    of its side (near the ends of a cross-border stretch those run within the tolerance of the
+    other side too, but they are no part of the border)."""
+    tree = shapely.STRtree(geoms)
+    i, k = tree.query(geoms[which], predicate="intersects")
+    keep = which[i] != k
+    i, k = i[keep], k[keep]
+    bounds = shapely.boundary(geoms[which])
+    if not len(i):
+        return bounds
+    order = np.argsort(i, kind="stable")
+    i, k = i[order], k[order]
+    others = np.full(len(which), None, dtype=object)
+    for pos in np.unique(i):
+        others[pos] = shapely.union_all(shapely.boundary(geoms[k[i == pos]]))
+    has = ~shapely.is_missing(others)
+    out = bounds.copy()
+    # within 5 cm: the two polygons' vertices along a shared edge may differ (segmentised apart)
+    out[has] = shapely.difference(bounds[has], shapely.buffer(others[has], eps, quad_segs=1))
+    return out
 
 
 def _overlap_areas(pa: np.ndarray, pb: np.ndarray, unit: float
@@ -889,17 +912,21 @@ def find_border(
 
     Two regions on either side share a stretch of border when each one's boundary runs within
     ``tolerance_m`` of the other region (inside it, where they overlap). Its **length** is the
-    mean of the two sides' boundary lengths within the tolerance,
-    ``(|∂A ∩ buffer(B, t)| + |∂B ∩ buffer(A, t)|) / 2``, geodesic on the ellipsoid for
-    geographic coordinates (planar otherwise, see ``length``); with ``t = 0`` and polygons that
+    mean of the two sides' outer boundary lengths within the tolerance,
+    ``(|∂'A ∩ buffer(B, t)| + |∂'B ∩ buffer(A, t)|) / 2``, where ``∂'A`` is A's boundary less
+    the stretches it shares with regions of its own side; geodesic on the ellipsoid for
+    geographic coordinates (planar otherwise, see ``length``). With ``t = 0`` and polygons that
     share their edges exactly it is the length of the shared edges, as :func:`cross_border_pairs`.
     A stretch shorter than 4 t cannot be told from a corner touch and is a ``point`` contact.
-    At each end of a shared stretch the boundaries within t add up to about ``t / sin(angle)``.
+    Where the two sides part for good (the border's ends at a coast or a third country) the
+    boundaries within t add about ``t / sin(angle)`` each; where they overlap, the overlap's
+    flanks count too.
 
     ``tolerance_m="auto"`` (default) measures the gaps between the two sides' polygons along
     their common line and chooses the tolerance that closes them (:func:`gap_profile`; 0 when
-    the polygons share their edges exactly); a number (m, at most :data:`MAX_TOLERANCE_M`) is
-    used as given. Gaps and overlaps are measured in a Lambert equal-area projection centred on
+    the polygons share their edges exactly; gaps that change no pair and add under 5 % to the
+    length are measured and said but left open, so exact-edge data keep their exact numbers); a
+    number (m, at most :data:`MAX_TOLERANCE_M`) is used as given. Gaps and overlaps are measured in a Lambert equal-area projection centred on
     the regions (or the regions' own projected CRS), so regions meeting at the antimeridian are
     matched. Duplicated polygons (one polygon under two codes of one side) are counted once.
     What was measured and done is said in ``notes``. Candidate pairs come from STRtree queries:
