@@ -519,7 +519,7 @@ MAX_TOLERANCE_M = 10_000.0
 #: The automatic tolerance closes gaps up to this width (m) ...
 AUTO_MAX_GAP_M = 250.0
 #: ... looking for them this far (m) from the other side.
-AUTO_SEARCH_M = 4 * AUTO_MAX_GAP_M
+AUTO_SEARCH_M = 2 * AUTO_MAX_GAP_M
 _EXACT_M = 0.01          # closer than 1 cm counts as touching
 _KAPPA = 20.0            # m of boundary per m of tolerance the border's ends may add (see below)
 _EDGE_FACTOR = 4.0       # a stretch shorter than 4 x tolerance cannot be told from a corner touch
