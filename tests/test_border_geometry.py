@@ -15,6 +15,7 @@ from crossborder.border.geometry import (
     border_regions,
     border_shares,
     cross_border_pairs,
+    find_border,
     shared_edges,
 )
 from crossborder.errors import DataError
@@ -182,8 +183,16 @@ def test_border_with_a_gap_needs_the_tolerance():
     right = grid(2, 2, lambda c, r: "B", x0=502_030.0)  # 30 m strip of no-man's-land
     right["region"] = "r" + right["region"]
     g = gpd.GeoDataFrame(pd.concat([left, right], ignore_index=True), crs=UTM)
-    assert border_line(g, "country", "A", "B").length_km == 0
+    with pytest.warns(UserWarning, match="share no stretch of boundary.*0.03 km"):
+        assert border_line(g, "country", "A", "B", tolerance_m=0).length_km == 0
     assert border_regions(g, "country", "A", "B").empty
+    # by default the 30 m strip is measured and closed (2 x 30 m, rounded up to 1-2-5: 100 m);
+    # the line is the two facing cells' sides: 2 x 1 km, plus up to 100 m at each end
+    found = find_border(g, "country", "A", "B")
+    assert found.tolerance_m == 100.0 and found.profile.gap_m == pytest.approx(30.0, abs=0.01)
+    assert 2.0 < found.line.length_km < 2.0 + 4 * 0.1
+    assert {tuple(p) for p in found.edges[["a_region", "b_region"]].to_numpy()} == {
+        ("c1_0", "rc0_0"), ("c1_1", "rc0_1")}
     near = border_regions(g, "country", "A", "B", tolerance_m=50,
                           contacts=("edge", "point", "near"))
     assert set(near["region"]) == {"c1_0", "c1_1", "rc0_0", "rc0_1"}

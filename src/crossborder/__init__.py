@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 _LAZY: dict[str, str] = {
     **dict.fromkeys(["agglomerations", "border_effect", "border_line", "border_regions", "border_zone",
                      "city_distances", "cross_border_pairs", "deviations", "discontinuities",
-                     "pair_gaps", "twin_cities"], ".border"),
+                     "pair_gaps", "twin_cities", "Border", "find_border"], ".border"),
     **dict.fromkeys(["Dataset", "load_dataset"], ".dataset"),
     **dict.fromkeys(["read_dataset", "read_observations", "read_panel", "read_regions", "read_table"],
                     ".io"),
@@ -63,6 +63,8 @@ __all__ = [
     "UnitError",
     "ValidationError",
     "__version__",
+    "Border",
+    "find_border",
     "agglomerations",
     "beta",
     "beta_panel",
@@ -126,6 +128,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # what static tools and editors see
     from .border import (
+        Border,
         agglomerations,
         border_effect,
         border_line,
@@ -135,6 +138,7 @@ if TYPE_CHECKING:  # what static tools and editors see
         cross_border_pairs,
         deviations,
         discontinuities,
+        find_border,
         pair_gaps,
         twin_cities,
     )

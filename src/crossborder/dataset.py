@@ -104,6 +104,14 @@ class Dataset:
     caveats: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # the cities know the dataset's sides: the border functions' default sides
+        if self.cities is not None and "sides" not in self.cities.attrs:
+            try:
+                self.cities.attrs["sides"] = self.sides()
+            except (DataError, KeyError):
+                pass
+
     # ------------------------------------------------------------------ overview
     def __repr__(self) -> str:
         n_border = int(self.regions["border"].sum()) if "border" in self.regions else 0
@@ -183,9 +191,23 @@ class Dataset:
 
     @cached_property
     def base_regions(self) -> gpd.GeoDataFrame:
-        """Units with a polygon of their own: a non-overlapping coverage for border geometry."""
+        """Units with a polygon of their own: a non-overlapping coverage for border geometry.
+        ``attrs["sides"]`` holds :meth:`sides` (the border functions' default sides)."""
         r = self.regions
-        return r[r["geometry_basis"] == "own"].reset_index(drop=True)
+        out = r[r["geometry_basis"] == "own"].reset_index(drop=True)
+        try:
+            out.attrs["sides"] = self.sides()
+        except (DataError, KeyError):
+            pass
+        return out
+
+    def border(self, tolerance_m: float | str = "auto") -> Any:
+        """The one border computation of this dataset (a
+        :class:`crossborder.border.geometry.Border`, cached per tolerance): every command and
+        the report read it."""
+        from .border.shared import dataset_border
+
+        return dataset_border(self, tolerance_m)
 
     def sides(self, group_col: str = "country") -> tuple[str, str]:
         """The two groups (countries) on either side of the border: ("RU", "KZ") for ru-kz, the
@@ -202,15 +224,13 @@ class Dataset:
         return (str(groups[0]), str(groups[1]))
 
     def with_border(self, group_col: str = "country", contacts: tuple[str, ...] = ("edge", "point"),
-                    tolerance_m: float = 0.0) -> Dataset:
+                    tolerance_m: float | str = "auto") -> Dataset:
         """A copy whose ``border`` flags come from the polygons: the analysis units that touch a
-        region of the other side (a part touching it flags its whole; see
-        :func:`crossborder.border.geometry.border_regions`)."""
-        from .border.geometry import border_regions
+        region of the other side within the tolerance (a part touching it flags its whole; see
+        :func:`crossborder.border.geometry.find_border`, the dataset's one border)."""
+        from .border.shared import dataset_border
 
-        a, b = self.sides(group_col)
-        touching = border_regions(self.base_regions, group_col, a, b, contacts=contacts,
-                                  tolerance_m=tolerance_m)
+        touching = dataset_border(self, tolerance_m, group_col).regions(contacts)
         r = self.regions.copy()
         part_of = r.set_index("region")["part_of"] if "part_of" in r else pd.Series(dtype=object)
         codes = set(touching["region"])
@@ -223,8 +243,11 @@ class Dataset:
         r["border_known"] = ~unknown.to_numpy()
         aside = pd.DataFrame({"region": r.loc[unknown, "region"].to_numpy(dtype=object),
                               "reason": "no polygon: cannot tell border from interior"})
-        return replace(self, regions=r, meta={**self.meta, "border_from": "geometry",
+        out = replace(self, regions=r, meta={**self.meta, "border_from": "geometry",
                                               "border_unknown": aside})
+        # the same polygons: the border computed for the flags is the border of the copy too
+        out.__dict__["_border_cache"] = self.__dict__.setdefault("_border_cache", {})
+        return out
 
     # ------------------------------------------------------------------ panels
     def values(self, indicator: str) -> pd.DataFrame:

@@ -35,6 +35,7 @@ from scipy.spatial import cKDTree
 
 from ..errors import DataError
 from ..panel import Panel
+from .geometry import _sides
 from .zones import _as_points, locate
 
 __all__ = [
@@ -128,8 +129,8 @@ def twin_cities(
     cities: gpd.GeoDataFrame | pd.DataFrame,
     max_km: float = 150.0,
     group_col: str = "country",
-    a: str = "RU",
-    b: str = "KZ",
+    a: str | None = None,
+    b: str | None = None,
     *,
     name_col: str = "city",
     pop_col: str = "population",
@@ -145,6 +146,7 @@ def twin_cities(
     ``b_population``, ``a_region``/``b_region`` (when ``region_col``), ``distance_km``,
     ``min_population``, ``population`` (combined), ``rank``.
     """
+    a, b = _sides(cities, group_col, a, b)
     pts = _select_cities(cities, group_col, (a, b), pop_col, min_population, capitals_only,
                          capital_col)
     i, j, km = _links(pts, max_km, group_col, "across")
@@ -203,8 +205,8 @@ def agglomerations(
     cities: gpd.GeoDataFrame | pd.DataFrame,
     max_km: float = 150.0,
     group_col: str = "country",
-    a: str = "RU",
-    b: str = "KZ",
+    a: str | None = None,
+    b: str | None = None,
     *,
     link: Link = "across",
     name_col: str = "city",
@@ -222,6 +224,7 @@ def agglomerations(
     cities of both ``a`` and ``b``; the rest are dropped. Sparse throughout: a KD-tree radius query
     and ``scipy.sparse.csgraph.connected_components``.
     """
+    a, b = _sides(cities, group_col, a, b)
     pts = _select_cities(cities, group_col, (a, b), pop_col, min_population, capitals_only,
                          capital_col)
     i, j, km = _links(pts, max_km, group_col, link)

@@ -41,37 +41,29 @@ from scipy.spatial import cKDTree
 
 from ..errors import DataError
 from ..panel import Panel
-from .geometry import BorderLine, border_line
+from .geometry import BorderLine, border_line, equal_area_crs, unit_xyz
 
-__all__ = ["BorderZone", "border_zone", "city_distances", "equal_area_crs"]
+__all__ = ["HALF_EARTH_KM", "BorderZone", "border_zone", "check_distance_km", "city_distances",
+           "equal_area_crs"]
 
 _EARTH_RADIUS_KM = 6371.0088
+#: Half the Earth's equatorial circumference (km): no two points are farther apart.
+HALF_EARTH_KM = 20_037.5
 
 
-# ----------------------------------------------------------------------------- projections
-def equal_area_crs(geoms: gpd.GeoSeries | gpd.GeoDataFrame) -> CRS:
-    """A Lambert azimuthal equal-area CRS (WGS84 datum) centred on ``geoms``.
-
-    The centre is the direction of the mean unit vector of the vertices (a spherical centroid
-    of the outline), which stays right for areas that cross the antimeridian (Russia does).
-    """
-    series = geoms.geometry if isinstance(geoms, gpd.GeoDataFrame) else geoms
-    if series.crs is None:
-        raise DataError("geometry has no CRS")
-    crs = CRS.from_user_input(series.crs)
-    xy = shapely.get_coordinates(np.asarray(series.values, dtype=object))
-    if len(xy) == 0:
-        raise DataError("no coordinates to centre a projection on")
-    if len(xy) > 20_000:
-        xy = xy[np.linspace(0, len(xy) - 1, 20_000).astype(int)]
-    if not crs.is_geographic:
-        t = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
-        xy = np.column_stack(t.transform(xy[:, 0], xy[:, 1]))
-    v = unit_xyz(xy[:, 0], xy[:, 1]).mean(axis=0)
-    lon0 = float(np.degrees(np.arctan2(v[1], v[0])))
-    lat0 = float(np.degrees(np.arctan2(v[2], np.hypot(v[0], v[1]))))
-    return CRS.from_proj4(f"+proj=laea +lat_0={lat0:.4f} +lon_0={lon0:.4f} +x_0=0 +y_0=0 "
-                          "+datum=WGS84 +units=m +no_defs")
+def check_distance_km(distance_km: float, name: str = "distance_km") -> float:
+    """A distance in km in [0, :data:`HALF_EARTH_KM`] (no two places on Earth are farther
+    apart), else ValueError naming the value."""
+    try:
+        d = float(distance_km)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number of km, not {distance_km!r}") from None
+    if not np.isfinite(d) or d < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {distance_km!r}")
+    if d > HALF_EARTH_KM:
+        raise ValueError(f"{name} {d:.6g} km is more than half the Earth's circumference "
+                         f"({HALF_EARTH_KM:,.1f} km): no place is that far from the border")
+    return d
 
 
 def _work_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries, crs: Any | None,
@@ -133,12 +125,6 @@ def geodesic_km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.n
     _, _, d = g.inv(np.asarray(lon1, float), np.asarray(lat1, float),
                     np.asarray(lon2, float), np.asarray(lat2, float))
     return np.asarray(d, dtype=float) / 1000.0
-
-
-def unit_xyz(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Points on the unit sphere: chord distance is monotone in the great-circle distance."""
-    lo, la = np.radians(lon), np.radians(lat)
-    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
 
 
 def chord_for_km(km: float, slack: float = 1.01) -> float:
@@ -243,8 +229,8 @@ def border_zone(
     regions: gpd.GeoDataFrame,
     distance_km: float = 150.0,
     group_col: str = "country",
-    a: str = "RU",
-    b: str = "KZ",
+    a: str | None = None,
+    b: str | None = None,
     *,
     id_col: str = "region",
     population: Panel | pd.Series | Mapping | None = None,
@@ -270,10 +256,10 @@ def border_zone(
     non-overlapping regions (with the built-in data, ``ds.base_regions`` or the analysis units,
     not ``ds.regions`` with both RU-TYU and its parts).
     """
-    if not distance_km >= 0:
-        raise ValueError("distance_km must be >= 0")
+    check_distance_km(distance_km)
     if line is None:
         line = border_line(regions, group_col, a, b, id_col=id_col)
+    a, b = line.a, line.b
     work = _work_crs(regions, crs, line)
     unit = _metres(work)
     prepared = regions[[id_col, group_col, regions.geometry.name]].dissolve(
@@ -357,8 +343,8 @@ def city_distances(
     cities: gpd.GeoDataFrame | pd.DataFrame,
     regions: gpd.GeoDataFrame | None = None,
     group_col: str = "country",
-    a: str = "RU",
-    b: str = "KZ",
+    a: str | None = None,
+    b: str | None = None,
     *,
     id_col: str = "region",
     name_col: str = "city",
@@ -386,11 +372,13 @@ def city_distances(
     pts = _as_points(cities)
     if group_col not in pts.columns:
         raise DataError(f"cities have no {group_col!r} column", column=group_col)
-    pts = pts[pts[group_col].isin([a, b])].reset_index(drop=True)
     if line is None:
         if regions is None:
             raise ValueError("give regions or a border line")
         line = border_line(regions, group_col, a, b, id_col=id_col)
+    if a is None or b is None:
+        a, b = line.a, line.b
+    pts = pts[pts[group_col].isin([a, b])].reset_index(drop=True)
     work = _work_crs(pts if regions is None else regions, crs, line)
     loc = locate(pts)
 

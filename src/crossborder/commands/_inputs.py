@@ -55,7 +55,7 @@ __all__ = ["add_input_options", "panel_command", "add_selection_options", "add_p
 GEO_SUFFIXES = (".geojson", ".json", ".shp", ".gpkg", ".fgb", ".gml", ".kml", ".zip")
 #: Column options that only apply to the user's files.
 _FILE_OPTIONS = ("id_col", "regions_id_col", "time_col", "value_col", "group_col", "weight_col",
-                 "countries", "country_from_prefix", "crs", "drop_unknown")
+                 "countries", "country_from_prefix", "crs", "country", "drop_unknown")
 
 
 # ----------------------------------------------------------------------------- option types
@@ -123,14 +123,58 @@ def parse_years_option(text: str | None) -> tuple[int, int] | list[int] | None:
 
 
 # ----------------------------------------------------------------------------- options
+class _RegionsFile(argparse.Action):
+    """--regions-file FILE, repeatable: ``regions_file`` lists the files, ``regions_files`` holds
+    each with the per-file options that follow it."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        files = list(getattr(namespace, "regions_file", None) or [])
+        specs = list(getattr(namespace, "regions_files", None) or [])
+        files.append(values)
+        specs.append({"path": values})
+        namespace.regions_file = files
+        namespace.regions_files = specs
+
+
+class _PerFile(argparse.Action):
+    """An option of the last --regions-file given before it; before any, of all files."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        specs = getattr(namespace, "regions_files", None) or []
+        key = {"regions_id_col": "id_col"}.get(self.dest, self.dest)
+        if specs:
+            if key in specs[-1]:
+                raise argparse.ArgumentError(self, f"given twice for --regions-file "
+                                                   f"{specs[-1]['path']}")
+            specs[-1][key] = values
+            if len(specs) > 1:
+                return
+        else:
+            setattr(namespace, f"_all_{self.dest}", values)
+        setattr(namespace, self.dest, values)
+
+
+def regions_file_specs(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Each --regions-file with its own options (id_col, country, crs)."""
+    specs = getattr(args, "regions_files", None)
+    files = getattr(args, "regions_file", None)
+    if isinstance(files, str | Path):
+        return [{"path": str(files)}]
+    return [dict(s) for s in specs] if specs else [{"path": str(f)} for f in files or []]
+
+
 def add_input_options(p: argparse.ArgumentParser, *, data: bool = True) -> None:
     """--dataset or the user's files, and how to read them."""
     g = p.add_argument_group("input (the built-in dataset, or your own files)")
     g.add_argument("--dataset", default=None,
                    help="built-in dataset (default: ru-kz); not with --data/--regions-file")
-    g.add_argument("--regions-file", metavar="FILE",
+    g.add_argument("--regions-file", metavar="FILE", action=_RegionsFile, dest="regions_file",
                    help="your regions' polygons (GeoJSON, shapefile, GeoPackage) with a region "
-                        "code per feature and, ideally, a country column")
+                        "code per feature and, ideally, a country column; repeat for several "
+                        "files (each country's own, say): --regions-id-col, --country and --crs "
+                        "given after a file apply to that file")
     if data:
         g.add_argument("--data", metavar="FILE", action="append", default=[],
                        help="your statistics: CSV/TSV/Excel/Parquet, long (region, year, value"
@@ -138,8 +182,12 @@ def add_input_options(p: argparse.ArgumentParser, *, data: bool = True) -> None:
                             " repeat for several files")
     g.add_argument("--id-col", metavar="COL", help="column of the region codes in --data "
                                                    "(default: region)")
-    g.add_argument("--regions-id-col", metavar="COL",
-                   help="column of the region codes in --regions-file (default: as --id-col)")
+    g.add_argument("--regions-id-col", metavar="COL", action=_PerFile,
+                   help="column of the region codes in --regions-file (default: as --id-col); "
+                        "after a --regions-file, for that file only")
+    g.add_argument("--country", metavar="CODE", action=_PerFile,
+                   help="the country of the regions of the --regions-file it follows (e.g. "
+                        "--regions-file us.shp --country US --regions-file mx.shp --country MX)")
     if data:
         g.add_argument("--time-col", metavar="COL", help="column of the years in a long --data "
                                                          "file (default: year)")
@@ -159,9 +207,9 @@ def add_input_options(p: argparse.ArgumentParser, *, data: bool = True) -> None:
     g.add_argument("--countries", nargs=2, metavar=("A", "B"),
                    help="the two sides of the border (needed when the files hold more than two "
                         "countries; regions of other countries are left out, with a note)")
-    g.add_argument("--crs", metavar="CRS", type=crs_option,
+    g.add_argument("--crs", metavar="CRS", type=crs_option, action=_PerFile,
                    help="coordinate reference system of --regions-file when the file has none "
-                        "(e.g. EPSG:3857)")
+                        "(e.g. EPSG:3857); after a --regions-file, for that file only")
     if data:
         g.add_argument("--drop-unknown", action="store_true",
                        help="set aside the rows of --data whose region is not in --regions-file "
@@ -383,11 +431,17 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
     data = list(getattr(args, "data", []) or [])
     id_col = args.id_col or "region"
     gdf, regions_report = None, None
-    if args.regions_file:
-        gdf, regions_report = read_regions(args.regions_file,
-                                           id_col=args.regions_id_col or id_col, crs=args.crs)
-    elif args.regions_id_col or args.crs:
-        raise UsageError("--regions-id-col and --crs apply to --regions-file")
+    specs = regions_file_specs(args)
+    if specs:
+        if len(specs) > 1:     # each file's own options; the rest from those given before
+            gdf, regions_report = read_regions(
+                specs, id_col=getattr(args, "_all_regions_id_col", None) or id_col,
+                crs=getattr(args, "_all_crs", None), country=getattr(args, "_all_country", None))
+        else:
+            gdf, regions_report = read_regions(specs, id_col=args.regions_id_col or id_col,
+                                               crs=args.crs, country=getattr(args, "country", None))
+    elif args.regions_id_col or args.crs or getattr(args, "country", None):
+        raise UsageError("--regions-id-col, --country and --crs apply to --regions-file")
     group_where = None
     if gdf is not None:
         if args.country_from_prefix:
@@ -397,7 +451,7 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
             col = _column(gdf.columns, args.group_col)
             if col is not None:
                 gdf = gdf.assign(country=gdf[col].astype(object).where(gdf[col].notna(), None))
-                group_where = f"column {col!r} of {args.regions_file}"
+                group_where = f"column {col!r} of {', '.join(s['path'] for s in specs)}"
     # the country from a column of the data: --group-col, else a 'country' column when the regions
     # file has none (the codes' ISO prefix only when no such column exists, or with
     # --country-from-prefix)
@@ -425,7 +479,7 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
         report = ds.meta["report"]
         if regions_report is not None:
             report.extend(regions_report)
-        inputs = [Path(f) for f in data] + ([Path(args.regions_file)] if args.regions_file else [])
+        inputs = [Path(f) for f in data] + [Path(s["path"]) for s in specs]
         ds.meta["input_hash"] = _hash_files(inputs)
     else:
         report = regions_report or ReadReport()
@@ -438,7 +492,7 @@ def _user_dataset(args: argparse.Namespace) -> Dataset:
                      sources=pd.DataFrame(columns=["source", "citation", "where_found", "licence"]),
                      name=getattr(args, "name", None) or "custom",
                      meta={"report": report, "set_aside": report.set_aside,
-                           "input_hash": _hash_files([Path(args.regions_file)])})
+                           "input_hash": _hash_files([Path(s["path"]) for s in specs])})
     if fill_later:
         ds, group_where = _country_after_reading(ds, args, data, args.group_col or data_group)
     if group_where is not None:
@@ -459,7 +513,8 @@ def _named_regions_file(func: Callable[..., Any], args: argparse.Namespace) -> C
         except DataError as exc:
             if exc.file is not None or not args.regions_file or exc.column != "country":
                 raise
-            raise DataError(exc.reason, file=str(args.regions_file), row=exc.row,
+            raise DataError(exc.reason, file=", ".join(s["path"] for s in regions_file_specs(args)),
+                            row=exc.row,
                             column=exc.column) from None
     return call
 
@@ -534,7 +589,7 @@ def _data_countries(args: argparse.Namespace, data: list[str], group_col: str) -
             pairs.append(pd.DataFrame({"region": table[rid].astype(str).str.strip(),
                                        "country": ctry.astype(str).str.strip()}))
     if not pairs:
-        where = [args.regions_file] if args.regions_file else []
+        where = [s["path"] for s in regions_file_specs(args)]
         raise UsageError(f"--group-col {group_col}: no such column in "
                          f"{' or '.join(map(str, where + data))}")
     m = pd.concat(pairs).replace("", np.nan).dropna().drop_duplicates()

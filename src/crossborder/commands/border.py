@@ -23,6 +23,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..border.geometry import MAX_TOLERANCE_M, Border
+from ..border.shared import dataset_border, dataset_edges, dataset_zone, zone_units
+from ..border.zones import HALF_EARTH_KM
 from ..dataset import Dataset
 from ..errors import UsageError
 from ..panel import Panel
@@ -42,6 +45,44 @@ from ._inputs import (
 )
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
+
+
+# ----------------------------------------------------------------------------- tolerance
+def tolerance_option(text: str) -> float | str:
+    """``--tolerance-m``: ``auto`` or metres in [0, MAX_TOLERANCE_M]."""
+    if text.strip().lower() == "auto":
+        return "auto"
+    value = number(float, low=0.0, high=MAX_TOLERANCE_M)(text)
+    return value
+
+
+def add_tolerance_option(p: argparse.ArgumentParser) -> None:
+    """--tolerance-m: how far apart the two sides' polygons may lie and still share the border."""
+    p.add_argument("--tolerance-m", type=tolerance_option, default="auto", metavar="M",
+                   help="the two sides' boundaries within M metres of each other share the "
+                        "border (default auto: chosen from the gaps and overlaps measured "
+                        f"between the two sides' polygons, and stated; at most "
+                        f"{MAX_TOLERANCE_M:,.0f})")
+
+
+def border_of(args: argparse.Namespace, ds: Dataset) -> Border:
+    """The dataset's one border at the options' tolerance (cached on the Dataset)."""
+    try:
+        return dataset_border(ds, getattr(args, "tolerance_m", "auto"))
+    except ValueError as exc:
+        raise UsageError(f"--tolerance-m: {exc}") from None
+
+
+def border_notes(args: argparse.Namespace, border: Border) -> str:
+    """What the border computation measured and did: lines for the title in text output, on
+    stderr (once) with --json/--csv."""
+    if not border.notes:
+        return ""
+    if getattr(args, "json", False) or getattr(args, "csv", False):
+        for text in border.notes:
+            note(text)
+        return ""
+    return "\n" + "\n".join(f"note: {t}" for t in border.notes)
 
 
 # ----------------------------------------------------------------------------- option types
@@ -76,8 +117,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--pairs", action="store_true",
                    help="list the cross-border neighbour pairs instead of the regions")
     g.add_argument("--line", action="store_true", help="only the border line (one row)")
-    p.add_argument("--tolerance-m", type=_km, default=0.0, metavar="M",
-                   help="also count regions within M metres of the other side (default 0)")
+    add_tolerance_option(p)
     p.add_argument("--reference-km", type=_positive_km, metavar="KM",
                    help="a published length of the border to compare with (the built-in data "
                         "declare the paper's 7,512 km)")
@@ -88,7 +128,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                               "distance of the border",
                 ["crossborder zones", "crossborder zones --km 100 --year 2015",
                  "crossborder zones --by-side --json", "crossborder zones --regions all"])
-    p.add_argument("--km", type=_km, default=150.0, help="width of the zone in km (default 150)")
+    p.add_argument("--km", type=number(float, low=0.0, high=HALF_EARTH_KM), default=150.0,
+                   help="width of the zone in km (default 150; at most half the Earth's "
+                        "circumference)")
+    add_tolerance_option(p)
     p.add_argument("--year", type=_year, default=None,
                    help="year of the population (default: 2019 for the built-in data, the last "
                         "year with population in your --data)")
@@ -134,6 +177,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="cities (and cities across) of at least N people (default: all)")
     p.add_argument("--max-km", type=_km, default=None, metavar="KM",
                    help="only cities within KM of the border")
+    add_tolerance_option(p)
     add_output_options(p)
     p.set_defaults(func=run_distances)
 
@@ -149,6 +193,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--effect", action="store_true",
                    help="the border effect over all years: discontinuities on border edges / "
                         "on internal edges")
+    add_tolerance_option(p)
     add_output_options(p)
     p.set_defaults(func=run_discontinuities)
 
@@ -244,34 +289,32 @@ def _length_basis(ds: Dataset, length_km: float, reference_km: float | None = No
 
 # ----------------------------------------------------------------------------- border
 def run_border(args: argparse.Namespace) -> int:
-    from ..border.geometry import border_line, border_regions, cross_border_pairs
-
     ds, a, b = _border_dataset(args, "border")
-    base = ds.base_regions
-    line = border_line(base, "country", a, b)
+    border = border_of(args, ds)
+    line = border.line
     if line.n_pairs == 0:
-        raise UsageError(f"the regions of {a} and {b} share no edge: no border between them in "
-                         "these polygons (--tolerance-m bridges small gaps)"
-                         if args.tolerance_m == 0 else
-                         f"the regions of {a} and {b} share no edge")
+        raise UsageError(" ".join(border.notes) or f"the regions of {a} and {b} share no edge")
     basis, basis_fields = _length_basis(ds, line.length_km, args.reference_km)
-    summary = line.summary() + "\n" + basis
+    summary = line.summary() + "\n" + basis + border_notes(args, border)
     if args.line:
         table = pd.DataFrame(line.to_frame().drop(columns="geometry"))
+        table["tolerance_source"] = border.tolerance_source
+        prof = border.profile
+        table["gap_m"] = prof.gap_m if prof is not None else np.nan
+        table["gap_km"] = prof.gap_km if prof is not None else np.nan
+        table["overlap_km2"] = float(border.pairs["overlap_km2"].sum())
+        table["duplicates"] = len(border.duplicates)
         for k, v in basis_fields.items():
             table[k] = v
         emit(args, table, title=summary)
         return 0
     if args.pairs:
-        pairs = pd.DataFrame(cross_border_pairs(base, "country", a, b,
-                                                tolerance_m=args.tolerance_m).drop(
-            columns="geometry"))
+        pairs = pd.DataFrame(border.pairs.drop(columns="geometry"))
         pairs = _with_wholes(ds, pairs, "a_region", "a_part")
         pairs = _with_wholes(ds, pairs, "b_region", "b_part")
         emit(args, pairs, title=summary + "\ncross-border neighbour pairs:")
         return 0
-    contacts = ("edge", "point", "near") if args.tolerance_m > 0 else ("edge", "point")
-    table = border_regions(base, "country", a, b, contacts=contacts, tolerance_m=args.tolerance_m)
+    table = border.regions()
     table = _with_wholes(ds, table, "region", "part")
     table.insert(2, "name", _names(ds, table["region"]).to_numpy())
     table.insert(table.columns.get_loc("length_km") + 1, "share",
@@ -285,16 +328,15 @@ def run_border(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------------------- zones
 def run_zones(args: argparse.Namespace) -> int:
-    from ..border.geometry import border_line
-    from ..border.zones import border_zone
-
     if args.regions not in ("border", "all"):
         hint = (" (polygons come with --regions-file FILE)"
                 if str(args.regions).lower().endswith(GEO_SUFFIXES) else "")
         raise UsageError(f"--regions {args.regions}: use border or all{hint}")
     ds, a, b = _border_dataset(args, "zones")
-    base = ds.base_regions
-    units = base[base["border"] | base["border_part"]] if args.regions == "border" else base
+    border = border_of(args, ds)
+    if border.line.n_pairs == 0:
+        raise UsageError(" ".join(border.notes))
+    units = zone_units(ds, args.regions, border.tolerance_m)
     pop, year = _zone_population(args, ds, units)
     city_region_col = None
     if ds.meta.get("cities_file"):            # --cities: each city's region as read and placed
@@ -303,11 +345,10 @@ def run_zones(args: argparse.Namespace) -> int:
         if len(lost):
             note(f"{len(lost)} cities without a region are counted in no region: "
                  f"{', '.join(map(str, lost['city'][:5]))}{' ...' if len(lost) > 5 else ''}")
-    zone = border_zone(units, args.km, "country", a, b, population=pop, year=year,
-                       cities=ds.cities, city_region_col=city_region_col,
-                       line=border_line(base, "country", a, b))
+    zone = dataset_zone(ds, args.km, border.tolerance_m, which=args.regions, population=pop,
+                        year=year, cities=ds.cities, city_region_col=city_region_col)
     basis = ("areas from the polygons as given, in an equal-area projection; the zone is measured "
-             "from the border line of these polygons")
+             "from the border line of these polygons" + border_notes(args, border))
     if args.by_side:
         sides = zone.by_group().reset_index().rename(columns={"group": "side"})
         sides.insert(1, "km", zone.distance_km)
@@ -401,7 +442,6 @@ def run_twins(args: argparse.Namespace) -> int:
 
 
 def run_distances(args: argparse.Namespace) -> int:
-    from ..border.geometry import border_line
     from ..border.zones import city_distances
 
     ds, a, b = _dataset_with_cities(args)
@@ -412,7 +452,10 @@ def run_distances(args: argparse.Namespace) -> int:
         cities = cities[pd.to_numeric(cities["population"], errors="coerce").fillna(-1)
                         >= args.min_population]
     base = ds.base_regions
-    d = city_distances(cities, base, "country", a, b, line=border_line(base, "country", a, b),
+    border = border_of(args, ds)
+    if border.line.n_pairs == 0:
+        raise UsageError(" ".join(border.notes))
+    d = city_distances(cities, base, "country", a, b, line=border.line,
                        min_population=args.min_population)
     if args.max_km is not None:
         d = d[d["border_km"] <= args.max_km]
@@ -422,7 +465,8 @@ def run_distances(args: argparse.Namespace) -> int:
     d = d[cols].sort_values(["border_km", "city"], ignore_index=True)
     what = "regional capitals" if args.capitals else "cities"
     emit(args, d, title=f"{len(d)} {what}: geodesic km to the {a}-{b} border and to the nearest "
-                        f"{'capital' if args.capitals else 'city'} across it")
+                        f"{'capital' if args.capitals else 'city'} across it"
+                        + border_notes(args, border))
     return 0
 
 
@@ -453,14 +497,17 @@ def _panel_on_map(args: argparse.Namespace, ds: Dataset | None = None):
 def run_discontinuities(args: argparse.Namespace) -> int:
     from ..border.discontinuity import border_effect, discontinuities
 
-    panel, units = _panel_on_map(args)
+    ds = dataset_from_args(args)
+    panel, units = _panel_on_map(args, ds)
+    border = border_of(args, ds)
+    edges = dataset_edges(ds, units, border.tolerance_m)
     if args.effect:
-        res = border_effect(units, panel, kind=args.kind)
+        res = border_effect(units, panel, kind=args.kind, edges=edges)
         emit(args, res.to_frame().reset_index(), title=res.summary())
         return 0
     year = int(panel.times[-1]) if args.year is None else args.year
     _check_year(panel, year, "--year")
-    edges = discontinuities(units, panel, year, kind=args.kind)
+    edges = discontinuities(units, panel, year, kind=args.kind, edges=edges)
     table = pd.DataFrame(edges.drop(columns="geometry"))
     if args.border_only:
         table = table[table["border"]]
@@ -473,7 +520,7 @@ def run_discontinuities(args: argparse.Namespace) -> int:
              f"shared edges, {year}")
     if True in by.index and False in by.index:
         title += f"; mean on border edges {by[True]:.3f}, on internal edges {by[False]:.3f}"
-    emit(args, table, title=title)
+    emit(args, table, title=title + border_notes(args, border))
     return 0
 
 

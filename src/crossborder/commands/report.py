@@ -24,6 +24,7 @@ from ._inputs import (
     check_report_options,
     dataset_from_args,
 )
+from .border import add_tolerance_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,6 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--break-year", metavar="YEARS",
                    help="break year(s) of the integration test, comma-separated, e.g. 2010,2015 "
                         "(default: the dataset's; without them the test is left out, saying why)")
+    add_tolerance_option(g)
     p.add_argument("--out", default="out",
                    help="output folder (default: out); built beside it and renamed into place when "
                         "complete, replacing an earlier report there as a whole")
@@ -103,6 +105,8 @@ def _run(args: argparse.Namespace, out: Path) -> int:
         if args.weight != "none":
             _known(ds, args.weight, "--weight")
         options["weight"] = args.weight
+    if args.tolerance_m != "auto":
+        options["tolerance_m"] = args.tolerance_m
     if args.break_year:
         try:
             options["break_years"] = [int(y) for y in args.break_year.split(",") if y.strip()]

@@ -18,9 +18,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..border.shared import panel_edges
 from ..errors import UsageError
 from ._common import emit
-from ._inputs import dataset_from_args, panel_command, panel_from_args, require_polygons
+from ._inputs import dataset_from_args, note, panel_command, panel_from_args, require_polygons
+from .border import add_tolerance_option, border_of
 
 SE_CHOICES = ("classical", "HC0", "HC1", "HC2", "HC3", "HAC")
 
@@ -184,6 +186,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="errors of the break tests (default classical; the DiD clusters by pair)")
     p.add_argument("--alpha", type=float, default=0.05, help="1 - confidence level (default 0.05)")
     p.add_argument("--events", action="store_true", help="print the event-study coefficients instead")
+    add_tolerance_option(p)
     p.set_defaults(func=run_integration)
 
 
@@ -303,8 +306,12 @@ def run_integration(args: argparse.Namespace) -> int:
     ds = dataset_from_args(args)
     require_polygons(ds, "integration")
     panel = panel_from_args(args, ds)
+    border = border_of(args, ds)
     res = integration(ds, years, panel=panel, control=args.control, se_type=args.se, alpha=args.alpha,
-                      currency=panel.meta.get("currency"))
+                      currency=panel.meta.get("currency"),
+                      edges=panel_edges(ds, panel.regions, border.tolerance_m))
+    for text in border.notes:
+        note(text)
     if args.out:
         from ..charts_study import event_study_chart
 

@@ -28,6 +28,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import Geod
 
 from ..errors import DataError
 from ..validate import ReadReport
@@ -275,6 +276,44 @@ def _duplicates(out: pd.DataFrame, report: ReadReport) -> pd.DataFrame:
     return out
 
 
+#: A city whose stated country the polygons contradict is placed in the nearest region of its
+#: stated country when that region is at most this far (km): polygons of two national sources
+#: (or generalised ones) put cities on the border line on the wrong side.
+STATED_COUNTRY_KM = 5.0
+
+
+def _by_stated_country(out: pd.DataFrame, rows: pd.Index, clash: np.ndarray,
+                       polys: gpd.GeoDataFrame, code: np.ndarray, group: np.ndarray,
+                       report: ReadReport) -> np.ndarray:
+    """Cities in ``clash`` within :data:`STATED_COUNTRY_KM` of a polygon of their stated
+    country get its nearest region (said once); returns the clashes left."""
+    geod = Geod(ellps="WGS84")
+    geoms = np.asarray(polys.geometry.values, dtype=object)
+    placed = []
+    left = clash.copy()
+    for k in np.flatnonzero(clash):
+        r = rows[k]
+        stated = out.at[r, "country"]
+        mine = np.flatnonzero(group == stated)
+        if not len(mine):
+            continue
+        pt = shapely.Point(out.at[r, "lon"], out.at[r, "lat"])
+        near = shapely.shortest_line(np.full(len(mine), pt, dtype=object), geoms[mine])
+        xy = shapely.get_coordinates(near).reshape(-1, 2, 2)
+        _, _, d = geod.inv(xy[:, 0, 0], xy[:, 0, 1], xy[:, 1, 0], xy[:, 1, 1])
+        best = int(np.argmin(d))
+        if d[best] <= STATED_COUNTRY_KM * 1000.0:
+            out.at[r, "region"] = code[mine[best]]
+            placed.append(f"{out.at[r, 'city']} ({stated}, {d[best] / 1000:.2g} km from "
+                          f"{code[mine[best]]})")
+            left[k] = False
+    if placed:
+        report.warn(f"{len(placed)} cities on the border line fall in a polygon of the other side "
+                    f"(the two sides' polygons do not match there): placed by their stated "
+                    f"country in its nearest region: {_short(placed)}")
+    return left
+
+
 def _place(out: pd.DataFrame, regions: gpd.GeoDataFrame | None, id_col: str, group_col: str,
            report: ReadReport, used: dict[str, str]) -> pd.DataFrame:
     """Region and country from the polygons where the file gives none; cities outside every
@@ -329,6 +368,8 @@ def _place(out: pd.DataFrame, regions: gpd.GeoDataFrame | None, id_col: str, gro
         & (given_country.to_numpy(dtype=object) != found_country.to_numpy(dtype=object))
     fill_r = out.loc[rows, "region"].isna().to_numpy() & inside & ~clash
     fill_c = given_country.isna().to_numpy() & inside
+    if clash.any():
+        clash = _by_stated_country(out, rows, clash, polys, code, group, report)
     out.loc[rows[fill_r], "region"] = found_region[fill_r].to_numpy()
     out.loc[rows[fill_c], "country"] = found_country[fill_c].to_numpy()
     for role, mask in (("region", fill_r), ("country", fill_c)):

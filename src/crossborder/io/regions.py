@@ -31,7 +31,7 @@ import json
 import os
 import re
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -235,11 +235,21 @@ def _read_one(path: Path, file: str, layer: str | None) -> gpd.GeoDataFrame:
     return gdf
 
 
-def _sources(paths: Any, layer: Any) -> list[tuple[Path, str, str | None]]:
-    if isinstance(paths, str | os.PathLike):
+def _sources(paths: Any, layer: Any) -> list[tuple[Path, str, str | None, dict[str, Any]]]:
+    """(path, label, layer, per-file options) of each file or layer; an entry may be a mapping
+    ``{"path": ..., "id_col": ..., "country": ..., "crs": ...}``."""
+    if isinstance(paths, str | os.PathLike) or isinstance(paths, Mapping):
         paths = [paths]
     out = []
     for p in paths:
+        opts: dict[str, Any] = {}
+        if isinstance(p, Mapping):
+            unknown = set(p) - {"path", "id_col", "country", "crs"}
+            if "path" not in p or unknown:
+                raise DataError("a regions file given as a mapping needs 'path' and may have "
+                                f"'id_col', 'country', 'crs' (got {sorted(map(str, p))})")
+            opts = {k: v for k, v in p.items() if k != "path" and v is not None}
+            p = p["path"]
         file = file_label(p)
         path = _check_source(p, file)
         if layer is None:
@@ -248,22 +258,24 @@ def _sources(paths: Any, layer: Any) -> list[tuple[Path, str, str | None]]:
                 if len(names) > 1:
                     raise DataError(f"the GeoPackage has {len(names)} layers {names}: pass "
                                     "layer='<name>' (or a list of layers)", file=file)
-            out.append((path, file, None))
+            out.append((path, file, None, opts))
         elif isinstance(layer, str):
-            out.append((path, f"{file}:{layer}", layer))
+            out.append((path, f"{file}:{layer}", layer, opts))
         else:
-            out.extend((path, f"{file}:{lay}", lay) for lay in layer)
+            out.extend((path, f"{file}:{lay}", lay, opts) for lay in layer)
     if not out:
         raise DataError("no regions file given")
     return out
 
 
 def read_regions(
-    paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    paths: str | os.PathLike[str] | Mapping[str, Any]
+    | Sequence[str | os.PathLike[str] | Mapping[str, Any]],
     *,
     id_col: str = "region",
     name_col: str | None = None,
     country_col: str | None = None,
+    country: str | None = None,
     layer: str | Sequence[str] | None = None,
     crs: Any = None,
     mixed_crs: str = "reproject",
@@ -275,6 +287,13 @@ def read_regions(
     and reported. Columns: ``region`` (the codes from ``id_col``, as text), ``name`` and
     ``country`` when ``name_col``/``country_col`` (or columns called so) exist, the file's other
     columns, and ``geometry``. The index holds each feature's row (1-based feature number).
+
+    Several files (each country's regions from its own national source, say) are read one by
+    one and joined: an entry of ``paths`` may be a mapping ``{"path": ..., "id_col": ...,
+    "country": ..., "crs": ...}`` whose options apply to that file only (``id_col``: its column
+    of region codes; ``country``: the country of all its regions; ``crs``: its CRS when the
+    file has none — an empty ``.prj`` counts as none). ``country=`` gives every file's regions
+    that country. Files in different CRSs are reprojected to EPSG:4326, and errors name the file.
     """
     if mixed_crs not in ("reproject", "error"):
         raise DataError(f"mixed_crs must be 'reproject' or 'error', not {mixed_crs!r}")
@@ -284,20 +303,23 @@ def read_regions(
     report = ReadReport(file=", ".join(s[1] for s in sources))
     frames = []
     crss: dict[str, Any] = {}
-    for path, file, lay in sources:
+    for path, file, lay, opts in sources:
         gdf = _read_one(path, file, lay)
         gdf = gdf.rename_geometry("geometry") if gdf.geometry.name != "geometry" else gdf
+        gdf = _per_file_columns(gdf, file, id_col, opts.get("id_col"),
+                                opts.get("country", country), report)
+        file_crs = opts.get("crs", crs)
         if gdf.crs is None:
-            if crs is None:
+            if file_crs is None:
                 hint = (" (a shapefile without its .prj file?)" if path.suffix.lower() == ".shp"
                         else "")
                 raise DataError(f"the geometry has no coordinate reference system{hint}: pass "
                                 "crs='EPSG:....' to say which it is", file=file)
-            gdf = gdf.set_crs(crs)
-            report.repair(f"no CRS in the file: set to {crs} as given by crs=", file=file,
+            gdf = gdf.set_crs(file_crs)
+            report.repair(f"no CRS in the file: set to {file_crs} as given by crs=", file=file,
                           count=len(gdf))
-        elif crs is not None and not gdf.crs.equals(gpd.GeoSeries([], crs=crs).crs):
-            report.warn(f"{file}: crs={crs} ignored, the file says {gdf.crs.to_string()}")
+        elif file_crs is not None and not gdf.crs.equals(gpd.GeoSeries([], crs=file_crs).crs):
+            report.warn(f"{file}: crs={file_crs} ignored, the file says {gdf.crs.to_string()}")
         _check_bounds(gdf, file)
         crss[file] = gdf.crs
         gdf = gdf.copy()
@@ -323,6 +345,9 @@ def read_regions(
     if len(regions) == 0:
         raise DataError("no features in the geometry file", file=report.file)
 
+    if country_col is None and "country" in regions.columns and (
+            country is not None or any("country" in o for *_, o in sources)):
+        country_col = "country"
     regions = _codes(regions, id_col, name_col, country_col, report)
     _check_finite(regions)
     regions = _fix_geometry(regions, report, sliver_km2=sliver_km2, empty=empty)
@@ -351,6 +376,30 @@ def _check_finite(regions: gpd.GeoDataFrame) -> None:
     raise DataError(f"region {str(regions['region'].iat[i])!r} has a coordinate that is not a "
                     f"finite number ({shown}){more}: fix the geometry", file=regions["_file"].iat[i],
                     row=int(regions["_row"].iat[i]), column="geometry")
+
+
+def _per_file_columns(gdf: gpd.GeoDataFrame, file: str, id_col: str, own_id: str | None,
+                      country: str | None, report: ReadReport) -> gpd.GeoDataFrame:
+    """One file's column of region codes named as the others' (``id_col``), and its country."""
+    cols = [c for c in gdf.columns if c != "geometry"]
+    want = own_id or id_col
+    found = _find(cols, want)
+    if found is None:
+        raise DataError(f"no column {want!r} with the region codes (columns: {cols}); pass "
+                        "id_col='<column>' for this file", file=file, column=want)
+    if found != id_col:
+        if id_col in gdf.columns:
+            raise DataError(f"the codes are in {found!r} but the file also has a column "
+                            f"{id_col!r}: rename one", file=file, column=id_col)
+        gdf = gdf.rename(columns={found: id_col})
+    if country is not None:
+        if "country" in gdf.columns:
+            differ = gdf["country"].notna() & (gdf["country"].astype(str) != str(country))
+            if differ.any():
+                report.warn(f"{file}: its 'country' column replaced by {country!r} as given "
+                            f"({int(differ.sum())} rows said otherwise)")
+        gdf = gdf.assign(country=str(country))
+    return gdf
 
 
 def _check_bounds(gdf: gpd.GeoDataFrame, file: str) -> None:
@@ -442,6 +491,17 @@ def _fix_geometry(regions: gpd.GeoDataFrame, report: ReadReport, *, sliver_km2: 
         raise DataError(f"region {codes[i]!r} has a {types[i]}, not a polygon: regions need "
                         f"polygons ({int(not_poly.sum())} such features)", file=files[i],
                         row=int(rows[i]), column="geometry")
+
+    present = np.flatnonzero(~is_empty)
+    if len(present):
+        xy, owner = shapely.get_coordinates(geoms[present], return_index=True)
+        bad = ~np.isfinite(xy).all(axis=1)
+        if bad.any():
+            i = int(present[owner[np.flatnonzero(bad)[0]]])
+            x, y = xy[np.flatnonzero(bad)[0]]
+            raise DataError(f"region {codes[i]!r} has a coordinate that is not a finite number "
+                            f"({x}, {y}): fix or drop the vertex", file=files[i],
+                            row=int(rows[i]), column="geometry")
 
     invalid = np.zeros(n, dtype=bool)
     invalid[~is_empty] = ~shapely.is_valid(geoms[~is_empty])

@@ -463,6 +463,7 @@ def integration(
     se_type: str = "classical",
     hac_lags: int = 1,
     window: tuple[int, int] | None = None,
+    edges: pd.DataFrame | None = None,
 ) -> IntegrationResult:
     """The integration test on any border: :func:`pair_did` at each break year and
     :func:`break_test` of the sd of logs and of the between-side Theil share of the border regions.
@@ -475,7 +476,8 @@ def integration(
     (domestic pairs of border regions) or ``"all"`` (every domestic pair of neighbours in the
     panel). ``se_type`` of the break tests: ``"classical"`` by default, because with a dozen
     years and four terms HAC covariances are close to singular and their p-values far too small;
-    ``"HAC"`` on request.
+    ``"HAC"`` on request. ``edges``: the neighbour table to use (a Dataset's one border:
+    :func:`crossborder.border.shared.dataset_edges`); default the polygons' shared edges.
     """
     from .decompose import decompose
     from .dispersion import sigma
@@ -503,7 +505,7 @@ def integration(
             [["region", group_col, "geometry"]].reset_index(drop=True))
         defaults = study_defaults(ds)["break_years"]
     years = list(break_years) if break_years is not None else (defaults or [2015])
-    pairs = neighbour_pairs(geo, id_col=id_col, group_col=group_col)
+    pairs = neighbour_pairs(geo, id_col=id_col, group_col=group_col, edges=edges)
     pairs = pairs[pairs["a"].isin(p.regions) & pairs["b"].isin(p.regions)]
     border = set(pairs.loc[pairs["cross"], "a"]) | set(pairs.loc[pairs["cross"], "b"])
     if not border:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..border.shared import panel_edges
 from ..errors import DataError, UnitError
 from ..measures.decompose import decompose
 from ..measures.integration import IntegrationResult, integration
@@ -84,7 +85,9 @@ def integration_test(ctx: ReportContext) -> IntegrationResult:
             if not inside:
                 raise Skip(f"no break year ({', '.join(map(str, years))}) has data before and after "
                            f"it in {p.times[0]}–{p.times[-1]}")
-            ctx.cache["integration"] = integration(ctx.ds, inside, panel=p, currency=currency(ctx))
+            edges = panel_edges(ctx.ds, p.regions, ctx.options.get("tolerance_m", "auto"))
+            ctx.cache["integration"] = integration(ctx.ds, inside, panel=p, currency=currency(ctx),
+                                                   edges=edges)
             ctx.cache["integration_outside"] = [y for y in years if y not in inside]
         except (DataError, ValueError) as err:
             ctx.cache["integration"] = Skip(f"the integration test cannot be run: {err}")

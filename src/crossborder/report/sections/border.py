@@ -13,8 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import shapely
 
-from ...border.geometry import border_line, border_regions, cross_border_pairs
-from ...border.zones import border_zone
+from ...border.shared import dataset_border, dataset_zone
 from ..model import ReportContext, Section, Skip
 from ..panels import country_name, geo_sources, sides
 
@@ -56,8 +55,9 @@ def build(ctx: ReportContext) -> Section:
     regions = ds.base_regions
     if regions.geometry.isna().all() or regions.empty:
         raise Skip("the dataset has no polygons, so there is no border line to measure")
-    line = border_line(regions, "country", a, b)
-    touching = border_regions(regions, "country", a, b)
+    border = dataset_border(ds, ctx.options.get("tolerance_m", "auto"))
+    line = border.line
+    touching = border.regions()
     if line.n_pairs == 0:
         if len(touching):
             raise Skip(f"the regions of {na} and {nb} touch only at points, so the border has no "
@@ -68,11 +68,12 @@ def build(ctx: ReportContext) -> Section:
     vertices, segments = _resolution(line.geometry)
     spacing = line.length_km / segments if segments else float("nan")
     ref = _reference(ctx)
-    contacts = cross_border_pairs(regions, "country", a, b)["contact"]
+    contacts = border.pairs["contact"]
     points = int((contacts == "point").sum())
     rows = [
         {"item": "border length, km", "value": line.length_km},
         {"item": "length method", "value": line.method},
+        {"item": "tolerance, m", "value": border.tolerance_m},
         {"item": "pairs of regions sharing a stretch of border", "value": line.n_pairs},
         {"item": "pairs touching at a point only", "value": points},
         {"item": "vertices along the border line", "value": vertices},
@@ -95,12 +96,13 @@ def build(ctx: ReportContext) -> Section:
         f"{'pair touches' if points == 1 else 'pairs touch'} only at a point). Basis: the polygons "
         f"as given — {vertices:,} vertices along the line, one every "
         f"{spacing:.1f} km on average. Generalised polygons cut the corners of a winding border, so "
-        "this length understates the true one, and a finer outline gives a longer line." + gap)
+        "this length understates the true one, and a finer outline gives a longer line." + gap
+        + "".join(f" {t[0].upper()}{t[1:]}." for t in border.notes))
     per = touching.rename(columns={"group": "country", "length_km": "border_km"})
     ctx.table(s, "border_regions", per, "Regions on the border: length of border each shares, contact",
               sources=geo)
     zone_km = float(ctx.options.get("zone_km", ZONE_KM))
-    zone = border_zone(regions, zone_km, "country", a, b, line=line)
+    zone = dataset_zone(ds, zone_km, border.tolerance_m)
     by = zone.by_group().reset_index().rename(columns={"group": "country"})
     by = by[by["country"].isin([a, b])].reset_index(drop=True)
     ctx.table(s, "border_zone", by, f"Area within {zone_km:g} km of the border, by country (km²)",
@@ -109,6 +111,7 @@ def build(ctx: ReportContext) -> Section:
         f"Within {zone_km:g} km of the border lie "
         + " and ".join(f"{r.zone_km2:,.0f} km² of {country_name(ctx, r.country)} "
                        f"({100 * r.zone_share:.1f}% of its regions' area)" for r in by.itertuples())
+        + " (the regions on the border, as the zones command counts them)"
         + ". Areas are measured in an equal-area projection on the same polygons, so the zone's "
         "edge follows the generalised line and its area is only as exact as the polygons.")
     return s

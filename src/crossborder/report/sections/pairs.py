@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...border.geometry import cross_border_pairs
 from ...border.pairs import GAP_ALPHA, agglomerations, pair_gaps, twin_cities
+from ...border.shared import dataset_border
 from ...border.zones import geodesic_km
 from ...charts import pair_gaps_small_multiples
 from ...claims import PAPER_AGGLOMERATIONS, border_capitals
@@ -75,7 +75,8 @@ def build(ctx: ReportContext) -> Section:
     if ds.name == "ru-kz":
         _agglomerations(ctx, s)
     a, b = sides(ctx)
-    pairs = pd.DataFrame(cross_border_pairs(ds.base_regions, "country", a, b).drop(columns="geometry"))
+    pairs = pd.DataFrame(dataset_border(ds, ctx.options.get("tolerance_m", "auto")).pairs
+                         .drop(columns="geometry"))
     if pairs.empty:
         raise Skip(f"no region of {country_name(ctx, a)} touches a region of {country_name(ctx, b)} in "
                    "the polygons, so there are no pairs of neighbours across the border")
