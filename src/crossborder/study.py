@@ -96,10 +96,25 @@ def study_panel(
         if ok.any():
             idx = np.flatnonzero(ok)
             lo, hi = idx[0], idx[-1] + 1
-            if balanced:
-                lo, hi, trimmed = _trim_incomplete_ends(have, m.regions, m.times, lo, hi)
-                p.meta["span_trimmed"] = trimmed
-            span = list(m.times[lo:hi])
+            # the years every side observes: annual data beside decadal data keep the decades
+            # (never a run of years one side lacks, which would drop all its regions)
+            common = np.flatnonzero(ok[lo:hi]) + lo
+            if len(common) < hi - lo:
+                p.meta["common_years"] = {"kept": [m.times[i] for i in common],
+                                          "left_out": [m.times[i] for i in range(lo, hi)
+                                                       if not ok[i]]}
+                have_c = have[:, common]
+                c_lo, c_hi = 0, len(common)
+                if balanced:
+                    c_lo, c_hi, trimmed = _trim_incomplete_ends(have_c, m.regions,
+                                                                m.times[common], 0, len(common))
+                    p.meta["span_trimmed"] = trimmed
+                span = list(m.times[common[c_lo:c_hi]])
+            else:
+                if balanced:
+                    lo, hi, trimmed = _trim_incomplete_ends(have, m.regions, m.times, lo, hi)
+                    p.meta["span_trimmed"] = trimmed
+                span = list(m.times[lo:hi])
             p = _keep_meta(p, p.select(times=span))
             m = p.to_matrix()
             have = ~np.isnan(m.values)

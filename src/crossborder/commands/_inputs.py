@@ -849,8 +849,14 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
             if weight is not None and weight in set(map(str, ds.observations["indicator"])):
                 wy = sorted(set(int(y) for y in ds.values(weight)["year"]))
                 wyears = f", the weight {weight} {_years_text(wy)}"
-            note(f"years {p.times[0]}–{p.times[-1]}: the span in which each country has data "
-                 f"({indicator} has {int(span.min())}–{int(span.max())}{wyears}; --years chooses)")
+            if p.meta.get("common_years"):
+                note(f"years {_years_text(list(map(int, p.times)))}: the years every country "
+                     f"observes ({_coverage(ds, indicator, selection)}){wyears}; measures over "
+                     "time use the years between them (growth annualised); --years chooses")
+            else:
+                note(f"years {p.times[0]}–{p.times[-1]}: the span in which each country has data "
+                     f"({indicator} has {int(span.min())}–{int(span.max())}{wyears}; --years "
+                     "chooses)")
         for year, missing in (p.meta.get("span_trimmed") or {}).items():
             first, last = min(year, p.times[0]), max(year, p.times[-1])
             note(f"year {year} left out to keep {len(missing)} region(s) that have no value in it "
@@ -912,6 +918,21 @@ def _check_sides_present(p: Panel, ds: Dataset, selection: str | list[str], indi
     note(f"one-sided years: in {years} only {', '.join(c for c in wanted if c not in lack)} "
          f"{'has' if len(wanted) - len(lack) == 1 else 'have'} values ({', '.join(lack)} none); "
          "those years' numbers describe one side only")
+
+
+def _coverage(ds: Dataset, indicator: str, selection: str | list[str]) -> str:
+    """'US 1929–2009 every year, MX 1940–2000 every 10 years': each country's years of data."""
+    vals = ds.values(indicator)
+    cmap = ds.regions.drop_duplicates("region").set_index("region")["country"]
+    vals = vals[vals["region"].isin(set(ds.region_codes(selection)))]
+    out = []
+    for c, years in vals.groupby(vals["region"].map(cmap))["year"]:
+        ys = sorted(set(int(y) for y in years))
+        steps = sorted(set(np.diff(ys).tolist()))
+        every = ("" if len(ys) < 2 else " every year" if steps == [1] else
+                 f" every {steps[0]} years" if len(steps) == 1 else " with gaps")
+        out.append(f"{c} {ys[0]}–{ys[-1]}{every}")
+    return ", ".join(out)
 
 
 def _years_text(years: list[int]) -> str:

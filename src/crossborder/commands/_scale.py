@@ -74,12 +74,22 @@ def _data(args: argparse.Namespace) -> str | None:
     return data
 
 
+def _is_glob_or_folder(data: str) -> bool:
+    return any(c in data for c in "*?[") or os.path.isdir(data)
+
+
 def wants_scale(args: argparse.Namespace) -> bool:
-    """The scale path: --engine or --scheduler given, or --data a glob or a folder."""
+    """The scale path: --engine or --scheduler given, or --data a glob or a folder. Several
+    ``--data`` files (none a glob or folder) run in memory, as on every other command."""
     if getattr(args, "engine", None) or getattr(args, "scheduler", None):
         return True
+    data = getattr(args, "data", None)
+    if isinstance(data, list) and len(data) > 1:
+        if any(_is_glob_or_folder(d) for d in data):
+            _data(args)               # a glob among several files: say how the scale path reads
+        return False
     data = _data(args)
-    return bool(data) and (any(c in data for c in "*?[") or os.path.isdir(data))
+    return bool(data) and _is_glob_or_folder(data)
 
 
 def _columns(path: str) -> list[str]:
