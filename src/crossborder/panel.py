@@ -462,9 +462,8 @@ class Panel:
                             f"{_label(self.regions[ri[i]])!r} to", column="value")
         f = self.frame.copy()
         f["value"] = 100.0 * vals / m
-        how = (f"{self.weight_name or 'weight'}-weighted" if weighted else "unweighted")
-        what = "its country's" if to == "national" else "all"
-        unit = f"index, {to} mean = 100 ({how} mean of {what} regions; each year)"
+        how = f"weighted by {self.weight_name or 'weight'}" if weighted else "unweighted"
+        unit = f"index, {to} mean = 100, {how}"
         meta = {**self.meta, "relative": {"to": to, "weighted": bool(weighted),
                                           "weight": self.weight_name if weighted else None,
                                           "unit_before": self.unit}}

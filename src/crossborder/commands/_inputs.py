@@ -231,7 +231,30 @@ def add_selection_options(p: argparse.ArgumentParser, regions: str = "border", *
                         "is an error for those that cannot; 'none' for no weight")
     g.add_argument("--unbalanced", action="store_true",
                    help="keep regions with missing years (default: drop them and say which)")
+    add_unit_options(g)
     p.set_defaults(regions_default=regions, regions_choices=choices)
+
+
+def add_unit_options(g: Any) -> None:
+    """--relative, --unit, --fx, --deflator: how values of two countries become comparable."""
+    g.add_argument("--relative", nargs="?", const="pooled", choices=["national", "pooled", "none"],
+                   default=None,
+                   help="each value as an index, 100 = the mean of its country's regions that year "
+                        "(national: compares countries in different currencies and price levels) "
+                        "or of all regions (pooled; --relative alone); weighted by the weight when "
+                        "one is given; default none")
+    g.add_argument("--unit", metavar="NAME",
+                   help="the one unit every value of your --data is in (e.g. USD): your statement "
+                        "lets two countries' values be pooled; a different unit in the data is an "
+                        "error")
+    g.add_argument("--fx", metavar="FILE",
+                   help="exchange rates of your countries: a table country, year, rate (local "
+                        "units per one common unit, as the World Bank's LCU per US$) [, unit, "
+                        "source]; values are divided by the rate of their country and year")
+    g.add_argument("--deflator", metavar="FILE",
+                   help="price indices of your countries: country, year, index (100 in the base "
+                        "year) [, source]; values / index * 100 (with --fx: converted at the base "
+                        "year's rate)")
 
 
 def panel_command(sub: argparse._SubParsersAction, name: str, help_: str, examples: list[str], *,
@@ -763,8 +786,8 @@ def _currency(args: argparse.Namespace, ds: Dataset, indicator: str, own: bool) 
     if units and have == {cur}:
         return None                   # already in that currency: nothing to convert
     raise UsageError(f"--currency {cur}: your data has no exchange rates to convert with (units of "
-                     f"{indicator}: {units or 'none given'}); convert before, or leave --currency "
-                     "out")
+                     f"{indicator}: {units or 'none given'}); give your rates with --fx FILE "
+                     "(country, year, rate), convert before, or leave --currency out")
 
 
 def weight_given(args: argparse.Namespace) -> bool:
@@ -779,9 +802,37 @@ def wants_weights(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "weighted", False)) or weight_given(args)
 
 
+def declare_units(args: argparse.Namespace, ds: Dataset,
+                  indicator: str | None) -> tuple[Dataset, bool]:
+    """The dataset with the units the options declare (--unit, --fx, --deflator) for
+    ``indicator`` (None: every indicator but the weight); True when one was declared. The user's
+    rates replace a conversion with the built-in tables, so --currency is then an error."""
+    unit, fx, defl = (getattr(args, k, None) for k in ("unit", "fx", "deflator"))
+    if not (unit or fx or defl):
+        return ds, False
+    if getattr(args, "currency", None) not in (None, "none"):
+        given = "--fx" if fx else "--deflator" if defl else "--unit"
+        raise UsageError(f"{given} and --currency {args.currency} exclude each other: convert "
+                         "with your tables or with the built-in ones")
+    if unit and fx:
+        raise UsageError("--unit and --fx exclude each other: the rates give the unit (a 'unit' "
+                         "column in the --fx file names it)")
+    from ..currency import user_rates
+
+    tables = {}
+    for kind, path in (("fx", fx), ("deflator", defl)):
+        if path:
+            if not Path(path).is_file():
+                raise UsageError(f"--{kind} {path}: no such file")
+            tables[kind] = user_rates(_table(path), kind, file=str(path))
+    inds = None if indicator is None else [indicator]
+    return ds.with_units(unit=unit, fx=tables.get("fx"), deflator=tables.get("deflator"),
+                         indicators=inds), True
+
+
 def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
                     weighting: bool | None = None, weight_for: str = "--weighted",
-                    two_sided: bool = False) -> Panel:
+                    two_sided: bool = False, pooled: bool = True) -> Panel:
     """The panel the options describe; every selection option is honoured or is an error, and
     what was left out is noted on stderr.
 
@@ -789,6 +840,8 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
     is a usage error naming ``weight_for``, the option that asked for it); ``False`` it does not
     (the panel has no weight, so years without a weight are not left out, and ``--weight NAME`` or
     ``--weight-col`` is a usage error); ``None`` the panel carries the weight when the data have one.
+    ``pooled=False``: the measure compares values within each country only (beta with country
+    dummies, which absorb each country's scale), so the countries' units may differ.
     ``two_sided``: the measure compares the countries (decompose, conditional beta): a year in
     which one of them has no value is an error, not a note. A country of the selection without any
     value in the chosen years is always an error (the study would silently be one-sided).
@@ -811,7 +864,8 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
     if weighting and weight_given(args) and not getattr(args, "weighted", False):
         note(f"weighted by {weight} (--weight{'-col' if getattr(args, 'weight_col', None) else ''} "
              "implies --weighted)")
-    currency = _currency(args, ds, indicator, own)
+    ds, declared = declare_units(args, ds, indicator)
+    currency = None if declared else _currency(args, ds, indicator, own)
     years = parse_years_option(args.years)
     selection = selection_from_args(args, ds)
     if own:
@@ -832,14 +886,17 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
     try:
         p = study_panel(ds, indicator=indicator, regions=selection, years=years, currency=currency,
                         weight=weight, balanced=not args.unbalanced, group=group,
-                        base_year=base_year)
+                        base_year=base_year, relative=getattr(args, "relative", None),
+                        pooled=pooled)
     except UnitError as exc:
         if not own or "currency='USD' or 'PPP' to convert" not in exc.reason:
             raise
         # own files carry no exchange rates: --currency cannot convert them (no circular advice)
         reason = re.sub(r"pass currency='USD' or 'PPP' to convert",
                         "your files have no exchange rates, so convert the values to one currency "
-                        "before", exc.reason)
+                        "before, give your rates with --fx FILE (country, year, rate), or compare "
+                        "each region with its country's mean with --relative national",
+                        exc.reason)
         raise UnitError(reason, file=exc.file, row=exc.row, column=exc.column) from None
     if years is None and len(p.times):
         span = ds.values(indicator)

@@ -24,7 +24,8 @@ SCALE_COMMANDS = ("sigma", "decompose", "beta", "gamma", "markov")
 ENGINES = ("duckdb", "polars", "dask", "pandas")
 #: options of the in-memory path that the scale path does not apply: given, they are an error
 _NOT_AT_SCALE = ("years", "regions", "currency", "indicator", "unbalanced", "dataset", "regions_file",
-                 "countries", "country_from_prefix", "drop_unknown", "regions_id_col", "balanced")
+                 "countries", "country_from_prefix", "drop_unknown", "regions_id_col", "balanced",
+                "unit", "fx", "deflator")
 
 
 def install(sub: argparse._SubParsersAction) -> None:
@@ -135,6 +136,10 @@ def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> in
         opts = ", ".join("--" + d.replace("_", "-") for d in given)
         raise ValueError(f"{opts}: not applied by the scale path (--data {data}); select the rows in "
                          "the files, or run without --engine on data that fits in memory")
+    rel = getattr(args, "relative", None)
+    if rel not in (None, "none") and not (command == "markov" and rel == "pooled"):
+        raise ValueError(f"--relative {rel}: not applied by the scale path (--data {data}); "
+                         "markov takes --relative pooled there")
     engine = args.engine or ("dask" if args.scheduler else "duckdb")
     if args.scheduler and engine != "dask":
         raise ValueError("--scheduler is a Dask scheduler: use it with --engine dask")
@@ -197,7 +202,7 @@ def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> in
         emit(args, scale.gamma(data, **kw).reset_index(),
              title=f"gamma convergence (1 = ranks unchanged; {where})")
     else:  # markov
-        res = scale.markov(data, k=args.k, relative=args.relative, **kw)
+        res = scale.markov(data, k=args.k, relative=rel == "pooled", **kw)
         if args.json or args.csv:
             emit(args, res.to_frame())
         else:

@@ -85,7 +85,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                 ["crossborder markov", "crossborder markov --k 4 --relative"], regions="all")
     p.add_argument("--k", type=number(int, low=2), default=5,
                    help="number of quantile classes, at least 2 (default 5)")
-    p.add_argument("--relative", action="store_true", help="relative to the cross-section mean")
     p.set_defaults(func=run_markov)
 
 
@@ -119,7 +118,9 @@ def run_beta(args: argparse.Namespace) -> int:
         raise UsageError(f"--years {args.years}: beta compares a first and a last year; give two "
                          "years (2008,2019) or a range (2008-2019)")
     weighted = wants_weights(args)
-    panel = panel_from_args(args, weighting=weighted, two_sided=bool(args.conditional))
+    # country dummies absorb each country's scale: conditional beta runs on raw units
+    panel = panel_from_args(args, weighting=weighted, two_sided=bool(args.conditional),
+                            pooled=not args.conditional)
     times = panel.times
     if len(times) < 2:
         raise UsageError(f"beta needs two years; the selection has one ({times[0]}): give a range "
@@ -214,10 +215,11 @@ def run_markov(args: argparse.Namespace) -> int:
     if args.k > len(panel.regions):
         raise UsageError(f"--k {args.k}: more classes than regions ({len(panel.regions)}); "
                          f"use at most {len(panel.regions)}")
-    res = markov(panel, k=args.k, relative=args.relative)
+    res = markov(panel, k=args.k)
     if args.json:
         labels = list(res.labels)
-        _dump({"k": res.k, "kind": res.kind, "relative": res.relative, "labels": labels,
+        _dump({"k": res.k, "kind": res.kind, "relative": args.relative or "none",
+               "unit": panel.unit, "labels": labels,
                "regions": len(res.regions), "times": list(res.times),
                "n_transitions": res.n_transitions, "skipped": res.skipped,
                "transitions": _records(res.to_frame()),
