@@ -712,6 +712,13 @@ def panel_unit(obs: pd.DataFrame, indicator: str, *, pooled: bool = True,
     country = (obs["country"].astype(object).where(obs["country"].notna(), "(no country)")
                if "country" in obs else pd.Series("", index=obs.index, dtype=object))
     countries = sorted(map(str, pd.unique(country)))
+    given = sorted(pd.unique(unit[~blank.to_numpy()].astype(str)))
+
+    def shown(u: str) -> str:
+        """The unit as titles print it: notes in parentheses dropped where they differ."""
+        same = [g for g in given if _unit_key(g) == _unit_key(u)]
+        return u if len(same) <= 1 else u.split("(")[0].strip()
+
     per: dict[str, list[str]] = {}
     for c in countries:
         mask = (country.astype(str) == c).to_numpy()
@@ -728,15 +735,14 @@ def panel_unit(obs: pd.DataFrame, indicator: str, *, pooled: bool = True,
                             "unit first", column="unit")
     if len(countries) < 2:
         u = per[countries[0]][0] if countries else ""
-        return _clean(u) if u else None
+        return shown(u) if u else None
     if not pooled:
         if all(not u[0] for u in per.values()):
             return None
-        return "; ".join(f"{_clean(u[0]) or 'no unit'} ({c})" for c, u in per.items())
+        return "; ".join(f"{shown(u[0]) if u[0] else 'no unit'} ({c})" for c, u in per.items())
     keys = {_unit_key(u[0]) for u in per.values()}
     if len(keys) == 1 and "" not in keys:
-        first = next(iter(per.values()))[0]
-        return _clean(first)
+        return shown(next(iter(per.values()))[0])
     lacking = [c for c, u in per.items() if not u[0]]
     if lacking:
         having = {c: u[0] for c, u in per.items() if u[0]}
@@ -758,11 +764,6 @@ def panel_unit(obs: pd.DataFrame, indicator: str, *, pooled: bool = True,
                         "currency='USD' or 'PPP' to convert, or choose one country", column="unit")
     raise UnitError(f"indicator {indicator!r} mixes the units {both} in one panel; convert to one "
                     "unit first, or choose one country", column="unit")
-
-
-def _clean(unit: str) -> str:
-    """'USD (current, NBK rate)' -> 'USD' when notes differ; a unit as one text."""
-    return " ".join(str(unit).split())
 
 
 # ---------------------------------------------------------------------- regions
