@@ -79,6 +79,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--merge", choices=["PS", "vLT"], default=None, help="merge clubs after clustering")
     p.add_argument("--no-filter", action="store_true",
                    help="use the logs as they are (default: HP-filtered logs, lambda 400)")
+    p.add_argument("--hp-lambda", type=number(float, low=0, low_open=True), default=None,
+                   help="smoothing parameter of the HP filter (default 400, for annual data; "
+                        "Ravn-Uhlig: 400 / step^4 for periods step years apart, e.g. 0.04 for "
+                        "decades)")
     p.set_defaults(func=run_clubs)
 
     p = _parser(sub, "markov", "distribution dynamics: transitions between income classes",
@@ -183,8 +187,11 @@ def run_clubs(args: argparse.Namespace) -> int:
         raise error(f"clubs need at least {MIN_PERIODS} periods (HP filter and the log t "
                          f"regression on the last two thirds); the selection has "
                          f"{len(panel.times)} ({', '.join(map(str, panel.times))})")
+    if args.no_filter and args.hp_lambda is not None:
+        raise UsageError("--hp-lambda and --no-filter exclude each other")
+    _clubs_notes(panel, args)
     if not args.no_filter:
-        panel = hp_filter(panel, lamb=400)
+        panel = hp_filter(panel, lamb=args.hp_lambda or 400.0)
     res = clubs(panel, trim=args.trim, cstar=args.cstar, hac=args.hac, merge=args.merge)
     members = res.membership()
     if args.json:
@@ -206,6 +213,37 @@ def run_clubs(args: argparse.Namespace) -> int:
     sys.stdout.write("\n")
     emit(args, members)
     return 0
+
+
+#: Fewest periods of the log t regression (after trimming) for clubs that are more than indicative.
+CLUBS_FIRM_PERIODS = 20
+
+
+def _clubs_notes(panel: Any, args: argparse.Namespace) -> None:
+    """Notes on stderr: a series too short for firm clubs; a lambda meant for annual data on
+    periods several years apart (Ravn & Uhlig 2002: lambda scales with the 4th power of the
+    frequency, 400 / step^4)."""
+    import numpy as np
+
+    t = np.asarray(panel.times, dtype=float)
+    used = len(t) - int(np.floor(args.trim * len(t)))
+    if used < CLUBS_FIRM_PERIODS:
+        print(f"note: the log t regression rests on {used} periods (of {len(t)}, first "
+              f"{args.trim:.2g} trimmed): with fewer than {CLUBS_FIRM_PERIODS} the clubs are "
+              "indicative", file=sys.stderr)
+    steps = sorted(set(np.diff(t).tolist()))
+    if args.no_filter or not steps or steps == [1.0]:
+        return
+    step = float(np.median(np.diff(t)))
+    scaled = 400.0 / step ** 4
+    what = (f"periods {step:g} years apart" if len(steps) == 1 else
+            f"periods {steps[0]:g} to {steps[-1]:g} years apart")
+    if args.hp_lambda is None:
+        print(f"note: {what}: the HP filter's lambda 400 is meant for annual data; Ravn-Uhlig "
+              f"scaling gives {scaled:.3g} (--hp-lambda {scaled:.3g})", file=sys.stderr)
+    else:
+        print(f"note: {what}: HP filter with lambda {args.hp_lambda:g} (Ravn-Uhlig scaling of "
+              f"400 gives {scaled:.3g})", file=sys.stderr)
 
 
 def run_markov(args: argparse.Namespace) -> int:
