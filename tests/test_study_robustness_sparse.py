@@ -116,16 +116,21 @@ def test_cli_json_has_no_infinity_and_no_warnings(capsys, files):
     out, err = capsys.readouterr()
     rows = json.loads(out, parse_constant=_no_constants)
     assert "Warning" not in err
-    assert err.splitlines()[-1] == (
-        "note: 15 row(s) of the grid set aside, not counted (--skipped lists them): 1 x 2000-2000: the "
+    assert err.splitlines()[-1].startswith(
+        "note: 33 row(s) of the grid set aside, not counted (--skipped lists them): 1 x 2000-2000: the "
         "end is not after the start; 6 x 2000-2007 has 2 period(s) (2000, 2007); a time trend needs 3; "
-        "1 x 2007-2000: the end is not after the start; 1 x 2007-2007: the end is not after the start; "
-        "and 1 more reason(s)")
+        "6 x HAC errors: a trend on 3 periods (2000, 2007, 2013); HAC needs at least 5; ")
     assert min(r["nobs"] for r in rows if r["estimate"].endswith("trend")) == 3
+    # HAC errors of a trend on fewer than 5 periods are never counted
+    assert not [r for r in rows if r["se_type"] == "HAC" and r["nobs"] < 5]
     assert all(r["se"] is not None and r["se"] > 0 for r in rows)
     assert main([*opts, "--skipped", "--json"]) == 0
     skipped = json.loads(capsys.readouterr().out, parse_constant=_no_constants)
-    assert len(skipped) == 15
+    hac = [r for r in skipped if r["reason"].startswith("HAC errors: a trend on ")]
+    assert len(skipped) - len(hac) == 15
+    # 6 trends (sigma, each side's sigma, between share, border effect, pair gaps) x 3 specs of 3
+    # periods
+    assert len(hac) == 18 and {r["se_type"] for r in hac} == {"HAC"}
     assert {r["reason"] for r in skipped if r["end"] == 2013 and r["start"] == 2007} == {
         "2007-2013 has 2 period(s) (2007, 2013); a time trend needs 3"}
 

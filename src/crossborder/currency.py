@@ -29,7 +29,8 @@ import pandas as pd
 from .errors import DataError, UnitError
 
 __all__ = ["BASES", "CurrencySpec", "RealIndex", "REAL_INDICES", "DEFAULT_BASE_YEAR", "parse_currency",
-           "fx_vintages", "rate_table", "unit_label", "chain_index", "real_growth", "carry_level"]
+           "fx_vintages", "rate_table", "currency_of", "CURRENCIES", "unit_label", "chain_index",
+           "real_growth", "carry_level", "UserRates", "user_rates", "convert_with_user_rates"]
 
 BASES = ("USD", "PPP", "real")
 #: column of ``fx`` each nominal basis divides by
@@ -160,6 +161,27 @@ def _newest(vintages: pd.Series) -> str | None:
     return names[0] if len(names) == 1 else None
 
 
+#: Known currency codes, found anywhere in a unit (e.g. "PPP" in "international dollars (PPP)");
+#: any other three-letter upper-case code before a parenthesis counts too ("BBD", "PLN").
+CURRENCIES = {"RUB", "KZT", "USD", "EUR", "CNY", "UAH", "BYN", "MXN", "PPP"}
+_CODE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
+
+
+def currency_of(unit: str | None) -> str | None:
+    """The currency code a unit is expressed in ('million RUB' -> 'RUB', 'USD (current)' -> 'USD',
+    'BBD' -> 'BBD'): the first three-letter upper-case code before any parenthesis, else a known
+    code anywhere; None for units that name no currency ('persons', '%')."""
+    if not isinstance(unit, str):
+        return None
+    m = _CODE.search(unit.split("(")[0])
+    if m:
+        return m.group(1)
+    for token in unit.replace("(", " ").replace(")", " ").replace(",", " ").split():
+        if token.upper() in CURRENCIES:
+            return token.upper()
+    return None
+
+
 # ---------------------------------------------------------------------- real growth
 @dataclass(frozen=True)
 class RealIndex:
@@ -258,3 +280,138 @@ def carry_level(level: pd.DataFrame, growth: pd.DataFrame, base_year: int) -> pd
             y -= 1
             out.append((region, y, v, ix))
     return pd.DataFrame(out, columns=["region", "year", "value", "index"])
+
+
+# ---------------------------------------------------------------------- the user's own rates
+#: The value column of each kind of user table: an exchange rate (local currency units per one unit
+#: of the common currency, as the World Bank's "LCU per US$") or a price index (100 in its base year).
+USER_RATE_COLUMNS = {"fx": "rate", "deflator": "index"}
+
+
+@dataclass(frozen=True)
+class UserRates:
+    """A user's table of ``country, year, rate`` (``kind="fx"``) or ``country, year, index``
+    (``kind="deflator"``), checked; ``source`` names it in every output (the table's ``source``
+    column, else the file name); ``unit``: the common unit the rates convert to (fx; the table's
+    ``unit`` column, else "common unit")."""
+
+    kind: str
+    table: pd.DataFrame
+    source: str
+    unit: str | None = None
+
+    def lookup(self, country: pd.Series, year: pd.Series) -> np.ndarray:
+        """The rate of each (country, year); a missing one is a :class:`DataError` naming the first
+        country and year that has none."""
+        key = pd.MultiIndex.from_arrays([country.astype(str).to_numpy(),
+                                         pd.to_numeric(year).astype(int).to_numpy()])
+        t = self.table
+        idx = pd.MultiIndex.from_arrays([t["country"].to_numpy(), t["year"].to_numpy()])
+        pos = idx.get_indexer(key)
+        if (pos < 0).any():
+            i = int(np.flatnonzero(pos < 0)[0])
+            n = int(len(pd.unique(key[pos < 0])))
+            what = "exchange rate" if self.kind == "fx" else "deflator"
+            raise DataError(f"no {what} for country {key[i][0]!r} in {key[i][1]} in {self.source}"
+                            f" ({n} country-year(s) of the data without one): add the row "
+                            f"(country, year, {USER_RATE_COLUMNS[self.kind]})",
+                            column=USER_RATE_COLUMNS[self.kind])
+        return t["value"].to_numpy(dtype=float)[pos]
+
+    def base_year(self, country: str) -> int:
+        """The year in which a deflator of ``country`` is 100 (its base year)."""
+        t = self.table[self.table["country"] == country]
+        at = t[np.isclose(t["value"].to_numpy(dtype=float), 100.0)]
+        if at.empty:
+            raise DataError(f"the deflator of country {country!r} in {self.source} is 100 in no year:"
+                            " with exchange rates, values are converted at the rate of the "
+                            "deflator's base year (where it is 100)", column="index")
+        return int(at["year"].min())
+
+
+def user_rates(raw: pd.DataFrame, kind: str, *, file: str | None = None,
+               source: str | None = None) -> UserRates:
+    """Check a user's exchange-rate (``kind="fx"``: ``country, year, rate``) or deflator
+    (``"deflator"``: ``country, year, index``) table (``file``: where it was read, for the
+    messages and as its source name). Every rate must be a finite positive number (else a
+    :class:`DataError` naming country, year, file and row); one row per country and year."""
+    if kind not in USER_RATE_COLUMNS:
+        raise ValueError(f"kind must be one of {sorted(USER_RATE_COLUMNS)}, not {kind!r}")
+    col = USER_RATE_COLUMNS[kind]
+    low = {str(c).strip().lower(): c for c in raw.columns}
+    missing = [c for c in ("country", "year", col) if c not in low]
+    if missing:
+        raise DataError(f"no column {missing[0]!r}: a {'exchange-rate' if kind == 'fx' else 'deflator'}"
+                        f" table has the columns country, year, {col} (columns: "
+                        f"{[str(c) for c in raw.columns]})", file=file, column=missing[0])
+    country = raw[low["country"]].astype(object)
+    rows = np.arange(len(raw)) + 2                      # the file's line (header = line 1)
+    year = pd.to_numeric(raw[low["year"]], errors="coerce")
+    value = pd.to_numeric(raw[low[col]].astype(str).str.strip().str.replace(",", "."),
+                          errors="coerce")
+    bad = (country.isna() | (country.astype(str).str.strip() == "") | year.isna()
+           | (year % 1 != 0)).to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError("a row without a country or a whole year", file=file, row=int(rows[i]),
+                        column="country" if country.isna().iloc[i] else "year")
+    badv = ~(np.isfinite(value.to_numpy(dtype=float)) & (value.to_numpy(dtype=float) > 0))
+    if badv.any():
+        i = int(np.flatnonzero(badv)[0])
+        raise DataError(f"the {col} of country {str(country.iloc[i]).strip()!r} in "
+                        f"{int(year.iloc[i])} is {raw[low[col]].iloc[i]!r}: a {col} must be a "
+                        "positive number", file=file, row=int(rows[i]), column=str(low[col]))
+    t = pd.DataFrame({"country": country.astype(str).str.strip().to_numpy(),
+                      "year": year.astype(int).to_numpy(), "value": value.to_numpy(dtype=float)})
+    dup = t.duplicated(["country", "year"], keep="first").to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        raise DataError(f"two rows for country {t['country'].iat[i]!r} in {t['year'].iat[i]}",
+                        file=file, row=int(rows[i]), column=str(low[col]))
+    name = source
+    if name is None and "source" in low:
+        names = sorted({str(x) for x in raw[low["source"]].dropna() if str(x).strip()})
+        name = "; ".join(names) or None
+    if name is None:
+        name = file.replace("\\", "/").rsplit("/", 1)[-1] if file else f"the {kind} table"
+    unit = None
+    if kind == "fx":
+        units = (sorted({str(x).strip() for x in raw[low["unit"]].dropna() if str(x).strip()})
+                 if "unit" in low else [])
+        if len(units) > 1:
+            raise DataError(f"the rates convert to several units {units}: one common unit",
+                            file=file, column=str(low["unit"]))
+        unit = units[0] if units else None
+    return UserRates(kind, t, name, unit)
+
+
+def convert_with_user_rates(obs: pd.DataFrame, fx: UserRates | None,
+                            deflator: UserRates | None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Values of ``obs`` (``country, year, value``) converted with the user's tables.
+
+    Deflator alone: ``v / D(c, t) * 100`` (constant prices of the deflator's base year, in each
+    country's own unit). Rates alone: ``v / R(c, t)`` (the common unit, current prices). Both:
+    ``v / D(c, t) * 100 / R(c, b_c)`` with ``b_c`` the year in which the deflator of ``c`` is 100
+    (constant prices, converted at the base year's rate). Returns the converted rows and the
+    unit notes (``unit`` for fx, ``prices``)."""
+    out = obs.copy()
+    v = out["value"].to_numpy(dtype=float)
+    notes: dict[str, str] = {}
+    if deflator is not None:
+        v = v / deflator.lookup(out["country"], out["year"]) * 100.0
+        bases = ({c: deflator.base_year(str(c)) for c in pd.unique(out["country"].astype(str))}
+                 if fx is not None else {})
+        years = sorted(set(bases.values()))
+        notes["prices"] = (f"constant prices of {', '.join(map(str, years))} (deflator: "
+                           f"{deflator.source})" if years else
+                           f"constant prices (deflator: {deflator.source})")
+    if fx is not None:
+        if deflator is not None:
+            country = out["country"].astype(str)
+            year = country.map(bases)
+            v = v / fx.lookup(country, year)
+        else:
+            v = v / fx.lookup(out["country"], out["year"])
+        notes["unit"] = f"{fx.unit or 'common unit'} (exchange rates: {fx.source})"
+    out["value"] = v
+    return out, notes

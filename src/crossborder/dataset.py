@@ -14,7 +14,6 @@ panels use, so that no territory is counted twice.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -30,7 +29,10 @@ from .currency import (
     DEFAULT_BASE_YEAR,
     REAL_INDICES,
     CurrencySpec,
+    UserRates,
     carry_level,
+    convert_with_user_rates,
+    currency_of,
     fx_vintages,
     parse_currency,
     rate_table,
@@ -39,6 +41,7 @@ from .currency import (
 )
 from .errors import DataError, UnitError
 from .panel import Panel
+from .validate import panel_unit
 
 __all__ = ["Dataset", "load_dataset", "currency_of", "DEFAULT_EXCLUDE_FLAGS", "INDICATOR_ALIASES"]
 
@@ -62,32 +65,7 @@ INDICATOR_ALIASES: dict[str, tuple[str, ...]] = {
 ADDITIVE_INDICATORS = {"population_avg", "population_jan1", "population_dose", "population_census",
                        "grp_lcu", "russian_population"}
 
-#: Known currency codes, found anywhere in a unit (e.g. "PPP" in "international dollars (PPP)");
-#: any other three-letter upper-case code before a parenthesis counts too ("BBD", "PLN").
-CURRENCIES = {"RUB", "KZT", "USD", "EUR", "CNY", "UAH", "BYN", "MXN", "PPP"}
 REGION_SETS = ("all", "border", "interior")
-_CODE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
-
-
-def currency_of(unit: str | None) -> str | None:
-    """The currency code a unit is expressed in ('million RUB' -> 'RUB', 'USD (current)' -> 'USD',
-    'BBD' -> 'BBD'): the first three-letter upper-case code before any parenthesis, else a known
-    code anywhere; None for units that name no currency ('persons', '%')."""
-    if not isinstance(unit, str):
-        return None
-    m = _CODE.search(unit.split("(")[0])
-    if m:
-        return m.group(1)
-    for token in unit.replace("(", " ").replace(")", " ").replace(",", " ").split():
-        if token.upper() in CURRENCIES:
-            return token.upper()
-    return None
-
-
-def _unit_key(unit: str) -> str:
-    """A unit without its notes in parentheses: 'USD (current, NBK rate)' and 'USD (current, DOSE
-    rate)' are one unit; 'EUR' and 'PLN', or 'persons' and '%', are not."""
-    return " ".join(unit.split("(")[0].split()).casefold()
 
 
 @dataclass(frozen=True, eq=False)
@@ -223,6 +201,34 @@ class Dataset:
                             column=group_col)
         return (str(groups[0]), str(groups[1]))
 
+    def with_units(self, unit: str | None = None, fx: UserRates | None = None,
+                   deflator: UserRates | None = None,
+                   indicators: Iterable[str] | None = None) -> Dataset:
+        """A copy whose panels of ``indicators`` (default: every indicator) are in one declared unit.
+
+        ``unit``: the user's statement that every value is in this unit (blank units are filled;
+        a different unit in the data is an error). ``fx``: exchange rates to a common unit
+        (:func:`crossborder.currency.user_rates`, ``country, year, rate`` = local units per common
+        unit); ``deflator``: price indices (``country, year, index``, 100 in the base year). See
+        :func:`crossborder.currency.convert_with_user_rates` for the formulas. Panels built without
+        ``currency=`` use them; their unit and ``meta["conversion"]`` name the tables' sources."""
+        if unit is not None and fx is not None:
+            raise UnitError("a stated unit and exchange rates exclude each other: the rates give "
+                            "the unit", column="unit")
+        if unit is not None and not str(unit).strip():
+            raise UnitError("the stated unit is blank", column="unit")
+        decl = {"unit": None if unit is None else str(unit).strip(), "fx": fx,
+                "deflator": deflator,
+                "indicators": None if indicators is None else set(map(str, indicators))}
+        return replace(self, meta={**self.meta, "units": decl})
+
+    def _declared(self, indicator: str) -> dict[str, Any]:
+        decl = self.meta.get("units") or {}
+        wanted = decl.get("indicators")
+        if not decl or (wanted is not None and indicator not in wanted):
+            return {}
+        return decl
+
     def with_border(self, group_col: str = "country", contacts: tuple[str, ...] = ("edge", "point"),
                     tolerance_m: float | str = "auto") -> Dataset:
         """A copy whose ``border`` flags come from the polygons: the analysis units that touch a
@@ -310,6 +316,7 @@ class Dataset:
         currency: str | None = None,
         exclude_flags: Iterable[str] = DEFAULT_EXCLUDE_FLAGS,
         base_year: int | None = None,
+        pooled: bool = True,
     ) -> Panel:
         """One indicator as a Panel of regions x years.
 
@@ -323,7 +330,11 @@ class Dataset:
         at PPP carried by the real growth indices (default base year
         :data:`crossborder.currency.DEFAULT_BASE_YEAR`). Values without a rate are set aside.
         ``meta`` names ``currency_basis``, ``vintage`` (and ``icp_basis``, ``base_year``).
-        Mixing currencies without a conversion raises :class:`UnitError`.
+        Mixing currencies without a conversion raises :class:`UnitError`, and so do values of two
+        countries without a known common unit (:func:`crossborder.validate.panel_unit`; the ways
+        out: a unit column, :meth:`with_units`, a conversion). ``pooled=False``: the values will be
+        compared within each country only (e.g. beta with country dummies, which absorb the scale),
+        so each country needs one unit but the countries' units may differ.
         Rows left out (flags, no rate, no weight) are listed in ``panel.meta["set_aside"]``.
         """
         codes = self.region_codes(regions)
@@ -346,8 +357,22 @@ class Dataset:
 
             obs = obs.merge(self.regions[["region", "country"]], on="region", how="left")
             obs["currency"] = obs["unit"].map(currency_of)
-            # without a conversion, one unit (any unit string; notes in parentheses aside)
-            unit = _common_unit(obs, indicator) if spec is None else None
+            unit = None
+            if spec is None:
+                # without a conversion, one known unit (notes in parentheses aside); the user's
+                # declared unit or own rates first
+                decl = self._declared(indicator)
+                notes: dict[str, str] = {}
+                if decl.get("fx") is not None or decl.get("deflator") is not None:
+                    obs, notes = convert_with_user_rates(obs, decl.get("fx"), decl.get("deflator"))
+                    if "unit" in notes:
+                        obs["unit"] = notes["unit"]
+                    conv["user_rates"] = {k: decl[k].source for k in ("fx", "deflator")
+                                          if decl.get(k) is not None}
+                    conv["rate_sources"] = sorted(conv["user_rates"].values())
+                unit = panel_unit(obs, indicator, pooled=pooled, stated=decl.get("unit"))
+                if "prices" in notes:
+                    unit = f"{unit or 'each country’s own unit'} at {notes['prices']}"
         if spec is not None and spec.basis != "real":
             obs, unit, dropped, conv = self._convert(obs, spec)
             if len(dropped):
@@ -530,30 +555,6 @@ def _foreign_currency(obs: pd.DataFrame, target: str) -> pd.Series:
     own = (obs[local].groupby("country", dropna=False)["currency"]
            .agg(lambda c: c.value_counts().sort_index().idxmax()))
     return local & (obs["currency"] != obs["country"].map(own))
-
-
-def _common_unit(obs: pd.DataFrame, indicator: str) -> str | None:
-    """The one unit of a panel's values; two units (after dropping notes in parentheses) are a
-    :class:`UnitError` naming them, whatever they are: a panel never pools units unless a
-    conversion is asked for (``currency=``)."""
-    units = sorted(pd.unique(obs["unit"].dropna().astype(str)))
-    if len(units) <= 1:
-        return units[0] if units else None
-    keys: dict[str, str] = {}
-    for u in units:
-        keys.setdefault(_unit_key(u), u)
-    if len(keys) == 1:
-        return units[0].split("(")[0].strip()   # one unit, different notes (e.g. on the rate)
-    if obs["unit"].isna().any():
-        keys.setdefault("(no unit)", "(no unit)")
-    shown = list(keys.values())
-    both = " and ".join(repr(u) for u in shown[:2]) + (f" (and {len(shown) - 2} more)"
-                                                       if len(shown) > 2 else "")
-    if None not in {currency_of(u) for u in shown}:
-        raise UnitError(f"indicator {indicator!r} mixes currencies {both} in one panel; pass "
-                        "currency='USD' or 'PPP' to convert, or choose one country", column="unit")
-    raise UnitError(f"indicator {indicator!r} mixes the units {both} in one panel; convert to one "
-                    "unit first, or choose one country", column="unit")
 
 
 # ---------------------------------------------------------------------- loading

@@ -18,7 +18,11 @@ import pandas as pd
 
 from .errors import DataError, UnitError
 
-__all__ = ["Matrix", "Panel", "check_region_spellings"]
+__all__ = ["Matrix", "Panel", "RELATIVE", "check_region_spellings"]
+
+#: What ``Panel.relative(to=...)`` indexes values to: the mean of the value's country, of all
+#: regions, or nothing.
+RELATIVE = ("national", "pooled", "none")
 
 
 def check_region_spellings(codes: pd.Series, rows: Any = None, *, file: str | None = None) -> None:
@@ -391,6 +395,83 @@ class Panel:
         f["value"] = func(f["value"].to_numpy(dtype=float))
         return replace(self, frame=f, indicator=indicator or self.indicator,
                        unit=unit if unit is not None else self.unit, meta=dict(self.meta))
+
+    def relative(self, to: str = "national", *, reference: Panel | None = None,
+                 weighted: bool | None = None) -> Panel:
+        """Each value as an index, 100 = the mean of the reference regions in that year.
+
+        ``to="national"``: the mean of the regions of the value's own group (country), so that
+        regions in different currencies and price levels compare; ``"pooled"``: the mean of all
+        reference regions (one unit needed); ``"none"``: the panel unchanged.
+        ``I_it = 100 x_it / m_{g(i)t}`` with ``m_gt = sum_j w_jt x_jt / sum_j w_jt`` over the
+        reference regions ``j`` of group ``g`` with a value (and a weight) in ``t``; ``w = 1``
+        when unweighted. ``reference``: the panel whose regions make the means (default: this
+        one; e.g. every region of each country while this one holds the border regions), with
+        the same times. ``weighted``: weight the means by the weight role (default: when the
+        panel has one). The unit and ``meta["relative"]`` say which mean, and whether weighted.
+        """
+        if to not in RELATIVE:
+            raise DataError(f"relative to {to!r}: use one of {', '.join(RELATIVE)}")
+        if to == "none":
+            return self
+        ref = self if reference is None else reference
+        if weighted is None:
+            weighted = self.has_weight
+        if weighted and not ref.has_weight:
+            raise DataError("a weighted index needs the weights of the reference regions",
+                            column="weight")
+        if to == "national" and (not self.has_group or not ref.has_group):
+            raise DataError("relative to the national mean needs the country of each region "
+                            "(the group role)", column="group")
+        rm = ref.to_matrix(copy=False)
+        pos = rm.times.get_indexer(self.times)
+        if (pos < 0).any():
+            t = self.times[int(np.flatnonzero(pos < 0)[0])]
+            raise DataError(f"the reference regions have no value in {_label(t)}", column="time")
+        x = rm.values[:, pos]
+        w = ref.weight_matrix(copy=False).values[:, pos] if weighted else np.ones_like(x)
+        ok = np.isfinite(x) & np.isfinite(w)
+        xw, ww = np.where(ok, x * w, 0.0), np.where(ok, w, 0.0)
+        if to == "national":
+            ref_g = ref.group_labels()
+            keys, codes = np.unique(ref_g.to_numpy(dtype=object).astype(str), return_inverse=True)
+            sums = np.zeros((len(keys), x.shape[1]))
+            wsum = np.zeros_like(sums)
+            np.add.at(sums, codes, xw)
+            np.add.at(wsum, codes, ww)
+            own = self.group_labels().to_numpy(dtype=object).astype(str)
+            row_of = np.searchsorted(keys, own)
+            unknown = (row_of >= len(keys)) | (keys[np.minimum(row_of, len(keys) - 1)] != own)
+            if unknown.any():
+                raise DataError(f"no reference region of country {own[unknown][0]!r}",
+                                column="group")
+        else:
+            sums, wsum = xw.sum(axis=0)[None, :], ww.sum(axis=0)[None, :]
+            row_of = np.zeros(len(self.regions), dtype=np.intp)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = sums / wsum
+        ri, ti = self._cells
+        m = means[row_of[ri], ti]
+        vals = self.frame["value"].to_numpy(dtype=float)
+        bad = ~(np.isfinite(m) & (m > 0)) & np.isfinite(vals)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            who = (f"country {self.group_labels().iloc[ri[i]]!r}" if to == "national"
+                   else "the regions")
+            raise DataError(f"no positive mean of {who} in {_label(self.times[ti[i]])} to index "
+                            f"{_label(self.regions[ri[i]])!r} to", column="value")
+        f = self.frame.copy()
+        f["value"] = 100.0 * vals / m
+        how = f"weighted by {self.weight_name or 'weight'}" if weighted else "unweighted"
+        unit = f"index, {to} mean = 100, {how}"
+        meta = {**self.meta, "relative": {"to": to, "weighted": bool(weighted),
+                                          "weight": self.weight_name if weighted else None,
+                                          "unit_before": self.unit}}
+        new = replace(self, frame=f, unit=unit, meta=meta, validate=False)
+        for key in ("_labels", "_groups", "_weights", "_cells"):
+            if key in self.__dict__:
+                new.__dict__[key] = self.__dict__[key]
+        return new
 
     def locate(self, region: Any, time: Any) -> tuple[str | None, int | None] | None:
         """The file and row a value was read from (panels of :func:`crossborder.io.read_panel`

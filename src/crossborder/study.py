@@ -48,6 +48,8 @@ def study_panel(
     base_year: int | None = None,
     substitute: Mapping[str, str] | None = None,
     exclude: Iterable[str] = (),
+    relative: str | None = None,
+    pooled: bool = True,
 ) -> Panel:
     """A panel ready for convergence measures.
 
@@ -69,7 +71,17 @@ def study_panel(
     ``balanced=True`` then keeps only regions with a value (and a weight) in every year of the span;
     the regions dropped are listed in ``meta["dropped_regions"]`` with the number of years they had.
     ``group``: the region column that names the sides (None: no groups).
+    ``relative``: ``"national"`` gives each value as an index, 100 = the mean of every region of
+    its country in the dataset that year (weighted by ``weight`` when given), so that countries in
+    different units compare (:meth:`Panel.relative`); ``"pooled"``: 100 = the mean of every region
+    of the sides (one unit needed); ``None``/``"none"``: the values. ``pooled=False``: the values
+    are compared within each country only (beta with country dummies), so the countries' units
+    may differ (see :meth:`Dataset.panel`).
     """
+    if relative not in (None, "none", "national", "pooled"):
+        raise DataError(f"relative={relative!r}: use 'national', 'pooled' or 'none'")
+    if relative == "none":
+        relative = None
     codes = ds.region_codes(regions)
     excluded, not_selected = _exclusions(ds, codes, exclude)
     codes = [c for c in codes if c not in set(excluded)]
@@ -79,7 +91,7 @@ def study_panel(
     load = [c for c in codes if c not in subs] + list(subs.values())
     p = ds.panel(indicator, weight=weight, regions=load, years=years,
                  currency=currency if money else None, base_year=base_year if money else None,
-                 group=group)
+                 group=group, pooled=pooled and relative != "national")
     if subs:
         p = _keep_meta(p, _apply_substitutes(p, subs))
     m = p.to_matrix()
@@ -96,10 +108,25 @@ def study_panel(
         if ok.any():
             idx = np.flatnonzero(ok)
             lo, hi = idx[0], idx[-1] + 1
-            if balanced:
-                lo, hi, trimmed = _trim_incomplete_ends(have, m.regions, m.times, lo, hi)
-                p.meta["span_trimmed"] = trimmed
-            span = list(m.times[lo:hi])
+            # the years every side observes: annual data beside decadal data keep the decades
+            # (never a run of years one side lacks, which would drop all its regions)
+            common = np.flatnonzero(ok[lo:hi]) + lo
+            if len(common) < hi - lo:
+                p.meta["common_years"] = {"kept": [m.times[i] for i in common],
+                                          "left_out": [m.times[i] for i in range(lo, hi)
+                                                       if not ok[i]]}
+                have_c = have[:, common]
+                c_lo, c_hi = 0, len(common)
+                if balanced:
+                    c_lo, c_hi, trimmed = _trim_incomplete_ends(have_c, m.regions,
+                                                                m.times[common], 0, len(common))
+                    p.meta["span_trimmed"] = trimmed
+                span = list(m.times[common[c_lo:c_hi]])
+            else:
+                if balanced:
+                    lo, hi, trimmed = _trim_incomplete_ends(have, m.regions, m.times, lo, hi)
+                    p.meta["span_trimmed"] = trimmed
+                span = list(m.times[lo:hi])
             p = _keep_meta(p, p.select(times=span))
             m = p.to_matrix()
             have = ~np.isnan(m.values)
@@ -113,10 +140,25 @@ def study_panel(
                                     "years_with_value": have[~full].sum(axis=1),
                                     "years_in_span": len(m.times)})
             p = _keep_meta(p, p.select(regions=list(m.regions[full])))
+    if relative is not None and len(p.times):
+        p = _keep_meta(p, _relative(ds, p, relative, indicator, currency if money else None,
+                                    base_year if money else None, weight, group))
     p.meta["dropped_regions"] = dropped.reset_index(drop=True)
     p.meta.update({"substitute": subs, "substitute_not_selected": subs_unselected,
                    "excluded": excluded, "exclude_not_selected": not_selected})
     return p
+
+
+def _relative(ds: Dataset, p: Panel, to: str, indicator: str, currency: str | None,
+              base_year: int | None, weight: str | None, group: str | None) -> Panel:
+    """``p`` indexed to the mean of the reference regions (every analysis unit of the sides) in
+    each of its years."""
+    ref = ds.panel(indicator, weight=weight, regions="all", years=list(p.times), currency=currency,
+                   base_year=base_year, group=group, pooled=to != "national")
+    out = p.relative(to, reference=ref)
+    out.meta["relative"]["reference"] = (f"all {len(ref.regions)} regions"
+                                         + (" of each country" if to == "national" else ""))
+    return out
 
 
 def _trim_incomplete_ends(have: np.ndarray, regions: pd.Index, times: pd.Index, lo: int, hi: int,

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .currency import currency_of
 from .errors import DataError, UnitError
 
 __all__ = [
@@ -32,6 +33,8 @@ __all__ = [
     "validate_regions",
     "how_codes_differ",
     "near_codes",
+    "panel_unit",
+    "NO_UNIT_WAYS_OUT",
 ]
 
 #: Columns of ``ReadReport.set_aside``: where the row was, what it held and why it was not kept.
@@ -754,6 +757,103 @@ def _check_units(obs: pd.DataFrame, reg_table: pd.DataFrame | None, where: tuple
             "one unit (or give the indicators different names)", "unit", where))
     _raise(pd.concat(parts, ignore_index=True), "mixed units within one indicator and country",
            UnitError)
+
+
+#: The ways out of a panel whose countries' values have no common unit (the command line names its
+#: options for them: --unit NAME, --fx FILE, --relative national).
+NO_UNIT_WAYS_OUT = ("a unit column in the data (e.g. 'USD' on every row), "
+                    "Dataset.with_units(unit='NAME') when every value is in that one unit, or a "
+                    "conversion to one unit: Dataset.with_units(fx=rates) (country, year, rate; "
+                    "deflator=index for constant prices); or relative='national' to compare each "
+                    "region with the mean of its own country")
+
+
+def _unit_key(unit: str) -> str:
+    """A unit without its notes in parentheses: 'USD (current, NBK rate)' and 'USD (current, DOSE
+    rate)' are one unit."""
+    return " ".join(str(unit).split("(")[0].split()).casefold()
+
+
+def panel_unit(obs: pd.DataFrame, indicator: str, *, pooled: bool = True,
+               stated: str | None = None) -> str | None:
+    """The unit of a panel's values (``obs``: ``unit`` and ``country`` columns), or a
+    :class:`UnitError`: values of two countries are pooled only when their unit is known to be one.
+
+    ``stated``: the user's statement that every value is in this unit (fills blank units; a unit
+    of the data that differs is an error). ``pooled=False``: the values are compared within each
+    country only (a country dummy absorbs the scale): each country needs one unit (or none), the
+    countries' units may differ; the result then names each country's unit.
+    Rules (pooled, two countries or more): every value has a unit (blank beside 'RUB' is refused,
+    never titled 'RUB'), and the units agree (notes in parentheses aside).
+    """
+    unit = obs["unit"] if "unit" in obs else pd.Series(None, index=obs.index, dtype=object)
+    unit = unit.astype(object)
+    blank = unit.isna() | (unit.astype(str).str.strip() == "")
+    if stated is not None:
+        given = unit[~blank].astype(str)
+        other = sorted({u for u in given if _unit_key(u) != _unit_key(stated)})
+        if other:
+            raise UnitError(f"the unit stated for {indicator!r} is {stated!r}, but the data say "
+                            f"{other[0]!r}" + (f" (and {len(other) - 1} more)" if len(other) > 1
+                                               else "") + ": state the data's unit, or leave the "
+                            "statement out", column="unit")
+        unit = unit.where(~blank, stated)
+        blank = pd.Series(False, index=obs.index)
+    country = (obs["country"].astype(object).where(obs["country"].notna(), "(no country)")
+               if "country" in obs else pd.Series("", index=obs.index, dtype=object))
+    countries = sorted(map(str, pd.unique(country)))
+    given = sorted(pd.unique(unit[~blank.to_numpy()].astype(str)))
+
+    def shown(u: str) -> str:
+        """The unit as titles print it: notes in parentheses dropped where they differ."""
+        same = [g for g in given if _unit_key(g) == _unit_key(u)]
+        return u if len(same) <= 1 else u.split("(")[0].strip()
+
+    per: dict[str, list[str]] = {}
+    for c in countries:
+        mask = (country.astype(str) == c).to_numpy()
+        keys: dict[str, str] = {}
+        for u in pd.unique(unit[mask & ~blank.to_numpy()].astype(str)):
+            keys.setdefault(_unit_key(u), u)
+        if blank[mask].any():
+            keys.setdefault("", "")
+        per[c] = list(keys.values())
+    for c, units in per.items():
+        if len(units) > 1:
+            shown = " and ".join(repr(u) if u else "no unit" for u in units[:2])
+            raise UnitError(f"indicator {indicator!r} mixes {shown} in country {c!r}; convert to one "
+                            "unit first", column="unit")
+    if len(countries) < 2:
+        u = per[countries[0]][0] if countries else ""
+        return shown(u) if u else None
+    if not pooled:
+        if all(not u[0] for u in per.values()):
+            return None
+        return "; ".join(f"{shown(u[0]) if u[0] else 'no unit'} ({c})" for c, u in per.items())
+    keys = {_unit_key(u[0]) for u in per.values()}
+    if len(keys) == 1 and "" not in keys:
+        return shown(next(iter(per.values()))[0])
+    lacking = [c for c, u in per.items() if not u[0]]
+    if lacking:
+        having = {c: u[0] for c, u in per.items() if u[0]}
+        beside = ("" if not having else " beside " + ", ".join(f"{u!r} for {c}"
+                                                              for c, u in having.items()))
+        who = " and ".join(lacking) if len(lacking) <= 3 else f"{len(lacking)} countries"
+        raise UnitError(f"the values of {indicator!r} for {who} state no unit{beside}: values of "
+                        f"two countries are pooled only in one known unit. Ways out: "
+                        f"{NO_UNIT_WAYS_OUT}", column="unit")
+    units = sorted({u[0] for u in per.values()})
+    keyed: dict[str, str] = {}
+    for u in units:
+        keyed.setdefault(_unit_key(u), u)
+    shown = list(keyed.values())
+    both = " and ".join(repr(u) for u in shown[:2]) + (f" (and {len(shown) - 2} more)"
+                                                       if len(shown) > 2 else "")
+    if None not in {currency_of(u) for u in shown}:
+        raise UnitError(f"indicator {indicator!r} mixes currencies {both} in one panel; pass "
+                        "currency='USD' or 'PPP' to convert, or choose one country", column="unit")
+    raise UnitError(f"indicator {indicator!r} mixes the units {both} in one panel; convert to one "
+                    "unit first, or choose one country", column="unit")
 
 
 # ---------------------------------------------------------------------- regions

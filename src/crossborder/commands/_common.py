@@ -54,6 +54,11 @@ CLI_HINTS = [
     (r"pass data='file\.csv' or a list of files", "give --data FILE"),
     (r"give the CRS by name, or pass crs=", "give the CRS by name in the file, or give --crs CRS"),
     (r"pass currency='USD' or 'PPP' to convert", "convert with --currency USD or PPP"),
+    (r"Dataset\.with_units\(unit='NAME'\)", "--unit NAME"),
+    (r"Dataset\.with_units\(fx=rates\) \(country, year, rate; deflator=index for constant "
+     r"prices\)", "--fx FILE (country, year, rate; --deflator FILE for constant prices)"),
+    (r"Dataset\.with_units\(fx=rates\)", "--fx FILE"),
+    (r"relative='national'", "--relative national"),
     (r"pass regions= with a country column", "name the country with --group-col COLUMN"),
     (r"build it with group=\.\.\. or pass by=", "name the country with --group-col COLUMN"),
 ]

@@ -280,7 +280,30 @@ def add_selection_options(p: argparse.ArgumentParser, regions: str = "border", *
                         "is an error for those that cannot; 'none' for no weight")
     g.add_argument("--unbalanced", action="store_true",
                    help="keep regions with missing years (default: drop them and say which)")
+    add_unit_options(g)
     p.set_defaults(regions_default=regions, regions_choices=choices)
+
+
+def add_unit_options(g: Any) -> None:
+    """--relative, --unit, --fx, --deflator: how values of two countries become comparable."""
+    g.add_argument("--relative", nargs="?", const="pooled", choices=["national", "pooled", "none"],
+                   default=None,
+                   help="each value as an index, 100 = the mean of its country's regions that year "
+                        "(national: compares countries in different currencies and price levels) "
+                        "or of all regions (pooled; --relative alone); weighted by the weight when "
+                        "one is given; default none")
+    g.add_argument("--unit", metavar="NAME",
+                   help="the one unit every value of your --data is in (e.g. USD): your statement "
+                        "lets two countries' values be pooled; a different unit in the data is an "
+                        "error")
+    g.add_argument("--fx", metavar="FILE",
+                   help="exchange rates of your countries: a table country, year, rate (local "
+                        "units per one common unit, as the World Bank's LCU per US$) [, unit, "
+                        "source]; values are divided by the rate of their country and year")
+    g.add_argument("--deflator", metavar="FILE",
+                   help="price indices of your countries: country, year, index (100 in the base "
+                        "year) [, source]; values / index * 100 (with --fx: converted at the base "
+                        "year's rate)")
 
 
 def panel_command(sub: argparse._SubParsersAction, name: str, help_: str, examples: list[str], *,
@@ -820,8 +843,8 @@ def _currency(args: argparse.Namespace, ds: Dataset, indicator: str, own: bool) 
     if units and have == {cur}:
         return None                   # already in that currency: nothing to convert
     raise UsageError(f"--currency {cur}: your data has no exchange rates to convert with (units of "
-                     f"{indicator}: {units or 'none given'}); convert before, or leave --currency "
-                     "out")
+                     f"{indicator}: {units or 'none given'}); give your rates with --fx FILE "
+                     "(country, year, rate), convert before, or leave --currency out")
 
 
 def weight_given(args: argparse.Namespace) -> bool:
@@ -836,9 +859,37 @@ def wants_weights(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "weighted", False)) or weight_given(args)
 
 
+def declare_units(args: argparse.Namespace, ds: Dataset,
+                  indicator: str | None) -> tuple[Dataset, bool]:
+    """The dataset with the units the options declare (--unit, --fx, --deflator) for
+    ``indicator`` (None: every indicator but the weight); True when one was declared. The user's
+    rates replace a conversion with the built-in tables, so --currency is then an error."""
+    unit, fx, defl = (getattr(args, k, None) for k in ("unit", "fx", "deflator"))
+    if not (unit or fx or defl):
+        return ds, False
+    if getattr(args, "currency", None) not in (None, "none"):
+        given = "--fx" if fx else "--deflator" if defl else "--unit"
+        raise UsageError(f"{given} and --currency {args.currency} exclude each other: convert "
+                         "with your tables or with the built-in ones")
+    if unit and fx:
+        raise UsageError("--unit and --fx exclude each other: the rates give the unit (a 'unit' "
+                         "column in the --fx file names it)")
+    from ..currency import user_rates
+
+    tables = {}
+    for kind, path in (("fx", fx), ("deflator", defl)):
+        if path:
+            if not Path(path).is_file():
+                raise UsageError(f"--{kind} {path}: no such file")
+            tables[kind] = user_rates(_table(path), kind, file=str(path))
+    inds = None if indicator is None else [indicator]
+    return ds.with_units(unit=unit, fx=tables.get("fx"), deflator=tables.get("deflator"),
+                         indicators=inds), True
+
+
 def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
                     weighting: bool | None = None, weight_for: str = "--weighted",
-                    two_sided: bool = False) -> Panel:
+                    two_sided: bool = False, pooled: bool = True) -> Panel:
     """The panel the options describe; every selection option is honoured or is an error, and
     what was left out is noted on stderr.
 
@@ -846,6 +897,8 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
     is a usage error naming ``weight_for``, the option that asked for it); ``False`` it does not
     (the panel has no weight, so years without a weight are not left out, and ``--weight NAME`` or
     ``--weight-col`` is a usage error); ``None`` the panel carries the weight when the data have one.
+    ``pooled=False``: the measure compares values within each country only (beta with country
+    dummies, which absorb each country's scale), so the countries' units may differ.
     ``two_sided``: the measure compares the countries (decompose, conditional beta): a year in
     which one of them has no value is an error, not a note. A country of the selection without any
     value in the chosen years is always an error (the study would silently be one-sided).
@@ -868,7 +921,8 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
     if weighting and weight_given(args) and not getattr(args, "weighted", False):
         note(f"weighted by {weight} (--weight{'-col' if getattr(args, 'weight_col', None) else ''} "
              "implies --weighted)")
-    currency = _currency(args, ds, indicator, own)
+    ds, declared = declare_units(args, ds, indicator)
+    currency = None if declared else _currency(args, ds, indicator, own)
     years = parse_years_option(args.years)
     selection = selection_from_args(args, ds)
     if own:
@@ -889,14 +943,17 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
     try:
         p = study_panel(ds, indicator=indicator, regions=selection, years=years, currency=currency,
                         weight=weight, balanced=not args.unbalanced, group=group,
-                        base_year=base_year)
+                        base_year=base_year, relative=getattr(args, "relative", None),
+                        pooled=pooled)
     except UnitError as exc:
         if not own or "currency='USD' or 'PPP' to convert" not in exc.reason:
             raise
         # own files carry no exchange rates: --currency cannot convert them (no circular advice)
         reason = re.sub(r"pass currency='USD' or 'PPP' to convert",
                         "your files have no exchange rates, so convert the values to one currency "
-                        "before", exc.reason)
+                        "before, give your rates with --fx FILE (country, year, rate), or compare "
+                        "each region with its country's mean with --relative national",
+                        exc.reason)
         raise UnitError(reason, file=exc.file, row=exc.row, column=exc.column) from None
     if years is None and len(p.times):
         span = ds.values(indicator)
@@ -906,8 +963,14 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
             if weight is not None and weight in set(map(str, ds.observations["indicator"])):
                 wy = sorted(set(int(y) for y in ds.values(weight)["year"]))
                 wyears = f", the weight {weight} {_years_text(wy)}"
-            note(f"years {p.times[0]}–{p.times[-1]}: the span in which each country has data "
-                 f"({indicator} has {int(span.min())}–{int(span.max())}{wyears}; --years chooses)")
+            if p.meta.get("common_years"):
+                note(f"years {_years_text(list(map(int, p.times)))}: the years every country "
+                     f"observes ({_coverage(ds, indicator, selection)}){wyears}; measures over "
+                     "time use the years between them (growth annualised); --years chooses")
+            else:
+                note(f"years {p.times[0]}–{p.times[-1]}: the span in which each country has data "
+                     f"({indicator} has {int(span.min())}–{int(span.max())}{wyears}; --years "
+                     "chooses)")
         for year, missing in (p.meta.get("span_trimmed") or {}).items():
             first, last = min(year, p.times[0]), max(year, p.times[-1])
             note(f"year {year} left out to keep {len(missing)} region(s) that have no value in it "
@@ -969,6 +1032,21 @@ def _check_sides_present(p: Panel, ds: Dataset, selection: str | list[str], indi
     note(f"one-sided years: in {years} only {', '.join(c for c in wanted if c not in lack)} "
          f"{'has' if len(wanted) - len(lack) == 1 else 'have'} values ({', '.join(lack)} none); "
          "those years' numbers describe one side only")
+
+
+def _coverage(ds: Dataset, indicator: str, selection: str | list[str]) -> str:
+    """'US 1929–2009 every year, MX 1940–2000 every 10 years': each country's years of data."""
+    vals = ds.values(indicator)
+    cmap = ds.regions.drop_duplicates("region").set_index("region")["country"]
+    vals = vals[vals["region"].isin(set(ds.region_codes(selection)))]
+    out = []
+    for c, years in vals.groupby(vals["region"].map(cmap))["year"]:
+        ys = sorted(set(int(y) for y in years))
+        steps = sorted(set(np.diff(ys).tolist()))
+        every = ("" if len(ys) < 2 else " every year" if steps == [1] else
+                 f" every {steps[0]} years" if len(steps) == 1 else " with gaps")
+        out.append(f"{c} {ys[0]}–{ys[-1]}{every}")
+    return ", ".join(out)
 
 
 def _years_text(years: list[int]) -> str:

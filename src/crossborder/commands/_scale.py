@@ -25,7 +25,8 @@ SCALE_COMMANDS = ("sigma", "decompose", "beta", "gamma", "markov")
 ENGINES = ("duckdb", "polars", "dask", "pandas")
 #: options of the in-memory path that the scale path does not apply: given, they are an error
 _NOT_AT_SCALE = ("years", "regions", "currency", "indicator", "unbalanced", "dataset", "regions_file",
-                 "countries", "country_from_prefix", "drop_unknown", "regions_id_col", "balanced")
+                 "countries", "country_from_prefix", "drop_unknown", "regions_id_col", "balanced",
+                "unit", "fx", "deflator")
 
 
 #: Seconds to wait for a Dask scheduler to accept a connection before giving up.
@@ -117,14 +118,24 @@ def _data(args: argparse.Namespace) -> str | None:
     return data
 
 
+def _is_glob_or_folder(data: str) -> bool:
+    return any(c in data for c in "*?[") or os.path.isdir(data)
+
+
 def wants_scale(args: argparse.Namespace) -> bool:
-    """The scale path: --engine, --scheduler or --memory-limit given, or --data a glob or a folder."""
+    """The scale path: --engine, --scheduler or --memory-limit given, or --data a glob or a folder.
+    Several ``--data`` files (none a glob or folder) run in memory, as on every other command."""
     if getattr(args, "engine", None) or getattr(args, "scheduler", None):
         return True
+    data = getattr(args, "data", None)
+    if isinstance(data, list) and len(data) > 1:
+        if any(_is_glob_or_folder(d) for d in data):
+            _data(args)               # a glob among several files: say how the scale path reads
+        return False
     if getattr(args, "memory_limit", None) and _data(args):
         return True
     data = _data(args)
-    return bool(data) and (any(c in data for c in "*?[") or os.path.isdir(data))
+    return bool(data) and _is_glob_or_folder(data)
 
 
 def _columns(path: str) -> list[str]:
@@ -177,6 +188,10 @@ def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> in
         opts = ", ".join("--" + d.replace("_", "-") for d in given)
         raise ValueError(f"{opts}: not applied by the scale path (--data {data}); select the rows in "
                          "the files, or run without --engine on data that fits in memory")
+    rel = getattr(args, "relative", None)
+    if rel not in (None, "none") and not (command == "markov" and rel == "pooled"):
+        raise ValueError(f"--relative {rel}: not applied by the scale path (--data {data}); "
+                         "markov takes --relative pooled there")
     engine = args.engine or ("dask" if args.scheduler else "duckdb")
     if args.scheduler and engine != "dask":
         raise ValueError("--scheduler is a Dask scheduler: use it with --engine dask")
@@ -243,7 +258,7 @@ def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> in
              title=f"{'multi-annual ' if multi else ''}gamma convergence (1 = ranks unchanged; "
                    f"{where})")
     else:  # markov
-        res = scale.markov(data, k=args.k, relative=args.relative, **kw)
+        res = scale.markov(data, k=args.k, relative=rel == "pooled", **kw)
         if args.json or args.csv:
             emit(args, res.to_frame())
         else:

@@ -82,13 +82,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--merge", choices=["PS", "vLT"], default=None, help="merge clubs after clustering")
     p.add_argument("--no-filter", action="store_true",
                    help="use the logs as they are (default: HP-filtered logs, lambda 400)")
+    p.add_argument("--hp-lambda", type=number(float, low=0, low_open=True), default=None,
+                   help="smoothing parameter of the HP filter (default 400, for annual data; "
+                        "Ravn-Uhlig: 400 / step^4 for periods step years apart, e.g. 0.04 for "
+                        "decades)")
     p.set_defaults(func=run_clubs)
 
     p = _parser(sub, "markov", "distribution dynamics: transitions between income classes",
                 ["crossborder markov", "crossborder markov --k 4 --relative"], regions="all")
     p.add_argument("--k", type=number(int, low=2), default=5,
                    help="number of quantile classes, at least 2 (default 5)")
-    p.add_argument("--relative", action="store_true", help="relative to the cross-section mean")
     p.set_defaults(func=run_markov)
 
 
@@ -122,7 +125,9 @@ def run_beta(args: argparse.Namespace) -> int:
         raise UsageError(f"--years {args.years}: beta compares a first and a last year; give two "
                          "years (2008,2019) or a range (2008-2019)")
     weighted = wants_weights(args)
-    panel = panel_from_args(args, weighting=weighted, two_sided=bool(args.conditional))
+    # country dummies absorb each country's scale: conditional beta runs on raw units
+    panel = panel_from_args(args, weighting=weighted, two_sided=bool(args.conditional),
+                            pooled=not args.conditional)
     times = panel.times
     if len(times) < 2:
         raise UsageError(f"beta needs two years; the selection has one ({times[0]}): give a range "
@@ -189,8 +194,11 @@ def run_clubs(args: argparse.Namespace) -> int:
         raise error(f"clubs need at least {MIN_PERIODS} periods (HP filter and the log t "
                          f"regression on the last two thirds); the selection has "
                          f"{len(panel.times)} ({', '.join(map(str, panel.times))})")
+    if args.no_filter and args.hp_lambda is not None:
+        raise UsageError("--hp-lambda and --no-filter exclude each other")
+    _clubs_notes(panel, args)
     if not args.no_filter:
-        panel = hp_filter(panel, lamb=400)
+        panel = hp_filter(panel, lamb=args.hp_lambda or 400.0)
     res = clubs(panel, trim=args.trim, cstar=args.cstar, hac=args.hac, merge=args.merge)
     members = res.membership()
     if args.json:
@@ -214,6 +222,37 @@ def run_clubs(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Fewest periods of the log t regression (after trimming) for clubs that are more than indicative.
+CLUBS_FIRM_PERIODS = 20
+
+
+def _clubs_notes(panel: Any, args: argparse.Namespace) -> None:
+    """Notes on stderr: a series too short for firm clubs; a lambda meant for annual data on
+    periods several years apart (Ravn & Uhlig 2002: lambda scales with the 4th power of the
+    frequency, 400 / step^4)."""
+    import numpy as np
+
+    t = np.asarray(panel.times, dtype=float)
+    used = len(t) - int(np.floor(args.trim * len(t)))
+    if used < CLUBS_FIRM_PERIODS:
+        print(f"note: the log t regression rests on {used} periods (of {len(t)}, first "
+              f"{args.trim:.2g} trimmed): with fewer than {CLUBS_FIRM_PERIODS} the clubs are "
+              "indicative", file=sys.stderr)
+    steps = sorted(set(np.diff(t).tolist()))
+    if args.no_filter or not steps or steps == [1.0]:
+        return
+    step = float(np.median(np.diff(t)))
+    scaled = 400.0 / step ** 4
+    what = (f"periods {step:g} years apart" if len(steps) == 1 else
+            f"periods {steps[0]:g} to {steps[-1]:g} years apart")
+    if args.hp_lambda is None:
+        print(f"note: {what}: the HP filter's lambda 400 is meant for annual data; Ravn-Uhlig "
+              f"scaling gives {scaled:.3g} (--hp-lambda {scaled:.3g})", file=sys.stderr)
+    else:
+        print(f"note: {what}: HP filter with lambda {args.hp_lambda:g} (Ravn-Uhlig scaling of "
+              f"400 gives {scaled:.3g})", file=sys.stderr)
+
+
 def run_markov(args: argparse.Namespace) -> int:
     from ..measures.dynamics import markov
 
@@ -221,10 +260,11 @@ def run_markov(args: argparse.Namespace) -> int:
     if args.k > len(panel.regions):
         raise UsageError(f"--k {args.k}: more classes than regions ({len(panel.regions)}); "
                          f"use at most {len(panel.regions)}")
-    res = markov(panel, k=args.k, relative=args.relative)
+    res = markov(panel, k=args.k)
     if args.json:
         labels = list(res.labels)
-        _dump({"k": res.k, "kind": res.kind, "relative": res.relative, "labels": labels,
+        _dump({"k": res.k, "kind": res.kind, "relative": args.relative or "none",
+               "unit": panel.unit, "labels": labels,
                "regions": len(res.regions), "times": list(res.times),
                "n_transitions": res.n_transitions, "skipped": res.skipped,
                "transitions": _records(res.to_frame()),

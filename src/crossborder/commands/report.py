@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import UsageError
@@ -20,9 +21,14 @@ from ._inputs import (
     GEO_SUFFIXES,
     _currency_option,
     _known,
+    add_city_options,
     add_input_options,
+    add_unit_options,
     check_report_options,
     dataset_from_args,
+    declare_units,
+    number,
+    parse_years_option,
 )
 from .border import add_tolerance_option
 
@@ -37,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                "--indicator gdp_pc\n",
     )
     add_input_options(p)
+    add_city_options(p)
     g = p.add_argument_group("report")
     g.add_argument("--regions", metavar="FILE", dest="regions_alias",
                    help="the same as --regions-file (the report has no region selection)")
@@ -54,6 +61,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="break year(s) of the integration test, comma-separated, e.g. 2010,2015 "
                         "(default: the dataset's; without them the test is left out, saying why)")
     add_tolerance_option(g)
+    g.add_argument("--years", help="first-last (1940-2000) or a list (1940,1950,2000): the years "
+                                   "of the study (default: the years both countries observe)")
+    g.add_argument("--window", type=number(int, low=3),
+                   help="years per rolling window (default: 8, fewer on short data)")
+    g.add_argument("--km", type=number(float, low=0, low_open=True, high=2000),
+                   help="width of the border zone in km (default 150)")
+    add_unit_options(g)
     p.add_argument("--out", default="out",
                    help="output folder (default: out); built beside it and renamed into place when "
                         "complete, replacing an earlier report there as a whole")
@@ -96,11 +110,22 @@ def _run(args: argparse.Namespace, out: Path) -> int:
         raise UsageError("--sources applies to your own files (--regions-file, --data)")
     ds = dataset_from_args(args)
     check_report_options(args, ds)
-    options = {}
+    options: dict = {}
     if args.indicator:
         options["indicator"] = args.indicator
+    ds, declared = declare_units(args, ds, args.indicator)
+    if declared:
+        options["currency"] = None
     if args.currency:
         options["currency"] = None if args.currency == "none" else args.currency
+    if args.relative not in (None, "none"):
+        options["relative"] = args.relative
+    if args.window:
+        options["window"] = args.window
+    if args.km:
+        options["zone_km"] = args.km
+    if args.years:
+        ds = _years(ds, args.years)
     if args.weight:
         if args.weight != "none":
             _known(ds, args.weight, "--weight")
@@ -113,6 +138,9 @@ def _run(args: argparse.Namespace, out: Path) -> int:
         except ValueError as err:
             raise UsageError(f"--break-year: give years separated by commas, not {args.break_year!r}") \
                 from err
+    for key, what in (("relative", "index to the mean"), ("window", "rolling window")):
+        if key in options:
+            print(f"note: {what}: {options[key]}", file=sys.stderr)
     if args.quiet or not sys.stderr.isatty():
         result = build_report(ds, out, generated=args.date, options=options)
     else:
@@ -127,3 +155,19 @@ def _run(args: argparse.Namespace, out: Path) -> int:
             result = build_report(ds, out, generated=args.date, progress=step, options=options)
     print(f"wrote {result.html} ({len(result.tables)} tables, {len(result.figures)} figures)")
     return 0
+
+
+def _years(ds, text: str):
+    """The dataset restricted to the years of ``--years`` (every indicator: the study, its weight
+    and the rates see the same years); a usage error when no observation is left."""
+    years = parse_years_option(text)
+    obs = ds.observations
+    if isinstance(years, tuple):
+        keep = (obs["year"] >= years[0]) & (obs["year"] <= years[1])
+    else:
+        keep = obs["year"].isin(years)
+    if not keep.any():
+        have = sorted(set(int(y) for y in obs["year"]))
+        raise UsageError(f"--years {text}: no data in those years (the data have "
+                         f"{have[0]}–{have[-1]})" if have else f"--years {text}: the data are empty")
+    return replace(ds, observations=obs[keep].reset_index(drop=True))

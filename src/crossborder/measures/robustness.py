@@ -35,7 +35,9 @@ left out and named in ``dropped``); a substituted series shortens the span to th
 (``start`` is the year actually used). Specifications that would repeat another one's data (e.g.
 a region excluded both as a variant and as a resource region) and estimates that cannot be
 computed or have no inference (a time trend on fewer than 3 periods, say 2000-2007 of data
-observed in 2000, 2007, 2013, 2017; a standard error, interval or p-value that is not finite) are
+observed in 2000, 2007, 2013, 2017; HAC errors of a trend on fewer than 5 periods; a regression
+with n <= k + 1 observations for k terms, or with a constant regressor; a standard error,
+interval or p-value that is not finite) are
 listed with the reason in :attr:`RobustnessResult.skipped` — never counted as specifications,
 never silently dropped.
 """
@@ -308,7 +310,7 @@ def _base(p: Panel) -> _Base:
 
 
 def _dataset_inputs(ds: Any, indicator: str | None, variants: Sequence[RegionVariant],
-                    weight: str | None, group_col: str):
+                    weight: str | None, group_col: str, relative: str | None = None):
     """(factory, border codes, all codes, polygons) of a Dataset: every analysis unit, and the
     regions that stand in for one in a variant."""
     from ..study import DEFAULT_INDICATOR, study_panel
@@ -326,7 +328,7 @@ def _dataset_inputs(ds: Any, indicator: str | None, variants: Sequence[RegionVar
 
     def factory(currency: str | None) -> Panel:
         return study_panel(ds, indicator=ind, regions=codes, currency=currency, weight=weight,
-                           balanced=False)
+                           balanced=False, relative=relative)
 
     r = getattr(ds, "regions", None)
     geometry = None
@@ -387,6 +389,7 @@ def robustness(
     weight: str | None = "population",
     alpha: float = 0.05,
     hac_lags: int = 1,
+    relative: str | None = None,
 ) -> RobustnessResult:
     """Run the headline estimates on every specification of the grid (see the module docstring).
 
@@ -404,7 +407,8 @@ def robustness(
     baseline). ``resource_regions``: codes left out when ``resources`` includes ``"out"`` (default:
     the dataset's list; empty means only ``"in"``). ``weight``: the Dataset's weight indicator; as in
     ``study_panel``, values without a weight are set aside (the estimates themselves are
-    unweighted). Returns a :class:`RobustnessResult`.
+    unweighted). ``relative``: a Dataset's panels as indices to the national or pooled mean
+    (``study_panel``'s ``relative=``). Returns a :class:`RobustnessResult`.
     """
     for se in se_types:
         check_se(se)
@@ -441,7 +445,7 @@ def robustness(
         border_codes = list(border) if border is not None else None
     else:
         factory, border_codes, all_codes, geo = _dataset_inputs(source, indicator, variants, weight,
-                                                                group_col)
+                                                                group_col, relative)
         if border is not None:
             border_codes = list(border)
         geometry = geo if geometry is None else geometry
@@ -620,6 +624,21 @@ def _ols(y: np.ndarray, X: np.ndarray) -> Any:
     return sm.OLS(y, X).fit()
 
 
+#: the fewest periods of a time trend with HAC (Newey-West) errors
+MIN_HAC_PERIODS = 5
+
+
+def _trend_names(families: Sequence[str], sides: list) -> list[str]:
+    """The trend estimates of ``families`` (each side's sigma trend too)."""
+    out = []
+    if "sigma" in families:
+        out += ["sigma_trend"] + [f"sigma_trend_{g}" for g in sides]
+    out += [f"{f}_trend" for f in ("between_share", "border_effect") if f in families]
+    if "pair_gaps" in families:
+        out.append("pair_gap_trend")
+    return out
+
+
 #: the estimates that are slopes on time (they need 3 periods for an inference)
 TREND_ESTIMATES = ("sigma_trend", "between_share_trend", "border_effect_trend", "pair_gap_trend")
 _INFERENCE = ("value", "se", "ci_low", "ci_high", "pvalue")
@@ -666,6 +685,13 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
     out: list[dict] = []
     short = len(times) < 3
     periods = ", ".join(map(str, times))
+    if "HAC" in trend_se and len(times) < MIN_HAC_PERIODS and not short:
+        # Newey-West on a handful of periods has no inference (a 3-period trend gets p 0.001)
+        trend_se = tuple(se for se in trend_se if se != "HAC")
+        for name in _trend_names(families, sides):
+            skipped.append({**spec, "se_type": "HAC", "what": name,
+                            "reason": f"HAC errors: a trend on {len(times)} periods ({periods}); "
+                                      f"HAC needs at least {MIN_HAC_PERIODS}"})
 
     def add(name: str, compute: Any, n_regions: int, **kw: Any) -> None:
         results, msgs = _fits(compute)
@@ -703,8 +729,16 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
         dummy = (groups == sides[1]).astype(float)
         for name, X in (("beta_absolute", np.column_stack([np.ones(n_b), logs[:, 0]])),
                         ("beta_conditional", np.column_stack([np.ones(n_b), logs[:, 0], dummy]))):
-            if n_b <= X.shape[1]:
-                skipped.append({**spec, "what": name, "reason": "no more regions than terms"})
+            if n_b <= X.shape[1] + 1:
+                skipped.append({**spec, "what": name, "reason": f"{n_b} regions for {X.shape[1]} "
+                                f"terms: n <= k + 1 leaves no room for an inference"})
+                continue
+            const = [j for j in range(1, X.shape[1]) if np.all(X[:, j] == X[0, j])]
+            if const:
+                what = "the side dummy" if name == "beta_conditional" and 2 in const else \
+                    "the initial level"
+                skipped.append({**spec, "what": name, "reason": f"{what} is constant (a constant "
+                                "regressor: every border region on one side, or one level)"})
                 continue
             fit = _ols(growth, X)
             speed, half_life = speed_half_life(float(fit.params[1]), span)

@@ -19,6 +19,7 @@ from ..errors import DegenerateDataError
 from .html import render
 from .model import ReportContext, Section, Skip, degenerate_reason
 from .outputs import OutDirError, OutputDir, check_out_dir, staged_dir, write_text_atomic
+from .panels import check_two_sided
 
 __all__ = ["SECTIONS", "OutDirError", "ReportResult", "build_report", "check_out_dir", "sections_for"]
 
@@ -86,6 +87,7 @@ def _build_into(ds: Dataset, out: OutputDir, generated: _dt.date | None,
     if not ds.regions["border"].any():
         ds = ds.with_border()
         ctx.ds = ds
+    check_two_sided(ctx)            # never a one-sided cross-border verdict
     for name in sections_for(ds):
         if progress:
             progress(name)

@@ -69,6 +69,13 @@ def indicator(ctx: ReportContext) -> str:
                     "with --indicator", column="indicator")
 
 
+def relative(ctx: ReportContext) -> str | None:
+    """Option ``relative``: ``"national"`` / ``"pooled"`` indexes every value to a mean (100), see
+    :meth:`crossborder.panel.Panel.relative`; None: the values."""
+    rel = ctx.options.get("relative")
+    return None if rel in (None, "none") else str(rel)
+
+
 def currency(ctx: ReportContext) -> str | None:
     return ctx.options.get("currency", "USD" if ctx.ds.fx is not None else None)
 
@@ -100,8 +107,11 @@ def _choose_weight(ctx: ReportContext) -> tuple[str | None, str]:
         return None, (f"The data have no {name}, so every measure is unweighted (each region "
                       f"counts once) and the {name}-weighted variants are not computed.")
     ind, cur = indicator(ctx), currency(ctx)
-    plain = study_panel(ctx.ds, indicator=ind, regions="all", currency=cur, weight=None)
-    weighted = study_panel(ctx.ds, indicator=ind, regions="all", currency=cur, weight=name)
+    rel = relative(ctx)
+    plain = study_panel(ctx.ds, indicator=ind, regions="all", currency=cur, weight=None,
+                        relative=rel)
+    weighted = study_panel(ctx.ds, indicator=ind, regions="all", currency=cur, weight=name,
+                           relative=rel)
     if list(plain.times) == list(weighted.times) and set(plain.regions) == set(weighted.regions):
         return name, ""
     lost_t = [t for t in plain.times if t not in set(weighted.times)]
@@ -202,7 +212,7 @@ def panel(ctx: ReportContext, regions: str = "border", currency_: str | None = "
             ref = panel(ctx, same_span_as, cur, None)
             years = (int(ref.times[0]), int(ref.times[-1]))
         p = study_panel(ctx.ds, indicator=indicator(ctx), regions=regions, currency=cur,
-                        years=years, weight=weight(ctx))
+                        years=years, weight=weight(ctx), relative=relative(ctx))
         ctx.cache[key] = with_shown_unit(p)
     return ctx.cache[key]
 
@@ -242,6 +252,50 @@ def label(p: Panel) -> str:
     return "GRP per capita" if p.indicator == DEFAULT_INDICATOR else str(p.indicator)
 
 
+def border_regions_text(ctx: ReportContext, p: Panel) -> str:
+    """'border regions of US: US-20, US-21; of MX: MX-30, MX-31' (the regions of each side in the
+    border panel ``p``)."""
+    groups = p.group_labels()
+    parts = []
+    for side in sides(ctx):
+        regs = [str(r) for r, g in groups.items() if str(g) == str(side)]
+        parts.append(f"of {country_name(ctx, side)} ({len(regs)}): {', '.join(regs)}")
+    return "border regions " + "; ".join(parts)
+
+
+def check_two_sided(ctx: ReportContext) -> None:
+    """A :class:`DataError` when a side of the border keeps no border region in the study's
+    panel: the report never speaks for one side only. Says why and what to change."""
+    if why_not(ctx, "border"):
+        return                      # no border at all: the sections say so
+    try:
+        p = panel(ctx, "border")
+    except Skip:
+        return
+    groups = p.group_labels()
+    have = set() if groups is None else set(map(str, groups.dropna()))
+    lacking = [s for s in sides(ctx) if str(s) not in have]
+    if not lacking:
+        return
+    side = lacking[0]
+    codes = ctx.ds.region_codes(f"border:{side}")
+    dropped = p.meta.get("dropped_regions")
+    lost = ([] if dropped is None else [r for r in dropped["region"] if r in set(codes)])
+    vals = ctx.ds.values(indicator(ctx))
+    years = sorted(set(int(y) for y in vals.loc[vals["region"].isin(codes), "year"]))
+    span = f"{p.times[0]}–{p.times[-1]}" if len(p.times) else "no years"
+    why = (f"its {len(lost)} border region(s) ({', '.join(map(str, lost[:8]))}) lack a value in "
+           f"some of the years {span}" if lost else
+           f"none of its {len(codes)} border region(s) has {label(p)} in {span}")
+    cover = (f"; its data cover {years[0]}–{years[-1]} ({len(years)} years)" if years else "")
+    raise DataError(f"the report would speak for one side only: {country_name(ctx, side)} keeps no "
+                    f"border region in the study panel ({why}{cover}). Choose --years that both "
+                    "sides observe, fill the missing values, or study one side with a command "
+                    "(e.g. sigma --regions border:" + str(sides(ctx)[0] if side != sides(ctx)[0]
+                                                          else sides(ctx)[1]) + ")",
+                    column="region")
+
+
 def describe(p: Panel) -> str:
     """'18 regions, 2008–2020, grp_per_capita_lcu in USD (left out: RU-AL)'."""
     n, t = p.shape
@@ -249,4 +303,10 @@ def describe(p: Panel) -> str:
     left = (f" (left out for missing years: {', '.join(dropped['region'])})"
             if dropped is not None and len(dropped) else "")
     span = f"{p.times[0]}" if len(p.times) == 1 else f"{p.times[0]}–{p.times[-1]}"
-    return f"{n} regions, {span}, {label(p)} in {p.unit}{left}"
+    st = sorted(set(steps(p)))
+    if len(st) == 1 and st[0] != 1:
+        span += f" every {st[0]:g} years"
+    elif len(st) > 1:
+        span += " (periods " + ", ".join(map(str, p.times)) + ")"
+    how = "as an" if p.meta.get("relative") else "in"
+    return f"{n} regions, {span}, {label(p)} {how} {p.unit}{left}"

@@ -14,7 +14,16 @@ from ..measures.robustness import RobustnessResult, default_currencies, robustne
 from ..measures.rolling import RollingResult, rolling
 from ..measures.verdict import Verdict, verdict
 from .model import ReportContext, Skip
-from .panels import country_name, currency, indicator, panel, sides, weight, why_not
+from .panels import (
+    country_name,
+    currency,
+    indicator,
+    panel,
+    relative,
+    sides,
+    weight,
+    why_not,
+)
 
 #: Standard errors of the report's grid: classical, HC1 and HC3 for every estimate, HAC
 #: (Newey-West, 1 lag) for the time trends (the command's default grid).
@@ -34,7 +43,7 @@ def grid(ctx: ReportContext) -> RobustnessResult:
         else:
             try:
                 ctx.cache["grid"] = robustness(ctx.ds, indicator=indicator(ctx), se_types=GRID_SE,
-                                               weight=weight(ctx))
+                                               weight=weight(ctx), relative=relative(ctx))
             except (DataError, UnitError, ValueError) as err:
                 ctx.cache["grid"] = Skip(f"the robustness grid cannot be run: {err}")
     got = ctx.cache["grid"]
@@ -103,7 +112,7 @@ def rolling_windows(ctx: ReportContext) -> RollingResult:
     if "rolling" not in ctx.cache:
         p = panel(ctx, "border")
         span = int(p.times[-1]) - int(p.times[0]) + 1 if len(p.times) else 0
-        window = min(ROLLING_WINDOW, span - 2)         # in years, as rolling() counts it
+        window = int(ctx.options.get("window") or min(ROLLING_WINDOW, span - 2))  # in years
         if len(p.times) < ROLLING_MIN + 2 or window < ROLLING_MIN:
             ctx.cache["rolling"] = Skip(f"rolling windows of at least {ROLLING_MIN} periods need "
                                         f"{ROLLING_MIN + 2} periods; the data have {len(p.times)}")

@@ -6,7 +6,7 @@ between-country share per currency basis and the integration test); this section
 from __future__ import annotations
 
 from ..model import ReportContext, Section
-from ..panels import describe, panel
+from ..panels import border_regions_text, describe, panel
 from ..studies import grid, study_verdict
 
 TITLE = "Verdict"
@@ -20,7 +20,8 @@ def build(ctx: ReportContext) -> Section:
     basis = p.meta.get("currency_basis")
     s.reading.append(f"Data: {describe(p)}"
                      + (f"; currency basis {basis}, data vintage {p.meta.get('vintage')} for the baseline"
-                        if basis else "; values as the data give them (no currency conversion)") + ".")
+                        if basis else "; values as the data give them (no currency conversion)")
+                     + f"; {border_regions_text(ctx, p)}.")
     s.reading.extend(v.sentences)
     fam = v.families[["label", "rows", "supporting", "share_supporting", "share_against",
                       "share_negative", "median", "min", "max", "strength", "estimate"]]
