@@ -15,8 +15,6 @@ from types import SimpleNamespace
 import geopandas as gpd
 import pandas as pd
 import pytest
-import shapely
-from pyproj import Geod
 from shapely.geometry import box
 
 import crossborder as cb
@@ -62,23 +60,6 @@ def test_border_length_verdict_on_both_sides_of_its_tolerances(shortfall, expect
     assert c.data == f"{km:,.0f} km"
     assert c.verdict == expected
     assert f"({100 * -shortfall:+.1f}%)" in c.note
-
-
-def test_border_length_of_the_bundled_polygons(ds):
-    """The geodesic length of the line shared by the union of each side's polygons (pyproj Geod
-    here): 12.5% short of 7,512 km, so 'partly' (within 15%, not 5%)."""
-    b = ds.base_regions
-    ru = shapely.union_all(b.loc[b["country"] == "RU"].geometry.values)
-    kz = shapely.union_all(b.loc[b["country"] == "KZ"].geometry.values)
-    shared = ru.intersection(kz)
-    geod = Geod(ellps="WGS84")
-    km = sum(geod.geometry_length(g) for g in shapely.get_parts(shared)
-             if g.geom_type == "LineString") / 1000
-    c = claim_border_length(ds)
-    assert c.data == f"{km:,.0f} km"
-    assert 0.05 < 1 - km / 7512 < 0.15
-    assert c.verdict == "partly"
-    assert f"({100 * (km / 7512 - 1):+.1f}%)" in c.note
 
 
 # ----------------------------------------------------------------------------- gross product
