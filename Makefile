@@ -93,3 +93,29 @@ java-deps:
 	else \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
 	fi
+
+# Mutation testing of the study layer (not in CI: it takes a while). Installs mutmut into the venv (not from the
+# locks: only this target uses it), copies src/ and tests/ to build/mutate and mutates there, running only the
+# tests of those modules. MUTATE_ONLY narrows it, e.g. make mutate MUTATE_ONLY="src/crossborder/claims.py".
+# Survivors: `cd build/mutate && ../../.venv/bin/mutmut results`; one diff: `mutmut show NAME`.
+MUTMUT_VERSION ?= 3.8.1
+MUTATE_DIR := build/mutate
+MUTATE_ONLY ?= src/crossborder/measures/robustness.py src/crossborder/measures/verdict.py \
+	src/crossborder/claims.py src/crossborder/measures/integration.py src/crossborder/measures/rolling.py
+MUTATE_TESTS ?= tests/test_verdict.py tests/test_thresholds_verdict.py tests/test_claims.py \
+	tests/test_thresholds_claims.py tests/test_study_robustness.py tests/test_study_robustness_sparse.py \
+	tests/test_thresholds_robustness.py tests/test_study_integration.py tests/test_study_integration_sparse.py \
+	tests/test_study_rolling_years.py tests/test_study_layer_options.py
+MUTATE_CHILDREN ?= 2
+.PHONY: mutate
+mutate: install-test
+	$(BIN)/python -m pip install --quiet "mutmut==$(MUTMUT_VERSION)"
+	rm -rf $(MUTATE_DIR) && mkdir -p $(MUTATE_DIR)
+	cp -r src tests $(MUTATE_DIR)/
+	printf '[mutmut]\nsource_paths = src\n' > $(MUTATE_DIR)/setup.cfg
+	printf 'only_mutate =\n%s\n' "$$(printf '    %s\n' $(MUTATE_ONLY))" >> $(MUTATE_DIR)/setup.cfg
+	printf 'pytest_add_cli_args_test_selection =\n%s\n' "$$(printf '    %s\n' $(MUTATE_TESTS))" \
+		>> $(MUTATE_DIR)/setup.cfg
+	printf 'pytest_add_cli_args =\n    -p\n    no:cacheprovider\n    -q\n' >> $(MUTATE_DIR)/setup.cfg
+	cd $(MUTATE_DIR) && env -u PYTHONPATH $(abspath $(BIN))/mutmut run --max-children $(MUTATE_CHILDREN)
+	cd $(MUTATE_DIR) && env -u PYTHONPATH $(abspath $(BIN))/mutmut results

@@ -88,12 +88,17 @@ def test_no_hac_for_a_cross_section(grid):
 
 
 def test_result_helpers(grid):
+    """Shares from an independent count: negative estimate with p < 0.05, by hand."""
     t = grid.table.dropna(subset=["value"])
     b = t[t["estimate"] == "beta_conditional"]
-    assert grid.share_supporting("beta_conditional") == pytest.approx(b["supports_convergence"].mean())
+    count = lambda rows: sum(v < 0 and p < 0.05 for v, p in zip(rows["value"], rows["pvalue"],  # noqa: E731
+                                                                 strict=True))
+    assert grid.share_supporting("beta_conditional") == pytest.approx(count(b) / len(b))
     hc1 = b[b["se_type"] == "HC1"]
     assert grid.share_supporting("beta_conditional", se_type="HC1") == pytest.approx(
-        hc1["supports_convergence"].mean())
+        count(hc1) / len(hc1))
+    assert grid.share_negative("beta_conditional") == pytest.approx(
+        sum(v < 0 for v in b["value"]) / len(b))
     o = grid.overview().set_index("estimate")
     assert o.loc["beta_conditional", "specifications"] == len(b)
     by_end = grid.by("end", "beta_conditional")

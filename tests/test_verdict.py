@@ -76,4 +76,13 @@ def test_verdict_shares_on_a_real_grid():
     for est, grp in t.groupby("estimate"):
         direct = float(np.mean((grp["value"].to_numpy() < 0) & (grp["pvalue"].to_numpy() < 0.05)))
         assert v.families.set_index("estimate").loc[est, "share_supporting"] == pytest.approx(direct)
-    assert any("side A" in s for s in v.sentences) or "side A" in " ".join(v.families["label"])
+    fam = v.families.set_index("estimate")
+    assert fam.loc["sigma_trend_A", "label"] == "σ convergence within the border regions of side A"
+    assert fam.loc["sigma_trend_B", "label"] == "σ convergence within the border regions of side B"
+    text = " ".join(v.sentences)
+    for side in ("A", "B"):
+        grp = t[t["estimate"] == f"sigma_trend_{side}"]
+        n_sup = int(((grp["value"] < 0) & (grp["pvalue"] < 0.05)).sum())
+        assert (f"σ convergence within the border regions of side {side} "
+                f"({100 * n_sup / len(grp):.0f}% of {len(grp)}") in text
+    assert "sigma_trend_A" not in text
