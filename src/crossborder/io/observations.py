@@ -366,7 +366,7 @@ def _observations_from_table(
         tile = np.tile(np.arange(n), k)    # column-major: the rows of each year column in turn
         col_roles = {name: ser.iloc[tile].array for name, ser in roles.items()}
         if spec.col_indicator:
-            ind = (np.asarray(col_roles["indicator"], dtype=object) if "indicator" in col_roles
+            ind = (np.array(col_roles["indicator"], dtype=object) if "indicator" in col_roles
                    else np.full(n * k, np.nan, dtype=object))
             for j, col in enumerate(cols):
                 if col in spec.col_indicator:
