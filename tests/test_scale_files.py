@@ -77,6 +77,29 @@ def test_value_without_a_key_same_message_in_memory_and_on_every_engine(tmp_path
         assert (info.value.file, info.value.row, info.value.column) == (str(path), 7, col)
 
 
+@pytest.mark.parametrize("statistics", [True, False])
+def test_clean_keys_are_proven_by_the_footers_or_checked(tmp_path, statistics):
+    # with statistics, a null count of 0 spares the engines a pass; without, the rows are checked
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from crossborder.scale import _files
+
+    df = frame()
+    clean, dirty = tmp_path / "clean.parquet", tmp_path / "dirty.parquet"
+    pq.write_table(pa.Table.from_pandas(df), clean, write_statistics=statistics)
+    bad = df.copy()
+    bad.loc[2, "region"] = None
+    pq.write_table(pa.Table.from_pandas(bad), dirty, write_statistics=statistics)
+    roles = {"region": "region", "year": "time", "value": "value"}
+    assert _files.inspect([str(clean)], roles).clean_keys is statistics
+    assert _files.inspect([str(dirty)], roles).clean_keys is False
+    for engine in ENGINES:
+        with pytest.raises(DataError, match="without a region") as info:
+            scale.sigma(str(dirty), "cv", engine=engine)
+        assert info.value.row == 4
+
+
 def test_value_without_a_region_in_a_frame(tmp_path):
     df = frame()
     df.loc[4, "region"] = None
