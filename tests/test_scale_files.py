@@ -263,6 +263,9 @@ def test_memory_limit_option(tmp_path, capsys, monkeypatch):
     assert got["gini"].iloc[0] == pytest.approx(gini, rel=1e-12)
     assert _err(capsys, ["sigma", "--data", glob, "--memory-limit", "lots"], 2).startswith(
         "crossborder: error: memory limit 'lots'")
+    one = glob.replace("*", "part-0")  # one file: the in-memory path, which has no budget to apply
+    assert "--memory-limit is the budget of the scale engines" in _err(
+        capsys, ["sigma", "--data", one, "--memory-limit", "1GB"], 2)
 
 
 @pytest.mark.parametrize("exc", ["duckdb", "MemoryError", "polars"])

@@ -44,7 +44,7 @@ def install(sub: argparse._SubParsersAction) -> None:
         g.add_argument("--memory-limit", metavar="SIZE", default=None,
                        help="memory the engine may use: a share of the machine's memory (50%%, the "
                             "default) or a size (4GB, 512MiB); DuckDB spills to a temporary folder "
-                            "beyond it")
+                            "beyond it (Polars has no limit: it streams)")
         if "--group" not in p._option_string_actions:
             if "--group-col" in p._option_string_actions:
                 g.add_argument("--group", dest="group_col", metavar="COL", default=None,
@@ -62,6 +62,9 @@ def _wrap(command: str, original: Callable[[argparse.Namespace], int],
           defaults: dict[str, Any]) -> Callable[[argparse.Namespace], int]:
     def func(args: argparse.Namespace) -> int:
         if not wants_scale(args):
+            if getattr(args, "memory_limit", None):
+                raise ValueError("--memory-limit is the budget of the scale engines: give --data a "
+                                 "Parquet glob or folder, or --engine")
             return original(args)
         return run(command, args, defaults)
 
@@ -80,10 +83,8 @@ def _data(args: argparse.Namespace) -> str | None:
 
 
 def wants_scale(args: argparse.Namespace) -> bool:
-    """The scale path: --engine, --scheduler or --memory-limit given, or --data a glob or a folder."""
+    """The scale path: --engine or --scheduler given, or --data a glob or a folder."""
     if getattr(args, "engine", None) or getattr(args, "scheduler", None):
-        return True
-    if getattr(args, "memory_limit", None) and _data(args):
         return True
     data = _data(args)
     return bool(data) and (any(c in data for c in "*?[") or os.path.isdir(data))
