@@ -53,17 +53,20 @@ def _err(capsys, argv: list[str], code: int) -> str:
 
 
 # ------------------------------------------------------------------ a value without a region or year
-@pytest.mark.parametrize("key", ["region", "year", "blank region"])
+@pytest.mark.parametrize("key", ["region", "year", "blank region", "NaN year"])
 def test_value_without_a_key_same_message_in_memory_and_on_every_engine(tmp_path, capsys, key):
     df = frame()
     if key == "year":
         df["year"] = df["year"].astype("Int64")
         df.loc[5, "year"] = pd.NA
+    elif key == "NaN year":  # a float year column: NaN, which Parquet statistics do not count
+        df["year"] = df["year"].astype(float)
+        df.loc[5, "year"] = np.nan
     else:
         df.loc[5, "region"] = None if key == "region" else "   "
     path = tmp_path / "cells.parquet"
     df.to_parquet(path, index=False)
-    col = "year" if key == "year" else "region"
+    col = "region" if "region" in key else "year"
     # the in-memory reader's words: the file, the row (header = row 1: row index 5 is row 7), the column
     raw = repr(float(df.loc[5, "value"]))  # the cell as the reader shows it: text, quoted
     want = (f"crossborder: error: {path}, row 7, column {col!r}: a value ({raw!r}) "

@@ -121,8 +121,8 @@ def inspect(files: Sequence[str], columns: dict[str, str]) -> Layout:
 def _keys_present(md: Any, keys: Sequence[str]) -> bool:
     """True if the statistics of every row group prove ``keys`` are never null nor blank text: a
     null count of 0 and, for text, a minimum and maximum whose first characters lie between " " and
-    U+0085 (every string then starts with a character that is not whitespace). Without statistics:
-    False (the engines check the rows)."""
+    U+0085 (every string then starts with a character that is not whitespace). Without statistics,
+    or for a float key (NaN is not a null there): False, and the engines check the rows."""
     index = {md.schema.column(j).path: j for j in range(md.num_columns)}
     if any(k not in index for k in keys):
         return False
@@ -132,6 +132,8 @@ def _keys_present(md: Any, keys: Sequence[str]) -> bool:
             st = rg.column(index[k]).statistics
             if st is None or not st.has_null_count or st.null_count != 0:
                 return False
+            if md.schema.column(index[k]).physical_type in ("FLOAT", "DOUBLE"):
+                return False  # a NaN is not counted as a null
             if md.schema.column(index[k]).logical_type.type == "STRING":
                 if not st.has_min_max:
                     return False
