@@ -53,17 +53,20 @@ def _err(capsys, argv: list[str], code: int) -> str:
 
 
 # ------------------------------------------------------------------ a value without a region or year
-@pytest.mark.parametrize("key", ["region", "year", "blank region"])
+@pytest.mark.parametrize("key", ["region", "year", "blank region", "NaN year"])
 def test_value_without_a_key_same_message_in_memory_and_on_every_engine(tmp_path, capsys, key):
     df = frame()
     if key == "year":
         df["year"] = df["year"].astype("Int64")
         df.loc[5, "year"] = pd.NA
+    elif key == "NaN year":  # a float year column: NaN, which Parquet statistics do not count
+        df["year"] = df["year"].astype(float)
+        df.loc[5, "year"] = np.nan
     else:
         df.loc[5, "region"] = None if key == "region" else "   "
     path = tmp_path / "cells.parquet"
     df.to_parquet(path, index=False)
-    col = "year" if key == "year" else "region"
+    col = "region" if "region" in key else "year"
     # the in-memory reader's words: the file, the row (header = row 1: row index 5 is row 7), the column
     raw = repr(float(df.loc[5, "value"]))  # the cell as the reader shows it: text, quoted
     want = (f"crossborder: error: {path}, row 7, column {col!r}: a value ({raw!r}) "
@@ -75,6 +78,29 @@ def test_value_without_a_key_same_message_in_memory_and_on_every_engine(tmp_path
         with pytest.raises(DataError) as info:
             scale.gamma(str(path), engine=engine)
         assert (info.value.file, info.value.row, info.value.column) == (str(path), 7, col)
+
+
+@pytest.mark.parametrize("statistics", [True, False])
+def test_clean_keys_are_proven_by_the_footers_or_checked(tmp_path, statistics):
+    # with statistics, a null count of 0 spares the engines a pass; without, the rows are checked
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from crossborder.scale import _files
+
+    df = frame()
+    clean, dirty = tmp_path / "clean.parquet", tmp_path / "dirty.parquet"
+    pq.write_table(pa.Table.from_pandas(df), clean, write_statistics=statistics)
+    bad = df.copy()
+    bad.loc[2, "region"] = None
+    pq.write_table(pa.Table.from_pandas(bad), dirty, write_statistics=statistics)
+    roles = {"region": "region", "year": "time", "value": "value"}
+    assert _files.inspect([str(clean)], roles).clean_keys is statistics
+    assert _files.inspect([str(dirty)], roles).clean_keys is False
+    for engine in ENGINES:
+        with pytest.raises(DataError, match="without a region") as info:
+            scale.sigma(str(dirty), "cv", engine=engine)
+        assert info.value.row == 4
 
 
 def test_value_without_a_region_in_a_frame(tmp_path):
@@ -240,6 +266,9 @@ def test_memory_limit_option(tmp_path, capsys, monkeypatch):
     assert got["gini"].iloc[0] == pytest.approx(gini, rel=1e-12)
     assert _err(capsys, ["sigma", "--data", glob, "--memory-limit", "lots"], 2).startswith(
         "crossborder: error: memory limit 'lots'")
+    one = glob.replace("*", "part-0")  # one file: the in-memory path, which has no budget to apply
+    assert "--memory-limit is the budget of the scale engines" in _err(
+        capsys, ["sigma", "--data", one, "--memory-limit", "1GB"], 2)
 
 
 @pytest.mark.parametrize("exc", ["duckdb", "MemoryError", "polars"])

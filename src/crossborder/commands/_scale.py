@@ -83,7 +83,7 @@ def install(sub: argparse._SubParsersAction) -> None:
         g.add_argument("--memory-limit", metavar="SIZE", default=None,
                        help="memory the engine may use: a share of the machine's memory (50%%, the "
                             "default) or a size (4GB, 512MiB); DuckDB spills to a temporary folder "
-                            "beyond it")
+                            "beyond it (Polars has no limit: it streams)")
         if "--group" not in p._option_string_actions:
             if "--group-col" in p._option_string_actions:
                 g.add_argument("--group", dest="group_col", metavar="COL", default=None,
@@ -101,6 +101,9 @@ def _wrap(command: str, original: Callable[[argparse.Namespace], int],
           defaults: dict[str, Any]) -> Callable[[argparse.Namespace], int]:
     def func(args: argparse.Namespace) -> int:
         if not wants_scale(args):
+            if getattr(args, "memory_limit", None):
+                raise ValueError("--memory-limit is the budget of the scale engines: give --data a "
+                                 "Parquet glob or folder, or --engine")
             return original(args)
         return run(command, args, defaults)
 
@@ -123,8 +126,8 @@ def _is_glob_or_folder(data: str) -> bool:
 
 
 def wants_scale(args: argparse.Namespace) -> bool:
-    """The scale path: --engine, --scheduler or --memory-limit given, or --data a glob or a folder.
-    Several ``--data`` files (none a glob or folder) run in memory, as on every other command."""
+    """The scale path: --engine or --scheduler given, or --data a glob or a folder. Several
+    ``--data`` files (none a glob or folder) run in memory, as on every other command."""
     if getattr(args, "engine", None) or getattr(args, "scheduler", None):
         return True
     data = getattr(args, "data", None)
@@ -132,8 +135,6 @@ def wants_scale(args: argparse.Namespace) -> bool:
         if any(_is_glob_or_folder(d) for d in data):
             _data(args)               # a glob among several files: say how the scale path reads
         return False
-    if getattr(args, "memory_limit", None) and _data(args):
-        return True
     data = _data(args)
     return bool(data) and _is_glob_or_folder(data)
 

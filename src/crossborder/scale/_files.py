@@ -33,6 +33,8 @@ class Layout:
     files: tuple[str, ...]
     types: dict[str, tuple[Any, ...]]
     uniform: bool
+    #: the footers' statistics prove that no region or time is missing (null or blank)
+    clean_keys: bool = False
 
 
 def kind(t: Any) -> str:
@@ -67,10 +69,12 @@ def inspect(files: Sequence[str], columns: dict[str, str]) -> Layout:
     ``columns`` maps each needed source column to its role (region, time, value, weight, group)."""
     import pyarrow.parquet as pq
 
-    schemas = []
+    schemas, metas = [], []
     for f in files:
         try:
-            schemas.append(pq.read_schema(f))
+            pf = pq.ParquetFile(f)
+            schemas.append(pf.schema_arrow)
+            metas.append(pf.metadata)
         except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for a bad file
             raise DataError(f"not a readable Parquet file ({_reason(exc)})", file=f) from None
     names = [list(s.names) for s in schemas]
@@ -109,7 +113,36 @@ def inspect(files: Sequence[str], columns: dict[str, str]) -> Layout:
                             "column must have one type across the files", file=_some(odd),
                             column=col)
     full = [tuple((f.name, f.type) for f in s) for s in schemas]
-    return Layout(files=tuple(files), types=types, uniform=len(set(full)) == 1)
+    keys = [c for c, r in columns.items() if r in ("region", "time")]
+    clean = all(_keys_present(md, keys) for md in metas)
+    return Layout(files=tuple(files), types=types, uniform=len(set(full)) == 1, clean_keys=clean)
+
+
+def _keys_present(md: Any, keys: Sequence[str]) -> bool:
+    """True if the statistics of every row group prove ``keys`` are never null nor blank text: a
+    null count of 0 and, for text, a minimum and maximum whose first characters lie between " " and
+    U+0085 (every string then starts with a character that is not whitespace). Without statistics,
+    or for a float key (NaN is not a null there): False, and the engines check the rows."""
+    index = {md.schema.column(j).path: j for j in range(md.num_columns)}
+    if any(k not in index for k in keys):
+        return False
+    for i in range(md.num_row_groups):
+        rg = md.row_group(i)
+        for k in keys:
+            st = rg.column(index[k]).statistics
+            if st is None or not st.has_null_count or st.null_count != 0:
+                return False
+            if md.schema.column(index[k]).physical_type in ("FLOAT", "DOUBLE"):
+                return False  # a NaN is not counted as a null
+            if md.schema.column(index[k]).logical_type.type == "STRING":
+                if not st.has_min_max:
+                    return False
+                lo, hi = st.min, st.max
+                if isinstance(lo, bytes) or isinstance(hi, bytes):
+                    return False
+                if not (lo and hi and " " < lo[0] and hi[0] < "\x85"):
+                    return False
+    return True
 
 
 def _reason(exc: BaseException) -> str:

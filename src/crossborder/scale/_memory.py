@@ -27,17 +27,50 @@ _spill: dict[str, str | None] = {"dir": None}
 
 
 def machine_memory() -> int:
-    """Bytes of memory this process can have: the physical memory, or the cgroup limit if lower."""
+    """Bytes of memory this process can have: the physical memory, or less where a limit says so —
+    the memory limit of this process's cgroup or of any cgroup above it (v1 and v2), or an
+    address-space or data-size rlimit (``ulimit -v``/``-d``)."""
+    import resource
+
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            with open(path) as fh:
-                text = fh.read().strip()
-        except OSError:
+    limits = [_read_int(p) for p in _cgroup_limit_files()]
+    for which in ("RLIMIT_AS", "RLIMIT_DATA"):
+        soft = resource.getrlimit(getattr(resource, which))[0]
+        limits.append(None if soft == resource.RLIM_INFINITY else soft)
+    return int(min([total] + [x for x in limits if x is not None and x > 0]))
+
+
+def _cgroup_limit_files() -> list[str]:
+    """memory.max (v2) and memory.limit_in_bytes (v1) of this process's cgroup and its parents."""
+    out = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]
+    try:
+        with open("/proc/self/cgroup") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        _, controllers, path = (line.split(":", 2) + ["", ""])[:3]
+        if controllers == "":
+            base, name = "/sys/fs/cgroup", "memory.max"
+            if not os.path.isfile(os.path.join(base, "cgroup.controllers")):
+                base = "/sys/fs/cgroup/unified"
+        elif "memory" in controllers.split(","):
+            base, name = "/sys/fs/cgroup/memory", "memory.limit_in_bytes"
+        else:
             continue
-        if text.isdigit() and 0 < int(text) < total:
-            total = int(text)
-    return int(total)
+        parts = [x for x in path.split("/") if x]
+        for i in range(len(parts), 0, -1):
+            out.append(os.path.join(base, *parts[:i], name))
+    return out
+
+
+def _read_int(path: str) -> int | None:
+    try:
+        with open(path) as fh:
+            text = fh.read().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
 
 
 def parse_memory(spec: str | int | float | None) -> int:

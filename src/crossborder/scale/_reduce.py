@@ -112,14 +112,18 @@ def check_keys(src: Source, group: bool) -> None:
     """
     nw = _nw()
     lf = src.lf
-    raw = src.raw if src.raw is not None else lf
-    nokey = key_missing(raw)
-    placed = nokey & ~value_missing()
-    counts = src.collect(raw.select(nw.len().alias("all"), nokey.cast(nw.Int64).sum().alias("nokey"),
-                                    placed.cast(nw.Int64).sum().alias("placed")))
-    if int(counts["placed"].iloc[0]):
-        check_placed(src, placed, int(counts["placed"].iloc[0]))
-    rows = int(counts["all"].iloc[0]) - int(counts["nokey"].iloc[0])
+    if src.clean_keys or src.raw is None:  # the files' statistics: every row has its keys
+        rows = src.collect(lf.select(nw.len().alias("n")))["n"].iloc[0]
+    else:
+        raw = src.raw
+        nokey = key_missing(raw)
+        placed = nokey & ~value_missing()
+        counts = src.collect(raw.select(nw.len().alias("all"),
+                                        nokey.cast(nw.Int64).sum().alias("nokey"),
+                                        placed.cast(nw.Int64).sum().alias("placed")))
+        if int(counts["placed"].iloc[0]):
+            check_placed(src, placed, int(counts["placed"].iloc[0]))
+        rows = int(counts["all"].iloc[0]) - int(counts["nokey"].iloc[0])
     keys = src.collect(lf.select("region", "time").unique().select(nw.len().alias("n")))["n"].iloc[0]
     if rows != keys:
         dup = lf.group_by("region", "time").agg(nw.len().alias("rows")).filter(nw.col("rows") > 1)

@@ -57,6 +57,8 @@ class Source:
     names: dict[str, str] = field(default_factory=dict)
     #: the DuckDB connection the files were read on (None: DuckDB's default one)
     con: Any = None
+    #: the files' statistics prove that every row has a region and a time (no check needed)
+    clean_keys: bool = False
 
     def small(self, frame: pd.DataFrame) -> Any:
         """A small pandas table as a LazyFrame of this engine (to join with the big one)."""
@@ -206,6 +208,7 @@ def load(
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
     files: list[str] | None = None
     con = None
+    clean = False
     if isinstance(data, str | os.PathLike):
         engine = engine or "duckdb"
         files = parquet_files(data)
@@ -213,6 +216,7 @@ def load(
         roles |= {c: r for c, r in ((weight, "weight"), (group, "group")) if c is not None}
         layout = _files.inspect(files, roles)
         native, con = _read(files, engine, layout)
+        clean = layout.clean_keys
     else:
         native = data.to_native() if hasattr(data, "to_native") else data
         found = _engine_of(native)
@@ -245,10 +249,11 @@ def load(
         casts.append(nw.col("weight").cast(nw.Float64))
     lf = lf.with_columns(*casts)
     raw = lf
-    lf = lf.filter(~key_missing(lf))
+    if not clean:
+        lf = lf.filter(~key_missing(lf))
     return Source(lf=lf, engine=engine, has_weight=weight is not None, has_group=group is not None,
                   scheduler=scheduler, raw=raw, files=tuple(files) if files else None,
-                  names={dst: src for src, dst in names.items()}, con=con)
+                  names={dst: src for src, dst in names.items()}, con=con, clean_keys=clean)
 
 
 def key_missing(lf: Any) -> Any:
