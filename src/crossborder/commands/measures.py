@@ -92,6 +92,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_markov)
 
 
+def _stamped(panel: Any, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the columns ``relative`` and ``unit`` when the values are indices
+    (--relative): every JSON and CSV row says what its numbers are of."""
+    rel = panel.meta.get("relative")
+    if not rel:
+        return frame
+    return frame.assign(relative=rel["to"], unit=panel.unit)
+
+
+def _of(panel: Any) -> str:
+    """' (USD)' or ' (index, national mean = 100, unweighted)': the unit for a title."""
+    return f" ({panel.unit})" if panel.unit else ""
+
+
 def _note(text: str, args: argparse.Namespace) -> None:
     if not (args.json or args.csv):
         print(text)
@@ -110,8 +124,8 @@ def run_sigma(args: argparse.Namespace) -> int:
     why = "--weighted" if weighted or not always else f"--measure {always[0]}"
     panel = panel_from_args(args, weighting=weighted or bool(always), weight_for=why)
     table = sigma(panel, measure=measures, weighted=weighted, ddof=args.ddof)
-    unit = f" ({panel.unit})" if panel.unit else ""
-    emit(args, table.reset_index(), title=f"sigma convergence of {panel.indicator}{unit}")
+    emit(args, _stamped(panel, table.reset_index()),
+         title=f"sigma convergence of {panel.indicator}{_of(panel)}")
     return 0
 
 
@@ -140,7 +154,8 @@ def run_beta(args: argparse.Namespace) -> int:
     if res.dropped:
         print(f"note: left out of the regression: {', '.join(map(str, res.dropped))}",
               file=sys.stderr)
-    emit(args, row, title=res.summary())
+    emit(args, _stamped(panel, row), title=res.summary() + (
+        f"\nvalues: {panel.indicator}{_of(panel)}" if panel.meta.get("relative") else ""))
     return 0
 
 
@@ -150,8 +165,9 @@ def run_decompose(args: argparse.Namespace) -> int:
     weighted = wants_weights(args)
     panel = panel_from_args(args, weighting=weighted, two_sided=True)
     table = decompose(panel, index=args.index, by="group", weighted=weighted)
-    emit(args, table.reset_index(),
-         title=f"{args.index} of {panel.indicator}: within and between {panel.group_name or 'groups'}")
+    emit(args, _stamped(panel, table.reset_index()),
+         title=f"{args.index} of {panel.indicator}{_of(panel)}: within and between "
+               f"{panel.group_name or 'groups'}")
     return 0
 
 
@@ -159,7 +175,8 @@ def run_gamma(args: argparse.Namespace) -> int:
     from ..measures.ranks import gamma
 
     panel = panel_from_args(args, weighting=False)
-    emit(args, gamma(panel).reset_index(), title="gamma convergence (1 = ranks unchanged)")
+    emit(args, _stamped(panel, gamma(panel).reset_index()),
+         title=f"gamma convergence of {panel.indicator}{_of(panel)} (1 = ranks unchanged)")
     return 0
 
 
@@ -173,7 +190,8 @@ def run_delta(args: argparse.Namespace) -> int:
         _dump({"best": res.best, "table": _records(res.to_frame().reset_index()),
                "departures": _records(res.departures.reset_index(drop=True))})
         return 0
-    emit(args, res.to_frame().reset_index(), title=res.summary())
+    emit(args, _stamped(panel, res.to_frame().reset_index()), title=res.summary() + (
+        f"\nvalues: {panel.indicator}{_of(panel)}" if panel.meta.get("relative") else ""))
     return 0
 
 
@@ -198,7 +216,8 @@ def run_clubs(args: argparse.Namespace) -> int:
         _dump({"n_clubs": res.n_clubs, "clubs": _records(res.to_frame()),
                "divergent": list(res.divergent), "members": _records(members),
                "settings": {k: v for k, v in res.settings.items() if k != "order"},
-               "regions": len(res.regions), "start": res.times[0], "end": res.times[-1]})
+               "regions": len(res.regions), "start": res.times[0], "end": res.times[-1],
+               "relative": args.relative or "none", "unit": panel.unit})
         return 0
     if args.csv:
         emit(args, members)
