@@ -92,11 +92,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_markov)
 
 
-def _stamped(panel: Any, frame: pd.DataFrame) -> pd.DataFrame:
+def _stamped(args: argparse.Namespace, panel: Any, frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with the columns ``relative`` and ``unit`` when the values are indices
-    (--relative): every JSON and CSV row says what its numbers are of."""
+    (--relative): every JSON and CSV row says what its numbers are of (the text has the title)."""
     rel = panel.meta.get("relative")
-    if not rel:
+    if not rel or not (getattr(args, "json", False) or getattr(args, "csv", False)):
         return frame
     return frame.assign(relative=rel["to"], unit=panel.unit)
 
@@ -124,7 +124,7 @@ def run_sigma(args: argparse.Namespace) -> int:
     why = "--weighted" if weighted or not always else f"--measure {always[0]}"
     panel = panel_from_args(args, weighting=weighted or bool(always), weight_for=why)
     table = sigma(panel, measure=measures, weighted=weighted, ddof=args.ddof)
-    emit(args, _stamped(panel, table.reset_index()),
+    emit(args, _stamped(args, panel, table.reset_index()),
          title=f"sigma convergence of {panel.indicator}{_of(panel)}")
     return 0
 
@@ -154,7 +154,7 @@ def run_beta(args: argparse.Namespace) -> int:
     if res.dropped:
         print(f"note: left out of the regression: {', '.join(map(str, res.dropped))}",
               file=sys.stderr)
-    emit(args, _stamped(panel, row), title=res.summary() + (
+    emit(args, _stamped(args, panel, row), title=res.summary() + (
         f"\nvalues: {panel.indicator}{_of(panel)}" if panel.meta.get("relative") else ""))
     return 0
 
@@ -165,7 +165,7 @@ def run_decompose(args: argparse.Namespace) -> int:
     weighted = wants_weights(args)
     panel = panel_from_args(args, weighting=weighted, two_sided=True)
     table = decompose(panel, index=args.index, by="group", weighted=weighted)
-    emit(args, _stamped(panel, table.reset_index()),
+    emit(args, _stamped(args, panel, table.reset_index()),
          title=f"{args.index} of {panel.indicator}{_of(panel)}: within and between "
                f"{panel.group_name or 'groups'}")
     return 0
@@ -175,7 +175,7 @@ def run_gamma(args: argparse.Namespace) -> int:
     from ..measures.ranks import gamma
 
     panel = panel_from_args(args, weighting=False)
-    emit(args, _stamped(panel, gamma(panel).reset_index()),
+    emit(args, _stamped(args, panel, gamma(panel).reset_index()),
          title=f"gamma convergence of {panel.indicator}{_of(panel)} (1 = ranks unchanged)")
     return 0
 
@@ -190,7 +190,7 @@ def run_delta(args: argparse.Namespace) -> int:
         _dump({"best": res.best, "table": _records(res.to_frame().reset_index()),
                "departures": _records(res.departures.reset_index(drop=True))})
         return 0
-    emit(args, _stamped(panel, res.to_frame().reset_index()), title=res.summary() + (
+    emit(args, _stamped(args, panel, res.to_frame().reset_index()), title=res.summary() + (
         f"\nvalues: {panel.indicator}{_of(panel)}" if panel.meta.get("relative") else ""))
     return 0
 
