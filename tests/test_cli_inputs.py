@@ -43,11 +43,12 @@ def files(tmp_path_factory):
             w = {"region": code}
             for k, year in enumerate(YEARS):
                 v = round(start * np.exp(growth * k + rng.normal(0, 0.03)), 4)
+                # each value states its unit: two countries are pooled only in one known unit
                 data.append({"region": code, "year": year, "indicator": "gdp_pc", "value": v,
-                             "pop": 1000 + 100 * i + 10 * j + k, "side": code[0]})
+                             "unit": "EUR", "pop": 1000 + 100 * i + 10 * j + k, "side": code[0]})
                 data.append({"region": code, "year": year, "indicator": "jobs",
                              "value": round(50 + 3 * i - j + 0.5 * k + rng.normal(0, 1), 4),
-                             "pop": 1000 + 100 * i + 10 * j + k, "side": code[0]})
+                             "unit": "%", "pop": 1000 + 100 * i + 10 * j + k, "side": code[0]})
                 w[f"gdp_{year}"] = v
             wide.append(w)
     gpd.GeoDataFrame(rows, crs="EPSG:4326").to_file(d / "grid.geojson", driver="GeoJSON")
@@ -62,7 +63,8 @@ def files(tmp_path_factory):
                                                                          index=False)
     pd.DataFrame(wide).to_csv(d / "wide.csv", index=False)
     unknown = pd.concat([long, pd.DataFrame(
-        [{"region": r, "year": y, "indicator": "gdp_pc", "value": 5.0, "pop": 1.0, "side": "A"}
+        [{"region": r, "year": y, "indicator": "gdp_pc", "value": 5.0, "unit": "EUR", "pop": 1.0,
+          "side": "A"}
          for r in ("Z-1", "Z-2") for y in YEARS[:4]])], ignore_index=True)
     unknown.to_csv(d / "unknown.csv", index=False)
     gap = long.drop(long[(long["region"] == "B-31") & (long["year"] == 2004)].index)
@@ -354,7 +356,7 @@ def test_group_col_and_prefix_give_the_countries(files, capsys):
 
 
 def test_wide_file_with_prefixed_year_headers(files, capsys):
-    a = run_json(["sigma", *own(files, "wide.csv"), "--regions", "all"], capsys)
+    a = run_json(["sigma", *own(files, "wide.csv"), "--regions", "all", "--unit", "EUR"], capsys)
     b = run_json(["sigma", *own(files, "gdp.csv"), "--regions", "all"], capsys)
     assert a == b and len(a) == len(YEARS)
     code, out, _ = run(["info", *own(files, "wide.csv"), "--coverage", "--json"], capsys)

@@ -358,9 +358,11 @@ def user_rates(raw: pd.DataFrame, kind: str, *, file: str | None = None,
     badv = ~(np.isfinite(value.to_numpy(dtype=float)) & (value.to_numpy(dtype=float) > 0))
     if badv.any():
         i = int(np.flatnonzero(badv)[0])
+        given = raw[low[col]].iloc[i]
+        shown = f"{value.iloc[i]:g}" if np.isfinite(value.iloc[i]) else repr(given)
         raise DataError(f"the {col} of country {str(country.iloc[i]).strip()!r} in "
-                        f"{int(year.iloc[i])} is {raw[low[col]].iloc[i]!r}: a {col} must be a "
-                        "positive number", file=file, row=int(rows[i]), column=str(low[col]))
+                        f"{int(year.iloc[i])} is {shown}: a {col} must be a positive number",
+                        file=file, row=int(rows[i]), column=str(low[col]))
     t = pd.DataFrame({"country": country.astype(str).str.strip().to_numpy(),
                       "year": year.astype(int).to_numpy(), "value": value.to_numpy(dtype=float)})
     dup = t.duplicated(["country", "year"], keep="first").to_numpy()

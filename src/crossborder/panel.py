@@ -28,11 +28,22 @@ RELATIVE = ("national", "pooled", "none")
 def check_region_spellings(codes: pd.Series, rows: Any = None, *, file: str | None = None) -> None:
     """:class:`DataError` when two text codes differ only in case or spaces ('aa-r0', 'AA-R0',
     'AA- R0'): they would become two regions. Names both spellings (and their rows when given)."""
-    text = pd.Series(pd.unique(codes.dropna().to_numpy(dtype=object)), dtype=object)
-    text = text[[isinstance(c, str) for c in text]]
+    uniq = pd.unique(codes.dropna())
+    if pd.api.types.is_string_dtype(getattr(uniq, "dtype", None)) and \
+            not isinstance(getattr(uniq, "dtype", None), np.dtype):
+        text = pd.Series(uniq).reset_index(drop=True)     # a string dtype: every label is text
+    else:
+        text = pd.Series(np.asarray(uniq, dtype=object), dtype=object)
+        text = text[[isinstance(c, str) for c in text]]
     if len(text) < 2:
         return
-    key = text.map(lambda c: "".join(c.split()).casefold())
+    # without spaces, case-folded: the string kernels where casefold() is lower() (ASCII), Python
+    # for the rest
+    key = text.str.replace(r"\s+", "", regex=True).str.lower()
+    wide = text.str.contains(r"[^\x00-\x7f]", regex=True).fillna(False).to_numpy(dtype=bool)
+    if wide.any():
+        key = key.astype(object)
+        key[wide] = [("".join(c.split())).casefold() for c in text[wide]]
     dup = key.duplicated(keep=False)
     if not dup.any():
         return
@@ -143,24 +154,80 @@ class Panel:
                 )
             if unit is None and len(units) == 1:
                 unit = str(units[0])
-        no_region = df[region].isna().to_numpy()
-        if no_region.any():
-            i = int(np.flatnonzero(no_region)[0])
-            raise DataError(f"row {_label(df.index[i])} has no region ({int(no_region.sum())} such "
-                            "rows): a missing code is not a region", column=region)
-        check_region_spellings(df[region], df.index)
+        # one factorization of each label column gives the checks, the sort and the matrices
+        # (an object sort of the long table and a duplicated() pass cost 5x the floor)
+        try:
+            rc, ru = _sorted_codes(df[region])
+            tc, tu = _sorted_codes(df[time])
+        except TypeError:           # labels of mixed types do not sort: the general path
+            rc = tc = ru = tu = None
+        if rc is None or (rc < 0).any():
+            no_region = df[region].isna().to_numpy()
+            if no_region.any():
+                i = int(np.flatnonzero(no_region)[0])
+                raise DataError(f"row {_label(df.index[i])} has no region ({int(no_region.sum())} "
+                                "such rows): a missing code is not a region", column=region)
+        try:
+            check_region_spellings(pd.Series(ru) if rc is not None else df[region])
+        except DataError:
+            check_region_spellings(df[region], df.index)       # again, to name the rows
         frame = df[list(cols)].rename(columns=cols).reset_index(drop=True)
-        frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype(float)
-        if "weight" in frame:
-            frame["weight"] = pd.to_numeric(frame["weight"], errors="raise").astype(float)
-        frame = frame.sort_values(["region", "time"], kind="stable").reset_index(drop=True)
-        return cls(
-            frame,
-            indicator=indicator or value,
-            unit=unit,
-            weight_name=weight,
-            group_name=group,
-        )
+        for col in ("value", "weight"):
+            if col in frame and frame[col].dtype != np.float64:
+                frame[col] = pd.to_numeric(frame[col], errors="raise").astype(float)
+        if rc is None or tc is None or (tc < 0).any():
+            frame = frame.sort_values(["region", "time"], kind="stable").reset_index(drop=True)
+            return cls(frame, indicator=indicator or value, unit=unit, weight_name=weight,
+                       group_name=group)
+        return cls._from_codes(frame, rc, ru, tc, tu, indicator=indicator or value, unit=unit,
+                               weight_name=weight, group_name=group)
+
+    @classmethod
+    def _from_codes(cls, frame: pd.DataFrame, rc: np.ndarray, ru: pd.Index, tc: np.ndarray,
+                    tu: pd.Index, **kw: Any) -> Panel:
+        """The panel of a long ``frame`` whose region and time codes (into the sorted labels
+        ``ru``, ``tu``) are known: the checks of ``__post_init__`` on integer codes (linear
+        passes, no sort of the rows), the frame ordered by (region, time) and the matrix
+        scattered once."""
+        n, t = len(ru), len(tu)
+        key = rc.astype(np.int64) * t + tc
+        in_order = len(key) < 2 or bool((key[1:] > key[:-1]).all())   # sorted, no duplicate
+        if not in_order:
+            counts = np.bincount(key, minlength=n * t)
+            if counts.max() > 1:
+                both = counts[key] > 1
+                j = int(np.flatnonzero(both)[0])
+                raise DataError(f"{int(both.sum())} rows share a (region, time) pair, e.g. region "
+                                f"{frame['region'].iat[j]!r} in {frame['time'].iat[j]!r}",
+                                column="region/time")
+        groups = None
+        if "group" in frame.columns:
+            gc, gu = pd.factorize(frame["group"])
+            if (gc < 0).any() or any(isinstance(g, str) and not g.strip() for g in gu):
+                _check_groups(frame["region"], frame["group"])       # names the regions
+            first = np.empty(n, dtype=gc.dtype)
+            first[rc] = gc
+            differs = first[rc] != gc
+            if differs.any():
+                r = rc[int(np.flatnonzero(differs)[0])]
+                k = len(pd.unique(gc[rc == r]))
+                raise DataError(f"group must be constant per region; region "
+                                f"{_label(ru[r])!r} has {k} groups", column="group")
+            groups = (gc, gu, first)
+        panel = cls(frame if in_order else _SortLater(frame, key, n * t), validate=False, **kw)
+        region_index, time_index = pd.Index(ru), pd.Index(tu)
+        object.__setattr__(panel, "_labels", (region_index, time_index))
+        if in_order:
+            panel.__dict__["_cells"] = (rc, tc)     # else: of the sorted frame, when it is read
+        values = np.full((n, t), np.nan)
+        values[rc, tc] = frame["value"].to_numpy(dtype=float)
+        panel.__dict__["_matrix"] = Matrix(values, region_index, time_index)
+        if groups is not None:
+            g = pd.Series(groups[1].take(groups[2]), index=region_index,
+                          name=panel.group_name or "group")
+            g.index.name = "region"
+            panel.__dict__["_groups"] = g
+        return panel
 
     @classmethod
     def from_wide(
@@ -251,43 +318,46 @@ class Panel:
             if not index.is_unique:
                 dup = index[index.duplicated()][0]
                 raise DataError(f"{what} label {_label(dup)!r} appears more than once", column=what)
-        # the long table, region-major, without the missing values: each label column is inferred
-        # once from its N (or T) labels and then gathered, instead of N x T Python objects
-        missing = np.isnan(arr)
-        if missing.any():
-            keep = np.flatnonzero(~missing.ravel())
-            row, col = np.divmod(keep, t)
-            values, wv = arr.ravel()[keep], None if w is None else w.ravel()[keep]
-        else:
-            row, col = np.repeat(np.arange(n), t), np.tile(np.arange(t), n)
-            values, wv = arr.ravel(), None if w is None else w.ravel()
-        columns = {
-            "region": _gather(np.asarray(regions, dtype=object), row),
-            "time": _gather(np.asarray(times), col),
-            "value": values,
-        }
-        weight_name = None
-        if wv is not None:
-            columns["weight"] = wv
-            weight_name = "weight"
-        # the label columns are fresh arrays, the numeric ones are copied into their block
-        frame = pd.DataFrame(columns, copy=False)
-        group_name = None
+        gs = None
         if g is not None:
-            frame["group"] = _gather(np.asarray(g, dtype=object), row)
-            group_name = "group"
-        # labels are unique and each region has one group, so the frame needs no further check
-        panel = cls(frame, indicator=indicator, unit=unit, weight_name=weight_name,
-                    group_name=group_name, validate=False)
+            gs = pd.Series(np.asarray(g, dtype=object)).array
+        return cls._from_arrays(arr.copy(), region_index, time_index, weights=w, groups=gs,
+                                indicator=indicator, unit=unit)
+
+    @classmethod
+    def _from_arrays(cls, values: np.ndarray, regions: pd.Index, times: pd.Index, *,
+                     weights: np.ndarray | None = None, groups: Any = None,
+                     indicator: str = "value", unit: str | None = None,
+                     weight_name: str | None = None, group_name: str | None = None,
+                     meta: dict[str, Any] | None = None, complete: bool = False) -> Panel:
+        """A Panel on an N x T array the caller owns, with labels known to be valid (unique,
+        one group per region): no check, no copy, and the long table built only when it is read
+        (a measure that works on the matrix never pays for it). ``complete``: the caller knows
+        that no value is missing."""
+        wname = (weight_name or "weight") if weights is not None else None
+        gname = (group_name or "group") if groups is not None else None
+        panel = cls(_LazyFrame(values, regions, times, weights, groups), indicator=indicator,
+                    unit=unit, weight_name=wname, group_name=gname, meta=dict(meta or {}),
+                    validate=False)
         # keep every label, even a region or time with no value at all, and the matrices themselves
-        object.__setattr__(panel, "_labels", (region_index, time_index))
-        panel.__dict__["_matrix"] = Matrix(arr.copy(), region_index, time_index)
-        if g is not None:
-            panel.__dict__["_groups"] = _groups_of(frame["group"], row, region_index,
-                                                   group_name)
-        if w is not None:
+        object.__setattr__(panel, "_labels", (regions, times))
+        panel.__dict__["_matrix"] = Matrix(values, regions, times)
+        missing = None
+        if (groups is not None or weights is not None) and not complete:
+            missing = np.isnan(values)
+        elif groups is not None or weights is not None:
+            missing = np.zeros((1, 1), dtype=bool)
+        if groups is not None:
+            g = pd.Series(groups, index=regions, name=gname, copy=False)
+            g.index.name = "region"
+            if not complete:
+                empty = missing.all(axis=1) if missing.shape[1] else np.ones(len(regions), bool)
+                g = g.where(~empty) if empty.any() else g
+            panel.__dict__["_groups"] = g
+        if weights is not None:
             # as the pivot of the frame: no weight where the value is missing
-            panel.__dict__["_weights"] = np.where(missing, np.nan, w)
+            panel.__dict__["_weights"] = (np.where(missing, np.nan, weights) if missing.any()
+                                          else weights)
         return panel
 
     # ---------------------------------------------------------------- labels and arrays
@@ -311,11 +381,11 @@ class Panel:
 
     @property
     def has_weight(self) -> bool:
-        return "weight" in self.frame.columns
+        return "weight" in _frame_columns(self)
 
     @property
     def has_group(self) -> bool:
-        return "group" in self.frame.columns
+        return "group" in _frame_columns(self)
 
     @cached_property
     def _cells(self) -> tuple[np.ndarray, np.ndarray]:
@@ -521,8 +591,8 @@ class Panel:
         if self.group_name:
             extra.append(f"group={self.group_name}")
         return (f"Panel({self.indicator!r}, unit={self.unit!r}, {n} regions x {t} times "
-                f"[{span}], {len(self.frame)} values" + (", " + ", ".join(extra) if extra else "")
-                + ")")
+                f"[{span}], {int(np.isfinite(self._matrix.values).sum())} values"
+                + (", " + ", ".join(extra) if extra else "") + ")")
 
 
 def _check_groups(regions: pd.Series, groups: pd.Series) -> None:
@@ -569,6 +639,24 @@ def _groups_of(group: pd.Series, rows: np.ndarray, regions: pd.Index, name: str)
     return g.reindex(regions).rename(name)
 
 
+def _sorted_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """``pd.factorize(column, sort=True)`` with the sort on the distinct labels only (missing:
+    -1); a :class:`TypeError` when the labels do not sort (mixed types)."""
+    codes, uniques = pd.factorize(column)
+    perm = np.asarray(uniques.argsort())
+    if len(perm) > 1:
+        ordered = uniques.take(perm)
+        if not (ordered[1:] > ordered[:-1]).all():        # e.g. objects without an order
+            raise TypeError("labels do not sort")
+        if (perm != np.arange(len(perm))).any():
+            rank = np.empty_like(perm)
+            rank[perm] = np.arange(len(perm))
+            codes = (rank[codes] if not len(codes) or codes.min() >= 0
+                     else np.where(codes >= 0, rank[np.maximum(codes, 0)], -1))
+        uniques = ordered
+    return codes, pd.Index(uniques)
+
+
 def _positions(column: pd.Series, index: pd.Index) -> np.ndarray:
     """Position of each value of ``column`` in ``index`` (-1 if absent): the distinct values are
     looked up once, then their codes mapped."""
@@ -592,3 +680,76 @@ def _parse_times(cols: Iterable[Any]) -> list[Any]:
         else:
             return list(cols)
     return out
+
+
+class _LazyFrame:
+    """The long table of a panel built from arrays, made on first use: region-major, without the
+    missing values; each label column inferred once from its N (or T) labels and then gathered."""
+
+    def __init__(self, values: np.ndarray, regions: pd.Index, times: pd.Index,
+                 weights: np.ndarray | None, groups: Any) -> None:
+        self.parts = (values, regions, times, weights, groups)
+        self.columns = (["region", "time", "value"] + (["weight"] if weights is not None else [])
+                        + (["group"] if groups is not None else []))
+
+    def build(self) -> pd.DataFrame:
+        arr, regions, times, w, g = self.parts
+        n, t = arr.shape
+        missing = np.isnan(arr)
+        if missing.any():
+            keep = np.flatnonzero(~missing.ravel())
+            row, col = np.divmod(keep, t)
+            values, wv = arr.ravel()[keep], None if w is None else w.ravel()[keep]
+        else:
+            row, col = np.repeat(np.arange(n), t), np.tile(np.arange(t), n)
+            values, wv = arr.ravel().copy(), None if w is None else w.ravel().copy()
+        columns = {"region": _gather(np.asarray(regions, dtype=object), row),
+                   "time": _gather(np.asarray(times), col),
+                   "value": values}
+        if wv is not None:
+            columns["weight"] = wv
+        frame = pd.DataFrame(columns, copy=False)
+        if g is not None:
+            frame["group"] = pd.Series(g).array.take(row)
+        return frame
+
+
+class _SortLater:
+    """A long table in the order it was given, sorted by (region, time) when first read: each row
+    placed at its cell ``key`` (linear, no argsort of the rows)."""
+
+    def __init__(self, frame: pd.DataFrame, key: np.ndarray, cells: int) -> None:
+        self.parts = (frame, key, cells)
+        self.columns = frame.columns
+
+    def build(self) -> pd.DataFrame:
+        frame, key, cells = self.parts
+        pos = np.full(cells, -1, dtype=np.int64)
+        pos[key] = np.arange(len(key))
+        return frame.take(pos[pos >= 0]).reset_index(drop=True)
+
+
+class _FrameSlot:
+    """The ``frame`` field of :class:`Panel`: a DataFrame, or a :class:`_LazyFrame` built (once)
+    when read."""
+
+    def __set__(self, obj: Panel, value: Any) -> None:
+        obj.__dict__["_frame"] = value
+
+    def __get__(self, obj: Panel | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        f = obj.__dict__["_frame"]
+        if isinstance(f, _LazyFrame | _SortLater):
+            f = f.build()
+            obj.__dict__["_frame"] = f
+        return f
+
+
+def _frame_columns(panel: Panel) -> Any:
+    """The columns of the panel's long table, without building a lazy one."""
+    f = panel.__dict__.get("_frame")
+    return f.columns
+
+
+Panel.frame = _FrameSlot()  # type: ignore[assignment]

@@ -388,7 +388,8 @@ def _zone_population(args: argparse.Namespace, ds: Dataset, units) -> tuple[Pane
         year = int(ds.values(name)["year"].max())
     else:
         year = args.year
-    pop = ds.panel(name, regions=list(units["region"]), years=[year], group=None)
+    # a head count per side, summed (never compared as levels across the countries)
+    pop = ds.panel(name, regions=list(units["region"]), years=[year], group=None, pooled=False)
     if not len(pop.frame):
         raise UsageError(f"--year {year}: no population data in that year")
     return pop, year

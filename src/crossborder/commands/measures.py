@@ -95,6 +95,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_markov)
 
 
+def _stamped(args: argparse.Namespace, panel: Any, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the columns ``relative`` and ``unit`` when the values are indices
+    (--relative): every JSON and CSV row says what its numbers are of (the text has the title)."""
+    rel = panel.meta.get("relative")
+    if not rel or not (getattr(args, "json", False) or getattr(args, "csv", False)):
+        return frame
+    return frame.assign(relative=rel["to"], unit=panel.unit)
+
+
+def _of(panel: Any) -> str:
+    """' (USD)' or ' (index, national mean = 100, unweighted)': the unit for a title."""
+    return f" ({panel.unit})" if panel.unit else ""
+
+
 def _note(text: str, args: argparse.Namespace) -> None:
     if not (args.json or args.csv):
         print(text)
@@ -113,8 +127,8 @@ def run_sigma(args: argparse.Namespace) -> int:
     why = "--weighted" if weighted or not always else f"--measure {always[0]}"
     panel = panel_from_args(args, weighting=weighted or bool(always), weight_for=why)
     table = sigma(panel, measure=measures, weighted=weighted, ddof=args.ddof)
-    unit = f" ({panel.unit})" if panel.unit else ""
-    emit(args, table.reset_index(), title=f"sigma convergence of {panel.indicator}{unit}")
+    emit(args, _stamped(args, panel, table.reset_index()),
+         title=f"sigma convergence of {panel.indicator}{_of(panel)}")
     return 0
 
 
@@ -143,7 +157,8 @@ def run_beta(args: argparse.Namespace) -> int:
     if res.dropped:
         print(f"note: left out of the regression: {', '.join(map(str, res.dropped))}",
               file=sys.stderr)
-    emit(args, row, title=res.summary())
+    emit(args, _stamped(args, panel, row), title=res.summary() + (
+        f"\nvalues: {panel.indicator}{_of(panel)}" if panel.meta.get("relative") else ""))
     return 0
 
 
@@ -153,8 +168,9 @@ def run_decompose(args: argparse.Namespace) -> int:
     weighted = wants_weights(args)
     panel = panel_from_args(args, weighting=weighted, two_sided=True)
     table = decompose(panel, index=args.index, by="group", weighted=weighted)
-    emit(args, table.reset_index(),
-         title=f"{args.index} of {panel.indicator}: within and between {panel.group_name or 'groups'}")
+    emit(args, _stamped(args, panel, table.reset_index()),
+         title=f"{args.index} of {panel.indicator}{_of(panel)}: within and between "
+               f"{panel.group_name or 'groups'}")
     return 0
 
 
@@ -163,10 +179,12 @@ def run_gamma(args: argparse.Namespace) -> int:
 
     panel = panel_from_args(args, weighting=False)
     if getattr(args, "multiannual", False):
-        emit(args, gamma(panel, kind="multiannual").reset_index(),
-             title="multi-annual gamma over the years from the first to each (1 = ranks unchanged)")
+        emit(args, _stamped(args, panel, gamma(panel, kind="multiannual").reset_index()),
+             title=f"multi-annual gamma of {panel.indicator}{_of(panel)} over the years from the first "
+                   "to each (1 = ranks unchanged)")
         return 0
-    emit(args, gamma(panel).reset_index(), title="gamma convergence (1 = ranks unchanged)")
+    emit(args, _stamped(args, panel, gamma(panel).reset_index()),
+         title=f"gamma convergence of {panel.indicator}{_of(panel)} (1 = ranks unchanged)")
     return 0
 
 
@@ -180,7 +198,8 @@ def run_delta(args: argparse.Namespace) -> int:
         _dump({"best": res.best, "table": _records(res.to_frame().reset_index()),
                "departures": _records(res.departures.reset_index(drop=True))})
         return 0
-    emit(args, res.to_frame().reset_index(), title=res.summary())
+    emit(args, _stamped(args, panel, res.to_frame().reset_index()), title=res.summary() + (
+        f"\nvalues: {panel.indicator}{_of(panel)}" if panel.meta.get("relative") else ""))
     return 0
 
 
@@ -205,7 +224,8 @@ def run_clubs(args: argparse.Namespace) -> int:
         _dump({"n_clubs": res.n_clubs, "clubs": _records(res.to_frame()),
                "divergent": list(res.divergent), "members": _records(members),
                "settings": {k: v for k, v in res.settings.items() if k != "order"},
-               "regions": len(res.regions), "start": res.times[0], "end": res.times[-1]})
+               "regions": len(res.regions), "start": res.times[0], "end": res.times[-1],
+               "relative": args.relative or "none", "unit": panel.unit})
         return 0
     if args.csv:
         emit(args, members)

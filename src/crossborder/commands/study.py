@@ -21,7 +21,14 @@ import pandas as pd
 from ..border.shared import panel_edges
 from ..errors import UsageError
 from ._common import emit
-from ._inputs import dataset_from_args, note, panel_command, panel_from_args, require_polygons
+from ._inputs import (
+    dataset_from_args,
+    declare_units,
+    note,
+    panel_command,
+    panel_from_args,
+    require_polygons,
+)
 from .border import add_tolerance_option, border_of
 
 SE_CHOICES = ("classical", "HC0", "HC1", "HC2", "HC3", "HAC")
@@ -226,8 +233,9 @@ def run_robustness(args: argparse.Namespace) -> int:
               resource_regions=res_codes or None)
     if args.estimates:
         kw["estimates"] = _list(args.estimates)
+    ds, _ = declare_units(args, ds, probe.indicator)       # --unit, --fx, --deflator
     res = robustness(ds, indicator=probe.indicator, currencies=currencies,
-                     weight=probe.meta.get("weight"), **kw)
+                     weight=probe.meta.get("weight"), relative=args.relative, **kw)
     if len(res.skipped):
         print(_skipped_note(res.skipped), file=sys.stderr)
     if args.out:

@@ -90,15 +90,14 @@ def hp_filter(data, lamb: float = 400.0):
         _check_complete(m.values, m.regions, m.times)
         trend = hp_trend_matrix(m.values, lamb)
         w = data.weight_matrix(copy=False)
-        return Panel.from_matrix(
-            trend,
-            regions=m.regions,
-            times=m.times,
-            weights=None if w is None else w.values,
-            groups=data.group_labels(),
-            indicator=f"hp({data.indicator})",
-            unit=data.unit,
-        )
+        g = data._groups if data.has_group else None
+        # the labels of a valid panel need no second check, and the trend is ours: no copy, and
+        # the long table only if someone reads it
+        return Panel._from_arrays(trend, m.regions, m.times,
+                                  weights=None if w is None else w.values,
+                                  groups=None if g is None else g.array,
+                                  indicator=f"hp({data.indicator})", unit=data.unit,
+                                  complete=True)
     if isinstance(data, pd.DataFrame):
         vals = data.to_numpy(dtype=float)
         _check_complete(vals, data.index, data.columns)

@@ -49,8 +49,13 @@ def build(ctx: ReportContext) -> Section:
     main = panel(ctx, sets[main_name])
     can_trend = len(main.times) >= TREND_PERIODS
     for currency in currencies:
-        for name, selection in sets.items():
+        for name, selection in list(sets.items()):
             p = panel(ctx, selection, currency)
+            if p.shape[0] < 2:      # regions left out for missing years: no dispersion
+                missing[name] = (f"{p.shape[0]} region left with a value in every period "
+                                 f"{p.times[0]}–{p.times[-1]}; at least 2 are needed")
+                del sets[name]
+                continue
             sources.update(sources_of(p))
             table = sigma(p, measure=MEASURES)
             table.insert(0, "currency", p.unit)
