@@ -171,6 +171,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="errors of the break tests (default classical; the DiD clusters by pair)")
     p.add_argument("--alpha", type=float, default=0.05, help="1 - confidence level (default 0.05)")
     p.add_argument("--events", action="store_true", help="print the event-study coefficients instead")
+    p.add_argument("--inference", action="store_true",
+                   help="print the DiD's further inference instead: dyadic-robust and two-way "
+                        "clustered errors, wild cluster bootstrap p, the exchange-rate control, "
+                        "placebo break years")
     p.set_defaults(func=run_integration)
 
 
@@ -297,6 +301,6 @@ def run_integration(args: argparse.Namespace) -> int:
                                 subtitle=f"{_label(panel)}; event study, "
                                          f"{100 * (1 - args.alpha):g}% intervals clustered by pair"),
               args.out)
-    table = res.event if args.events else res.table
+    table = res.event if args.events else res.inference if args.inference else res.table
     _emit(args, table, res.summary())
     return 0
