@@ -216,3 +216,29 @@ def test_fx_exposure_from_a_rate_table():
     got = fx_exposure(fx, "KZ", "RU")
     assert got.loc[2014] == pytest.approx(np.log(179.19 / 38.38))
     assert got.loc[2015] == pytest.approx(np.log(221.73 / 60.94))
+
+
+def test_cli_prints_the_further_inference_on_the_built_in_data(capsys):
+    import json
+
+    import crossborder as cb
+    from crossborder.cli import main
+
+    assert main(["integration", "--break-year", "2015", "--currency", "USD", "--inference", "--json"]) == 0
+    rows = pd.DataFrame(json.loads(capsys.readouterr().out)).set_index("test")
+    ds = cb.load_dataset("ru-kz")
+    res = cb.integration(ds, [2015], panel=cb.study_panel(ds, regions="all", currency="USD"),
+                         currency="USD")
+    d = res.did[2015]
+    assert rows.loc["did_dyadic", "se"] == pytest.approx(d.se_dyadic, rel=1e-10)
+    assert rows.loc["did_dyadic", "se"] > 1.5 * d.se          # pairs share regions: wider than by pair
+    assert rows.loc["did_wild", "pvalue"] == pytest.approx(d.wild_pvalue)
+    assert rows.loc["did_fx", "estimate"] == pytest.approx(d.fx_coef, rel=1e-10)
+    assert "ln KZ/RU exchange rate" in rows.loc["did_fx", "detail"]
+    # the exposure is ln(KZT per USD) - ln(RUB per USD) of the bundled rates
+    path = res.fx_event.set_index("time")
+    rates = ds.fx[(ds.fx["year"] == 2016) & ds.fx["lcu_per_usd"].notna()
+                  & ds.fx["vintage"].astype(str).str.fullmatch(r"\d{4}(-\d{2})?")]
+    newest = rates.sort_values("vintage").groupby("country")["lcu_per_usd"].last()
+    assert path.loc[2016, "exposure"] == pytest.approx(np.log(newest["KZ"] / newest["RU"]), rel=1e-10)
+    assert (rows.index == "placebo").sum() == 6               # 2009-2014 on 2008-2014
