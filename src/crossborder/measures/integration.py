@@ -220,12 +220,15 @@ class DiDResult:
 
     def inference_summary(self) -> str:
         """One compact line: the DiD's p-value under each estimator and with the exposure control."""
-        def num(v: float, f: str = ".3g") -> str:
-            return format(v, f) if np.isfinite(v) else "not computed"
+        def se_p(name: str, se: float, p: float) -> str:
+            if not np.isfinite(se):
+                return f"{name} not computed (variance not positive)"
+            return f"{name} {se:.4f} (p {p:.3g})"
+        wild = (f"wild cluster bootstrap p {self.wild_pvalue:.3g}" if np.isfinite(self.wild_pvalue)
+                else f"wild cluster bootstrap {self.wild_method or 'not computed'}")
         out = (f"  {self.break_year}: theta {self.coef:.4f}; se by pair {self.se:.4f} (p {self.pvalue:.3g}), "
-               f"dyadic-robust {num(self.se_dyadic, '.4f')} (p {num(self.pvalue_dyadic)}), two-way by "
-               f"region {num(self.se_twoway, '.4f')} (p {num(self.pvalue_twoway)}); wild cluster "
-               f"bootstrap p {num(self.wild_pvalue)}")
+               f"{se_p('dyadic-robust', self.se_dyadic, self.pvalue_dyadic)}, "
+               f"{se_p('two-way by region', self.se_twoway, self.pvalue_twoway)}; {wild}")
         if np.isfinite(self.fx_coef):
             out += (f"; with the exchange-rate exposure: theta {self.fx_coef:.4f} (se {self.fx_se:.4f}, "
                     f"p {self.fx_pvalue:.3g}), exposure {self.fx_exposure_coef:.3f} "
@@ -768,10 +771,17 @@ def _inference_rows(d: DiDResult, fx_name: str) -> list[dict[str, Any]]:
                         stat=d.coef / d.se_dyadic, se_type="dyadic-robust (region)",
                         detail=f"pairs sharing any of {d.n_regions} regions may be correlated; "
                                f"t({d.n_regions - 1}); pair-clustered se {d.se:.4g}"))
+    elif d.n_regions:
+        out.append(_row(d, "did_dyadic", estimate=d.coef, se_type="dyadic-robust (region)",
+                        detail="not computed: the dyadic variance of theta is not positive (its meat "
+                               "need not be positive semi-definite)"))
     if np.isfinite(d.se_twoway):
         out.append(_row(d, "did_twoway", estimate=d.coef, se=d.se_twoway, pvalue=d.pvalue_twoway,
                         stat=d.coef / d.se_twoway, se_type="two-way cluster (region a, region b)",
                         detail="Cameron-Gelbach-Miller: V_a + V_b - V_pair"))
+    elif d.n_regions:
+        out.append(_row(d, "did_twoway", estimate=d.coef, se_type="two-way cluster (region a, region b)",
+                        detail="not computed: V_a + V_b - V_pair of theta is not positive"))
     if d.wild_method:
         out.append(_row(d, "did_wild", estimate=d.coef, pvalue=d.wild_pvalue, stat=d.tstat,
                         se_type="wild cluster bootstrap (pair)", detail=d.wild_method))
