@@ -194,6 +194,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--alpha", type=float, default=0.05, help="1 - confidence level (default 0.05)")
     p.add_argument("--events", action="store_true", help="print the event-study coefficients instead")
     add_tolerance_option(p)
+    p.add_argument("--inference", action="store_true",
+                   help="print the DiD's further inference instead: dyadic-robust and two-way "
+                        "clustered errors, wild cluster bootstrap p, the exchange-rate control, "
+                        "placebo break years")
     p.set_defaults(func=run_integration)
 
 
@@ -328,6 +332,6 @@ def run_integration(args: argparse.Namespace) -> int:
                                 subtitle=f"{_label(panel)}; event study, "
                                          f"{100 * (1 - args.alpha):g}% intervals clustered by pair"),
               args.out)
-    table = res.event if args.events else res.table
+    table = res.event if args.events else res.inference if args.inference else res.table
     _emit(args, table, res.summary())
     return 0

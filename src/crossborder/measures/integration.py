@@ -29,6 +29,26 @@ at the break: ``s_t = a + b (t - T0) + c post_t + d (t - T0) post_t + e_t``, sta
 singular; it needs 2 periods on each side and 5 in all): ``d`` is the change of slope, the joint
 Wald test of ``c = d = 0`` the break; the
 classical Chow (1960, Econometrica 28) F test of the same restriction is reported beside it.
+
+Beside the reported pair-clustered standard error, :func:`pair_did` gives (``inference=True``), each
+named by its estimator (:mod:`crossborder.measures.inference`):
+
+- ``se_dyadic``: dyadic-robust (Cameron & Miller 2014; Aronow, Samii & Assenova 2015) — pairs that
+  share a region (one region lies in several pairs) may be correlated; t with R - 1 degrees of
+  freedom, R regions;
+- ``se_twoway``: two-way clustered by the pair's first and second region (Cameron, Gelbach & Miller
+  2011); t with min(G_a, G_b) - 1 degrees of freedom;
+- ``wild_pvalue``: the restricted wild cluster bootstrap-t by pair (Rademacher, 9999 draws, seed 0;
+  every sign vector with 12 pairs or fewer);
+- with ``exposure`` (a series by period, e.g. ln KZT/RUB: the log price of side a's currency in side
+  b's), the DiD with the exchange-rate exposure ``x_pt = cross_p * s_p * exposure_t`` as a control,
+  ``s_p = -sign(mean ln(y_a / y_b))`` before the break: a fall of side a's currency lowers ln y_a - ln y_b
+  in a common unit, which narrows a gap where side a is richer and widens it where it is poorer
+  (coefficient 1 = a fully mechanical effect, as in nominal USD); and the event study with the
+  same control (``fx_event``, beside the path without it and the exposure itself).
+
+:func:`integration` adds placebo break years (the DiD on the periods before the real break only,
+with a break at each of them but the first), and puts all of these in ``IntegrationResult.inference``.
 """
 
 from __future__ import annotations
@@ -47,12 +67,14 @@ from ..panel import Panel
 from ._arrays import numeric_times
 from ._degenerate import check_statistic, cluster_warning, not_computed
 from ._timetrend import check_alpha, check_se, with_se
+from .inference import dyadic_cov, standard_errors, t_pvalue, twoway_cluster_cov, wild_cluster_bootstrap
 
 __all__ = [
     "BreakTest",
     "DiDResult",
     "IntegrationResult",
     "break_test",
+    "fx_exposure",
     "integration",
     "neighbour_pairs",
     "pair_did",
@@ -151,6 +173,21 @@ class DiDResult:
     reference: Any = None
     n_before: int = 0
     n_after: int = 0
+    se_dyadic: float = float("nan")
+    pvalue_dyadic: float = float("nan")
+    n_regions: int = 0
+    se_twoway: float = float("nan")
+    pvalue_twoway: float = float("nan")
+    wild_pvalue: float = float("nan")
+    wild_method: str = ""
+    fx_coef: float = float("nan")
+    fx_se: float = float("nan")
+    fx_pvalue: float = float("nan")
+    fx_exposure_coef: float = float("nan")
+    fx_exposure_se: float = float("nan")
+    fx_corr: float = float("nan")
+    fx_note: str = ""
+    fx_event: pd.DataFrame = field(default=None, repr=False, compare=False)
     pairs: pd.DataFrame = field(default=None, repr=False, compare=False)
     fit: Any = field(default=None, repr=False, compare=False)
     event_fit: Any = field(default=None, repr=False, compare=False)
@@ -176,6 +213,32 @@ class DiDResult:
                 f"{abs(self.coef):.4f} log points relative to domestic pairs (se {self.se:.4f}, "
                 f"p {self.pvalue:.3g}; {self.se_type}); {self.n_treated} cross-border and "
                 f"{self.n_control} domestic pairs, {self.nobs} obs; {pre}")
+
+    def inference_dict(self) -> dict[str, Any]:
+        """The additional inference (dyadic, two-way, wild bootstrap, exchange-rate control)."""
+        keys = ("se_dyadic", "pvalue_dyadic", "n_regions", "se_twoway", "pvalue_twoway",
+                "wild_pvalue", "wild_method", "fx_coef", "fx_se", "fx_pvalue", "fx_exposure_coef",
+                "fx_exposure_se", "fx_corr", "fx_note")
+        return {k: getattr(self, k) for k in keys}
+
+    def inference_summary(self) -> str:
+        """One compact line: the DiD's p-value under each estimator and with the exposure control."""
+        def se_p(name: str, se: float, p: float) -> str:
+            if not np.isfinite(se):
+                return f"{name} not computed (variance not positive)"
+            return f"{name} {se:.4f} (p {p:.3g})"
+        wild = (f"wild cluster bootstrap p {self.wild_pvalue:.3g}" if np.isfinite(self.wild_pvalue)
+                else f"wild cluster bootstrap {self.wild_method or 'not computed'}")
+        out = (f"  {self.break_year}: theta {self.coef:.4f}; se by pair {self.se:.4f} (p {self.pvalue:.3g}), "
+               f"{se_p('dyadic-robust', self.se_dyadic, self.pvalue_dyadic)}, "
+               f"{se_p('two-way by region', self.se_twoway, self.pvalue_twoway)}; {wild}")
+        if np.isfinite(self.fx_coef):
+            out += (f"; with the exchange-rate exposure: theta {self.fx_coef:.4f} (se {self.fx_se:.4f}, "
+                    f"p {self.fx_pvalue:.3g}), exposure {self.fx_exposure_coef:.3f} "
+                    f"(se {self.fx_exposure_se:.3f})")
+        elif self.fx_note:
+            out += f"; {self.fx_note}"
+        return out
 
     def pretrend_note(self) -> str:
         """Why there is no pre-trend test, in words (empty when there is one)."""
@@ -258,6 +321,10 @@ def pair_did(
     *,
     alpha: float = 0.05,
     window: tuple[int, int] | None = None,
+    exposure: pd.Series | None = None,
+    inference: bool = True,
+    n_boot: int = 9999,
+    seed: int = 0,
 ) -> DiDResult:
     """DiD and event study of the gaps of neighbour ``pairs`` (a :func:`neighbour_pairs` table:
     ``a``, ``b``, ``cross``) in ``panel`` around ``break_year`` (see the module docstring).
@@ -265,6 +332,10 @@ def pair_did(
     ``window=(lo, hi)`` bins the event-time periods at its ends (k < lo counts as lo, k > hi as
     hi); by default every period has its own coefficient. The break year needs a period of data
     before it and one from it on (a ValueError names the break years that work).
+    ``inference``: also the dyadic-robust and two-way clustered standard errors and the wild
+    cluster bootstrap p (``n_boot`` draws, ``seed``); ``exposure``: a series by period (ln of side
+    a's currency in side b's, :func:`fx_exposure`) for the DiD and event study with the
+    exchange-rate control. The reported ``coef``/``se``/``pvalue`` do not change.
     """
     import statsmodels.api as sm
 
@@ -333,7 +404,12 @@ def pair_did(
                                   f"({G} pairs as clusters): too few pairs, or gaps without "
                                   "variation")
     cluster_warning(G, f"DiD at {break_year} (clusters: pairs)")
-    return DiDResult(
+    extra: dict[str, Any] = {}
+    if inference:
+        extra = _more_inference(y, Xd, fit, gaps, clusters, n_boot=n_boot, seed=seed)
+    if exposure is not None:
+        extra |= _fx_control(panel, gaps, y, X, Xd, ev, event, t, break_year, exposure, cov, k, ks)
+    return DiDResult(**extra,
         break_year=int(break_year), coef=float(fit.params["cross_x_post"]),
         se=float(fit.bse["cross_x_post"]), tstat=float(fit.tvalues["cross_x_post"]),
         pvalue=float(fit.pvalues["cross_x_post"]), ci_low=float(ci.iloc[0]), ci_high=float(ci.iloc[1]),
@@ -342,6 +418,89 @@ def pair_did(
         reference=reference, n_before=n_before, n_after=int(len(periods) - n_before),
         pairs=gaps.drop_duplicates("pair")[["pair", "a", "b", "cross"]].reset_index(drop=True),
         fit=fit, event_fit=efit)
+
+
+def _more_inference(y: np.ndarray, Xd: pd.DataFrame, fit: Any, gaps: pd.DataFrame, clusters: np.ndarray,
+                    *, n_boot: int, seed: int) -> dict[str, Any]:
+    """Dyadic-robust and two-way (region a, region b) standard errors of theta and the wild cluster
+    bootstrap p by pair; a statistic that cannot be computed stays NaN."""
+    Xm = Xd.to_numpy(dtype=float)
+    e = np.asarray(fit.resid, dtype=float)
+    bread = np.linalg.pinv(Xm.T @ Xm)
+    a, b = gaps["a"].astype(str).to_numpy(), gaps["b"].astype(str).to_numpy()
+    coef = float(fit.params["cross_x_post"])
+    R = len(set(a) | set(b))
+    out: dict[str, Any] = {"n_regions": R}
+    se_d = float(standard_errors(dyadic_cov(Xm, e, a, b, bread=bread))[0])
+    if np.isfinite(se_d) and R > 1:
+        out |= {"se_dyadic": se_d, "pvalue_dyadic": t_pvalue(coef / se_d, R - 1)}
+    se_t = float(standard_errors(twoway_cluster_cov(Xm, e, a, b, bread=bread))[0])
+    g_min = min(len(set(a)), len(set(b)))
+    if np.isfinite(se_t) and g_min > 1:
+        out |= {"se_twoway": se_t, "pvalue_twoway": t_pvalue(coef / se_t, g_min - 1)}
+    try:
+        w = wild_cluster_bootstrap(y, Xm, clusters, 0, n_boot=n_boot, seed=seed)
+    except ValueError as err:
+        out["wild_method"] = f"not computed: {err}"
+    else:
+        out |= {"wild_pvalue": w.pvalue, "wild_method": w.method}
+    return out
+
+
+def _signed_pre_gap(panel: Panel, gaps: pd.DataFrame, before: np.ndarray) -> pd.Series:
+    """Mean of ln y_a - ln y_b per pair over the periods before the break."""
+    m = panel.to_matrix()
+    pre = gaps[before]
+    ia, ib = m.regions.get_indexer(pre["a"]), m.regions.get_indexer(pre["b"])
+    it = pd.Index(m.times).get_indexer(pre["time"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d = np.log(m.values[ia, it]) - np.log(m.values[ib, it])
+    return pd.Series(d, index=pre["pair"].to_numpy()).groupby(level=0).mean()
+
+
+def _fx_control(panel: Panel, gaps: pd.DataFrame, y: np.ndarray, X: pd.DataFrame, Xd: pd.DataFrame,
+                ev: pd.DataFrame, event: pd.DataFrame, t: np.ndarray, break_year: int,
+                exposure: pd.Series, cov: dict[str, Any], k: np.ndarray, ks: list[int]) -> dict[str, Any]:
+    """The DiD and the event study with the signed exchange-rate exposure as a control."""
+    import statsmodels.api as sm
+
+    ex = pd.Series(exposure, dtype=float)
+    ex.index = numeric_times(pd.Index(ex.index))
+    x_t = ex.reindex(t).to_numpy()
+    cross = gaps["cross"].to_numpy(dtype=bool)
+    missing = sorted({_fmt_year(v) for v in t[cross & ~np.isfinite(x_t)]})
+    if missing:
+        return {"fx_note": f"no exchange-rate control: the exposure has no value in {', '.join(missing)}"}
+    sgn = -np.sign(_signed_pre_gap(panel, gaps, t < break_year))
+    s_p = sgn.reindex(gaps["pair"]).fillna(0.0).to_numpy()
+    fx = pd.Series(np.where(cross, s_p * x_t, 0.0), index=X.index, name="fx_exposure")
+    if not np.any(fx.to_numpy() != 0):
+        return {"fx_note": "no exchange-rate control: the exposure is 0 for every pair"}
+    out: dict[str, Any] = {}
+    f = _quiet(sm.OLS(y, pd.concat([Xd[["cross_x_post"]], fx, X], axis=1)).fit(**cov))
+    out |= {"fx_coef": float(f.params["cross_x_post"]), "fx_se": float(f.bse["cross_x_post"]),
+            "fx_pvalue": float(f.pvalues["cross_x_post"]), "fx_exposure_coef": float(f.params["fx_exposure"]),
+            "fx_exposure_se": float(f.bse["fx_exposure"])}
+    # the path beside the exposure; the event study with the control when the signs vary
+    per = pd.Series(x_t, index=k).groupby(level=0).first()
+    path = event[["rel_time", "time", "coef"]].copy()
+    path["exposure"] = path["rel_time"].map(per).to_numpy()
+    ok = np.isfinite(path["exposure"].to_numpy())
+    if ok.sum() > 2 and np.std(path.loc[ok, "coef"]) > 0 and np.std(path.loc[ok, "exposure"]) > 0:
+        out["fx_corr"] = float(np.corrcoef(path.loc[ok, "coef"], path.loc[ok, "exposure"])[0, 1])
+    Xe = pd.concat([ev, fx, X], axis=1)
+    if np.linalg.matrix_rank(Xe.to_numpy(dtype=float)) < Xe.shape[1]:
+        path["coef_fx"], path["se_fx"] = np.nan, np.nan
+        out["fx_note"] = ("event study with the exposure not identified: every cross-border pair has "
+                          "the same sign of exposure")
+    else:
+        fe = _quiet(sm.OLS(y, Xe).fit(**cov))
+        cf = {v: float(fe.params[f"k[{v}]"]) for v in ks} | {-1: 0.0}
+        sf = {v: float(fe.bse[f"k[{v}]"]) for v in ks} | {-1: 0.0}
+        path["coef_fx"] = path["rel_time"].map(cf)
+        path["se_fx"] = path["rel_time"].map(sf)
+    out["fx_event"] = path
+    return out
 
 
 # ----------------------------------------------------------------------------- break in a series
@@ -433,6 +592,10 @@ class IntegrationResult:
     ``between_share_break``) with ``estimate``, ``se``, ``pvalue``, ``stat`` and ``detail``;
     ``event``: the event-study coefficients of every break year; ``did``: break year ->
     :class:`DiDResult`; ``breaks``: break year -> list of :class:`BreakTest`.
+    ``inference``: more rows of the same columns beside the DiD — ``did_dyadic``, ``did_twoway``,
+    ``did_wild`` (p only), ``did_fx`` (theta with the exchange-rate exposure as a control),
+    ``fx_exposure`` (its coefficient), ``placebo`` (one row per placebo break year); ``fx_event``:
+    the event-study path without and with the exposure control beside the exposure.
     """
 
     table: pd.DataFrame
@@ -440,12 +603,32 @@ class IntegrationResult:
     did: dict[int, DiDResult]
     breaks: dict[int, list[BreakTest]]
     params: dict[str, Any]
+    inference: pd.DataFrame = field(default=None, repr=False, compare=False)
+    fx_event: pd.DataFrame = field(default=None, repr=False, compare=False)
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
 
+    def overview(self) -> pd.DataFrame:
+        """``table`` followed by the ``inference`` rows."""
+        if self.inference is None or self.inference.empty:
+            return self.table.copy()
+        return pd.concat([self.table, self.inference], ignore_index=True)
+
     def summary(self) -> str:
-        return "\n".join(d.summary() for d in self.did.values())
+        lines = [d.summary() for d in self.did.values()]
+        more = [d.inference_summary() for d in self.did.values() if np.isfinite(d.se_dyadic)
+                or np.isfinite(d.wild_pvalue)]
+        if more:
+            lines += ["Beside the pair-clustered errors:", *more]
+        if self.inference is not None and not self.inference.empty:
+            pl = self.inference[self.inference["test"] == "placebo"]
+            for year, g in pl.groupby("break_year", sort=False):
+                shown = ", ".join(f"{r.detail.split()[2]} {r.estimate:+.3f} (p {r.pvalue:.2g})"
+                                  for r in g.itertuples() if np.isfinite(r.estimate))
+                if shown:
+                    lines.append(f"  placebo breaks before {year}: {shown}")
+        return "\n".join(lines)
 
 
 def integration(
@@ -464,6 +647,10 @@ def integration(
     hac_lags: int = 1,
     window: tuple[int, int] | None = None,
     edges: pd.DataFrame | None = None,
+    exposure: pd.Series | None = None,
+    placebo: bool = True,
+    n_boot: int = 9999,
+    seed: int = 0,
 ) -> IntegrationResult:
     """The integration test on any border: :func:`pair_did` at each break year and
     :func:`break_test` of the sd of logs and of the between-side Theil share of the border regions.
@@ -478,6 +665,11 @@ def integration(
     years and four terms HAC covariances are close to singular and their p-values far too small;
     ``"HAC"`` on request. ``edges``: the neighbour table to use (a Dataset's one border:
     :func:`crossborder.border.shared.dataset_edges`); default the polygons' shared edges.
+
+    Beside the DiD (``IntegrationResult.inference``): dyadic-robust and two-way clustered errors, the
+    wild cluster bootstrap p (``n_boot``, ``seed``), placebo break years (``placebo``) and the DiD with
+    the exchange-rate exposure as a control — ``exposure`` a series by period (ln of side a's
+    currency in side b's), by default from a Dataset's exchange rates (:func:`fx_exposure`).
     """
     from .decompose import decompose
     from .dispersion import sigma
@@ -506,6 +698,16 @@ def integration(
         defaults = study_defaults(ds)["break_years"]
     years = list(break_years) if break_years is not None else (defaults or [2015])
     pairs = neighbour_pairs(geo, id_col=id_col, group_col=group_col, edges=edges)
+    fx_name = "the exposure supplied"
+    if exposure is None and not isinstance(source, Panel) and getattr(source, "fx", None) is not None:
+        sides = sorted(pd.unique(pairs.loc[pairs["cross"], ["group_a", "group_b"]].to_numpy().ravel()),
+                       key=str)
+        if len(sides) == 2:
+            try:
+                exposure = fx_exposure(source.fx, str(sides[0]), str(sides[1]))
+                fx_name = f"ln {sides[0]}/{sides[1]} exchange rate"
+            except (DataError, ValueError, KeyError):
+                exposure = None
     pairs = pairs[pairs["a"].isin(p.regions) & pairs["b"].isin(p.regions)]
     border = set(pairs.loc[pairs["cross"], "a"]) | set(pairs.loc[pairs["cross"], "b"])
     if not border:
@@ -517,10 +719,13 @@ def integration(
     share = decompose(pb, "theil", by="group")["between_share"]
 
     rows, events, dids, breaks = [], [], {}, {}
+    more: list[dict[str, Any]] = []
+    fx_events: list[pd.DataFrame] = []
     splits: dict[int, int] = {}              # periods before the break -> first break year so split
     for year in years:
         try:
-            d = pair_did(p, pairs, int(year), alpha=alpha, window=window)
+            d = pair_did(p, pairs, int(year), alpha=alpha, window=window, exposure=exposure,
+                         n_boot=n_boot, seed=seed)
         except ValueError as err:
             if break_years is not None:          # asked for: an error; a default: said, not run
                 raise
@@ -540,6 +745,11 @@ def integration(
                      "detail": (f"joint F({d.pretrend_df[0]}, {d.pretrend_df[1]}) of the leads"
                                 if np.isfinite(d.pretrend_F) else f"not tested: {d.pretrend_note()}")})
         events.append(d.event.assign(break_year=year))
+        more.extend(_inference_rows(d, fx_name))
+        if d.fx_event is not None:
+            fx_events.append(d.fx_event.assign(break_year=year))
+        if placebo:
+            more.extend(_placebo_rows(p, pairs, int(year), alpha=alpha))
         bt = []
         for name, series in (("sigma_break", sd), ("between_share_break", share)):
             try:
@@ -554,12 +764,105 @@ def integration(
                          "detail": f"slope {b.slope_before:.4g} -> {b.slope_after:.4g}; joint Wald "
                                    f"p {b.wald_pvalue:.3g}; Chow F {b.chow_F:.3g} p {b.chow_pvalue:.3g}"})
         breaks[int(year)] = bt
-    table = pd.DataFrame(rows, columns=["break_year", "test", "estimate", "se", "ci_low", "ci_high",
-                                        "pvalue", "stat", "nobs", "se_type", "detail"])
+    columns = ["break_year", "test", "estimate", "se", "ci_low", "ci_high", "pvalue", "stat", "nobs",
+               "se_type", "detail"]
+    table = pd.DataFrame(rows, columns=columns)
+    inference = pd.DataFrame(more, columns=columns)
     params = {"control": control, "currency": currency, "alpha": alpha, "window": window,
               "indicator": p.indicator, "unit": p.unit, "years": (p.times[0], p.times[-1])}
     if not dids:
         raise ValueError("no break year could be tested: "
                          + "; ".join(str(r["detail"]) for r in rows if r["test"] == "did"))
     return IntegrationResult(table=table, event=pd.concat(events, ignore_index=True), did=dids,
-                             breaks=breaks, params=params)
+                             breaks=breaks, params=params, inference=inference,
+                             fx_event=pd.concat(fx_events, ignore_index=True) if fx_events else None)
+
+
+def fx_exposure(fx: pd.DataFrame, side_a: str, side_b: str, currency: str = "USD") -> pd.Series:
+    """ln(currency of ``side_a`` per currency of ``side_b``) per year from an exchange-rate table
+    (``Dataset.fx``; the newest vintage of ``currency``'s rate: ``ln(LCU_a/USD) - ln(LCU_b/USD)``),
+    e.g. ln KZT/RUB for sides ``"KZ"``, ``"RU"``: it rises when side a's currency falls."""
+    from ..currency import parse_currency, rate_table
+
+    rates, _, _ = rate_table(fx, parse_currency(currency))
+    wide = rates.pivot_table(index="year", columns="country", values="rate", aggfunc="first")
+    if side_a not in wide or side_b not in wide:
+        raise DataError(f"the exchange-rate table has no {currency} rate for {side_a!r} and {side_b!r}",
+                        column="country")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.log(wide[side_a].astype(float)) - np.log(wide[side_b].astype(float))
+    return out[np.isfinite(out)].rename(f"ln {side_a}/{side_b}")
+
+
+def _row(d: DiDResult, test: str, **kw: Any) -> dict[str, Any]:
+    base = {"break_year": d.break_year, "test": test, "estimate": np.nan, "se": np.nan,
+            "ci_low": np.nan, "ci_high": np.nan, "pvalue": np.nan, "stat": np.nan, "nobs": d.nobs,
+            "se_type": "", "detail": ""}
+    return base | kw
+
+
+def _inference_rows(d: DiDResult, fx_name: str) -> list[dict[str, Any]]:
+    """The DiD's additional inference as rows of the integration table's columns."""
+    out = []
+    if np.isfinite(d.se_dyadic):
+        out.append(_row(d, "did_dyadic", estimate=d.coef, se=d.se_dyadic, pvalue=d.pvalue_dyadic,
+                        stat=d.coef / d.se_dyadic, se_type="dyadic-robust (region)",
+                        detail=f"pairs sharing any of {d.n_regions} regions may be correlated; "
+                               f"t({d.n_regions - 1}); pair-clustered se {d.se:.4g}"))
+    elif d.n_regions:
+        out.append(_row(d, "did_dyadic", estimate=d.coef, se_type="dyadic-robust (region)",
+                        detail="not computed: the dyadic variance of theta is not positive (its meat "
+                               "need not be positive semi-definite)"))
+    if np.isfinite(d.se_twoway):
+        out.append(_row(d, "did_twoway", estimate=d.coef, se=d.se_twoway, pvalue=d.pvalue_twoway,
+                        stat=d.coef / d.se_twoway, se_type="two-way cluster (region a, region b)",
+                        detail="Cameron-Gelbach-Miller: V_a + V_b - V_pair"))
+    elif d.n_regions:
+        out.append(_row(d, "did_twoway", estimate=d.coef, se_type="two-way cluster (region a, region b)",
+                        detail="not computed: V_a + V_b - V_pair of theta is not positive"))
+    if d.wild_method:
+        out.append(_row(d, "did_wild", estimate=d.coef, pvalue=d.wild_pvalue, stat=d.tstat,
+                        se_type="wild cluster bootstrap (pair)", detail=d.wild_method))
+    if np.isfinite(d.fx_coef):
+        corr = f"; event path vs exposure r = {d.fx_corr:.2f}" if np.isfinite(d.fx_corr) else ""
+        out.append(_row(d, "did_fx", estimate=d.fx_coef, se=d.fx_se, pvalue=d.fx_pvalue,
+                        stat=d.fx_coef / d.fx_se, se_type="cluster (pair)",
+                        detail=f"DiD with the exposure to the {fx_name} as a control (signed by "
+                               f"the pair's richer side){corr}"))
+        out.append(_row(d, "fx_exposure", estimate=d.fx_exposure_coef, se=d.fx_exposure_se,
+                        pvalue=float(2 * stats.t.sf(abs(d.fx_exposure_coef / d.fx_exposure_se),
+                                                    d.n_clusters - 1)),
+                        stat=d.fx_exposure_coef / d.fx_exposure_se, se_type="cluster (pair)",
+                        detail="coefficient of the exposure (1: the gap moves with the exchange rate "
+                               "one for one)" + (f"; {d.fx_note}" if d.fx_note else "")))
+    elif d.fx_note:
+        out.append(_row(d, "did_fx", detail=d.fx_note))
+    return out
+
+
+def _placebo_rows(panel: Panel, pairs: pd.DataFrame, break_year: int, *,
+                  alpha: float) -> list[dict[str, Any]]:
+    """The DiD on the periods before ``break_year`` only, with a placebo break at each of them but
+    the first: a real effect of the break should not show there."""
+    times = list(panel.times)
+    tn = numeric_times(pd.Index(times))
+    pre = [lab for lab, v in zip(times, tn, strict=True) if v < break_year]
+    out = []
+    if len(pre) < 2:
+        return [{"break_year": break_year, "test": "placebo", "estimate": np.nan, "se": np.nan,
+                 "ci_low": np.nan, "ci_high": np.nan, "pvalue": np.nan, "stat": np.nan, "nobs": np.nan,
+                 "se_type": "", "detail": f"not tested: {len(pre)} period(s) before {break_year}"}]
+    sub = panel.select(times=pre)
+    span = f"{pre[0]}-{pre[-1]}"
+    for lab, v in zip(pre[1:], numeric_times(pd.Index(pre[1:])), strict=True):
+        try:
+            d = pair_did(sub, pairs, int(v), alpha=alpha, inference=False)
+        except (ValueError, DataError) as err:
+            out.append({"break_year": break_year, "test": "placebo", "detail": f"placebo {lab} not "
+                        f"tested: {err}"})
+            continue
+        out.append({"break_year": break_year, "test": "placebo", "estimate": d.coef, "se": d.se,
+                    "ci_low": d.ci_low, "ci_high": d.ci_high, "pvalue": d.pvalue, "stat": d.tstat,
+                    "nobs": d.nobs, "se_type": d.se_type,
+                    "detail": f"placebo break {lab} on {span} (the periods before {break_year})"})
+    return out

@@ -64,6 +64,7 @@ __all__ = [
     "RegionVariant",
     "RobustnessResult",
     "border_part_variants",
+    "deduplicate_specifications",
     "default_currencies",
     "robustness",
     "study_defaults",
@@ -804,3 +805,57 @@ def _cross_pair_rows(edges: pd.DataFrame, labels: np.ndarray, groups: np.ndarray
         return np.array([], dtype=int), np.array([], dtype=int)
     arr = np.array(sorted(pairs))
     return arr[:, 0], arr[:, 1]
+
+
+# ----------------------------------------------------------------------------- counting once
+def deduplicate_specifications(
+    table: pd.DataFrame,
+    dimensions: Sequence[str] | None = None,
+    *,
+    digits: int = 10,
+) -> tuple[pd.DataFrame, str]:
+    """Count identical specifications once: a grid table without the rows that repeat another
+    specification's estimate, and a note that says what was merged.
+
+    Two rows of one ``estimate`` and ``se_type`` that differ only in ``dimensions`` (by default every
+    specification column but ``se_type``: currency, start, end, regions, resources) and give the same
+    ``value`` and ``se`` to ``digits`` significant digits are one piece of evidence — e.g. sigma
+    within one country on the USD and PPP bases, where a national conversion factor cancels. The
+    first row (in table order) is kept; its ``same_as`` column lists the merged rows' differing
+    values (``"currency=PPP; currency=PPP:2024-04"``), empty when nothing was merged. Rows without
+    a finite value are kept as they are. Not yet used by the verdict.
+    """
+    dims = [c for c in SPEC_COLUMNS if c != "se_type"] if dimensions is None else list(dimensions)
+    unknown = [c for c in dims if c not in table.columns or c == "se_type"]
+    if unknown:
+        raise ValueError(f"dimensions must be columns of the table other than se_type, not {unknown}")
+    t = table.reset_index(drop=True).copy()
+    fixed = ["estimate", "se_type"] + [c for c in SPEC_COLUMNS if c in t.columns and c not in dims
+                                       and c != "se_type"]
+
+    def rounded(col: str) -> pd.Series:
+        v = pd.to_numeric(t[col], errors="coerce") if col in t.columns else pd.Series(np.nan, index=t.index)
+        return v.map(lambda x: f"{x:.{digits - 1}e}" if np.isfinite(x) else "nan")
+
+    finite = np.isfinite(pd.to_numeric(t["value"], errors="coerce").to_numpy(dtype=float))
+    key = t[fixed].astype(str).agg("\x1f".join, axis=1) + "\x1f" + rounded("value") + "\x1f" + rounded("se")
+    key = key.where(finite, "row " + t.index.astype(str))
+    first = ~key.duplicated()
+    t["same_as"] = ""
+    merged: dict[str, int] = {}
+    for _, idx in t.groupby(key, sort=False).groups.items():
+        if len(idx) < 2:
+            continue
+        keep, rest = idx[0], idx[1:]
+        diff = [c for c in dims if c in t.columns and t.loc[idx, c].astype(str).nunique() > 1]
+        t.at[keep, "same_as"] = "; ".join(
+            ", ".join(f"{c}={t.at[r, c]}" for c in diff) for r in rest)
+        merged[str(t.at[keep, "estimate"])] = merged.get(str(t.at[keep, "estimate"]), 0) + len(rest)
+    out = t[first].reset_index(drop=True)
+    n_drop = int((~first).sum())
+    if not n_drop:
+        return out, f"no two specifications give identical estimates ({len(t)} rows)"
+    per = ", ".join(f"{k} {v}" for k, v in merged.items())
+    return out, (f"{n_drop} of {len(t)} rows repeat another specification's estimate and standard error "
+                 f"(differing only in {', '.join(dims)}) and are counted once ({per}); the row kept "
+                 f"names them in same_as")
