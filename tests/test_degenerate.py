@@ -18,7 +18,7 @@ import pytest
 from shapely.geometry import box
 
 import crossborder.scale as scale
-from crossborder import Panel, beta, clubs, decompose, log_t, markov, moran, pair_did, sigma
+from crossborder import Panel, beta, clubs, decompose, gamma, log_t, markov, moran, pair_did, sigma
 from crossborder.cli import main
 from crossborder.errors import DataError, DegenerateDataError, FewClustersWarning
 from crossborder.measures._degenerate import check_statistic, nil_spread
@@ -181,6 +181,18 @@ def test_decompose_of_equal_values_is_not_computed(tmp_path, engine):
         scale.decompose(tmp_path / "const.parquet", group="country", engine=engine)
 
 
+@pytest.mark.parametrize("engine", [None, *ENGINES])
+def test_gamma_with_a_tied_reference_period_is_not_computed(tmp_path, engine):
+    words = "gamma not computed: the values of 2008 are the same in every region: their ranks"
+    if engine is None:
+        with pytest.raises(DegenerateDataError, match=words):
+            gamma(_panel(CONSTANT))
+        return
+    _files(tmp_path, "const", 4, 4, lambda k, t: 100.0)
+    with pytest.raises(DegenerateDataError, match=words):
+        scale.gamma(tmp_path / "const.parquet", engine=engine)
+
+
 def test_sigma_trend_of_a_constant_series_is_not_computed():
     with pytest.raises(DegenerateDataError, match=r"trend of sd_log not computed: sd_log is the same "
                                                   r"in every period \(0\)"):
@@ -287,7 +299,8 @@ def test_cli_names_degenerate_data_with_exit_1(tmp_path, capsys):
     for command, words in (("beta", "beta not computed: the 2008 levels are the same"),
                            ("clubs", "clubs not computed: the values of 2008 are the same"),
                            ("markov", "markov not computed: the values of 2008 are tied at 100"),
-                           ("decompose", "decomposition not computed: the values are the same")):
+                           ("decompose", "decomposition not computed: the values are the same"),
+                           ("gamma", "gamma not computed: the values of 2008 are the same")):
         code, out, err = run([command, *const], capsys)
         assert code == 1, (command, err)
         assert f"crossborder: error: {words}" in err
