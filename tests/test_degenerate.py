@@ -366,3 +366,15 @@ def test_report_marks_degenerate_sections_and_goes_on(tmp_path, capsys, case):
         assert ("Conditional on country beta of the border regions</strong>: not computed — beta: "
                 "too few regions: 3 with values in 2008 and 2019 for 3 terms" in html)
         assert (tmp_path / "out" / "tables" / "beta.csv").exists()
+
+
+def test_report_with_no_section_computable_is_an_error(tmp_path, capsys, monkeypatch):
+    import crossborder.report as report
+
+    monkeypatch.setattr(report, "SECTIONS", ["beta", "clubs"])
+    args = _files(tmp_path, "c", 4, 4, lambda k, t: 100.0)
+    code, out, err = run(["report", *args, "--out", tmp_path / "out"], capsys)
+    assert code == 1
+    assert ("crossborder: error: report not computed: no section of the report can be computed: "
+            "beta: the 2008 levels are the same in every region") in err
+    assert not (tmp_path / "out" / "report.html").exists()
