@@ -22,7 +22,7 @@ from crossborder import Panel, beta, clubs, decompose, gamma, log_t, markov, mor
 from crossborder.cli import main
 from crossborder.errors import DataError, DegenerateDataError, FewClustersWarning
 from crossborder.measures._degenerate import check_statistic, nil_spread
-from crossborder.measures.dispersion import inequality, sigma_trend
+from crossborder.measures.dispersion import inequality, sigma_ftest, sigma_trend
 
 YEARS = list(range(2008, 2020))
 ENGINES = ["pandas", pytest.param("duckdb", marks=pytest.mark.filterwarnings("ignore"))]
@@ -378,3 +378,23 @@ def test_report_with_no_section_computable_is_an_error(tmp_path, capsys, monkeyp
     assert ("crossborder: error: report not computed: no section of the report can be computed: "
             "beta: the 2008 levels are the same in every region") in err
     assert not (tmp_path / "out" / "report.html").exists()
+
+
+@pytest.mark.parametrize("engine", [None, "pandas"])
+def test_one_period_for_a_measure_that_needs_two(tmp_path, engine):
+    one = np.arange(1.0, 9.0)[:, None]
+    if engine is None:
+        with pytest.raises(DegenerateDataError, match=r"beta not computed: one period \(2008\)"):
+            beta(_panel(one))
+        with pytest.raises(ValueError, match="trend of sd_log not computed: a trend needs at least 3"):
+            sigma_trend(_panel(one), "sd_log")
+        return
+    _files(tmp_path, "one", 4, 4, lambda k, t: 100.0 + 7 * k, years=[2010])
+    with pytest.raises(DegenerateDataError, match=r"beta not computed: one period \(2010\)"):
+        scale.beta(tmp_path / "one.parquet", engine=engine)
+
+
+def test_variance_ratio_test_with_a_zero_variance_is_not_computed():
+    y = np.c_[np.arange(1.0, 9.0), np.full(8, 3.0)]
+    with pytest.raises(DegenerateDataError, match="the values of 2009 are the same in every region"):
+        sigma_ftest(_panel(y), 2008, 2009, log=False)
