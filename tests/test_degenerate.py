@@ -150,9 +150,14 @@ def test_clubs_and_log_t_on_constant_values_are_not_computed():
 
 
 def test_markov_on_constant_values_and_on_one_period_is_not_computed():
-    with pytest.raises(DegenerateDataError, match=r"markov not computed: the values of 2008 are tied "
-                                                  r"at 100 across all 5 quantile classes"):
+    with pytest.raises(DegenerateDataError, match=r"markov not computed: the values of 2008 are all "
+                                                  r"equal \(100, constant data\)"):
         markov(_panel(CONSTANT))
+    with pytest.raises(DegenerateDataError, match=r"the values of all periods are all equal"):
+        markov(_panel(CONSTANT), classes="pooled")
+    # two classes of varied data: one cut point is no sign of ties
+    varied = np.random.default_rng(8).normal(size=(8, 12))
+    assert markov(_panel(varied), k=2).counts.sum() == 8 * 11
     with pytest.raises(DegenerateDataError, match=r"one period \(2008\): a transition needs two"):
         markov(_panel(np.arange(8.0)[:, None] + 1))
     # fixed cut points on constant data are a chain (every region stays in its class)
@@ -163,7 +168,7 @@ def test_markov_on_constant_values_and_on_one_period_is_not_computed():
 @pytest.mark.parametrize("engine", ENGINES)
 def test_scale_markov_constant_and_one_period(tmp_path, engine):
     _files(tmp_path, "const", 4, 4, lambda k, t: 100.0)
-    with pytest.raises(DegenerateDataError, match="tied at 100 across all 5 quantile classes"):
+    with pytest.raises(DegenerateDataError, match=r"the values of 2008 are all equal \(100"):
         scale.markov(tmp_path / "const.parquet", engine=engine)
     _files(tmp_path, "one", 4, 4, lambda k, t: 100.0 + k, years=[2010])
     with pytest.raises(DegenerateDataError, match=r"one period \(2010\)"):
@@ -298,7 +303,7 @@ def test_cli_names_degenerate_data_with_exit_1(tmp_path, capsys):
     const = _files(tmp_path, "const", 4, 4, lambda k, t: 100.0)
     for command, words in (("beta", "beta not computed: the 2008 levels are the same"),
                            ("clubs", "clubs not computed: the values of 2008 are the same"),
-                           ("markov", "markov not computed: the values of 2008 are tied at 100"),
+                           ("markov", "markov not computed: the values of 2008 are all equal (100"),
                            ("decompose", "decomposition not computed: the values are the same"),
                            ("gamma", "gamma not computed: the values of 2008 are the same")):
         code, out, err = run([command, *const], capsys)
