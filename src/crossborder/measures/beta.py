@@ -153,6 +153,10 @@ def check_beta_data(start: Any, end: Any, *, level_nil: bool, growth_nil: bool,
                                    "standard error from")
 
 
+def _plain(x: Any) -> Any:
+    return x.item() if isinstance(x, np.generic) else x
+
+
 def _spanned(X: np.ndarray, j: int) -> bool:
     """True when column ``j`` of X is (to ~10 digits) a combination of the other columns: its
     coefficient is then not identified, whatever the other columns' own collinearity."""
@@ -273,6 +277,9 @@ def beta(
     check_bool("log", log)
     check_bool("weighted", weighted)
     y, w, regions, times = panel_arrays(panel, weighted)
+    if len(times) < 2:
+        raise not_computed("beta", f"one period ({_plain(times[0]) if len(times) else 'none'}): "
+                                   "growth needs a first and a last period")
     start = times[0] if start is None else start
     end = times[-1] if end is None else end
     for label in (start, end):

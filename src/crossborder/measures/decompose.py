@@ -108,7 +108,6 @@ def decompose_array(
             between = special.xlogy(np.where(present, p_g, 0.0), ratio).sum(axis=0)
     between = np.where(np.isnan(total), np.nan, between)
     within = total - between
-    check_inequality(total, n, index, times)
     with np.errstate(divide="ignore", invalid="ignore"):
         # no inequality in a period (equal values): no share of it to attribute, NaN
         share = np.where(total > NIL_INEQUALITY, between / total, np.nan)
@@ -151,6 +150,7 @@ def decompose(
     else:
         g = pd.Series(by).reindex(regions)
     res = decompose_array(y, g, index, w, regions=regions, times=times)
+    check_inequality(res["total"], res["n"], index, times)
     df = pd.DataFrame(res, index=pd.Index(times, name="time"))
     df.attrs.update(index=index, weighted=weighted, indicator=panel.indicator)
     return df

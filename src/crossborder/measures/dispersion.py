@@ -459,7 +459,8 @@ def sigma_trend(
     t = numeric_times(s.index)
     ok = np.isfinite(s.to_numpy())
     if ok.sum() < 3:
-        raise ValueError(f"a trend needs at least 3 periods with a value, got {int(ok.sum())}")
+        raise not_computed(f"trend of {measure}", "a trend needs at least 3 periods with a value, "
+                                                  f"got {int(ok.sum())}")
     if nil_spread(s.to_numpy()[ok]):
         raise not_computed(f"trend of {measure}", f"{measure} is the same in every period "
                                                   f"({float(s.to_numpy()[ok][0]):.6g}): the fit is "
@@ -552,6 +553,10 @@ def sigma_ftest(
             raise DataError(f"the F test needs at least {max(2, ddof + 1)} regions with a value in "
                             f"{label!r} (ddof={ddof}), got {len(sample)}")
     va, vb = np.var(a, ddof=ddof), np.var(b, ddof=ddof)
+    for label, sample in ((start, a), (end, b)):
+        if nil_spread(sample):
+            raise not_computed("F test", f"the values of {label!r} are the same in every region: "
+                                         "a variance ratio with a zero variance is not a test")
     df1, df2 = len(a) - 1, len(b) - 1
     F = va / vb
     if alternative == "greater":

@@ -15,6 +15,7 @@ A transition with a missing value at either end is skipped and reported, never s
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -247,28 +248,26 @@ def _cuts_for(y: np.ndarray, classes: Classes, k: int | None, what: str) -> tupl
     return cuts, "bins"
 
 
-def check_markov_data(times: Sequence[Any], cuts: np.ndarray, kind: str, n_transitions: int,
-                      what: str = "markov") -> None:
+def check_markov_data(times: Sequence[Any], low: np.ndarray, high: np.ndarray, kind: str,
+                      n_transitions: int, what: str = "markov") -> None:
     """Refuse a chain the data do not define (shared with :mod:`crossborder.scale`): one period (no
-    transition), no region observed in two consecutive periods, or a period whose quantile cut
-    points all coincide (constant or mostly tied values: the classes collapse into one, and the
-    "mobility" would be 0 by construction)."""
+    transition), no region observed in two consecutive periods, or quantile classes of a period
+    whose values are all equal (``low``/``high``: the smallest and largest value per period, or of
+    all periods for pooled classes): every region falls in the first class and the "mobility" is 0
+    by construction. Fixed cut points classify equal values as well as any."""
     if len(times) < 2:
         only = f" ({_plain(times[0])})" if len(times) else ""
         raise not_computed(what, f"one period{only}: a transition needs two consecutive periods")
     if kind != "bins":
-        c = np.asarray(cuts, dtype=float)
-        c = c[:, None] if c.ndim == 1 else c
+        lo, hi = np.atleast_1d(np.asarray(low, dtype=float)), np.atleast_1d(np.asarray(high, dtype=float))
         with np.errstate(invalid="ignore"):
-            tied = (np.isfinite(c).all(axis=0)
-                    & (np.ptp(c, axis=0) <= 1e-12 * np.abs(c).max(axis=0, initial=0.0)))
+            tied = np.isfinite(lo) & np.isfinite(hi) & (hi - lo <= 1e-12 * np.maximum(abs(lo), abs(hi)))
         if tied.any():
             j = int(np.flatnonzero(tied)[0])
             when = "all periods" if kind == "pooled" else f"{_plain(times[j])}"
-            raise not_computed(what, f"the values of {when} are tied at {c[0, j]:.6g} across all "
-                                     f"{c.shape[0] + 1} quantile classes (constant data): the "
-                                     "classes cannot be formed; give fixed cut points or fewer "
-                                     "classes")
+            raise not_computed(what, f"the values of {when} are all equal ({lo[j]:.6g}, constant "
+                                     "data): quantile classes cannot be formed; give fixed cut "
+                                     "points")
     if n_transitions == 0:
         raise not_computed(what, "no region has a value in two consecutive periods: no transition "
                                  "to count")
@@ -478,7 +477,11 @@ def markov(
     kk = cuts.shape[0] + 1
     cls = classify(y, cuts)
     counts, skipped = transition_counts(cls, kk)
-    check_markov_data(mat.times, cuts, kind, int(counts.sum()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN period
+        lo, hi = ((np.nanmin(y, axis=0), np.nanmax(y, axis=0)) if kind == "quantile"
+                  else (np.nanmin(y), np.nanmax(y)))
+    check_markov_data(mat.times, lo, hi, kind, int(counts.sum()))
     p = _probabilities(counts)
     return MarkovResult(
         counts=counts,

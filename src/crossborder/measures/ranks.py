@@ -36,8 +36,9 @@ import pandas as pd
 from ..panel import Panel
 from ._arrays import panel_arrays
 from ._checks import check_int
+from ._degenerate import not_computed
 
-__all__ = ["gamma", "gamma_array", "gamma_multiannual_array"]
+__all__ = ["check_gamma", "gamma", "gamma_array", "gamma_multiannual_array"]
 
 
 def gamma_array(values: np.ndarray, ref: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -166,6 +167,17 @@ def gamma_multiannual_array(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return out, n
 
 
+def check_gamma(g: np.ndarray, n: np.ndarray, ref: Any) -> None:
+    """Refuse a concordance that is undefined in every period (shared with
+    :mod:`crossborder.scale`): the values of the reference period are tied in every region (e.g.
+    constant data), so its ranks have no variance to compare with."""
+    g, n = np.asarray(g, dtype=float), np.asarray(n)
+    if len(g) and (n >= 2).any() and not np.isfinite(g[n >= 2]).any():
+        ref = ref.item() if isinstance(ref, np.generic) else ref
+        raise not_computed("gamma", f"the values of {ref} are the same in every region: their "
+                                    "ranks are all tied, and the concordance with them is undefined")
+
+
 def gamma(panel: Panel, ref: Any = None, last: Any = None, kind: str = "binary") -> pd.DataFrame:
     """Kendall's rank concordance of every period from ``ref`` (default: the first) to ``last``
     (default: the last) with ``ref``; see the module docstring for the formulas.
@@ -193,6 +205,7 @@ def gamma(panel: Panel, ref: Any = None, last: Any = None, kind: str = "binary")
             g, n = gamma_multiannual_array(y[:, i0:i1 + 1])
         else:
             g, n = gamma_array(y[:, i0:i1 + 1], 0)
+    check_gamma(g, n, times[i0])
     return pd.DataFrame({"gamma": g, "n": n}, index=pd.Index(times[i0:i1 + 1], name="time"))
 
 

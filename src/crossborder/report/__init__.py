@@ -92,6 +92,10 @@ def _build_into(ds: Dataset, out: OutputDir, generated: _dt.date | None,
         if progress:
             progress(name)
         sections.append(_build_section(ctx, name))
+    if sections and all(s.skipped for s in sections):
+        raise DegenerateDataError("no section of the report can be computed: "
+                                  + "; ".join(dict.fromkeys(s.skipped for s in sections)),
+                                  what="report")
     input_hash = ds.meta.get("input_hash", "")
     used = sorted({s for t in out.tables.values() for s in t.sources})
     meta = {

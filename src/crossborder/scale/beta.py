@@ -107,6 +107,9 @@ def beta(
         if check:
             R.check_keys(src, src.has_group)
         times = all_times(src)
+        if len(times) < 2:
+            raise not_computed("beta", f"one period ({_scalar(times[0]) if len(times) else 'none'}): "
+                                       "growth needs a first and a last period")
         start = times[0] if start is None else start
         end = times[-1] if end is None else end
         i0, i1 = _position(times, start), _position(times, end)

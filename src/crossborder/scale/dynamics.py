@@ -86,7 +86,7 @@ def markov(
             means["mean"] = means["s"] / means["rows"]
             lf = R.join_small(src, lf, means[["mean"]].reset_index(), ["time"]).with_columns(
                 value=nw.col("value") / nw.col("mean")).drop("mean")
-        cuts, kind = _cuts(src, lf, classes, k, times)
+        cuts, kind, (lo, hi) = _cuts(src, lf, classes, k, times)
         kk = cuts.shape[0] + 1
         pos = pd.DataFrame({"time": times, "pos": np.arange(len(times), dtype=np.int64)})
         if src.engine == "dask":
@@ -107,7 +107,7 @@ def markov(
             found = src.collect(pairs)
     counts = np.zeros((kk, kk), dtype=np.int64)
     counts[found["cls"].to_numpy(dtype=np.intp), found["to"].to_numpy(dtype=np.intp)] = found["n"]
-    check_markov_data(times, cuts, kind, int(counts.sum()))
+    check_markov_data(times, lo, hi, kind, int(counts.sum()))
     p = _probabilities(counts)
     skipped = n_regions * max(len(times) - 1, 0) - int(counts.sum())
     return ScaleMarkovResult(counts=counts, probabilities=p, steady_state=steady_state(p), cuts=cuts,
@@ -150,7 +150,9 @@ def _dask_pairs(lf: Any, cuts: np.ndarray, kind: str, pos: pd.DataFrame) -> pd.D
     return parts.groupby(["cls", "to"], as_index=False)["n"].sum()
 
 
-def _cuts(src: Any, lf: Any, classes: Any, k: int | None, times: pd.Index) -> tuple[np.ndarray, str]:
+def _cuts(src: Any, lf: Any, classes: Any, k: int | None, times: pd.Index
+          ) -> tuple[np.ndarray, str, tuple[Any, Any]]:
+    """Cut points, their kind, and the smallest and largest values (per year for "quantile")."""
     nw = _nw()
     if isinstance(classes, str):
         if classes not in ("quantile", "pooled"):
@@ -161,20 +163,27 @@ def _cuts(src: Any, lf: Any, classes: Any, k: int | None, times: pd.Index) -> tu
             raise DataError(f"markov: k must be at least 2, got {k}")
         q = np.arange(1, k) / k
         if classes == "quantile":
-            table = R.year_quantiles(src, lf, q).reindex(times)
-            return table.to_numpy(dtype=float).T, "quantile"
+            # with the smallest and largest value of each year (quantiles 0 and 1): equal values
+            # make no classes
+            table = R.year_quantiles(src, lf, np.r_[0.0, q, 1.0]).reindex(times)
+            a = table.to_numpy(dtype=float).T
+            return a[1:-1], "quantile", (a[0], a[-1])
         if src.engine == "dask":
             raise ValueError("pooled quantile classes need one global sort: use DuckDB or Polars, or "
                              "give the cut points")
         if src.engine == "pandas":
             v = lf.collect().to_native()["value"].to_numpy(dtype=float)
-            return np.quantile(v, q), "pooled"
+            return np.quantile(v, q), "pooled", (np.min(v, initial=np.inf), np.max(v, initial=-np.inf))
         out = src.collect(lf.select(*[nw.col("value").quantile(float(p), interpolation="linear")
-                                      .alias(f"c{j}") for j, p in enumerate(q)]))
-        return out.iloc[0].to_numpy(dtype=float), "pooled"
+                                      .alias(f"c{j}") for j, p in enumerate(q)],
+                                    nw.col("value").min().alias("lo"),
+                                    nw.col("value").max().alias("hi")))
+        row = out.iloc[0]
+        return (row[[f"c{j}" for j in range(len(q))]].to_numpy(dtype=float), "pooled",
+                (float(row["lo"]), float(row["hi"])))
     cuts = np.asarray(classes, dtype=float).ravel()
     if cuts.size == 0 or np.any(np.diff(cuts) <= 0) or np.isnan(cuts).any():
         raise DataError(f"markov: cut points must be increasing numbers, got {list(cuts)}")
     if k is not None and int(k) != cuts.size + 1:
         raise DataError(f"markov: {cuts.size} cut points make {cuts.size + 1} classes, not k={k}")
-    return cuts, "bins"
+    return cuts, "bins", (np.nan, np.nan)

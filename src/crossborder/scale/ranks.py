@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..measures.ranks import check_gamma
 from . import _reduce as R
 from ._source import _nw, dask_scheduler, load
 
@@ -85,6 +86,7 @@ def gamma(
         den = 4.0 * sums["b2"].to_numpy() / n - n1
         out = num / den
     out[(n < 2) | ~(den > 0)] = np.nan
+    check_gamma(out, n, span[0])
     return pd.DataFrame({"gamma": out, "n": n}, index=pd.Index(span, name="time"))
 
 
