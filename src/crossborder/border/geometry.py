@@ -882,8 +882,8 @@ def _outer_boundary(geoms: np.ndarray, which: np.ndarray, eps: float) -> np.ndar
         others[pos] = shapely.union_all(shapely.boundary(geoms[k[i == pos]]))
     has = ~shapely.is_missing(others)
     out = bounds.copy()
-    # within 5 cm: the two polygons' vertices along a shared edge may differ (segmentised apart)
-    out[has] = shapely.difference(bounds[has], shapely.buffer(others[has], eps, quad_segs=1))
+    # snapped to 5 cm: the two polygons' vertices along a shared edge may differ slightly
+    out[has] = shapely.difference(bounds[has], others[has], grid_size=eps)
     return out
 
 
