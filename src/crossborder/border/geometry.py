@@ -928,7 +928,8 @@ def find_border(
     length are measured and said but left open, so exact-edge data keep their exact numbers); a
     number (m, at most :data:`MAX_TOLERANCE_M`) is used as given. Gaps and overlaps are
     measured in a Lambert equal-area projection centred on the regions (or the regions' own
-    projected CRS), so regions meeting at the antimeridian are matched. Duplicated polygons (one polygon under two codes of one side) are counted once.
+    projected CRS), so regions meeting at the antimeridian are matched. Duplicated polygons
+    (one polygon under two codes of one side) are counted once.
     What was measured and done is said in ``notes``. Candidate pairs come from STRtree queries:
     the cost grows with the number of vertices near the border.
 
