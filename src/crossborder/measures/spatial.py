@@ -86,7 +86,7 @@ def weights_from_regions(
     if id_column is not None:
         if id_col is not None and id_col != id_column:
             raise ValueError("give id_col only (id_column is its deprecated old name)")
-        warnings.warn("weights_from_regions(id_col=) is deprecated: use id_col=",
+        warnings.warn("weights_from_regions(id_column=) is deprecated: use id_col=",
                       DeprecationWarning, stacklevel=2)
         id_col = id_column
     id_column = id_col
