@@ -166,7 +166,7 @@ def test_moran_equals_the_function(capsys, ds):
     capsys.readouterr()
     units = map_units(ds, "all")
     units = units[units["region"].isin(set(panel.regions))]
-    w = weights_from_regions(units, "queen", id_column="region")
+    w = weights_from_regions(units, "queen", id_col="region")
     direct = moran(panel, w, permutations=99, seed=12345).table
     assert list(t.index) == list(direct.index)
     assert np.allclose(t["I"], direct["I"], rtol=0, atol=1e-12)

@@ -163,7 +163,7 @@ def test_bad_argument_message(panel, call, message) -> None:
 ])
 def test_moran_arguments(kwargs, message) -> None:
     g = _grid()
-    w = weights_from_regions(g, "rook", id_column="region")
+    w = weights_from_regions(g, "rook", id_col="region")
     y = np.arange(9, dtype=float)[:, None] + np.array([[0.0, 1.0]])
     for f in (moran, local_moran):
         with pytest.raises(ValueError) as exc:
@@ -173,7 +173,7 @@ def test_moran_arguments(kwargs, message) -> None:
 
 @pytest.mark.parametrize("alpha", [0, 1, NAN, -0.1, 1.5])
 def test_local_moran_alpha(alpha) -> None:
-    w = weights_from_regions(_grid(), "rook", id_column="region")
+    w = weights_from_regions(_grid(), "rook", id_col="region")
     with pytest.raises(ValueError, match=r"^alpha must (be in \(0, 1\)|be a finite number), got "):
         local_moran(np.arange(9.0)[:, None], w, alpha=alpha)
 
@@ -181,14 +181,14 @@ def test_local_moran_alpha(alpha) -> None:
 def test_weights_from_regions_arguments() -> None:
     g = _grid()
     with pytest.raises(ValueError, match=r"^k must be a whole number, got 2.5$"):
-        weights_from_regions(g, "knn", id_column="region", k=2.5)
+        weights_from_regions(g, "knn", id_col="region", k=2.5)
     with pytest.raises(ValueError, match=r"^threshold_km must be a finite number, got nan$"):
-        weights_from_regions(g, "distance", id_column="region", threshold_km=NAN)
+        weights_from_regions(g, "distance", id_col="region", threshold_km=NAN)
 
 
 def test_spatial_markov_m_is_checked() -> None:
     g = _grid()
-    w = weights_from_regions(g, "rook", id_column="region")
+    w = weights_from_regions(g, "rook", id_col="region")
     y = Panel.from_matrix(_values(9, 4), regions=list(g["region"]), times=[1, 2, 3, 4])
     with pytest.raises(ValueError, match=r"^spatial_markov lag: m must be a whole number, got 1.5$"):
         spatial_markov(y, w, k=2, m=1.5)

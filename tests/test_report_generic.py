@@ -106,12 +106,14 @@ def test_border_section_measures_the_line_and_states_its_basis(unequal):
     assert int(float(border["pairs touching at a point only"])) == 6
     assert "reference length, km" not in border.index
     zone = pd.read_csv(out / "border_zone.csv").set_index("country")
-    for country, cols in (("A", range(3)), ("B", range(3, 6))):
+    # summed over the regions on the border, as the zones command does: the column of cells
+    # on each side of the line
+    for country, cols in (("A", [2]), ("B", [3])):
         area = sum(abs(GEOD.geometry_area_perimeter(box(i, j, i + 1, j + 1))[0])
                    for i in cols for j in range(4)) / 1e6
         assert zone.loc[country, "area_km2"] == pytest.approx(area, rel=1e-4)
-    # the zone reaches 150 km into each side: 1.35 of the 3 columns (1 degree ~ 111.3 km here)
-    assert zone.loc["A", "zone_share"] == pytest.approx(150 / 3 / 111.32, rel=0.01)
+    # the zone reaches 150 km into each side, beyond the border column's 1 degree (~111.3 km)
+    assert zone.loc["A", "zone_share"] == pytest.approx(1.0, rel=1e-6)
     html = res.html.read_text(encoding="utf-8")
     assert "vertices along the line" in html and "understates the true one" in html
 

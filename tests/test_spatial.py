@@ -50,8 +50,8 @@ def dense_moran(y: np.ndarray, w: np.ndarray) -> float:
 # ---------------------------------------------------------------- weights
 def test_contiguity_cardinalities() -> None:
     g = grid(5, island=True)
-    queen = weights_from_regions(g, "queen", id_column="id")
-    rook = weights_from_regions(g, "rook", id_column="id")
+    queen = weights_from_regions(g, "queen", id_col="id")
+    rook = weights_from_regions(g, "rook", id_col="id")
     assert queen.cardinalities["r0c0"] == 3 and queen.cardinalities["r0c2"] == 5
     assert queen.cardinalities["r2c2"] == 8
     assert rook.cardinalities["r0c0"] == 2 and rook.cardinalities["r2c2"] == 4
@@ -62,39 +62,39 @@ def test_contiguity_cardinalities() -> None:
 
 def test_knn_and_distance_band_projected() -> None:
     g = grid(5, island=True)
-    knn = weights_from_regions(g, "knn", id_column="id", k=4)
+    knn = weights_from_regions(g, "knn", id_col="id", k=4)
     assert set(knn.cardinalities.values()) == {4} and knn.islands == []
-    band = weights_from_regions(g, "distance", id_column="id", threshold_km=1.01)
+    band = weights_from_regions(g, "distance", id_col="id", threshold_km=1.01)
     assert band.cardinalities["r2c2"] == 4  # the rook neighbours, 1 km away; diagonals 1.41 km
     assert band.islands == ["island"]
-    band2 = weights_from_regions(g, "distance", id_column="id", threshold_km=1.5)
+    band2 = weights_from_regions(g, "distance", id_col="id", threshold_km=1.5)
     assert band2.cardinalities["r2c2"] == 8
 
 
 def test_distance_band_geographic_crs_is_projected() -> None:
     # 0.01 degree squares at the equator are about 1.11 km wide
     g = grid(4, size=0.01, crs="EPSG:4326")
-    near = weights_from_regions(g, "distance", id_column="id", threshold_km=1.2)
+    near = weights_from_regions(g, "distance", id_col="id", threshold_km=1.2)
     assert near.cardinalities["r1c1"] == 4
-    far = weights_from_regions(g, "distance", id_column="id", threshold_km=1.0)
+    far = weights_from_regions(g, "distance", id_col="id", threshold_km=1.0)
     assert far.cardinalities["r1c1"] == 0 and len(far.islands) == 16
 
 
 def test_weights_errors() -> None:
     g = grid(3)
     with pytest.raises(DataError):
-        weights_from_regions(g, "hexagons", id_column="id")
+        weights_from_regions(g, "hexagons", id_col="id")
     with pytest.raises(DataError):
-        weights_from_regions(g, "knn", id_column="id", k=9)
+        weights_from_regions(g, "knn", id_col="id", k=9)
     with pytest.raises(DataError):
-        weights_from_regions(g, "distance", id_column="id")
-    w = weights_from_regions(g, "rook", id_column="id")
+        weights_from_regions(g, "distance", id_col="id")
+    w = weights_from_regions(g, "rook", id_col="id")
     with pytest.raises(DataError, match="not in the weights"):
         aligned_weights(w, ["r0c0", "nowhere"])
 
 
 def test_aligned_weights_reorders_and_lag_skips_missing() -> None:
-    w = weights_from_regions(grid(3), "rook", id_column="id")
+    w = weights_from_regions(grid(3), "rook", id_col="id")
     order = ["r1c1", "r0c1", "r1c0", "r1c2", "r2c1"]  # centre first; a subset of the ids
     aw = aligned_weights(w, order)
     dense = aw.matrix.toarray()
@@ -117,7 +117,7 @@ def grid_panel() -> tuple[Panel, object]:
     vals = np.column_stack([checker, gradient, noise])
     vals = np.vstack([vals, [0.5, 4.0, 0.0]])  # the island's values
     panel = Panel.from_matrix(vals, regions=list(g["id"]), times=[2001, 2002, 2003])
-    return panel, weights_from_regions(g, "rook", id_column="id")
+    return panel, weights_from_regions(g, "rook", id_col="id")
 
 
 def test_moran_checkerboard_and_gradient(grid_panel) -> None:
@@ -230,7 +230,7 @@ def test_local_moran_p_sim_matches_brute_force(grid_panel) -> None:
 # ---------------------------------------------------------------- spatial beta
 def beta_panel(rho: float, seed: int = 0, n: int = 10, island: bool = False):
     g = grid(n, island=island)
-    w = weights_from_regions(g, "rook", id_column="id")
+    w = weights_from_regions(g, "rook", id_col="id")
     aw = aligned_weights(w, list(g["id"]))
     m = len(g)
     rng = np.random.default_rng(seed)
@@ -294,12 +294,20 @@ def test_region_without_geometry_is_kept_as_island() -> None:
     g = grid(3)
     g.loc[4, "geometry"] = None  # the centre cell r1c1
     with pytest.warns(UserWarning, match="r1c1"):
-        w = weights_from_regions(g, "queen", id_column="id")
+        w = weights_from_regions(g, "queen", id_col="id")
     assert w.islands == ["r1c1"] and w.n == 9
     assert w.cardinalities["r0c0"] == 2  # r0c1 and r1c0; the centre is gone
     with pytest.warns(UserWarning):
-        knn = weights_from_regions(g, "knn", id_column="id", k=2)
+        knn = weights_from_regions(g, "knn", id_col="id", k=2)
     assert knn.islands == ["r1c1"]
     panel = Panel.from_matrix(np.arange(9.0), regions=list(g["id"]), times=[2000])
     r = moran(panel, w, permutations=99)
     assert r.islands == ("r1c1",) and np.isfinite(r.table.loc[2000, "I"])
+
+
+def test_weights_id_column_is_the_deprecated_name_of_id_col():
+    g = grid(3)
+    with pytest.warns(DeprecationWarning, match="use id_col="):
+        old = weights_from_regions(g, "queen", id_column="id")
+    new = weights_from_regions(g, "queen", id_col="id")
+    assert old.neighbors == new.neighbors

@@ -882,8 +882,8 @@ def _outer_boundary(geoms: np.ndarray, which: np.ndarray, eps: float) -> np.ndar
         others[pos] = shapely.union_all(shapely.boundary(geoms[k[i == pos]]))
     has = ~shapely.is_missing(others)
     out = bounds.copy()
-    # within 5 cm: the two polygons' vertices along a shared edge may differ (segmentised apart)
-    out[has] = shapely.difference(bounds[has], shapely.buffer(others[has], eps, quad_segs=1))
+    # snapped to 5 cm: the two polygons' vertices along a shared edge may differ slightly
+    out[has] = shapely.difference(bounds[has], others[has], grid_size=eps)
     return out
 
 
@@ -922,14 +922,15 @@ def find_border(
     boundaries within t add about ``t / sin(angle)`` each; where they overlap, the overlap's
     flanks count too.
 
-    ``tolerance_m="auto"`` (default) measures the gaps between the two sides' polygons along their
-    common line and chooses the tolerance that closes them (:func:`gap_profile`; 0 when the polygons
-    share their edges exactly; gaps that change no pair and add under 5 % to the length are measured and
-    said but left open, so exact-edge data keep their exact numbers); a number (m, at most
-    :data:`MAX_TOLERANCE_M`) is used as given. Gaps and overlaps are measured in a Lambert equal-area
-    projection centred on the regions (or the regions' own projected CRS), so regions meeting at the
-    antimeridian are matched. Duplicated polygons (one polygon under two codes of one side) are counted
-    once. What was measured and done is said in ``notes``. Candidate pairs come from STRtree queries:
+    ``tolerance_m="auto"`` (default) measures the gaps between the two sides' polygons along
+    their common line and chooses the tolerance that closes them (:func:`gap_profile`; 0 when
+    the polygons share their edges exactly; gaps that change no pair and add under 5 % to the
+    length are measured and said but left open, so exact-edge data keep their exact numbers); a
+    number (m, at most :data:`MAX_TOLERANCE_M`) is used as given. Gaps and overlaps are
+    measured in a Lambert equal-area projection centred on the regions (or the regions' own
+    projected CRS), so regions meeting at the antimeridian are matched. Duplicated polygons
+    (one polygon under two codes of one side) are counted once.
+    What was measured and done is said in ``notes``. Candidate pairs come from STRtree queries:
     the cost grows with the number of vertices near the border.
 
     Reference: the definition follows R ``cartography::getBorders(tol=)`` (boundaries within a

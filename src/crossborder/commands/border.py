@@ -538,7 +538,7 @@ def run_moran(args: argparse.Namespace) -> int:
     units = units[units["region"].isin(set(panel.regions))].reset_index(drop=True)
     if args.weights == "knn" and args.k >= len(units):
         raise UsageError(f"--k {args.k}: must be below the number of regions ({len(units)})")
-    w = weights_from_regions(units, args.weights, id_column="region", k=args.k,
+    w = weights_from_regions(units, args.weights, id_col="region", k=args.k,
                              threshold_km=args.threshold_km)
     if args.local is not None:
         _check_year(panel, args.local, "--local")

@@ -65,10 +65,11 @@ def weights_from_regions(
     regions: Any,
     method: str = "queen",
     *,
-    id_column: str | None = None,
+    id_col: str | None = None,
     k: int = 4,
     threshold_km: float | None = None,
     binary: bool = True,
+    id_column: str | None = None,
 ) -> Any:
     """Spatial weights (a libpysal ``W``) from a GeoDataFrame of region polygons.
 
@@ -76,7 +77,8 @@ def weights_from_regions(
     ``k`` nearest centroids) or ``"distance"`` (centroids within ``threshold_km``; inverse
     distance if ``binary=False``). Distances are computed in a Lambert azimuthal equal-area
     projection centred on the regions when the CRS is geographic, else in the given (assumed
-    metric) CRS. Ids are ``id_column`` or the index. Islands (including regions with no
+    metric) CRS. Ids are ``id_col`` or the index (``id_column``, the old name, is deprecated
+    and warns). Islands (including regions with no
     geometry, which are kept with no neighbours) are in ``W.islands``.
     """
     from libpysal import weights as lw
@@ -86,6 +88,13 @@ def weights_from_regions(
     if method == "distance" and threshold_km is not None:
         threshold_km = check_number("threshold_km", threshold_km, low=0, low_open=True)
     check_bool("binary", binary)
+    if id_column is not None:
+        if id_col is not None and id_col != id_column:
+            raise ValueError("give id_col only (id_column is its deprecated old name)")
+        warnings.warn("weights_from_regions(id_column=) is deprecated: use id_col=",
+                      DeprecationWarning, stacklevel=2)
+        id_col = id_column
+    id_column = id_col
     if id_column is not None:
         if id_column not in regions.columns:
             raise DataError(f"no column {id_column!r} in the regions", column=id_column)

@@ -174,7 +174,7 @@ def _spatial(ctx: ReportContext, s: Section, p, src: list[str]) -> None:
     if len(units) < 3:
         raise Skip(f"{len(units)} regions of the panel have a polygon; Moran's I needs at least 3")
     on_map = p.select(regions=[r for r in p.regions if r in set(units["region"])])
-    w = weights_from_regions(units, "queen", id_column="region")
+    w = weights_from_regions(units, "queen", id_col="region")
     res = moran(on_map.log(), w, permutations=999, seed=12345)
     table = res.to_frame().reset_index()
     ctx.table(s, "moran", table, f"Moran's I of log {label(p)} (queen contiguity, 999 permutations)",
