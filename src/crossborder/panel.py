@@ -8,6 +8,7 @@ measures work on, with NaN where a value is missing.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import InitVar, dataclass, field, replace
 from functools import cached_property
@@ -18,7 +19,11 @@ import pandas as pd
 
 from .errors import DataError, UnitError
 
-__all__ = ["Matrix", "Panel", "check_region_spellings"]
+__all__ = ["BalancedPanelWarning", "Matrix", "Panel", "check_region_spellings"]
+
+
+class BalancedPanelWarning(UserWarning):
+    """:meth:`Panel.balanced` dropped every region of a group (e.g. a whole country)."""
 
 
 def check_region_spellings(codes: pd.Series, rows: Any = None, *, file: str | None = None) -> None:
@@ -380,10 +385,38 @@ class Panel:
         return new
 
     def balanced(self) -> Panel:
-        """Only the regions observed in every period of the panel."""
+        """Only the regions observed in every period of the panel.
+
+        What is left out is recorded in ``meta["balanced"]``: ``dropped_regions`` (region ->
+        number of periods with a value) and ``dropped_groups`` (groups, e.g. countries, left with no
+        region at all). Losing a whole group warns (:class:`BalancedPanelWarning`): a
+        cross-border comparison would then run on one side only; choose the years first (e.g.
+        ``panel.select(times=...)`` or :func:`crossborder.study_panel`, which keeps the years every
+        group has).
+        """
         m = self._matrix.values
-        keep = self.regions[~np.isnan(m).any(axis=1)]
-        return self.select(regions=keep)
+        complete = ~np.isnan(m).any(axis=1)
+        keep = self.regions[complete]
+        new = self.select(regions=keep)
+        counts = (~np.isnan(m)).sum(axis=1)
+        dropped = {_label(r): int(c) for r, c, ok in zip(self.regions, counts, complete, strict=True)
+                   if not ok}
+        lost: list[str] = []
+        if self.has_group:
+            g = self._groups
+            before = pd.unique(g.dropna().to_numpy(dtype=object))
+            after = set(g[complete].dropna().to_numpy(dtype=object).tolist())
+            lost = [_label(x) for x in before if x not in after]
+        new.meta["balanced"] = {"dropped_regions": dropped, "dropped_groups": lost}
+        if lost:
+            warnings.warn(
+                f"balanced(): no region of {self.group_name or 'group'} {', '.join(lost)} has a value "
+                f"in every one of the {len(self.times)} periods ({_label(self.times[0])}-"
+                f"{_label(self.times[-1])}); {len(dropped)} of {len(self.regions)} regions dropped and "
+                f"the panel keeps {len(keep)} region(s) of one side only. Choose the years first "
+                "(panel.select(times=...) or crossborder.study_panel)",
+                BalancedPanelWarning, stacklevel=2)
+        return new
 
     def map_values(self, func: Any, indicator: str | None = None, unit: str | None = None) -> Panel:
         """A new panel with ``func`` applied to the value column (vectorised)."""
