@@ -6,6 +6,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import crossborder as cb
@@ -36,3 +37,200 @@ def test_balanced_without_losing_a_group_is_silent_but_recorded() -> None:
         b = _two_sided(missing_kz=False).balanced()
     assert sorted(b.regions) == ["K1", "K2", "K3", "R2", "R3"]
     assert b.meta["balanced"] == {"dropped_regions": {"R1": 3}, "dropped_groups": []}
+
+
+# ----------------------------------------------------------------------------- cov_type
+def _beta_panel(n: int = 19, groups: int = 2) -> tuple[cb.Panel, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(22)
+    y0 = np.exp(rng.normal(8, 0.6, n))
+    y1 = y0 * np.exp(0.3 - 0.04 * np.log(y0) + rng.normal(0, 0.05 * (1 + np.arange(n) / n), n))
+    g = np.array([f"G{i % groups}" for i in range(n)])
+    p = cb.Panel.from_matrix(np.column_stack([y0, y1]), regions=[f"R{i:02d}" for i in range(n)],
+                             times=[2008, 2020], groups=g)
+    growth = (np.log(y1) - np.log(y0)) / 12
+    return p, growth, np.column_stack([np.ones(n), np.log(y0)])
+
+
+@pytest.mark.parametrize("spelling", ["nonrobust", "NonRobust", "HC0", "hc0", "HC1", "hc1", "Hc2", "HC3"])
+def test_cov_type_spellings_equal_statsmodels(spelling: str) -> None:
+    import statsmodels.api as sm
+    from scipy import stats
+
+    p, growth, X = _beta_panel()
+    canonical = {"nonrobust": "nonrobust", "hc0": "HC0", "hc1": "HC1", "hc2": "HC2",
+                 "hc3": "HC3"}[spelling.lower()]
+    fit = sm.OLS(growth, X).fit(cov_type=canonical, use_t=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = cb.beta(p, cov_type=spelling)
+    assert r.cov_type == canonical
+    assert (r.beta, r.se, r.pvalue) == pytest.approx((fit.params[1], fit.bse[1], fit.pvalues[1]),
+                                                     rel=1e-9)
+    # small-sample inference: the p-value is Student's t with n - k = 17 degrees of freedom
+    assert r.df_resid == 17
+    assert r.pvalue == pytest.approx(2 * stats.t.sf(abs(r.tstat), 17), rel=1e-9)
+    ci = r.to_frame().loc["initial", ["ci_low", "ci_high"]].to_numpy(float)
+    np.testing.assert_allclose(ci, fit.conf_int()[1], rtol=1e-9)
+
+
+def test_old_names_warn_and_give_the_same_numbers() -> None:
+    p, _, _ = _beta_panel()
+    new = cb.beta(p, cov_type="HC1")
+    with pytest.warns(DeprecationWarning, match="cov_type"):
+        old = cb.beta(p, robust="HC1")
+    assert (old.se, old.pvalue) == (new.se, new.pvalue)
+    with pytest.warns(DeprecationWarning, match="nonrobust"):
+        classical = cb.beta(p, cov_type="classical")
+    assert classical.se == cb.beta(p).se
+    with pytest.raises(ValueError, match="HC1"):
+        cb.beta(p, cov_type="HC9")
+    with pytest.raises(TypeError, match="cov_type"):
+        cb.beta(p, cov_type="HC1", robust="HC1")
+    s = pd.Series(np.r_[5.0, 4.8, 4.9, 4.4, 4.1, 4.0, 3.7, 3.9], index=range(2000, 2008))
+    with pytest.warns(DeprecationWarning, match="se_type"):
+        old_b = cb.break_test(s, 2004, se_type="HC1")
+    new_b = cb.break_test(s, 2004, cov_type="hc1")
+    assert (old_b.change_se, old_b.change_pvalue) == (new_b.change_se, new_b.change_pvalue)
+
+
+def test_hac_trend_equals_statsmodels() -> None:
+    import statsmodels.api as sm
+
+    p, _, _ = _beta_panel()
+    rng = np.random.default_rng(3)
+    vals = np.exp(rng.normal(0, 1, (8, 12)) * np.linspace(1, 0.6, 12))
+    q = cb.Panel.from_matrix(vals, times=list(range(2000, 2012)))
+    sd = np.log(vals).std(axis=0)
+    ref = sm.OLS(sd, sm.add_constant(np.arange(2000, 2012.0))).fit(
+        cov_type="HAC", cov_kwds={"maxlags": 1}, use_t=True)
+    r = cb.sigma_trend(q, cov_type="hac")
+    assert (r.slope, r.se, r.pvalue) == pytest.approx((ref.params[1], ref.bse[1], ref.pvalues[1]),
+                                                      rel=1e-9)
+
+
+def test_two_clusters_warn_and_use_t_with_g_minus_1() -> None:
+    import statsmodels.api as sm
+
+    from crossborder.measures._covtype import FewClustersWarning
+
+    p, growth, X = _beta_panel(groups=2)
+    codes = pd.factorize(p.group_labels())[0]
+    ref = sm.OLS(growth, X).fit(cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
+    with pytest.warns(FewClustersWarning, match="2 clusters"):
+        r = cb.beta(p, 2008, 2020, cluster="group")
+    assert r.cov_type == "cluster" and r.n_clusters == 2 and r.df_resid == 1
+    assert (r.se, r.pvalue) == pytest.approx((ref.bse[1], ref.pvalues[1]), rel=1e-9)
+    # t(1): the tiny clustered se no longer reads as p = 1e-19
+    assert r.pvalue > 0.01
+    with warnings.catch_warnings():  # 20 clusters: no warning
+        warnings.simplefilter("error")
+        q, _, _ = _beta_panel(n=40, groups=20)
+        cb.beta(q, cov_type="cluster", cluster="group")
+
+
+# ----------------------------------------------------------------------------- display
+def _grid_world() -> tuple[object, cb.Panel]:
+    """A 6 x 4 grid of 10 km squares, country A west of x = 30 km, B east; 12 years of values."""
+    import geopandas as gpd
+    import shapely
+
+    x, y = np.meshgrid(np.arange(6), np.arange(4), indexing="ij")
+    x, y = x.ravel(), y.ravel()
+    country = np.where(x < 3, "A", "B")
+    ids = [f"{c}{i}_{j}" for c, i, j in zip(country, x, y, strict=True)]
+    grid = gpd.GeoDataFrame({"region": ids, "country": country},
+                            geometry=shapely.box(x * 1e4, y * 1e4, (x + 1) * 1e4, (y + 1) * 1e4),
+                            crs="EPSG:3035")
+    rng = np.random.default_rng(7)
+    t = np.arange(12)
+    base = np.where(x < 3, 10.0, 20.0) + x + y
+    vals = base[:, None] * np.exp(0.02 * t[None, :] * (1 + (x < 3))[:, None]
+                                  + rng.normal(0, 0.03, (len(ids), 12)))
+    p = cb.Panel.from_matrix(vals, regions=ids, times=list(range(2008, 2020)), groups=country)
+    return grid, p
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, object]:
+    grid, p = _grid_world()
+    bp, _, _ = _beta_panel()
+    pairs = cb.neighbour_pairs(grid)
+    w = cb.weights_from_regions(grid, id_column="region")
+    s = cb.sigma(p)["sd_log"]
+    return {
+        "beta": cb.beta(bp, cov_type="HC1"),
+        "trend": cb.sigma_trend(p),
+        "ftest": cb.sigma_ftest(p, 2008, 2019),
+        "markov": cb.markov(p, k=3),
+        "clubs": cb.clubs(p),
+        "log_t": cb.log_t(p),
+        "delta": cb.delta(p),
+        "break": cb.break_test(s, 2014),
+        "did": cb.pair_did(p, pairs, 2014),
+        "moran": cb.moran(p.select(times=[2019]), w, permutations=99),
+        "border_line": cb.border_line(grid, "country", "A", "B"),
+        "rolling": cb.rolling(p, window=6),
+    }
+
+
+def test_every_result_has_a_short_repr_and_html(results: dict[str, object]) -> None:
+    for name, r in results.items():
+        text = repr(r)
+        assert len(text) < 300, (name, len(text))
+        assert text.startswith(f"<{type(r).__name__}"), name
+        page = r._repr_html_()
+        assert page.startswith("<div") and len(page) < 20_000, (name, len(page))
+        assert type(r).__name__ in page or "<pre>" in page
+
+
+def test_summary_object_keeps_the_text(results: dict[str, object]) -> None:
+    for name, r in results.items():
+        s = r.summary()
+        assert isinstance(s, cb.Summary), name
+        assert str(s) == type(r).summary.__wrapped__(r)  # today's text, unchanged
+        assert repr(s) == str(s)  # shown as text, not a quoted string
+        assert s.as_text() == str(s)
+        assert "<pre>" in s.as_html() and s._repr_html_() == s.as_html()
+        assert "\\begin{verbatim}" in s.as_latex()
+
+
+def test_panel_and_dataset_display() -> None:
+    _, p = _grid_world()
+    assert len(repr(p)) < 300
+    page = p._repr_html_()
+    assert "<table" in page and "A0_0" in page and len(page) < 20_000
+
+
+def test_regression_results_expose_params_bse_pvalues(results: dict[str, object]) -> None:
+    import statsmodels.api as sm
+
+    bp, growth, X = _beta_panel()
+    fit = sm.OLS(growth, X).fit(cov_type="HC1", use_t=True)
+    b = results["beta"]
+    np.testing.assert_allclose(b.params.to_numpy(), fit.params, rtol=1e-9)
+    np.testing.assert_allclose(b.bse.to_numpy(), fit.bse, rtol=1e-9)
+    np.testing.assert_allclose(b.pvalues.to_numpy(), fit.pvalues, rtol=1e-9)
+    np.testing.assert_allclose(b.conf_int(0.1).to_numpy(), fit.conf_int(0.1), rtol=1e-9)
+    did = results["did"]
+    assert did.params["cross_x_post"] == pytest.approx(did.coef, rel=1e-12)
+    assert did.bse["cross_x_post"] == pytest.approx(did.se, rel=1e-12)
+    assert tuple(did.conf_int().loc["cross_x_post"]) == pytest.approx((did.ci_low, did.ci_high))
+    br = results["break"]
+    assert br.params["change"] == pytest.approx(br.change) and br.bse["change"] == pytest.approx(br.change_se)
+    assert "_table" not in br.to_dict()
+    table = cb.compare(b, did, br, names=["beta", "did", "break"])
+    assert list(table.columns) == ["beta", "did", "break"]
+    assert table.loc["estimate", "beta"] == b.beta and table.loc["se", "did"] == did.se
+    assert table.loc["term", "break"] == "change"
+    with pytest.raises(TypeError, match="regression"):
+        cb.compare(results["markov"])
+
+
+def test_dir_is_the_api() -> None:
+    names = dir(cb)
+    for helper in ("Any", "TYPE_CHECKING", "annotations", "importlib"):
+        assert helper not in names
+    for cls in ("MoranResult", "DeltaResult", "TrendResult", "BorderLine", "BorderZone", "PairGaps",
+                "Agglomerations", "BorderEffect", "Deviations", "SpatialMarkovResult", "Verdict"):
+        assert cls in cb.__all__ and isinstance(getattr(cb, cls), type)
+    assert set(cb.__all__) <= set(names)

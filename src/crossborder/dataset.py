@@ -111,6 +111,13 @@ class Dataset:
                 f"{len(self.observations)} observations of {self.observations['indicator'].nunique()}"
                 f" indicators, {len(self.sources)} sources)")
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the one-line description and the indicators (first rows)."""
+        import html
+
+        return (f"<div><strong>{html.escape(repr(self))}</strong>"
+                + self.indicators().to_html(max_rows=12, border=0) + "</div>")
+
     def indicators(self) -> pd.DataFrame:
         """One row per indicator and country: units, years, number of regions and values."""
         obs = self.observations.merge(self.regions[["region", "country"]], on="region", how="left")

@@ -464,6 +464,15 @@ class Panel:
         """Region x time table of the values."""
         return self._matrix.to_frame()
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the one-line description and the region x time table (first rows and
+        columns)."""
+        import html
+
+        return (f"<div><strong>{html.escape(repr(self))}</strong>"
+                + self.to_wide().to_html(max_rows=10, max_cols=10, float_format=lambda x: f"{x:.4g}",
+                                         border=0) + "</div>")
+
     def __repr__(self) -> str:
         n, t = self.shape
         span = f"{self.times[0]}–{self.times[-1]}" if t else "no times"

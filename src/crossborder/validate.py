@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._display import displayable
 from .errors import DataError, UnitError
 
 __all__ = [
@@ -69,6 +70,7 @@ class Repair:
         return f"{where + ': ' if where else ''}{self.what} ({detail})"
 
 
+@displayable
 @dataclass(eq=False)
 class ReadReport:
     """What a reader or validator did: repairs, rows set aside, warnings and facts about the input.

@@ -33,6 +33,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from .._display import displayable
 from ..errors import DataError
 from ..panel import Panel
 from .zones import _as_points, locate
@@ -168,6 +169,7 @@ def twin_cities(
     return out
 
 
+@displayable
 @dataclass(frozen=True)
 class Agglomerations:
     """Single-linkage clusters of cities across a border.
@@ -323,6 +325,7 @@ def _times_column(values: np.ndarray, present: np.ndarray) -> pd.Series:
     return pd.Series(v)
 
 
+@displayable
 @dataclass(frozen=True)
 class PairGaps:
     """Ratios of the two sides of each cross-border pair over time and the trend of the gap.

@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .._display import displayable
 from ..errors import DataError
 from ..panel import Panel
 from ._checks import check_bool, check_number
@@ -212,6 +213,7 @@ def _group_h(x: np.ndarray) -> np.ndarray:
 
 
 # ============================================================ public: log t
+@displayable
 @dataclass(frozen=True, eq=False)
 class LogTResult:
     """The log t test of one group: ``b`` (= 2 alpha, the speed), its HAC ``se`` and ``tstat``."""
@@ -405,6 +407,7 @@ def _find_clubs(eng: _Engine, n_units: int, *, cstar: float, core_rule: str, cst
 
 
 # ============================================================ results
+@displayable
 @dataclass(frozen=True, eq=False)
 class Club:
     """One convergence club: its members (in the clustering order) and its log t test."""
@@ -423,6 +426,7 @@ class Club:
         return len(self.members)
 
 
+@displayable
 @dataclass(frozen=True, eq=False)
 class ClubsResult:
     """Phillips–Sul convergence clubs in order (highest first) and the divergent units."""

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._display import displayable
 from ..errors import DataError
 from ..panel import Matrix, Panel
 from ._checks import check_bool, check_int, check_number
@@ -257,6 +258,7 @@ def _labels(kind: str, cuts: np.ndarray, k: int) -> tuple[str, ...]:
 
 
 # ---------------------------------------------------------------------------- results
+@displayable
 @dataclass(frozen=True, eq=False)
 class MarkovResult:
     """A discrete Markov chain of distribution dynamics.
@@ -362,6 +364,7 @@ class MarkovResult:
         return "\n".join(lines)
 
 
+@displayable
 @dataclass(frozen=True, eq=False)
 class SpatialMarkovResult:
     """A spatial Markov chain: transitions conditioned on the class of the neighbours' mean.
