@@ -234,3 +234,60 @@ def test_dir_is_the_api() -> None:
                 "Agglomerations", "BorderEffect", "Deviations", "SpatialMarkovResult", "Verdict"):
         assert cls in cb.__all__ and isinstance(getattr(cb, cls), type)
     assert set(cb.__all__) <= set(names)
+
+
+# ----------------------------------------------------------------------------- pandas interop
+def _long() -> pd.DataFrame:
+    rng = np.random.default_rng(5)
+    rows = [(r, y, float(np.exp(rng.normal(2, 0.3))), 100.0 + i, "A" if i < 2 else "B")
+            for i, r in enumerate(["r1", "r2", "r3", "r4"]) for y in range(2000, 2005)]
+    return pd.DataFrame(rows, columns=["code", "year", "gdp", "pop", "country"])
+
+
+def test_multiindex_frame_equals_long_input() -> None:
+    df = _long()
+    long = cb.Panel.from_long(df, region="code", time="year", value="gdp", weight="pop", group="country")
+    multi = cb.Panel.from_frame(df.set_index(["code", "year"]), "gdp", weight="pop", group="country")
+    pd.testing.assert_frame_equal(multi.frame, long.frame)
+    assert multi.indicator == long.indicator == "gdp"
+    series = cb.Panel.from_frame(df.set_index(["code", "year"])["gdp"])
+    np.testing.assert_array_equal(series.to_matrix().values, long.to_matrix().values)
+    with pytest.raises(cb.DataError, match="value="):
+        cb.Panel.from_frame(df.set_index(["code", "year"]))  # three columns: which is the value?
+    with pytest.raises(cb.DataError, match="index level"):
+        cb.Panel.from_long(df.set_index(["code", "year"]), region="code", time="year", value="gdp")
+
+
+def test_to_long_to_wide_round_trip() -> None:
+    df = _long()
+    p = cb.Panel.from_long(df, region="code", time="year", value="gdp", weight="pop", group="country")
+    wide = p.to_wide()
+    assert (wide.index.name, wide.columns.name) == ("region", "time")
+    np.testing.assert_array_equal(wide.to_numpy(),
+                                  df.pivot(index="code", columns="year", values="gdp").to_numpy())
+    long = p.to_long()
+    assert list(long.columns) == ["region", "time", "value", "weight", "group"]
+    back = cb.Panel.from_long(long, time="time", weight="weight", group="group")
+    np.testing.assert_array_equal(back.to_matrix().values, p.to_matrix().values)
+    again = cb.Panel.from_frame(p.to_frame(), "value", weight="weight", group="group")
+    np.testing.assert_array_equal(again.to_matrix().values, p.to_matrix().values)
+
+
+def test_a_dataframe_is_not_a_panel_and_string_years_get_a_hint() -> None:
+    df = _long()
+    with pytest.raises(TypeError, match="Panel.from_long"):
+        cb.beta(df)
+    text = df.assign(year=df["year"].astype(str))
+    p = cb.Panel.from_long(text, region="code", time="year", value="gdp")
+    with pytest.raises(ValueError, match="'2000'"):
+        cb.beta(p, 2000, 2004)
+
+
+def test_to_geodataframe_from_the_dataset_polygons() -> None:
+    grid, p = _grid_world()
+    g = p.to_geodataframe(2015, regions=grid)
+    assert len(g) == len(grid) and g.attrs["unmatched"] == []
+    want = p.to_wide()[2015]
+    np.testing.assert_allclose(g.set_index("region")["value"].reindex(want.index), want.to_numpy())
+    with pytest.raises(cb.DataError, match="regions="):
+        p.to_geodataframe(2015)

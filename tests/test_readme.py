@@ -67,7 +67,7 @@ def test_every_block_is_run_or_marked() -> None:
     for _, code in blocks:  # and every block at least parses
         ast.parse(code)
     headings = {h for h, _ in blocks}
-    assert {"A short tour", "Your own border", "Measures",
+    assert {"A short tour", "Your own border", "Measures", "In a notebook",
             "Is it robust? Did integration matter?"} <= headings
 
 
@@ -179,6 +179,38 @@ def test_measures(tour: tuple[dict, dict], tmp_path: Path, monkeypatch: pytest.M
     assert len(disc) > 0
     assert (tmp_path / "figure2.png").stat().st_size > 0
     assert (tmp_path / "figure2.svg").stat().st_size > 0
+
+
+def test_in_a_notebook(tour: tuple[dict, dict]) -> None:
+    import statsmodels.api as sm
+
+    ns, _ = tour
+    ns = dict(ns)
+    (code,) = _section("In a notebook")
+    values = _run(code, ns)
+    p, b = ns["p"], ns["b"]
+    assert b.cov_type == "HC1" and b.df_resid == len(p.regions) - 3
+    logs = np.log(p.to_matrix().values)
+    i0, i1 = list(p.times).index(2008), list(p.times).index(2020)
+    ru = (p.group_labels() == "RU").to_numpy(dtype=float)
+    fit = sm.OLS((logs[:, i1] - logs[:, i0]) / 12, np.column_stack(
+        [np.ones(len(ru)), logs[:, i0], ru])).fit(cov_type="HC1", use_t=True)
+    params, bse, pvalues, ci = _value(values, "b.params")
+    np.testing.assert_allclose(params, fit.params, rtol=1e-9)
+    np.testing.assert_allclose(bse, fit.bse, rtol=1e-9)
+    np.testing.assert_allclose(pvalues, fit.pvalues, rtol=1e-9)
+    np.testing.assert_allclose(ci, fit.conf_int(), rtol=1e-9)
+    assert "<pre>" in _value(values, "b.summary()")._repr_html_()
+    table = _value(values, "cb.compare(")
+    assert table.loc["se", "HC1"] == pytest.approx(fit.bse[1], rel=1e-9)
+    long, wide = _value(values, "p.to_long()")
+    assert len(long) == p.shape[0] * p.shape[1] and wide.shape == p.shape
+    back = _value(values, "cb.Panel.from_frame(")
+    np.testing.assert_array_equal(back.to_matrix().values, p.to_matrix().values)
+    g = _value(values, "p.to_geodataframe(2019)")
+    assert sorted(g["region"]) == sorted(p.regions) and g.geometry.notna().all()
+    np.testing.assert_allclose(g.set_index("region")["value"].reindex(p.regions),
+                               p.to_wide()[2019].to_numpy())
 
 
 @pytest.mark.slow

@@ -368,6 +368,7 @@ class Dataset:
             "sources": sorted(set(pd.unique(obs["source"].astype(str))) | set(conv.get("rate_sources", []))),
             "set_aside": (pd.concat(set_aside, ignore_index=True) if set_aside
                           else _aside(obs.iloc[:0], "")),
+            "polygons": self.regions,  # for Panel.to_geodataframe
         })
         return p
 

@@ -133,7 +133,10 @@ class Panel:
             cols[group] = "group"
         missing = [c for c in cols if c not in df.columns]
         if missing:
-            raise DataError(f"no column {missing[0]!r} (columns: {list(df.columns)})",
+            levels = [n for n in getattr(df.index, "names", []) if n is not None]
+            hint = (f"; {missing[0]!r} is an index level: use Panel.from_frame(df) or "
+                    "df.reset_index()" if missing[0] in levels else "")
+            raise DataError(f"no column {missing[0]!r} (columns: {list(df.columns)}){hint}",
                             column=missing[0])
         if unit_column is not None:
             units = pd.unique(df[unit_column].dropna())
@@ -162,6 +165,52 @@ class Panel:
             weight_name=weight,
             group_name=group,
         )
+
+    @classmethod
+    def from_frame(
+        cls,
+        df: pd.DataFrame | pd.Series,
+        value: str | None = None,
+        *,
+        weight: str | None = None,
+        group: str | None = None,
+        indicator: str | None = None,
+        unit: str | None = None,
+    ) -> Panel:
+        """A Panel from a frame indexed by (region, time), as pandas and statsmodels panels are.
+
+        ``df``: a DataFrame or Series with a two-level MultiIndex, regions first, times second
+        (``df.set_index(["region", "year"])``). ``value``: the column of values (default: the only
+        column that is neither ``weight`` nor ``group``; a Series is its own value). The same
+        Panel as :meth:`from_long` on ``df.reset_index()``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"region": ["A", "A", "B", "B"], "year": [2000, 2001] * 2,
+        ...                    "gdp": [1.0, 2.0, 3.0, 4.0]}).set_index(["region", "year"])
+        >>> Panel.from_frame(df).shape
+        (2, 2)
+        """
+        if isinstance(df, pd.Series):
+            df = df.to_frame(value or df.name or "value")
+        if not isinstance(df, pd.DataFrame):
+            raise TypeError(f"from_frame takes a DataFrame or Series, got {type(df).__name__}")
+        if not isinstance(df.index, pd.MultiIndex) or df.index.nlevels != 2:
+            raise DataError("from_frame needs a (region, time) MultiIndex, e.g. "
+                            "df.set_index(['region', 'year']); a long table with region and time "
+                            "columns goes to Panel.from_long(df, region=..., time=..., value=...)")
+        region_name, time_name = (n if n is not None else d
+                                  for n, d in zip(df.index.names, ("region", "time"), strict=True))
+        if value is None:
+            rest = [c for c in df.columns if c not in (weight, group)]
+            if len(rest) != 1:
+                raise DataError(f"from_frame: name the value column (value=...), one of {rest}")
+            value = rest[0]
+        long = df.reset_index()
+        long.columns = [region_name, time_name, *df.columns]
+        return cls.from_long(long, region=region_name, time=time_name, value=value, weight=weight,
+                             group=group, indicator=indicator, unit=unit)
 
     @classmethod
     def from_wide(
@@ -461,8 +510,46 @@ class Panel:
         return self.map_values(np.log, indicator=f"log({self.indicator})", unit=f"log {self.unit}")
 
     def to_wide(self) -> pd.DataFrame:
-        """Region x time table of the values."""
-        return self._matrix.to_frame()
+        """Region x time table of the values (axes named ``region`` and ``time``)."""
+        return self._matrix.to_frame().rename_axis(index="region", columns="time")
+
+    def to_long(self) -> pd.DataFrame:
+        """The long table: one row per region and time with a value, columns ``region``, ``time``,
+        ``value`` and, where the panel has them, ``weight`` and ``group``; sorted by region and
+        time. ``Panel.from_long(p.to_long(), time="time", ...)`` gives the panel back."""
+        f = self.frame
+        cols = [c for c in ("region", "time", "value", "weight", "group") if c in f.columns]
+        return f[cols].sort_values(["region", "time"], kind="stable").reset_index(drop=True)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The values (and weight, group) indexed by a (region, time) MultiIndex: the input of
+        :meth:`from_frame`."""
+        return self.to_long().set_index(["region", "time"])
+
+    def to_geodataframe(self, year: Any = None, regions: Any = None, id_col: str = "region") -> Any:
+        """The regions' polygons with the panel's value (and weight, group) in ``year`` (default the
+        last time) as a GeoDataFrame, ready for ``.plot(column="value")`` or ``.explore()``.
+
+        ``regions``: a GeoDataFrame with an ``id_col`` column; by default the polygons of the Dataset
+        the panel was made from (``meta["polygons"]``, set by ``Dataset.panel``/``study_panel``).
+        Regions of the panel without a polygon are left out and listed in ``attrs["unmatched"]``.
+        """
+        if regions is None:
+            regions = self.meta.get("polygons")
+        if regions is None:
+            raise DataError("this panel does not know its polygons: pass regions=<GeoDataFrame> "
+                            "(e.g. Dataset.regions)")
+        if id_col not in regions.columns:
+            raise DataError(f"regions have no {id_col!r} column", column=id_col)
+        year = self.times[-1] if year is None else year
+        if year not in self.times:
+            raise DataError(f"{year!r} is not a time of the panel{time_hint(year, self.times)}",
+                            column="time")
+        f = self.frame[self.frame["time"] == year].drop(columns="time")
+        out = regions.merge(f.rename(columns={"region": id_col}), on=id_col, how="inner")
+        out.attrs["unmatched"] = sorted(set(map(str, f["region"])) - set(map(str, out[id_col])))
+        out.attrs["year"] = year
+        return out
 
     def _repr_html_(self) -> str:
         """In a notebook: the one-line description and the region x time table (first rows and
@@ -484,6 +571,17 @@ class Panel:
         return (f"Panel({self.indicator!r}, unit={self.unit!r}, {n} regions x {t} times "
                 f"[{span}], {len(self.frame)} values" + (", " + ", ".join(extra) if extra else "")
                 + ")")
+
+
+def time_hint(label: Any, times: pd.Index) -> str:
+    """A hint when ``label`` and the panel's ``times`` differ in type only (2000 vs '2000')."""
+    if not len(times):
+        return ""
+    as_text = [str(t) for t in times]
+    if isinstance(label, str) != isinstance(times[0], str) and str(label) in as_text:
+        return (f" (its times are {type(times[0]).__name__} such as {times[0]!r}: ask for "
+                f"{times[as_text.index(str(label))]!r}, or convert the time column)")
+    return ""
 
 
 def _check_groups(regions: pd.Series, groups: pd.Series) -> None:

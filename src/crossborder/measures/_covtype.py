@@ -56,7 +56,7 @@ def normalize_cov_type(value: Any, allowed: tuple[str, ...] = COV_TYPES, name: s
 
 
 def cov_type_arg(cov_type: Any, default: str, allowed: tuple[str, ...] = COV_TYPES,
-                 func: str = "", **old: Any) -> str:
+                 func: str = "", stacklevel: int = 3, **old: Any) -> str:
     """``cov_type`` resolved against the deprecated old-name arguments in ``old`` (name -> value,
     :data:`UNSET` when not given): giving an old name warns (DeprecationWarning) and is used;
     giving both is a TypeError. ``cov_type=None`` is ``default``."""
@@ -66,13 +66,13 @@ def cov_type_arg(cov_type: Any, default: str, allowed: tuple[str, ...] = COV_TYP
     if given:
         (name, value), = given.items()
         warnings.warn(f"{func}({name}=...) is deprecated: use cov_type= (e.g. cov_type='HC1'; "
-                      "'nonrobust' for classical errors)", DeprecationWarning, stacklevel=3)
+                      "'nonrobust' for classical errors)", DeprecationWarning, stacklevel=stacklevel)
         if value is None:
             return "nonrobust"
-        return normalize_cov_type(value, allowed, name=name, stacklevel=4)
+        return normalize_cov_type(value, allowed, name=name, stacklevel=stacklevel + 1)
     if cov_type is None:
         return default
-    return normalize_cov_type(cov_type, allowed, stacklevel=4)
+    return normalize_cov_type(cov_type, allowed, stacklevel=stacklevel + 1)
 
 
 def warn_few_clusters(n_clusters: int, what: str, stacklevel: int = 3) -> None:

@@ -50,7 +50,7 @@ def se_type_of(cov: str) -> str:
 def trend_cov_arg(cov_type: Any, default: str, func: str, **old: Any) -> str:
     """``se_type`` label of a trend's ``cov_type`` (or of its deprecated old-name argument)."""
     return se_type_of(cov_type_arg(cov_type, default, ("nonrobust", "HC0", "HC1", "HC2", "HC3", "HAC"),
-                                   func=func, **old))
+                                   func=func, stacklevel=4, **old))
 
 
 def trend_cov_args(cov_types: Any, default: tuple[str, ...], func: str, old_name: str,

@@ -48,7 +48,7 @@ import pandas as pd
 
 from .._display import RegressionMixin, displayable
 from ..errors import DataError
-from ..panel import Panel
+from ..panel import Panel, time_hint
 from ._arrays import check_weight_coverage, check_weights, group_codes, numeric_times, panel_arrays, raise_at
 from ._checks import check_bool, check_int
 from ._covtype import UNSET, CovType, cov_type_arg, warn_few_clusters
@@ -209,7 +209,7 @@ def _resolve(cov_type: Any, robust: Any, cluster: Any, func: str) -> str:
         robust = UNSET
     default = "cluster" if cluster is not None else "nonrobust"
     cov = cov_type_arg(cov_type, default, ("nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster"),
-                       func=func, robust=robust)
+                       func=func, stacklevel=4, robust=robust)
     if robust is not UNSET and robust is not None and cluster is not None:
         raise ValueError("give either robust= or cluster=, not both")
     if cov == "cluster" and cluster is None:
@@ -276,7 +276,7 @@ def beta(
     end = times[-1] if end is None else end
     for label in (start, end):
         if label not in times:
-            raise ValueError(f"{label!r} is not a time of the panel{_time_hint(label, times)}")
+            raise ValueError(f"{label!r} is not a time of the panel{time_hint(label, times)}")
     i0, i1 = times.get_loc(start), times.get_loc(end)
     tnum = numeric_times(times)
     span = float(tnum[i1] - tnum[i0])
@@ -738,11 +738,3 @@ def _not_a_panel(obj: Any, func: str) -> TypeError:
                          "Panel.from_frame(df) (a (region, time) MultiIndex) or Panel.from_wide(df)")
     return TypeError(f"{func}() takes a crossborder.Panel, got {type(obj).__name__}")
 
-
-def _time_hint(label: Any, times: pd.Index) -> str:
-    """A hint when ``label`` and the panel's times differ in type only (2000 vs '2000')."""
-    as_text = [str(t) for t in times]
-    if isinstance(label, str) != isinstance(times[0], str) and str(label) in as_text:
-        return (f" (its times are {type(times[0]).__name__}s such as {times[0]!r}; ask for "
-                f"{times[as_text.index(str(label))]!r}, or convert the time column)")
-    return ""
