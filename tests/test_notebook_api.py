@@ -291,3 +291,61 @@ def test_to_geodataframe_from_the_dataset_polygons() -> None:
     np.testing.assert_allclose(g.set_index("region")["value"].reindex(want.index), want.to_numpy())
     with pytest.raises(cb.DataError, match="regions="):
         p.to_geodataframe(2015)
+
+
+# ----------------------------------------------------------------------------- ax=
+def _user_axes():
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    return fig, fig.subplots(1, 2)
+
+
+def test_charts_draw_on_the_users_axes(results: dict[str, object]) -> None:
+    from crossborder.charts import distribution_chart, sigma_chart
+    from crossborder.charts_study import event_study_chart
+
+    _, p = _grid_world()
+    fig, (left, right) = _user_axes()
+    s = cb.sigma(p)
+    out = sigma_chart(s, ax=right)
+    assert out is right and len(fig.axes) == 2  # no new axes, nothing on the other one
+    (line,) = [ln for ln in right.lines if ln.get_gid() == "series"]
+    np.testing.assert_allclose(line.get_ydata(), s["sd_log"].to_numpy())
+    assert not left.lines
+    assert distribution_chart(p, ax=left) is left and left.lines
+    fig2, (a, _) = _user_axes()
+    assert event_study_chart(results["did"], ax=a) is a and a.collections
+
+
+def test_results_plot_on_the_users_axes(results: dict[str, object]) -> None:
+    import statsmodels.api as sm
+
+    fig, (a, b) = _user_axes()
+    beta = results["beta"]
+    assert beta.plot(ax=a) is a
+    pts = [c for c in a.collections if c.get_gid() == "points"][0].get_offsets()
+    _, growth, X = _beta_panel()
+    np.testing.assert_allclose(np.asarray(pts)[:, 0], X[:, 1])
+    np.testing.assert_allclose(np.asarray(pts)[:, 1], growth)
+    fit = [ln for ln in a.lines if ln.get_gid() == "fit"][0]
+    slope = np.polyfit(fit.get_xdata(), fit.get_ydata(), 1)[0]
+    assert slope == pytest.approx(sm.OLS(growth, X).fit().params[1], rel=1e-9)
+    mk = results["markov"]
+    assert mk.plot(ax=b) is b
+    np.testing.assert_allclose(b.images[0].get_array(), mk.probabilities)
+    fig2, (c, _) = _user_axes()
+    cl = results["clubs"]
+    assert cl.plot(ax=c) is c and len([ln for ln in c.lines if ln.get_gid() == "series"]) == cl.n_clubs
+    assert len(fig.axes) == 2 and len(fig2.axes) == 2
+
+
+def test_maps_draw_on_the_users_axes() -> None:
+    from crossborder.maps import choropleth
+
+    grid, p = _grid_world()
+    fig, (a, _) = _user_axes()
+    m = choropleth(grid, p, 2019, ax=a, k=3)
+    assert m.ax is a and m.figure is fig and len(fig.axes) == 2
+    assert any(c.get_gid() == "classes" for c in a.collections)
+    assert len(repr(m)) < 300 and m._repr_html_().startswith("<div><img")

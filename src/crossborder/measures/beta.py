@@ -96,6 +96,19 @@ class BetaResult(RegressionMixin):
     def converging(self) -> bool:
         return bool(self.beta < 0)
 
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Growth against the initial log level with the fitted line
+        (:func:`crossborder.charts.beta_scatter`); ``ax``: draw on this Axes and return it."""
+        from ..charts import beta_scatter  # matplotlib only when a chart is asked for
+
+        model = self.fit.model
+        k = list(model.exog_names).index("initial")
+        index = getattr(model.data, "row_labels", None)
+        x = pd.Series(model.exog[:, k], index=index)
+        g = pd.Series(model.endog, index=index)
+        kwargs.setdefault("title", f"{self.kind} beta {self.start}-{self.end}")
+        return beta_scatter(x, g, self if self.kind != "panel FE" else None, ax=ax, **kwargs)
+
     def to_frame(self) -> pd.DataFrame:
         """The coefficient table: estimate, se, t, p and the 95% interval of every term."""
         if self.table is not None:

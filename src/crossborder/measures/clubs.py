@@ -474,6 +474,13 @@ class ClubsResult:
         c = club if isinstance(club, Club) else self.clubs[int(club) - 1]
         return c.members
 
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Each club's relative transition path (:func:`crossborder.charts.clubs_chart`); ``ax``:
+        draw on this Axes and return it."""
+        from ..charts import clubs_chart  # matplotlib only when a chart is asked for
+
+        return clubs_chart(self, ax=ax, **kwargs)
+
     def transition_paths(self) -> pd.DataFrame:
         """Long table for plotting: each region's path relative to its club average
         (``h_club``) and to the cross-section average of all units (``h_all``), plus the club

@@ -348,6 +348,13 @@ class MarkovResult:
         df["sojourn"] = self.sojourn
         return df
 
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """The transition matrix as a heat map (:func:`crossborder.charts.transition_chart`);
+        ``ax``: draw on this Axes and return it."""
+        from ..charts import transition_chart  # matplotlib only when a chart is asked for
+
+        return transition_chart(self, ax=ax, **kwargs)
+
     def summary(self) -> str:
         mob = ", ".join(f"{k} {v:.4f}" for k, v in self.mobility.items())
         what = {"quantile": "per-period quantile", "pooled": "pooled quantile",
