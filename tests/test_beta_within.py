@@ -34,7 +34,7 @@ def _statsmodels(y, w, groups, robust, weighted):
     levels = sorted(set(text[ok]))
     X = np.column_stack([np.ones(len(y)), ly[:, 0]] + [(text == lv).astype(float) for lv in levels[1:]])
     model = (sm.WLS(growth[ok], X[ok], weights=w[ok, 0]) if weighted else sm.OLS(growth[ok], X[ok]))
-    return model.fit(cov_type=robust) if robust else model.fit()
+    return model.fit(cov_type=robust, use_t=True) if robust else model.fit()  # t(n - k), as beta
 
 
 @pytest.mark.parametrize("robust", [None, "HC0", "HC1", "HC2", "HC3"])

@@ -100,7 +100,7 @@ def test_beta_closed_form_equals_statsmodels(robust, weighted, conditional):
         cols += [(groups == "B").astype(float), (groups == "C").astype(float)]
     X = np.column_stack(cols)
     model = sm.WLS(growth, X, weights=w[:, 0]) if weighted else sm.OLS(growth, X)
-    fit = model.fit(cov_type=robust) if robust else model.fit()
+    fit = model.fit(cov_type=robust, use_t=True) if robust else model.fit()  # t(n - k), as beta
     assert res.beta == pytest.approx(fit.params[1], rel=1e-10)
     assert res.alpha == pytest.approx(fit.params[0], rel=1e-10)
     assert res.se == pytest.approx(fit.bse[1], rel=1e-9)

@@ -143,8 +143,8 @@ def test_sigma_trend_hac_lags_match_statsmodels(trend_panel, maxlags) -> None:
     s = sigma(trend_panel, "sd_log")["sd_log"].to_numpy()
     X = sm.add_constant(np.arange(2000, 2020, dtype=float))
     lags = 1 if maxlags is None else maxlags  # Newey-West with 1 lag by default
-    ref = sm.OLS(s, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
-    r = sigma_trend(trend_panel, "sd_log", robust="HAC", maxlags=maxlags)
+    ref = sm.OLS(s, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
+    r = sigma_trend(trend_panel, "sd_log", cov_type="HAC", maxlags=maxlags)
     assert r.slope == pytest.approx(ref.params[1], rel=1e-10)
     assert r.se == pytest.approx(ref.bse[1], rel=1e-10)
     assert r.pvalue == pytest.approx(ref.pvalues[1], rel=1e-8)

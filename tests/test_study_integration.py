@@ -158,7 +158,7 @@ def test_break_test_against_hand_ols_and_chow():
     assert bt.chow_F == pytest.approx(F, rel=1e-10)
     assert bt.chow_pvalue == pytest.approx(stats.f.sf(F, 2, len(years) - 4), rel=1e-8)
     hac = break_test(s, 2012, se_type="HAC")
-    fh = sm.OLS(s.to_numpy(), X).fit(cov_type="HAC", cov_kwds={"maxlags": 1})
+    fh = sm.OLS(s.to_numpy(), X).fit(cov_type="HAC", cov_kwds={"maxlags": 1}, use_t=True)
     assert hac.change_se == pytest.approx(fh.bse[3], rel=1e-10)
 
 

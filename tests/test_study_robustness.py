@@ -76,7 +76,7 @@ def test_between_share_trend_against_statsmodels(ds, grid):
     start, end = int(grid.table["start"].iloc[0]), int(grid.table["end"].max())
     share = cb.decompose(cb.study_panel(ds, years=(start, end)))["between_share"]
     X = sm.add_constant(np.asarray(share.index, dtype=float))
-    fit = sm.OLS(share.to_numpy(), X).fit(cov_type="HAC", cov_kwds={"maxlags": 1})
+    fit = sm.OLS(share.to_numpy(), X).fit(cov_type="HAC", cov_kwds={"maxlags": 1}, use_t=True)
     row = _row(grid.table, estimate="between_share_trend", end=end, se_type="HAC")
     assert row["value"] == pytest.approx(fit.params[1], rel=1e-10)
     assert row["se"] == pytest.approx(fit.bse[1], rel=1e-10)

@@ -33,7 +33,7 @@ def grid():
     with warnings.catch_warnings():
         warnings.simplefilter("error")                 # no warning may reach the caller
         return cb.robustness(_factory, starts=[2000], ends=[2007, 2013], estimates=("sigma", "beta"),
-                             se_types=("classical", "HC1"))
+                             cov_types=("nonrobust", "HC1"))
 
 
 def test_two_period_trends_are_set_aside_with_the_reason(grid):
@@ -51,7 +51,7 @@ def test_two_period_trends_are_set_aside_with_the_reason(grid):
 def test_rows_equal_statsmodels(grid):
     logs = np.log(_values())
     growth = (logs[:, 1] - logs[:, 0]) / 7
-    fit = sm.OLS(growth, sm.add_constant(logs[:, 0])).fit(cov_type="HC1")
+    fit = sm.OLS(growth, sm.add_constant(logs[:, 0])).fit(cov_type="HC1", use_t=True)
     t = grid.table
     row = t[(t["estimate"] == "beta_absolute") & (t["end"] == 2007) & (t["se_type"] == "HC1")].iloc[0]
     assert (row["value"], row["se"], row["pvalue"]) == pytest.approx(
@@ -77,7 +77,7 @@ def test_a_warning_with_a_non_finite_se_becomes_a_reason(monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         res = cb.robustness(_factory, starts=[2000], ends=[2013], estimates=("beta",),
-                            se_types=("classical", "HC1"))
+                            cov_types=("nonrobust", "HC1"))
     assert set(res.table["se_type"]) == {"classical"}
     hc1 = res.skipped[res.skipped["se_type"] == "HC1"]
     assert list(hc1["what"]) == ["beta_absolute", "beta_conditional"]

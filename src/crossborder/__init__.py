@@ -6,8 +6,8 @@ command line start without importing every measure's dependencies.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
 
 from .errors import CrossborderError, DataError, UnitError
 
@@ -18,15 +18,24 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["agglomerations", "border_effect", "border_line", "border_regions", "border_zone",
                      "city_distances", "cross_border_pairs", "deviations", "discontinuities",
                      "pair_gaps", "twin_cities", "Border", "find_border"], ".border"),
+    **dict.fromkeys(["BorderEffect", "Deviations"], ".border.discontinuity"),
+    "BorderLine": ".border.geometry",
+    **dict.fromkeys(["Agglomerations", "PairGaps"], ".border.pairs"),
+    "BorderZone": ".border.zones",
+    **dict.fromkeys(["Summary", "compare"], "._display"),
+    **dict.fromkeys(["CovType", "FewClustersWarning"], ".measures._covtype"),
     **dict.fromkeys(["Dataset", "load_dataset"], ".dataset"),
     **dict.fromkeys(["read_dataset", "read_observations", "read_panel", "read_regions", "read_table"],
                     ".io"),
     **dict.fromkeys(["BetaResult", "beta", "beta_panel"], ".measures.beta"),
-    **dict.fromkeys(["ClubsResult", "LogTResult", "clubs", "log_t", "merge_clubs"], ".measures.clubs"),
+    **dict.fromkeys(["Club", "ClubsResult", "LogTResult", "clubs", "log_t", "merge_clubs"],
+                    ".measures.clubs"),
     "decompose": ".measures.decompose",
-    **dict.fromkeys(["sigma", "sigma_ftest", "sigma_trend"], ".measures.dispersion"),
-    **dict.fromkeys(["MarkovResult", "markov", "spatial_markov"], ".measures.dynamics"),
-    "delta": ".measures.frontier",
+    **dict.fromkeys(["FTestResult", "TrendResult", "sigma", "sigma_ftest", "sigma_trend"],
+                    ".measures.dispersion"),
+    **dict.fromkeys(["MarkovResult", "SpatialMarkovResult", "markov", "spatial_markov"],
+                    ".measures.dynamics"),
+    **dict.fromkeys(["DeltaResult", "delta"], ".measures.frontier"),
     "hp_filter": ".measures.hpfilter",
     **dict.fromkeys(["BreakTest", "DiDResult", "IntegrationResult", "break_test", "integration",
                      "neighbour_pairs", "pair_did"], ".measures.integration"),
@@ -34,34 +43,56 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["RegionVariant", "RobustnessResult", "robustness", "study_defaults"],
                     ".measures.robustness"),
     **dict.fromkeys(["RollingResult", "rolling"], ".measures.rolling"),
-    **dict.fromkeys(["local_moran", "moran", "spatial_beta", "weights_from_regions"],
+    **dict.fromkeys(["LocalMoranResult", "MoranResult", "ResidualSpatialTests", "SpatialBetaResult",
+                     "local_moran", "moran", "spatial_beta", "weights_from_regions"],
                     ".measures.spatial"),
-    **dict.fromkeys(["Matrix", "Panel"], ".panel"),
+    "Verdict": ".measures.verdict",
+    **dict.fromkeys(["BalancedPanelWarning", "Matrix", "Panel"], ".panel"),
     "study_panel": ".study",
     **dict.fromkeys(["ReadReport", "Repair", "ValidationError", "validate_observations",
                      "validate_regions"], ".validate"),
 }
 
 __all__ = [
+    "Agglomerations",
+    "BalancedPanelWarning",
     "BetaResult",
+    "BorderEffect",
+    "BorderLine",
+    "BorderZone",
     "BreakTest",
+    "Club",
     "ClubsResult",
+    "CovType",
     "CrossborderError",
     "DataError",
     "Dataset",
+    "DeltaResult",
+    "Deviations",
     "DiDResult",
+    "FTestResult",
+    "FewClustersWarning",
     "IntegrationResult",
+    "LocalMoranResult",
     "LogTResult",
     "MarkovResult",
     "Matrix",
+    "MoranResult",
+    "PairGaps",
     "Panel",
     "ReadReport",
     "RegionVariant",
     "Repair",
+    "ResidualSpatialTests",
     "RobustnessResult",
     "RollingResult",
+    "SpatialBetaResult",
+    "SpatialMarkovResult",
+    "Summary",
+    "TrendResult",
     "UnitError",
     "ValidationError",
+    "Verdict",
     "__version__",
     "Border",
     "find_border",
@@ -75,6 +106,7 @@ __all__ = [
     "break_test",
     "city_distances",
     "clubs",
+    "compare",
     "cross_border_pairs",
     "decompose",
     "delta",
@@ -113,20 +145,24 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'crossborder' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    value = getattr(_importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    """The public API (``__all__``), the module's dunders and its loaded subpackages: no helper
+    imports (``annotations``, ``TYPE_CHECKING``, ...)."""
+    mods = {k for k, v in globals().items() if isinstance(v, type(_importlib)) and not k.startswith("_")}
+    return sorted(set(__all__) | {k for k in globals() if k.startswith("__")} | mods)
 
 
-if TYPE_CHECKING:  # what static tools and editors see
+if _typing.TYPE_CHECKING:  # what static tools and editors see
+    from ._display import Summary, compare
     from .border import (
         Border,
         agglomerations,
@@ -142,14 +178,19 @@ if TYPE_CHECKING:  # what static tools and editors see
         pair_gaps,
         twin_cities,
     )
+    from .border.discontinuity import BorderEffect, Deviations
+    from .border.geometry import BorderLine
+    from .border.pairs import Agglomerations, PairGaps
+    from .border.zones import BorderZone
     from .dataset import Dataset, load_dataset
     from .io import read_dataset, read_observations, read_panel, read_regions, read_table
+    from .measures._covtype import CovType, FewClustersWarning
     from .measures.beta import BetaResult, beta, beta_panel
-    from .measures.clubs import ClubsResult, LogTResult, clubs, log_t, merge_clubs
+    from .measures.clubs import Club, ClubsResult, LogTResult, clubs, log_t, merge_clubs
     from .measures.decompose import decompose
-    from .measures.dispersion import sigma, sigma_ftest, sigma_trend
-    from .measures.dynamics import MarkovResult, markov, spatial_markov
-    from .measures.frontier import delta
+    from .measures.dispersion import FTestResult, TrendResult, sigma, sigma_ftest, sigma_trend
+    from .measures.dynamics import MarkovResult, SpatialMarkovResult, markov, spatial_markov
+    from .measures.frontier import DeltaResult, delta
     from .measures.hpfilter import hp_filter
     from .measures.integration import (
         BreakTest,
@@ -163,7 +204,17 @@ if TYPE_CHECKING:  # what static tools and editors see
     from .measures.ranks import gamma
     from .measures.robustness import RegionVariant, RobustnessResult, robustness, study_defaults
     from .measures.rolling import RollingResult, rolling
-    from .measures.spatial import local_moran, moran, spatial_beta, weights_from_regions
-    from .panel import Matrix, Panel
+    from .measures.spatial import (
+        LocalMoranResult,
+        MoranResult,
+        ResidualSpatialTests,
+        SpatialBetaResult,
+        local_moran,
+        moran,
+        spatial_beta,
+        weights_from_regions,
+    )
+    from .measures.verdict import Verdict
+    from .panel import BalancedPanelWarning, Matrix, Panel
     from .study import study_panel
     from .validate import ReadReport, Repair, ValidationError, validate_observations, validate_regions

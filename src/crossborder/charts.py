@@ -20,6 +20,7 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -68,8 +69,13 @@ def _colour_map(names: Sequence[Any]) -> dict[Any, str]:
 
 
 def _figure(width_mm: float, height_mm: float, *, title: str | None, subtitle: str | None,
-            source: str | None) -> tuple[Figure, Any]:
-    """A figure with one axes leaving room for the title above and the source line below."""
+            source: str | None, ax: Any = None) -> tuple[Figure, Any]:
+    """A figure with one axes leaving room for the title above and the source line below; or the
+    user's ``ax`` (and its figure), drawn on as it is."""
+    if ax is not None:
+        ax.grid(True, color="#e2e2e2", linewidth=0.5, zorder=0)
+        ax.set_axisbelow(True)
+        return ax.figure, ax
     fig = Figure(figsize=(width_mm * MM, height_mm * MM))
     FigureCanvasAgg(fig)
     top = 3.0 + (5.0 if title else 0.0) + (4.0 if subtitle else 0.0)
@@ -83,7 +89,11 @@ def _figure(width_mm: float, height_mm: float, *, title: str | None, subtitle: s
 
 
 def _decorate(fig: Figure, *, title: str | None, subtitle: str | None,
-              source: str | None) -> None:
+              source: str | None, ax: Any = None) -> None:
+    if ax is not None:  # the user's axes: the title on the axes, the figure left alone
+        if title:
+            ax.set_title(title + (f"\n{subtitle}" if subtitle else ""), loc="left")
+        return
     if title:
         add_title(fig, title, subtitle=subtitle)
     if source:
@@ -130,7 +140,8 @@ def sigma_chart(
     width_mm: float = 180.0,
     height_mm: float = 100.0,
     legend_outside: bool = False,
-) -> Figure:
+    ax: Axes | None = None,
+) -> Figure | Axes:
     """Dispersion over time, one line per series (e.g. border RU / border KZ / all regions).
 
     ``data``: a :func:`~crossborder.measures.dispersion.sigma` frame (one line per measure
@@ -138,14 +149,19 @@ def sigma_chart(
     first column) or one Series. ``index_to``: divide each series by its value at that time
     (=1 there). ``trend``: add each series' OLS line on time (dashed). Falling lines =
     sigma convergence. ``legend_outside`` puts the legend right of the plot (for many lines).
+
+    ``ax``: draw on this matplotlib Axes (title on the axes; no source line) and return it;
+    without it a new print-sized Figure is returned.
     """
     series = _series_dict(data, measure)
     if index_to is not None:
         series = {k: s / s.loc[index_to] for k, s in series.items()}
     colours = _colour_map(list(series))
     with mpl.rc_context(STYLE):
-        fig, ax = _figure(width_mm, height_mm, title=title, subtitle=subtitle, source=source)
-        if legend_outside:
+        user_ax = ax
+        fig, ax = _figure(width_mm, height_mm, title=title, subtitle=subtitle, source=source,
+                          ax=user_ax)
+        if legend_outside and user_ax is None:
             fig.subplots_adjust(right=1 - 46.0 / width_mm)
         for i, (name, s) in enumerate(series.items()):
             s = s.dropna()
@@ -171,8 +187,8 @@ def sigma_chart(
         else:
             leg = ax.legend(frameon=False, loc="best")
         leg.set_gid("legend")
-        _decorate(fig, title=title, subtitle=subtitle, source=source)
-    return fig
+        _decorate(fig, title=title, subtitle=subtitle, source=source, ax=user_ax)
+    return fig if user_ax is None else ax
 
 
 # ----------------------------------------------------------------------------- beta
@@ -199,7 +215,8 @@ def beta_scatter(
     source: str | None = None,
     width_mm: float = 180.0,
     height_mm: float = 115.0,
-) -> Figure:
+    ax: Axes | None = None,
+) -> Figure | Axes:
     """Growth against the log initial level with the fitted line ``g = alpha + beta ln y0``.
 
     ``x_initial_log`` and ``growth``: arrays or Series (Series are aligned on their index).
@@ -207,6 +224,9 @@ def beta_scatter(
     drawn over the range of x and its equation is in the legend. ``labels``: text per point
     (a mapping/Series is looked up by the index); ``groups``: group per point (e.g. country),
     coloured with :data:`COUNTRY_COLORS`. A downward slope is beta convergence.
+
+    ``ax``: draw on this matplotlib Axes (title on the axes; no source line) and return it;
+    without it a new print-sized Figure is returned.
     """
     x = pd.Series(x_initial_log) if not isinstance(x_initial_log, pd.Series) else x_initial_log
     g = pd.Series(growth) if not isinstance(growth, pd.Series) else growth
@@ -237,7 +257,9 @@ def beta_scatter(
     grp = grp[ok] if grp is not None else None
     params = _fit_params(fit)
     with mpl.rc_context(STYLE):
-        fig, ax = _figure(width_mm, height_mm, title=title, subtitle=subtitle, source=source)
+        user_ax = ax
+        fig, ax = _figure(width_mm, height_mm, title=title, subtitle=subtitle, source=source,
+                          ax=user_ax)
         names = list(pd.unique(grp.astype(str))) if grp is not None else [None]
         colours = _colour_map([n for n in names if n is not None]) if grp is not None else {}
         for i, name in enumerate(names):
@@ -265,8 +287,8 @@ def beta_scatter(
         if keep:
             leg = ax.legend(*zip(*keep, strict=True), frameon=False, loc="best")
             leg.set_gid("legend")
-        _decorate(fig, title=title, subtitle=subtitle, source=source)
-    return fig
+        _decorate(fig, title=title, subtitle=subtitle, source=source, ax=user_ax)
+    return fig if user_ax is None else ax
 
 
 def _label_points(ax: Any, x: np.ndarray, y: np.ndarray, labels: np.ndarray,
@@ -331,20 +353,27 @@ def pair_gaps_chart(
     source: str | None = None,
     width_mm: float = 180.0,
     height_mm: float = 110.0,
-) -> Figure:
+    ax: Axes | None = None,
+) -> Figure | Axes:
     """The log ratio ln(y_a / y_b) of each cross-border pair over time, with parity (0) marked.
 
     ``data``: a :class:`~crossborder.border.pairs.PairGaps` result, its ``gaps`` long table
     (``a_region``, ``b_region``, ``time``, ``log_gap``), a long table with a ``pair`` column, or a
     wide frame (index time, one column per pair). ``names`` maps region codes to display names.
     Each line is labelled at its last point; lines moving towards 0 are narrowing gaps.
+
+    ``ax``: draw on this matplotlib Axes (title on the axes; no source line) and return it;
+    without it a new print-sized Figure is returned.
     """
     wide = _gap_frame(data, value, a_col, b_col, names)
     wide = wide.sort_index()
     colours = _colour_map(list(range(len(wide.columns))))
     with mpl.rc_context(STYLE):
-        fig, ax = _figure(width_mm, height_mm, title=title, subtitle=subtitle, source=source)
-        fig.subplots_adjust(right=1 - 50.0 / width_mm)
+        user_ax = ax
+        fig, ax = _figure(width_mm, height_mm, title=title, subtitle=subtitle, source=source,
+                          ax=user_ax)
+        if user_ax is None:
+            fig.subplots_adjust(right=1 - 50.0 / width_mm)
         ax.axhline(0, color="#555555", linewidth=0.9, zorder=1, gid="parity")
         ends = []
         for i, col in enumerate(wide.columns):
@@ -361,8 +390,8 @@ def pair_gaps_chart(
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel or ("ln(a / b)" if value == "log_gap" else value))
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-        _decorate(fig, title=title, subtitle=subtitle, source=source)
-    return fig
+        _decorate(fig, title=title, subtitle=subtitle, source=source, ax=user_ax)
+    return fig if user_ax is None else ax
 
 
 #: Colours of a pair's significant change of |gap| in the small multiples.
@@ -477,7 +506,8 @@ def distribution_chart(
     source: str | None = None,
     width_mm: float = 180.0,
     height_mm: float = 100.0,
-) -> Figure:
+    ax: Axes | None = None,
+) -> Figure | Axes:
     """Kernel densities (Gaussian, Scott's bandwidth) of the regional values at a few times.
 
     ``data``: a Panel or a wide frame (regions x times). ``times``: default first, middle and
@@ -485,6 +515,9 @@ def distribution_chart(
     distribution dynamics (Quah 1993). ``log``: take logs first. ``groups``: a rug of the
     regions coloured by group under the densities. A narrowing, single-peaked density is
     convergence; two peaks suggest clubs.
+
+    ``ax``: draw on this matplotlib Axes (title on the axes; no source line) and return it;
+    without it a new print-sized Figure is returned.
     """
     from scipy.stats import gaussian_kde
 
@@ -500,7 +533,9 @@ def distribution_chart(
         times = list(dict.fromkeys([cols[0], cols[len(cols) // 2], cols[-1]]))
     cmap = mpl.colormaps["viridis"]
     with mpl.rc_context(STYLE):
-        fig, ax = _figure(width_mm, height_mm, title=title, subtitle=subtitle, source=source)
+        user_ax = ax
+        fig, ax = _figure(width_mm, height_mm, title=title, subtitle=subtitle, source=source,
+                          ax=user_ax)
         allv = []
         for i, t in enumerate(times):
             v = wide[t].astype(float)
@@ -537,5 +572,63 @@ def distribution_chart(
         ax.set_ylabel("density")
         leg = ax.legend(frameon=False, loc="best")
         leg.set_gid("legend")
-        _decorate(fig, title=title, subtitle=subtitle, source=source)
-    return fig
+        _decorate(fig, title=title, subtitle=subtitle, source=source, ax=user_ax)
+    return fig if user_ax is None else ax
+
+
+# ----------------------------------------------------------------------------- results' .plot()
+def clubs_chart(result: Any, *, ax: Axes | None = None,
+                title: str | None = "Convergence clubs: transition paths",
+                width_mm: float = 180.0, height_mm: float = 100.0) -> Figure | Axes:
+    """Each club's average relative transition path h_t = mean_club(y_it) / mean_all(y_it)
+    (Phillips & Sul 2007, 2009), one line per club; converging clubs flatten, distinct clubs stay
+    apart. ``result``: a :class:`~crossborder.measures.clubs.ClubsResult`. ``ax``: draw on this
+    Axes and return it (else a new Figure)."""
+    paths = result.transition_paths()
+    clubs = paths.dropna(subset=["club"]).drop_duplicates(["club", "time"])
+    names = [f"club {int(c)}" for c in pd.unique(clubs["club"])]
+    colours = _colour_map(names)
+    with mpl.rc_context(STYLE):
+        user_ax = ax
+        fig, ax = _figure(width_mm, height_mm, title=title, subtitle=None, source=None, ax=user_ax)
+        sizes = {c.number: len(c.members) for c in result.clubs}
+        for i, (c, g) in enumerate(clubs.groupby("club", sort=True)):
+            name = f"club {int(c)}"
+            (line,) = ax.plot(np.asarray(g["time"], dtype=float), g["club_h_all"].to_numpy(float),
+                              color=colours[name], marker=_MARKERS[i % len(_MARKERS)], markersize=3,
+                              linewidth=1.4, label=f"{name} ({sizes.get(int(c), 0)} regions)")
+            line.set_gid("series")
+        ax.axhline(1.0, color="#9a9a9a", linewidth=0.6, zorder=1)
+        ax.set_xlabel("time")
+        ax.set_ylabel("relative transition path (1 = average)")
+        ax.legend(frameon=False, loc="best").set_gid("legend")
+        _decorate(fig, title=title, subtitle=None, source=None, ax=user_ax)
+    return fig if user_ax is None else ax
+
+
+def transition_chart(result: Any, *, ax: Axes | None = None,
+                     title: str | None = "Distribution dynamics: transition probabilities",
+                     width_mm: float = 120.0, height_mm: float = 110.0) -> Figure | Axes:
+    """The Markov transition matrix as a heat map (row = class at t, column = class at t + 1),
+    each cell with its probability; mass on the diagonal is persistence. ``result``: a
+    :class:`~crossborder.measures.dynamics.MarkovResult`. ``ax``: draw on this Axes and return it
+    (else a new Figure)."""
+    P = np.asarray(result.probabilities, dtype=float)
+    labels = list(result.labels)
+    with mpl.rc_context(STYLE):
+        user_ax = ax
+        fig, ax = _figure(width_mm, height_mm, title=title, subtitle=None, source=None, ax=user_ax)
+        ax.grid(False)
+        im = ax.imshow(P, cmap="Blues", vmin=0.0, vmax=1.0)
+        im.set_gid("matrix")
+        for i in range(P.shape[0]):
+            for j in range(P.shape[1]):
+                if np.isfinite(P[i, j]):
+                    ax.text(j, i, f"{P[i, j]:.2f}", ha="center", va="center", fontsize=7,
+                            color="white" if P[i, j] > 0.6 else "#222222")
+        ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
+        ax.set_yticks(range(len(labels)), labels)
+        ax.set_xlabel("class at t + 1")
+        ax.set_ylabel("class at t")
+        _decorate(fig, title=title, subtitle=None, source=None, ax=user_ax)
+    return fig if user_ax is None else ax

@@ -15,6 +15,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -206,18 +207,24 @@ def event_study_chart(
     source: str | None = None,
     width_mm: float = 180.0,
     height_mm: float = 95.0,
-) -> Figure:
+    ax: Axes | None = None,
+) -> Figure | Axes:
     """Event-study coefficients by period (cross-border minus domestic pair gaps, relative to the
     last period before the break) with their clustered confidence intervals; the break dashed, the pre-trend
     test and the DiD estimate in the legend. ``result``: a
     :class:`~crossborder.measures.integration.DiDResult`, or several in a sequence (one colour each,
-    offset slightly)."""
+    offset slightly). ``ax``: draw on this matplotlib Axes (title on the axes, no source line) and
+    return it; without it a new print-sized Figure is returned."""
+    user_ax = ax
     results = list(result) if isinstance(result, list | tuple) else [result]
     colours = [SUPPORT, "#d4820a", "#2a9d5c", AGAINST]
     with mpl.rc_context(STYLE):
-        fig = _canvas(width_mm, height_mm)
-        _margins(fig, width_mm, height_mm, title, subtitle, source)
-        ax = fig.add_subplot(1, 1, 1)
+        if user_ax is None:
+            fig = _canvas(width_mm, height_mm)
+            _margins(fig, width_mm, height_mm, title, subtitle, source)
+            ax = fig.add_subplot(1, 1, 1)
+        else:
+            fig = user_ax.figure
         ax.grid(True, color="#e2e2e2", linewidth=0.5, zorder=0)
         ax.axhline(0, color="#333333", linewidth=0.8, zorder=1, gid="zero")
         off = 0.12 * (np.arange(len(results)) - (len(results) - 1) / 2)
@@ -237,5 +244,9 @@ def event_study_chart(
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         leg = ax.legend(frameon=False, loc="best", fontsize=7)
         leg.set_gid("legend")
+        if user_ax is not None:
+            if title:
+                ax.set_title(title, loc="left")
+            return ax
         _decorate(fig, title, subtitle, source)
     return fig

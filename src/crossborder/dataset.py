@@ -97,6 +97,13 @@ class Dataset:
                 f"{len(self.observations)} observations of {self.observations['indicator'].nunique()}"
                 f" indicators, {len(self.sources)} sources)")
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the one-line description and the indicators (first rows)."""
+        import html
+
+        return (f"<div><strong>{html.escape(repr(self))}</strong>"
+                + self.indicators().to_html(max_rows=12, border=0) + "</div>")
+
     def indicators(self) -> pd.DataFrame:
         """One row per indicator and country: units, years, number of regions and values."""
         obs = self.observations.merge(self.regions[["region", "country"]], on="region", how="left")
@@ -409,6 +416,7 @@ class Dataset:
             "sources": sorted(set(pd.unique(obs["source"].astype(str))) | set(conv.get("rate_sources", []))),
             "set_aside": (pd.concat(set_aside, ignore_index=True) if set_aside
                           else _aside(obs.iloc[:0], "")),
+            "polygons": self.regions,  # for Panel.to_geodataframe
         })
         return p
 

@@ -8,6 +8,7 @@ measures work on, with NaN where a value is missing.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import InitVar, dataclass, field, replace
 from functools import cached_property
@@ -18,11 +19,15 @@ import pandas as pd
 
 from .errors import DataError, UnitError
 
-__all__ = ["Matrix", "Panel", "RELATIVE", "check_region_spellings"]
+__all__ = ["BalancedPanelWarning", "Matrix", "Panel", "RELATIVE", "check_region_spellings"]
 
 #: What ``Panel.relative(to=...)`` indexes values to: the mean of the value's country, of all
 #: regions, or nothing.
 RELATIVE = ("national", "pooled", "none")
+
+
+class BalancedPanelWarning(UserWarning):
+    """:meth:`Panel.balanced` dropped every region of a group (e.g. a whole country)."""
 
 
 def check_region_spellings(codes: pd.Series, rows: Any = None, *, file: str | None = None) -> None:
@@ -143,7 +148,10 @@ class Panel:
             cols[group] = "group"
         missing = [c for c in cols if c not in df.columns]
         if missing:
-            raise DataError(f"no column {missing[0]!r} (columns: {list(df.columns)})",
+            levels = [n for n in getattr(df.index, "names", []) if n is not None]
+            hint = (f"; {missing[0]!r} is an index level: use Panel.from_frame(df) or "
+                    "df.reset_index()" if missing[0] in levels else "")
+            raise DataError(f"no column {missing[0]!r} (columns: {list(df.columns)}){hint}",
                             column=missing[0])
         if unit_column is not None:
             units = pd.unique(df[unit_column].dropna())
@@ -228,6 +236,52 @@ class Panel:
             g.index.name = "region"
             panel.__dict__["_groups"] = g
         return panel
+
+    @classmethod
+    def from_frame(
+        cls,
+        df: pd.DataFrame | pd.Series,
+        value: str | None = None,
+        *,
+        weight: str | None = None,
+        group: str | None = None,
+        indicator: str | None = None,
+        unit: str | None = None,
+    ) -> Panel:
+        """A Panel from a frame indexed by (region, time), as pandas and statsmodels panels are.
+
+        ``df``: a DataFrame or Series with a two-level MultiIndex, regions first, times second
+        (``df.set_index(["region", "year"])``). ``value``: the column of values (default: the only
+        column that is neither ``weight`` nor ``group``; a Series is its own value). The same
+        Panel as :meth:`from_long` on ``df.reset_index()``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"region": ["A", "A", "B", "B"], "year": [2000, 2001] * 2,
+        ...                    "gdp": [1.0, 2.0, 3.0, 4.0]}).set_index(["region", "year"])
+        >>> Panel.from_frame(df).shape
+        (2, 2)
+        """
+        if isinstance(df, pd.Series):
+            df = df.to_frame(value or df.name or "value")
+        if not isinstance(df, pd.DataFrame):
+            raise TypeError(f"from_frame takes a DataFrame or Series, got {type(df).__name__}")
+        if not isinstance(df.index, pd.MultiIndex) or df.index.nlevels != 2:
+            raise DataError("from_frame needs a (region, time) MultiIndex, e.g. "
+                            "df.set_index(['region', 'year']); a long table with region and time "
+                            "columns goes to Panel.from_long(df, region=..., time=..., value=...)")
+        region_name, time_name = (n if n is not None else d
+                                  for n, d in zip(df.index.names, ("region", "time"), strict=True))
+        if value is None:
+            rest = [c for c in df.columns if c not in (weight, group)]
+            if len(rest) != 1:
+                raise DataError(f"from_frame: name the value column (value=...), one of {rest}")
+            value = rest[0]
+        long = df.reset_index()
+        long.columns = [region_name, time_name, *df.columns]
+        return cls.from_long(long, region=region_name, time=time_name, value=value, weight=weight,
+                             group=group, indicator=indicator, unit=unit)
 
     @classmethod
     def from_wide(
@@ -454,10 +508,38 @@ class Panel:
         return new
 
     def balanced(self) -> Panel:
-        """Only the regions observed in every period of the panel."""
+        """Only the regions observed in every period of the panel.
+
+        What is left out is recorded in ``meta["balanced"]``: ``dropped_regions`` (region ->
+        number of periods with a value) and ``dropped_groups`` (groups, e.g. countries, left with no
+        region at all). Losing a whole group warns (:class:`BalancedPanelWarning`): a
+        cross-border comparison would then run on one side only; choose the years first (e.g.
+        ``panel.select(times=...)`` or :func:`crossborder.study_panel`, which keeps the years every
+        group has).
+        """
         m = self._matrix.values
-        keep = self.regions[~np.isnan(m).any(axis=1)]
-        return self.select(regions=keep)
+        complete = ~np.isnan(m).any(axis=1)
+        keep = self.regions[complete]
+        new = self.select(regions=keep)
+        counts = (~np.isnan(m)).sum(axis=1)
+        dropped = {_label(r): int(c) for r, c, ok in zip(self.regions, counts, complete, strict=True)
+                   if not ok}
+        lost: list[str] = []
+        if self.has_group:
+            g = self._groups
+            before = pd.unique(g.dropna().to_numpy(dtype=object))
+            after = set(g[complete].dropna().to_numpy(dtype=object).tolist())
+            lost = [_label(x) for x in before if x not in after]
+        new.meta["balanced"] = {"dropped_regions": dropped, "dropped_groups": lost}
+        if lost:
+            warnings.warn(
+                f"balanced(): no region of {self.group_name or 'group'} {', '.join(lost)} has a value "
+                f"in every one of the {len(self.times)} periods ({_label(self.times[0])}-"
+                f"{_label(self.times[-1])}); {len(dropped)} of {len(self.regions)} regions dropped and "
+                f"the panel keeps {len(keep)} region(s) of one side only. Choose the years first "
+                "(panel.select(times=...) or crossborder.study_panel)",
+                BalancedPanelWarning, stacklevel=2)
+        return new
 
     def map_values(self, func: Any, indicator: str | None = None, unit: str | None = None) -> Panel:
         """A new panel with ``func`` applied to the value column (vectorised)."""
@@ -579,8 +661,55 @@ class Panel:
         return self.map_values(np.log, indicator=f"log({self.indicator})", unit=f"log {self.unit}")
 
     def to_wide(self) -> pd.DataFrame:
-        """Region x time table of the values."""
-        return self._matrix.to_frame()
+        """Region x time table of the values (axes named ``region`` and ``time``)."""
+        return self._matrix.to_frame().rename_axis(index="region", columns="time")
+
+    def to_long(self) -> pd.DataFrame:
+        """The long table: one row per region and time with a value, columns ``region``, ``time``,
+        ``value`` and, where the panel has them, ``weight`` and ``group``; sorted by region and
+        time. ``Panel.from_long(p.to_long(), time="time", ...)`` gives the panel back."""
+        f = self.frame
+        cols = [c for c in ("region", "time", "value", "weight", "group") if c in f.columns]
+        return f[cols].sort_values(["region", "time"], kind="stable").reset_index(drop=True)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The values (and weight, group) indexed by a (region, time) MultiIndex: the input of
+        :meth:`from_frame`."""
+        return self.to_long().set_index(["region", "time"])
+
+    def to_geodataframe(self, year: Any = None, regions: Any = None, id_col: str = "region") -> Any:
+        """The regions' polygons with the panel's value (and weight, group) in ``year`` (default the
+        last time) as a GeoDataFrame, ready for ``.plot(column="value")`` or ``.explore()``.
+
+        ``regions``: a GeoDataFrame with an ``id_col`` column; by default the polygons of the Dataset
+        the panel was made from (``meta["polygons"]``, set by ``Dataset.panel``/``study_panel``).
+        Regions of the panel without a polygon are left out and listed in ``attrs["unmatched"]``.
+        """
+        if regions is None:
+            regions = self.meta.get("polygons")
+        if regions is None:
+            raise DataError("this panel does not know its polygons: pass regions=<GeoDataFrame> "
+                            "(e.g. Dataset.regions)")
+        if id_col not in regions.columns:
+            raise DataError(f"regions have no {id_col!r} column", column=id_col)
+        year = self.times[-1] if year is None else year
+        if year not in self.times:
+            raise DataError(f"{year!r} is not a time of the panel{time_hint(year, self.times)}",
+                            column="time")
+        f = self.frame[self.frame["time"] == year].drop(columns="time")
+        out = regions.merge(f.rename(columns={"region": id_col}), on=id_col, how="inner")
+        out.attrs["unmatched"] = sorted(set(map(str, f["region"])) - set(map(str, out[id_col])))
+        out.attrs["year"] = year
+        return out
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the one-line description and the region x time table (first rows and
+        columns)."""
+        import html
+
+        return (f"<div><strong>{html.escape(repr(self))}</strong>"
+                + self.to_wide().to_html(max_rows=10, max_cols=10, float_format=lambda x: f"{x:.4g}",
+                                         border=0) + "</div>")
 
     def __repr__(self) -> str:
         n, t = self.shape
@@ -593,6 +722,17 @@ class Panel:
         return (f"Panel({self.indicator!r}, unit={self.unit!r}, {n} regions x {t} times "
                 f"[{span}], {int(np.isfinite(self._matrix.values).sum())} values"
                 + (", " + ", ".join(extra) if extra else "") + ")")
+
+
+def time_hint(label: Any, times: pd.Index) -> str:
+    """A hint when ``label`` and the panel's ``times`` differ in type only (2000 vs '2000')."""
+    if not len(times):
+        return ""
+    as_text = [str(t) for t in times]
+    if isinstance(label, str) != isinstance(times[0], str) and str(label) in as_text:
+        return (f" (its times are {type(times[0]).__name__} such as {times[0]!r}: ask for "
+                f"{times[as_text.index(str(label))]!r}, or convert the time column)")
+    return ""
 
 
 def _check_groups(regions: pd.Series, groups: pd.Series) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._display import displayable
 from .currency import currency_of
 from .errors import DataError, UnitError
 
@@ -75,6 +76,7 @@ class Repair:
         return f"{where + ': ' if where else ''}{self.what} ({detail})"
 
 
+@displayable
 @dataclass(eq=False)
 class ReadReport:
     """What a reader or validator did: repairs, rows set aside, warnings and facts about the input.

@@ -38,6 +38,7 @@ import pandas as pd
 from pyproj import CRS
 from scipy import sparse
 
+from .._display import displayable
 from ..errors import DataError
 from ..measures._checks import check_bool, check_int, check_number
 from ..panel import Panel
@@ -227,6 +228,7 @@ def discontinuities(
     return out
 
 
+@displayable
 @dataclass(frozen=True)
 class BorderEffect:
     """Discontinuities on border vs internal edges per period.
@@ -305,6 +307,7 @@ def border_effect(
 
 
 # ----------------------------------------------------------------------------- deviations
+@displayable
 @dataclass(frozen=True)
 class Deviations:
     """Global, territorial and local deviations of a ratio indicator.

@@ -40,6 +40,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Geod, Transformer
 
+from .._display import displayable
 from ..errors import DataError
 
 __all__ = [
@@ -308,6 +309,7 @@ def shared_edges(
 
 
 # ----------------------------------------------------------------------------- border
+@displayable
 @dataclass(frozen=True)
 class BorderLine:
     """The border between two groups of regions: the merged shared line and its length (km)."""

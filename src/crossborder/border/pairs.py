@@ -33,6 +33,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from .._display import displayable
 from ..errors import DataError
 from ..panel import Panel
 from .geometry import _sides
@@ -170,6 +171,7 @@ def twin_cities(
     return out
 
 
+@displayable
 @dataclass(frozen=True)
 class Agglomerations:
     """Single-linkage clusters of cities across a border.
@@ -326,6 +328,7 @@ def _times_column(values: np.ndarray, present: np.ndarray) -> pd.Series:
     return pd.Series(v)
 
 
+@displayable
 @dataclass(frozen=True)
 class PairGaps:
     """Ratios of the two sides of each cross-border pair over time and the trend of the gap.

@@ -39,6 +39,7 @@ import shapely
 from pyproj import CRS, Geod, Transformer
 from scipy.spatial import cKDTree
 
+from .._display import displayable
 from ..errors import DataError
 from ..panel import Panel
 from .geometry import BorderLine, border_line, equal_area_crs, unit_xyz
@@ -165,6 +166,7 @@ def locate(points: gpd.GeoDataFrame) -> _Located:
 
 
 # ----------------------------------------------------------------------------- zone
+@displayable
 @dataclass(frozen=True)
 class BorderZone:
     """The border zone within ``distance_km`` of the border line.

@@ -147,7 +147,7 @@ def run_beta(args: argparse.Namespace) -> int:
         raise UsageError(f"beta needs two years; the selection has one ({times[0]}): give a range "
                          "with --years first-last")
     res = beta(panel, times[0], times[-1], controls="group" if args.conditional else None,
-               annualize=not args.not_annualized, robust=args.robust, weighted=weighted)
+               annualize=not args.not_annualized, cov_type=args.robust or "nonrobust", weighted=weighted)
     fields = res.to_dict()
     for k in ("dropped", "dropped_terms"):
         fields[k] = ",".join(map(str, fields[k])) or None

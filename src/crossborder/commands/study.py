@@ -233,7 +233,8 @@ def run_robustness(args: argparse.Namespace) -> int:
     resources = ("in",) if res_codes == [] else ("in", "out")
     kw = dict(starts=_list(args.starts, int, "--starts"), ends=_list(args.ends, int, "--ends"),
               n_ends=args.n_ends,
-              min_years=args.min_years, se_types=se, alpha=args.alpha, resources=resources,
+              min_years=args.min_years, cov_types=[_cov(s) for s in se], alpha=args.alpha,
+              resources=resources,
               resource_regions=res_codes or None)
     if args.estimates:
         kw["estimates"] = _list(args.estimates)
@@ -296,8 +297,8 @@ def run_rolling(args: argparse.Namespace) -> int:
         rolling_windows(panel.times, args.window, args.step)
     except ValueError as err:
         raise UsageError(f"--window {args.window}: {err}") from None
-    res = rolling(panel, args.window, step=args.step, beta_se=args.beta_se, trend_se=args.trend_se,
-                  alpha=args.alpha)
+    res = rolling(panel, args.window, step=args.step, cov_type=_cov(args.beta_se),
+                  trend_cov_type=_cov(args.trend_se), alpha=args.alpha)
     if args.out:
         from ..charts_study import rolling_chart
 
@@ -319,8 +320,8 @@ def run_integration(args: argparse.Namespace) -> int:
     require_polygons(ds, "integration")
     panel = panel_from_args(args, ds)
     border = border_of(args, ds)
-    res = integration(ds, years, panel=panel, control=args.control, se_type=args.se, alpha=args.alpha,
-                      currency=panel.meta.get("currency"),
+    res = integration(ds, years, panel=panel, control=args.control, cov_type=_cov(args.se),
+                      alpha=args.alpha, currency=panel.meta.get("currency"),
                       edges=panel_edges(ds, panel.regions, border.tolerance_m))
     for text in border.notes:
         note(text)
@@ -335,3 +336,8 @@ def run_integration(args: argparse.Namespace) -> int:
     table = res.event if args.events else res.inference if args.inference else res.table
     _emit(args, table, res.summary())
     return 0
+
+
+def _cov(se: str) -> str:
+    """The ``cov_type`` of an ``--se`` value ("classical" is "nonrobust")."""
+    return "nonrobust" if se == "classical" else se

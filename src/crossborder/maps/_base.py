@@ -19,6 +19,7 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from pyproj import CRS
 
+from .._display import short_repr
 from .._mapstyle import (
     add_graticule,
     add_north_arrow,
@@ -126,7 +127,10 @@ def _boundaries(ds: Any) -> list[str]:
 # ----------------------------------------------------------------------------- result
 @dataclass(frozen=True, eq=False)
 class MapResult:
-    """A drawn map: the figure, its map axes and CRS, the table of what was drawn."""
+    """A drawn map: the figure, its map axes and CRS, the table of what was drawn.
+
+    In a notebook it shows as the map itself (``_repr_html_``: the figure as a PNG with the summary);
+    its ``repr`` is one line."""
 
     figure: Figure
     ax: Axes
@@ -147,6 +151,24 @@ class MapResult:
                      f"counts {list(map(int, self.classifier.counts))}")
         s.extend(self.notes)
         return "\n".join(s)
+
+    def __repr__(self) -> str:
+        return short_repr(self)
+
+    def _repr_png_(self) -> bytes:
+        import io
+
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png", dpi=100)
+        return buf.getvalue()
+
+    def _repr_html_(self) -> str:
+        import base64
+        import html
+
+        png = base64.b64encode(self._repr_png_()).decode("ascii")
+        return (f'<div><img src="data:image/png;base64,{png}" alt="map"/>'
+                f"<pre>{html.escape(self.summary())}</pre></div>")
 
     def save(self, path: Any, formats: Sequence[str] = ("png", "svg"), *, dpi: float = 200):
         """Write PNG/SVG (see :func:`crossborder._mapstyle.save`); returns the paths."""
@@ -414,7 +436,7 @@ def _legend_mm(rows: int, title: bool = True) -> float:
 
 
 def _finish(fig: Figure, ax: Axes, crs: CRS, extent: Sequence[float], *, title: str | None,
-            subtitle: str | None, source: str | None, graticule: bool) -> None:
+            subtitle: str | None, source: str | None, graticule: bool, user_ax: bool = False) -> None:
     ax.set_xlim(extent[0], extent[2])
     ax.set_ylim(extent[1], extent[3])
     ax.set_xlabel("")
@@ -423,6 +445,10 @@ def _finish(fig: Figure, ax: Axes, crs: CRS, extent: Sequence[float], *, title: 
         add_graticule(ax, crs)
     add_scale_bar(ax, crs)
     add_north_arrow(ax, crs)
+    if user_ax:  # the user's axes: the title on the axes, the figure left alone
+        if title:
+            ax.set_title(title + (f"\n{subtitle}" if subtitle else ""), loc="left")
+        return
     if title:
         add_title(fig, title, subtitle=subtitle)
     if source:

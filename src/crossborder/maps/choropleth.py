@@ -9,6 +9,7 @@ import geopandas as gpd
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from pyproj import CRS
@@ -73,6 +74,7 @@ def choropleth(
     graticule: bool = True,
     notes: Sequence[str] = (),
     class_names: Sequence[str] | None = None,
+    ax: Axes | None = None,
 ) -> MapResult:
     """A choropleth of one indicator and year over ``regions``.
 
@@ -92,6 +94,9 @@ def choropleth(
 
     ``class_names`` replaces the legend's class bounds with names (one per class), which makes a
     categorical map of coded values (e.g. 0 = interior, 1 = border) with user ``breaks``.
+
+    ``ax``: draw on this matplotlib Axes (legend and notes on the map, title on the axes, no source
+    line); the MapResult then holds the user's figure and axes.
 
     Returns a :class:`MapResult`; its table has region, value, class (0-based, NaN if missing),
     colour and label.
@@ -129,8 +134,13 @@ def choropleth(
     ncol = min(3, n_handles)
     panel_mm = _legend_mm(-(-n_handles // ncol), title=True) + 3.2 * len(notes)
     with mpl.rc_context(STYLE):
-        fig, ax, panel = _layout(extent, width_mm=width_mm, panel_mm=panel_mm,
-                                 source=source, subtitle=bool(subtitle))
+        user_ax = ax
+        if user_ax is None:
+            fig, ax, panel = _layout(extent, width_mm=width_mm, panel_mm=panel_mm,
+                                     source=source, subtitle=bool(subtitle))
+        else:  # the user's axes: legend and notes on the map itself
+            fig, ax, panel = user_ax.figure, user_ax, user_ax
+            ax.set_aspect("equal")
         if context is not None and len(context):
             ctx = _clip_context(context, regions, crs, extent)
             ctx.plot(ax=ax, facecolor=CONTEXT_COLOR, edgecolor="white", linewidth=0.4,
@@ -171,11 +181,12 @@ def choropleth(
         leg.set_gid("legend")
         if notes:
             panel.text(0.0, 0.0, "\n".join(notes), ha="left", va="bottom", fontsize=7,
+                       transform=panel.transAxes,
                        gid="notes", wrap=True)
         if title is None:
             title = _legend_title(meta, year) or "Choropleth"
         _finish(fig, ax, crs, extent, title=title, subtitle=subtitle, source=source,
-                graticule=graticule)
+                graticule=graticule, user_ax=user_ax is not None)
 
     table = pd.DataFrame({
         "region": proj[id_col].to_numpy(),

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 import shapely.ops
+from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -65,8 +66,11 @@ def discontinuity_map(
     context: gpd.GeoDataFrame | None = None,
     width_mm: float = 180.0,
     graticule: bool = True,
+    ax: Axes | None = None,
 ) -> MapResult:
     """Shared edges drawn with a line width by their discontinuity, border edges highlighted.
+
+    ``ax``: draw on this matplotlib Axes (legends on the map, title on the axes, no source line).
 
     ``edges``: the GeoDataFrame of :func:`crossborder.border.discontinuity.discontinuities`
     (columns ``a``, ``b``, ``border`` (bool), ``length_km``, the value column — ``discontinuity``
@@ -124,11 +128,16 @@ def discontinuity_map(
     if fill is not None:
         fill_vals, _, _ = _series_of(fill, year, id_col)
     with mpl.rc_context(STYLE):
-        fig, ax, panel = _layout(extent, width_mm=width_mm,
-                                 panel_mm=_legend_mm(2) + 3.3 * (len(notes) + (fill is not None))
-                                 + (12.0 if fill is not None else 0.0),
-                                 source=source,
-                                 subtitle=bool(subtitle))
+        user_ax = ax
+        if user_ax is None:
+            fig, ax, panel = _layout(extent, width_mm=width_mm,
+                                     panel_mm=_legend_mm(2) + 3.3 * (len(notes) + (fill is not None))
+                                     + (12.0 if fill is not None else 0.0),
+                                     source=source,
+                                     subtitle=bool(subtitle))
+        else:  # the user's axes: legend and notes on the map itself
+            fig, ax, panel = user_ax.figure, user_ax, user_ax
+            ax.set_aspect("equal")
         if context is not None and len(context):
             ctx = _clip_context(context, regions, crs, extent)
             ctx.plot(ax=ax, facecolor=CONTEXT_COLOR, edgecolor="white", linewidth=0.4, zorder=1)
@@ -187,11 +196,12 @@ def discontinuity_map(
             leg3.set_gid("legend_fill")
         if notes:
             panel.text(0.0, 0.0, "\n".join(notes), ha="left", va="bottom", fontsize=7,
+                       transform=panel.transAxes,
                        gid="notes")
         if title is None:
             title = "Discontinuities on shared edges"
         _finish(fig, ax, crs, extent, title=title, subtitle=subtitle, source=source,
-                graticule=graticule)
+                graticule=graticule, user_ax=user_ax is not None)
     table = pd.DataFrame(e.drop(columns=e.geometry.name)).assign(
         linewidth=width(vals.to_numpy()))
     return MapResult(figure=fig, ax=ax, crs=crs, table=table, notes=tuple(notes),

@@ -81,6 +81,7 @@ def cluster_warning(n_clusters: int, what: str) -> str | None:
     if n_clusters >= MIN_CLUSTERS:
         return None
     msg = (f"{what}: {n_clusters} clusters; cluster-robust standard errors are unreliable below "
-           f"about {MIN_CLUSTERS} clusters (Cameron & Miller 2015): read the p-values with care")
+           f"about {MIN_CLUSTERS} clusters (Cameron & Miller 2015): too small, p-values too low even "
+           f"with t({n_clusters - 1}); prefer a wild cluster bootstrap p, or classical/HC errors")
     warnings.warn(msg, FewClustersWarning, stacklevel=3)
     return msg

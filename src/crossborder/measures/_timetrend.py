@@ -3,9 +3,11 @@ estimators (robustness grid, rolling windows, break tests).
 
     s_t = a + b t + e_t        (OLS, statsmodels)
 
-``se_type``: ``"classical"`` (OLS), ``"HC0"``..``"HC3"`` (White/MacKinnon), ``"HAC"`` (Newey-West with
-``hac_lags`` lags, default 1, as :func:`crossborder.measures.dispersion.sigma_trend`). As in the rest of the
-package, robust covariances give normal (z) p-values and intervals; classical ones use the t distribution.
+``se_type`` (the internal label; the public argument is ``cov_type``, see
+:mod:`crossborder.measures._covtype`): ``"classical"`` (OLS, ``cov_type="nonrobust"``), ``"HC0"``..``"HC3"``
+(White/MacKinnon), ``"HAC"`` (Newey-West with ``hac_lags`` lags, default 1, as
+:func:`crossborder.measures.dispersion.sigma_trend`). Every covariance gives Student's t p-values and
+intervals with n - 2 degrees of freedom (statsmodels' ``use_t=True``): a dozen years is a small sample.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ._arrays import numeric_times
+from ._covtype import UNSET, cov_type_arg, normalize_cov_type
 
 SE_TYPES = ("classical", "HC0", "HC1", "HC2", "HC3", "HAC")
 #: standard errors of a cross-section regression (HAC needs an ordering in time)
@@ -39,6 +42,37 @@ def check_se(se_type: str) -> None:
         raise ValueError(f"se_type must be one of {SE_TYPES}, got {se_type!r}")
 
 
+def se_type_of(cov: str) -> str:
+    """The internal ``se_type`` label of a canonical ``cov_type`` ("nonrobust" -> "classical")."""
+    return "classical" if cov == "nonrobust" else cov
+
+
+def trend_cov_arg(cov_type: Any, default: str, func: str, **old: Any) -> str:
+    """``se_type`` label of a trend's ``cov_type`` (or of its deprecated old-name argument)."""
+    return se_type_of(cov_type_arg(cov_type, default, ("nonrobust", "HC0", "HC1", "HC2", "HC3", "HAC"),
+                                   func=func, stacklevel=4, **old))
+
+
+def trend_cov_args(cov_types: Any, default: tuple[str, ...], func: str, old_name: str,
+                   old: Any = UNSET) -> tuple[str, ...]:
+    """``se_type`` labels of a sequence of ``cov_types`` (or of the deprecated ``old_name``)."""
+    import warnings
+
+    if old is not UNSET:
+        if cov_types is not None:
+            raise TypeError(f"{func}: give cov_types= only (not {old_name})")
+        warnings.warn(f"{func}({old_name}=...) is deprecated: use cov_types= (e.g. ('nonrobust', 'HC1', "
+                      "'HAC'))", DeprecationWarning, stacklevel=3)
+        cov_types = old
+    if cov_types is None:
+        return default
+    if isinstance(cov_types, str):
+        cov_types = (cov_types,)
+    allowed = ("nonrobust", "HC0", "HC1", "HC2", "HC3", "HAC")
+    return tuple(se_type_of(normalize_cov_type(c, allowed, name="cov_types", stacklevel=4))
+                 for c in cov_types)
+
+
 def robust_arg(se_type: str) -> str | None:
     """The ``robust=`` argument of the package's measures for an ``se_type``."""
     check_se(se_type)
@@ -52,7 +86,7 @@ def with_se(fit: Any, se_type: str, hac_lags: int = 1) -> Any:
     if se_type == "classical":
         return fit
     kw = {"maxlags": hac_lags} if se_type == "HAC" else {}
-    return fit.get_robustcov_results(cov_type=se_type, use_t=False, **kw)
+    return fit.get_robustcov_results(cov_type=se_type, use_t=True, **kw)
 
 
 def coef_by_se(fit: Any, k: int, se_types: tuple[str, ...] | list[str], alpha: float = 0.05,

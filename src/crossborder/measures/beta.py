@@ -28,10 +28,14 @@ identify beta under fixed effects and are dropped. Note that fixed effects with 
 biased in short panels (Nickell 1981): read the panel speed as indicative.
 
 Inference is statsmodels OLS (WLS with ``weighted=True``, weights = the start-period weight role):
-``robust`` in {None, "HC0", "HC1", "HC2", "HC3"}; ``cluster="group"`` (or a Series region ->
-cluster) gives cluster-robust standard errors. Group dummies (``controls="group"``, no clustering)
-are absorbed by Frisch-Waugh-Lovell (demeaning within groups) with the same numbers as the dummy
-regression; the statsmodels fit is then made on first use of ``fit``.
+``cov_type`` in {"nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster"} (any case; see
+:mod:`crossborder.measures._covtype`; the old ``robust=`` is deprecated); ``cluster="group"`` (or a
+Series region -> cluster) gives cluster-robust standard errors, with a warning below 20 clusters.
+Robust and clustered p-values and intervals use Student's t with n - k (clusters: G - 1) degrees of
+freedom (statsmodels' ``use_t=True``), not the normal: ``BetaResult.df_resid`` says which.
+Group dummies (``controls="group"``, no clustering) are absorbed by Frisch-Waugh-Lovell (demeaning
+within groups) with the same numbers as the dummy regression; the statsmodels fit is then made on
+first use of ``fit``.
 """
 
 from __future__ import annotations
@@ -42,10 +46,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._display import RegressionMixin, displayable
 from ..errors import DataError
-from ..panel import Panel
+from ..panel import Panel, time_hint
 from ._arrays import check_weight_coverage, check_weights, group_codes, numeric_times, panel_arrays, raise_at
 from ._checks import check_bool, check_int
+from ._covtype import UNSET, CovType, cov_type_arg
 from ._degenerate import cluster_warning, nil_spread, not_computed
 
 __all__ = ["BetaResult", "beta", "beta_panel", "speed_half_life"]
@@ -53,8 +59,9 @@ __all__ = ["BetaResult", "beta", "beta_panel", "speed_half_life"]
 _ROBUST = (None, "HC0", "HC1", "HC2", "HC3")
 
 
+@displayable
 @dataclass(frozen=True)
-class BetaResult:
+class BetaResult(RegressionMixin):
     """A beta-convergence regression. ``fit`` is the statsmodels results object."""
 
     alpha: float
@@ -81,10 +88,27 @@ class BetaResult:
     #: Householder QR, for ill-conditioned designs), "within" (group dummies absorbed, FWL),
     #: "statsmodels" (pinv: rank-deficient designs, clusters, panel FE) or "sums" (the scale path)
     solver: str = field(default="statsmodels", compare=False)
+    #: degrees of freedom of the t distribution of the p-values and intervals (n - k; G - 1 clustered)
+    df_resid: float | None = field(default=None, compare=False)
+    #: number of clusters of a cluster-robust fit (None otherwise)
+    n_clusters: int | None = field(default=None, compare=False)
 
     @property
     def converging(self) -> bool:
         return bool(self.beta < 0)
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Growth against the initial log level with the fitted line
+        (:func:`crossborder.charts.beta_scatter`); ``ax``: draw on this Axes and return it."""
+        from ..charts import beta_scatter  # matplotlib only when a chart is asked for
+
+        model = self.fit.model
+        k = list(model.exog_names).index("initial")
+        index = getattr(model.data, "row_labels", None)
+        x = pd.Series(model.exog[:, k], index=index)
+        g = pd.Series(model.endog, index=index)
+        kwargs.setdefault("title", f"{self.kind} beta {self.start}-{self.end}")
+        return beta_scatter(x, g, self if self.kind != "panel FE" else None, ax=ax, **kwargs)
 
     def to_frame(self) -> pd.DataFrame:
         """The coefficient table: estimate, se, t, p and the 95% interval of every term."""
@@ -230,6 +254,27 @@ def _cluster(panel: Panel, cluster: Any, regions: pd.Index) -> pd.Series | None:
     return pd.Series(cluster).reindex(regions)
 
 
+def _robust_of(cov: str) -> str | None:
+    """The internal ``robust`` of a canonical cov_type: None (classical or cluster) or "HC0".."HC3"."""
+    return None if cov in ("nonrobust", "cluster") else cov
+
+
+def _resolve(cov_type: Any, robust: Any, cluster: Any, func: str) -> str:
+    """cov_type of beta/beta_panel: "cluster" when ``cluster`` is given and cov_type is not."""
+    if robust is None and cluster is not None:  # the old default beside cluster=: not a choice
+        robust = UNSET
+    default = "cluster" if cluster is not None else "nonrobust"
+    cov = cov_type_arg(cov_type, default, ("nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster"),
+                       func=func, stacklevel=4, robust=robust)
+    if robust is not UNSET and robust is not None and cluster is not None:
+        raise ValueError("give either robust= or cluster=, not both")
+    if cov == "cluster" and cluster is None:
+        raise ValueError("cov_type='cluster' needs cluster= ('group' or a Series region -> cluster)")
+    if cov != "cluster" and cluster is not None:
+        raise ValueError(f"cluster= gives cluster-robust errors; it cannot go with cov_type={cov!r}")
+    return cov
+
+
 def _fit(y: pd.Series, X: pd.DataFrame, weights: np.ndarray | None, robust: str | None,
          clusters: pd.Series | None) -> tuple[Any, str]:
     import statsmodels.api as sm
@@ -246,9 +291,9 @@ def _fit(y: pd.Series, X: pd.DataFrame, weights: np.ndarray | None, robust: str 
                                        f"regions used, got {codes.max(initial=-1) + 1}",
                                column="group")
         cluster_warning(int(codes.max()) + 1, "beta")
-        return model.fit(cov_type="cluster", cov_kwds={"groups": codes}), "cluster"
+        return model.fit(cov_type="cluster", cov_kwds={"groups": codes}, use_t=True), "cluster"
     if robust is not None:
-        return model.fit(cov_type=robust), robust
+        return model.fit(cov_type=robust, use_t=True), robust
     return model.fit(), "nonrobust"
 
 
@@ -258,11 +303,13 @@ def beta(
     end: Any = None,
     controls: pd.DataFrame | str | None = None,
     annualize: bool = True,
-    robust: str | None = None,
+    cov_type: CovType | None = None,
     log: bool = True,
     cluster: str | pd.Series | None = None,
     weighted: bool = False,
     compat: str | None = None,
+    *,
+    robust: Any = UNSET,
 ) -> BetaResult:
     """Cross-section beta convergence between ``start`` and ``end`` (default: first and last time).
 
@@ -271,8 +318,13 @@ def beta(
     country dummy). Regions missing a value, a weight or a control are dropped and listed in
     ``dropped``; a control constant on the regions kept (e.g. the dummy of a country left without
     data) is left out and listed in ``dropped_terms``. Formulas, edge cases and references: see
-    :mod:`crossborder.measures.beta`.
+    :mod:`crossborder.measures.beta`. ``cov_type``: ``"nonrobust"`` (default), ``"HC0"``..``"HC3"`` or
+    ``"cluster"`` (the default when ``cluster`` is given); ``robust=`` is its deprecated old name.
     """
+    if not isinstance(panel, Panel):
+        raise _not_a_panel(panel, "beta")
+    cov = _resolve(cov_type, robust, cluster, "beta")
+    robust = _robust_of(cov)
     check_bool("annualize", annualize)
     check_bool("log", log)
     check_bool("weighted", weighted)
@@ -284,7 +336,7 @@ def beta(
     end = times[-1] if end is None else end
     for label in (start, end):
         if label not in times:
-            raise ValueError(f"{label!r} is not a time of the panel")
+            raise ValueError(f"{label!r} is not a time of the panel{time_hint(label, times)}")
     i0, i1 = times.get_loc(start), times.get_loc(end)
     tnum = numeric_times(times)
     span = float(tnum[i1] - tnum[i0])
@@ -309,6 +361,7 @@ def beta(
                 nobs=len(growth) - len(dropped), speed=lam, half_life=hl, start=start, end=end,
                 span=span, annualize=annualize, kind="conditional", cov_type=robust or "nonrobust",
                 dropped=dropped, fit=_LazyFit(lazy), table=table, solver="within",
+                df_resid=float(len(growth) - len(dropped) - len(table)),
             )
     ctrl = _controls(panel, controls, regions)
     names = ["const", "initial"]
@@ -370,12 +423,14 @@ def beta(
         table = None
         params, bse, tv, pv = fit.params, fit.bse, fit.tvalues, fit.pvalues
         r2, nobs = float(fit.rsquared), int(fit.nobs)
+        df_resid = float(fit.df_resid_inference if ck is not None else fit.df_resid)
     else:
         table, r2, solver = est
         cov = robust or "nonrobust"
         fit = _LazyFit(lambda: sm_fit(None)[0])
         params, bse, tv, pv = table["coef"], table["se"], table["tstat"], table["pvalue"]
         nobs = len(yv)
+        df_resid = float(len(yv) - len(names))
     b = float(params["initial"])
     check_beta_se(float(bse["initial"]), start, end)
     lam, hl = speed_half_life(b, span, annualize, compat)
@@ -385,7 +440,8 @@ def beta(
         r2=r2, nobs=nobs, speed=lam, half_life=hl, start=start,
         end=end, span=span, annualize=annualize,
         kind="conditional" if ctrl is not None else "absolute", cov_type=cov, dropped=dropped,
-        dropped_terms=tuple(constant), fit=fit, table=table, solver=solver,
+        dropped_terms=tuple(constant), fit=fit, table=table, solver=solver, df_resid=df_resid,
+        n_clusters=None if ck is None else int(pd.factorize(ck)[0].max()) + 1,
     )
 
 
@@ -652,18 +708,14 @@ def _qr_solve(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None
 
 def _coef_table(params: np.ndarray, bse: np.ndarray, robust: str | None, df_resid: float,
                 names: list[str]) -> pd.DataFrame:
-    """coef, se, t, p and 95% interval per term: t distribution with ``df_resid`` for classical
-    errors, the normal for robust ones (as statsmodels)."""
+    """coef, se, t, p and 95% interval per term: Student's t with ``df_resid`` = n - k for classical
+    and robust errors alike (statsmodels with ``use_t=True``)."""
     from scipy import stats
 
     with np.errstate(divide="ignore", invalid="ignore"):
         tv = params / bse
-    if robust is None:
-        pv = 2 * stats.t.sf(np.abs(tv), df_resid)
-        q = stats.t.ppf(0.975, df_resid)
-    else:
-        pv = 2 * stats.norm.sf(np.abs(tv))
-        q = stats.norm.ppf(0.975)
+    pv = 2 * stats.t.sf(np.abs(tv), df_resid)
+    q = stats.t.ppf(0.975, df_resid)
     return pd.DataFrame({"coef": params, "se": bse, "tstat": tv, "pvalue": pv,
                          "ci_low": params - q * bse, "ci_high": params + q * bse},
                         index=pd.Index(names, name="term"))
@@ -674,14 +726,19 @@ def beta_panel(
     window: int = 5,
     log: bool = True,
     time_effects: bool = False,
-    robust: str | None = None,
+    cov_type: CovType | None = None,
     cluster: str | pd.Series | None = "region",
+    *,
+    robust: Any = UNSET,
 ) -> BetaResult:
     """Panel beta convergence with region fixed effects over consecutive non-overlapping windows of
     ``window`` periods (see the module docstring). ``cluster`` defaults to the region (serial
-    correlation within a region); pass None for classical errors, ``robust`` for HC errors.
+    correlation within a region); pass ``cluster=None`` with ``cov_type="nonrobust"`` (the default
+    then) or ``"HC0"``..``"HC3"`` for other errors (``robust=`` is deprecated).
     ``alpha`` is NaN (each region has its own intercept).
     """
+    cov = _resolve(cov_type, robust, cluster, "beta_panel")
+    robust = _robust_of(cov)
     window = check_int("window", window, minimum=1)
     check_bool("log", log)
     check_bool("time_effects", time_effects)
@@ -735,5 +792,17 @@ def beta_panel(
         r2=float(fit.rsquared), nobs=int(fit.nobs), speed=lam, half_life=hl, start=times[0],
         end=times[ends[-1]], span=span, annualize=True,
         kind="panel FE" + (" + window effects" if time_effects else ""), cov_type=cov,
-        dropped=dropped, fit=fit,
+        dropped=dropped, fit=fit, df_resid=float(fit.df_resid_inference if clusters is not None
+                                                  else fit.df_resid),
+        n_clusters=None if clusters is None else int(pd.factorize(clusters)[0].max()) + 1,
     )
+
+
+def _not_a_panel(obj: Any, func: str) -> TypeError:
+    """The TypeError of a measure given something other than a Panel (a DataFrame: how to make one)."""
+    if isinstance(obj, pd.DataFrame):
+        return TypeError(f"{func}() takes a crossborder.Panel, not a DataFrame: build one with "
+                         "Panel.from_long(df, region=..., time=..., value=...) (a long table), "
+                         "Panel.from_frame(df) (a (region, time) MultiIndex) or Panel.from_wide(df)")
+    return TypeError(f"{func}() takes a crossborder.Panel, got {type(obj).__name__}")
+

@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .._display import displayable
 from ..errors import DataError
 from ..panel import Panel
 from ._checks import check_bool, check_number
@@ -213,6 +214,7 @@ def _group_h(x: np.ndarray) -> np.ndarray:
 
 
 # ============================================================ public: log t
+@displayable
 @dataclass(frozen=True, eq=False)
 class LogTResult:
     """The log t test of one group: ``b`` (= 2 alpha, the speed), its HAC ``se`` and ``tstat``."""
@@ -407,6 +409,7 @@ def _find_clubs(eng: _Engine, n_units: int, *, cstar: float, core_rule: str, cst
 
 
 # ============================================================ results
+@displayable
 @dataclass(frozen=True, eq=False)
 class Club:
     """One convergence club: its members (in the clustering order) and its log t test."""
@@ -425,6 +428,7 @@ class Club:
         return len(self.members)
 
 
+@displayable
 @dataclass(frozen=True, eq=False)
 class ClubsResult:
     """Phillips–Sul convergence clubs in order (highest first) and the divergent units."""
@@ -471,6 +475,13 @@ class ClubsResult:
     def members_of(self, club: Club | int) -> tuple:
         c = club if isinstance(club, Club) else self.clubs[int(club) - 1]
         return c.members
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Each club's relative transition path (:func:`crossborder.charts.clubs_chart`); ``ax``:
+        draw on this Axes and return it."""
+        from ..charts import clubs_chart  # matplotlib only when a chart is asked for
+
+        return clubs_chart(self, ax=ax, **kwargs)
 
     def transition_paths(self) -> pd.DataFrame:
         """Long table for plotting: each region's path relative to its club average

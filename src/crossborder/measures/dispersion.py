@@ -52,10 +52,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .._display import displayable
 from ..errors import DataError
 from ..panel import Panel
 from ._arrays import as_2d, numeric_times, panel_arrays, raise_at, valid_mask, weights_like
 from ._checks import check_bool, check_int, check_number
+from ._covtype import UNSET, CovType, cov_type_arg
 from ._degenerate import nil_spread, not_computed
 
 __all__ = [
@@ -400,6 +402,7 @@ def sigma(
     return df
 
 
+@displayable
 @dataclass(frozen=True)
 class TrendResult:
     """OLS trend of a dispersion measure over time: measure_t = intercept + slope * t + e_t."""
@@ -434,26 +437,30 @@ def sigma_trend(
     measure: str = "sd_log",
     weighted: bool = False,
     ddof: int = 0,
-    robust: str | None = None,
+    cov_type: CovType | None = None,
     maxlags: int | None = None,
+    *,
+    robust: Any = UNSET,
     **opts: Any,
 ) -> TrendResult:
     """Trend test of sigma convergence: OLS of the dispersion on time (statsmodels).
 
     A negative, significant slope is sigma convergence. Years where the measure is NaN are left out.
-    Times that are not numbers are used as positions 0, 1, 2, ... ``robust`` in
-    {None, "HC0".."HC3", "HAC"} picks the covariance (HAC: Newey-West with ``maxlags`` lags,
-    default 1; ``maxlags`` is an error with any other ``robust``).
+    Times that are not numbers are used as positions 0, 1, 2, ... ``cov_type`` in
+    {"nonrobust" (default), "HC0".."HC3", "HAC"} (any case) picks the covariance (HAC: Newey-West with
+    ``maxlags`` lags, default 1; ``maxlags`` is an error with any other ``cov_type``); robust p-values
+    use t(n - 2). ``robust=`` is its deprecated old name.
     """
     import statsmodels.api as sm
 
-    if robust not in (None, "HC0", "HC1", "HC2", "HC3", "HAC"):
-        raise ValueError(f"robust must be None, 'HC0', 'HC1', 'HC2', 'HC3' or 'HAC', got {robust!r}")
+    cov = cov_type_arg(cov_type, "nonrobust", ("nonrobust", "HC0", "HC1", "HC2", "HC3", "HAC"),
+                       func="sigma_trend", robust=robust)
+    robust = None if cov == "nonrobust" else cov
     if robust == "HAC":
         maxlags = 1 if maxlags is None else check_int("maxlags", maxlags, minimum=0)
     elif maxlags is not None:
-        raise ValueError(f"maxlags applies to robust='HAC' only, got maxlags={maxlags!r} with "
-                         f"robust={robust!r}")
+        raise ValueError(f"maxlags applies to cov_type='HAC' only, got maxlags={maxlags!r} with "
+                         f"cov_type={cov!r}")
 
     s = sigma(panel, measure, weighted=weighted, ddof=ddof, **opts)[measure]
     t = numeric_times(s.index)
@@ -470,9 +477,9 @@ def sigma_trend(
     if robust is None:
         fit = model.fit()
     elif robust == "HAC":
-        fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": maxlags})
+        fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": maxlags}, use_t=True)
     else:
-        fit = model.fit(cov_type=robust)
+        fit = model.fit(cov_type=robust, use_t=True)
     return TrendResult(
         measure=measure,
         slope=float(fit.params[1]),
@@ -487,6 +494,7 @@ def sigma_trend(
     )
 
 
+@displayable
 @dataclass(frozen=True)
 class FTestResult:
     """Variance-ratio F test between two periods: F = var(start) / var(end)."""

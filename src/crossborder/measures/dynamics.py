@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._display import displayable
 from ..errors import DataError
 from ..panel import Matrix, Panel
 from ._checks import check_bool, check_int, check_number
@@ -288,6 +289,7 @@ def _labels(kind: str, cuts: np.ndarray, k: int) -> tuple[str, ...]:
 
 
 # ---------------------------------------------------------------------------- results
+@displayable
 @dataclass(frozen=True, eq=False)
 class MarkovResult:
     """A discrete Markov chain of distribution dynamics.
@@ -377,6 +379,13 @@ class MarkovResult:
         df["sojourn"] = self.sojourn
         return df
 
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """The transition matrix as a heat map (:func:`crossborder.charts.transition_chart`);
+        ``ax``: draw on this Axes and return it."""
+        from ..charts import transition_chart  # matplotlib only when a chart is asked for
+
+        return transition_chart(self, ax=ax, **kwargs)
+
     def summary(self) -> str:
         mob = ", ".join(f"{k} {v:.4f}" for k, v in self.mobility.items())
         what = {"quantile": "per-period quantile", "pooled": "pooled quantile",
@@ -393,6 +402,7 @@ class MarkovResult:
         return "\n".join(lines)
 
 
+@displayable
 @dataclass(frozen=True, eq=False)
 class SpatialMarkovResult:
     """A spatial Markov chain: transitions conditioned on the class of the neighbours' mean.

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._display import displayable
 from ..panel import Panel
 from ._arrays import check_weight_coverage, check_weights, panel_arrays, valid_mask
 from ._checks import check_bool
@@ -25,6 +26,7 @@ from ._checks import check_bool
 __all__ = ["DeltaResult", "delta"]
 
 
+@displayable
 @dataclass(frozen=True)
 class DeltaResult:
     """``table``: per period ``delta``, ``best``, ``best_region``, ``mean``, ``n``;

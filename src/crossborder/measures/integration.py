@@ -62,11 +62,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .._display import RegressionMixin, displayable
 from ..errors import DataError, DegenerateDataError
 from ..panel import Panel
 from ._arrays import numeric_times
+from ._covtype import UNSET, CovType
 from ._degenerate import check_statistic, cluster_warning, not_computed
-from ._timetrend import check_alpha, check_se, with_se
+from ._timetrend import check_alpha, check_se, trend_cov_arg, with_se
 from .inference import dyadic_cov, standard_errors, t_pvalue, twoway_cluster_cov, wild_cluster_bootstrap
 
 __all__ = [
@@ -141,8 +143,9 @@ def _fmt_year(v: float) -> str:
     return f"{v:g}"
 
 
+@displayable
 @dataclass(frozen=True)
-class DiDResult:
+class DiDResult(RegressionMixin):
     """Difference-in-differences and event study of pair gaps around ``break_year``.
 
     ``coef`` (theta), ``se`` (clustered by pair), ``pvalue``, interval; ``event``: one row per
@@ -199,6 +202,19 @@ class DiDResult:
                 "n_treated", "n_control", "n_clusters", "pretrend_F", "pretrend_pvalue", "se_type",
                 "reference", "n_before", "n_after")
         return {k: getattr(self, k) for k in keys} | {"pretrend_df": list(self.pretrend_df)}
+
+    @property
+    def df_resid(self) -> float:
+        """Degrees of freedom of the t inference: G - 1 clusters (pairs)."""
+        return float(self.n_clusters - 1)
+
+    def coef_table(self) -> pd.DataFrame:
+        """The DiD regression's coefficients (``cross_x_post`` first, then the fixed effects): coef,
+        se, tstat, pvalue and the 95% interval (clustered by pair, t(G - 1))."""
+        f = self.fit
+        ci = np.asarray(f.conf_int(0.05))
+        return pd.DataFrame({"coef": f.params, "se": f.bse, "tstat": f.tvalues, "pvalue": f.pvalues,
+                             "ci_low": ci[:, 0], "ci_high": ci[:, 1]}).rename_axis("term")
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([self.to_dict()])
@@ -504,8 +520,9 @@ def _fx_control(panel: Panel, gaps: pd.DataFrame, y: np.ndarray, X: pd.DataFrame
 
 
 # ----------------------------------------------------------------------------- break in a series
+@displayable
 @dataclass(frozen=True)
-class BreakTest:
+class BreakTest(RegressionMixin):
     """Trend break of a yearly series at ``break_year`` (see the module docstring)."""
 
     name: str
@@ -525,7 +542,20 @@ class BreakTest:
     se_type: str
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+    @property
+    def df_resid(self) -> float:
+        """Degrees of freedom of the t inference: n - 4."""
+        return float(self.nobs - 4)
+
+    def coef_table(self) -> pd.DataFrame:
+        """The trend-break regression (terms ``const``, ``trend``, ``shift``, ``change``): coef, se,
+        tstat, pvalue and the 95% interval with the test's covariance."""
+        t = self.__dict__.get("_table")
+        if t is None:
+            raise ValueError("this BreakTest has no coefficient table (made by hand, not break_test)")
+        return t.copy()
 
     def summary(self) -> str:
         return (f"{self.name} break at {self.break_year}: slope {self.slope_before:.4g} -> "
@@ -534,12 +564,15 @@ class BreakTest:
                 f"(p {self.chow_pvalue:.3g})")
 
 
-def break_test(series: pd.Series, break_year: int, *, se_type: str = "classical", hac_lags: int = 1,
-               name: str = "") -> BreakTest:
-    """Trend-shift regression of ``series`` (indexed by year) at ``break_year`` with ``se_type``
-    standard errors, and the Chow F test; needs two years on each side and one to spare."""
+def break_test(series: pd.Series, break_year: int, *, cov_type: CovType | None = None,
+               hac_lags: int = 1, name: str = "", se_type: Any = UNSET) -> BreakTest:
+    """Trend-shift regression of ``series`` (indexed by year) at ``break_year`` with ``cov_type``
+    standard errors (``"nonrobust"`` by default, ``"HC0"``..``"HC3"``, ``"HAC"``; t(n - 4) p-values;
+    ``se_type`` is the deprecated old name), and the Chow F test; needs two years on each side and
+    one to spare."""
     import statsmodels.api as sm
 
+    se_type = trend_cov_arg(cov_type, "nonrobust", "break_test", se_type=se_type)
     check_se(se_type)
     s = pd.Series(series, dtype=float).dropna()
     t = numeric_times(s.index)
@@ -573,7 +606,11 @@ def break_test(series: pd.Series, break_year: int, *, se_type: str = "classical"
     restricted = sm.OLS(y, X[:, :2]).fit()
     df2 = len(y) - 4
     chow = ((restricted.ssr - base.ssr) / 2) / (base.ssr / df2) if df2 > 0 else np.nan
-    return BreakTest(
+    ci = np.asarray(f.conf_int(0.05))
+    table = pd.DataFrame({"coef": params, "se": bse, "tstat": np.asarray(f.tvalues), "pvalue": pvalues,
+                          "ci_low": ci[:, 0], "ci_high": ci[:, 1]},
+                         index=pd.Index(["const", "trend", "shift", "change"], name="term"))
+    out = BreakTest(
         name=name, break_year=int(break_year), slope_before=float(params[1]),
         slope_after=float(params[1] + params[3]), change=float(params[3]),
         change_se=float(bse[3]), change_pvalue=float(pvalues[3]),
@@ -581,9 +618,12 @@ def break_test(series: pd.Series, break_year: int, *, se_type: str = "classical"
         wald_pvalue=float(stats.chi2.sf(wald, 2)), chow_F=float(chow),
         chow_pvalue=float(stats.f.sf(chow, 2, df2)) if df2 > 0 else float("nan"),
         nobs=len(y), se_type=se_type if se_type != "HAC" else f"HAC ({hac_lags} lag)")
+    object.__setattr__(out, "_table", table)
+    return out
 
 
 # ----------------------------------------------------------------------------- the whole test
+@displayable
 @dataclass(frozen=True)
 class IntegrationResult:
     """DiD/event studies per break year and the break tests of sigma and the between share.
@@ -643,7 +683,7 @@ def integration(
     id_col: str = "region",
     group_col: str = "country",
     alpha: float = 0.05,
-    se_type: str = "classical",
+    cov_type: CovType | None = None,
     hac_lags: int = 1,
     window: tuple[int, int] | None = None,
     edges: pd.DataFrame | None = None,
@@ -651,6 +691,7 @@ def integration(
     placebo: bool = True,
     n_boot: int = 9999,
     seed: int = 0,
+    se_type: Any = UNSET,
 ) -> IntegrationResult:
     """The integration test on any border: :func:`pair_did` at each break year and
     :func:`break_test` of the sd of logs and of the between-side Theil share of the border regions.
@@ -661,7 +702,7 @@ def integration(
     ``panel`` overrides the Dataset's panel; a default break year the panel cannot test (no year
     before it, say) gets a row "not tested" instead of an error. ``control``: ``"border"``
     (domestic pairs of border regions) or ``"all"`` (every domestic pair of neighbours in the
-    panel). ``se_type`` of the break tests: ``"classical"`` by default, because with a dozen
+    panel). ``cov_type`` of the break tests: ``"nonrobust"`` by default, because with a dozen
     years and four terms HAC covariances are close to singular and their p-values far too small;
     ``"HAC"`` on request. ``edges``: the neighbour table to use (a Dataset's one border:
     :func:`crossborder.border.shared.dataset_edges`); default the polygons' shared edges.
@@ -678,6 +719,7 @@ def integration(
     if control not in ("border", "all"):
         raise ValueError("control must be 'border' or 'all'")
     alpha = check_alpha(alpha)
+    se_type = trend_cov_arg(cov_type, "nonrobust", "integration", se_type=se_type)
     check_se(se_type)
     if isinstance(source, Panel):
         p = source
@@ -753,7 +795,8 @@ def integration(
         bt = []
         for name, series in (("sigma_break", sd), ("between_share_break", share)):
             try:
-                b = break_test(series, int(year), se_type=se_type, hac_lags=hac_lags, name=name)
+                b = break_test(series, int(year), cov_type="nonrobust" if se_type == "classical"
+                               else se_type, hac_lags=hac_lags, name=name)
             except ValueError as err:
                 rows.append({"break_year": year, "test": name, "detail": f"not tested: {err}"})
                 continue

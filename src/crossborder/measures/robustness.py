@@ -54,10 +54,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._display import displayable
 from ..errors import DataError, UnitError
 from ..panel import Panel
 from ._arrays import numeric_times
-from ._timetrend import CROSS_SECTION_SE, check_alpha, check_se, coef_by_se, row_slopes, time_trend
+from ._covtype import UNSET, CovType
+from ._timetrend import (
+    CROSS_SECTION_SE,
+    check_alpha,
+    check_se,
+    coef_by_se,
+    row_slopes,
+    time_trend,
+    trend_cov_args,
+)
 
 __all__ = [
     "ESTIMATE_FAMILIES",
@@ -172,6 +182,7 @@ def default_currencies(ds: Any) -> list[str | None]:
 
 
 # ----------------------------------------------------------------------------- result
+@displayable
 @dataclass(frozen=True)
 class RobustnessResult:
     """The grid's tidy table (one row per specification x estimate, columns
@@ -381,7 +392,7 @@ def robustness(
     variants: Sequence[RegionVariant] | None = None,
     resource_regions: Sequence[str] | None = None,
     resources: Sequence[str] = ("in", "out"),
-    se_types: Sequence[str] = ("classical", "HC1", "HC3", "HAC"),
+    cov_types: Sequence[CovType] | None = None,
     estimates: Sequence[str] = ESTIMATE_FAMILIES,
     border: Sequence[str] | None = None,
     geometry: Any = None,
@@ -391,6 +402,7 @@ def robustness(
     alpha: float = 0.05,
     hac_lags: int = 1,
     relative: str | None = None,
+    se_types: Any = UNSET,
 ) -> RobustnessResult:
     """Run the headline estimates on every specification of the grid (see the module docstring).
 
@@ -409,8 +421,13 @@ def robustness(
     the dataset's list; empty means only ``"in"``). ``weight``: the Dataset's weight indicator; as in
     ``study_panel``, values without a weight are set aside (the estimates themselves are
     unweighted). ``relative``: a Dataset's panels as indices to the national or pooled mean
-    (``study_panel``'s ``relative=``). Returns a :class:`RobustnessResult`.
+    (``study_panel``'s ``relative=``)
+    ``cov_types``: the standard errors of every estimate (default ``("nonrobust", "HC1",
+    "HC3", "HAC")``; HAC only for the trends; labelled "classical" in the table's ``se_type``);
+    ``se_types`` is its deprecated old name. Returns a :class:`RobustnessResult`.
     """
+    se_types = trend_cov_args(cov_types, ("classical", "HC1", "HC3", "HAC"), "robustness", "se_types",
+                              se_types)
     for se in se_types:
         check_se(se)
     bad = sorted(set(estimates) - set(ESTIMATE_FAMILIES))

@@ -15,7 +15,7 @@ fewer, and a window with fewer than 3 periods (a trend needs 3) is not estimated
 
 Each with its confidence interval at level ``1 - alpha`` and its standard errors named in
 ``se_type`` (default HC1 for beta; classical for the sigma trend, because a HAC covariance from
-a window of a few years is unreliable — ``trend_se="HAC"`` on request). A reader sees *when*
+a window of a few years is unreliable — ``trend_cov_type="HAC"`` on request). A reader sees *when*
 convergence happened rather than one number for one span. Windows overlap, so neighbouring
 estimates are not independent.
 """
@@ -28,8 +28,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._display import displayable
 from ..panel import Panel
-from ._timetrend import CROSS_SECTION_SE, check_alpha, check_se, coef_by_se
+from ._covtype import UNSET, CovType, cov_type_arg
+from ._timetrend import CROSS_SECTION_SE, check_alpha, check_se, coef_by_se, se_type_of, trend_cov_arg
 
 __all__ = ["RollingResult", "rolling", "rolling_windows"]
 
@@ -42,6 +44,7 @@ def _fmt(t: Any) -> str:
     return f"{t:g}" if isinstance(t, float | np.floating) else str(t)
 
 
+@displayable
 @dataclass(frozen=True)
 class RollingResult:
     """One row per window and estimate (``beta_absolute``, ``beta_conditional``, ``sigma_trend``):
@@ -186,21 +189,28 @@ def rolling(
     window: int = 8,
     *,
     step: int = 1,
-    beta_se: str = "HC1",
-    trend_se: str = "classical",
+    cov_type: CovType | None = None,
+    trend_cov_type: CovType | None = None,
     measure: str = "sd_log",
     conditional: bool = True,
     alpha: float = 0.05,
     hac_lags: int = 1,
+    beta_se: Any = UNSET,
+    trend_se: Any = UNSET,
 ) -> RollingResult:
     """Beta (absolute, and conditional on the side when the panel has groups and ``conditional``)
     and the sigma trend of ``measure`` on every window of ``window`` years, windows starting at
     least ``step`` years apart (see the module docstring). The panel is used as given: a region
     missing a value in a window's first or last period drops out of that window's beta (counted in
-    ``nobs``)."""
+    ``nobs``). ``cov_type``: the standard errors of beta (default ``"HC1"``; ``"nonrobust"``,
+    ``"HC0"``..``"HC3"``); ``trend_cov_type``: those of the sigma trend (default ``"nonrobust"``; also
+    ``"HAC"``). ``beta_se`` / ``trend_se`` are their deprecated old names."""
     from .beta import beta
     from .dispersion import sigma
 
+    beta_se = se_type_of(cov_type_arg(cov_type, "HC1", ("nonrobust", "HC0", "HC1", "HC2", "HC3"),
+                                      func="rolling", beta_se=beta_se))
+    trend_se = trend_cov_arg(trend_cov_type, "nonrobust", "rolling", trend_se=trend_se)
     check_se(trend_se)
     if beta_se not in CROSS_SECTION_SE:
         raise ValueError(f"beta_se must be one of {CROSS_SECTION_SE}, got {beta_se!r}")

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
+from .._display import displayable
 from ..errors import DataError
 from ..panel import Matrix, Panel
 from ._checks import check_bool, check_int, check_number
@@ -244,6 +245,7 @@ def _check_seed(seed: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------- global Moran
+@displayable
 @dataclass(frozen=True, eq=False)
 class MoranResult:
     """Moran's I of each period: one row per period in ``table`` (I, expected, z and p values
@@ -372,6 +374,7 @@ def _why_no_moran(y: np.ndarray, aw: Any) -> str:
 QUADRANTS = np.array(["HH", "LH", "LL", "HL"], dtype=object)
 
 
+@displayable
 @dataclass(frozen=True, eq=False)
 class LocalMoranResult:
     """Local Moran statistics: one row per region and period in ``table`` with the value, its
@@ -489,6 +492,7 @@ def local_moran(
 
 
 # ---------------------------------------------------------------------------- spatial beta
+@displayable
 @dataclass(frozen=True, eq=False)
 class SpatialBetaResult:
     """Spatial beta convergence: growth_i = a + b ln y_i0 (+ rho W growth | + lambda W u).
@@ -631,6 +635,7 @@ def spatial_beta(
 _TESTS = ("moran_res", "lm_lag", "lm_error", "rlm_lag", "rlm_error")
 
 
+@displayable
 @dataclass(frozen=True, eq=False)
 class ResidualSpatialTests:
     """Spatial dependence in the residuals of a beta regression, and the spatial model it calls for.

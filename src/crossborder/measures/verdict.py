@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._display import displayable
 from .robustness import SPEC_COLUMNS, RobustnessResult
 
 __all__ = ["Verdict", "basis_name", "estimate_label", "peak_only_in", "verdict", "when"]
@@ -101,6 +102,7 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
+@displayable
 @dataclass(frozen=True)
 class Verdict:
     """Sentences (in order: overview, what holds, what depends on one choice, extras) and the numbers

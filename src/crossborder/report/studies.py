@@ -28,6 +28,7 @@ from .panels import (
 #: Standard errors of the report's grid: classical, HC1 and HC3 for every estimate, HAC
 #: (Newey-West, 1 lag) for the time trends (the command's default grid).
 GRID_SE = ("classical", "HC1", "HC3", "HAC")
+GRID_COV = ("nonrobust", "HC1", "HC3", "HAC")  # GRID_SE as cov_types
 #: Years per rolling window (fewer when the data are shorter), and the fewest periods it must hold.
 ROLLING_WINDOW = 8
 ROLLING_MIN = 5
@@ -42,7 +43,7 @@ def grid(ctx: ReportContext) -> RobustnessResult:
             ctx.cache["grid"] = Skip(reason)
         else:
             try:
-                ctx.cache["grid"] = robustness(ctx.ds, indicator=indicator(ctx), se_types=GRID_SE,
+                ctx.cache["grid"] = robustness(ctx.ds, indicator=indicator(ctx), cov_types=GRID_COV,
                                                weight=weight(ctx), relative=relative(ctx))
             except (DataError, UnitError, ValueError) as err:
                 ctx.cache["grid"] = Skip(f"the robustness grid cannot be run: {err}")

@@ -195,6 +195,7 @@ def beta(
     if robust is None and cluster is None:
         cov_p = ssr / (n - k) * bread
         cov_type, use_t = "nonrobust", True
+        df_inf = float(n - k)
     else:
         if cluster is not None:
             u = np.zeros((len(groups), m + 1))
@@ -222,7 +223,9 @@ def beta(
             scale = n / (n - k) if robust == "HC1" else 1.0
             cov_type = robust
         cov_p = scale * bread @ meat @ bread
-        use_t = False
+        # Student's t as in memory (statsmodels' use_t=True): n - k, or G - 1 with G clusters
+        use_t = True
+        df_inf = float(G - 1) if cluster is not None else float(n - k)
     # to statsmodels' terms: const, initial, dummies of the groups but the first (sorted labels)
     base = 0
     names = ["const", "initial"]
@@ -253,7 +256,7 @@ def beta(
     theta_p = np.r_[mym, b]  # y = a'_h + b (x - mean_h): the intercepts a'_h are the group means
     params = pd.Series(A @ theta_p, index=names)
     cov = pd.DataFrame(A @ cov_p @ A.T, index=names, columns=names)
-    fit = SumsFit(params, cov, float(n - k), use_t, r2, n, cov_type)
+    fit = SumsFit(params, cov, df_inf, use_t, r2, n, cov_type)
     check_beta_se(float(fit.bse["initial"]), start, end)
     lam, hl = speed_half_life(b, span, annualize, compat)
     return BetaResult(
@@ -261,7 +264,7 @@ def beta(
         tstat=float(fit.tvalues["initial"]), pvalue=float(fit.pvalues["initial"]), r2=r2, nobs=n,
         speed=lam, half_life=hl, start=start, end=end, span=span, annualize=annualize,
         kind="conditional" if conditional else "absolute", cov_type=cov_type, dropped=dropped,
-        dropped_terms=tuple(dropped_terms), fit=fit, solver="sums",
+        dropped_terms=tuple(dropped_terms), fit=fit, solver="sums", df_resid=df_inf,
     )
 
 
