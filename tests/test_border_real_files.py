@@ -100,7 +100,7 @@ def files(tmp_path_factory) -> dict:
     CITIES.drop(columns=["x", "y"]).assign(lon=lon, lat=lat).to_csv(d / "cities.csv", index=False)
     years = range(2000, 2012)
     level = {"AA1": 10.0, "AA2": 12.0, "BB1": 5.0, "BB2": 6.0}
-    pd.DataFrame([{"region": r, "year": y, "value": v * (1.02 + 0.01 * i) ** (y - 2000)}
+    pd.DataFrame([{"region": r, "year": y, "value": v * (1.02 + 0.01 * i) ** (y - 2000), "unit": "USD"}
                   for i, (r, v) in enumerate(level.items()) for y in years]
                  ).to_csv(d / "data.csv", index=False)
     return {"dir": d, "aa": d / "aa.geojson", "bb": d / "bb.gpkg", "cities": d / "cities.csv",

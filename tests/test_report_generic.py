@@ -13,6 +13,7 @@ from _grid import write_grid
 from pyproj import Geod
 from shapely.geometry import box
 
+from crossborder.errors import UnitError
 from crossborder.io import read_dataset
 from crossborder.report import build_report
 
@@ -20,13 +21,15 @@ GEOD = Geod(ellps="WGS84")
 RU_KZ_WORDS = ("Russia", "Kazakhstan", "okrug", "Tyumen", "GRP per capita", "russian", "kazakh")
 
 
-def report(tmp_path, years, name="grid", indicator="gdp_pc", meta=None, extra=(), read=None, **kw):
+def report(tmp_path, years, name="grid", indicator="gdp_pc", meta=None, extra=(), read=None, stated=None,
+           **kw):
     src = tmp_path / "in"
     src.mkdir()
     regions, data = write_grid(src, years, indicator=indicator, **kw)
     if extra:
         pd.concat([pd.read_csv(data), pd.DataFrame(list(extra))]).to_csv(data, index=False)
     ds = read_dataset(regions, data, name=name, **(read or {}))
+    ds = ds.with_units(unit=stated) if stated else ds
     ds.meta.update(meta or {})
     res = build_report(ds, tmp_path / "out", generated=dt.date(2026, 1, 1),
                        options={"indicator": indicator})
@@ -151,11 +154,17 @@ def test_report_without_population_is_unweighted_and_says_so(tmp_path):
 
 
 def test_report_without_unit_column_on_a_single_indicator(tmp_path):
-    res, _ = report(tmp_path, list(range(2000, 2006)), unit=False, population=False)
+    # two countries' values without a unit are not pooled: the report stops and names the ways out
+    with pytest.raises(UnitError, match="state no unit") as err:
+        report(tmp_path, list(range(2000, 2006)), unit=False, population=False)
+    assert "--relative national" in str(err.value) or "relative" in str(err.value)
+    # the user's statement of the unit lets them be pooled, and the report names it, never "None"
+    (tmp_path / "stated").mkdir()
+    res, _ = report(tmp_path / "stated", list(range(2000, 2006)), unit=False, population=False,
+                    stated="PPP dollars")
     assert (res.html.parent / "tables" / "sigma_trend.csv").is_file()
     html = res.html.read_text(encoding="utf-8")
-    # the text says the data state no unit, never "gdp_pc in None"
-    assert "None" not in html and "unit not stated in the data" in html
+    assert "None" not in html and "PPP dollars" in html
 
 
 def test_countries_that_do_not_touch(tmp_path):
