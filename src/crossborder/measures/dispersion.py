@@ -328,10 +328,11 @@ def _measure(y: np.ndarray, w: np.ndarray | None, measure: str, *, ddof: int = 0
 def _extreme_scale(y: np.ndarray, p: _Prep) -> np.ndarray | None:
     """Per period, the largest |y| counted, when some period's is beyond [1e-100, 1e100] (its
     squares would overflow or underflow); None otherwise (no extra pass over ordinary data)."""
-    if p.full:
-        top = max(abs(p.lo), abs(p.hi))
-        if 1e-100 <= top <= 1e100:
-            return None
+    hi = p.hi if p.full else float(np.fmax.reduce(p.y, axis=None, initial=-np.inf))
+    lo = p.lo
+    if np.isfinite(lo) and np.isfinite(hi) and lo * hi > 0 and \
+            1e-100 <= min(abs(lo), abs(hi)) and max(abs(lo), abs(hi)) <= 1e100:
+        return None  # every value of one sign within [1e-100, 1e100]: no pass per period
     with np.errstate(invalid="ignore"):
         a = np.abs(np.where(p.mask(), y, 0.0))
     a[~np.isfinite(a)] = 0.0
