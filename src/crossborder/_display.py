@@ -110,7 +110,7 @@ def short_repr(obj: Any) -> str:
         line = ", ".join(scalars)
     text = f"<{name}: {line}>" if line else f"<{name}>"
     if len(text) > MAX_REPR:
-        text = text[: MAX_REPR - 5] + " ...>"
+        text = text[: MAX_REPR - 6] + " ...>"  # under MAX_REPR characters
     return text
 
 

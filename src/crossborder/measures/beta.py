@@ -41,7 +41,7 @@ first use of ``fit``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -307,7 +307,7 @@ def beta(
     log: bool = True,
     cluster: str | pd.Series | None = None,
     weighted: bool = False,
-    compat: str | None = None,
+    compat: Literal["reat"] | None = None,
     *,
     robust: Any = UNSET,
 ) -> BetaResult:

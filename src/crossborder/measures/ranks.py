@@ -28,7 +28,7 @@ every period up to ``last``, including those before ``ref``. Ours is the publish
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -178,7 +178,8 @@ def check_gamma(g: np.ndarray, n: np.ndarray, ref: Any) -> None:
                                     "ranks are all tied, and the concordance with them is undefined")
 
 
-def gamma(panel: Panel, ref: Any = None, last: Any = None, kind: str = "binary") -> pd.DataFrame:
+def gamma(panel: Panel, ref: Any = None, last: Any = None,
+          kind: Literal["binary", "multiannual"] = "binary") -> pd.DataFrame:
     """Kendall's rank concordance of every period from ``ref`` (default: the first) to ``last``
     (default: the last) with ``ref``; see the module docstring for the formulas.
 
