@@ -13,6 +13,7 @@ from _grid import write_grid
 from pyproj import Geod
 from shapely.geometry import box
 
+from crossborder.errors import UnitError
 from crossborder.io import read_dataset
 from crossborder.report import build_report
 
@@ -149,11 +150,17 @@ def test_report_without_population_is_unweighted_and_says_so(tmp_path):
 
 
 def test_report_without_unit_column_on_a_single_indicator(tmp_path):
-    res, _ = report(tmp_path, list(range(2000, 2006)), unit=False, population=False)
+    # two countries' values without a unit are never pooled: the report stops naming the ways out
+    with pytest.raises(UnitError, match="for A and B state no unit"):
+        report(tmp_path, list(range(2000, 2006)), unit=False, population=False)
+    # stated by the user, the unit is the one the text prints
+    src = tmp_path / "in"
+    ds = read_dataset(src / "regions.geojson", src / "data.csv", name="grid").with_units(unit="EUR")
+    res = build_report(ds, tmp_path / "out", generated=dt.date(2026, 1, 1),
+                       options={"indicator": "gdp_pc"})
     assert (res.html.parent / "tables" / "sigma_trend.csv").is_file()
     html = res.html.read_text(encoding="utf-8")
-    # the text says the data state no unit, never "gdp_pc in None"
-    assert "None" not in html and "unit not stated in the data" in html
+    assert "None" not in html and "gdp_pc in EUR" in html
 
 
 def test_countries_that_do_not_touch(tmp_path):
