@@ -158,6 +158,11 @@ def test_years_both_sides_observe_said_once(d, capsys):
     assert notes[0].startswith("note: years 1990, 1995, 2000, 2005, 2010: ")
     assert "MX 1990–2010 every 5 years, US 1988–2012 every year" in notes[0]
     assert "left out" not in err and "has no region" not in err
+    # a range of years: the years both sides observe within it, said once
+    code, out, err = run(["sigma", *files(d), "--unit", "USD", "--years", "1992-2009", "--json"],
+                         capsys)
+    assert code == 0 and [r["time"] for r in json.loads(out)] == [1995, 2000, 2005]
+    assert err.count("the years every country observes in it, 1995, 2000, 2005") == 1
 
 
 # ----------------------------------------------------------------------------- relative

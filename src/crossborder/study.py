@@ -130,6 +130,18 @@ def study_panel(
             p = _keep_meta(p, p.select(times=span))
             m = p.to_matrix()
             have = ~np.isnan(m.values)
+    elif isinstance(years, tuple) and groups is not None and len(m.times):
+        # a range of years: within it, the years every side observes (annual beside decadal data)
+        ok = np.ones(len(m.times), dtype=bool)
+        for g in pd.unique(groups):
+            rows = (groups == g).to_numpy()
+            ok &= have[rows].sum(axis=0) >= min(min_regions_per_group, int(rows.sum()))
+        if ok.any() and not ok.all():
+            p.meta["common_years"] = {"kept": list(m.times[ok]),
+                                      "left_out": list(m.times[~ok])}
+            p = _keep_meta(p, p.select(times=list(m.times[ok])))
+            m = p.to_matrix()
+            have = ~np.isnan(m.values)
     dropped = pd.DataFrame(columns=["region", "years_with_value", "years_in_span"])
     if balanced:
         full = have.all(axis=1)
