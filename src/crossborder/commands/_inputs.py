@@ -964,8 +964,9 @@ def _check_sides_present(p: Panel, ds: Dataset, selection: str | list[str], indi
         if lost and set(map(int, years)) & set(map(int, p.times)):
             raise UsageError(f"--years {chosen}: country {c} keeps no region: its {len(lost)} "
                              f"region(s) ({_shorten(list(map(str, lost)), 6)}) lack {indicator} in "
-                             f"some of the years {_years_text(list(map(int, p.times)))}, so the "
-                             "study would be one-sided; choose --years they all observe, or "
+                             f"some of the years {_years_text(list(map(int, p.times)))} (its "
+                             f"{indicator} covers {_years_text(sorted(set(map(int, years))))}), so "
+                             "the study would be one-sided; choose --years they all observe, or "
                              "--unbalanced to keep regions with missing years")
         cover = (f"its {indicator} covers {int(years.min())}–{int(years.max())}" if len(years)
                  else f"it has no {indicator} at all")
