@@ -277,13 +277,26 @@ def test_fx_and_currency_exclude_each_other(d, capsys):
 
 
 # ----------------------------------------------------------------------------- several files
-@pytest.mark.parametrize("command", ["sigma", "decompose", "gamma", "markov"])
+@pytest.mark.parametrize("command", ["sigma", "beta", "decompose", "gamma", "delta", "markov"])
 def test_several_data_files_on_every_measure_command(d, capsys, command):
     extra = ["--k", "2"] if command == "markov" else []
     code, out, err = run([command, *files(d), "--relative", "national", "--json", *extra],
                          capsys)
     assert code == 0, err
     assert "at scale" not in err and json.loads(out)
+
+
+def test_clubs_take_hp_lambda_and_warn_on_five_year_steps(d, capsys):
+    base = ["clubs", *files(d), "--relative", "national", "--regions", "all", "--json"]
+    code, out, err = run(base, capsys)
+    assert code == 0
+    assert ("note: periods 5 years apart: the HP filter's lambda 400 is meant for annual data; "
+            "Ravn-Uhlig scaling gives 0.64 (--hp-lambda 0.64)") in err
+    assert "note: the log t regression rests on 4 periods (of 5" in err
+    assert json.loads(out)["relative"] == "national"
+    code, _, err = run([*base, "--hp-lambda", "0.64"], capsys)
+    assert code == 0 and "HP filter with lambda 0.64" in err
+    assert run([*base, "--hp-lambda", "0"], capsys)[0] == 2
 
 
 # ----------------------------------------------------------------------------- report
