@@ -323,3 +323,41 @@ def test_report_relative_national_names_both_sides_border_regions(d, capsys, tmp
     first = sigma[(sigma["regions"] == "border (both countries)") & (sigma["time"] == 1990)]
     idx = _national_index(d).loc[BORDER, 1990]
     assert first["sd_log"].iloc[0] == pytest.approx(np.log(idx).std(ddof=0), rel=1e-10)
+
+
+# ----------------------------------------------------------------------------- the grid's skips
+def _grid_panel(n_a: int, n_b: int, years: list[int], missing_b: bool = False) -> Panel:
+    rng = np.random.default_rng(5)
+    n = n_a + n_b
+    v = np.exp(rng.normal(7, 0.3, (n, 1)) + 0.02 * np.arange(len(years))
+               + rng.normal(0, 0.05, (n, len(years))))
+    if missing_b:
+        v[n_a:, 1] = np.nan
+    return Panel.from_matrix(v, regions=[f"R{i}" for i in range(n)], times=years,
+                             groups=["A"] * n_a + ["B"] * n_b)
+
+
+def test_grid_skips_constant_regressors_small_n_and_short_hac_trends():
+    from crossborder.measures.robustness import robustness
+
+    years = list(range(2000, 2006))
+    # every B region lacks a year: the border regions of the spec are all on side A
+    one_side = _grid_panel(5, 2, years, missing_b=True)
+    res = robustness(lambda c: one_side, estimates=("beta",), se_types=("classical", "HC1"))
+    reasons = set(res.skipped.loc[res.skipped["what"] == "beta_conditional", "reason"])
+    assert any("the side dummy is constant" in r for r in reasons)
+    assert "beta_conditional" not in set(res.table["estimate"])
+    # 4 regions for 3 terms: n <= k + 1
+    small = _grid_panel(2, 2, years)
+    res = robustness(lambda c: small, estimates=("beta",), se_types=("classical",))
+    assert set(res.skipped.loc[res.skipped["what"] == "beta_conditional", "reason"]) == {
+        "4 regions for 3 terms: n <= k + 1 leaves no room for an inference"}
+    # a trend on 4 periods: classical kept, HAC skipped with the reason
+    four = _grid_panel(3, 3, [2000, 2002, 2004, 2006])
+    res = robustness(lambda c: four, estimates=("sigma",), se_types=("classical", "HAC"),
+                     min_years=5, starts=[2000], ends=[2006])
+    assert set(res.table["se_type"]) == {"classical"}
+    hac = res.skipped[res.skipped["se_type"] == "HAC"]
+    assert list(hac["what"]) == ["sigma_trend", "sigma_trend_A", "sigma_trend_B"]
+    assert set(hac["reason"]) == {
+        "HAC errors: a trend on 4 periods (2000, 2002, 2004, 2006); HAC needs at least 5"}
