@@ -291,7 +291,9 @@ def test_years_without_one_country_is_an_error(d, capsys):
     base = ["--data", d / "late.csv", "--indicator", "gdp_pc", "--regions", "all"]
     code, _, err = run(["beta", *base, "--years", "2008-2019"], capsys)
     assert code == 2
-    assert ("--years 2008-2019: country BB has no region with gdp_pc in those years (its gdp_pc "
+    # its regions are left out for lacking years: said so, never "no region in those years"
+    assert ("--years 2008-2019: country BB keeps no region: its 6 region(s) (BB-R20, BB-R21, "
+            "BB-R22, BB-R30, BB-R31, BB-R32) lack gdp_pc in some of the years 2008–2019 (its gdp_pc "
             "covers 2012–2019), so the study would be one-sided") in err
     code, out, err = run(["sigma", *base, "--years", "2010-2013", "--unbalanced", "--measure",
                           "sd_log", "--json"], capsys)

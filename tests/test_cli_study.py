@@ -94,7 +94,7 @@ def _user_border(tmp_path):
                          "geometry": box(c * 1e5, r * 1e5, (c + 1) * 1e5, (r + 1) * 1e5)})
             level = rng.normal(0, 0.3)
             for y in range(2000, 2010):
-                data.append({"region": code, "year": y,
+                data.append({"region": code, "year": y, "unit": "EUR",
                              "value": float(np.exp(level + 0.02 * (y - 2000) + rng.normal(0, 0.05)))})
     geo = tmp_path / "regions.geojson"
     gpd.GeoDataFrame(rows, crs="EPSG:3857").to_file(geo, driver="GeoJSON")

@@ -21,15 +21,13 @@ GEOD = Geod(ellps="WGS84")
 RU_KZ_WORDS = ("Russia", "Kazakhstan", "okrug", "Tyumen", "GRP per capita", "russian", "kazakh")
 
 
-def report(tmp_path, years, name="grid", indicator="gdp_pc", meta=None, extra=(), read=None, stated=None,
-           **kw):
+def report(tmp_path, years, name="grid", indicator="gdp_pc", meta=None, extra=(), read=None, **kw):
     src = tmp_path / "in"
     src.mkdir()
     regions, data = write_grid(src, years, indicator=indicator, **kw)
     if extra:
         pd.concat([pd.read_csv(data), pd.DataFrame(list(extra))]).to_csv(data, index=False)
     ds = read_dataset(regions, data, name=name, **(read or {}))
-    ds = ds.with_units(unit=stated) if stated else ds
     ds.meta.update(meta or {})
     res = build_report(ds, tmp_path / "out", generated=dt.date(2026, 1, 1),
                        options={"indicator": indicator})
@@ -154,17 +152,17 @@ def test_report_without_population_is_unweighted_and_says_so(tmp_path):
 
 
 def test_report_without_unit_column_on_a_single_indicator(tmp_path):
-    # two countries' values without a unit are not pooled: the report stops and names the ways out
-    with pytest.raises(UnitError, match="state no unit") as err:
+    # two countries' values without a unit are never pooled: the report stops naming the ways out
+    with pytest.raises(UnitError, match="for A and B state no unit"):
         report(tmp_path, list(range(2000, 2006)), unit=False, population=False)
-    assert "--relative national" in str(err.value) or "relative" in str(err.value)
-    # the user's statement of the unit lets them be pooled, and the report names it, never "None"
-    (tmp_path / "stated").mkdir()
-    res, _ = report(tmp_path / "stated", list(range(2000, 2006)), unit=False, population=False,
-                    stated="PPP dollars")
+    # stated by the user, the unit is the one the text prints
+    src = tmp_path / "in"
+    ds = read_dataset(src / "regions.geojson", src / "data.csv", name="grid").with_units(unit="EUR")
+    res = build_report(ds, tmp_path / "out", generated=dt.date(2026, 1, 1),
+                       options={"indicator": "gdp_pc"})
     assert (res.html.parent / "tables" / "sigma_trend.csv").is_file()
     html = res.html.read_text(encoding="utf-8")
-    assert "None" not in html and "PPP dollars" in html
+    assert "None" not in html and "gdp_pc in EUR" in html
 
 
 def test_countries_that_do_not_touch(tmp_path):

@@ -100,8 +100,8 @@ def test_rolling_window_and_step_are_checked(sparse, kw):
 @pytest.fixture()
 def sparse_csv(tmp_path, sparse):
     m = sparse.to_matrix()
-    rows = [{"region": r, "year": t, "value": m.values[i, j], "country": "A" if i < 6 else "B",
-             "unit": "USD"}
+    rows = [{"region": r, "year": t, "value": m.values[i, j], "unit": "EUR",
+             "country": "A" if i < 6 else "B"}
             for i, r in enumerate(m.regions) for j, t in enumerate(m.times)]
     f = tmp_path / "sparse.csv"
     pd.DataFrame(rows).to_csv(f, index=False)

@@ -63,9 +63,9 @@ def d(tmp_path_factory):
     defl = [{"country": c, "year": y, "index": 100.0 * (1 + k) ** ((y - 2000) / 1)}
             for c, k in (("US", 0.02), ("MX", 0.05)) for y in US_YEARS]
     pd.DataFrame(defl).to_csv(d / "deflator.csv", index=False)
-    # one-sided: each Mexican border region (column 2) lacks a different year
+    # one-sided: each Mexican border region (column 2) lacks a year inside the span
     gap = pd.DataFrame(mx)
-    for j, y in enumerate(MX_YEARS[1:]):
+    for j, y in enumerate((1995, 2000, 2005, 2000)):
         gap = gap[~((gap["region"] == f"MX-2{j}") & (gap["year"] == y))]
     gap.to_csv(d / "mx_gap.csv", index=False)
     # issue 16: a blank unit for one country beside 'RUB' for the other
@@ -158,6 +158,11 @@ def test_years_both_sides_observe_said_once(d, capsys):
     assert notes[0].startswith("note: years 1990, 1995, 2000, 2005, 2010: ")
     assert "MX 1990–2010 every 5 years, US 1988–2012 every year" in notes[0]
     assert "left out" not in err and "has no region" not in err
+    # a range of years: the years both sides observe within it, said once
+    code, out, err = run(["sigma", *files(d), "--unit", "USD", "--years", "1992-2009", "--json"],
+                         capsys)
+    assert code == 0 and [r["time"] for r in json.loads(out)] == [1995, 2000, 2005]
+    assert err.count("the years every country observes in it, 1995, 2000, 2005") == 1
 
 
 # ----------------------------------------------------------------------------- relative
@@ -272,13 +277,26 @@ def test_fx_and_currency_exclude_each_other(d, capsys):
 
 
 # ----------------------------------------------------------------------------- several files
-@pytest.mark.parametrize("command", ["sigma", "decompose", "gamma", "markov"])
+@pytest.mark.parametrize("command", ["sigma", "beta", "decompose", "gamma", "delta", "markov"])
 def test_several_data_files_on_every_measure_command(d, capsys, command):
     extra = ["--k", "2"] if command == "markov" else []
     code, out, err = run([command, *files(d), "--relative", "national", "--json", *extra],
                          capsys)
     assert code == 0, err
     assert "at scale" not in err and json.loads(out)
+
+
+def test_clubs_take_hp_lambda_and_warn_on_five_year_steps(d, capsys):
+    base = ["clubs", *files(d), "--relative", "national", "--regions", "all", "--json"]
+    code, out, err = run(base, capsys)
+    assert code == 0
+    assert ("note: periods 5 years apart: the HP filter's lambda 400 is meant for annual data; "
+            "Ravn-Uhlig scaling gives 0.64 (--hp-lambda 0.64)") in err
+    assert "note: the log t regression rests on 4 periods (of 5" in err
+    assert json.loads(out)["relative"] == "national"
+    code, _, err = run([*base, "--hp-lambda", "0.64"], capsys)
+    assert code == 0 and "HP filter with lambda 0.64" in err
+    assert run([*base, "--hp-lambda", "0"], capsys)[0] == 2
 
 
 # ----------------------------------------------------------------------------- report
@@ -305,3 +323,41 @@ def test_report_relative_national_names_both_sides_border_regions(d, capsys, tmp
     first = sigma[(sigma["regions"] == "border (both countries)") & (sigma["time"] == 1990)]
     idx = _national_index(d).loc[BORDER, 1990]
     assert first["sd_log"].iloc[0] == pytest.approx(np.log(idx).std(ddof=0), rel=1e-10)
+
+
+# ----------------------------------------------------------------------------- the grid's skips
+def _grid_panel(n_a: int, n_b: int, years: list[int], missing_b: bool = False) -> Panel:
+    rng = np.random.default_rng(5)
+    n = n_a + n_b
+    v = np.exp(rng.normal(7, 0.3, (n, 1)) + 0.02 * np.arange(len(years))
+               + rng.normal(0, 0.05, (n, len(years))))
+    if missing_b:
+        v[n_a:, 1] = np.nan
+    return Panel.from_matrix(v, regions=[f"R{i}" for i in range(n)], times=years,
+                             groups=["A"] * n_a + ["B"] * n_b)
+
+
+def test_grid_skips_constant_regressors_small_n_and_short_hac_trends():
+    from crossborder.measures.robustness import robustness
+
+    years = list(range(2000, 2006))
+    # every B region lacks a year: the border regions of the spec are all on side A
+    one_side = _grid_panel(5, 2, years, missing_b=True)
+    res = robustness(lambda c: one_side, estimates=("beta",), se_types=("classical", "HC1"))
+    reasons = set(res.skipped.loc[res.skipped["what"] == "beta_conditional", "reason"])
+    assert any("the side dummy is constant" in r for r in reasons)
+    assert "beta_conditional" not in set(res.table["estimate"])
+    # 4 regions for 3 terms: n <= k + 1
+    small = _grid_panel(2, 2, years)
+    res = robustness(lambda c: small, estimates=("beta",), se_types=("classical",))
+    assert set(res.skipped.loc[res.skipped["what"] == "beta_conditional", "reason"]) == {
+        "4 regions for 3 terms: n <= k + 1 leaves no room for an inference"}
+    # a trend on 4 periods: classical kept, HAC skipped with the reason
+    four = _grid_panel(3, 3, [2000, 2002, 2004, 2006])
+    res = robustness(lambda c: four, estimates=("sigma",), se_types=("classical", "HAC"),
+                     min_years=5, starts=[2000], ends=[2006])
+    assert set(res.table["se_type"]) == {"classical"}
+    hac = res.skipped[res.skipped["se_type"] == "HAC"]
+    assert list(hac["what"]) == ["sigma_trend", "sigma_trend_A", "sigma_trend_B"]
+    assert set(hac["reason"]) == {
+        "HAC errors: a trend on 4 periods (2000, 2002, 2004, 2006); HAC needs at least 5"}

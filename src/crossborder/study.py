@@ -130,6 +130,21 @@ def study_panel(
             p = _keep_meta(p, p.select(times=span))
             m = p.to_matrix()
             have = ~np.isnan(m.values)
+    elif isinstance(years, tuple) and groups is not None and len(m.times):
+        # a range of years with steps of different length (annual beside decadal data: years one
+        # side lacks lie between years it has): the years every side observes in it. A side that
+        # only starts later or ends earlier is not a frequency: the range stays as chosen.
+        ok = np.ones(len(m.times), dtype=bool)
+        for g in pd.unique(groups):
+            rows = (groups == g).to_numpy()
+            ok &= have[rows].sum(axis=0) >= min(min_regions_per_group, int(rows.sum()))
+        idx = np.flatnonzero(ok)
+        if len(idx) and idx[-1] - idx[0] + 1 > len(idx):
+            p.meta["common_years"] = {"kept": list(m.times[ok]),
+                                      "left_out": list(m.times[~ok])}
+            p = _keep_meta(p, p.select(times=list(m.times[ok])))
+            m = p.to_matrix()
+            have = ~np.isnan(m.values)
     dropped = pd.DataFrame(columns=["region", "years_with_value", "years_in_span"])
     if balanced:
         full = have.all(axis=1)

@@ -955,6 +955,9 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
                         "each region with its country's mean with --relative national",
                         exc.reason)
         raise UnitError(reason, file=exc.file, row=exc.row, column=exc.column) from None
+    if years is not None and p.meta.get("common_years"):
+        note(f"--years {args.years}: the years every country observes in it, "
+             f"{_years_text(list(map(int, p.times)))} ({_coverage(ds, indicator, selection)})")
     if years is None and len(p.times):
         span = ds.values(indicator)
         span = span[span["region"].isin(set(ds.region_codes(selection)))]["year"]
@@ -1011,9 +1014,19 @@ def _check_sides_present(p: Panel, ds: Dataset, selection: str | list[str], indi
         c = missing[0]
         vals = ds.values(indicator)
         years = vals.loc[vals["region"].map(cmap).astype(str) == c, "year"]
+        chosen = args.years if args.years else f"{p.times[0]}-{p.times[-1]}"
+        dropped = p.meta.get("dropped_regions")
+        lost = ([] if dropped is None else
+                [r for r in dropped["region"] if str(cmap.get(r)) == c])
+        if lost and set(map(int, years)) & set(map(int, p.times)):
+            raise UsageError(f"--years {chosen}: country {c} keeps no region: its {len(lost)} "
+                             f"region(s) ({_shorten(list(map(str, lost)), 6)}) lack {indicator} in "
+                             f"some of the years {_years_text(list(map(int, p.times)))} (its "
+                             f"{indicator} covers {_years_text(sorted(set(map(int, years))))}), so "
+                             "the study would be one-sided; choose --years they all observe, or "
+                             "--unbalanced to keep regions with missing years")
         cover = (f"its {indicator} covers {int(years.min())}–{int(years.max())}" if len(years)
                  else f"it has no {indicator} at all")
-        chosen = args.years if args.years else f"{p.times[0]}-{p.times[-1]}"
         raise UsageError(f"--years {chosen}: country {c} has no region with {indicator} in those "
                          f"years ({cover}), so the study would be one-sided; choose --years in "
                          f"its span, or --regions {[w for w in wanted if w != c][0]} to study one "
