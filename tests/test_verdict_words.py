@@ -219,3 +219,89 @@ def test_integration_sentence_words_and_numbers():
     assert "log points" not in flat and flat.endswith("pre-trend p nan): this does not support the "
                                                       "integration thesis.")
     assert "widened by 0.020 log points" in _integration_text(0.02, 0.3, 0.5)
+
+
+# ----------------------------------------------------------------------------- second round
+def _dims_table():
+    """end: 2021 at 3/5 vs 2020 at 0/5 (gap 0.6); currency: USD at 2/4 vs PPP at 1/6 (gap 1/3)."""
+    spec = ([(2021, "USD", True)] * 2 + [(2021, "PPP", True)] + [(2021, "PPP", False)] * 2
+            + [(2020, "PPP", False)] * 3 + [(2020, "USD", False)] * 2)
+    return [_row(end=e, currency=c, p=0.01 if s else 0.5) for e, c, s in spec]
+
+
+def test_dependences_ranked_by_the_gap_one_per_dimension():
+    rows = _dims_table()
+    assert list(verdict(_result(rows), per_estimate=1).dependences["dimension"]) == ["end"]
+    d = verdict(_result(rows)).dependences
+    assert list(d["dimension"]) == ["end", "currency"]
+    assert list(d["level"]) == ["2021", "USD"]
+    assert list(d.columns) == ["estimate", "dimension", "level", "share_at", "n_at", "share_other",
+                               "n_other", "kind", "sentence"]
+
+
+def test_at_most_two_dependences_per_estimate_by_default():
+    base = [_row(currency="USD", end=2021, regions="v1")] * 4
+    rows = base + [_row(currency="PPP", end=2021, regions="v1", p=0.5),
+                   _row(currency="USD", end=2020, regions="v1", p=0.5),
+                   _row(currency="USD", end=2021, regions="v2", p=0.5)]
+    assert len(verdict(_result(rows)).dependences) == 2
+    assert len(verdict(_result(rows), per_estimate=3).dependences) == 3
+
+
+def test_dependences_keep_the_order_of_the_table():
+    rows = ([_row("sigma_trend", end=2021)] * 2 + [_row("sigma_trend", end=2020, p=0.5)] * 2
+            + [_row("beta_absolute", end=2021)] * 2 + [_row("beta_absolute", end=2020, p=0.5)] * 2)
+    assert list(verdict(_result(rows)).dependences["estimate"]) == ["sigma_trend", "beta_absolute"]
+
+
+def test_default_alpha_and_series_peaks_in_the_extras():
+    t = _result([_row()]).table
+    years = [2010, 2011, 2012]
+    v = verdict(RobustnessResult(t, pd.DataFrame(), {}),
+                series={"between share": {"USD": pd.Series([0.1, 0.3, 0.1], index=years),
+                                          "PPP": pd.Series([0.3, 0.2, 0.1], index=years)}})
+    assert v.alpha == 0.05
+    assert v.extras == ["The peak of the between share in 2011 (30.0%) appears in nominal USD only; "
+                        "at PPP (newest vintage) it peaks in 2010 (30.0%)."]
+    assert v.sentences[-1] == v.extras[0]
+
+
+def test_group_sentences_exact():
+    rows = ([_row("sigma_trend")] * 2 + [_row("sigma_trend", p=0.5)]
+            + [_row("beta_absolute")] * 2 + [_row("beta_absolute", p=0.5)])
+    v = verdict(_result(rows), robust=0.9)
+    assert ("What holds in most specifications (two in three or more), but not all: σ convergence of "
+            "the border regions as a whole (falling sd of logs) (67% of 3); absolute β convergence "
+            "of the border regions (67% of 3).") in v.sentences
+    rows = [_row(start=s) for s in (2008, 2010)]
+    assert "start years 2008, 2010; end years 2020;" in verdict(_result(rows)).sentences[0]
+
+
+def test_peaks_with_three_bases():
+    years = [2010, 2011, 2012, 2013, 2014]
+    usd = pd.Series([1.0, 1.0, 3.0, 1.0, 1.0], index=years)
+    ppp = pd.Series([1.0, 1.0, 2.0, 1.0, 1.0], index=years)          # same peak year as USD
+    real = pd.Series([1.0, 1.5, 1.0, 1.0, 1.0], index=years)         # its own, 50% over the median
+    assert peak_only_in("x", {"USD": usd, "PPP": ppp, "real": real}) == (
+        "The peak of the x in 2011 (1.5) appears at constant prices (real basis) only; in nominal USD "
+        "it peaks in 2012 (3); at PPP (newest vintage) it peaks in 2012 (2).")
+    last = pd.Series([1.0, 1.0, 1.0, 1.0, 9.0], index=years)         # its peak at the end: skipped
+    assert peak_only_in("x", {"USD": last, "PPP": ppp}).startswith(
+        "The peak of the x in 2012 (2) appears at PPP (newest vintage) only")
+    edge = pd.Series([1.0, 1.1, 1.0, 1.0, 1.0], index=years)         # exactly 10% over the median
+    assert peak_only_in("x", {"USD": edge, "PPP": usd}).startswith("The peak of the x in 2011 (1.1)")
+    top = pd.Series([0.2, 1.0, 0.2, 0.2, 0.2], index=years)          # shares up to exactly 1
+    assert "(100.0%)" in peak_only_in("x", {"USD": top, "PPP": ppp / 4})
+
+
+def test_integration_sentence_at_its_boundaries():
+    zero = _integration_text(0.0, 0.01, 0.5)
+    assert zero.endswith("this does not support the integration thesis.")
+    assert _integration_text(0.0, 0.01, 0.01).endswith(
+        "this does not support the integration thesis, and the leads reject parallel pre-trends.")
+    assert _integration_text(-0.05, 0.05, 0.5).endswith("this does not support the integration thesis.")
+    assert _integration_text(-0.05, 0.01, 0.05).endswith("this supports the integration thesis.")
+    assert _integration_text(-0.05, 0.01, 0.01).endswith(
+        "p 0.010): this would support the thesis, but the pre-trend test rejects parallel trends.")
+    assert "gaps between neighbours across the border widened by 0.001 log points" in (
+        _integration_text(0.0005, 0.5, 0.5))
