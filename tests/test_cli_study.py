@@ -105,7 +105,7 @@ def _user_border(tmp_path):
 
 def test_integration_and_robustness_on_a_users_border(capsys, tmp_path):
     geo, csv = _user_border(tmp_path)
-    files = ["--regions-file", str(geo), "--data", str(csv), "--unit", "USD"]  # no unit in the file
+    files = ["--regions-file", str(geo), "--data", str(csv)]
     assert main(["integration", *files, "--break-year", "2005", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     did = next(r for r in rows if r["test"] == "did")

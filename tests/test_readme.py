@@ -223,8 +223,11 @@ def test_robustness_and_integration(tour: tuple[dict, dict]) -> None:
     assert 0.0 <= float(share) <= 1.0
     rolling = _value(values, "cb.rolling(")
     assert len(rolling) > 0
-    integ = _value(values, "cb.integration(")
-    assert len(integ) > 0
+    integ = _value(values, "cb.integration(ds, [2010, 2012, 2015]).table")
+    assert {2010, 2012, 2015} <= set(integ["break_year"])
+    inference = _value(values, "cb.integration(ds, [2015]).inference")
+    # what the comment promises: dyadic-robust and two-way SEs, the wild bootstrap p, placebo years
+    assert {"did_dyadic", "did_twoway", "did_wild", "placebo"} <= set(inference["test"])
 
 
 def test_out_of_core_block_compiles() -> None:

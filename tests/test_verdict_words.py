@@ -204,7 +204,9 @@ def test_peak_at_an_end_or_shared_is_not_a_sentence():
 
 # ----------------------------------------------------------------------------- integration
 def _integration_text(coef, p, pre):
-    did = SimpleNamespace(did={2014: SimpleNamespace(coef=coef, pvalue=p, pretrend_pvalue=pre)})
+    d = SimpleNamespace(coef=coef, pvalue=p, pretrend_pvalue=pre,
+                        pretrend_note=lambda: "it needs 2 periods before the break, the data have 1 (2013)")
+    did = SimpleNamespace(did={2014: d})
     return verdict(_result([_row()]), integration=did).extras[0]
 
 
@@ -216,8 +218,11 @@ def test_integration_sentence_words_and_numbers():
     flat = _integration_text(0.0004, 0.9, np.nan)
     assert flat.startswith("After 2014, gaps between neighbours across the border did not change "
                            "measurably relative to neighbours")
-    assert "log points" not in flat and flat.endswith("pre-trend p nan): this does not support the "
-                                                      "integration thesis.")
+    # no pre-trend test: the reason, never "p nan"
+    assert "log points" not in flat and flat.endswith(
+        "no pre-trend test: it needs 2 periods before the break, the data have 1 (2013)): this does not "
+        "support the integration thesis.")
+    assert "nan" not in flat
     assert "widened by 0.020 log points" in _integration_text(0.02, 0.3, 0.5)
 
 
