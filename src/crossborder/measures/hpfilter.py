@@ -111,6 +111,9 @@ def hp_filter(data, lamb: float = 400.0):
 
 
 def _check_complete(values: np.ndarray, regions: pd.Index, times: pd.Index) -> None:
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.add.reduce(values, axis=None)):
+            return                  # one pass: a NaN or an infinity makes the sum non-finite
     bad = ~np.isfinite(values)
     if bad.any():
         i, j = np.argwhere(bad)[0]
