@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import numpy as np
 import pandas as pd
 import pytest
+from _grid_result import grid_result
 
-from crossborder.measures.robustness import TABLE_COLUMNS, RobustnessResult
 from crossborder.measures.verdict import peak_only_in, verdict
 
 
@@ -38,11 +37,7 @@ def _rows(estimate, supports, *, alpha=0.05, dim="end", levels=None, against=0):
 
 
 def _result(rows, alpha=0.05):
-    t = pd.DataFrame(rows)
-    for c in TABLE_COLUMNS:
-        if c not in t:
-            t[c] = np.nan
-    return RobustnessResult(t[TABLE_COLUMNS], pd.DataFrame(), {"alpha": alpha})
+    return grid_result(rows, alpha)
 
 
 def _strength(rows, **kw):

@@ -8,8 +8,9 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+from _grid_result import grid_result
 
-from crossborder.measures.robustness import TABLE_COLUMNS, RobustnessResult
+from crossborder.measures.robustness import RobustnessResult
 from crossborder.measures.verdict import basis_name, estimate_label, peak_only_in, verdict, when
 
 
@@ -22,11 +23,7 @@ def _row(estimate="sigma_trend", value=-0.01, p=0.001, alpha=0.05, **spec):
 
 
 def _result(rows, alpha=0.05):
-    t = pd.DataFrame(rows)
-    for c in TABLE_COLUMNS:
-        if c not in t:
-            t[c] = np.nan
-    return RobustnessResult(t[TABLE_COLUMNS], pd.DataFrame(), {"alpha": alpha})
+    return grid_result(rows, alpha)
 
 
 def test_basis_names_and_choices():
