@@ -102,7 +102,7 @@ MUTMUT_VERSION ?= 3.8.1
 MUTATE_DIR := build/mutate
 MUTATE_ONLY ?= src/crossborder/measures/robustness.py src/crossborder/measures/verdict.py \
 	src/crossborder/claims.py src/crossborder/measures/integration.py src/crossborder/measures/rolling.py
-MUTATE_TESTS ?= tests/test_verdict.py tests/test_thresholds_verdict.py tests/test_claims.py \
+MUTATE_TESTS ?= tests/test_verdict.py tests/test_thresholds_verdict.py tests/test_verdict_words.py tests/test_claims.py \
 	tests/test_thresholds_claims.py tests/test_study_robustness.py tests/test_study_robustness_sparse.py \
 	tests/test_thresholds_robustness.py tests/test_study_integration.py tests/test_study_integration_sparse.py \
 	tests/test_study_rolling_years.py tests/test_study_layer_options.py
