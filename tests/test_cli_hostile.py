@@ -361,6 +361,35 @@ def test_stale_build_folders_are_swept_and_live_ones_kept(tmp_path):
     assert hidden(tmp_path) == [".other.abc.building"]
 
 
+def test_a_run_killed_while_swapping_leaves_the_previous_report_restored(tmp_path):
+    """Killed between moving the old report aside and moving the new one in: ``target`` is gone and
+    ``.target.*.old`` holds the previous report. The next run puts it back before it builds, and
+    removes leftover ``.old`` folders once ``target`` exists; a live build leaves them alone."""
+    import fcntl
+
+    target = tmp_path / "report"
+    old = tmp_path / ".report.s3x9.old"
+    old.mkdir()
+    (old / "report.html").write_text("previous", encoding="utf-8")
+    live = tmp_path / ".report.w0rk.building"
+    live.mkdir()
+    fd = os.open(live, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)    # another run is mid-swap: hands off
+        assert sweep_stale_builds(target) == []
+        assert old.is_dir() and not target.exists()
+    finally:
+        os.close(fd)
+    assert sweep_stale_builds(target) == [live]            # that run died: its report comes back
+    assert (target / "report.html").read_text(encoding="utf-8") == "previous"
+    assert hidden(tmp_path) == []
+    older = tmp_path / ".report.0ld1.old"
+    older.mkdir()
+    assert sweep_stale_builds(target) == [older]           # the report exists: a leftover goes
+    assert (target / "report.html").read_text(encoding="utf-8") == "previous"
+    assert hidden(tmp_path) == []
+
+
 def test_report_folder_keeps_its_permissions(tmp_path):
     target = tmp_path / "report"
     target.mkdir()

@@ -141,22 +141,37 @@ def _lock(folder: Path) -> int | None:
 def sweep_stale_builds(target: str | os.PathLike[str]) -> list[Path]:
     """Remove the ``.NAME.*.building`` folders beside ``target`` that no live run holds (left by
     a run that was killed outright); the removed folders. A folder whose lock cannot be taken
-    belongs to a run still working and is left alone."""
+    belongs to a run still working and is left alone.
+
+    When no run is working there, the ``.NAME.*.old`` folders of a run killed while it swapped its
+    report into place are settled too: with ``target`` missing, the newest is renamed back to
+    ``target`` (the previous report, as it was); the others are removed."""
     target = Path(target)
-    removed = []
+    removed: list[Path] = []
     if not target.parent.is_dir():
         return removed
+    live = False
     for folder in target.parent.glob(f".{target.name}.*.building"):
         if not folder.is_dir() or folder.is_symlink():
             continue
         fd = _lock(folder)
         if fd is None:
+            live = True
             continue
         try:
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
         finally:
             os.close(fd)
+    if live:
+        return removed
+    olds = sorted((f for f in target.parent.glob(f".{target.name}.*.old")
+                   if f.is_dir() and not f.is_symlink()), key=lambda f: f.stat().st_mtime)
+    if olds and not target.exists():
+        os.rename(olds.pop(), target)
+    for folder in olds:
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
     return removed
 
 
