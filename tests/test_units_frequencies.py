@@ -361,3 +361,30 @@ def test_grid_skips_constant_regressors_small_n_and_short_hac_trends():
     assert list(hac["what"]) == ["sigma_trend", "sigma_trend_A", "sigma_trend_B"]
     assert set(hac["reason"]) == {
         "HAC errors: a trend on 4 periods (2000, 2002, 2004, 2006); HAC needs at least 5"}
+
+
+def test_study_panel_without_the_default_weight_says_so(d):
+    """A user's dataset without population: study_panel's default weight is named as missing, with the
+    indicators the data have (not the built-in data's aliases) and the way out; weight=None runs."""
+    import crossborder as cb
+
+    ds = read_dataset(d / "regions.geojson", [d / "us.csv", d / "mx.csv"], value="income_pc")
+    with pytest.raises(DataError) as err:
+        cb.study_panel(ds, indicator="income_pc", regions="all", relative="national")
+    text = str(err.value)
+    assert "'population' is not an indicator" in text and "['income_pc']" in text
+    assert "weight=None" in text
+    # the border regions are known once the border is found: never a silently empty panel
+    with pytest.raises(DataError, match=r"holds no region .* after \.with_border\(\)"):
+        cb.study_panel(ds, indicator="income_pc", relative="national", weight=None)
+    p = cb.study_panel(ds.with_border(), indicator="income_pc", relative="national", weight=None)
+    assert not p.has_weight and set(p.regions) == set(BORDER)
+
+
+def test_report_regions_codes_beside_a_regions_file_says_the_report_has_no_selection(d, capsys, tmp_path):
+    codes = ",".join(f"US-1{j}" for j in range(4))
+    code, _, err = run(["report", *files(d), "--relative", "national", "--regions", codes,
+                        "--out", tmp_path / "out"], capsys)
+    assert code == 2
+    assert f"--regions {codes}: the report's --regions is a polygons file" in err
+    assert "name the same file" not in err

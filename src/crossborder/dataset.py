@@ -281,7 +281,8 @@ class Dataset:
             indicator, (indicator,))
         parts = [self._with_sums_of_parts(obs[obs["indicator"] == n]) for n in names]
         if not any(len(p) for p in parts):
-            known = sorted(set(obs["indicator"]) | set(INDICATOR_ALIASES))
+            present = set(obs["indicator"])
+            known = sorted(present | {a for a, names in INDICATOR_ALIASES.items() if present & set(names)})
             raise DataError(f"no indicator {indicator!r} in dataset {self.name!r}; known: {known}",
                             column="indicator")
         out = pd.concat(parts, ignore_index=True)

@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from .dataset import Dataset, currency_of
+from .dataset import INDICATOR_ALIASES, Dataset, currency_of
 from .errors import DataError
 from .panel import Panel
 
@@ -83,11 +83,21 @@ def study_panel(
     if relative == "none":
         relative = None
     codes = ds.region_codes(regions)
+    if not codes:
+        hint = (" (a dataset read from your files knows its border regions after .with_border())"
+                if regions == "border" or str(regions).startswith("border:") else "")
+        raise DataError(f"the selection {regions!r} holds no region of dataset {ds.name!r}{hint}",
+                        column="region")
     excluded, not_selected = _exclusions(ds, codes, exclude)
     codes = [c for c in codes if c not in set(excluded)]
     subs, subs_unselected = _substitutions(ds, codes, substitute or {}, group)
     probe = ds.values(indicator)
     money = probe["unit"].map(currency_of).notna().any()
+    present = set(ds.observations["indicator"])
+    if weight is not None and not present & {weight, *INDICATOR_ALIASES.get(weight, ())}:
+        raise DataError(f"the weight {weight!r} is not an indicator of dataset {ds.name!r} (it has "
+                        f"{sorted(present)}): give weight=None for an unweighted panel, or the name of the "
+                        "indicator to weight by", column="indicator")
     load = [c for c in codes if c not in subs] + list(subs.values())
     p = ds.panel(indicator, weight=weight, regions=load, years=years,
                  currency=currency if money else None, base_year=base_year if money else None,

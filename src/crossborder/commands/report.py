@@ -94,13 +94,13 @@ def _run(args: argparse.Namespace, out: Path) -> int:
     from ..report import build_report, sections_for
 
     if args.regions_alias:
-        if args.regions_file:
-            raise UsageError("--regions and --regions-file name the same file: give one")
         alias = Path(args.regions_alias)
         if not alias.exists() and alias.suffix.lower() not in GEO_SUFFIXES:
             raise UsageError(f"--regions {args.regions_alias}: the report's --regions is a polygons "
                              "file (the same as --regions-file); the report has no region "
                              "selection")
+        if args.regions_file:
+            raise UsageError("--regions and --regions-file name the same file: give one")
         args.regions_file = args.regions_alias
     if args.regions_file or args.data:
         if not (args.regions_file and args.data):
