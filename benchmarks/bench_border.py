@@ -18,20 +18,11 @@ Run: python benchmarks/bench_border.py [N ...]   (default 10000 100000)
 from __future__ import annotations
 
 import sys
-import time
 
 import geopandas as gpd
 import numpy as np
 import shapely
-
-
-def best_of(fn, repeat: int = 3) -> tuple[float, object]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+from _timing import best_of
 
 
 def coverage(n: int) -> gpd.GeoDataFrame:

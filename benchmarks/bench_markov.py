@@ -13,19 +13,10 @@ Run: python benchmarks/bench_markov.py [N] [T]
 from __future__ import annotations
 
 import sys
-import time
 import warnings
 
 import numpy as np
-
-
-def best_of(fn, repeat: int = 3) -> tuple[float, object]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+from _timing import best_of
 
 
 def main(n: int = 100_000, t: int = 30, k: int = 5) -> None:

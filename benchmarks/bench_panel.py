@@ -26,23 +26,12 @@ Peers come from the ``peers`` extra; a missing peer is reported and skipped.
 from __future__ import annotations
 
 import argparse
-import time
 import warnings
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from _timing import best_of
 from scipy import sparse
-
-
-def best_of(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
-    out = fn()  # warm-up
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def row(name: str, ours: float, other: float | None, other_name: str) -> None:

@@ -492,17 +492,7 @@ def _fix_geometry(regions: gpd.GeoDataFrame, report: ReadReport, *, sliver_km2: 
                         f"polygons ({int(not_poly.sum())} such features)", file=files[i],
                         row=int(rows[i]), column="geometry")
 
-    present = np.flatnonzero(~is_empty)
-    if len(present):
-        xy, owner = shapely.get_coordinates(geoms[present], return_index=True)
-        bad = ~np.isfinite(xy).all(axis=1)
-        if bad.any():
-            i = int(present[owner[np.flatnonzero(bad)[0]]])
-            x, y = xy[np.flatnonzero(bad)[0]]
-            raise DataError(f"region {codes[i]!r} has a coordinate that is not a finite number "
-                            f"({x}, {y}): fix or drop the vertex", file=files[i],
-                            row=int(rows[i]), column="geometry")
-
+    # non-finite coordinates were refused before (_check_finite, with the region and file)
     invalid = np.zeros(n, dtype=bool)
     invalid[~is_empty] = ~shapely.is_valid(geoms[~is_empty])
     if invalid.any():

@@ -18,10 +18,10 @@ import warnings
 from typing import Any, Literal
 
 from .. import errors as _errors
-from ._degenerate import MIN_CLUSTERS, cluster_warning  # below MIN_CLUSTERS clusters: a warning
+from ._degenerate import MIN_CLUSTERS  # below MIN_CLUSTERS clusters: a FewClustersWarning
 
 __all__ = ["COV_TYPES", "MIN_CLUSTERS", "CovType", "FewClustersWarning", "cov_type_arg",
-           "normalize_cov_type", "warn_few_clusters"]
+           "normalize_cov_type"]
 
 CovType = Literal["nonrobust", "HC0", "HC1", "HC2", "HC3", "HAC", "cluster"]
 COV_TYPES: tuple[str, ...] = ("nonrobust", "HC0", "HC1", "HC2", "HC3", "HAC", "cluster")
@@ -73,14 +73,3 @@ def cov_type_arg(cov_type: Any, default: str, allowed: tuple[str, ...] = COV_TYP
     if cov_type is None:
         return default
     return normalize_cov_type(cov_type, allowed, stacklevel=stacklevel + 1)
-
-
-def warn_few_clusters(n_clusters: int, what: str, stacklevel: int = 3) -> None:
-    """Warn when ``n_clusters`` < :data:`MIN_CLUSTERS` (:func:`crossborder.measures._degenerate.
-    cluster_warning`, the one warning of the package; ``stacklevel`` kept for the callers' sake).
-
-    Hook for the wild cluster bootstrap (:func:`crossborder.measures.inference.wild_cluster_bootstrap`):
-    a result whose ``n_clusters`` is below :data:`MIN_CLUSTERS` keeps its statsmodels ``fit``
-    (``fit.model`` and the cluster codes in ``fit.cov_kwds["groups"]``), which is what it needs.
-    """
-    cluster_warning(n_clusters, what)
