@@ -96,12 +96,12 @@ java-deps:
 
 # Mutation testing of the study layer (not in CI: it takes a while). Installs mutmut into the venv (not from the
 # locks: only this target uses it), copies src/ and tests/ to build/mutate and mutates there, running only the
-# tests of those modules. MUTATE_ONLY narrows it, e.g. make mutate MUTATE_ONLY="src/crossborder/claims.py".
+# tests of those modules. MUTATE_ONLY narrows it, e.g. make mutate MUTATE_ONLY="src/crossborder/study/claims.py".
 # Survivors: `cd build/mutate && ../../.venv/bin/mutmut results`; one diff: `mutmut show NAME`.
 MUTMUT_VERSION ?= 3.8.1
 MUTATE_DIR := build/mutate
-MUTATE_ONLY ?= src/crossborder/measures/robustness.py src/crossborder/measures/verdict.py \
-	src/crossborder/claims.py src/crossborder/measures/integration.py src/crossborder/measures/rolling.py
+MUTATE_ONLY ?= src/crossborder/study/robustness.py src/crossborder/study/verdict.py \
+	src/crossborder/study/claims.py src/crossborder/study/integration.py src/crossborder/study/rolling.py
 MUTATE_TESTS ?= tests/test_verdict.py tests/test_thresholds_verdict.py tests/test_verdict_words.py tests/test_claims.py \
 	tests/test_thresholds_claims.py tests/test_study_robustness.py tests/test_study_robustness_sparse.py \
 	tests/test_thresholds_robustness.py tests/test_study_integration.py tests/test_study_integration_sparse.py \

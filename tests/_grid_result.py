@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crossborder.measures.robustness import TABLE_COLUMNS, RobustnessResult
+from crossborder.study.robustness import TABLE_COLUMNS, RobustnessResult
 
 
 def grid_result(rows: list[dict], alpha: float = 0.05) -> RobustnessResult:

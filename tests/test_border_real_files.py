@@ -28,7 +28,7 @@ from crossborder.border.geometry import find_border
 from crossborder.border.shared import dataset_border, dataset_edges, dataset_zone, panel_edges
 from crossborder.cli import build_parser, main
 from crossborder.io import read_regions
-from crossborder.measures.integration import neighbour_pairs
+from crossborder.study.integration import neighbour_pairs
 
 UTM = "EPSG:32633"
 Y0 = 5_500_000.0

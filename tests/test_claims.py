@@ -7,7 +7,7 @@ import shapely
 from pyproj import Geod
 
 import crossborder as cb
-from crossborder.claims import (
+from crossborder.study.claims import (
     claim_border_length,
     claim_border_regions,
     claim_gdp_shares,
@@ -71,7 +71,7 @@ def test_unemployment_pairs(ds):
 
 
 def test_border_capitals_distances(ds):
-    from crossborder.claims import border_capitals
+    from crossborder.study.claims import border_capitals
 
     caps = border_capitals(ds).set_index("city")
     assert len(caps) == 19
@@ -83,7 +83,7 @@ def test_border_capitals_distances(ds):
 
 
 def test_population_in_reach_judged_on_cities_as_well(ds):
-    from crossborder.claims import claim_population_in_reach, zone_of_border_regions
+    from crossborder.study.claims import claim_population_in_reach, zone_of_border_regions
 
     g = zone_of_border_regions(ds).by_group()
     even = g["zone_population"] / g["population"]
@@ -99,7 +99,7 @@ def test_population_in_reach_judged_on_cities_as_well(ds):
 
 @pytest.fixture(scope="module")
 def gross(ds):
-    from crossborder.claims import gross_product_by_year
+    from crossborder.study.claims import gross_product_by_year
 
     return gross_product_by_year(ds)
 
@@ -117,7 +117,7 @@ def test_gross_product_by_year_against_grp_usd(ds, gross):
 
 def test_gross_product_claim_is_partly(ds, gross):
     """> $350 bn holds only with the okrugs and only in some years: partly, saying when."""
-    from crossborder.claims import claim_gross_product
+    from crossborder.study.claims import claim_gross_product
 
     c = claim_gross_product(ds, table=gross)
     judged = gross[gross["complete"] & gross["without_okrugs_bn"].notna()]
@@ -131,7 +131,7 @@ def test_gross_product_claim_is_partly(ds, gross):
 
 
 def test_karpenko_500_billion_is_not_supported(ds, gross):
-    from crossborder.claims import check_claims, claim_gross_product_karpenko
+    from crossborder.study.claims import check_claims, claim_gross_product_karpenko
 
     judged = gross[gross["complete"] & gross["without_okrugs_bn"].notna()]
     assert judged["total_bn"].max() < 500

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crossborder.measures.robustness import TABLE_COLUMNS, deduplicate_specifications
+from crossborder.study.robustness import TABLE_COLUMNS, deduplicate_specifications
 
 
 def _grid() -> pd.DataFrame:

@@ -15,7 +15,7 @@ from scipy import stats
 from shapely.geometry import box
 
 from crossborder import Panel
-from crossborder.measures.integration import fx_exposure, integration, pair_did
+from crossborder.study.integration import fx_exposure, integration, pair_did
 
 YEARS = list(range(2008, 2017))
 BREAK = 2013

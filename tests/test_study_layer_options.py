@@ -16,7 +16,7 @@ from shapely.geometry import box
 
 import crossborder as cb
 from crossborder import Panel, integration, neighbour_pairs, pair_did
-from crossborder.measures.rolling import rolling
+from crossborder.study.rolling import rolling
 
 YEARS = list(range(2000, 2010))
 

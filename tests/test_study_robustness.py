@@ -10,7 +10,7 @@ import statsmodels.api as sm
 
 import crossborder as cb
 from crossborder.charts_study import rolling_chart, specification_curve
-from crossborder.measures.robustness import RegionVariant
+from crossborder.study.robustness import RegionVariant
 
 
 @pytest.fixture(scope="module")
@@ -226,7 +226,7 @@ def test_rolling_window_longer_than_the_panel_is_an_error(ds):
 
 
 def test_border_part_variants_from_the_regions_table(ds):
-    from crossborder.measures.robustness import border_part_variants
+    from crossborder.study.robustness import border_part_variants
 
     parts = ds.regions[ds.regions["border_part"].astype(bool) & ds.regions["part_of"].notna()]
     variants = border_part_variants(ds)

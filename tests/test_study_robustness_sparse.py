@@ -12,7 +12,7 @@ import pytest
 import statsmodels.api as sm
 
 import crossborder as cb
-import crossborder.measures.robustness as rob
+import crossborder.study.robustness as rob
 from crossborder.cli import main
 
 YEARS = [2000, 2007, 2013, 2017]

@@ -13,7 +13,7 @@ import statsmodels.api as sm
 
 import crossborder as cb
 from crossborder.cli import main
-from crossborder.measures.rolling import rolling_windows
+from crossborder.study.rolling import rolling_windows
 
 YEARS = [1993, 2000, 2007, 2013, 2017]
 

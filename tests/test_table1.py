@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crossborder.table1 import read_table1_as_printed, table1_comparison
+from crossborder.study.table1 import read_table1_as_printed, table1_comparison
 
 
 def test_table1_flags_east_kazakhstan_and_missing_samara():

@@ -1,7 +1,7 @@
 """The paper's claims: each threshold on both sides, and the units, regions and currency feeding
 each claim against a hand computation from the bundled CSVs.
 
-Rules (``crossborder.claims``): border length supported within 5% of 7,512 km, partly within 15%;
+Rules (``crossborder.study.claims``): border length supported within 5% of 7,512 km, partly within 15%;
 gross product above $350 bn strictly; the Russian GDP share counts Tyumen by its southern part
 (RU-TYU-XAO); a tie in unemployment is not 'lower on the Kazakh side'; the reach claim is partly
 supported when at least half the capitals lie within reach; the population claim allows 55%.
@@ -18,8 +18,8 @@ import pytest
 from shapely.geometry import box
 
 import crossborder as cb
-import crossborder.claims as claims
-from crossborder.claims import (
+import crossborder.study.claims as claims
+from crossborder.study.claims import (
     claim_border_length,
     claim_gdp_shares,
     claim_gross_product,

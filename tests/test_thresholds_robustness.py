@@ -1,7 +1,7 @@
 """Window arithmetic and thresholds of the robustness grid on a small made-up border, each
 expected specification listed by hand.
 
-Defaults (module docstring of ``crossborder.measures.robustness``): start years = the first year
+Defaults (module docstring of ``crossborder.study.robustness``): start years = the first year
 and the first one at least two years later; end years = the last ``n_ends`` years; a window
 ``start..end`` needs ``end - start + 1 >= min_years`` years; a region without a value in a year of
 the window is left out (and named in ``dropped``); a row supports convergence when its estimate
@@ -16,7 +16,7 @@ import pytest
 import statsmodels.api as sm
 
 import crossborder as cb
-from crossborder.measures.robustness import TABLE_COLUMNS, RobustnessResult
+from crossborder.study.robustness import TABLE_COLUMNS, RobustnessResult
 
 YEARS = list(range(2000, 2008))
 REGIONS = ["a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4"]

@@ -1,6 +1,6 @@
 """Every threshold and direction the verdict uses, on hand-made grids sitting on each side of it.
 
-The verdict (``crossborder.measures.verdict``) reads a robustness table by fixed rules: strength
+The verdict (``crossborder.study.verdict``) reads a robustness table by fixed rules: strength
 robust (share >= ``robust``), mostly (>= 2/3), mixed (>= ``rare``), rare; a dependence *appears*
 with a level (share there >= 0.5, elsewhere < ``contrast``) or *disappears* (share there <= 0.1,
 elsewhere >= ``contrast``); significance at the grid's own ``alpha``. Each test builds the table
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from _grid_result import grid_result
 
-from crossborder.measures.verdict import peak_only_in, verdict
+from crossborder.study.verdict import peak_only_in, verdict
 
 
 def _rows(estimate, supports, *, alpha=0.05, dim="end", levels=None, against=0):

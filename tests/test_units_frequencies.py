@@ -338,7 +338,7 @@ def _grid_panel(n_a: int, n_b: int, years: list[int], missing_b: bool = False) -
 
 
 def test_grid_skips_constant_regressors_small_n_and_short_hac_trends():
-    from crossborder.measures.robustness import robustness
+    from crossborder.study.robustness import robustness
 
     years = list(range(2000, 2006))
     # every B region lacks a year: the border regions of the spec are all on side A

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crossborder.measures.robustness import TABLE_COLUMNS, RobustnessResult, robustness
-from crossborder.measures.verdict import peak_only_in, verdict
+from crossborder.study.robustness import TABLE_COLUMNS, RobustnessResult, robustness
+from crossborder.study.verdict import peak_only_in, verdict
 
 
 def _table(rows):

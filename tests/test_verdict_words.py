@@ -1,6 +1,6 @@
 """The verdict's words and numbers as a reader sees them: names of bases and choices, the families
 table, the dependence sentences, the peak and integration sentences (mutation-testing survivors
-of ``crossborder.measures.verdict``, each pinned here by a hand-made grid)."""
+of ``crossborder.study.verdict``, each pinned here by a hand-made grid)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 from _grid_result import grid_result
 
-from crossborder.measures.robustness import RobustnessResult
-from crossborder.measures.verdict import basis_name, estimate_label, peak_only_in, verdict, when
+from crossborder.study.robustness import RobustnessResult
+from crossborder.study.verdict import basis_name, estimate_label, peak_only_in, verdict, when
 
 
 def _row(estimate="sigma_trend", value=-0.01, p=0.001, alpha=0.05, **spec):

@@ -38,15 +38,15 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["DeltaResult", "delta"], ".measures.frontier"),
     "hp_filter": ".measures.hpfilter",
     **dict.fromkeys(["BreakTest", "DiDResult", "IntegrationResult", "break_test", "integration",
-                     "neighbour_pairs", "pair_did"], ".measures.integration"),
+                     "neighbour_pairs", "pair_did"], ".study.integration"),
     "gamma": ".measures.ranks",
     **dict.fromkeys(["RegionVariant", "RobustnessResult", "robustness", "study_defaults"],
-                    ".measures.robustness"),
-    **dict.fromkeys(["RollingResult", "rolling"], ".measures.rolling"),
+                    ".study.robustness"),
+    **dict.fromkeys(["RollingResult", "rolling"], ".study.rolling"),
     **dict.fromkeys(["LocalMoranResult", "MoranResult", "ResidualSpatialTests", "SpatialBetaResult",
                      "local_moran", "moran", "spatial_beta", "weights_from_regions"],
                     ".measures.spatial"),
-    "Verdict": ".measures.verdict",
+    "Verdict": ".study.verdict",
     **dict.fromkeys(["BalancedPanelWarning", "Matrix", "Panel"], ".panel"),
     "study_panel": ".study",
     **dict.fromkeys(["ReadReport", "Repair", "ValidationError", "validate_observations",
@@ -192,7 +192,7 @@ if _typing.TYPE_CHECKING:  # what static tools and editors see
     from .measures.dynamics import MarkovResult, SpatialMarkovResult, markov, spatial_markov
     from .measures.frontier import DeltaResult, delta
     from .measures.hpfilter import hp_filter
-    from .measures.integration import (
+    from .study.integration import (
         BreakTest,
         DiDResult,
         IntegrationResult,
@@ -202,8 +202,8 @@ if _typing.TYPE_CHECKING:  # what static tools and editors see
         pair_did,
     )
     from .measures.ranks import gamma
-    from .measures.robustness import RegionVariant, RobustnessResult, robustness, study_defaults
-    from .measures.rolling import RollingResult, rolling
+    from .study.robustness import RegionVariant, RobustnessResult, robustness, study_defaults
+    from .study.rolling import RollingResult, rolling
     from .measures.spatial import (
         LocalMoranResult,
         MoranResult,
@@ -214,7 +214,7 @@ if _typing.TYPE_CHECKING:  # what static tools and editors see
         spatial_beta,
         weights_from_regions,
     )
-    from .measures.verdict import Verdict
+    from .study.verdict import Verdict
     from .panel import BalancedPanelWarning, Matrix, Panel
     from .study import study_panel
     from .validate import ReadReport, Repair, ValidationError, validate_observations, validate_regions

@@ -80,7 +80,7 @@ def specification_curve(
     significant, grey: not significant), and beneath it one row per level of each dimension that
     varies, marking the specifications that use it.
 
-    ``result``: a :class:`~crossborder.measures.robustness.RobustnessResult` or its table.
+    ``result``: a :class:`~crossborder.study.robustness.RobustnessResult` or its table.
     ``se_type``: only the specifications with these standard errors (the point estimates do not
     depend on them); default: every one.
     """
@@ -155,7 +155,7 @@ def rolling_chart(
     """One panel per estimate (beta absolute/conditional, sigma trend) over the windows' last
     period: the estimate with its confidence band, zero marked; points with p < alpha filled.
 
-    ``result``: a :class:`~crossborder.measures.rolling.RollingResult` or its table."""
+    ``result``: a :class:`~crossborder.study.rolling.RollingResult` or its table."""
     table = getattr(result, "table", result)
     if alpha is None:
         alpha = float(getattr(result, "alpha", 0.05))
@@ -212,7 +212,7 @@ def event_study_chart(
     """Event-study coefficients by period (cross-border minus domestic pair gaps, relative to the
     last period before the break) with their clustered confidence intervals; the break dashed, the pre-trend
     test and the DiD estimate in the legend. ``result``: a
-    :class:`~crossborder.measures.integration.DiDResult`, or several in a sequence (one colour each,
+    :class:`~crossborder.study.integration.DiDResult`, or several in a sequence (one colour each,
     offset slightly). ``ax``: draw on this matplotlib Axes (title on the axes, no source line) and
     return it; without it a new print-sized Figure is returned."""
     user_ax = ax

@@ -203,7 +203,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 # ----------------------------------------------------------------------------- robustness
 def run_robustness(args: argparse.Namespace) -> int:
-    from ..measures.robustness import robustness
+    from ..study.robustness import robustness
 
     _check_out(args.out)
     if args.years:
@@ -283,7 +283,7 @@ def _skipped_note(skipped: pd.DataFrame) -> str:
 
 # ----------------------------------------------------------------------------- rolling
 def run_rolling(args: argparse.Namespace) -> int:
-    from ..measures.rolling import rolling, rolling_windows
+    from ..study.rolling import rolling, rolling_windows
 
     _check_out(args.out)
     _check_alpha(args.alpha)
@@ -311,7 +311,7 @@ def run_rolling(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------------------- integration
 def run_integration(args: argparse.Namespace) -> int:
-    from ..measures.integration import integration
+    from ..study.integration import integration
 
     _check_out(args.out)
     _check_alpha(args.alpha)

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..dataset import load_dataset
-from ..table1 import read_table1_as_printed, table1_comparison, table1_side_by_side
+from ..study.table1 import read_table1_as_printed, table1_comparison, table1_side_by_side
 from ._common import add_output_options, emit
 
 

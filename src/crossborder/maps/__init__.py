@@ -20,7 +20,7 @@ the table of what was drawn; ``result.save(path)`` writes PNG and SVG atomically
 
 from __future__ import annotations
 
-from ..paper import PAPER_AGGLOMERATIONS, PAPER_LABELS
+from ..study.paper import PAPER_AGGLOMERATIONS, PAPER_LABELS
 from ._base import SCHEMES, MapResult, classify, map_units, number_west_to_east
 from .choropleth import choropleth
 from .discontinuity_map import discontinuity_map

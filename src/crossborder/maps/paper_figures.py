@@ -23,7 +23,7 @@ from .._mapstyle import (
     wrap_to_width,
 )
 from ..errors import DataError
-from ..paper import PAPER_AGGLOMERATIONS, PAPER_LABELS
+from ..study.paper import PAPER_AGGLOMERATIONS, PAPER_LABELS
 from ._base import (
     BORDER_COLOR,
     BOUNDARIES_SOURCE,

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..panel import Panel
+from ..panel import Matrix, Panel
 
 #: The panel whose arrays were last taken (weakly): lets :func:`raise_at` name the file and row a
 #: bad value was read from (``Panel.locate``) when the labels are that panel's.
@@ -188,3 +188,15 @@ def weights_like(weights: Any, y: np.ndarray, regions: Any = None, times: Any = 
     check_weights(w, regions, times)
     check_weight_coverage(y, w, regions, times)
     return w
+
+
+def as_matrix(panel: Panel | Matrix | np.ndarray) -> Matrix:
+    """A Panel, Matrix or N x T array as a Matrix (a Panel's arrays read-only, not copied)."""
+    if isinstance(panel, Panel):
+        return panel.to_matrix(copy=False)  # read-only: the kernels do not write into it
+    if isinstance(panel, Matrix):
+        return panel
+    y = np.asarray(panel, dtype=float)
+    if y.ndim != 2:
+        raise DataError(f"values must be N x T, got shape {y.shape}")
+    return Matrix(y, pd.RangeIndex(y.shape[0]), pd.RangeIndex(y.shape[1]))

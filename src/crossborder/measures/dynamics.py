@@ -26,8 +26,10 @@ import pandas as pd
 from .._display import displayable
 from ..errors import DataError
 from ..panel import Matrix, Panel
+from ._arrays import as_matrix as _as_matrix
 from ._checks import check_bool, check_int, check_number
 from ._degenerate import not_computed
+from ._weights import aligned_weights, spatial_lag
 
 __all__ = [
     "MarkovResult",
@@ -213,17 +215,6 @@ def sojourn_times(p: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------- inputs
-def _as_matrix(panel: Panel | Matrix | np.ndarray) -> Matrix:
-    if isinstance(panel, Panel):
-        return panel.to_matrix(copy=False)  # read-only: the kernels do not write into it
-    if isinstance(panel, Matrix):
-        return panel
-    y = np.asarray(panel, dtype=float)
-    if y.ndim != 2:
-        raise DataError(f"values must be N x T, got shape {y.shape}")
-    return Matrix(y, pd.RangeIndex(y.shape[0]), pd.RangeIndex(y.shape[1]))
-
-
 def _relative(y: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         return y / np.nanmean(y, axis=0, keepdims=True) if y.size else y
@@ -527,8 +518,6 @@ def spatial_markov(
     neighbours have no lag: their transitions are skipped and they are listed in ``islands``.
     With per-period quantiles this is ``giddy.markov.Spatial_Markov(..., fixed=False)``.
     """
-    from .spatial import aligned_weights, spatial_lag
-
     mat = _as_matrix(panel)
     pooled = markov(mat, k=k, classes=classes, relative=relative)
     y = _relative(mat.values) if relative else mat.values

@@ -9,10 +9,10 @@ from typing import Any
 from ..border.shared import panel_edges
 from ..errors import DataError, UnitError
 from ..measures.decompose import decompose
-from ..measures.integration import IntegrationResult, integration
-from ..measures.robustness import RobustnessResult, default_currencies, robustness, study_defaults
-from ..measures.rolling import RollingResult, rolling
-from ..measures.verdict import Verdict, verdict
+from ..study.integration import IntegrationResult, integration
+from ..study.robustness import RobustnessResult, default_currencies, robustness, study_defaults
+from ..study.rolling import RollingResult, rolling
+from ..study.verdict import Verdict, verdict
 from .model import ReportContext, Skip
 from .panels import (
     country_name,

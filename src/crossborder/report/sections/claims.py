@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...claims import check_claims, unemployment_pairs
+from ...study.claims import check_claims, unemployment_pairs
 from ..model import ReportContext, Section
 
 

@@ -9,7 +9,7 @@ from ...border.pairs import GAP_ALPHA, agglomerations, pair_gaps, twin_cities
 from ...border.shared import dataset_border
 from ...border.zones import geodesic_km
 from ...charts import pair_gaps_small_multiples
-from ...claims import PAPER_AGGLOMERATIONS, border_capitals
+from ...study.claims import PAPER_AGGLOMERATIONS, border_capitals
 from ..model import ReportContext, Section, Skip
 from ..panels import country_name, geo_sources, label, panel, sides, source_line, sources_of
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ...charts_study import specification_curve
-from ...measures.robustness import SPEC_COLUMNS
-from ...measures.verdict import estimate_label
+from ...study.robustness import SPEC_COLUMNS
+from ...study.verdict import estimate_label
 from ..model import ReportContext, Section
 from ..panels import label, panel, source_line
 from ..studies import grid, names

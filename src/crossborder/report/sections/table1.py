@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...table1 import read_table1_as_printed, table1_comparison
+from ...study.table1 import read_table1_as_printed, table1_comparison
 from ..model import Block, ReportContext, Section
 
 

@@ -1,6 +1,6 @@
 """Section 1: the verdict — what holds across specifications and what depends on one choice.
 
-The reading is :func:`crossborder.measures.verdict.verdict` of the robustness grid (with the
+The reading is :func:`crossborder.study.verdict.verdict` of the robustness grid (with the
 between-country share per currency basis and the integration test); this section only renders it."""
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from .border.geometry import border_line, border_regions, cross_border_pairs
-from .border.zones import border_zone, city_distances
-from .dataset import Dataset
+from ..border.geometry import border_line, border_regions, cross_border_pairs
+from ..border.zones import border_zone, city_distances
+from ..dataset import Dataset
 from .paper import PAPER_AGGLOMERATIONS
 
 __all__ = ["Claim", "PAPER_AGGLOMERATIONS", "check_claims", "border_capitals", "claim_reach",

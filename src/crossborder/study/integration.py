@@ -63,13 +63,25 @@ import pandas as pd
 from scipy import stats
 
 from .._display import RegressionMixin, displayable
+from ..border.geometry import shared_edges
+from ..currency import parse_currency, rate_table
 from ..errors import DataError, DegenerateDataError
+from ..measures._arrays import numeric_times
+from ..measures._covtype import UNSET, CovType
+from ..measures._degenerate import check_statistic, cluster_warning, not_computed
+from ..measures._timetrend import check_alpha, check_se, trend_cov_arg, with_se
+from ..measures.decompose import decompose
+from ..measures.dispersion import sigma
+from ..measures.inference import (
+    dyadic_cov,
+    standard_errors,
+    t_pvalue,
+    twoway_cluster_cov,
+    wild_cluster_bootstrap,
+)
 from ..panel import Panel
-from ._arrays import numeric_times
-from ._covtype import UNSET, CovType
-from ._degenerate import check_statistic, cluster_warning, not_computed
-from ._timetrend import check_alpha, check_se, trend_cov_arg, with_se
-from .inference import dyadic_cov, standard_errors, t_pvalue, twoway_cluster_cov, wild_cluster_bootstrap
+from .panels import DEFAULT_INDICATOR, study_panel
+from .robustness import study_defaults
 
 __all__ = [
     "BreakTest",
@@ -96,7 +108,6 @@ def neighbour_pairs(
     """Every pair of neighbouring regions: ``a``, ``b``, ``group_a``, ``group_b``, ``cross`` (the
     two lie on different sides), ``contact``. Cross-border pairs are oriented with ``a`` on the
     first side (sorted group labels). ``edges``: a precomputed :func:`shared_edges` table."""
-    from ..border.geometry import shared_edges
 
     if group_col not in regions.columns or id_col not in regions.columns:
         raise DataError(f"regions need the columns {id_col!r} and {group_col!r}", column=group_col)
@@ -712,9 +723,6 @@ def integration(
     the exchange-rate exposure as a control — ``exposure`` a series by period (ln of side a's
     currency in side b's), by default from a Dataset's exchange rates (:func:`fx_exposure`).
     """
-    from .decompose import decompose
-    from .dispersion import sigma
-    from .robustness import study_defaults
 
     if control not in ("border", "all"):
         raise ValueError("control must be 'border' or 'all'")
@@ -728,7 +736,6 @@ def integration(
         geo = geometry
         defaults: list[int] = []
     else:
-        from ..study import DEFAULT_INDICATOR, study_panel
 
         ds = source
         p = panel if panel is not None else study_panel(
@@ -825,7 +832,6 @@ def fx_exposure(fx: pd.DataFrame, side_a: str, side_b: str, currency: str = "USD
     """ln(currency of ``side_a`` per currency of ``side_b``) per year from an exchange-rate table
     (``Dataset.fx``; the newest vintage of ``currency``'s rate: ``ln(LCU_a/USD) - ln(LCU_b/USD)``),
     e.g. ln KZT/RUB for sides ``"KZ"``, ``"RU"``: it rises when side a's currency falls."""
-    from ..currency import parse_currency, rate_table
 
     rates, _, _ = rate_table(fx, parse_currency(currency))
     wide = rates.pivot_table(index="year", columns="country", values="rate", aggfunc="first")

@@ -29,9 +29,19 @@ import numpy as np
 import pandas as pd
 
 from .._display import displayable
+from ..measures._arrays import numeric_times
+from ..measures._covtype import UNSET, CovType, cov_type_arg
+from ..measures._timetrend import (
+    CROSS_SECTION_SE,
+    check_alpha,
+    check_se,
+    coef_by_se,
+    se_type_of,
+    trend_cov_arg,
+)
+from ..measures.beta import beta
+from ..measures.dispersion import sigma
 from ..panel import Panel
-from ._covtype import UNSET, CovType, cov_type_arg
-from ._timetrend import CROSS_SECTION_SE, check_alpha, check_se, coef_by_se, se_type_of, trend_cov_arg
 
 __all__ = ["RollingResult", "rolling", "rolling_windows"]
 
@@ -144,7 +154,6 @@ def rolling_windows(times: Any, window: float, step: float = 1) -> tuple[list[li
     of every window with at least 3 periods, and the windows with fewer (``start``, ``end``,
     ``periods``, ``reason``). Raises ValueError when the span is shorter than the window or no
     window holds 3 periods (naming the shortest window that would)."""
-    from ._arrays import numeric_times
 
     window = _check_years(window, "window", 1)
     step = _check_years(step, "step", 1)
@@ -205,8 +214,6 @@ def rolling(
     ``nobs``). ``cov_type``: the standard errors of beta (default ``"HC1"``; ``"nonrobust"``,
     ``"HC0"``..``"HC3"``); ``trend_cov_type``: those of the sigma trend (default ``"nonrobust"``; also
     ``"HAC"``). ``beta_se`` / ``trend_se`` are their deprecated old names."""
-    from .beta import beta
-    from .dispersion import sigma
 
     beta_se = se_type_of(cov_type_arg(cov_type, "HC1", ("nonrobust", "HC0", "HC1", "HC2", "HC3"),
                                       func="rolling", beta_se=beta_se))
@@ -223,7 +230,6 @@ def rolling(
     s = sigma(panel, measure)[measure]
     import statsmodels.api as sm
 
-    from ._arrays import numeric_times
 
     tnum = numeric_times(pd.Index(times))
     rows: list[dict[str, Any]] = []

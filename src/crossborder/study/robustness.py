@@ -55,11 +55,12 @@ import numpy as np
 import pandas as pd
 
 from .._display import displayable
+from ..border.discontinuity import border_effect
+from ..border.geometry import shared_edges
 from ..errors import DataError, UnitError
-from ..panel import Panel
-from ._arrays import numeric_times
-from ._covtype import UNSET, CovType
-from ._timetrend import (
+from ..measures._arrays import numeric_times
+from ..measures._covtype import UNSET, CovType
+from ..measures._timetrend import (
     CROSS_SECTION_SE,
     check_alpha,
     check_se,
@@ -68,6 +69,10 @@ from ._timetrend import (
     time_trend,
     trend_cov_args,
 )
+from ..measures.beta import speed_half_life
+from ..measures.decompose import decompose_array
+from ..panel import Panel
+from .panels import DEFAULT_INDICATOR, study_panel
 
 __all__ = [
     "ESTIMATE_FAMILIES",
@@ -325,7 +330,6 @@ def _dataset_inputs(ds: Any, indicator: str | None, variants: Sequence[RegionVar
                     weight: str | None, group_col: str, relative: str | None = None):
     """(factory, border codes, all codes, polygons) of a Dataset: every analysis unit, and the
     regions that stand in for one in a variant."""
-    from ..study import DEFAULT_INDICATOR, study_panel
 
     ind = indicator or DEFAULT_INDICATOR
     all_codes = ds.region_codes("all")
@@ -373,7 +377,6 @@ def _variant_geometry(geometry: Any, variant: RegionVariant, id_col: str,
 def _edges(geometry: Any, id_col: str) -> pd.DataFrame | None:
     if geometry is None or len(geometry) < 2:
         return None
-    from ..border.geometry import shared_edges
 
     e = pd.DataFrame(shared_edges(geometry, id_col).drop(columns="geometry"))
     return e[e["contact"].isin(["edge", "point"])].reset_index(drop=True)
@@ -689,8 +692,6 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
     conditional one) and decompose (Theil T between share); the tests check them against those
     functions. Time trends need 3 periods; a row whose estimate, standard error, interval or
     p-value is not finite is not a specification: it goes to ``skipped`` with the reason."""
-    from .beta import speed_half_life
-    from .decompose import decompose_array
 
     y, groups, times = made["y"], made["groups"], made["times"]
     logs = np.log(y)
@@ -773,7 +774,6 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
         return out
 
     if "border_effect" in families and not too_short("border_effect_trend"):
-        from ..border.discontinuity import border_effect
 
         pa: Panel = made["make_all"]()
         ids = set(map(str, pa.regions))

@@ -14,9 +14,9 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from .dataset import INDICATOR_ALIASES, Dataset, currency_of
-from .errors import DataError
-from .panel import Panel
+from ..dataset import INDICATOR_ALIASES, Dataset, currency_of
+from ..errors import DataError
+from ..panel import Panel
 
 __all__ = ["DEFAULT_INDICATOR", "study_panel", "parse_years", "border_part_substitutes"]
 

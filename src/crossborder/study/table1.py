@@ -13,7 +13,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from .dataset import Dataset
+from ..dataset import Dataset, load_dataset
 
 __all__ = ["Table1", "read_table1_as_printed", "table1_comparison", "table1_side_by_side"]
 
@@ -53,7 +53,6 @@ def read_table1_as_printed(ds: Dataset | None = None) -> Table1:
     )
     issues = [f"{r.region_as_printed} ({r.region}): {r.issue}" for r in rows[low].itertuples()]
     if ds is None:
-        from .dataset import load_dataset
 
         ds = load_dataset("ru-kz")
     border = ds.border_regions
@@ -96,7 +95,6 @@ def table1_comparison(ds: Dataset | None = None) -> pd.DataFrame:
     table (Samara) are included with empty printed values and an issue.
     """
     if ds is None:
-        from .dataset import load_dataset
 
         ds = load_dataset("ru-kz")
     t1 = read_table1_as_printed(ds)
