@@ -677,6 +677,90 @@ class Panel:
         :meth:`from_frame`."""
         return self.to_long().set_index(["region", "time"])
 
+    def to_xarray(self, region_dim: str = "region", time_dim: str = "time") -> Any:
+        """The panel as an ``xarray.Dataset`` with dimensions (``region_dim``, ``time_dim``):
+        variable ``value`` (NaN where missing), ``weight`` where the panel has one, and ``group`` as
+        a coordinate along the regions; ``attrs`` hold the indicator and unit.
+
+        :meth:`from_xarray` gives the panel back. Needs ``xarray`` (``pip install
+        crossborder[xarray]``).
+
+        Examples
+        --------
+        >>> p = Panel.from_matrix([[1.0, 2.0], [3.0, 4.0]], regions=["A", "B"], times=[2000, 2001])
+        >>> p.to_xarray()["value"].sel(region="B", time=2001).item()
+        4.0
+        """
+        try:
+            import xarray as xr
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("Panel.to_xarray needs xarray: pip install 'crossborder[xarray]'") from exc
+        dims = (region_dim, time_dim)
+        coords: dict[str, Any] = {region_dim: np.asarray(self.regions), time_dim: np.asarray(self.times)}
+        data = {"value": (dims, self.to_matrix().values)}
+        if self.has_weight:
+            data["weight"] = (dims, self.weight_matrix().values)
+        if self.has_group:
+            coords["group"] = (region_dim, self.group_labels().reindex(self.regions).to_numpy(object))
+        attrs = {"indicator": self.indicator}
+        if self.unit is not None:
+            attrs["unit"] = self.unit
+        return xr.Dataset(data, coords=coords, attrs=attrs)
+
+    @classmethod
+    def from_xarray(cls, obj: Any, value: str = "value", *, region_dim: str | None = None,
+                    time_dim: str | None = None, weight: str | None = None,
+                    group: str | None = None, indicator: str | None = None,
+                    unit: str | None = None) -> Panel:
+        """A Panel from an ``xarray.DataArray`` or ``Dataset`` with two dimensions, regions first.
+
+        ``value``/``weight``: the Dataset's variables (a DataArray is its own value); ``group``: a
+        coordinate or variable along the regions (default ``"group"`` when present). The dimension
+        names default to the array's own (first: regions, second: times). ``indicator`` and ``unit``
+        default to the object's ``attrs``.
+        """
+        if hasattr(obj, "data_vars"):
+            ds = obj
+            if value not in ds.data_vars:
+                raise DataError(f"no variable {value!r} (variables: {list(ds.data_vars)})",
+                                column=value)
+            da = ds[value]
+        elif hasattr(obj, "dims") and hasattr(obj, "values"):
+            ds, da = None, obj
+        else:
+            raise TypeError(f"from_xarray takes an xarray DataArray or Dataset, got {type(obj).__name__}")
+        if da.ndim != 2:
+            raise DataError(f"from_xarray needs two dimensions (region, time); {value!r} has {da.dims}")
+        rdim = region_dim or da.dims[0]
+        tdim = time_dim or da.dims[1]
+        if {rdim, tdim} != set(da.dims):
+            raise DataError(f"dimensions {rdim!r} and {tdim!r} are not those of the array {da.dims}")
+        da = da.transpose(rdim, tdim)
+        w = None
+        if weight is None and ds is not None and "weight" in ds.data_vars:
+            weight = "weight"
+        if weight is not None:
+            if ds is None or weight not in ds.data_vars:
+                raise DataError(f"no weight variable {weight!r}", column=weight)
+            w = ds[weight].transpose(rdim, tdim).values.astype(float)
+        src = ds if ds is not None else da
+        groups = None
+        gname = group if group is not None else ("group" if "group" in src.coords
+                                                 or (ds is not None and "group" in ds.data_vars)
+                                                 else None)
+        if gname is not None:
+            if gname not in src.coords and (ds is None or gname not in ds.data_vars):
+                raise DataError(f"no group coordinate {gname!r}", column=gname)
+            g = src[gname]
+            if g.dims != (rdim,):
+                raise DataError(f"group {gname!r} must lie along {rdim!r}, not {g.dims}")
+            groups = dict(zip(da[rdim].values.tolist(), g.values.tolist(), strict=True))
+        attrs = dict(getattr(src, "attrs", {}))
+        return cls.from_matrix(da.values.astype(float), regions=list(da[rdim].values.tolist()),
+                               times=list(da[tdim].values.tolist()), weights=w, groups=groups,
+                               indicator=indicator or attrs.get("indicator", value),
+                               unit=unit if unit is not None else attrs.get("unit"))
+
     def to_geodataframe(self, year: Any = None, regions: Any = None, id_col: str = "region") -> Any:
         """The regions' polygons with the panel's value (and weight, group) in ``year`` (default the
         last time) as a GeoDataFrame, ready for ``.plot(column="value")`` or ``.explore()``.
