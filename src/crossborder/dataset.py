@@ -104,6 +104,40 @@ class Dataset:
         return (f"<div><strong>{html.escape(repr(self))}</strong>"
                 + self.indicators().to_html(max_rows=12, border=0) + "</div>")
 
+    def explore(self, indicator: str | None = None, year: int | None = None, *,
+                currency: str | None = None, weight: str | None = None, **kwargs: Any) -> Any:
+        """An interactive map in a notebook (``GeoDataFrame.explore``, drawn by folium).
+
+        Without ``indicator``: the regions coloured by country, the border regions outlined in the
+        tooltip. With one: its value in ``year`` (default the last year with values), converted by
+        ``currency`` as :meth:`panel` does (needed for a local-currency indicator of two
+        countries). ``kwargs`` go to ``GeoDataFrame.explore`` (e.g. ``tiles=None``, ``cmap=``,
+        ``m=`` to draw on an existing map). Needs folium (``pip install 'crossborder[explore]'``).
+        """
+        try:
+            import folium  # noqa: F401
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("Dataset.explore needs folium: pip install 'crossborder[explore]'") from exc
+        base = self.base_regions
+        keep = [c for c in ("region", "name", "country", "border") if c in base.columns]
+        gdf = base[keep + ["geometry"]].to_crs(4326)
+        if indicator is None:
+            kwargs.setdefault("column", "country")
+            kwargs.setdefault("tooltip", keep)
+            return gdf.explore(**kwargs)
+        panel = self.panel(indicator, currency=currency, weight=weight)
+        if year is None:
+            have = np.isfinite(panel.to_matrix(copy=False).values).any(axis=0)
+            if not have.any():
+                raise DataError(f"{indicator!r} has no value to map")
+            year = panel.times[np.flatnonzero(have)[-1]]
+        out = panel.to_geodataframe(year, regions=gdf, id_col="region")
+        out = out.rename(columns={"value": panel.indicator})
+        kwargs.setdefault("column", panel.indicator)
+        kwargs.setdefault("tooltip", keep + [panel.indicator])
+        kwargs.setdefault("legend_kwds", {"caption": f"{panel.indicator} ({panel.unit}), {year}"})
+        return out.explore(**kwargs)
+
     def indicators(self) -> pd.DataFrame:
         """One row per indicator and country: units, years, number of regions and values."""
         obs = self.observations.merge(self.regions[["region", "country"]], on="region", how="left")
