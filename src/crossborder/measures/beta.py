@@ -313,13 +313,57 @@ def beta(
 ) -> BetaResult:
     """Cross-section beta convergence between ``start`` and ``end`` (default: first and last time).
 
-    ``log=False`` when the values are already logs. ``controls``: a DataFrame indexed by region
-    (text columns become dummies) for conditional beta, or ``"group"`` for group dummies (e.g. a
-    country dummy). Regions missing a value, a weight or a control are dropped and listed in
-    ``dropped``; a control constant on the regions kept (e.g. the dummy of a country left without
-    data) is left out and listed in ``dropped_terms``. Formulas, edge cases and references: see
-    :mod:`crossborder.measures.beta`. ``cov_type``: ``"nonrobust"`` (default), ``"HC0"``..``"HC3"`` or
-    ``"cluster"`` (the default when ``cluster`` is given); ``robust=`` is its deprecated old name.
+    Parameters
+    ----------
+    panel : Panel
+        Levels (or logs with ``log=False``) of one indicator, region x time.
+    start, end : time label, optional
+        The first and last period of the growth; default the panel's first and last time.
+    controls : DataFrame or "group", optional
+        Conditional beta: a DataFrame indexed by region (text columns become dummies), or
+        ``"group"`` for group dummies (e.g. a country dummy). A control constant on the regions
+        kept is left out and listed in ``dropped_terms``.
+    annualize : bool, default True
+        Growth per period (``/ T``) rather than over the whole span.
+    cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster"}, optional
+        Standard errors (any case); default ``"nonrobust"``, or ``"cluster"`` when ``cluster`` is
+        given. ``robust=`` is its deprecated old name.
+    log : bool, default True
+        Take logs of the levels (``False`` when they are logs already).
+    cluster : "group", "region" or Series, optional
+        Clusters (a Series maps region -> cluster); fewer than 20 clusters warn.
+    weighted : bool, default False
+        WLS with the start-period weight role as weights.
+    compat : {"reat"}, optional
+        ``"reat"`` reproduces REAT's speed, -ln(1 + beta) / T on annualised growth.
+
+    Returns
+    -------
+    BetaResult
+        ``beta``, ``se``, ``tstat``, ``pvalue``, ``speed``, ``half_life``, ``r2``, the regions
+        ``dropped`` (no value, weight or control) and the statsmodels ``fit``; ``params``,
+        ``bse``, ``pvalues``, ``conf_int()`` and ``summary()`` as statsmodels.
+
+    Notes
+    -----
+    g_i = alpha + beta ln y_i,start [+ controls] + e_i with g_i = (ln y_i,end - ln y_i,start) / T;
+    beta < 0 is convergence, speed lambda = -ln(1 + T beta) / T, half-life ln 2 / lambda. Robust
+    and clustered p-values use t(n - k) (clusters: t(G - 1)). Edge cases: :mod:`crossborder.measures.beta`.
+
+    References
+    ----------
+    Barro, R. & Sala-i-Martin, X. (1992). Convergence. Journal of Political Economy 100: 223-251.
+    Sala-i-Martin, X. (1996). The classical approach to convergence analysis. Economic Journal
+    106: 1019-1036.
+
+    Examples
+    --------
+    >>> from crossborder import Panel, beta
+    >>> p = Panel.from_matrix([[1.0, 2.0], [2.0, 3.0], [4.0, 5.0], [8.0, 9.0]],
+    ...                       regions=["A", "B", "C", "D"], times=[2000, 2010])
+    >>> r = beta(p)
+    >>> round(r.beta, 3), r.nobs        # by hand: slope of ln(end/start)/10 on ln(start)
+    (-0.028, 4)
     """
     if not isinstance(panel, Panel):
         raise _not_a_panel(panel, "beta")
@@ -731,11 +775,39 @@ def beta_panel(
     *,
     robust: Any = UNSET,
 ) -> BetaResult:
-    """Panel beta convergence with region fixed effects over consecutive non-overlapping windows of
-    ``window`` periods (see the module docstring). ``cluster`` defaults to the region (serial
-    correlation within a region); pass ``cluster=None`` with ``cov_type="nonrobust"`` (the default
-    then) or ``"HC0"``..``"HC3"`` for other errors (``robust=`` is deprecated).
-    ``alpha`` is NaN (each region has its own intercept).
+    """Panel beta convergence with region fixed effects over consecutive non-overlapping windows.
+
+    Parameters
+    ----------
+    panel : Panel
+        Levels (or logs with ``log=False``) of one indicator, region x time.
+    window : int, default 5
+        Periods per window: [t_0, t_w], [t_w, t_2w], ...
+    log : bool, default True
+        Take logs of the levels.
+    time_effects : bool, default False
+        Window dummies besides the region fixed effects.
+    cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster"}, optional
+        Default ``"cluster"`` on ``cluster`` (the region: serial correlation within a region);
+        pass ``cluster=None`` for the others. ``robust=`` is deprecated.
+    cluster : "region", "group", Series or None, default "region"
+
+    Returns
+    -------
+    BetaResult
+        As :func:`beta`; ``alpha`` is NaN (each region has its own intercept).
+
+    Notes
+    -----
+    Per region and window, the annualised growth over the window on the log level at its start,
+    with region dummies (Islam 1995). Regions with fewer than two windows do not identify beta
+    and are dropped. Fixed effects with a lagged level are biased in short panels (Nickell 1981):
+    read the panel speed as indicative.
+
+    References
+    ----------
+    Islam, N. (1995). Growth empirics: a panel data approach. Quarterly Journal of Economics 110:
+    1127-1170.
     """
     cov = _resolve(cov_type, robust, cluster, "beta_panel")
     robust = _robust_of(cov)

@@ -265,9 +265,48 @@ def log_t(
 ) -> LogTResult:
     """Phillips–Sul log t convergence test of the whole panel.
 
-    ``logged=True`` takes the values as they are (e.g. HP-filtered log income); ``False`` takes
-    their natural log first. Regression over ``t = [rT]+1 .. T`` (see module notes on ``rounding``
-    and the two ``hac`` estimators).
+    Parameters
+    ----------
+    data : Panel, DataFrame or ndarray
+        Region x time values (a wide DataFrame or N x T array), complete (no missing value).
+    trim : float, default 1/3
+        The share r of the periods dropped at the start: the regression runs over
+        t = [rT] + 1 .. T (see the module notes on ``rounding``).
+    hac : {"FQSB", "AQSB"}, default "FQSB"
+        The HAC estimator of the slope's standard error (fixed or automatic Quadratic-Spectral
+        bandwidth, as the R and Stata implementations).
+    logged : bool, default True
+        Take the values as they are (e.g. HP-filtered log income); ``False`` takes their log first.
+    rounding : str, default "half_even"
+        How [rT] is rounded.
+    threshold : float, default -1.65
+        The one-sided critical value of t: convergence is rejected when ``tstat < threshold``.
+
+    Returns
+    -------
+    LogTResult
+        ``b`` (= 2 alpha, the speed), its HAC ``se`` and ``tstat``, ``intercept``, the cross-section
+        variance ratio series ``H``, ``start``, ``end``, ``n_obs``, ``n_units``.
+
+    Notes
+    -----
+    h_it = y_it / mean_i(y_it), H_t = mean_i (h_it - 1)^2, and the regression
+    ln(H_1 / H_t) - 2 ln ln t = a + b ln t + u_t over t = [rT]+1 .. T; b >= 0 with t above the
+    critical value is convergence (b >= 2: convergence in levels).
+
+    References
+    ----------
+    Phillips, P. C. B. & Sul, D. (2007). Transition modeling and econometric convergence tests.
+    Econometrica 75: 1771-1855.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossborder.measures.clubs import log_t
+    >>> t = np.arange(1, 41)
+    >>> y = 10 + np.outer([1.0, -1.0, 0.5, -0.5], 1 / t)       # deviations die out: convergence
+    >>> log_t(y).tstat > -1.65
+    True
     """
     trim = check_number("trim", trim, low=0, high=1, low_open=True, high_open=True)
     threshold = check_number("threshold", threshold)
@@ -546,12 +585,48 @@ def clubs(
 ) -> ClubsResult:
     """Phillips–Sul (2007, 2009) convergence clubs.
 
-    Units are ordered by the last period (or the mean of the last ``order_fraction`` of the
-    periods), the core group is formed, the others are sieved in with ``c*``, and the procedure
-    repeats on the rest (see the module notes for each convention and its R / Stata origin).
-    ``merge`` then merges adjacent clubs (``"PS"``: Phillips & Sul 2009; ``"vLT"``: von Lyncker &
-    Thoennessen 2017) and ``merge_divergent`` assigns divergent units to clubs (vLT) with
-    critical value ``estar``.
+    Parameters
+    ----------
+    data : Panel, DataFrame or ndarray
+        Region x time values, complete (HP-filtered log income, as the literature uses).
+    trim, hac, rounding, threshold, logged
+        As :func:`log_t`.
+    cstar : float, default 0.0
+        The sieve's critical value c*: a unit joins the core group when the log t of core + unit
+        exceeds it.
+    merge : {"PS", "vLT"}, optional
+        Merge adjacent clubs afterwards (:func:`merge_clubs`).
+    merge_divergent : bool, default False
+        Assign divergent units to clubs (von Lyncker & Thoennessen) with critical value ``estar``.
+    core_rule : {"max_abs_t", "max_t"}, default "max_abs_t"
+        How the core group's size is chosen.
+    cstar_method, cstar_increment, cstar_cap
+        ``"incremental"`` raises c* in steps until the sieve admits a club (Stata's option).
+    order_fraction : float, default 0.0
+        Order units by the mean of the last share of periods rather than the last period.
+    estar : float, default -1.65
+        Critical value of the divergent units' assignment.
+
+    Returns
+    -------
+    ClubsResult
+        The clubs in order (highest first; each with its members and log t), the ``divergent`` units,
+        ``n_clubs``, ``to_frame()`` and ``plot()``.
+
+    Notes
+    -----
+    Units are ordered by the last period, the core group is formed, the others are sieved in with
+    c*, and the procedure repeats on the rest (module notes: each convention and its R / Stata
+    origin).
+
+    References
+    ----------
+    Phillips, P. C. B. & Sul, D. (2009). Economic transition and growth. Journal of Applied
+    Econometrics 24: 1153-1185. Du, K. (2017). Econometric convergence test and club clustering
+    using Stata. Stata Journal 17: 882-900. Sichera, R. & Pizzuto, P. (2019). ConvergenceClubs: a
+    package for performing the Phillips and Sul's club convergence clustering procedure. R Journal
+    11: 142-151. von Lyncker, K. & Thoennessen, R. (2017). Regional club convergence in the EU:
+    evidence from a panel data analysis. Empirical Economics 52: 525-553.
     """
     trim = check_number("trim", trim, low=0, high=1, low_open=True, high_open=True)
     cstar = check_number("cstar", cstar)
@@ -605,13 +680,36 @@ def merge_clubs(
 ) -> ClubsResult:
     """Merge adjacent clubs and optionally assign divergent units to clubs.
 
-    ``"PS"`` (Phillips & Sul 2009): grow each club with the next ones while the merged group
-    passes the log t test; the first club that fails starts the next group.
-    ``"vLT"`` (von Lyncker & Thoennessen 2017): test every adjacent pair; merge the first pair m
-    with ``t_m > threshold`` and ``t_m > t_{m+1}`` (the last pair needs only the first condition),
-    then start again; stop when no pair merges.
-    ``merge_divergent`` (vLT): test every (club, divergent unit) pair, add the unit with the
-    highest t to its club while that t exceeds ``estar``; repeat.
+    Parameters
+    ----------
+    result : ClubsResult
+        The clubs of :func:`clubs`.
+    method : {"PS", "vLT"} or None, default "PS"
+        ``"PS"`` (Phillips & Sul 2009): grow each club with the next ones while the merged group
+        passes the log t test; the first club that fails starts the next group. ``"vLT"`` (von
+        Lyncker & Thoennessen 2017): test every adjacent pair; merge the first pair m with
+        ``t_m > threshold`` and ``t_m > t_{m+1}`` (the last pair needs only the first condition),
+        then start again; stop when no pair merges. None: no merging.
+    merge_divergent : bool, default False
+        (vLT) test every (club, divergent unit) pair, add the unit with the highest t to its club
+        while that t exceeds ``estar``; repeat.
+    threshold, estar : float, optional
+        Critical values (default: those the clubs were found with).
+
+    Returns
+    -------
+    ClubsResult
+        The merged clubs (``settings`` records the merge).
+
+    Notes
+    -----
+    Each merge is accepted on the log t test of the merged group (t > ``threshold``), so merged
+    clubs are convergence clubs by the same criterion as the sieve's.
+
+    References
+    ----------
+    Phillips & Sul (2009), Journal of Applied Econometrics 24; von Lyncker & Thoennessen (2017),
+    Empirical Economics 52.
     """
     if threshold is not None:
         threshold = check_number("threshold", threshold)

@@ -127,13 +127,44 @@ def decompose(
     by: str | pd.Series | dict | None = "group",
     weighted: bool = False,
 ) -> pd.DataFrame:
-    """Between/within-group decomposition per period (see the module docstring for the formulas).
+    """Between/within-group decomposition of inequality per period.
 
-    ``index`` is ``"theil"`` (Theil T) or ``"mld"`` (Theil L). ``by`` is ``"group"`` (or the name of
-    the panel's group role, e.g. ``"country"``) for the panel's groups, or a Series/dict mapping
-    region -> group. ``weighted=True`` weights regions by the panel's weight role (population).
-    Returns a DataFrame indexed by time with ``total``, ``between``, ``within``, ``between_share``,
-    ``n`` (regions) and ``n_groups``.
+    Parameters
+    ----------
+    panel : Panel
+        Levels of one indicator, region x time.
+    index : {"theil", "mld"}, default "theil"
+        Theil T or the mean log deviation (Theil L).
+    by : "group", str, Series or dict, default "group"
+        ``"group"`` (or the name of the panel's group role, e.g. ``"country"``) for the panel's
+        groups, or a Series/dict mapping region -> group.
+    weighted : bool, default False
+        Weight regions by the panel's weight role (population).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by time with ``total``, ``between``, ``within``, ``between_share``, ``n`` (regions)
+        and ``n_groups``.
+
+    Notes
+    -----
+    Theil T = B + W with B = sum_g s_g ln(mean_g / mean) and W = sum_g s_g T_g (s_g: the group's
+    share of the total); MLD: B = sum_g p_g ln(mean / mean_g), W = sum_g p_g L_g (p_g: the group's
+    share of the regions or weight). Formulas: :mod:`crossborder.measures.decompose`.
+
+    References
+    ----------
+    Shorrocks, A. F. (1980). The class of additively decomposable inequality measures.
+    Econometrica 48: 613-625.
+
+    Examples
+    --------
+    >>> from crossborder import Panel, decompose
+    >>> p = Panel.from_matrix([[1.0], [1.0], [2.0], [2.0]], regions=list("ABCD"), times=[2000],
+    ...                       groups={"A": "X", "B": "X", "C": "Y", "D": "Y"})
+    >>> round(float(decompose(p).loc[2000, "between_share"]), 6)
+    1.0
     """
     if index not in ("theil", "mld"):
         raise ValueError(f"index must be 'theil' or 'mld', got {index!r}")

@@ -459,15 +459,49 @@ def markov(
     classes: Classes = "quantile",
     relative: bool = False,
 ) -> MarkovResult:
-    """Discrete Markov chain of the regions' classes over consecutive periods.
+    """Discrete Markov chain of the regions' classes over consecutive periods (distribution dynamics).
 
-    ``classes="quantile"`` (default, ``k=5``): per-period quantile classes, cut points by linear
-    interpolation, a value equal to a cut point in the lower class (as ``mapclassify.Quantiles``;
-    unlike it, tied cut points are kept, so a period may have an empty class rather than fewer
-    classes). ``"pooled"``: quantiles of all periods together. An array: fixed cut points
-    (k = len + 1 classes, each class ``(c_{i-1}, c_i]``). ``relative=True`` divides each period by
-    its cross-section mean first (use it with fixed cut points such as ``[0.8, 1, 1.2]``).
-    Transitions are between consecutive columns of the panel (whatever the time step).
+    Parameters
+    ----------
+    panel : Panel, Matrix or ndarray
+        Region x time values.
+    k : int, optional
+        The number of classes (default 5 with quantiles).
+    classes : "quantile", "pooled" or array, default "quantile"
+        ``"quantile"``: per-period quantile classes, cut points by linear interpolation, a value equal
+        to a cut point in the lower class (as ``mapclassify.Quantiles``; unlike it, tied cut points
+        are kept, so a period may have an empty class rather than fewer classes). ``"pooled"``:
+        quantiles of all periods together. An array: fixed cut points (k = len + 1 classes, each
+        class ``(c_{i-1}, c_i]``).
+    relative : bool, default False
+        Divide each period by its cross-section mean first (use it with fixed cut points such as
+        ``[0.8, 1, 1.2]``).
+
+    Returns
+    -------
+    MarkovResult
+        ``counts``, ``probabilities`` (row shares), ``steady_state``, the N x T ``classes``, ``cuts``,
+        ``skipped`` transitions, mobility indices (``summary()``), ``plot()``.
+
+    Notes
+    -----
+    p_ij = n_ij / sum_j n_ij over the transitions between consecutive columns of the panel (whatever
+    the time step); the steady state solves pi P = pi. A one-period panel or constant values are
+    refused ("not computed"), not a matrix of zeros.
+
+    References
+    ----------
+    Quah, D. (1993). Empirical cross-section dynamics in economic growth. European Economic Review
+    37: 426-434. Rey, S. J. (2001). Spatial empirics for economic growth and convergence.
+    Geographical Analysis 33: 195-214.
+
+    Examples
+    --------
+    >>> from crossborder import Panel, markov
+    >>> p = Panel.from_matrix([[1.0, 4.0], [2.0, 3.0], [3.0, 2.0], [4.0, 1.0]], regions=list("ABCD"),
+    ...                       times=[2000, 2001])
+    >>> markov(p, k=2).counts.tolist()                        # the two halves swap
+    [[0, 2], [2, 0]]
     """
     check_bool("relative", relative)
     mat = _as_matrix(panel)
@@ -508,15 +542,40 @@ def spatial_markov(
     m: int | None = None,
     relative: bool = False,
 ) -> SpatialMarkovResult:
-    """Spatial Markov chain (Rey 2001): transitions counted per class of the spatial lag.
+    """Spatial Markov chain: transitions counted per class of the spatial lag.
 
-    The spatial lag of a region is the mean of its neighbours' values in the same period
-    (row-standardised ``weights``: a libpysal ``W`` whose ids are the panel's regions, or an
-    N x N matrix in the panel's row order; neighbours with a missing value are left out of the
-    mean). The lag is classed like the values (``lag_classes`` defaults to ``classes``; ``m``
-    to ``k``); the lag class at the start of a transition conditions it. Regions without
-    neighbours have no lag: their transitions are skipped and they are listed in ``islands``.
-    With per-period quantiles this is ``giddy.markov.Spatial_Markov(..., fixed=False)``.
+    Parameters
+    ----------
+    panel : Panel, Matrix or ndarray
+        Region x time values.
+    weights : libpysal W, Graph or ndarray
+        Neighbours: a ``W``/``Graph`` whose ids are the panel's regions, or an N x N matrix in the
+        panel's row order (row-standardised here).
+    k, classes, relative
+        The classes of the values, as :func:`markov`.
+    lag_classes : optional
+        The classes of the lag (default ``classes``).
+    m : int, optional
+        The number of lag classes (default ``k``).
+
+    Returns
+    -------
+    SpatialMarkovResult
+        ``counts[l, i, j]`` (transitions from class i to j of regions whose lag was in class l),
+        ``probabilities`` and ``steady_states`` per lag class, the ``pooled`` chain, ``lag_classes``
+        and the ``islands``.
+
+    Notes
+    -----
+    The spatial lag of a region is the mean of its neighbours' values in the same period (neighbours
+    with a missing value left out); the lag class at the start of a transition conditions it. Regions
+    without neighbours have no lag: their transitions are skipped. With per-period quantiles this is
+    ``giddy.markov.Spatial_Markov(..., fixed=False)``.
+
+    References
+    ----------
+    Rey, S. J. (2001). Spatial empirics for economic growth and convergence. Geographical Analysis
+    33: 195-214.
     """
     mat = _as_matrix(panel)
     pooled = markov(mat, k=k, classes=classes, relative=relative)

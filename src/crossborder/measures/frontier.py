@@ -54,9 +54,43 @@ class DeltaResult:
 
 
 def delta(panel: Panel, best: str = "max", weighted: bool = False) -> DeltaResult:
-    """Sum of distances to the best performer per period, and departures from the mean and from
-    the best per region and period (see the module docstring). ``best="min"`` when lower is better
-    (e.g. unemployment)."""
+    """Delta convergence: the sum of distances to the best performer per period.
+
+    Parameters
+    ----------
+    panel : Panel
+        Values of one indicator, region x time.
+    best : {"max", "min"}, default "max"
+        The best performer is the highest value, or the lowest where lower is better (e.g.
+        unemployment).
+    weighted : bool, default False
+        Weight the distances by the panel's weight role.
+
+    Returns
+    -------
+    DeltaResult
+        ``table``: per period ``delta``, ``best``, ``best_region``, ``mean``, ``n``; ``departures``:
+        per region and period ``value``, ``from_mean``, ``from_mean_rel``, ``from_best``,
+        ``from_best_rel``.
+
+    Notes
+    -----
+    delta_t = sum_i |y_best,t - y_i,t|; a falling delta is convergence towards the frontier
+    (formulas and convergEU's conventions: :mod:`crossborder.measures.frontier`).
+
+    References
+    ----------
+    Eurofound (2018). Upward convergence in the EU: concepts, measurements and indicators;
+    the convergEU R package (Nicolini, Bugiardini et al.).
+
+    Examples
+    --------
+    >>> from crossborder import Panel, delta
+    >>> p = Panel.from_matrix([[1.0, 2.0], [3.0, 3.0], [5.0, 4.0]], regions=["A", "B", "C"],
+    ...                       times=[2000, 2001])
+    >>> delta(p).table["delta"].tolist()
+    [6.0, 3.0]
+    """
     if best not in ("max", "min"):
         raise ValueError(f"best must be 'max' or 'min', got {best!r}")
     check_bool("weighted", weighted)

@@ -78,11 +78,39 @@ def hp_filter(data: np.ndarray, lamb: float = ...) -> np.ndarray: ...
 
 
 def hp_filter(data, lamb: float = 400.0):
-    """Hodrick–Prescott trend of each region's series (``lamb`` = smoothing parameter).
+    """Hodrick–Prescott trend of each region's series.
 
-    Takes a :class:`Panel` (returns a Panel with the same regions, times, weights and groups),
-    a wide DataFrame (regions x times) or an N x T array. Series must be complete: a region with
-    a missing value is an error naming it (use ``Panel.balanced()`` to keep complete ones).
+    Parameters
+    ----------
+    data : Panel, DataFrame or ndarray
+        A Panel, a wide DataFrame (regions x times) or an N x T array. Series must be complete: a
+        region with a missing value is an error naming it (``Panel.balanced()`` keeps complete ones).
+    lamb : float, default 400.0
+        The smoothing parameter (400 is Phillips & Sul's choice for annual data before the club
+        procedure; 6.25 and 100 are other annual conventions).
+
+    Returns
+    -------
+    Panel, DataFrame or ndarray
+        The trends, of the input's type (a Panel keeps its regions, times, weights and groups).
+
+    Notes
+    -----
+    The trend tau minimises sum_t (y_t - tau_t)^2 + lamb sum_t (Delta^2 tau_t)^2, i.e.
+    tau = (I + lamb K'K)^-1 y with K the (T - 2) x T second-difference matrix.
+
+    References
+    ----------
+    Hodrick, R. J. & Prescott, E. C. (1997). Postwar U.S. business cycles. Journal of Money, Credit
+    and Banking 29: 1-16.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossborder import hp_filter
+    >>> line = np.array([[1.0, 2.0, 3.0, 4.0, 5.0]])
+    >>> bool(np.allclose(hp_filter(line), line))           # a straight line is its own trend
+    True
     """
     check_number("lamb", lamb, low=0, low_open=True)
     if isinstance(data, Panel):

@@ -180,16 +180,45 @@ def check_gamma(g: np.ndarray, n: np.ndarray, ref: Any) -> None:
 
 def gamma(panel: Panel, ref: Any = None, last: Any = None,
           kind: Literal["binary", "multiannual"] = "binary") -> pd.DataFrame:
-    """Kendall's rank concordance of every period from ``ref`` (default: the first) to ``last``
-    (default: the last) with ``ref``; see the module docstring for the formulas.
+    """Kendall's rank concordance of every period with a reference period (gamma convergence).
 
-    ``kind="binary"`` (default): period t against ``ref`` (Boyle & McCarthy's binary index).
-    ``kind="multiannual"``: the ranks of every period of the window [``ref``, t] at once; the row of
-    ``last`` is the index over the whole window, normalised by (T + 1)^2 as Boyle & McCarthy
-    publish it, not by convergEU's (T + 2)^2 (module docstring). Returns a DataFrame indexed by time
-    with ``gamma`` and ``n`` (regions observed in both periods, resp. in every period of the
-    window). Ranks are computed on the values as they are (a monotone transform such as a log gives
-    the same ranks).
+    Parameters
+    ----------
+    panel : Panel
+        Values of one indicator, region x time (ranks do not change under a monotone transform
+        such as a log).
+    ref : time label, optional
+        The reference period (default: the first).
+    last : time label, optional
+        The last period reported (default: the last).
+    kind : {"binary", "multiannual"}, default "binary"
+        ``"binary"``: period t against ``ref`` (Boyle & McCarthy's binary index);
+        ``"multiannual"``: the ranks of every period of the window [``ref``, t] at once, normalised
+        by (T + 1)^2 as Boyle & McCarthy publish it (convergEU uses (T + 2)^2: module docstring).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by time, with ``gamma`` and ``n`` (regions observed in both periods, resp. in every
+        period of the window).
+
+    Notes
+    -----
+    Binary: gamma_t = var(R_i,t + R_i,ref) / var(2 R_i,ref), with R the ranks; 1 = the same order,
+    lower values = more mobility in the ranking (gamma convergence).
+
+    References
+    ----------
+    Boyle, G. E. & McCarthy, T. G. (1997). Applied Economics Letters 4: 509-512 (binary index);
+    Oxford Bulletin of Economics and Statistics 59: 257-264 (multi-annual index).
+
+    Examples
+    --------
+    >>> from crossborder import Panel, gamma
+    >>> p = Panel.from_matrix([[1.0, 1.0, 3.0], [2.0, 2.0, 2.0], [3.0, 3.0, 1.0]],
+    ...                       regions=["A", "B", "C"], times=[2000, 2001, 2002])
+    >>> gamma(p)["gamma"].tolist()
+    [1.0, 1.0, 0.0]
     """
     import warnings
 

@@ -246,14 +246,45 @@ def moran(
     permutations: int = 999,
     seed: int | None = 12345,
 ) -> MoranResult:
-    """Global Moran's I of every period: I = (n / S0) * z'Wz / z'z, z = y - mean(y).
+    """Global Moran's I of every period.
 
-    Weights are row-standardised (S0 = n minus the islands). Inference: E[I] = -1/(n-1);
-    z and two-sided p under normality and under randomisation (Cliff & Ord 1981); and a
-    permutation test with ``permutations`` random relabellings (``seed`` fixes them; the same
-    relabellings serve every period), ``p_sim`` = (min(#{I_sim >= I}, #{I_sim < I}) + 1) /
-    (permutations + 1) as in esda. A period with missing values uses the regions observed in it,
-    the weights restricted to them.
+    Parameters
+    ----------
+    panel : Panel, Matrix or ndarray
+        Region x time values.
+    weights : libpysal W, Graph or ndarray
+        Neighbours (row-standardised here); see :func:`weights_from_regions`.
+    permutations : int, default 999
+        Random relabellings for ``p_sim`` (0: none).
+    seed : int or None, default 12345
+        Fixes the relabellings (the same ones serve every period).
+
+    Returns
+    -------
+    MoranResult
+        ``table``: one row per period with ``n``, ``I``, ``expected``, ``z_norm``, ``p_norm``,
+        ``z_rand``, ``p_rand`` and ``p_sim``; the weights' ``islands``.
+
+    Notes
+    -----
+    I = (n / S0) z'Wz / z'z with z = y - mean(y), S0 = n minus the islands; E[I] = -1/(n - 1);
+    z and two-sided p under normality and randomisation (Cliff & Ord 1981);
+    p_sim = (min(#{I_sim >= I}, #{I_sim < I}) + 1) / (permutations + 1) as in esda. A period with
+    missing values uses the regions observed in it, the weights restricted to them; fewer than three
+    regions give "not computed".
+
+    References
+    ----------
+    Cliff, A. D. & Ord, J. K. (1981). Spatial Processes: Models and Applications. Pion.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossborder import moran
+    >>> w = np.array([[0, 1, 0, 0], [1, 0, 1, 0], [0, 1, 0, 1], [0, 0, 1, 0]], dtype=float)
+    >>> y = np.array([[1.0], [2.0], [3.0], [4.0]])      # a trend along a line: z'Wz / z'z = 2 / 5
+    >>> round(float(moran(y, w, permutations=0).table["I"].iloc[0]), 6)
+    0.4
     """
     permutations = check_int("permutations", permutations, minimum=0)
     seed = _check_seed(seed)
@@ -370,13 +401,37 @@ def local_moran(
     seed: int | None = 12345,
     alpha: float = 0.05,
 ) -> LocalMoranResult:
-    """Local Moran (LISA, Anselin 1995) of every region and period.
+    """Local Moran (LISA) of every region and period.
 
+    Parameters
+    ----------
+    panel : Panel, Matrix or ndarray
+        Region x time values.
+    weights : libpysal W, Graph or ndarray
+        Neighbours (row-standardised here).
+    permutations : int, default 999
+        Conditional permutations for ``p_sim``.
+    seed : int or None, default 12345
+    alpha : float, default 0.05
+        A region is in a ``cluster`` (its quadrant) when p_sim <= alpha, else "ns".
+
+    Returns
+    -------
+    LocalMoranResult
+        ``table``: one row per region and period with the value, ``z``, ``lag``, ``Is``,
+        ``quadrant`` (HH, LH, LL, HL; "island" without neighbours), ``p_sim`` and ``cluster``;
+        ``clusters()`` counts them.
+
+    Notes
+    -----
     I_i = (n - 1) z_i sum_j w_ij z_j / sum_j z_j^2 with row-standardised weights (esda's
-    ``Moran_Local`` convention). Quadrant: HH (z > 0, lag > 0), LH, LL, HL. ``p_sim`` from
-    conditional permutations (the region's value fixed, its neighbours drawn at random from the
-    other regions), folded as in esda; ``cluster`` is the quadrant where p_sim <= ``alpha``.
-    Regions without neighbours get quadrant "island" and no statistic.
+    ``Moran_Local`` convention); p_sim from conditional permutations (the region's value fixed, its
+    neighbours drawn at random from the other regions), folded as in esda.
+
+    References
+    ----------
+    Anselin, L. (1995). Local indicators of spatial association - LISA. Geographical Analysis 27:
+    93-115.
     """
     permutations = check_int("permutations", permutations, minimum=0)
     seed = _check_seed(seed)
@@ -465,14 +520,40 @@ def spatial_beta(
     method: str = "ML",
     log: bool = True,
 ) -> SpatialBetaResult:
-    """Beta convergence with spatial dependence (Rey & Montouri 1999), estimated with spreg.
+    """Beta convergence with spatial dependence, estimated with spreg.
 
-    growth_i = (ln y_iT - ln y_i0) / T regressed on ln y_i0, T = end - start (numeric times,
-    else the number of periods), in a spatial lag model (``"lag"``: + rho W growth) and/or a
-    spatial error model (``"error"``: u = lambda W u + e); ``method`` "ML" (spreg.ML_Lag /
-    ML_Error) or "GM" (spreg.GM_Lag / GM_Error_Het). ``log=False`` if the values are logs
-    already. Speed of convergence -ln(1 + beta T) / T and half-life ln 2 / speed as in
-    :func:`crossborder.measures.beta.speed_half_life` (same growth setup as ordinary beta).
+    Parameters
+    ----------
+    panel : Panel, Matrix or ndarray
+        Levels (or logs with ``log=False``), region x time.
+    weights : libpysal W, Graph or ndarray
+        Neighbours (row-standardised here).
+    start, end : time label, optional
+        The growth period (default the first and last time).
+    models : tuple of {"lag", "error"}, default ("lag", "error")
+        The spatial lag model (+ rho W growth) and/or the spatial error model (u = lambda W u + e).
+    method : {"ML", "GM"}, default "ML"
+        ``spreg.ML_Lag``/``ML_Error`` or ``spreg.GM_Lag``/``GM_Error_Het``.
+    log : bool, default True
+        Take logs of the levels.
+
+    Returns
+    -------
+    SpatialBetaResult
+        ``table``: one row per model with beta, its se, z, p, the spatial parameter with its se and
+        p, the speed and half-life, log-likelihood and AIC (ML), pseudo R2; ``dropped`` and
+        ``islands``; ``residual_tests`` where computed.
+
+    Notes
+    -----
+    growth_i = (ln y_iT - ln y_i0) / T on ln y_i0, T = end - start (numeric times, else the number
+    of periods); speed -ln(1 + beta T) / T and half-life ln 2 / speed as
+    :func:`crossborder.measures.beta.speed_half_life`.
+
+    References
+    ----------
+    Rey, S. J. & Montouri, B. D. (1999). US regional income convergence: a spatial econometric
+    perspective. Regional Studies 33: 143-156.
     """
     import libpysal
     import spreg
