@@ -15,6 +15,9 @@ import pytest
 import crossborder as cb
 
 MODULES_WITH_EXAMPLES = [
+    "crossborder._display",
+    "crossborder.dataset",
+    "crossborder.io.observations",
     "crossborder.panel",
     "crossborder.measures.beta",
     "crossborder.measures.clubs",
@@ -27,10 +30,11 @@ MODULES_WITH_EXAMPLES = [
     "crossborder.measures.spatial",
 ]
 
-#: the estimators: each public one documents Parameters, Returns, Notes and References
+#: the estimators and readers: each documents Parameters, Returns, Notes and References
 ESTIMATORS = ["beta", "beta_panel", "sigma", "sigma_trend", "sigma_ftest", "gamma", "delta",
               "decompose", "hp_filter", "log_t", "clubs", "merge_clubs", "markov", "spatial_markov",
-              "moran", "local_moran", "spatial_beta"]
+              "moran", "local_moran", "spatial_beta", "compare", "load_dataset", "read_panel",
+              "read_observations", "read_dataset", "validate_observations", "validate_regions"]
 
 
 @pytest.mark.parametrize("name", MODULES_WITH_EXAMPLES)

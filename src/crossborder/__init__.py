@@ -192,18 +192,7 @@ if _typing.TYPE_CHECKING:  # what static tools and editors see
     from .measures.dynamics import MarkovResult, SpatialMarkovResult, markov, spatial_markov
     from .measures.frontier import DeltaResult, delta
     from .measures.hpfilter import hp_filter
-    from .study.integration import (
-        BreakTest,
-        DiDResult,
-        IntegrationResult,
-        break_test,
-        integration,
-        neighbour_pairs,
-        pair_did,
-    )
     from .measures.ranks import gamma
-    from .study.robustness import RegionVariant, RobustnessResult, robustness, study_defaults
-    from .study.rolling import RollingResult, rolling
     from .measures.spatial import (
         LocalMoranResult,
         MoranResult,
@@ -214,7 +203,18 @@ if _typing.TYPE_CHECKING:  # what static tools and editors see
         spatial_beta,
         weights_from_regions,
     )
-    from .study.verdict import Verdict
     from .panel import BalancedPanelWarning, Matrix, Panel
     from .study import study_panel
+    from .study.integration import (
+        BreakTest,
+        DiDResult,
+        IntegrationResult,
+        break_test,
+        integration,
+        neighbour_pairs,
+        pair_did,
+    )
+    from .study.robustness import RegionVariant, RobustnessResult, robustness, study_defaults
+    from .study.rolling import RollingResult, rolling
+    from .study.verdict import Verdict
     from .validate import ReadReport, Repair, ValidationError, validate_observations, validate_regions

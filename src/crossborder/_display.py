@@ -188,10 +188,38 @@ _MAIN_TERM = {"BetaResult": "initial", "DiDResult": "cross_x_post", "BreakTest":
 
 
 def compare(*results: Any, names: list[str] | None = None) -> pd.DataFrame:
-    """Several results side by side (as ``linearmodels.panel.compare``): one column per result,
-    rows ``estimate``, ``se``, ``tstat``, ``pvalue``, ``ci_low``, ``ci_high``, ``nobs``,
-    ``cov_type`` of the main coefficient (beta: ``initial``; DiD: ``cross_x_post``; break test:
-    ``change``). ``names`` labels the columns (default ``"<class> 1"``, ...)."""
+    """Several results side by side, as ``linearmodels.panel.compare``.
+
+    Parameters
+    ----------
+    *results
+        Regression-like results: :class:`BetaResult`, ``DiDResult``, ``BreakTest``, ``TrendResult``.
+    names : list of str, optional
+        Column labels (default ``"<class> 1"``, ...).
+
+    Returns
+    -------
+    DataFrame
+        One column per result; rows ``estimate``, ``se``, ``tstat``, ``pvalue``, ``ci_low``,
+        ``ci_high``, ``nobs``, ``cov_type`` of the main coefficient (beta: ``initial``; DiD:
+        ``cross_x_post``; break test: ``change``).
+
+    Notes
+    -----
+    The numbers are the results' own; nothing is re-estimated.
+
+    References
+    ----------
+    linearmodels' ``compare`` (K. Sheppard) is the model of the layout.
+
+    Examples
+    --------
+    >>> from crossborder import Panel, beta, compare
+    >>> p = Panel.from_matrix([[1.0, 2.0], [2.0, 3.0], [4.0, 5.0], [8.0, 9.0]],
+    ...                       regions=["A", "B", "C", "D"], times=[2000, 2010])
+    >>> compare(beta(p), beta(p, cov_type="HC1"), names=["classical", "HC1"]).loc["cov_type"].tolist()
+    ['nonrobust', 'HC1']
+    """
     if not results:
         raise ValueError("compare() needs at least one result")
     if names is not None and len(names) != len(results):

@@ -602,7 +602,36 @@ def _foreign_currency(obs: pd.DataFrame, target: str) -> pd.Series:
 
 # ---------------------------------------------------------------------- loading
 def load_dataset(name: str = "ru-kz") -> Dataset:
-    """The built-in dataset ``name`` (``"ru-kz"``: the Russia–Kazakhstan border area)."""
+    """A built-in dataset.
+
+    Parameters
+    ----------
+    name : str, default "ru-kz"
+        ``"ru-kz"``: the Russia–Kazakhstan border area (12 Russian and 7 Kazakh regions, their
+        statistics with sources, polygons, cities and exchange rates).
+
+    Returns
+    -------
+    Dataset
+        ``regions`` (GeoDataFrame), ``observations`` (long), ``sources``, ``cities``, ``fx``.
+
+    Notes
+    -----
+    Every value carries its source (``ds.sources``: source, citation, where found, licence); the
+    licences are listed in the README's "Data and licences".
+
+    References
+    ----------
+    Stepanov, A., Burnasov, A., Ilyushkina, M. & Kovalev, Yu. (2020). Hidden geographical
+    opportunities for convergence of Russian-Kazakh border area. Dela 53: 97-110.
+
+    Examples
+    --------
+    >>> import crossborder as cb
+    >>> ds = cb.load_dataset("ru-kz")
+    >>> sorted(ds.regions["country"].unique())
+    ['KZ', 'RU']
+    """
     key = name.lower().replace("_", "-")
     if key != "ru-kz":
         raise DataError(f"no built-in dataset {name!r}; built-in: ['ru-kz']")

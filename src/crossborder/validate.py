@@ -416,18 +416,40 @@ def validate_observations(
 ) -> ReadReport:
     """Check a long observation table (region, year, indicator, value[, unit]).
 
-    Errors (raised as :class:`ValidationError`, listing every offending row, unless
+    Parameters
+    ----------
+    obs : DataFrame
+        The long table.
+    regions : DataFrame or iterable of str, optional
+        The known regions (codes; with geometry, its polygons are checked too).
+    file : str, optional
+        Names the file in messages when the rows do not carry it.
+    log_indicators : iterable of str
+        Indicators whose values must be > 0.
+    year_range : (int, int), default (1900, 2100)
+        Inclusive.
+    on_error : {"raise", "set_aside"}, default "raise"
+    report : ReadReport, optional
+        A report to add to.
+
+    Returns
+    -------
+    ReadReport
+
+    Notes
+    -----
+    Errors (raised as :class:`ValidationError` listing every offending row, unless
     ``on_error="set_aside"``, which moves the rows to ``report.set_aside`` and marks them False in
     ``report.keep``): duplicate (region, year, indicator) rows (all copies), non-numeric values,
-    region codes not in ``regions``, years that are not integers in ``year_range`` (inclusive), and
-    zero or negative values of the ``log_indicators``. Rows with a missing value are always set
-    aside (reported). Units that differ within one indicator and country raise :class:`UnitError`
-    in either mode (no row is more right than another); without a country for the regions this is a
-    warning. Regions that have observations but no geometry give a warning; invalid polygons in
-    ``regions`` are an error (see :func:`validate_regions`).
+    region codes not in ``regions``, years that are not integers in ``year_range``, zero or negative
+    values of the ``log_indicators``. Rows with a missing value are always set aside (reported).
+    Units that differ within one indicator and country raise :class:`UnitError` in either mode;
+    without a country for the regions this is a warning. Rows are named by the private columns
+    ``_file``/``_row``/``_column`` that the readers add, else by ``file`` and the index.
 
-    Rows are named by the private columns ``_file``/``_row``/``_column`` that the readers add, else
-    by ``file`` and the index (the readers' index holds the line of the file, header = line 1).
+    References
+    ----------
+    The checks follow the tidy-data rules (Wickham 2014, Journal of Statistical Software 59(10)).
     """
     if on_error not in ("raise", "set_aside"):
         raise DataError(f"on_error must be 'raise' or 'set_aside', not {on_error!r}")
@@ -869,8 +891,28 @@ def validate_regions(
 ) -> pd.DataFrame:
     """Check region rows: codes present and unique, geometry present (warning) and valid (error).
 
-    Returns the problem table (empty when all is well); raises :class:`ValidationError` when
-    ``raise_errors`` and there are problems. ``only`` restricts the checks to some codes.
+    Parameters
+    ----------
+    regions : DataFrame or GeoDataFrame
+    file : str, optional
+    report : ReadReport, optional
+    only : iterable of str, optional
+        Restrict the checks to some codes.
+    raise_errors : bool, default True
+
+    Returns
+    -------
+    DataFrame
+        The problem table (empty when all is well); :class:`ValidationError` is raised when
+        ``raise_errors`` and there are problems.
+
+    Notes
+    -----
+    Geometry validity is shapely's (``is_valid_reason``: OGC Simple Features).
+
+    References
+    ----------
+    OGC Simple Feature Access, part 1 (06-103r4).
     """
     report = report if report is not None else ReadReport(file=file)
     r = regions

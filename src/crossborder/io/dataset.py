@@ -269,19 +269,49 @@ def read_dataset(
 ) -> Dataset:
     """A Dataset from the user's regions and data files (see the module docstring).
 
-    ``regions``: geometry file(s), a table of regions without geometry, a (Geo)DataFrame, or None
-    (then the regions are the codes found in the data, without polygons, with a warning).
-    ``data``: one or more observation files, each read with the same column options.
-    ``sources``: a table (file or DataFrame) with ``source, citation, where_found, licence``.
-    ``max_bytes``, ``max_unpacked_bytes``, ``max_rows``, ``max_columns``: the limits of
-    :func:`crossborder.io.read_table` for each data file (``None`` lifts one).
-    ``unknown_regions``: rows whose region code is not in ``regions`` are an error listing each
-    code once with its number of rows (``"raise"``), or are set aside and reported the same way
-    (``"set_aside"``). ``extra_values``: further value columns of long files, each read as an
-    indicator named after its column (e.g. a population column beside the values).
-    ``iso_prefix=False``: without a country column the country is left empty for the caller to
-    fill (no country from the codes' ISO 3166-2 prefix); ``countries`` (region -> country) fills
-    it in the meantime, so that the checks of the data (units per country) see the countries.
+    Parameters
+    ----------
+    regions : path(s), DataFrame, GeoDataFrame or None
+        Geometry file(s), a table of regions without geometry, a (Geo)DataFrame, or None (then the
+        regions are the codes found in the data, without polygons, with a warning).
+    data : path or sequence of paths
+        Observation files, each read with the same column options.
+    sources : path or DataFrame, optional
+        A table with ``source, citation, where_found, licence``.
+    name : str, default "custom"
+    id_col, name_col, country_col : str, optional
+        The regions' code, name and country columns.
+    layer, crs
+        The geometry file's layer; the CRS of a file that has none.
+    sliver_km2 : float, optional
+        Polygons smaller than this are slivers (reported).
+    region, year, indicator, value, unit, layout, decimal, year_range, log_indicators, on_error
+        As :func:`read_observations`.
+    max_bytes, max_unpacked_bytes, max_rows, max_columns : int or None
+        The limits of :func:`crossborder.io.read_table` for each data file (``None`` lifts one).
+    unknown_regions : {"raise", "set_aside"}, default "raise"
+        Rows whose region code is not in ``regions``: an error listing each code once with its number
+        of rows, or set aside and reported the same way.
+    extra_values : sequence of str
+        Further value columns of long files, each read as an indicator named after its column (e.g. a
+        population column beside the values).
+    iso_prefix : bool, default True
+        ``False``: without a country column the country is left empty (no country from the codes'
+        ISO 3166-2 prefix).
+    countries : dict, optional
+        region -> country, so that the checks of the data (units per country) see the countries.
+
+    Returns
+    -------
+    Dataset
+
+    Notes
+    -----
+    Several regions files with per-file options: :func:`crossborder.io.read_regions`.
+
+    References
+    ----------
+    ISO 3166-2 (subdivision codes).
     """
     if unknown_regions not in ("raise", "set_aside"):
         raise DataError(f"unknown_regions must be 'raise' or 'set_aside', not {unknown_regions!r}")

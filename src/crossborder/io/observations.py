@@ -643,18 +643,39 @@ def read_observations(
     max_rows: int | None = DEFAULT_MAX_ROWS,
     max_columns: int | None = DEFAULT_MAX_COLUMNS,
 ) -> ReadResult:
-    """Observations (region, year, indicator, value, unit, source, flag) from a CSV/TSV/TXT, Excel
-    or Parquet file, long or wide, validated; returns ``(data, report)``.
+    """Observations (region, year, indicator, value, unit, source, flag) from a file, validated.
 
-    The index of ``data`` is the row of the file each value came from (header = row 1). See the
-    module docstring for the column roles; :func:`crossborder.io.read_table` for encodings and
-    delimiters; :mod:`crossborder.io.numbers` for decimal marks and missing-value marks;
-    :func:`crossborder.validate.validate_observations` for the checks (``regions``,
-    ``year_range``, ``log_indicators``, ``on_error``). Text files larger than ``chunk_bytes`` are
-    read in chunks (``data``'s text columns are then categoricals); files larger than
-    ``max_bytes`` are refused with a message saying how to raise the limit; Excel workbooks over
-    ``max_unpacked_bytes`` unpacked, ``max_rows`` rows or ``max_columns`` columns too (see
-    :func:`crossborder.io.read_table`; ``None`` lifts a limit).
+    Parameters
+    ----------
+    path : str or PathLike
+        A CSV/TSV/TXT, Excel or Parquet file, long or wide (module docstring: the column roles).
+    layout : {"auto", "long", "wide"}, default "auto"
+    region, year, indicator, value, unit, source, flag : str, optional
+        The columns holding each role (``indicator``/``unit`` may also name the one indicator or unit
+        of a file without such a column).
+    sheet, encoding, delimiter, decimal
+        How the file is read (:func:`crossborder.io.read_table`; :mod:`crossborder.io.numbers`).
+    regions, year_range, log_indicators, on_error
+        The checks of :func:`crossborder.validate.validate_observations`.
+    max_bytes, chunk_bytes, max_unpacked_bytes, max_rows, max_columns : int or None
+        Text files larger than ``chunk_bytes`` are read in chunks (text columns then categoricals);
+        files larger than ``max_bytes`` are refused with a message saying how to raise the limit;
+        Excel workbooks over ``max_unpacked_bytes`` unpacked, ``max_rows`` rows or ``max_columns``
+        columns too (``None`` lifts a limit).
+
+    Returns
+    -------
+    ReadResult
+        ``(data, report)``: the long table (its index is the row of the file each value came from,
+        header = row 1) and the :class:`ReadReport` (rows set aside, warnings, repairs).
+
+    Notes
+    -----
+    Nothing is dropped silently: every row left out is in ``report.set_aside`` with its reason.
+
+    References
+    ----------
+    RFC 4180 (CSV); the Apache Parquet format specification.
     """
     file = file_label(path)
     report = ReadReport(file=file)
@@ -697,20 +718,61 @@ def read_panel(
 ) -> Panel:
     """One indicator of a file as a :class:`~crossborder.panel.Panel` (region x time).
 
-    ``indicator`` picks one when the file has an ``indicator`` column holding several (else it
-    names the panel). ``weight``: a numeric column of the file, or another indicator of the same
-    file (e.g. ``"population"``). ``group``: a column constant per region (e.g. ``"country"``).
-    ``log=True`` requires values > 0 (for log measures): zero or negative values are an error
-    naming the file, row and column. Units that differ within the panel raise :class:`UnitError`
-    naming the file, the unit column and the row where the second unit first appears.
+    Parameters
+    ----------
+    path : str or PathLike
+        A CSV/TSV/TXT, Excel or Parquet file, long (one row per region and year) or wide (one column
+        per year).
+    indicator : str, optional
+        Picks one indicator when the file has an ``indicator`` column holding several (else it names
+        the panel).
+    region, time, value : str
+        The columns of the region codes, the times and the values.
+    weight : str, optional
+        A numeric column of the file, or another indicator of the same file (e.g. ``"population"``).
+    group : str, optional
+        A column constant per region (e.g. ``"country"``).
+    unit : str, optional
+        The values' unit where the file has no unit column.
+    layout : {"auto", "long", "wide"}, default "auto"
+    sheet, encoding, delimiter, decimal
+        How the file is read (:func:`crossborder.io.read_table`; :mod:`crossborder.io.numbers` for
+        decimal marks and missing-value marks).
+    regions : DataFrame or iterable of str, optional
+        The known region codes: others are an error (or set aside with ``on_error="set_aside"``).
+    year_range : (int, int), default (1900, 2100)
+    log : bool, default False
+        Require values > 0 (for log measures): a zero or negative value is an error naming the file,
+        row and column.
+    on_error : {"raise", "set_aside"}, default "raise"
+    max_bytes, max_unpacked_bytes, max_rows, max_columns : int or None
+        The limits of :func:`crossborder.io.read_table` (``None`` lifts one); the file is read once.
 
-    ``max_bytes``, ``max_unpacked_bytes``, ``max_rows`` and ``max_columns`` are the limits of
-    :func:`crossborder.io.read_table`; the file is read once.
+    Returns
+    -------
+    Panel
+        ``panel.meta`` holds ``report`` (the :class:`ReadReport`), ``set_aside`` (rows not kept),
+        ``file`` and ``sources``.
 
-    ``panel.meta`` holds ``report`` (the :class:`ReadReport`), ``set_aside`` (rows not kept),
-    ``file`` and ``sources``. The report also warns about panels that measures cannot say much
-    about: one region, one year, all values equal, regions with gaps (unbalanced panels are kept as
-    they are: missing region-years are NaN in ``to_matrix()``).
+    Notes
+    -----
+    Units that differ within the panel raise :class:`UnitError` naming the file, the unit column and
+    the row where the second unit first appears. The report warns about panels measures cannot say
+    much about: one region, one year, all values equal, regions with gaps (unbalanced panels are kept:
+    missing region-years are NaN in ``to_matrix()``).
+
+    References
+    ----------
+    RFC 4180 (CSV); the Apache Parquet format specification.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from crossborder import read_panel
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "gdp.csv"
+    >>> _ = f.write_text("region,year,value\\nA,2000,1.5\\nA,2001,2\\nB,2000,3\\nB,2001,4\\n")
+    >>> read_panel(f, indicator="gdp").shape
+    (2, 2)
     """
     file = file_label(path)
     report = ReadReport(file=file)
