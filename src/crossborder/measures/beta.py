@@ -52,7 +52,8 @@ from ..panel import Panel, time_hint
 from ._arrays import check_weight_coverage, check_weights, group_codes, numeric_times, panel_arrays, raise_at
 from ._checks import check_bool, check_int
 from ._covtype import UNSET, CovType, cov_type_arg
-from ._degenerate import cluster_warning, nil_spread, not_computed
+from ._degenerate import MIN_CLUSTERS, cluster_warning, nil_spread, not_computed
+from .inference import wild_cluster_bootstrap
 
 __all__ = ["BetaResult", "beta", "beta_panel", "speed_half_life"]
 
@@ -92,6 +93,10 @@ class BetaResult(RegressionMixin):
     df_resid: float | None = field(default=None, compare=False)
     #: number of clusters of a cluster-robust fit (None otherwise)
     n_clusters: int | None = field(default=None, compare=False)
+    #: with fewer than 20 clusters: the restricted wild cluster bootstrap-t p of beta = 0
+    #: (:func:`crossborder.measures.inference.wild_cluster_bootstrap`; NaN otherwise) and how
+    wild_pvalue: float = field(default=float("nan"), compare=False)
+    wild_method: str | None = field(default=None, compare=False)
 
     @property
     def converging(self) -> bool:
@@ -129,16 +134,21 @@ class BetaResult(RegressionMixin):
     def to_dict(self) -> dict[str, Any]:
         keys = ("alpha", "beta", "se", "tstat", "pvalue", "r2", "nobs", "speed", "half_life",
                 "start", "end", "span", "annualize", "kind", "cov_type")
-        return {k: getattr(self, k) for k in keys} | {"dropped": list(self.dropped),
-                                                       "dropped_terms": list(self.dropped_terms),
-                                                       "solver": self.solver}
+        out = {k: getattr(self, k) for k in keys} | {"dropped": list(self.dropped),
+                                                      "dropped_terms": list(self.dropped_terms),
+                                                      "solver": self.solver}
+        if self.wild_method:
+            out["wild_pvalue"] = self.wild_pvalue
+        return out
 
     def summary(self) -> str:
         verdict = "convergence" if self.converging else "no convergence"
         return (f"{self.kind} beta {self.start}-{self.end}: beta = {self.beta:.6g} "
                 f"(se {self.se:.3g}, t {self.tstat:.3g}, p {self.pvalue:.3g}; {self.cov_type}), "
                 f"R2 = {self.r2:.3f}, n = {self.nobs}; speed {self.speed:.4g}/yr, half-life "
-                f"{self.half_life:.4g} yr ({verdict})")
+                f"{self.half_life:.4g} yr ({verdict})"
+                + (f"; {self.n_clusters} clusters: wild bootstrap p {self.wild_pvalue:.3g} "
+                   f"({self.wild_method})" if self.wild_method else ""))
 
 
 def speed_half_life(beta: float, span: float, annualize: bool = True,
@@ -478,6 +488,9 @@ def beta(
     b = float(params["initial"])
     check_beta_se(float(bse["initial"]), start, end)
     lam, hl = speed_half_life(b, span, annualize, compat)
+    n_clusters = None if ck is None else int(pd.factorize(ck)[0].max()) + 1
+    wild = (_wild(yv, X, wk, ck, names.index("initial"))
+            if n_clusters is not None and n_clusters < MIN_CLUSTERS else None)
     return BetaResult(
         alpha=float(params["const"]), beta=b, se=float(bse["initial"]),
         tstat=float(tv["initial"]), pvalue=float(pv["initial"]),
@@ -485,8 +498,23 @@ def beta(
         end=end, span=span, annualize=annualize,
         kind="conditional" if ctrl is not None else "absolute", cov_type=cov, dropped=dropped,
         dropped_terms=tuple(constant), fit=fit, table=table, solver=solver, df_resid=df_resid,
-        n_clusters=None if ck is None else int(pd.factorize(ck)[0].max()) + 1,
+        n_clusters=n_clusters,
+        wild_pvalue=wild.pvalue if wild is not None else float("nan"),
+        wild_method=wild.method if wild is not None else None,
     )
+
+
+def _wild(y: np.ndarray, X: np.ndarray, weights: np.ndarray | None, clusters: pd.Series,
+          col: int) -> Any:
+    """The wild cluster bootstrap of beta = 0 beside few-cluster errors: Rademacher weights, all
+    2^G sign vectors up to 12 clusters (exact; with G clusters p >= 2 / 2^G), else 9,999 Webb
+    draws (seed 0). WLS is OLS on rows scaled by sqrt(weight)."""
+    if weights is not None:
+        r = np.sqrt(weights)
+        y, X = y * r, X * r[:, None]
+    G = int(pd.factorize(clusters)[0].max()) + 1
+    return wild_cluster_bootstrap(y, X, clusters.to_numpy(), col,
+                                  weights="rademacher" if G <= 12 else "webb")
 
 
 def _dot(a: np.ndarray, b: np.ndarray) -> float:
