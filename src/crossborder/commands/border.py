@@ -639,7 +639,8 @@ def _own_figures(args: argparse.Namespace, ds: Dataset) -> list:
                          "border or all")
 
     def edges_map():
-        edges = discontinuities(units, panel, year, kind="relative")
+        edges = discontinuities(units, panel, year, kind="relative",
+                                edges=dataset_edges(ds, units))   # the Dataset's one border
         return discontinuity_map(units, edges, fill=panel, year=year,
                                  title=f"Discontinuities of {what}, {year}",
                                  legend_title="max(a/b, b/a)")
