@@ -14,7 +14,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Polygon, box
 
-from crossborder.border.geometry import MAX_TOLERANCE_M, find_border
+from crossborder.border.geometry import MAX_TOLERANCE_M, border_line, find_border
 from crossborder.border.zones import HALF_EARTH_KM, border_zone
 from crossborder.cli import main
 from crossborder.errors import DataError
@@ -136,3 +136,22 @@ def test_two_files_without_a_crs_need_one_each(tmp_path):
     found = find_border(regions)
     assert found.line.length_km == pytest.approx(20.0, rel=2e-3)   # geodesic vs UTM's scale
     assert np.isfinite(shapely.length(found.line.geometry))
+
+
+def test_polygons_that_do_not_touch_have_no_border_and_say_so(tmp_path):
+    g = _cells()
+    far = g.copy()
+    far.loc[far["country"] == "B", "geometry"] = far.loc[far["country"] == "B"].translate(0, -5 * K)
+    with pytest.warns(UserWarning, match=r"share no stretch of boundary \(they come within 5 km "
+                                         r"of each other\): no border line"):
+        line = border_line(far, "country", "A", "B")
+    assert line.length_km == 0.0 and line.n_pairs == 0 and line.geometry.is_empty
+    # a point contact only: no border line either, and the warning says so
+    corner = g[g["region"].isin(["a1", "b2"])]
+    with pytest.warns(UserWarning, match=r"touch only at points.*no border line"):
+        assert border_line(corner, "country", "A", "B").length_km == 0.0
+    assert find_border(corner, "country", "A", "B").points[["a_region", "b_region"]].values.tolist() \
+        == [["a1", "b2"]]
+    far.to_file(tmp_path / "far.geojson", driver="GeoJSON")
+    code, _, err = _cli("border", "--regions-file", str(tmp_path / "far.geojson"))
+    assert code == 2 and "no border line" in err

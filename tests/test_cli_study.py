@@ -8,6 +8,7 @@ import json
 import pytest
 
 import crossborder as cb
+from crossborder.border.shared import panel_edges
 from crossborder.cli import main
 
 
@@ -64,7 +65,9 @@ def test_integration_json_and_event_chart(capsys, tmp_path):
     did = next(r for r in rows if r["test"] == "did")
     ds = cb.load_dataset("ru-kz")
     panel = cb.study_panel(ds, regions="all", currency="PPP")
-    res = cb.integration(ds, [2015], panel=panel, currency="PPP")
+    # the command's pairs: the Dataset's one border (pairs share a line; corners are no pair)
+    res = cb.integration(ds, [2015], panel=panel, currency="PPP",
+                         edges=panel_edges(ds, panel.regions))
     assert did["estimate"] == pytest.approx(res.did[2015].coef, rel=1e-12)
     assert did["se"] == pytest.approx(res.did[2015].se, rel=1e-12)
     assert {r["test"] for r in rows} == {"did", "pretrend", "sigma_break", "between_share_break"}
@@ -109,7 +112,8 @@ def test_integration_and_robustness_on_a_users_border(capsys, tmp_path):
     assert main(["integration", *files, "--break-year", "2005", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     did = next(r for r in rows if r["test"] == "did")
-    assert did["detail"] == "7 cross-border vs 4 domestic pairs; reference period 2004"  # 3 edges + 4 corners
+    # 3 edges across; the 4 corners across are no pair
+    assert did["detail"] == "3 cross-border vs 4 domestic pairs; reference period 2004"
     assert main(["robustness", *files, "--ends", "2008,2009", "--se", "HC1", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     est = {r["estimate"] for r in rows}

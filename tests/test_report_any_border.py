@@ -62,7 +62,7 @@ def test_report_on_a_user_border(files, tmp_path):
         "indicator == 'gdp_pc' and year == 2000 and region.str[2] in ('2', '3')", engine="python")
     assert first["sd_log"] == pytest.approx(np.log(border["value"]).std(ddof=0))
     gaps = pd.read_csv(tmp_path / "out" / "tables" / "pair_gaps_trend.csv")
-    assert len(gaps) == 4 + 6      # 4 edge pairs across the line and 6 corner (point) contacts
+    assert len(gaps) == 4          # the 4 pairs across the line; the 6 corner contacts are no pair
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["dataset"] == "grid" and len(manifest["input_hash"]) == 64
 

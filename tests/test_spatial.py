@@ -307,7 +307,7 @@ def test_region_without_geometry_is_kept_as_island() -> None:
 
 def test_weights_id_column_is_the_deprecated_name_of_id_col():
     g = grid(3)
-    with pytest.warns(DeprecationWarning, match="use id_col="):
+    with pytest.warns(FutureWarning, match="use id_col="):
         old = weights_from_regions(g, "queen", id_column="id")
     new = weights_from_regions(g, "queen", id_col="id")
     assert old.neighbors == new.neighbors

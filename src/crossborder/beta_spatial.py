@@ -30,7 +30,7 @@ def contiguity_weights(ds: Dataset, regions: Any) -> Any:
     r = ds.regions
     geo = r.set_index("region").reindex(codes)
     frame = gpd.GeoDataFrame({"region": codes}, geometry=list(geo.geometry), crs=r.crs)
-    return weights_from_regions(frame, "queen", id_column="region")
+    return weights_from_regions(frame, "queen", id_col="region")
 
 
 def baseline_beta_spatial(panel: Panel, weights: Any, alpha: float = 0.05,

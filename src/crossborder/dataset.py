@@ -83,12 +83,13 @@ class Dataset:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # the cities know the dataset's sides: the border functions' default sides
-        if self.cities is not None and "sides" not in self.cities.attrs:
-            try:
-                self.cities.attrs["sides"] = self.sides()
-            except (DataError, KeyError):
-                pass
+        # the regions and the cities know the dataset's sides: the border functions' defaults
+        for frame in (self.regions, self.cities):
+            if frame is not None and "sides" not in frame.attrs:
+                try:
+                    frame.attrs["sides"] = self.sides()
+                except (DataError, KeyError):
+                    pass
 
     # ------------------------------------------------------------------ overview
     def __repr__(self) -> str:

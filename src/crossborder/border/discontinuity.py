@@ -40,9 +40,9 @@ from scipy import sparse
 
 from .._display import displayable
 from ..errors import DataError
-from ..measures._checks import check_bool, check_int, check_number
+from ..measures._checks import check_bool, check_int
 from ..panel import Panel
-from .geometry import shared_edges
+from .geometry import check_distance_km, check_tolerance, shared_edges
 from .pairs import _links
 from .zones import equal_area_crs
 
@@ -110,11 +110,11 @@ def adjacency(
     centroids (taken in an equal-area plane) lie within ``distance_km`` (geodesic when the
     regions are in geographic coordinates). ``edges`` reuses a :func:`shared_edges` table.
     """
-    tolerance_m = check_number("tolerance_m", tolerance_m, low=0)
+    tolerance_m = float(check_tolerance(tolerance_m, auto=False))
     if kind == "contiguity":
         order = check_int("order", order, minimum=1)
     if kind == "distance" and distance_km is not None:
-        distance_km = check_number("distance_km", distance_km, low=0)
+        distance_km = check_distance_km(distance_km)
     if id_col not in regions.columns:
         raise DataError(f"regions have no {id_col!r} column", column=id_col)
     ids = pd.Index(pd.unique(regions[id_col]))
@@ -206,7 +206,7 @@ def discontinuities(
     ``geometry``. By default only edge contacts (lines of positive length) are kept. Panel
     regions without a polygon are listed in ``attrs["regions_without_geometry"]``.
     """
-    tolerance_m = check_number("tolerance_m", tolerance_m, low=0)
+    tolerance_m = float(check_tolerance(tolerance_m, auto=False))
     e, m, va, vb, ga, gb, border, no_geom = _edges_with_values(
         regions, panel, id_col, group_col, contacts, tolerance_m, edges)
     if year not in m.times:
@@ -286,7 +286,7 @@ def border_effect(
 ) -> BorderEffect:
     """Mean, length-weighted mean and median discontinuity on border and internal edges, and
     their ratios, for every period of ``panel`` (all periods at once, E x T)."""
-    tolerance_m = check_number("tolerance_m", tolerance_m, low=0)
+    tolerance_m = float(check_tolerance(tolerance_m, auto=False))
     e, m, va, vb, _, _, border, _ = _edges_with_values(
         regions, panel, id_col, group_col, contacts, tolerance_m, edges)
     d = _edge_values(va, vb, kind)
@@ -378,7 +378,7 @@ def deviations(
     """
     check_bool("include_self", include_self)
     if neighbours is None:  # the neighbourhood options are checked where they are used
-        tolerance_m = check_number("tolerance_m", tolerance_m, low=0)
+        tolerance_m = float(check_tolerance(tolerance_m, auto=False))
         if local == "contiguity":
             order = check_int("order", order, minimum=1)
     ids, times, x, y = _align(numerator, denominator)

@@ -18,6 +18,13 @@ is projected; ``"geodesic"`` and ``"planar"`` force one of them.
 Candidate pairs come from a spatial index (``shapely.STRtree``): the cost grows with the number of
 neighbouring pairs, not with N^2, so 100,000 polygons are fine.
 
+**Pairs.** One definition everywhere (the ``border``, ``discontinuities``, ``zones``,
+``integration`` and ``report`` commands, :func:`crossborder.border.shared.dataset_edges`): a
+*pair* is two regions whose boundaries share a line of positive length (within the tolerance of
+:func:`find_border` across the border; contact ``edge``, :data:`PAIR_CONTACTS`), on either side
+of the border or across it. Regions that touch at a point only (contact ``point``) are listed as
+such (``Border.points``, ``border --pairs``) but are no pair, unless ``contacts=`` asks for them.
+
 Border membership (``border_regions``): by default a region belongs to the border when it shares
 an edge *or touches at a point* with a region of the other group, the same rule as queen
 contiguity. This matters for the built-in Russia-Kazakhstan case: in Natural Earth 10m admin-1
@@ -42,14 +49,21 @@ from pyproj import CRS, Geod, Transformer
 
 from .._display import displayable
 from ..errors import DataError
+from ..io.regions import check_finite_coordinates
+from ..measures._checks import check_number
 
 __all__ = [
+    "HALF_EARTH_KM",
     "MAX_TOLERANCE_M",
+    "PAIR_CONTACTS",
     "Border",
     "BorderLine",
     "border_line",
     "border_regions",
     "border_shares",
+    "check_distance_km",
+    "check_length",
+    "check_tolerance",
     "cross_border_pairs",
     "equal_area_crs",
     "find_border",
@@ -60,6 +74,8 @@ __all__ = [
 LengthMethod = Literal["auto", "geodesic", "planar"]
 Contact = Literal["edge", "point", "near"]
 _RANK = {"edge": 0, "point": 1, "near": 2}
+#: The contacts that make two regions a pair (see the module docstring): a shared line.
+PAIR_CONTACTS: tuple[str, ...] = ("edge",)
 _EDGE_COLUMNS = ["a", "b", "contact", "length_km", "distance_m"]
 
 
@@ -297,8 +313,7 @@ def shared_edges(
     Pairs are found with an STRtree query, so the work is proportional to the number of
     neighbouring pairs. Rows with the same id are dissolved into one (multi)polygon first.
     """
-    if tolerance_m < 0:
-        raise ValueError("tolerance_m must be >= 0")
+    tolerance_m = float(check_tolerance(tolerance_m, auto=False))
     prepared = _prepare(regions, id_col)
     crs = CRS.from_user_input(prepared.crs)
     geoms = np.asarray(prepared.geometry.values, dtype=object)
@@ -388,8 +403,7 @@ def cross_border_pairs(
     (see :func:`shared_edges`), sorted by ``a_region``, ``b_region``. Point contacts are listed
     with length 0; near contacts only when ``tolerance_m`` > 0.
     """
-    if tolerance_m < 0:
-        raise ValueError("tolerance_m must be >= 0")
+    tolerance_m = float(check_tolerance(tolerance_m, auto=False))
     a, b = _sides(regions, group_col, a, b)
     side_a, side_b = _split_groups(regions, id_col, group_col, a, b)
     crs = CRS.from_user_input(side_a.crs)
@@ -515,6 +529,8 @@ def border_shares(
 
 
 # ----------------------------------------------------------------------------- one border
+#: Half the Earth's equatorial circumference (km): no two points are farther apart.
+HALF_EARTH_KM = 20_037.5
 #: Largest tolerance (m) accepted: a tolerance closes digitising gaps between two national
 #: sources; beyond 10 km it bridges real features (lakes, corridors, whole small regions).
 MAX_TOLERANCE_M = 10_000.0
@@ -553,41 +569,38 @@ def _sides(regions: gpd.GeoDataFrame, group_col: str, a: str | None, b: str | No
     return present[0], present[1]
 
 
-def check_tolerance(tolerance_m: float | str) -> float | str:
-    """``"auto"`` or a tolerance in metres in [0, :data:`MAX_TOLERANCE_M`] (else ValueError
-    naming the value)."""
-    if isinstance(tolerance_m, str):
-        if tolerance_m != "auto":
-            raise ValueError(f"tolerance_m must be 'auto' or metres, not {tolerance_m!r}")
-        return tolerance_m
-    try:
-        t = float(tolerance_m)
-    except (TypeError, ValueError):
-        raise ValueError(f"tolerance_m must be 'auto' or metres, not {tolerance_m!r}") from None
-    if not np.isfinite(t) or t < 0:
-        raise ValueError(f"tolerance_m must be a finite number >= 0, got {tolerance_m!r}")
-    if t > MAX_TOLERANCE_M:
-        raise ValueError(
-            f"tolerance_m {t:,.0f} m is beyond the {MAX_TOLERANCE_M:,.0f} m a tolerance can mean: "
-            "it closes gaps between two sources' polygons, and at this width it would join "
-            "regions across lakes, corridors or whole regions")
-    return t
+def check_length(name: str, value: float | str, *, high: float, unit: str, beyond: str,
+                 auto: bool = False) -> float | str:
+    """``value`` as a length in ``unit`` in [0, ``high``], else ValueError naming ``name`` and
+    the value (``beyond``: the words after it, why nothing above ``high`` makes sense);
+    ``"auto"`` passes when ``auto``. The one check of the tolerances (m) and distances (km) of
+    the border functions, on :func:`crossborder.measures._checks.check_number`."""
+    if isinstance(value, str):
+        if auto and value == "auto":
+            return value
+        raise ValueError(f"{name} must be {'auto or ' if auto else ''}a number of {unit}, "
+                         f"not {value!r}")
+    v = check_number(name, value, low=0)
+    if v > high:
+        raise ValueError(f"{name} {v:,.6g} {unit} {beyond}")
+    return v
 
 
-def _check_finite(regions: gpd.GeoDataFrame, id_col: str) -> None:
-    """A NaN or infinite coordinate is an error naming the region."""
-    geoms = np.asarray(regions.geometry.values, dtype=object)
-    present = ~shapely.is_missing(geoms)
-    if not present.any():
-        return
-    xy, owner = shapely.get_coordinates(geoms[present], return_index=True)
-    bad = ~np.isfinite(xy).all(axis=1)
-    if bad.any():
-        k = int(np.flatnonzero(present)[owner[np.flatnonzero(bad)[0]]])
-        rid = regions[id_col].iloc[k] if id_col in regions else k
-        x, y = xy[np.flatnonzero(bad)[0]]
-        raise DataError(f"region {rid!r} has a coordinate that is not a finite number "
-                        f"({x}, {y}): fix or drop the vertex", column=regions.geometry.name)
+def check_tolerance(tolerance_m: float | str, auto: bool = True) -> float | str:
+    """``"auto"`` (when ``auto``) or a tolerance in metres in [0, :data:`MAX_TOLERANCE_M`]
+    (:func:`check_length`)."""
+    return check_length("tolerance_m", tolerance_m, high=MAX_TOLERANCE_M, unit="m", auto=auto,
+                        beyond=f"is beyond the {MAX_TOLERANCE_M:,.0f} m a tolerance can mean: it "
+                               "closes gaps between two sources' polygons, and at this width it "
+                               "would join regions across lakes, corridors or whole regions")
+
+
+def check_distance_km(distance_km: float, name: str = "distance_km") -> float:
+    """A distance in km in [0, :data:`HALF_EARTH_KM`] (:func:`check_length`)."""
+    return float(check_length(name, distance_km, high=HALF_EARTH_KM, unit="km",
+                              beyond=f"is more than half the Earth's circumference "
+                                     f"({HALF_EARTH_KM:,.1f} km): no place is that far from the "
+                                     "border"))
 
 
 def _duplicates(prepared: gpd.GeoDataFrame, id_col: str, group_col: str) -> pd.DataFrame:
@@ -773,9 +786,10 @@ class Border:
     """One border computation: the pairs across the border, its line, and what was measured
     and repaired on the way (gaps, overlaps, duplicate polygons), for one tolerance.
 
-    ``pairs``: GeoDataFrame ``a_region``, ``b_region``, ``contact`` (``edge``: a shared
-    stretch; ``point``: a touch at a point, or within the tolerance over less than 4 x the
-    tolerance), ``length_km`` (the shared length: see :func:`find_border`), ``a_km`` and
+    ``pairs``: every contact across the border, a GeoDataFrame ``a_region``, ``b_region``,
+    ``contact`` (``edge``: a shared stretch, a pair — :attr:`edges`; ``point``: a touch at a
+    point, or within the tolerance over less than 4 x the tolerance, listed but no pair —
+    :attr:`points`), ``length_km`` (the shared length: see :func:`find_border`), ``a_km`` and
     ``b_km`` (each side's boundary within the tolerance of the other region), ``distance_m``
     (0 when they touch), ``overlap_km2`` (area both claim) and the shared line as geometry.
     ``notes``: sentences for the user, each said once.
@@ -797,6 +811,12 @@ class Border:
     def edges(self) -> gpd.GeoDataFrame:
         """The cross-border pairs: those sharing a stretch of border (contact ``edge``)."""
         return self.pairs[self.pairs["contact"] == "edge"].reset_index(drop=True)
+
+    @property
+    def points(self) -> gpd.GeoDataFrame:
+        """Regions of the two sides that touch at a point only (contact ``point``): listed, but
+        no pair (:data:`PAIR_CONTACTS`)."""
+        return self.pairs[self.pairs["contact"] == "point"].reset_index(drop=True)
 
     @property
     def overlaps(self) -> pd.DataFrame:
@@ -944,7 +964,7 @@ def find_border(
     if a == b:
         raise ValueError("the two groups must differ")
     if isinstance(regions, gpd.GeoDataFrame) and id_col in regions:
-        _check_finite(regions, id_col)
+        check_finite_coordinates(regions, id_col)
     prepared = _prepare(_drawable(regions, id_col), id_col, (group_col,))
     groups = prepared[group_col]
     for g in (a, b):

@@ -6,13 +6,16 @@ tolerance and keeps it on the Dataset; :func:`dataset_edges` gives the neighbour
 of the dataset's analysis units with the border's cross-border pairs in it (the discontinuities
 and the integration test read it); :func:`dataset_zone` gives the border zone of the border
 regions (the ``zones`` command and the report). One definition of a cross-border *pair*: two
-regions of the two sides that share a stretch of the border within the tolerance (contact
-``edge``); regions touching at a point only are border regions but no pair.
+regions that share a line of positive length (contact ``edge``; across the border, a stretch
+of the border within the tolerance): :data:`~crossborder.border.geometry.PAIR_CONTACTS`. Regions
+touching at a point only are border regions (the queen rule of ``Border.regions``, which gives
+the paper's 12 + 7 on the built-in data) and are listed with ``contact="point"``, but they are no
+pair unless ``contacts=("edge", "point")`` asks for them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -22,7 +25,7 @@ import shapely
 
 from ..dataset import Dataset
 from ..panel import Panel
-from .geometry import Border, check_tolerance, find_border, shared_edges
+from .geometry import PAIR_CONTACTS, Border, check_tolerance, find_border, shared_edges
 from .zones import BorderZone, border_zone
 
 __all__ = ["dataset_border", "dataset_edges", "dataset_zone", "panel_edges", "zone_units"]
@@ -43,17 +46,23 @@ def dataset_border(ds: Dataset, tolerance_m: float | str = "auto",
 
 
 def dataset_edges(ds: Dataset, units: gpd.GeoDataFrame, tolerance_m: float | str = "auto",
-                  *, id_col: str = "region", group_col: str = "country") -> pd.DataFrame:
-    """Neighbour table (``a``, ``b``, ``contact``, ``length_km``, geometry) of the analysis
-    ``units``: the edges inside each side exactly as the polygons share them, and across the
-    border the pairs of :func:`dataset_border` (a part standing for its unit; the lengths of
-    several parts added up)."""
+                  *, id_col: str = "region", group_col: str = "country",
+                  contacts: Collection[str] = PAIR_CONTACTS) -> pd.DataFrame:
+    """Neighbour table (``a``, ``b``, ``contact``, ``length_km``, ``distance_m``, geometry) of
+    the analysis ``units``: the pairs inside each side exactly as the polygons share them, and
+    across the border the pairs of :func:`dataset_border` (a part standing for its unit; the
+    lengths of several parts added up). ``contacts``: the kinds kept, by default the pairs
+    (``edge``: a shared line); ``("edge", "point")`` adds the regions touching at a point."""
+    kinds = set(contacts)
+    unknown = kinds - {"edge", "point", "near"}
+    if unknown:
+        raise ValueError(f"unknown contact kinds {sorted(unknown)}; use edge, point, near")
     border = dataset_border(ds, tolerance_m, group_col)
     inner = shared_edges(units, id_col=id_col)
     group = units.drop_duplicates(id_col).set_index(id_col)[group_col]
     ga = group.reindex(inner["a"]).to_numpy(dtype=object)
     gb = group.reindex(inner["b"]).to_numpy(dtype=object)
-    inner = inner[ga == gb]
+    inner = inner[(ga == gb) & inner["contact"].isin(kinds).to_numpy()]
     cross = pd.DataFrame(border.pairs).copy()
     cross["a"] = ds.unit_of(cross["a_region"]).to_numpy(dtype=object)
     cross["b"] = ds.unit_of(cross["b_region"]).to_numpy(dtype=object)
@@ -68,6 +77,7 @@ def dataset_edges(ds: Dataset, units: gpd.GeoDataFrame, tolerance_m: float | str
                       shapely.union_all(np.asarray(g.values))))
         geo["contact"] = geo["_r"].map({v: k for k, v in rank.items()})
         cross = geo.drop(columns="_r").reset_index()
+        cross = cross[cross["contact"].isin(kinds)]
     else:
         cross = cross.reindex(columns=["a", "b", "contact", "length_km", "distance_m", "geometry"])
     cols = ["a", "b", "contact", "length_km", "distance_m", "geometry"]
@@ -104,11 +114,12 @@ def dataset_zone(ds: Dataset, distance_km: float = 150.0, tolerance_m: float | s
 
 
 def panel_edges(ds: Dataset, regions: Any, tolerance_m: float | str = "auto",
-                group_col: str = "country") -> pd.DataFrame:
+                group_col: str = "country", contacts: Collection[str] = PAIR_CONTACTS
+                ) -> pd.DataFrame:
     """:func:`dataset_edges` of the analysis units ``regions`` (codes) that have a polygon: the
-    neighbour table the integration test reads."""
+    neighbour table the integration test reads (the pairs; ``contacts`` as there)."""
     r = ds.regions
     units = r[r["region"].isin(set(map(str, regions))) & r.geometry.notna()]
     units = units[["region", group_col, "geometry"]].reset_index(drop=True)
     return dataset_edges(ds, gpd.GeoDataFrame(units, geometry="geometry", crs=r.crs),
-                         tolerance_m, group_col=group_col)
+                         tolerance_m, group_col=group_col, contacts=contacts)

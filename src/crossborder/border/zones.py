@@ -42,29 +42,19 @@ from scipy.spatial import cKDTree
 from .._display import displayable
 from ..errors import DataError
 from ..panel import Panel
-from .geometry import BorderLine, border_line, equal_area_crs, unit_xyz
+from .geometry import (
+    HALF_EARTH_KM,
+    BorderLine,
+    border_line,
+    check_distance_km,
+    equal_area_crs,
+    unit_xyz,
+)
 
 __all__ = ["HALF_EARTH_KM", "BorderZone", "border_zone", "check_distance_km", "city_distances",
            "equal_area_crs"]
 
 _EARTH_RADIUS_KM = 6371.0088
-#: Half the Earth's equatorial circumference (km): no two points are farther apart.
-HALF_EARTH_KM = 20_037.5
-
-
-def check_distance_km(distance_km: float, name: str = "distance_km") -> float:
-    """A distance in km in [0, :data:`HALF_EARTH_KM`] (no two places on Earth are farther
-    apart), else ValueError naming the value."""
-    try:
-        d = float(distance_km)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number of km, not {distance_km!r}") from None
-    if not np.isfinite(d) or d < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {distance_km!r}")
-    if d > HALF_EARTH_KM:
-        raise ValueError(f"{name} {d:.6g} km is more than half the Earth's circumference "
-                         f"({HALF_EARTH_KM:,.1f} km): no place is that far from the border")
-    return d
 
 
 def _work_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries, crs: Any | None,

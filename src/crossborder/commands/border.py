@@ -312,7 +312,10 @@ def run_border(args: argparse.Namespace) -> int:
         pairs = pd.DataFrame(border.pairs.drop(columns="geometry"))
         pairs = _with_wholes(ds, pairs, "a_region", "a_part")
         pairs = _with_wholes(ds, pairs, "b_region", "b_part")
-        emit(args, pairs, title=summary + "\ncross-border neighbour pairs:")
+        n_points = len(border.points)
+        emit(args, pairs, title=summary + f"\n{line.n_pairs} cross-border pairs (contact edge)"
+             + (f" and {n_points} region(s) touching at a point only (contact point: listed, "
+                "no pair)" if n_points else "") + ":")
         return 0
     table = border.regions()
     table = _with_wholes(ds, table, "region", "part")
@@ -636,7 +639,8 @@ def _own_figures(args: argparse.Namespace, ds: Dataset) -> list:
                          "border or all")
 
     def edges_map():
-        edges = discontinuities(units, panel, year, kind="relative")
+        edges = discontinuities(units, panel, year, kind="relative",
+                                edges=dataset_edges(ds, units))   # the Dataset's one border
         return discontinuity_map(units, edges, fill=panel, year=year,
                                  title=f"Discontinuities of {what}, {year}",
                                  legend_title="max(a/b, b/a)")

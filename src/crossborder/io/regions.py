@@ -45,8 +45,8 @@ from ..validate import ReadReport, validate_regions
 from .observations import ReadResult, _find
 from .tables import check_plain_file, file_label
 
-__all__ = ["read_regions", "DEFAULT_SLIVER_KM2", "EQUAL_AREA_CRS", "GEOMETRY_SUFFIXES",
-           "OFFLINE_GDAL_CONFIG"]
+__all__ = ["read_regions", "check_finite_coordinates", "DEFAULT_SLIVER_KM2", "EQUAL_AREA_CRS",
+           "GEOMETRY_SUFFIXES", "OFFLINE_GDAL_CONFIG"]
 
 #: Multipolygon parts smaller than this (km²) are removed as slivers (the largest part stays).
 DEFAULT_SLIVER_KM2 = 0.5
@@ -223,7 +223,7 @@ def _short(exc: Exception) -> str:
 def _read_one(path: Path, file: str, layer: str | None) -> gpd.GeoDataFrame:
     try:
         with _offline(), warnings.catch_warnings():
-            # NaN coordinates: reported by _check_finite with the region, not as numpy's warning
+            # NaN coordinates: check_finite_coordinates names the region, not numpy's warning
             warnings.filterwarnings("ignore", "invalid value encountered in from_wkb",
                                     RuntimeWarning)
             gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
@@ -349,7 +349,7 @@ def read_regions(
             country is not None or any("country" in o for *_, o in sources)):
         country_col = "country"
     regions = _codes(regions, id_col, name_col, country_col, report)
-    _check_finite(regions)
+    check_finite_coordinates(regions)
     regions = _fix_geometry(regions, report, sliver_km2=sliver_km2, empty=empty)
     validate_regions(regions, file=report.file, report=ReadReport())  # codes; valid polygons
     report.info.update({"format": "geometry", "rows": len(regions), "crs": "EPSG:4326",
@@ -359,23 +359,30 @@ def read_regions(
     return ReadResult(data, report)
 
 
-def _check_finite(regions: gpd.GeoDataFrame) -> None:
-    """Every coordinate a finite number: a NaN or infinite one (``NaN`` in a GeoJSON, a broken
-    shapefile) is an error naming the file, the feature's row and its region, before GEOS meets
-    it (``GEOSException ... encountered NaN/Inf numbers``)."""
-    geoms = regions.geometry.to_numpy()
-    coords, index = shapely.get_coordinates(geoms, return_index=True)
+def check_finite_coordinates(regions: gpd.GeoDataFrame, id_col: str = "region") -> None:
+    """Every coordinate a finite number, else a :class:`DataError` naming the region (``id_col``),
+    and the file and row where ``regions`` keep them (``_file``, ``_row`` while a file is read):
+    a NaN or infinite coordinate (``NaN`` in a GeoJSON, a broken shapefile) is caught before GEOS
+    meets it (``GEOSException ... encountered NaN/Inf numbers``). Missing geometries pass. The one
+    check of the readers and of the border functions (:mod:`crossborder.border.geometry`)."""
+    geoms = np.asarray(regions.geometry.values, dtype=object)
+    present = ~shapely.is_missing(geoms)
+    if not present.any():
+        return
+    coords, index = shapely.get_coordinates(geoms[present], return_index=True)
     bad = ~np.isfinite(coords).all(axis=1)
     if not bad.any():
         return
     features = np.unique(index[bad])
-    i = int(features[0])
-    xy = coords[np.flatnonzero(bad)[0]]
-    shown = ", ".join(f"{v:g}" for v in xy[:2])
+    i = int(np.flatnonzero(present)[features[0]])
+    shown = ", ".join(f"{v:g}" for v in coords[np.flatnonzero(bad)[0]][:2])
     more = f" ({features.size} regions have such coordinates)" if features.size > 1 else ""
-    raise DataError(f"region {str(regions['region'].iat[i])!r} has a coordinate that is not a "
-                    f"finite number ({shown}){more}: fix the geometry", file=regions["_file"].iat[i],
-                    row=int(regions["_row"].iat[i]), column="geometry")
+    rid = regions[id_col].iat[i] if id_col in regions else i
+    where = ({"file": regions["_file"].iat[i], "row": int(regions["_row"].iat[i])}
+             if "_file" in regions and "_row" in regions else {})
+    raise DataError(f"region {str(rid)!r} has a coordinate that is not a finite number "
+                    f"({shown}){more}: fix the geometry", column=regions.geometry.name,
+                    **where)
 
 
 def _per_file_columns(gdf: gpd.GeoDataFrame, file: str, id_col: str, own_id: str | None,
@@ -492,7 +499,7 @@ def _fix_geometry(regions: gpd.GeoDataFrame, report: ReadReport, *, sliver_km2: 
                         f"polygons ({int(not_poly.sum())} such features)", file=files[i],
                         row=int(rows[i]), column="geometry")
 
-    # non-finite coordinates were refused before (_check_finite, with the region and file)
+    # non-finite coordinates were refused before (check_finite_coordinates, with the region and file)
     invalid = np.zeros(n, dtype=bool)
     invalid[~is_empty] = ~shapely.is_valid(geoms[~is_empty])
     if invalid.any():

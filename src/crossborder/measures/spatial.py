@@ -81,7 +81,7 @@ def weights_from_regions(
     distance if ``binary=False``). Distances are computed in a Lambert azimuthal equal-area
     projection centred on the regions when the CRS is geographic, else in the given (assumed
     metric) CRS. Ids are ``id_col`` or the index (``id_column``, the old name, is deprecated
-    and warns). Islands (including regions with no
+    and warns with a FutureWarning). Islands (including regions with no
     geometry, which are kept with no neighbours) are in ``W.islands``.
     """
     from libpysal import weights as lw
@@ -94,8 +94,8 @@ def weights_from_regions(
     if id_column is not None:
         if id_col is not None and id_col != id_column:
             raise ValueError("give id_col only (id_column is its deprecated old name)")
-        warnings.warn("weights_from_regions(id_column=) is deprecated: use id_col=",
-                      DeprecationWarning, stacklevel=2)
+        warnings.warn("weights_from_regions(id_column=) is deprecated: use id_col= (the name "
+                      "every other function uses)", FutureWarning, stacklevel=2)
         id_col = id_column
     id_column = id_col
     if id_column is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...border.discontinuity import border_effect, discontinuities
+from ...border.shared import dataset_edges
 from ...charts import sigma_chart
 from ...maps import discontinuity_map, figure1, figure2, map_units
 from ..model import ReportContext, Section, Skip
@@ -24,7 +25,9 @@ def build(ctx: ReportContext) -> Section:
     if why_not(ctx, "border"):
         raise Skip(why_not(ctx, "border"))
     regions = map_units(ds, "all")
-    effect = border_effect(regions, p).to_frame().reset_index()
+    # the pairs of the dataset's one border (as the discontinuities command reads them)
+    pairs = dataset_edges(ds, regions, ctx.options.get("tolerance_m", "auto"))
+    effect = border_effect(regions, p, edges=pairs).to_frame().reset_index()
     if effect["ratio"].isna().all():
         a, b = sides(ctx)
         raise Skip(f"no boundary of the panel's regions is shared both across the border ({a}–{b}) "
@@ -33,7 +36,7 @@ def build(ctx: ReportContext) -> Section:
               f"Discontinuities of {label(p)} ({p.unit}) on border vs internal boundaries (max(a/b, b/a))",
               sources=sources_of(p) + geo_sources(ctx))
     year = int(p.times[-1])
-    edges = discontinuities(regions, p, year, kind="relative")
+    edges = discontinuities(regions, p, year, kind="relative", edges=pairs)
     dmap = discontinuity_map(regions, edges, fill=p, year=year,
                              title=f"Discontinuities of {label(p)}, {year}",
                              subtitle="max(a/b, b/a) on every shared boundary; border edges in red",

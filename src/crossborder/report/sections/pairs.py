@@ -75,11 +75,13 @@ def build(ctx: ReportContext) -> Section:
     if ds.name == "ru-kz":
         _agglomerations(ctx, s)
     a, b = sides(ctx)
-    pairs = pd.DataFrame(dataset_border(ds, ctx.options.get("tolerance_m", "auto")).pairs
+    # the pairs (a shared stretch of border); regions touching at a point only are no pair
+    pairs = pd.DataFrame(dataset_border(ds, ctx.options.get("tolerance_m", "auto")).edges
                          .drop(columns="geometry"))
     if pairs.empty:
-        raise Skip(f"no region of {country_name(ctx, a)} touches a region of {country_name(ctx, b)} in "
-                   "the polygons, so there are no pairs of neighbours across the border")
+        raise Skip(f"no region of {country_name(ctx, a)} shares a stretch of border with a region of "
+                   f"{country_name(ctx, b)} in the polygons, so there are no pairs of neighbours "
+                   "across the border")
     pairs["a_region"] = ds.unit_of(pairs["a_region"])
     pairs["b_region"] = ds.unit_of(pairs["b_region"])
     p = panel(ctx, "border")
