@@ -112,3 +112,78 @@ def test_gamma_multiannual_command(cells, capsys):
     want = cb.gamma(panel, kind="multiannual")
     np.testing.assert_allclose(got["gamma"], want["gamma"], rtol=1e-9)
     assert got["n"].tolist() == want["n"].tolist()
+
+
+# ---------------------------------------------------------------------- a scheduler that never speaks
+@pytest.fixture
+def mute_server():
+    """A local TCP server that accepts connections and never says a word (its address)."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join(5)
+    for c in held:
+        c.close()
+    server.close()
+
+
+def test_a_scheduler_address_that_accepts_and_never_speaks_fails_within_seconds(cells, capsys,
+                                                                                mute_server):
+    import time
+
+    pytest.importorskip("distributed")
+    glob, _ = cells
+    t0 = time.perf_counter()
+    code = main(["sigma", "--data", glob, "--scheduler", mute_server, "--measure", "cv"])
+    seconds = time.perf_counter() - t0
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"crossborder: error: --scheduler {mute_server}: no Dask scheduler there "
+                          "(it did not answer as a Dask scheduler within 5 s")
+    assert "Traceback" not in err
+    assert seconds < 60  # measured 5-7 s; without the probe Dask's client waited for ever
+
+
+def test_the_python_api_probes_a_scheduler_address_too(cells, mute_server):
+    from crossborder import scale
+    from crossborder.scale._source import probe_scheduler
+
+    pytest.importorskip("distributed")
+    glob, _ = cells
+    assert probe_scheduler(mute_server, timeout=0.5).startswith("it did not answer as a Dask "
+                                                                 "scheduler within 0.5 s")
+    with pytest.raises(ConnectionError, match=f"scheduler {mute_server}: it did not answer"):
+        scale.sigma(glob, "cv", engine="dask", scheduler=mute_server, region="region", time="year",
+                    value="value")
+
+
+@pytest.mark.slow
+def test_the_probe_tells_a_scheduler_from_a_worker():
+    distributed = pytest.importorskip("distributed")
+    from crossborder.scale._source import probe_scheduler
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                      dashboard_address=None) as cluster:
+            assert probe_scheduler(cluster.scheduler_address) is None
+            worker = next(iter(cluster.workers.values()))
+            assert probe_scheduler(worker.address) == "a Dask worker answers there, not a scheduler"

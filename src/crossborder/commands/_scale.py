@@ -29,16 +29,18 @@ _NOT_AT_SCALE = ("years", "regions", "currency", "indicator", "unbalanced", "dat
                 "unit", "fx", "deflator")
 
 
-#: Seconds to wait for a Dask scheduler to accept a connection before giving up.
+#: Seconds to wait for a Dask scheduler to accept a connection, and again to answer, before giving up.
 SCHEDULER_TIMEOUT = 5.0
 _LOCAL_SCHEDULERS = ("threads", "processes", "synchronous", "sync")
 
 
 def check_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT) -> None:
-    """Fail within ``timeout`` seconds, with the address and the reason, when nothing accepts a
-    TCP connection at a ``--scheduler`` address (``tcp://host:port`` or ``host:port``); Dask's
-    client would wait 30 s and then fail with a traceback. Local schedulers (threads, processes)
-    and other protocols (tls://, ucx://) are left to Dask."""
+    """Fail within about ``timeout`` seconds (twice at most), with the address and the reason, when
+    nothing accepts a TCP connection at a ``--scheduler`` address (``tcp://host:port`` or
+    ``host:port``) or what accepts does not answer as a Dask scheduler
+    (:func:`crossborder.scale._source.probe_scheduler`); Dask's client would wait 30 s, or for ever,
+    and then fail with a traceback. Local schedulers (threads, processes) and other protocols
+    (tls://, ucx://) are left to Dask."""
     import socket
     from urllib.parse import urlsplit
 
@@ -65,6 +67,12 @@ def check_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT) -> None:
                else exc.strerror or str(exc) or type(exc).__name__)
         raise UsageError(f"--scheduler {address}: cannot reach a Dask scheduler there ({why}); "
                          "start one (dask scheduler) or check the address") from None
+    from ..scale._source import probe_scheduler
+
+    why = probe_scheduler(text, timeout)
+    if why is not None:
+        raise UsageError(f"--scheduler {address}: no Dask scheduler there ({why}); start one "
+                         "(dask scheduler) or check the address and port") from None
 
 
 def install(sub: argparse._SubParsersAction) -> None:
