@@ -29,7 +29,9 @@ def cells(tmp_path_factory):
 
 
 def _json(capsys, argv: list[str]) -> pd.DataFrame:
-    assert main(argv + ["--json"]) == 0
+    # --unbalanced: these tests compare with the panel of every row (Panel.from_long); the balancing
+    # the command line applies by default is tested below, against the in-memory command
+    assert main(argv + ["--unbalanced", "--json"]) == 0
     return pd.DataFrame(json.loads(capsys.readouterr().out))
 
 

@@ -176,10 +176,11 @@ def _spinner_text(message: str) -> None:
 def run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> int:
     """Run ``command`` through crossborder.scale and print its table as the in-memory command does;
     on a terminal the spinner names the pass over the data and the time so far."""
-    from ..scale._memory import memory_budget
+    from ..scale._memory import memory_budget, polars_isolated
     from ..scale._progress import progress
 
-    with memory_budget(getattr(args, "memory_limit", None)), progress(_spinner_text):
+    with memory_budget(getattr(args, "memory_limit", None)), polars_isolated(), \
+            progress(_spinner_text):
         return _run(command, args, defaults)
 
 

@@ -87,7 +87,7 @@ class Source:
 
         report(self.engine)
         if self.engine == "polars":
-            return lf.collect(backend="pandas", engine="streaming").to_native()
+            return _memory.polars_collect(lf.to_native()).to_pandas()
         return lf.collect(backend="pandas").to_native()
 
 
