@@ -337,10 +337,15 @@ def test_polars_runs_in_a_child_on_the_command_line_with_the_same_numbers(tmp_pa
     pl = pytest.importorskip("polars")
     df = frame(n=50, t=4)
     glob = write([df.iloc[:100], df.iloc[100:]], tmp_path / "pl")
+    query = pl.scan_parquet(glob).group_by("year").agg(pl.col("value").sum())
     with _memory.polars_isolated():
-        got = _memory.polars_collect(pl.scan_parquet(glob).group_by("year").agg(pl.col("value").sum()))
-        assert _memory._polars["pool"] is not None  # a child ran it
-    assert _memory._polars["pool"] is None  # and was shut down with the block
+        got = _memory.polars_collect(query)
+        child = _memory._polars["pool"]
+        assert child is not None  # a child ran it
+    with _memory.polars_isolated():
+        again = _memory.polars_collect(query)
+    assert _memory._polars["pool"] is child  # the same child, kept for the next run
+    assert again.sort("year").equals(got.sort("year"))
     want = df.groupby("year")["value"].sum()
     np.testing.assert_allclose(got.sort("year")["value"].to_numpy(), want.to_numpy(), rtol=1e-12)
 

@@ -164,15 +164,14 @@ def polars_isolated() -> Iterator[None]:
     (SIGABRT: "memory allocation of N bytes failed"), as an out-of-memory kill does: nothing in
     Python can catch either. In a child, the parent survives and says so
     (:func:`polars_collect` raises :class:`~crossborder.errors.OutOfMemory` with advice). The
-    command line runs Polars so; the child costs a second or two to start."""
+    command line runs Polars so; the child costs a second or two to start, once: it is kept for the
+    next block and ended at exit."""
     saved = _polars["isolate"]
     _polars["isolate"] = True
     try:
         yield
     finally:
         _polars["isolate"] = saved
-        if not saved:
-            _shutdown_pool()
 
 
 def _shutdown_pool() -> None:
@@ -195,6 +194,9 @@ def polars_collect(lf: Any) -> Any:
 
     if _polars["pool"] is None:
         _polars["pool"] = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        if not _polars.get("atexit"):
+            atexit.register(_shutdown_pool)
+            _polars["atexit"] = True
     pool = _polars["pool"]
     future = pool.submit(functools.partial(type(lf).collect, engine="streaming"), lf)
     children = list((getattr(pool, "_processes", None) or {}).values())
