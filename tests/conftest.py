@@ -1,13 +1,26 @@
 """Suite-wide options: tests marked ``slow`` (big synthetic files, 100,000-polygon runs, fresh processes that
 measure memory, local Dask clusters) or ``spark`` run in CI (``CI`` true, as ``.ci/run`` sets) or with
 ``--runslow``; elsewhere they are skipped with that reason, so that ``make test`` on a developer's
-machine stays within a few minutes."""
+machine stays within a few minutes.
+
+Shared fixtures: :func:`ru_kz_report`, the built-in report built once per test process for the modules
+that read it; under ``--dist loadfile`` (``make test``) those modules run in one worker
+(:func:`pytest_xdist_make_scheduler`), so that the build, about a third of the suite's time, is made
+once, not once per module."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from pathlib import Path
 
 import pytest
+
+import crossborder as cb
+from crossborder.report import build_report
+
+#: test modules that read the same built report: one xdist scope, so one worker and one build
+SHARED_SCOPES = {"test_report.py": "ru-kz report", "test_report_browser.py": "ru-kz report"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -27,3 +40,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords or "spark" in item.keywords:  # a Spark session takes a minute to start
             item.add_marker(skip)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadfile`` with the modules of :data:`SHARED_SCOPES` in one scope (one worker), so that
+    their session fixture is built once; other modules one scope per file, as loadfile does."""
+    if config.getoption("dist", None) != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedLoadFile(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return SHARED_SCOPES.get(Path(scope).name, scope)
+
+    return SharedLoadFile(config, log)
+
+
+@pytest.fixture(scope="session")
+def ru_kz_report(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The built-in report (ru-kz, default options, dated 2026-01-01), built once per test process:
+    a build fits some 1,400 regressions. Read it; never write into its folder."""
+    return build_report(cb.load_dataset("ru-kz"), tmp_path_factory.mktemp("ru_kz_report"),
+                        generated=dt.date(2026, 1, 1))

@@ -7,14 +7,12 @@ in ``tests/artefacts/report.png`` (not committed).
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
 import pytest
 
-import crossborder as cb
-from crossborder.report import SECTIONS, build_report
+from crossborder.report import SECTIONS
 
 ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
 
@@ -37,9 +35,9 @@ def _browser():
     return webdriver.Chrome(options=opts, service=service)
 
 
-def test_report_renders_in_headless_chromium(tmp_path):
-    result = build_report(cb.load_dataset("ru-kz"), tmp_path / "out", generated=dt.date(2026, 1, 1))
+def test_report_renders_in_headless_chromium(ru_kz_report):
     driver = _browser()
+    result = ru_kz_report  # the suite's shared build (conftest)
     try:
         driver.get(result.html.resolve().as_uri())
         ids = driver.execute_script(

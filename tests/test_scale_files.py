@@ -313,3 +313,54 @@ def test_a_real_duckdb_out_of_memory_is_mapped(tmp_path):
             assert "out of memory on the duckdb engine (OutOfMemoryException" in str(exc)
         else:
             np.testing.assert_allclose(got["cv"].to_numpy(), cv, rtol=1e-12)
+
+
+class _Aborts:
+    """A stand-in for a Polars query whose allocation fails: Polars aborts the process."""
+
+    def collect(self, engine: str | None = None) -> None:
+        os.abort()
+
+
+def test_a_polars_process_that_aborts_is_an_out_of_memory_with_advice():
+    with _memory.polars_isolated():
+        with pytest.raises(OutOfMemory) as info:
+            _memory.polars_collect(_Aborts())
+        assert _memory._polars["pool"] is None  # the dead child is let go; the next query starts one
+    text = str(info.value)
+    assert text.startswith("out of memory on the polars engine (MemoryError: the Polars process was "
+                           "ended by SIGABRT: an allocation failed); raise the memory limit")
+    assert "run on DuckDB (--engine duckdb), which spills to disk" in text
+
+
+def test_polars_runs_in_a_child_on_the_command_line_with_the_same_numbers(tmp_path, capsys):
+    pl = pytest.importorskip("polars")
+    df = frame(n=50, t=4)
+    glob = write([df.iloc[:100], df.iloc[100:]], tmp_path / "pl")
+    query = pl.scan_parquet(glob).group_by("year").agg(pl.col("value").sum())
+    with _memory.polars_isolated():
+        got = _memory.polars_collect(query)
+        child = _memory._polars["pool"]
+        assert child is not None  # a child ran it
+    with _memory.polars_isolated():
+        again = _memory.polars_collect(query)
+    assert _memory._polars["pool"] is child  # the same child, kept for the next run
+    assert again.sort("year").equals(got.sort("year"))
+    want = df.groupby("year")["value"].sum()
+    np.testing.assert_allclose(got.sort("year")["value"].to_numpy(), want.to_numpy(), rtol=1e-12)
+
+
+def test_the_default_budget_under_an_address_space_limit_is_a_quarter_of_the_room(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import resource; resource.setrlimit(resource.RLIMIT_AS, (6 * 10**9, "
+            "resource.getrlimit(resource.RLIMIT_AS)[1])); "
+            "from crossborder.scale import _memory as m; "
+            "print(m.address_space_room(), m.default_budget(), m.parse_memory(None), m.machine_memory())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=os.environ | {"PYTHONPATH": os.pathsep.join(sys.path)})
+    room, budget, parsed, machine = map(int, out.stdout.split())
+    assert 10**9 < room < 6 * 10**9  # the limit less what the interpreter has mapped
+    assert budget == parsed == int(min(machine * 0.5, room * 0.25))
+    assert budget < 6 * 10**9 * 0.5 / 2  # well below half the limit, which failed in DuckDB

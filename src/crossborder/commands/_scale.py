@@ -24,21 +24,24 @@ import pandas as pd
 SCALE_COMMANDS = ("sigma", "decompose", "beta", "gamma", "markov")
 ENGINES = ("duckdb", "polars", "dask", "pandas")
 #: options of the in-memory path that the scale path does not apply: given, they are an error
-_NOT_AT_SCALE = ("years", "regions", "currency", "indicator", "unbalanced", "dataset", "regions_file",
-                 "countries", "country_from_prefix", "drop_unknown", "regions_id_col", "balanced",
-                "unit", "fx", "deflator")
+_NOT_AT_SCALE = ("years", "regions", "currency", "indicator", "dataset", "regions_file",
+                 "countries", "country_from_prefix", "drop_unknown", "regions_id_col", "balanced")
+#: conversions by a table of the user's (country, year): run in memory (the message says how)
+_CONVERSIONS = ("fx", "deflator")
 
 
-#: Seconds to wait for a Dask scheduler to accept a connection before giving up.
+#: Seconds to wait for a Dask scheduler to accept a connection, and again to answer, before giving up.
 SCHEDULER_TIMEOUT = 5.0
 _LOCAL_SCHEDULERS = ("threads", "processes", "synchronous", "sync")
 
 
 def check_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT) -> None:
-    """Fail within ``timeout`` seconds, with the address and the reason, when nothing accepts a
-    TCP connection at a ``--scheduler`` address (``tcp://host:port`` or ``host:port``); Dask's
-    client would wait 30 s and then fail with a traceback. Local schedulers (threads, processes)
-    and other protocols (tls://, ucx://) are left to Dask."""
+    """Fail within about ``timeout`` seconds (twice at most), with the address and the reason, when
+    nothing accepts a TCP connection at a ``--scheduler`` address (``tcp://host:port`` or
+    ``host:port``) or what accepts does not answer as a Dask scheduler
+    (:func:`crossborder.scale._source.probe_scheduler`); Dask's client would wait 30 s, or for ever,
+    and then fail with a traceback. Local schedulers (threads, processes) and other protocols
+    (tls://, ucx://) are left to Dask."""
     import socket
     from urllib.parse import urlsplit
 
@@ -65,6 +68,12 @@ def check_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT) -> None:
                else exc.strerror or str(exc) or type(exc).__name__)
         raise UsageError(f"--scheduler {address}: cannot reach a Dask scheduler there ({why}); "
                          "start one (dask scheduler) or check the address") from None
+    from ..scale._source import probe_scheduler
+
+    why = probe_scheduler(text, timeout)
+    if why is not None:
+        raise UsageError(f"--scheduler {address}: no Dask scheduler there ({why}); start one "
+                         "(dask scheduler) or check the address and port") from None
 
 
 def install(sub: argparse._SubParsersAction) -> None:
@@ -167,15 +176,20 @@ def _spinner_text(message: str) -> None:
 def run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> int:
     """Run ``command`` through crossborder.scale and print its table as the in-memory command does;
     on a terminal the spinner names the pass over the data and the time so far."""
-    from ..scale._memory import memory_budget
+    from ..scale._memory import memory_budget, polars_isolated
     from ..scale._progress import progress
 
-    with memory_budget(getattr(args, "memory_limit", None)), progress(_spinner_text):
+    with memory_budget(getattr(args, "memory_limit", None)), polars_isolated(), \
+            progress(_spinner_text):
         return _run(command, args, defaults)
 
 
 def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> int:
-    from ._common import emit
+    from ._common import emit as _emit
+
+    def emit(*a: Any, **k: Any) -> None:
+        _balance_notes(prep)
+        _emit(*a, **k)
 
     try:
         from .. import scale
@@ -189,10 +203,15 @@ def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> in
         opts = ", ".join("--" + d.replace("_", "-") for d in given)
         raise ValueError(f"{opts}: not applied by the scale path (--data {data}); select the rows in "
                          "the files, or run without --engine on data that fits in memory")
+    conv = [d for d in _CONVERSIONS if getattr(args, d, None)]
+    if conv:
+        opt = "--" + conv[0]
+        raise ValueError(f"{opt}: the scale path does not convert currencies (--data {data}); run "
+                         f"`crossborder {command} --data FILE {opt} {getattr(args, conv[0])}` on one "
+                         "file that fits in memory (without --engine), convert the values in the "
+                         "files first, or compare within each country with --relative national")
     rel = getattr(args, "relative", None)
-    if rel not in (None, "none") and not (command == "markov" and rel == "pooled"):
-        raise ValueError(f"--relative {rel}: not applied by the scale path (--data {data}); "
-                         "markov takes --relative pooled there")
+    rel = None if rel == "none" else rel
     engine = args.engine or ("dask" if args.scheduler else "duckdb")
     if args.scheduler and engine != "dask":
         raise ValueError("--scheduler is a Dask scheduler: use it with --engine dask")
@@ -226,9 +245,21 @@ def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> in
     group = getattr(args, "group_col", None) or getattr(args, "scale_group", None)
     if group is None:
         group = "country" if "country" in cols else "group" if "group" in cols else None
+    if rel == "national" and group is None:
+        raise ValueError("--relative national needs the country of each region: --group COL (a "
+                         f"column of the files: {', '.join(cols)})")
+    # the in-memory rule: a balanced panel (--unbalanced keeps every region), indices to the
+    # national or pooled mean (markov's pooled classes are its own relative option)
+    prep = scale.Prepare(balanced=not getattr(args, "unbalanced", False),
+                   relative=None if command == "markov" and rel == "pooled" else rel,
+                   use_weight=weight is not None and (weight_given(args) or weighted))
     kw: dict[str, Any] = dict(region=region, time=time, value=value, engine=engine,
-                              scheduler=args.scheduler)
-    where = f"{engine}{' on ' + args.scheduler if args.scheduler else ''}"
+                              scheduler=args.scheduler, prepare=prep)
+    unit = getattr(args, "unit", None)
+    what = ("index, national mean = 100" if rel == "national" else
+            "index, pooled mean = 100" if rel == "pooled" and command != "markov" else unit)
+    where = (f"{what + '; ' if what else ''}"
+             f"{engine}{' on ' + args.scheduler if args.scheduler else ''}")
     if command == "sigma":
         measures = [m.strip() for m in args.measure.split(",") if m.strip()]
         table = scale.sigma(data, measures, weight=weight, group=group, weighted=weighted,
@@ -255,16 +286,36 @@ def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> in
         emit(args, row, title=res.summary())
     elif command == "gamma":
         multi = bool(getattr(args, "multiannual", False))
-        emit(args, scale.gamma(data, kind="multiannual" if multi else "binary", **kw).reset_index(),
+        emit(args, scale.gamma(data, kind="multiannual" if multi else "binary", group=group,
+                               **kw).reset_index(),
              title=f"{'multi-annual ' if multi else ''}gamma convergence (1 = ranks unchanged; "
                    f"{where})")
     else:  # markov
-        res = scale.markov(data, k=args.k, relative=rel == "pooled", **kw)
+        res = scale.markov(data, k=args.k, relative=rel == "pooled", group=group, **kw)
         if args.json or args.csv:
             emit(args, res.to_frame())
         else:
+            _balance_notes(prep)
             print(res.summary())
     return 0
+
+
+def _balance_notes(prep: Any) -> None:
+    """The in-memory command line's notes on what balancing left out (stderr)."""
+    from ._inputs import _shorten, note
+
+    if not prep.balances:
+        return
+    bal = prep.balances[0]
+    if bal.common_years:
+        note(f"years {', '.join(map(str, bal.common_years['kept']))}: the years every country "
+             f"observes (left out: {', '.join(map(str, bal.common_years['left_out']))})")
+    for year, kept in bal.span_trimmed.items():
+        note(f"year {year} left out to keep {len(kept)} region(s) that have no value in it "
+             f"({_shorten(kept)})")
+    if len(bal.dropped):
+        note(f"left out {len(bal.dropped)} region(s) without a value in every year: "
+             f"{', '.join(map(str, bal.dropped['region']))}")
 
 
 __all__ = ["install", "run", "wants_scale"]

@@ -2,9 +2,12 @@
 
 The budget is a number of bytes or a share of the machine's memory (default
 :data:`DEFAULT_SHARE` = 50 %), the machine's memory being the smaller of the physical memory and
-the container's (cgroup) limit. DuckDB is handed it as ``memory_limit`` with a ``temp_directory``
-to spill to; Polars, which has no memory limit, runs its streaming engine. An out-of-memory that
-still happens is raised as :class:`~crossborder.errors.OutOfMemory` with advice.
+the container's (cgroup) limit; under an address-space limit (``ulimit -v``) the default is a quarter
+of the room left (:func:`default_budget`). DuckDB is handed it as ``memory_limit`` with a ``temp_directory``
+to spill to; Polars, which has no memory limit, runs its streaming engine (on the command line in a
+child process, :func:`polars_isolated`, so that an allocation failure, which aborts Polars, does not
+take the command with it). An out-of-memory that still happens is raised as
+:class:`~crossborder.errors.OutOfMemory` with advice.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from ..errors import OutOfMemory
 
@@ -23,6 +27,7 @@ DEFAULT_SHARE = 0.5
 _UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9, "gb": 10**9,
           "t": 10**12, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 _budget: dict[str, str | int | float | None] = {"limit": None}
+_polars: dict[str, Any] = {"isolate": False, "pool": None}
 _spill: dict[str, str | None] = {"dir": None}
 
 
@@ -73,11 +78,47 @@ def _read_int(path: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+#: The default share of the room an address-space limit (``ulimit -v``) leaves: that limit counts
+#: every mapping (libraries, thread arenas: a DuckDB connection maps some 700 MB before it stores a
+#: byte), so half of it is too much (10^7 rows under 3 GB: DuckDB fails at 715 MiB, runs at 500 MB).
+ADDRESS_SPACE_SHARE = 0.25
+
+
+def address_space_room() -> int | None:
+    """Bytes an address-space rlimit (``ulimit -v``) still leaves this process (its limit minus
+    ``VmSize``), or None without such a limit."""
+    import resource
+
+    soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+    if soft == resource.RLIM_INFINITY:
+        return None
+    used = 0
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    used = int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        used = 0
+    return max(int(soft) - used, 0)
+
+
+def default_budget() -> int:
+    """The budget without ``--memory-limit``: :data:`DEFAULT_SHARE` of :func:`machine_memory`, or,
+    where an address-space limit binds, :data:`ADDRESS_SPACE_SHARE` of the room it leaves
+    (:func:`address_space_room`), if that is smaller; at least 64 MiB."""
+    budget = machine_memory() * DEFAULT_SHARE
+    room = address_space_room()
+    if room is not None:
+        budget = min(budget, room * ADDRESS_SPACE_SHARE)
+    return int(max(budget, 64 * 2**20))
+
+
 def parse_memory(spec: str | int | float | None) -> int:
     """``spec`` in bytes: a share of :func:`machine_memory` ("50%"), a size ("2GB", "1.5GiB",
-    "512MB"; decimal and binary units) or a number of bytes; None gives the default share."""
+    "512MB"; decimal and binary units) or a number of bytes; None gives :func:`default_budget`."""
     if spec is None:
-        return int(machine_memory() * DEFAULT_SHARE)
+        return default_budget()
     if isinstance(spec, int | float) and not isinstance(spec, bool):
         size = float(spec)
     else:
@@ -113,6 +154,64 @@ def memory_budget(limit: str | int | float | None) -> Iterator[None]:
         yield
     finally:
         _budget["limit"] = saved
+
+
+@contextmanager
+def polars_isolated() -> Iterator[None]:
+    """Run the block's Polars queries in a child process (one, reused, started on the first query).
+
+    Polars has no memory limit, and an allocation that fails inside it aborts the whole process
+    (SIGABRT: "memory allocation of N bytes failed"), as an out-of-memory kill does: nothing in
+    Python can catch either. In a child, the parent survives and says so
+    (:func:`polars_collect` raises :class:`~crossborder.errors.OutOfMemory` with advice). The
+    command line runs Polars so; the child costs a second or two to start, once: it is kept for the
+    next block and ended at exit."""
+    saved = _polars["isolate"]
+    _polars["isolate"] = True
+    try:
+        yield
+    finally:
+        _polars["isolate"] = saved
+
+
+def _shutdown_pool() -> None:
+    pool, _polars["pool"] = _polars["pool"], None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def polars_collect(lf: Any) -> Any:
+    """A Polars LazyFrame collected by the streaming engine: here, or in the child process of
+    :func:`polars_isolated`; a child that dies (an allocation failed, or the system killed it) is an
+    :class:`~crossborder.errors.OutOfMemory` with advice."""
+    if not _polars["isolate"]:
+        return lf.collect(engine="streaming")
+    import functools
+    import multiprocessing
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    if _polars["pool"] is None:
+        _polars["pool"] = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        if not _polars.get("atexit"):
+            atexit.register(_shutdown_pool)
+            _polars["atexit"] = True
+    pool = _polars["pool"]
+    future = pool.submit(functools.partial(type(lf).collect, engine="streaming"), lf)
+    children = list((getattr(pool, "_processes", None) or {}).values())
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        for child in children:
+            child.join(5)
+        codes = [c.exitcode for c in children if c.exitcode is not None]
+        _shutdown_pool()
+        code = codes[0] if codes else None
+        how = ("ended by SIGABRT: an allocation failed" if code == -signal.SIGABRT else
+               "killed by SIGKILL, most often by the system's out-of-memory killer"
+               if code == -signal.SIGKILL else f"ended with exit code {code}")
+        raise out_of_memory(MemoryError(f"the Polars process was {how}"), "polars") from exc
 
 
 def spill_directory() -> str:
@@ -163,5 +262,6 @@ def out_of_memory(exc: BaseException, engine: str) -> OutOfMemory:
                        + "; ".join(tips))
 
 
-__all__ = ["DEFAULT_SHARE", "human", "is_out_of_memory", "machine_memory", "memory_budget",
-           "memory_limit", "out_of_memory", "parse_memory", "spill_directory"]
+__all__ = ["ADDRESS_SPACE_SHARE", "DEFAULT_SHARE", "address_space_room", "default_budget", "human",
+           "is_out_of_memory", "machine_memory", "memory_budget", "memory_limit", "out_of_memory",
+           "parse_memory", "polars_collect", "polars_isolated", "spill_directory"]

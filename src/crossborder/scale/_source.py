@@ -87,7 +87,7 @@ class Source:
 
         report(self.engine)
         if self.engine == "polars":
-            return lf.collect(backend="pandas", engine="streaming").to_native()
+            return _memory.polars_collect(lf.to_native()).to_pandas()
         return lf.collect(backend="pandas").to_native()
 
 
@@ -319,6 +319,67 @@ def guarded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: Seconds a Dask scheduler has to connect and answer before it is given up.
+SCHEDULER_TIMEOUT = 5.0
+
+
+def probe_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT) -> str | None:
+    """None when a Dask scheduler at ``address`` answers an ``identity`` request within ``timeout``
+    seconds; otherwise why not ("nothing accepts connections there", "it did not answer within 5 s",
+    "a Dask worker answers, not a scheduler").
+
+    ``distributed.Client(timeout=)`` bounds only the TCP connection: a server that accepts and never
+    speaks keeps it waiting in the handshake for ever. The probe runs Dask's own handshake
+    (``distributed.comm.connect``) and the request under ``asyncio.wait_for``, in a thread of its
+    own (so that it works from a notebook whose event loop is running)."""
+    import asyncio
+    import threading
+
+    from distributed.comm import connect
+    from distributed.comm.addressing import parse_address
+
+    try:
+        parse_address(address if "://" in address else f"tcp://{address}")
+    except ValueError as exc:
+        return f"not a scheduler address ({exc})"
+    target = address if "://" in address else f"tcp://{address}"
+
+    async def identity() -> Any:
+        comm = await connect(target, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    out: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            out["reply"] = asyncio.run(asyncio.wait_for(identity(), timeout))
+        except BaseException as exc:  # noqa: BLE001 - reported below, in words
+            out["error"] = exc
+
+    thread = threading.Thread(target=run, name="crossborder-scheduler-probe", daemon=True)
+    thread.start()
+    thread.join(timeout + 2)
+    exc = out.get("error")
+    if "reply" not in out and (exc is None or isinstance(exc, asyncio.TimeoutError | TimeoutError)):
+        return (f"it did not answer as a Dask scheduler within {timeout:g} s (something accepts "
+                "connections there, but does not speak Dask's protocol)")
+    if exc is not None:
+        text = " ".join(str(exc).split())[:160]
+        if isinstance(exc, OSError) and "Timed out trying to connect" in text:
+            return f"nothing accepted a connection within {timeout:g} s"
+        return f"cannot connect ({type(exc).__name__}: {text or 'no message'})"
+    reply = out["reply"]
+    kind = reply.get("type") if isinstance(reply, dict) else None
+    if kind != "Scheduler":
+        return (f"a Dask {kind.lower()} answers there, not a scheduler" if isinstance(kind, str)
+                else "the answer there is not a Dask scheduler's")
+    return None
+
+
 @contextmanager
 def dask_scheduler(scheduler: Any) -> Iterator[None]:
     """Run Dask work on ``scheduler``: None (Dask's default, or the current distributed client),
@@ -340,7 +401,10 @@ def dask_scheduler(scheduler: Any) -> Iterator[None]:
             yield
         return
     if isinstance(scheduler, str):
-        client = Client(scheduler, set_as_default=False)
+        why = probe_scheduler(scheduler)
+        if why is not None:
+            raise ConnectionError(f"scheduler {scheduler}: {why}")
+        client = Client(scheduler, set_as_default=False, timeout=SCHEDULER_TIMEOUT)
         try:
             with client.as_current():
                 yield

@@ -30,6 +30,8 @@ from ..measures._arrays import numeric_times
 from ..measures._degenerate import cluster_warning, nil_spread_sums, not_computed
 from ..measures.beta import BetaResult, check_beta_data, check_beta_se, speed_half_life
 from . import _reduce as R
+from ._prepare import Prepare
+from ._prepare import apply as apply_prepare
 from ._source import _nw, dask_scheduler, load
 from .ranks import _position, _scalar, all_times
 
@@ -84,6 +86,7 @@ def beta(
     engine: str | None = None,
     scheduler: Any = None,
     check: bool = True,
+    prepare: Prepare | None = None,
 ) -> BetaResult:
     """:func:`crossborder.beta` of a long table of any size (absolute, or conditional with
     ``controls="group"``: dummies of the ``group`` column). ``cluster="group"`` gives errors clustered
@@ -106,6 +109,7 @@ def beta(
     with dask_scheduler(src.scheduler if src.engine == "dask" else None):
         if check:
             R.check_keys(src, src.has_group)
+        src = apply_prepare(src, prepare)
         times = all_times(src)
         if len(times) < 2:
             raise not_computed("beta", f"one period ({_scalar(times[0]) if len(times) else 'none'}): "

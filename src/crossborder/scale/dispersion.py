@@ -27,6 +27,8 @@ from ..measures._degenerate import not_computed
 from ..measures.decompose import NIL_INEQUALITY, check_inequality
 from ..measures.dispersion import MEASURES
 from . import _reduce as R
+from ._prepare import Prepare
+from ._prepare import apply as apply_prepare
 from ._source import Source, _nw, dask_scheduler, load
 
 __all__ = ["decompose", "sigma"]
@@ -244,6 +246,7 @@ def sigma(
     engine: str | None = None,
     scheduler: Any = None,
     check: bool = True,
+    prepare: Prepare | None = None,
 ) -> pd.DataFrame:
     """:func:`crossborder.sigma` of a long table of any size: the same table (indexed by time, one
     column per measure, ``n`` and ``n_<measure>`` where a measure counts other regions).
@@ -253,7 +256,8 @@ def sigma(
     Williamson and Hoover); ``group`` is accepted for symmetry and checked constant per region.
     ``scheduler`` (Dask only): "threads", "processes", "synchronous", a scheduler address or a
     ``distributed.Client``. ``check=False`` skips the one ``group_by(region)`` that rejects duplicate
-    (region, time) rows.
+    (region, time) rows. ``prepare`` balances the panel and/or indexes the values first, as the
+    in-memory command line does (:class:`crossborder.scale.Prepare`; ``group`` names the sides).
     """
     measures = [measure] if isinstance(measure, str) else list(measure)
     for name in measures:
@@ -271,6 +275,7 @@ def sigma(
     with dask_scheduler(src.scheduler if src.engine == "dask" else None):
         if check:
             R.check_keys(src, src.has_group)
+        src = apply_prepare(src, prepare)
         feeds: dict[bool, _Feed] = {}
         times = None
         for kind in (False, True):
@@ -305,6 +310,7 @@ def decompose(
     engine: str | None = None,
     scheduler: Any = None,
     check: bool = True,
+    prepare: Prepare | None = None,
 ) -> pd.DataFrame:
     """:func:`crossborder.decompose` of a long table of any size, by the ``group`` column: per time
     ``total``, ``between``, ``within``, ``between_share``, ``n`` and ``n_groups``.
@@ -325,6 +331,7 @@ def decompose(
         else:
             nw = _nw()
             R.first_bad(src, src.lf, nw.col("group").is_null(), "region without a group", "group")
+        src = apply_prepare(src, prepare)
         by_group = _pass1(src, weighted, ["time", "group"])
         # the per-year sums are the sums of the per-(year, group) ones: no second pass 1
         feed = _Feed(src, weighted, {index}, 0.5, False, p1=by_group.groupby(level="time").sum())

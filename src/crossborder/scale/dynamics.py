@@ -25,6 +25,8 @@ from ..measures.dynamics import (
     steady_state,
 )
 from . import _reduce as R
+from ._prepare import Prepare
+from ._prepare import apply as apply_prepare
 from ._source import _nw, dask_scheduler, load
 from .ranks import all_times
 
@@ -66,17 +68,21 @@ def markov(
     region: str = "region",
     time: str = "year",
     value: str = "value",
+    group: str | None = None,
     engine: str | None = None,
     scheduler: Any = None,
     check: bool = True,
+    prepare: Prepare | None = None,
 ) -> ScaleMarkovResult:
     """:func:`crossborder.markov` of a long table of any size (``classes``: "quantile" per period,
     "pooled" quantiles — not with Dask — or an array of fixed cut points)."""
     nw = _nw()
-    src = load(data, region=region, time=time, value=value, engine=engine, scheduler=scheduler)
+    src = load(data, region=region, time=time, value=value, group=group, engine=engine,
+               scheduler=scheduler)
     with dask_scheduler(src.scheduler if src.engine == "dask" else None):
         if check:
             R.check_keys(src, False)
+        src = apply_prepare(src, prepare)
         times = all_times(src)
         n_regions = int(src.collect(src.lf.select("region").unique().select(nw.len().alias("n")))["n"]
                         .iloc[0])

@@ -26,6 +26,8 @@ import pandas as pd
 
 from ..measures.ranks import check_gamma
 from . import _reduce as R
+from ._prepare import Prepare
+from ._prepare import apply as apply_prepare
 from ._source import _nw, dask_scheduler, load
 
 __all__ = ["gamma"]
@@ -51,9 +53,11 @@ def gamma(
     region: str = "region",
     time: str = "year",
     value: str = "value",
+    group: str | None = None,
     engine: str | None = None,
     scheduler: Any = None,
     check: bool = True,
+    prepare: Prepare | None = None,
     kind: str = "binary",
 ) -> pd.DataFrame:
     """:func:`crossborder.gamma` of a long table of any size: ``gamma`` and ``n`` per time from
@@ -62,10 +66,12 @@ def gamma(
     if kind not in ("binary", "multiannual"):
         raise ValueError(f"kind must be 'binary' or 'multiannual', got {kind!r}")
     nw = _nw()
-    src = load(data, region=region, time=time, value=value, engine=engine, scheduler=scheduler)
+    src = load(data, region=region, time=time, value=value, group=group, engine=engine,
+               scheduler=scheduler)
     with dask_scheduler(src.scheduler if src.engine == "dask" else None):
         if check:
             R.check_keys(src, False)
+        src = apply_prepare(src, prepare)
         times = all_times(src)
         i0 = 0 if ref is None else _position(times, ref)
         i1 = len(times) - 1 if last is None else _position(times, last)
