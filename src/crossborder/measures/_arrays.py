@@ -200,3 +200,28 @@ def as_matrix(panel: Panel | Matrix | np.ndarray) -> Matrix:
     if y.ndim != 2:
         raise DataError(f"values must be N x T, got shape {y.shape}")
     return Matrix(y, pd.RangeIndex(y.shape[0]), pd.RangeIndex(y.shape[1]))
+
+
+def trim_incomplete_ends(have: np.ndarray, regions: pd.Index, times: pd.Index, lo: int, hi: int,
+                          min_years: int = 3, most: int = 1) -> tuple[int, int, dict[int, list[str]]]:
+    """Give up at most ``most`` first and last years of ``times[lo:hi]`` where that rescues a region:
+    one that lacks a value in that end year only, and would otherwise be dropped from the balanced
+    panel (ru-kz: East Kazakhstan, Almaty and Karaganda regions lack 2022, the year Abai, Zhetisu
+    and Ulytau were split off). At least ``min_years`` remain. Returns the new bounds and the years
+    given up with the regions they rescue."""
+    trimmed: dict[int, list[str]] = {}
+
+    def rescues(end: int, rest: slice) -> np.ndarray:
+        return ~have[:, end] & have[:, rest].all(axis=1)
+
+    for _ in range(most):
+        saved = rescues(hi - 1, slice(lo, hi - 1)) if hi - lo > min_years else None
+        if saved is not None and saved.any():
+            trimmed[int(times[hi - 1])] = [str(r) for r in regions[saved]]
+            hi -= 1
+    for _ in range(most):
+        saved = rescues(lo, slice(lo + 1, hi)) if hi - lo > min_years else None
+        if saved is not None and saved.any():
+            trimmed[int(times[lo])] = [str(r) for r in regions[saved]]
+            lo += 1
+    return lo, hi, trimmed

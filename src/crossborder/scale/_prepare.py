@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..study.panels import _trim_incomplete_ends
+from ..measures._arrays import trim_incomplete_ends
 from . import _reduce as R
 from ._source import Source, _nw, value_missing
 
@@ -96,11 +96,11 @@ def balance(src: Source) -> Balance:
             if len(common) < hi - lo:
                 common_years = {"kept": _plain(times[common]),
                                 "left_out": _plain(times[i] for i in range(lo, hi) if not ok[i])}
-                c_lo, c_hi, trimmed = _trim_incomplete_ends(h[:, common], have.index,
+                c_lo, c_hi, trimmed = trim_incomplete_ends(h[:, common], have.index,
                                                             times[common], 0, len(common))
                 span = list(times[common[c_lo:c_hi]])
             else:
-                lo, hi, trimmed = _trim_incomplete_ends(h, have.index, times, lo, hi)
+                lo, hi, trimmed = trim_incomplete_ends(h, have.index, times, lo, hi)
                 span = list(times[lo:hi])
     cols = [times.get_loc(t) for t in span]
     hv, hw = have.to_numpy()[:, cols], have_w.to_numpy()[:, cols]

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..dataset import INDICATOR_ALIASES, Dataset, currency_of
 from ..errors import DataError
+from ..measures._arrays import trim_incomplete_ends
 from ..panel import Panel
 
 __all__ = ["DEFAULT_INDICATOR", "study_panel", "parse_years", "border_part_substitutes"]
@@ -128,13 +129,13 @@ def study_panel(
                 have_c = have[:, common]
                 c_lo, c_hi = 0, len(common)
                 if balanced:
-                    c_lo, c_hi, trimmed = _trim_incomplete_ends(have_c, m.regions,
+                    c_lo, c_hi, trimmed = trim_incomplete_ends(have_c, m.regions,
                                                                 m.times[common], 0, len(common))
                     p.meta["span_trimmed"] = trimmed
                 span = list(m.times[common[c_lo:c_hi]])
             else:
                 if balanced:
-                    lo, hi, trimmed = _trim_incomplete_ends(have, m.regions, m.times, lo, hi)
+                    lo, hi, trimmed = trim_incomplete_ends(have, m.regions, m.times, lo, hi)
                     p.meta["span_trimmed"] = trimmed
                 span = list(m.times[lo:hi])
             p = _keep_meta(p, p.select(times=span))
@@ -184,31 +185,6 @@ def _relative(ds: Dataset, p: Panel, to: str, indicator: str, currency: str | No
     out.meta["relative"]["reference"] = (f"all {len(ref.regions)} regions"
                                          + (" of each country" if to == "national" else ""))
     return out
-
-
-def _trim_incomplete_ends(have: np.ndarray, regions: pd.Index, times: pd.Index, lo: int, hi: int,
-                          min_years: int = 3, most: int = 1) -> tuple[int, int, dict[int, list[str]]]:
-    """Give up at most ``most`` first and last years of ``times[lo:hi]`` where that rescues a region:
-    one that lacks a value in that end year only, and would otherwise be dropped from the balanced
-    panel (ru-kz: East Kazakhstan, Almaty and Karaganda regions lack 2022, the year Abai, Zhetisu
-    and Ulytau were split off). At least ``min_years`` remain. Returns the new bounds and the years
-    given up with the regions they rescue."""
-    trimmed: dict[int, list[str]] = {}
-
-    def rescues(end: int, rest: slice) -> np.ndarray:
-        return ~have[:, end] & have[:, rest].all(axis=1)
-
-    for _ in range(most):
-        saved = rescues(hi - 1, slice(lo, hi - 1)) if hi - lo > min_years else None
-        if saved is not None and saved.any():
-            trimmed[int(times[hi - 1])] = [str(r) for r in regions[saved]]
-            hi -= 1
-    for _ in range(most):
-        saved = rescues(lo, slice(lo + 1, hi)) if hi - lo > min_years else None
-        if saved is not None and saved.any():
-            trimmed[int(times[lo])] = [str(r) for r in regions[saved]]
-            lo += 1
-    return lo, hi, trimmed
 
 
 def border_part_substitutes(ds: Dataset) -> dict[str, str]:
