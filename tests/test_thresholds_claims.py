@@ -69,18 +69,18 @@ def _gp_table(totals: dict[int, float], without: float = 100.0) -> pd.DataFrame:
                          for y, v in totals.items()])
 
 
-def test_gross_product_exactly_at_the_threshold_is_not_above(ds):
+def test_gross_product_exactly_at_the_threshold_is_not_above():
     """The paper's years 2018-2019 in USD (PPP set equal, so no other basis rescues it)."""
     t = _gp_table({2018: 350.0, 2019: 400.0})
-    c = claim_gross_product(ds, table=t, ppp_table=t)
+    c = claim_gross_product(None, table=t, ppp_table=t)
     assert c.verdict == "partly supported"
     assert "above $350 bn in 1 of 2 years 2018–2019 (below in 2018" in c.note
     t = _gp_table({2018: 350.0, 2019: 350.0})
-    c = claim_gross_product(ds, table=t, ppp_table=t)
+    c = claim_gross_product(None, table=t, ppp_table=t)
     assert c.verdict == "not supported"
     assert "above $350 bn in 0 of 2 years" in c.note
     t = _gp_table({2018: 351.0, 2019: 352.0}, without=351.0)
-    c = claim_gross_product(ds, table=t, ppp_table=t)
+    c = claim_gross_product(None, table=t, ppp_table=t)
     assert c.verdict == "supported, narrowly"
     assert "in USD 0.3% and 0.6% above $350 bn" in c.data
 
