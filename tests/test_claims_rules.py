@@ -113,3 +113,130 @@ def test_thesis_rule_on_each_side(ratio, narrowed, expected):
     c = claim_thesis(None, evidence=_evidence(ratio, narrowed))
     assert c.verdict == expected and c.kind == "thesis"
     assert "constant prices 2010–2023: " + f"{narrowed} of 16 pairs narrowed" in c.data
+
+
+# ----------------------------------------------------------------------------- every field, by hand
+def test_gross_product_narrowly_every_field():
+    usd = _table({2017: 300.0, 2018: 357.7, 2019: 357.1}, "USD (exchange rate, WDI 2025-07)")
+    ppp = _table({2017: 800.0, 2018: 919.8, 2019: 988.4}, "international $ (PPP, WDI 2026-03)")
+    usd.attrs["sources"], ppp.attrs["sources"] = ["B", "A"], ["C", "A"]
+    c = claim_gross_product(None, table=usd, ppp_table=ppp)
+    assert c == claims.Claim(
+        claim="Total gross product of the border area", paper="over $350 billion",
+        data="USD: $357.7 bn (2018), $357.1 bn (2019); PPP: $919.8 bn (2018), $988.4 bn (2019); "
+             "in USD 2.2% and 2.0% above $350 bn",
+        year="2018–2019", sources="A; B; C", verdict="supported, narrowly",
+        note="In USD above $350 bn in 2 of 3 years 2017–2019 (below in 2017, years of a weak rouble "
+             "and tenge), at most $358 bn (2018). Tyumen's okrugs supply 30–30% of the sum; without "
+             "them (Tyumen by its southern part, the paper's definition for its 12% figure) the sum "
+             "is never above $350 bn (at most $250 bn, 2018). At PPP the sum is $800–988 bn over "
+             "2017–2019, above $350 bn in 3 of 3 years. Narrowly: less than 5% above the threshold "
+             "in some year read.",
+        basis="the 19 border units, Tyumen with its okrugs (as the paper's Table 1); USD (exchange "
+              "rate, WDI 2025-07) at the annual average rate; 2018–2019 (the latest GRP when the "
+              "paper was written; its Table 1's year)",
+        key="gross_product_350", kind="claim")
+
+
+def test_gross_product_depends_every_field():
+    usd = _table({2018: 357.7, 2019: 357.1}, "USD (x)")
+    usd.loc[len(usd)] = {"year": 2021, "n_regions": 18, "complete": False, "total_bn": 382.4,
+                         "okrugs_bn": 1.0, "without_okrugs_bn": 2.0}
+    ppp = _table({2018: 919.8, 2019: 988.4}, "int $ (y)")
+    c = claim_gross_product_karpenko(None, table=usd, ppp_table=ppp)
+    assert c.claim == "Gross product of the border area (Karpenko's figure)"
+    assert c.paper == "more than $500 billion (Karpenko, cited by the paper)"
+    assert c.key == "gross_product_500" and c.verdict == "depends on the basis"
+    assert c.data == "USD: $357.7 bn (2018), $357.1 bn (2019); PPP: $919.8 bn (2018), $988.4 bn (2019)"
+    assert c.basis == ("holds at PPP, in int $ (y), not in USD (x) at the annual average rate; the 19 "
+                       "border units, Tyumen with its okrugs (as the paper's Table 1); 2018–2019 (the "
+                       "latest GRP when the paper was written; its Table 1's year)")
+    assert c.note == ("In USD above $500 bn in 0 of 2 years 2018–2019, at most $358 bn (2018). Tyumen's "
+                      "okrugs supply 30–30% of the sum; without them (Tyumen by its southern part, the "
+                      "paper's definition for its 12% figure) the sum is never above $500 bn (at most "
+                      "$250 bn, 2018). At PPP the sum is $920–988 bn over 2018–2019, above $500 bn in 2 "
+                      "of 2 years. Years with GRP for fewer regions (2021) are lower bounds: at least "
+                      "$382 bn in USD.")
+
+
+def test_without_okrugs_above_in_some_years_is_named():
+    usd = _table({2018: 600.0, 2019: 400.0}, "USD")
+    assert ("the sum is above $350 bn only in 2018 (at most $420 bn, 2018)"
+            in claim_gross_product(None, table=usd, ppp_table=usd).note)
+
+
+def test_thesis_every_field():
+    e = _evidence(1.29, 4)
+    e["sources"] = {"Z", "A"}
+    c = claim_thesis(None, evidence=e)
+    assert c == claims.Claim(
+        claim="Hidden geographical opportunities for convergence across the border (the paper's thesis)",
+        paper="convergence across the border; its opportunities hidden",
+        data="GRP per capita at PPP jumps 1.29 times as much across the border as across internal "
+             "boundaries (2019, 17 border edges); cross-border neighbour pairs, constant prices "
+             "2010–2023: 4 of 16 pairs narrowed, 1 widened significantly (mean |ln gap| 0.80 -> 0.70); "
+             "PPP 2010–2023: 0 of 16 pairs narrowed, 1 widened significantly (mean |ln gap| 0.80 -> "
+             "0.70)",
+        year="2019; 2010–2023", sources="A; Z", verdict="partly supported",
+        note="The data can show a gap to close (the border discontinuity) and whether it closes (pair "
+             "gaps, trend of |ln gap|, p < 0.05); whether the opportunities are 'hidden' or could be "
+             "taken is not in them. See the Verdict for sigma, beta and the integration test.",
+        basis="level gaps at PPP (international $); their change in constant prices (the study's "
+              "baseline for growth); analysis units, Tyumen with its okrugs",
+        key="thesis", kind="thesis")
+
+
+def test_employed_every_field(monkeypatch):
+    g = pd.DataFrame({"zone_population_share": [0.49, 0.5], "zone_cities_population": [45.0, 79.0],
+                      "cities_population": [100.0, 100.0]}, index=pd.Index(["RU", "KZ"]))
+    seen = []
+
+    def zone(ds, d, y):
+        seen.append((ds, d, y))
+        return SimpleNamespace(by_group=lambda: g)
+
+    monkeypatch.setattr(claims, "zone_of_border_regions", zone)
+    c = claim_population_in_reach("DS", 120.0, 2018)
+    assert seen == [("DS", 120.0, 2018)]
+    assert c == claims.Claim(
+        claim="Up to 50% of the employed population within reach of the border", paper="up to 50%",
+        data="no employment by place of work or residence in the data", year="2018",
+        sources="ROSSTAT_POP_GEODATA; DOSE_V2_11; KZ_STAT_POP; NATURAL_EARTH_ADMIN1; GEONAMES_CITIES",
+        verdict="cannot be answered from these data",
+        note="Proxies of population, not employment (a different construct), within 120 km of the "
+             "border: even-density proxy RU: 49%; KZ: 50% (at most 50% on every side); city "
+             "populations RU: 45%; KZ: 79% (above 50% on KZ); read as 'up to 50%' up to 55%.",
+        basis="employment by place of work or residence near the border: not in the data",
+        key="employed_in_reach", kind="claim")
+
+
+def test_reach_every_field(monkeypatch):
+    caps = pd.DataFrame({"city": ["a", "b", "c", "d"], "border_km": [50.0, 100.0, 200.0, 300.0],
+                         "across_km": [222.0, 306.0, 310.0, 571.0]})
+    seen = []
+    monkeypatch.setattr(claims, "border_capitals", lambda ds: seen.append(ds) or caps)
+    c = claims.claim_reach("DS", 120.0)
+    assert seen == ["DS"]
+    assert c == claims.Claim(
+        claim="The nearest regional centre within about 150 km (1.5 hours)", paper="about 150 km",
+        data="2 of 4 border-region capitals lie within 120 km of the border (median 150 km); the "
+             "nearest capital across the border is 222–571 km away (median 308 km)",
+        year="2019 boundaries", sources="NATURAL_EARTH_ADMIN1; GEONAMES_CITIES",
+        verdict="partly supported",
+        note="straight-line (geodesic) distances; travel times are not in the data",
+        basis="straight-line distance of the regional capitals to the border, at most 120 km; "
+              "partly supported when at least half of them",
+        key="reach", kind="claim")
+
+
+def test_border_length_every_field(monkeypatch):
+    monkeypatch.setattr(claims, "border_line", lambda regions, col, a, b: SimpleNamespace(
+        length_km=6571.0 if (col, a, b) == ("country", "RU", "KZ") else 0.0))
+    c = claims.claim_border_length(SimpleNamespace(base_regions=None))
+    assert c == claims.Claim(
+        claim="Length of the Russia–Kazakhstan border", paper="7,512 km", data="6,571 km",
+        year="2019 boundaries", sources="NATURAL_EARTH_ADMIN1", verdict="partly supported",
+        note="geodesic length of the shared edges of generalised polygons (-12.5%); generalisation "
+             "shortens a winding line, so a shortfall of some percent is expected",
+        basis="generalised Natural Earth polygons; supported within 5%, partly within 15%",
+        key="border_length", kind="claim")
