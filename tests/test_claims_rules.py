@@ -240,3 +240,8 @@ def test_border_length_every_field(monkeypatch):
              "shortens a winding line, so a shortfall of some percent is expected",
         basis="generalised Natural Earth polygons; supported within 5%, partly within 15%",
         key="border_length", kind="claim")
+
+
+def test_years_text_and_proxy_reading_list_several():
+    assert claims._years_text([2020, 2015, 2016, 2017, 2011]) == "2011, 2015–2017, 2020"
+    assert proxy_reading(pd.Series({"RU": 0.6, "KZ": 0.8})) == "above 50% on RU, KZ"
