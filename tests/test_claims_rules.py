@@ -245,3 +245,67 @@ def test_border_length_every_field(monkeypatch):
 def test_years_text_and_proxy_reading_list_several():
     assert claims._years_text([2020, 2015, 2016, 2017, 2011]) == "2011, 2015–2017, 2020"
     assert proxy_reading(pd.Series({"RU": 0.6, "KZ": 0.8})) == "above 50% on RU, KZ"
+
+
+@pytest.mark.parametrize(("length", "expected"), [(1.0625, "supported"), (1.125, "partly supported"),
+                                                  (1.1875, "not supported")])
+def test_border_length_tolerances_are_inclusive(monkeypatch, length, expected):
+    """Tolerances set to binary fractions (1/16, 1/8) so that a length exactly at them is exact."""
+    monkeypatch.setattr(claims, "PAPER_BORDER_KM", 1.0)
+    monkeypatch.setattr(claims, "LENGTH_TOLERANCE", 0.0625)
+    monkeypatch.setattr(claims, "LENGTH_PARTLY", 0.125)
+    monkeypatch.setattr(claims, "border_line", lambda *a: SimpleNamespace(length_km=length))
+    assert claims.claim_border_length(SimpleNamespace(base_regions=None)).verdict == expected
+
+
+def test_reach_one_of_three_is_not_half(monkeypatch):
+    caps = pd.DataFrame({"city": ["a", "b", "c"], "border_km": [50.0, 200.0, 300.0],
+                         "across_km": [200.0, 300.0, 400.0]})
+    monkeypatch.setattr(claims, "border_capitals", lambda ds: caps)
+    assert claims.claim_reach(None).verdict == "not supported"
+
+
+def test_employed_default_distance_is_150_km(monkeypatch):
+    g = pd.DataFrame({"zone_population_share": [0.4, 0.4], "zone_cities_population": [1.0, 1.0],
+                      "cities_population": [2.0, 2.0]}, index=pd.Index(["RU", "KZ"]))
+    seen = []
+    monkeypatch.setattr(claims, "zone_of_border_regions",
+                        lambda ds, d, y: seen.append((d, y)) or SimpleNamespace(by_group=lambda: g))
+    assert "within 150 km of the border" in claim_population_in_reach(None).note
+    assert seen == [(150.0, 2019)]
+
+
+def test_gross_product_context_at_its_edges():
+    """Without the okrugs exactly at $350 bn is not above; PPP exactly at it is not above; an
+    incomplete PPP year is left out of the PPP range; several lower-bound years listed; the
+    percentage above the threshold to one decimal (367.29 is 4.9% above 350); tables without a
+    unit attribute name the bases plainly."""
+    usd = pd.DataFrame([{"year": 2018, "n_regions": 19, "complete": True, "total_bn": 367.29,
+                         "okrugs_bn": 17.29, "without_okrugs_bn": 350.0},
+                        {"year": 2019, "n_regions": 19, "complete": True, "total_bn": 400.0,
+                         "okrugs_bn": 0.0, "without_okrugs_bn": 400.0},
+                        {"year": 2021, "n_regions": 18, "complete": False, "total_bn": 382.4,
+                         "okrugs_bn": 0.0, "without_okrugs_bn": 0.0},
+                        {"year": 2022, "n_regions": 18, "complete": False, "total_bn": 472.8,
+                         "okrugs_bn": 0.0, "without_okrugs_bn": 0.0}])
+    ppp = usd.copy()
+    ppp["total_bn"] = [350.0, 360.0, 9999.0, 9999.0]
+    c = claim_gross_product(None, table=usd, ppp_table=ppp)
+    assert c.verdict == "supported, narrowly"
+    assert "in USD 4.9% and 14.3% above $350 bn" in c.data
+    assert "the sum is above $350 bn only in 2019 (at most $400 bn, 2019)" in c.note
+    assert "At PPP the sum is $350–360 bn over 2018–2019, above $350 bn in 1 of 2 years." in c.note
+    assert "(2021–2022) are lower bounds: at least $382, $473 bn in USD." in c.note
+    assert "Tyumen's okrugs supply 0–5% of the sum" in c.note
+    assert "; USD at the annual average rate;" in c.basis
+    usd["total_bn"] = [300.0, 300.0, 1.0, 1.0]
+    ppp["total_bn"] = [400.0, 400.0, 1.0, 1.0]
+    c = claim_gross_product(None, table=usd, ppp_table=ppp)
+    assert c.basis.startswith("holds at PPP, in PPP, not in USD at the annual average rate;")
+
+
+def test_okrug_share_rounds_from_the_ratio():
+    t = _table({2018: 400.0, 2019: 400.0}, "USD")
+    t["okrugs_bn"] = [399.0, 399.0]
+    assert "Tyumen's okrugs supply 100–100% of the sum" in claim_gross_product(
+        None, table=t, ppp_table=t).note
