@@ -103,6 +103,7 @@ MUTATE_DIR := build/mutate
 MUTATE_ONLY ?= src/crossborder/study/robustness.py src/crossborder/study/verdict.py \
 	src/crossborder/study/claims.py src/crossborder/study/integration.py src/crossborder/study/rolling.py
 MUTATE_TESTS ?= tests/test_verdict.py tests/test_thresholds_verdict.py tests/test_verdict_words.py tests/test_claims.py \
+	tests/test_claims_basis.py \
 	tests/test_thresholds_claims.py tests/test_study_robustness.py tests/test_study_robustness_sparse.py \
 	tests/test_thresholds_robustness.py tests/test_study_integration.py tests/test_study_integration_sparse.py \
 	tests/test_study_rolling_years.py tests/test_study_layer_options.py

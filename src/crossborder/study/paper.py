@@ -25,3 +25,10 @@ PAPER_AGGLOMERATIONS: tuple[tuple[str, ...], ...] = (
     ("Omsk", "Pavlodar"),
     ("Barnaul", "Ust-Kamenogorsk"),
 )
+
+#: The years in which the paper's dollar and share claims are read: 2018, the latest year of regional
+#: GRP Rosstat had published when the paper was written (2020), and 2019, the year of its Table 1.
+PAPER_YEARS: tuple[int, ...] = (2018, 2019)
+
+#: The year of the paper's Table 1 (population and unemployment), used for its point claims.
+PAPER_TABLE_YEAR = 2019

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...study.claims import check_claims, unemployment_pairs
+from ...study.claims import SUPPORTED, VERDICTS, check_claims, unemployment_pairs
 from ..model import ReportContext, Section
 
 
@@ -10,13 +10,12 @@ def build(ctx: ReportContext) -> Section:
     s = Section("claims", "Claims check")
     table = check_claims(ctx.ds)
     counts = table["verdict"].value_counts()
+    tally = "; ".join(f"{int(counts[v])} {v}" for v in VERDICTS if v in counts)
     s.reading.append(
-        f"Of {len(table)} checks of the paper's quantitative claims, the data support "
-        f"{int(counts.get('supported', 0))}, partly support {int(counts.get('partly', 0))}, do not "
-        f"support {int(counts.get('not supported', 0))} and cannot answer "
-        f"{int(counts.get('cannot be checked', 0))}. "
+        f"Of {len(table)} rows (the paper's thesis and its quantitative claims): {tally}. Each is read "
+        "on the basis stated beside it (column basis); the paper's own where it states one. "
         + " ".join(f"{r.claim}: paper {r.paper}, data {r.data} ({r.year}) — {r.verdict}"
-                   + (f" ({r.note.rstrip('.')})" if r.verdict != "supported" and r.note else "") + "."
+                   + (f" ({r.note.rstrip('.')})" if r.verdict != SUPPORTED and r.note else "") + "."
                    for r in table.itertuples()))
     sources = sorted({x.strip() for v in table["sources"] for x in v.split(";")
                       if x.strip() in set(ctx.ds.sources["source"])})
