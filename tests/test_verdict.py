@@ -133,7 +133,25 @@ def test_claims_counted_in_order():
     r = claims_reading(CLAIMS)
     direct = Counter(CLAIMS["verdict"])
     assert r["counts"] == dict(direct) and list(r["counts"]) == list(dict.fromkeys(CLAIMS["verdict"]))
-    assert r["n"] == 7
+    assert r["n"] == 7 and r["thesis"] is None
+
+
+def test_the_claims_thesis_row_is_set_apart():
+    """check_claims' thesis row (kind 'thesis') is not a claim: not counted, named in the thesis
+    row of the conclusions with its CSV row."""
+    table = CLAIMS.assign(kind="claim")
+    table = pd.concat([table, pd.DataFrame({"claim": ["thesis"], "verdict": ["partly supported"],
+                                            "kind": ["thesis"]})], ignore_index=True)
+    r = claims_reading(table)
+    assert r["n"] == 7 and r["counts"] == dict(Counter(CLAIMS["verdict"]))
+    assert r["thesis"] == "partly supported"
+    read = read_evidence(evidence(ev("sigma_trend", sig_neg=12)))
+    row = conclusions(read, claims=r).set_index("key").loc["thesis"]
+    assert row["evidence"].endswith("the claims table's thesis row (a gap at the border and "
+                                    "neighbour gaps closing): partly supported")
+    assert row["source"].endswith("; claims.csv[key=thesis]")
+    assert "claims.csv" not in conclusions(read, claims=claims_reading(CLAIMS)).set_index(
+        "key").loc["thesis", "source"]
 
 
 # ----------------------------------------------------------------------------- bottom line

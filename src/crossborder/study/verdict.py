@@ -41,6 +41,14 @@ import numpy as np
 import pandas as pd
 
 from .._display import displayable
+from .claims import (
+    CANNOT,
+    DEPENDS,
+    NOT_SUPPORTED,
+    PARTLY,
+    SUPPORTED,
+    SUPPORTED_NARROWLY,
+)
 
 __all__ = ["Verdict", "basis_name", "between_reading", "bottom_line", "claims_reading",
            "conclusions", "dependence_sentences", "describe_spec", "estimate_label", "fmt_p", "fmt_pct",
@@ -88,10 +96,9 @@ CONTEXT = pd.DataFrame([
      "what": "the oil price fell by about two thirds, the cause of both devaluations"},
 ])
 
-#: The verdict words of the conclusions table (the claims table uses the same ones).
-SUPPORTED, NARROWLY, PARTLY = "supported", "supported, narrowly", "partly supported"
-DEPENDS, NOT_SUPPORTED, CANNOT = "depends on the basis", "not supported", \
-    "cannot be answered from these data"
+#: The verdict words of the conclusions table: the claims table's vocabulary (:data:`VERDICTS`),
+#: and one of its own for the integration effect.
+NARROWLY = SUPPORTED_NARROWLY
 DEPENDS_FX = "depends on the exchange rate"
 
 #: The paper's conclusions (Stepanov, Burnasov, Ilyushkina & Kovalev 2020, Dela 53: 97-110),
@@ -489,13 +496,17 @@ def integration_reading(table: pd.DataFrame, inference: pd.DataFrame | None = No
 
 # ----------------------------------------------------------------------------- claims
 def claims_reading(claims: pd.DataFrame) -> dict[str, Any]:
-    """The claims table (``check_claims``) counted by verdict label, in order of first appearance:
-    keys n, counts (label -> count), text ('4 supported, 2 not supported, ...')."""
-    counts = {str(k): int(v) for k, v in claims["verdict"].value_counts(sort=False).items()}
+    """The claims table (``check_claims``) counted by verdict label, in order of first appearance,
+    its thesis row (``kind`` "thesis") set apart: keys n, counts (label -> count), text ('4
+    supported, 2 not supported, ...'), thesis (the thesis row's verdict, or None)."""
+    kind = claims["kind"].astype(str) if "kind" in claims else pd.Series("claim", index=claims.index)
+    thesis = claims[kind == "thesis"]
+    claims = claims[kind != "thesis"]
     order = list(dict.fromkeys(map(str, claims["verdict"])))
-    counts = {k: counts[k] for k in order}
+    counts = {k: int((claims["verdict"].astype(str) == k).sum()) for k in order}
     return {"n": len(claims), "counts": counts,
-            "text": ", ".join(f"{v} {k}" for k, v in counts.items())}
+            "text": ", ".join(f"{v} {k}" for k, v in counts.items()),
+            "thesis": str(thesis["verdict"].iloc[0]) if len(thesis) else None}
 
 
 # ----------------------------------------------------------------------------- conclusions
@@ -636,7 +647,8 @@ def _claims_row(claims: Mapping[str, Any], table: str) -> dict[str, Any]:
             "source": f"{table} (all rows, counted by verdict)"}
 
 
-def _thesis_row(conv: Mapping[str, Any], integ: Mapping[str, Any], pol: Mapping[str, Any]
+def _thesis_row(conv: Mapping[str, Any], integ: Mapping[str, Any], pol: Mapping[str, Any],
+                claims: Mapping[str, Any] | None = None, table: str = TABLES["claims"]
                 ) -> dict[str, Any]:
     if conv["verdict"] == SUPPORTED and integ["verdict"] == SUPPORTED:
         v = SUPPORTED
@@ -649,10 +661,15 @@ def _thesis_row(conv: Mapping[str, Any], integ: Mapping[str, Any], pol: Mapping[
     across = pol["verdict"] in (SUPPORTED, NARROWLY)
     data = (f"convergence: {conv['verdict']}; integration effect: {integ['verdict']}"
             + ("; the two sides drift apart" if across else ""))
+    claims_thesis = (claims or {}).get("thesis")
     return {"conclusion": "The paper's central thesis", "paper_says": PAPER_SAYS["thesis"],
-            "data_show": data, "evidence": "the three rows above",
+            "data_show": data,
+            "evidence": "the three rows above" + (
+                f"; the claims table's thesis row (a gap at the border and neighbour gaps closing): "
+                f"{claims_thesis}" if claims_thesis else ""),
             "robustness": "as the rows above", "verdict": v,
-            "source": f"{TABLES['conclusions']}[conclusion=convergence, integration, polarised]"}
+            "source": f"{TABLES['conclusions']}[conclusion=convergence, integration, polarised]"
+                      + (f"; {table}[key=thesis]" if claims_thesis else "")}
 
 
 def conclusions(read: pd.DataFrame, *, dependences: pd.DataFrame | None = None,
@@ -675,7 +692,7 @@ def conclusions(read: pd.DataFrame, *, dependences: pd.DataFrame | None = None,
     if paper:
         if claims is not None:
             rows.append({"key": "claims", **_claims_row(claims, tb["claims"])})
-        rows.append({"key": "thesis", **_thesis_row(conv, integ, pol)})
+        rows.append({"key": "thesis", **_thesis_row(conv, integ, pol, claims, tb["claims"])})
     out = pd.DataFrame(rows, columns=["key"] + CONCLUSION_COLUMNS)
     if not paper:
         out["paper_says"] = ""
