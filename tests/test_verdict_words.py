@@ -11,6 +11,7 @@ from _verdict_frames import dep, depends, ev, evidence
 
 from crossborder.study.verdict import (
     basis_name,
+    choice,
     cited_rows,
     dependence_sentences,
     describe_spec,
@@ -168,13 +169,13 @@ def test_dependence_sentences_name_aliases_together():
     assert list(out.loc[~out["stated"], "sentence"]) == ["", ""]
     assert list(out.loc[out["stated"], "sentence"]) == [
         "σ convergence of the border regions as a whole (falling sd of logs) disappears at constant "
-        "prices (real basis) (in this grid when the window starts in 2012 only occur with it, but "
-        "the contrast holds among specifications otherwise alike): 0% of those specifications "
-        "support it, against 59% of the others.",
+        "prices (real basis) (in this grid it goes only with windows starting in 2012, yet the "
+        "contrast holds among specifications otherwise alike): 0% of those specifications support "
+        "it, against 59% of the others.",
         "σ convergence of the border regions as a whole (falling sd of logs) appears mainly with the "
         "resource regions kept in: 66% of those specifications support it, against 3% of the others.",
         "Absolute β convergence of the border regions appears only with the region variant 'southern "
-        "Tyumen' — aliased in this grid with when the window starts in 2011 — so either may be the "
+        "Tyumen' — in this grid it goes only with windows starting in 2011, so either may be the "
         "cause: 50% of those specifications support it, against 0% of the others.",
         "Conditional β convergence (with a side dummy) disappears when the window ends in 2018: 0% of "
         "those specifications support it, against 42% of the others.",
@@ -186,14 +187,27 @@ def test_dependence_sentences_name_aliases_together():
     ]
     two = dependence_sentences(depends(dep(aliased_with="currency=real; start=2012; regions=v2",
                                            key="appears_aliased")))
-    assert ("aliased in this grid with when the window starts in 2012; with the region variant "
-            "'v2' — so either" in two["sentence"].iloc[0])
+    assert ("it goes only with windows starting in 2012 and the region variant 'v2', so either"
+            in two["sentence"].iloc[0])
     # an aliased level whose partner is a cause of another estimate is still stated
     other = dependence_sentences(depends(
         dep("beta_absolute", "currency", "real", key="appears"),
         dep("sigma_trend", "start", "2012", aliased_with="currency=real", key="appears_aliased")))
     assert list(other["stated"]) == [True, True]
     assert dependence_sentences(depends()).empty
+
+
+def test_choices_as_noun_phrases():
+    assert [choice("currency", c) for c in ("real", "USD", "PPP", "PPP:2017", "EUR")] == [
+        "the real basis", "nominal USD", "PPP (newest vintage)", "PPP of the 2017 vintage", "EUR"]
+    assert choice("start", "2012") == "windows starting in 2012"
+    assert choice("end", "2023") == "windows ending in 2023"
+    assert choice("regions", "v") == "the region variant 'v'"
+    assert choice("resources", "in") == "the resource regions kept in"
+    assert choice("resources", "out") == "the resource regions left out"
+    assert choice("resources", "x") == "resources x"
+    assert choice("se_type", "HC3") == "HC3 errors"
+    assert choice("other", "y") == "other y"
 
 
 def test_describe_spec():

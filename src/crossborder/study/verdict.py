@@ -50,7 +50,7 @@ from .claims import (
     SUPPORTED_NARROWLY,
 )
 
-__all__ = ["Verdict", "basis_name", "between_reading", "bottom_line", "claims_reading",
+__all__ = ["Verdict", "basis_name", "between_reading", "bottom_line", "choice", "claims_reading",
            "conclusions", "dependence_sentences", "describe_spec", "estimate_label", "fmt_p", "fmt_pct",
            "fmt_value", "integration_reading", "peak_only_in", "read_evidence", "strength",
            "cited_rows", "trace_tokens", "verdict", "when"]
@@ -147,6 +147,19 @@ def when(dimension: str, level: str) -> str:
         return {"in": "with the resource regions kept in",
                 "out": "with the resource regions left out"}.get(level, f"with resources {level}")
     return WHEN[dimension].format(level=level)
+
+
+def choice(dimension: str, level: str) -> str:
+    """A level as a noun phrase: 'the real basis', 'windows starting in 2012', 'the region variant
+    'x'', 'the resource regions left out', 'HC3 errors'."""
+    if dimension == "currency":
+        return {"real": "the real basis", "USD": "nominal USD", "PPP": "PPP (newest vintage)"}.get(
+            level, f"PPP of the {level[4:]} vintage" if level.startswith("PPP:") else level)
+    return {"start": f"windows starting in {level}", "end": f"windows ending in {level}",
+            "regions": f"the region variant '{level}'",
+            "resources": {"in": "the resource regions kept in",
+                          "out": "the resource regions left out"}.get(level, f"resources {level}"),
+            "se_type": f"{level} errors"}.get(dimension, f"{dimension} {level}")
 
 
 def _cap(text: str) -> str:
@@ -326,12 +339,12 @@ def dependence_sentences(dep: pd.DataFrame, names: Mapping[str, str] | None = No
         key = str(r.get("sentence_key", ""))
         aliased = key.endswith("_aliased")
         stated = (est, dim) not in seen and not (aliased and any((est, *a) in causes for a in al))
+        together = " and ".join(choice(d, lv) for d, lv in al)
         if al and aliased:
-            w += (" — aliased in this grid with " + "; ".join(when(d, lv) for d, lv in al)
-                  + " — so either may be the cause")
+            w += f" — in this grid it goes only with {together}, so either may be the cause"
         elif al:
-            w += (" (in this grid " + "; ".join(when(d, lv) for d, lv in al) + " only occur with "
-                  "it, but the contrast holds among specifications otherwise alike)")
+            w += (f" (in this grid it goes only with {together}, yet the contrast holds among "
+                  "specifications otherwise alike)")
         elif aliased:
             w += (" — but not among specifications otherwise alike, so that choice alone is not "
                   "the cause")
