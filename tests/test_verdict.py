@@ -113,6 +113,8 @@ def test_thesis_and_claims_verdicts_by_rule():
     c = conclusions(read, integration=good, claims=claims_reading(_claims(["supported"] * 3)))
     row = c.set_index("key")
     assert (row.loc["thesis", "verdict"], row.loc["claims", "verdict"]) == ("supported", "supported")
+    narrow = claims_reading(_claims(["supported", "supported, narrowly"]))
+    assert conclusions(read, claims=narrow).set_index("key").loc["claims", "verdict"] == "supported"
     bad = claims_reading(_claims(["not supported", "cannot be answered from these data"]))
     assert conclusions(read, claims=bad).set_index("key").loc["claims", "verdict"] == "not supported"
     none = read_evidence(evidence(ev("sigma_trend", sig_neg=0), ev("beta_absolute", sig_neg=0)))

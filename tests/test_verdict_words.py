@@ -239,3 +239,17 @@ def test_peak_format_percent_only_up_to_one(hi, expect):
     top = pd.Series([0.2, hi, 0.2, 0.2, 0.2], index=years)
     other = pd.Series([0.1, 0.1, 0.5, 0.1, 0.1], index=years)
     assert expect in peak_only_in("x", {"USD": top, "PPP": other})
+
+
+def test_cited_rows_read_past_other_text_and_keep_equals_in_values():
+    assert cited_rows("see below; a.csv[k=v]") == [("a.csv", {"k": "v"})]
+    assert cited_rows("a.csv[note=x=y, n=1]") == [("a.csv", {"note": "x=y", "n": "1"})]
+
+
+def test_peak_series_are_read_as_numbers():
+    """Values given as text ('10' > '3' as numbers, not as strings) are compared as numbers."""
+    years = [2010, 2011, 2012, 2013, 2014]
+    text = pd.Series(["2", "10", "3", "2", "2"], index=years)
+    other = pd.Series([1.0, 1.0, 1.0, 5.0, 1.0], index=years)
+    assert peak_only_in("x", {"USD": text, "PPP": other}).startswith(
+        "The peak of the x in 2011 (10) appears in nominal USD only")
