@@ -343,3 +343,8 @@ def test_bottom_line_at_most_five_sentences_in_the_report_order():
 def test_between_reading_needs_two_years():
     with pytest.raises(ValueError, match="1 year"):
         between_reading({"real": REAL.iloc[:1]}, "real")
+    two = between_reading({"real": REAL.iloc[[0, -1]]}, "real")
+    assert (two["first_year"], two["last_year"], two["change"]) == (2010, 2020, "divergence")
+    # values given as text are read as numbers ('0.27' - '0.184' is a rise of 8.6 points)
+    text = between_reading({"real": REAL.iloc[[0, -1]].map("{:.3f}".format)}, "real")
+    assert (text["first"], text["last"], text["change"]) == (0.184, 0.27, "divergence")
