@@ -226,3 +226,16 @@ def test_dependences_asked_with_the_contrast():
 def test_appears_only_when_nothing_elsewhere(share_other, verb):
     v = verdict(grid(evidence(ev()), depends(dep(share_other=share_other))))
     assert f"{verb} at constant prices (real basis)" in v.dependences["sentence"].iloc[0]
+
+
+def test_between_share_sentences_for_each_reading():
+    flat = {"real": pd.Series([0.2, 0.21, 0.205], index=[2010, 2015, 2020])}
+    none = read_evidence(evidence(ev("between_share_trend", sig_neg=0, sig_pos=0))).iloc[0]
+    assert between_reading(flat, "real", evidence=none)["sentence"] == (
+        "At constant prices (real basis), the share of the border area's inequality that lies "
+        "between the two countries stayed close to its level from 20.0% in 2010 to 20.5% in 2020.")
+    down = {"real": pd.Series([0.3, 0.25, 0.2], index=[2010, 2015, 2020])}
+    conv = read_evidence(evidence(ev("between_share_trend", sig_neg=12))).iloc[0]
+    r = between_reading(down, "real", evidence=conv)
+    assert r["direction"] == "convergence" and r["sentence"].endswith(
+        "fell from 30.0% in 2010 to 20.0% in 2020: the two sides drawing closer.")

@@ -71,8 +71,10 @@ def test_conclusions_table_rows_columns_and_verdicts():
     assert row.loc["integration", "verdict"] == "depends on the exchange rate"  # -0.048 -> -0.01
     assert row.loc["polarised", "verdict"] == "supported"                   # 30/40 divergence
     assert row.loc["claims", "data_show"] == (
-        "of 7 checks: 3 supported, 1 supported, narrowly, 1 depends on the basis, 1 not supported, "
+        "of 7 checks: 3 supported; 1 supported, narrowly; 1 depends on the basis; 1 not supported; "
         "1 cannot be answered from these data")
+    assert row.loc["integration", "data_show"] == (
+        "after 2015 gaps across the border narrowed by about 5%, in USD")
     assert row.loc["claims", "verdict"] == "partly supported"
     assert row.loc["thesis", "verdict"] == "partly supported"
     assert "the two sides drift apart" in row.loc["thesis", "data_show"]
@@ -136,6 +138,13 @@ def test_claims_counted_in_order():
     direct = Counter(CLAIMS["verdict"])
     assert r["counts"] == dict(direct) and list(r["counts"]) == list(dict.fromkeys(CLAIMS["verdict"]))
     assert r["n"] == 7 and r["thesis"] is None
+    assert claims_reading(_claims(["supported", "not supported", "not supported"]))["plain"] == (
+        "1 holds and 2 do not hold")
+    assert claims_reading(_claims(["partly supported"] * 2 + ["depends on the basis"] * 2
+                                  + ["supported, narrowly"] * 2 + ["new label"]))["plain"] == (
+        "2 hold in part, 2 depend on the currency basis, 2 hold narrowly and 1 new label")
+    assert claims_reading(_claims(["cannot be answered from these data"]))["plain"] == (
+        "1 cannot be checked with these data")
 
 
 def test_the_claims_thesis_row_is_set_apart():
@@ -173,7 +182,8 @@ def test_bottom_line_words():
                     "neighbours inside one country, but this moves with the exchange rate: the rouble "
                     "fell by half in December 2014 and the tenge in August 2015, both after the oil "
                     "price collapsed, so the data cannot credit the Union with it.")
-    assert b[3].startswith("Of the paper's 7 checked figures, 3 supported, 1 supported, narrowly")
+    assert b[3] == ("Of the paper's 7 checked figures, 3 hold, 1 holds narrowly, 1 depends on the "
+                    "currency basis, 1 does not hold and 1 cannot be checked with these data.")
     assert b[4] == ("So the paper's central claim, that the border area converges and that integration "
                     "helps, holds only in part.")
 

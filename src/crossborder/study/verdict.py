@@ -508,17 +508,33 @@ def integration_reading(table: pd.DataFrame, inference: pd.DataFrame | None = No
 
 
 # ----------------------------------------------------------------------------- claims
+#: How the bottom line says a count of claims with one verdict: (one, several).
+_CLAIM_WORDS = {SUPPORTED: ("holds", "hold"), SUPPORTED_NARROWLY: ("holds narrowly", "hold narrowly"),
+                PARTLY: ("holds in part", "hold in part"),
+                DEPENDS: ("depends on the currency basis", "depend on the currency basis"),
+                NOT_SUPPORTED: ("does not hold", "do not hold"),
+                CANNOT: ("cannot be checked with these data", "cannot be checked with these data")}
+
+
+def _plain_counts(counts: Mapping[str, int]) -> str:
+    """'3 hold, 1 holds narrowly and 1 cannot be checked with these data'."""
+    parts = [f"{n} {_CLAIM_WORDS.get(k, (k, k))[0 if n == 1 else 1]}" for k, n in counts.items()]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def claims_reading(claims: pd.DataFrame) -> dict[str, Any]:
     """The claims table (``check_claims``) counted by verdict label, in order of first appearance,
     its thesis row (``kind`` "thesis") set apart: keys n, counts (label -> count), text ('4
-    supported, 2 not supported, ...'), thesis (the thesis row's verdict, or None)."""
+    supported; 2 not supported'), plain ('4 hold and 2 do not hold'), thesis (the thesis row's
+    verdict, or None)."""
     kind = claims["kind"].astype(str) if "kind" in claims else pd.Series("claim", index=claims.index)
     thesis = claims[kind == "thesis"]
     claims = claims[kind != "thesis"]
     order = list(dict.fromkeys(map(str, claims["verdict"])))
     counts = {k: int((claims["verdict"].astype(str) == k).sum()) for k in order}
     return {"n": len(claims), "counts": counts,
-            "text": ", ".join(f"{v} {k}" for k, v in counts.items()),
+            "text": "; ".join(f"{v} {k}" for k, v in counts.items()),
+            "plain": _plain_counts(counts),
             "thesis": str(thesis["verdict"].iloc[0]) if len(thesis) else None}
 
 
@@ -586,7 +602,7 @@ def _integration_row(integ: Mapping[str, Any] | None, context: str, paper: bool 
         return {**base, "data_show": "no integration test on these data", "evidence": "",
                 "robustness": "", "verdict": CANNOT, "source": ""}
     th = integ["theta"]
-    cur = f" ({integ['currency']})" if integ.get("currency") else ""
+    cur = f", in {integ['currency']}" if integ.get("currency") else ""
     data = f"after {integ['break_year']} gaps across the border {_moved(integ)}{cur}"
     ev = [f"theta {fmt_value(th)} (p {fmt_p(integ['pvalue'])})"]
     for k, name in (("pretrend_pvalue", "pre-trend"), ("dyadic_pvalue", "dyadic-robust"),
@@ -778,7 +794,7 @@ def bottom_line(concl: pd.DataFrame, read: pd.DataFrame, *,
             text += "; the gaps move with the exchange rate" + events
         out.append(text + ".")
     if claims is not None:
-        out.append(f"Of the paper's {claims['n']} checked figures, {claims['text']}.")
+        out.append(f"Of the paper's {claims['n']} checked figures, {claims['plain']}.")
     if "thesis" in c.index:
         out.append(f"So the paper's central claim, that the border area converges and that "
                    f"integration helps, {_PLAIN[c.loc['thesis', 'verdict']]}.")
