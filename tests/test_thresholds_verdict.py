@@ -239,3 +239,18 @@ def test_between_share_sentences_for_each_reading():
     r = between_reading(down, "real", evidence=conv)
     assert r["direction"] == "convergence" and r["sentence"].endswith(
         "fell from 30.0% in 2010 to 20.0% in 2020: the two sides drawing closer.")
+
+
+@pytest.mark.parametrize("theta,p,words", [
+    (0.03, 0.3, "did not change beyond chance (estimate +3%)"),
+    (0.0, 0.9, "did not change beyond chance (estimate +0%)"),
+    (-0.03, 0.3, "did not change beyond chance (estimate −3%)"),
+    (0.03, 0.05, "did not change beyond chance (estimate +3%)"),
+    (0.03, 0.049, "widened by about 3%"),
+    (-0.03, 0.049, "narrowed by about 3%"),
+])
+def test_integration_words_on_each_side_of_zero_and_alpha(theta, p, words):
+    t, inf = integ_tables(theta=theta, p=p)
+    row = conclusions(read_evidence(evidence(ev())), integration=integration_reading(t, inf))
+    assert row.set_index("key").loc["integration", "data_show"] == (
+        f"after 2015 gaps across the border {words}")

@@ -397,7 +397,7 @@ def between_reading(by_basis: Mapping[str, pd.Series], basis: str, *,
     ``between_share_trend`` row of :func:`read_evidence`; when it reads the other way or reads
     nothing, the direction is 'no clear direction' (the two ends alone are not evidence).
     ``change`` is the direction of the two ends alone. Keys: basis, first_year, last_year, first,
-    last, change, direction, tail, sentence, source."""
+    last, change, direction, sentence, source."""
     s = pd.Series(by_basis[basis], dtype=float).dropna()
     if len(s) < 2:
         raise ValueError(f"the between share on {basis} has {len(s)} year(s); a change needs 2")
@@ -420,7 +420,7 @@ def between_reading(by_basis: Mapping[str, pd.Series], basis: str, *,
                 f"lies between the two countries {verb} from {fmt_pct(a, 1)} in {y0} to "
                 f"{fmt_pct(b, 1)} in {y1}{tail}.")
     return {"basis": basis, "first_year": y0, "last_year": y1, "first": a, "last": b,
-            "change": change, "direction": direction, "tail": tail, "sentence": sentence,
+            "change": change, "direction": direction, "sentence": sentence,
             "source": f"{_src(table, basis=basis, year=y0)}; {_src(table, basis=basis, year=y1)}"}
 
 
