@@ -139,6 +139,8 @@ def test_placebo_significance_at_alpha():
     t, inf = integ_tables(placebo=(0.05, 0.5, 0.9))
     r = integration_reading(t, inf)
     assert (r["placebo_significant"], r["placebo_tested"], r["reading"]) == (0, 3, "supported")
+    assert "placebo" not in integration_reading(*integ_tables())["source"]
+    assert r["source"].endswith("; integration.csv[test=placebo, break_year=2015]")
     t, inf = integ_tables(placebo=(0.049, 0.5, 0.01))
     r = integration_reading(t, inf)
     assert (r["placebo_significant"], r["reading"]) == (2, "not supported")

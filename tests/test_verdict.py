@@ -78,6 +78,9 @@ def test_conclusions_table_rows_columns_and_verdicts():
     assert row.loc["claims", "verdict"] == "partly supported"
     assert row.loc["thesis", "verdict"] == "partly supported"
     assert "the two sides drift apart" in row.loc["thesis", "data_show"]
+    assert row.loc["thesis", "source"] == (
+        "conclusions.csv[key=convergence]; conclusions.csv[key=integration]; "
+        "conclusions.csv[key=polarised]")
     assert row.loc["integration", "source"].startswith(
         "integration.csv[test=did, break_year=2015]; integration.csv[test=pretrend, break_year=2015]")
     assert "verdict_context.csv[event=rouble]" in row.loc["integration", "source"]
@@ -270,8 +273,6 @@ def _cited_tokens(csvs, source) -> set[str]:
         t = csvs[name]
         sel = np.ones(len(t), dtype=bool)
         for col, val in key.items():
-            if col == "conclusion":
-                continue
             sel &= t[col].astype(str).to_numpy() == val
         assert sel.any(), f"{name}{key} names no row"
         for cell in t[sel].to_numpy().ravel():
@@ -295,12 +296,16 @@ def test_every_number_traces_to_a_named_csv_row(tmp_path, kw):
             missing = [t for t in trace_tokens(str(rows.loc[key, col])) if t not in allowed]
             assert not missing, (key, col, missing)
     assert set(trace_tokens(rows.loc["claims", "data_show"])) <= counts
-    by_key = ["convergence", "polarised", "integration", "claims", "thesis"]
-    for sentence, key in zip(v.bottom_line, by_key, strict=True):
-        allowed = counts if key == "claims" else (
-            _cited_tokens(csvs, rows.loc[key, "source"]) if key != "thesis" else set())
-        missing = [t for t in trace_tokens(sentence) if t not in allowed]
-        assert not missing, (key, sentence, missing)
+    table = v.bottom_line_table
+    assert list(table["sentence"]) == v.bottom_line
+    assert list(table["rests_on"]) == [f"conclusions.csv[key={k}]" for k in
+                                       ("convergence", "polarised", "integration", "claims", "thesis")]
+    for r in table.itertuples():
+        key = r.rests_on.split("=")[1].rstrip("]")
+        assert r.source == rows.loc[key, "source"]
+        allowed = counts if key == "claims" else _cited_tokens(csvs, r.source)
+        missing = [t for t in trace_tokens(r.sentence) if t not in allowed]
+        assert not missing, (key, r.sentence, missing)
 
 
 # ----------------------------------------------------------------------------- the entry

@@ -504,7 +504,9 @@ def integration_reading(table: pd.DataFrame, inference: pd.DataFrame | None = No
             "source": "; ".join(_src(table_name, test=k, break_year=year)
                                 for k, r in (("did", did), ("pretrend", pre), ("did_dyadic", dy),
                                              ("did_wild", wild), ("did_fx", fx),
-                                             ("fx_exposure", expo)) if r is not None)}
+                                             ("fx_exposure", expo),
+                                             ("placebo", None if placebo.empty else placebo))
+                                if r is not None)}
 
 
 # ----------------------------------------------------------------------------- claims
@@ -697,7 +699,8 @@ def _thesis_row(conv: Mapping[str, Any], integ: Mapping[str, Any], pol: Mapping[
                 f"; the claims table's thesis row (a gap at the border and neighbour gaps closing): "
                 f"{claims_thesis}" if claims_thesis else ""),
             "robustness": "as the rows above", "verdict": v,
-            "source": f"{TABLES['conclusions']}[conclusion=convergence, integration, polarised]"
+            "source": "; ".join(f"{TABLES['conclusions']}[key={k}]"
+                                for k in ("convergence", "integration", "polarised"))
                       + (f"; {table}[key=thesis]" if claims_thesis else "")}
 
 
@@ -739,15 +742,17 @@ def bottom_line(concl: pd.DataFrame, read: pd.DataFrame, *,
                 between: Mapping[str, Any] | None = None,
                 integration: Mapping[str, Any] | None = None,
                 claims: Mapping[str, Any] | None = None,
-                sides: tuple[str, str] = ("one side", "the other"), paper: bool = True
-                ) -> list[str]:
+                sides: tuple[str, str] = ("one side", "the other"), paper: bool = True,
+                with_keys: bool = False) -> list[Any]:
     """At most five plain sentences: convergence, the gap between the two countries, the
     integration effect (naming the 2014–16 devaluations and the oil price when the exchange rate
     drives it), the claims, the central thesis. Every number is one of the conclusions table's.
     Without ``paper`` (another border) the integration sentence names the break year only and the
-    exchange rate without the paper's currencies."""
+    exchange rate without the paper's currencies. ``with_keys``: (conclusion key, sentence) pairs,
+    the key naming the row of the conclusions table the sentence rests on."""
     c = concl.set_index("key")
-    out = []
+    out: list[str] = []
+    keys: list[str] = []
     sig, beta = _ev(read, "sigma_trend"), _ev(read, "beta_absolute")
     parts = []
     if beta is not None:
@@ -759,6 +764,7 @@ def bottom_line(concl: pd.DataFrame, read: pd.DataFrame, *,
                      f"{fmt_pct(float(sig['share_significant_negative']))} of {int(sig['n_distinct'])}"
                      + (f" and rose significantly in {fmt_pct(float(sig['share_significant_positive']))}"
                         if float(sig["share_significant_positive"]) > 0 else ""))
+    keys.append("convergence")
     out.append(f"That incomes in the border regions are drawing closer "
                f"{_PLAIN[c.loc['convergence', 'verdict']]}"
                + (": " + ", and ".join(parts) if parts else "") + ".")
@@ -768,6 +774,7 @@ def bottom_line(concl: pd.DataFrame, read: pd.DataFrame, *,
                                                                    "changed little")
         basis = ("in constant prices" if between["basis"] == "real"
                  else basis_name(str(between["basis"])))
+        keys.append("polarised")
         out.append(f"The gap between the border regions of {a} and those of {b} {verb}: the part of "
                    f"the area's income inequality that lies between the two countries went from "
                    f"{fmt_pct(between['first'], 1)} in {between['first_year']} to "
@@ -792,12 +799,17 @@ def bottom_line(concl: pd.DataFrame, read: pd.DataFrame, *,
             text += ", but the checks do not bear it out (" + "; ".join(integration["why"]) + ")"
         if integration["fx_moves"] and not integration["fx_drives"]:
             text += "; the gaps move with the exchange rate" + events
+        keys.append("integration")
         out.append(text + ".")
     if claims is not None:
+        keys.append("claims")
         out.append(f"Of the paper's {claims['n']} checked figures, {claims['plain']}.")
     if "thesis" in c.index:
+        keys.append("thesis")
         out.append(f"So the paper's central claim, that the border area converges and that "
                    f"integration helps, {_PLAIN[c.loc['thesis', 'verdict']]}.")
+    if with_keys:
+        return list(zip(keys, out, strict=True))[:5]
     return out[:5]
 
 
@@ -819,6 +831,9 @@ class Verdict:
     integration: dict[str, Any] | None = None
     extras: list[str] = field(default_factory=list)
     alpha: float = 0.05
+    #: one row per bottom-line sentence: ``sentence``, ``rests_on`` (the conclusions row) and
+    #: ``source`` (that row's CSV rows), written as ``bottom_line.csv``
+    bottom_line_table: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_frame(self) -> pd.DataFrame:
         return self.conclusions.copy()
@@ -869,11 +884,17 @@ def verdict(
     cl = claims_reading(claims) if claims is not None and len(claims) else None
     concl = conclusions(read, dependences=dep, between=btw, integration=integ, claims=cl,
                         paper=paper)
-    bl = bottom_line(concl, read, between=btw, integration=integ, claims=cl,
-                     sides=sides or ("one side", "the other"), paper=paper)
+    pairs = bottom_line(concl, read, between=btw, integration=integ, claims=cl,
+                        sides=sides or ("one side", "the other"), paper=paper, with_keys=True)
+    bl = [text for _, text in pairs]
+    src = concl.set_index("key")["source"]
+    table = pd.DataFrame({"sentence": bl,
+                          "rests_on": [f"{TABLES['conclusions']}[key={k}]" for k, _ in pairs],
+                          "source": [src[k] for k, _ in pairs]})
     sentences = list(read["sentence"]) + list(dep.loc[dep["stated"], "sentence"]) + extras
     return Verdict(bottom_line=bl, conclusions=concl, evidence=read, dependences=dep,
-                   sentences=sentences, between=btw, integration=integ, extras=extras, alpha=alpha)
+                   sentences=sentences, between=btw, integration=integ, extras=extras, alpha=alpha,
+                   bottom_line_table=table)
 
 
 def _spec_words(table: pd.DataFrame) -> dict[Any, str]:
