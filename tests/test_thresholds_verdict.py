@@ -9,6 +9,7 @@ integers, the same double as the threshold's literal.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from _verdict_frames import dep, depends, ev, evidence, grid, integ_tables, integration_result
@@ -256,3 +257,23 @@ def test_integration_words_on_each_side_of_zero_and_alpha(theta, p, words):
     row = conclusions(read_evidence(evidence(ev())), integration=integration_reading(t, inf))
     assert row.set_index("key").loc["integration", "data_show"] == (
         f"after 2015 gaps across the border {words}")
+
+
+def test_integration_break_year_chosen_and_errors():
+    """The first break year with a DiD estimate is read (not the first row of another test); a
+    break year asked for is read; no DiD is an error that says so."""
+    t15, i15 = integ_tables(theta=-0.05, p=0.01, year=2015)
+    t10, i10 = integ_tables(theta=0.04, p=0.01, year=2010)
+    table = pd.concat([t15[t15["test"] == "did"], t10, t15[t15["test"] != "did"]],
+                      ignore_index=True)
+    inference = pd.concat([i15, i10], ignore_index=True)
+    assert integration_reading(table, inference)["break_year"] == 2015
+    r = integration_reading(table, inference, break_year=2010)
+    assert (r["break_year"], r["theta"], r["widened"]) == (2010, 0.04, True)
+    no_inference = integration_reading(t15, None)
+    assert no_inference["narrowed"] and np.isnan(no_inference["dyadic_pvalue"])
+    untested = t15.assign(estimate=np.where(t15["test"] == "did", np.nan, t15["estimate"]))
+    with pytest.raises(ValueError, match="the integration table has no DiD estimate"):
+        integration_reading(untested, i15)
+    with pytest.raises(ValueError, match="no DiD estimate at break year 2012"):
+        integration_reading(t15, i15, break_year=2012)
