@@ -277,3 +277,12 @@ def test_integration_break_year_chosen_and_errors():
         integration_reading(untested, i15)
     with pytest.raises(ValueError, match="no DiD estimate at break year 2012"):
         integration_reading(t15, i15, break_year=2012)
+
+
+@pytest.mark.parametrize("theta,p,narrowed,widened", [
+    (0.0, 0.01, False, False), (-0.02, 0.01, True, False), (0.02, 0.01, False, True),
+    (0.02, 0.05, False, False), (-0.02, 0.05, False, False), (0.02, 0.5, False, False)])
+def test_narrowed_and_widened_flags(theta, p, narrowed, widened):
+    r = integration_reading(*integ_tables(theta=theta, p=p, fx=-0.019, fx_p=0.5))
+    assert (r["narrowed"], r["widened"]) == (narrowed, widened)
+    assert r["fx_drives"] is narrowed       # the control is only read when the gaps narrowed
