@@ -675,7 +675,7 @@ def _claims_row(claims: Mapping[str, Any], table: str) -> dict[str, Any]:
             "data_show": f"of {claims['n']} checks: {claims['text']}",
             "evidence": "each claim against the bundled data, with the basis that makes it hold or fail",
             "robustness": "see the claims table (the basis named per claim)", "verdict": v,
-            "source": f"{table} (all rows, counted by verdict)"}
+            "source": f"{table} (the rows of kind claim, counted by verdict)"}
 
 
 def _thesis_row(conv: Mapping[str, Any], integ: Mapping[str, Any], pol: Mapping[str, Any],
