@@ -363,3 +363,19 @@ def test_between_reading_needs_two_years():
     # values given as text are read as numbers ('0.27' - '0.184' is a rise of 8.6 points)
     text = between_reading({"real": REAL.iloc[[0, -1]].map("{:.3f}".format)}, "real")
     assert (text["first"], text["last"], text["change"]) == (0.184, 0.27, "divergence")
+
+
+def test_rows_that_cannot_be_answered_say_so_in_full():
+    read = read_evidence(evidence(ev("pair_gap_trend", sig_neg=12)))
+    row = conclusions(read).set_index("key").loc["convergence"]
+    assert row.to_dict() == {"conclusion": "Convergence observed (σ, β)",
+                             "paper_says": "the border regions converge: the poorer ones catch up "
+                                           "(sigma and beta convergence)",
+                             "data_show": "the grid has neither σ nor β", "evidence": "",
+                             "robustness": "", "verdict": "cannot be answered from these data",
+                             "source": ""}
+    # a currency dependence of another estimate does not make this one depend on the basis
+    weak = read_evidence(evidence(ev("sigma_trend", sig_neg=4), ev("beta_absolute", sig_neg=4)))
+    other = depends(dep("pair_gap_trend", "currency"))
+    assert conclusions(weak, dependences=other).set_index("key").loc["convergence", "verdict"] == \
+        "not supported"
