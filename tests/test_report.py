@@ -112,13 +112,22 @@ def test_report_opens_with_the_verdict_and_has_the_study_sections(two_runs):
     out = a.html.parent
     grid = pd.read_csv(out / "tables" / "robustness.csv")
     verdict = pd.read_csv(out / "tables" / "verdict.csv").set_index("estimate")
-    # the verdict's shares are the robustness table's, counted directly
+    # the verdict's shares are the robustness table's, counted directly: the distinct
+    # specifications at the baseline's standard errors (identical estimates once)
     t = grid.dropna(subset=["value"])
     for est, g in t.groupby("estimate"):
-        share = np.mean((g["value"] < 0) & (g["pvalue"] < 0.05))
-        assert verdict.loc[est, "share_supporting"] == pytest.approx(share)
-        assert verdict.loc[est, "rows"] == len(g)
-        assert f"{100 * share:.0f}% of {len(g)}" in body["verdict"]
+        d = g[g["se_type"] == verdict.loc[est, "baseline_cov_type"]]
+        d = d.assign(k=d["value"].map("{:.9e}".format) + d["se"].map("{:.9e}".format))
+        d = d.drop_duplicates("k")
+        share = np.mean((d["value"] < 0) & (d["pvalue"] < 0.05))
+        assert verdict.loc[est, "share_significant_negative"] == pytest.approx(share)
+        assert verdict.loc[est, "n_distinct"] == len(d)
+        assert f"{len(d)} distinct specifications" in body["verdict"]
+        assert f"{100 * share:.0f}% significantly negative" in body["verdict"]
+    # the report opens with the bottom line and the paper's conclusions point by point
+    assert body["verdict"].index("Bottom line.") < body["verdict"].index("conclusions.csv")
+    concl = pd.read_csv(out / "tables" / "conclusions.csv")
+    assert len(concl) == 5 and concl["source"].notna().all()
     # the full grid is behind a fold with its CSV link; the specification curve is drawn
     assert re.search(r'<details class="fold"><summary class="caption"><strong>Robustness grid',
                      body["robustness"])
@@ -130,8 +139,12 @@ def test_report_opens_with_the_verdict_and_has_the_study_sections(two_runs):
     assert set(integ["break_year"]) == {2010, 2012, 2015}
     assert integ.loc[integ["test"] == "did", "se_type"].eq("cluster (pair)").all()
     assert pd.read_csv(out / "tables" / "rolling.csv")["se_type"].notna().all()
-    # the between share's 2015 peak shows in nominal USD only
-    assert "in 2015" in body["verdict"] and "appears in nominal USD only" in body["verdict"]
+    # the between share on the baseline (real) basis: its change stated, never a 'peak'
+    between = pd.read_csv(out / "tables" / "verdict_between_share.csv")
+    real = between[between["basis"] == "real"].dropna(subset=["between_share"])
+    first, last = real.iloc[0], real.iloc[-1]
+    assert (f"from {100 * first['between_share']:.1f}% in {int(first['year'])} to "
+            f"{100 * last['between_share']:.1f}% in {int(last['year'])}") in body["verdict"]
 
 
 def test_pair_gaps_count_only_significant_changes(two_runs):

@@ -231,8 +231,13 @@ def test_generic_report_opens_with_a_verdict_of_its_own(tmp_path):
     grid = pd.read_csv(res.html.parent / "tables" / "robustness.csv").dropna(subset=["value"])
     verdict = pd.read_csv(res.html.parent / "tables" / "verdict.csv").set_index("estimate")
     for est, g in grid.groupby("estimate"):
-        share = float(np.mean((g["value"] < 0) & (g["pvalue"] < 0.05)))
-        assert verdict.loc[est, "share_supporting"] == pytest.approx(share)
+        d = g[g["se_type"] == verdict.loc[est, "baseline_cov_type"]]
+        d = d.assign(k=d["value"].map("{:.9e}".format) + d["se"].map("{:.9e}".format))
+        d = d.drop_duplicates("k")
+        share = float(np.mean((d["value"] < 0) & (d["pvalue"] < 0.05)))
+        assert verdict.loc[est, "share_significant_negative"] == pytest.approx(share)
+    concl = pd.read_csv(res.html.parent / "tables" / "conclusions.csv")
+    assert list(concl["conclusion"].str.split().str[0]) == ["Convergence", "Integration", "The"]
     # the sides are named by the data's own codes
     assert "border regions of A" in body["verdict"] and "border regions of B" in body["verdict"]
     integ = pd.read_csv(res.html.parent / "tables" / "integration.csv")

@@ -11,12 +11,10 @@ is negative with p < alpha (strictly).
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 import statsmodels.api as sm
 
 import crossborder as cb
-from crossborder.study.robustness import TABLE_COLUMNS, RobustnessResult
 
 YEARS = list(range(2000, 2008))
 REGIONS = ["a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4"]
@@ -42,6 +40,7 @@ def _factory(gap_in_a3: bool = False):
 def _grid(**kw):
     kw.setdefault("estimates", ("sigma",))
     kw.setdefault("se_types", ("classical",))
+    kw.setdefault("n_boot", 0)
     return cb.robustness(_factory(kw.pop("gap", False)), **kw)
 
 
@@ -105,26 +104,3 @@ def test_beta_intervals_at_the_grids_alpha():
     fit = sm.OLS(growth, sm.add_constant(logs[:, 0])).fit()
     lo, hi = fit.conf_int(0.10)[1]
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((lo, hi), rel=1e-10)
-
-
-def _table(shares_by_end):
-    rows = []
-    for end, flags in shares_by_end.items():
-        for s in flags:
-            rows.append({"currency": "USD", "start": 2000, "end": end, "regions": "as given",
-                         "resources": "in", "se_type": "HC1", "estimate": "x",
-                         "value": -0.01 if s else 0.01, "pvalue": 0.01,
-                         "supports_convergence": s})
-    t = pd.DataFrame(rows)
-    for c in TABLE_COLUMNS:
-        if c not in t:
-            t[c] = np.nan
-    return RobustnessResult(t[TABLE_COLUMNS], pd.DataFrame(), {"alpha": 0.05, "se_types": ["HC1"]})
-
-
-def test_depends_on_a_level_exactly_at_the_threshold():
-    """Ends 2019 (2 of 2 supporting) and 2020 (1 of 2 = 0.5): the majority flips at 0.5 (above vs
-    at or below); with 2020 at 2 of 2 as well, nothing depends on the end year."""
-    assert _table({2019: [True, True], 2020: [True, False]}).depends_on("x") == ["end"]
-    assert _table({2019: [True, True], 2020: [True, True]}).depends_on("x") == []
-    assert _table({2019: [True, False], 2020: [True, False]}).depends_on("x", 0.4) == []

@@ -9,6 +9,7 @@ from typing import Any
 from ..border.shared import panel_edges
 from ..errors import DataError, UnitError
 from ..measures.decompose import decompose
+from ..study.claims import check_claims
 from ..study.integration import IntegrationResult, integration
 from ..study.robustness import RobustnessResult, default_currencies, robustness, study_defaults
 from ..study.rolling import RollingResult, rolling
@@ -129,14 +130,18 @@ def rolling_windows(ctx: ReportContext) -> RollingResult:
 
 
 def study_verdict(ctx: ReportContext) -> Verdict:
-    """The verdict read from the grid, the between share per basis and the integration test."""
+    """The verdict read from the grid, the between share per basis, the integration test and, for
+    the paper's data, the claims."""
     if "verdict" not in ctx.cache:
         g = grid(ctx)
         try:
             integ = integration_test(ctx)
         except Skip:
             integ = None
-        series = {"between-country share of inequality among the border regions (Theil T)":
-                  between_share_by_basis(ctx)}
-        ctx.cache["verdict"] = verdict(g, names=names(ctx), series=series, integration=integ)
+        paper = ctx.ds.name == "ru-kz"
+        a, b = sides(ctx)
+        ctx.cache["verdict"] = verdict(
+            g, names=names(ctx), sides=(country_name(ctx, a), country_name(ctx, b)),
+            between=between_share_by_basis(ctx), integration=integ,
+            claims=check_claims(ctx.ds) if paper else None, paper=paper)
     return ctx.cache["verdict"]

@@ -53,6 +53,7 @@ with a break at each of them but the first), and puts all of these in ``Integrat
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -65,7 +66,7 @@ from scipy import stats
 from .._display import RegressionMixin, displayable
 from ..border.geometry import shared_edges
 from ..currency import parse_currency, rate_table
-from ..errors import DataError, DegenerateDataError
+from ..errors import DataError, DegenerateDataError, UnitError
 from ..measures._arrays import numeric_times
 from ..measures._covtype import UNSET, CovType
 from ..measures._degenerate import check_statistic, cluster_warning, not_computed
@@ -73,6 +74,7 @@ from ..measures._timetrend import check_alpha, check_se, trend_cov_arg, with_se
 from ..measures.decompose import decompose
 from ..measures.dispersion import sigma
 from ..measures.inference import (
+    bootstrap_weights,
     dyadic_cov,
     standard_errors,
     t_pvalue,
@@ -81,18 +83,25 @@ from ..measures.inference import (
 )
 from ..panel import Panel
 from .panels import DEFAULT_INDICATOR, study_panel
-from .robustness import study_defaults
+from .robustness import default_currencies, study_defaults
 
 __all__ = [
     "BreakTest",
     "DiDResult",
+    "IntegrationGrid",
     "IntegrationResult",
+    "RelativeMagnitudes",
     "break_test",
+    "did_relative_magnitudes",
     "fx_exposure",
+    "fx_changes",
+    "grid_windows",
     "integration",
+    "integration_grid",
     "neighbour_pairs",
     "pair_did",
     "pair_gap_frame",
+    "relative_magnitudes",
 ]
 
 
@@ -201,6 +210,9 @@ class DiDResult(RegressionMixin):
     fx_exposure_se: float = float("nan")
     fx_corr: float = float("nan")
     fx_note: str = ""
+    #: the exchange-rate control changes theta's sign or its significance at ``alpha``
+    fx_drives: bool = False
+    alpha: float = 0.05
     fx_event: pd.DataFrame = field(default=None, repr=False, compare=False)
     pairs: pd.DataFrame = field(default=None, repr=False, compare=False)
     fit: Any = field(default=None, repr=False, compare=False)
@@ -245,7 +257,7 @@ class DiDResult(RegressionMixin):
         """The additional inference (dyadic, two-way, wild bootstrap, exchange-rate control)."""
         keys = ("se_dyadic", "pvalue_dyadic", "n_regions", "se_twoway", "pvalue_twoway",
                 "wild_pvalue", "wild_method", "fx_coef", "fx_se", "fx_pvalue", "fx_exposure_coef",
-                "fx_exposure_se", "fx_corr", "fx_note")
+                "fx_exposure_se", "fx_corr", "fx_note", "fx_drives")
         return {k: getattr(self, k) for k in keys}
 
     def inference_summary(self) -> str:
@@ -436,7 +448,11 @@ def pair_did(
         extra = _more_inference(y, Xd, fit, gaps, clusters, n_boot=n_boot, seed=seed)
     if exposure is not None:
         extra |= _fx_control(panel, gaps, y, X, Xd, ev, event, t, break_year, exposure, cov, k, ks)
-    return DiDResult(**extra,
+        if "fx_coef" in extra:
+            extra["fx_drives"] = fx_changes(float(fit.params["cross_x_post"]),
+                                            float(fit.pvalues["cross_x_post"]), extra["fx_coef"],
+                                            extra["fx_pvalue"], alpha)
+    return DiDResult(**extra, alpha=alpha,
         break_year=int(break_year), coef=float(fit.params["cross_x_post"]),
         se=float(fit.bse["cross_x_post"]), tstat=float(fit.tvalues["cross_x_post"]),
         pvalue=float(fit.pvalues["cross_x_post"]), ci_low=float(ci.iloc[0]), ci_high=float(ci.iloc[1]),
@@ -445,6 +461,15 @@ def pair_did(
         reference=reference, n_before=n_before, n_after=int(len(periods) - n_before),
         pairs=gaps.drop_duplicates("pair")[["pair", "a", "b", "cross"]].reset_index(drop=True),
         fit=fit, event_fit=efit)
+
+
+def fx_changes(coef: float, pvalue: float, fx_coef: float, fx_pvalue: float, alpha: float) -> bool:
+    """Whether the exchange-rate control changes the DiD's reading: the sign of theta flips, or
+    theta is significant at ``alpha`` (p < alpha) with the control and not without it, or the
+    reverse."""
+    if not (np.isfinite(fx_coef) and np.isfinite(fx_pvalue)):
+        return False
+    return bool(np.sign(fx_coef) != np.sign(coef) or (fx_pvalue < alpha) != (pvalue < alpha))
 
 
 def _more_inference(y: np.ndarray, Xd: pd.DataFrame, fit: Any, gaps: pd.DataFrame, clusters: np.ndarray,
@@ -795,6 +820,7 @@ def integration(
                                 if np.isfinite(d.pretrend_F) else f"not tested: {d.pretrend_note()}")})
         events.append(d.event.assign(break_year=year))
         more.extend(_inference_rows(d, fx_name))
+        more.extend(_sensitivity_rows(d))
         if d.fx_event is not None:
             fx_events.append(d.fx_event.assign(break_year=year))
         if placebo:
@@ -886,6 +912,15 @@ def _inference_rows(d: DiDResult, fx_name: str) -> list[dict[str, Any]]:
                                "one for one)" + (f"; {d.fx_note}" if d.fx_note else "")))
     elif d.fx_note:
         out.append(_row(d, "did_fx", detail=d.fx_note))
+    if np.isfinite(d.fx_corr):
+        moved = ("moves with" if d.fx_corr >= 0.5 else "moves against" if d.fx_corr <= -0.5
+                 else "is only loosely related to")
+        out.append(_row(d, "fx_path", estimate=d.fx_corr, se_type="",
+                        detail=f"correlation of the event-study path with the {fx_name} over the "
+                               f"{len(d.fx_event)} event periods: the path {moved} the exchange rate; "
+                               + ("the exchange-rate control changes theta's sign or significance"
+                                  if d.fx_drives else "the control leaves theta's sign and "
+                                  "significance as they are")))
     return out
 
 
@@ -915,3 +950,471 @@ def _placebo_rows(panel: Panel, pairs: pd.DataFrame, break_year: int, *,
                     "nobs": d.nobs, "se_type": d.se_type,
                     "detail": f"placebo break {lab} on {span} (the periods before {break_year})"})
     return out
+
+
+# ----------------------------------------------------------------------------- pre-trend sensitivity
+#: the relative-magnitude bounds of :func:`relative_magnitudes` by default
+RM_MBARS = (0.0, 0.5, 1.0, 2.0)
+
+
+@displayable
+@dataclass(frozen=True)
+class RelativeMagnitudes:
+    """Rambachan & Roth (2023) relative-magnitudes sensitivity of a post-break effect (see
+    :func:`relative_magnitudes`): ``table`` one row per ``mbar`` (``estimate``, ``id_low``,
+    ``id_high``: the identified set; ``ci_low``, ``ci_high``: the robust interval);
+    ``max_pre_change`` (M-hat: the largest change between consecutive pre-period coefficients) and
+    its upper confidence bound; ``breakdown``: the smallest Mbar whose robust interval includes 0
+    (0 when the plain interval already does), ``breakdown_id``: that of the identified set."""
+
+    table: pd.DataFrame
+    target: str
+    estimate: float
+    se: float
+    max_pre_change: float
+    max_pre_change_upper: float
+    breakdown: float
+    breakdown_id: float
+    weight: float
+    alpha: float
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def summary(self) -> str:
+        return (f"relative magnitudes ({self.target} post-break effect {self.estimate:.4f}, largest "
+                f"pre-break change {self.max_pre_change:.4f}): the robust interval includes 0 from "
+                f"Mbar = {self.breakdown:.2f}, the identified set from Mbar = {self.breakdown_id:.2f}")
+
+
+def relative_magnitudes(rel_time: Sequence[int], coef: Sequence[float], cov: Any, *,
+                        df: float, mbars: Sequence[float] = RM_MBARS, alpha: float = 0.05,
+                        target: str = "average") -> RelativeMagnitudes:
+    """Sensitivity of the post-break effect to violations of parallel trends bounded by the
+    pre-break ones: Rambachan & Roth (2023, Review of Economic Studies 90: 2555-2591), section
+    2.3.2, the relative-magnitudes restriction Delta^RM(Mbar).
+
+    ``rel_time``/``coef``/``cov``: the event-study coefficients (event time k; the reference
+    k = -1 is left out, its coefficient 0) and their covariance; ``df``: the degrees of freedom of
+    their t inference (G - 1 clusters). The event-study coefficient is ``beta_k = tau_k + delta_k``
+    (effect plus the trend violation, ``delta_-1 = 0``); before the break ``tau_k = 0``, so
+    ``delta_pre = beta_pre``. Delta^RM(Mbar) bounds every post-break change of the violation by
+    Mbar times the largest pre-break change::
+
+        |delta_{k+1} - delta_k| <= Mbar * M,   k >= -1,   M = max_{s <= -2} |beta_{s+1} - beta_s|
+
+    so ``|delta_k| <= (k + 1) Mbar M`` for k >= 0 (the changes add up from the reference). The
+    target ``theta = l' tau_post`` (``"average"``: the mean over the post-break periods, l_k = 1/K;
+    ``"impact"``: k = 0) has the identified set (Rambachan & Roth, Lemma 2.1 applied to this
+    box)::
+
+        theta in [l'beta_post - Mbar w M, l'beta_post + Mbar w M],   w = sum_k l_k (k + 1)
+
+    The robust interval here is a Bonferroni union bound, valid and conservative (not the
+    conditional-hybrid interval of the paper's HonestDiD): with probability at least 1 - alpha,
+    ``l'beta_post`` lies within ``t_{1-alpha/4} se`` of its estimate and every pre-break change
+    within ``t_{1-alpha/(4J)} sd_j`` of its own (J changes), so ``M <= M_up = max_j(|d_j| +
+    t_{1-alpha/(4J)} sd_j)`` and ``theta in l'beta_post +- (t_{1-alpha/4} se + Mbar w M_up)``;
+    at Mbar = 0 (parallel trends after the break) the plain ``t_{1-alpha/2}`` interval. The
+    breakdown value is the smallest Mbar whose interval includes 0.
+    """
+    alpha = check_alpha(alpha)
+    if target not in ("average", "impact"):
+        raise ValueError(f"target must be 'average' or 'impact', not {target!r}")
+    k = np.asarray(rel_time, dtype=int)
+    b = np.asarray(coef, dtype=float)
+    V = np.asarray(cov, dtype=float)
+    if V.shape != (len(k), len(k)) or len(b) != len(k):
+        raise ValueError("coef needs one value per event time and cov a square matrix of that size")
+    if -1 in set(k.tolist()):
+        raise ValueError("leave the reference period k = -1 out (its coefficient is 0)")
+    if any(m < 0 for m in mbars):
+        raise ValueError("Mbar must be >= 0")
+    order = np.argsort(k)
+    k, b, V = k[order], b[order], V[np.ix_(order, order)]
+    pre, post = np.flatnonzero(k <= -2), np.flatnonzero(k >= 0)
+    if not len(pre) or not len(post):
+        raise ValueError("the relative-magnitudes bound needs a period before the reference and one "
+                         "from the break on")
+    if not np.array_equal(k[pre], np.arange(k[pre][0], -1)):
+        raise ValueError("the pre-break event times must run without a gap up to -2")
+    # the pre-break changes d_j = beta_{s+1} - beta_s, s = first lead .. -2 (beta_-1 = 0)
+    J = len(pre)
+    Dm = np.zeros((J, len(k)))
+    for j, i in enumerate(pre):
+        Dm[j, i] = -1.0
+        if j + 1 < J:
+            Dm[j, pre[j + 1]] = 1.0
+    d = Dm @ b
+    sd = np.sqrt(np.clip(np.diag(Dm @ V @ Dm.T), 0.0, None))
+    lv = np.zeros(len(k))
+    if target == "average":
+        lv[post] = 1.0 / len(post)
+    else:
+        lv[post[k[post] == 0]] = 1.0
+        if not lv.any():
+            raise ValueError("the impact target needs the event time k = 0")
+    est = float(lv @ b)
+    se = float(np.sqrt(max(lv @ V @ lv, 0.0)))
+    w = float(lv[post] @ (k[post] + 1))
+    M = float(np.abs(d).max())
+    M_up = float((np.abs(d) + stats.t.ppf(1 - alpha / (4 * J), df) * sd).max())
+    t0, t1 = float(stats.t.ppf(1 - alpha / 2, df)), float(stats.t.ppf(1 - alpha / 4, df))
+    rows = []
+    for m in mbars:
+        half = t0 * se if m == 0 else t1 * se + m * w * M_up
+        rows.append({"mbar": float(m), "estimate": est, "id_low": est - m * w * M,
+                     "id_high": est + m * w * M, "ci_low": est - half, "ci_high": est + half})
+    if abs(est) <= t0 * se:
+        breakdown = 0.0
+    else:
+        breakdown = max(0.0, (abs(est) - t1 * se) / (w * M_up)) if M_up > 0 else float("inf")
+    breakdown_id = abs(est) / (w * M) if M > 0 else float("inf")
+    return RelativeMagnitudes(table=pd.DataFrame(rows), target=target, estimate=est, se=se,
+                              max_pre_change=M, max_pre_change_upper=M_up, breakdown=breakdown,
+                              breakdown_id=breakdown_id, weight=w, alpha=alpha)
+
+
+def did_relative_magnitudes(d: DiDResult, mbars: Sequence[float] = RM_MBARS,
+                            target: str = "average") -> RelativeMagnitudes:
+    """:func:`relative_magnitudes` of a DiD's event study (its pair-clustered covariance, t(G - 1))."""
+    names = [f"k[{v}]" for v in d.event["rel_time"] if v != -1]
+    ks = [int(v) for v in d.event["rel_time"] if v != -1]
+    V = np.asarray(d.event_fit.cov_params().loc[names, names], dtype=float)
+    b = np.asarray(d.event_fit.params[names], dtype=float)
+    return relative_magnitudes(ks, b, V, df=d.n_clusters - 1, mbars=mbars, alpha=d.alpha,
+                               target=target)
+
+
+def _sensitivity_rows(d: DiDResult) -> list[dict[str, Any]]:
+    """Rows ``pretrend_rm`` (one per Mbar) and ``pretrend_rm_breakdown`` where a lead or the leads
+    jointly are significant at the DiD's alpha; else one row saying it is not needed."""
+    leads = d.event[d.event["rel_time"] <= -2]
+    sig = bool((leads["pvalue"] < d.alpha).any()) or bool(d.pretrend_pvalue < d.alpha)
+    if leads.empty:
+        return []
+    if not sig:
+        return [_row(d, "pretrend_rm", detail=f"not needed: no lead significant at {d.alpha:g}, "
+                                              "jointly or alone")]
+    try:
+        rm = did_relative_magnitudes(d)
+    except ValueError as err:
+        return [_row(d, "pretrend_rm", detail=f"not computed: {err}")]
+    out = [_row(d, "pretrend_rm", estimate=r.estimate, ci_low=r.ci_low, ci_high=r.ci_high,
+                stat=r.mbar, se=rm.se, se_type="cluster (pair)",
+                detail=f"Rambachan-Roth relative magnitudes, Mbar = {r.mbar:g}: identified set "
+                       f"[{r.id_low:.4f}, {r.id_high:.4f}] for the average post-break coefficient; "
+                       f"largest pre-break change {rm.max_pre_change:.4f} (bound "
+                       f"{rm.max_pre_change_upper:.4f}); Bonferroni robust interval")
+           for r in rm.table.itertuples()]
+    out.append(_row(d, "pretrend_rm_breakdown", estimate=rm.breakdown, stat=rm.breakdown_id,
+                    detail=f"the robust interval includes 0 from Mbar = {rm.breakdown:.3g} (the "
+                           f"identified set from Mbar = {rm.breakdown_id:.3g}): post-break "
+                           "violations of parallel trends that large relative to the largest "
+                           "pre-break one explain the effect away"))
+    return out
+
+
+# ----------------------------------------------------------------------------- the test on a grid
+#: columns of :attr:`IntegrationGrid.table`
+GRID_COLUMNS = ["currency", "start", "end", "break_year", "baseline", "coef", "se", "pvalue",
+                "se_dyadic", "pvalue_dyadic", "se_twoway", "pvalue_twoway", "wild_pvalue", "fx_coef",
+                "fx_se", "fx_pvalue", "fx_drives", "n_treated", "n_control", "n_regions", "nobs",
+                "n_before", "n_after"]
+#: the inference of each share: (label, p-value column, estimate column)
+GRID_INFERENCE = (("pair", "pvalue", "coef"), ("dyadic", "pvalue_dyadic", "coef"),
+                  ("twoway", "pvalue_twoway", "coef"), ("wild", "wild_pvalue", "coef"),
+                  ("fx", "fx_pvalue", "fx_coef"))
+
+
+@displayable
+@dataclass(frozen=True)
+class IntegrationGrid:
+    """The DiD of :func:`integration` on a grid of currency bases, windows and break years
+    (:func:`integration_grid`): ``table`` one row per specification (:data:`GRID_COLUMNS`;
+    ``baseline`` marks the declared one), ``skipped`` what could not be run and why."""
+
+    table: pd.DataFrame
+    skipped: pd.DataFrame
+    params: dict[str, Any]
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def baseline(self) -> pd.Series:
+        """The baseline specification's row."""
+        b = self.table[self.table["baseline"]]
+        if b.empty:
+            raise ValueError("the grid has no baseline specification (it could not be run)")
+        return b.iloc[0]
+
+    def shares(self) -> pd.DataFrame:
+        """Per currency basis and inference (pair-clustered, dyadic, two-way, wild bootstrap,
+        with the exchange-rate control): ``n`` specifications with a p-value, ``narrowing`` /
+        ``widening`` (theta < 0 / > 0 with p < alpha) and their shares."""
+        alpha = self.params["alpha"]
+        rows = []
+        for cur, g in self.table.groupby("currency", sort=False):
+            for name, pcol, ecol in GRID_INFERENCE:
+                ok = g[np.isfinite(g[pcol].astype(float))]
+                sig = ok[pcol] < alpha
+                nar, wid = int((sig & (ok[ecol] < 0)).sum()), int((sig & (ok[ecol] > 0)).sum())
+                n = len(ok)
+                rows.append({"currency": cur, "inference": name, "n": n, "narrowing": nar,
+                             "widening": wid, "share_narrowing": nar / n if n else np.nan,
+                             "share_widening": wid / n if n else np.nan})
+        return pd.DataFrame(rows, columns=["currency", "inference", "n", "narrowing", "widening",
+                                           "share_narrowing", "share_widening"])
+
+    def summary(self) -> str:
+        sh = self.shares()
+        pair = sh[sh["inference"] == "pair"]
+        parts = [f"{r.currency} {r.narrowing}/{r.n} narrowing, {r.widening}/{r.n} widening"
+                 for r in pair.itertuples()]
+        out = ("DiD on the grid (pair-clustered p < "
+               f"{self.params['alpha']:g}): " + "; ".join(parts))
+        try:
+            b = self.baseline()
+        except ValueError:
+            return out + "; no baseline"
+        return (out + f". Baseline ({b['currency']}, {b['start']}-{b['end']}, break {b['break_year']}): "
+                f"theta {b['coef']:.4f} (p {b['pvalue']:.3g}, dyadic p {b['pvalue_dyadic']:.3g}, "
+                f"wild p {b['wild_pvalue']:.3g})")
+
+
+def grid_windows(times: Sequence[Any], n_ends: int = 5) -> tuple[list, list]:
+    """The robustness grid's default windows: starts at the first period and the first one at least
+    two years later, ends at each of the last ``n_ends`` periods."""
+    t = numeric_times(pd.Index(list(times)))
+    later = np.flatnonzero(t >= t[0] + 2)
+    starts = [times[0]] + ([times[int(later[0])]] if len(later) else [])
+    return starts, list(times)[-n_ends:]
+
+
+def _grid_currencies(ds: Any) -> list[str | None]:
+    """The dataset's bases, the real basis first, then PPP, USD and the others."""
+    have = default_currencies(ds)
+    first = [c for c in ("real", "PPP", "USD") if c in have]
+    return first + [c for c in have if c not in first]
+
+
+def _study_pairs(pairs: pd.DataFrame, regions: Any, control: str) -> pd.DataFrame:
+    """The pairs of ``regions``; with ``control="border"`` the domestic ones of border regions only."""
+    present = set(regions)
+    pairs = pairs[pairs["a"].isin(present) & pairs["b"].isin(present)]
+    border = set(pairs.loc[pairs["cross"], "a"]) | set(pairs.loc[pairs["cross"], "b"])
+    if not border:
+        raise DataError("no neighbours across the border among the panel's regions")
+    if control == "border":
+        pairs = pairs[pairs["cross"] | (pairs["a"].isin(border) & pairs["b"].isin(border))]
+    return pairs.reset_index(drop=True)
+
+
+def _grid_did(panel: Panel, gaps: pd.DataFrame, Q: np.ndarray, K: int, X: np.ndarray,
+              clusters: np.ndarray, break_year: int, exposure: pd.Series | None, *, alpha: float,
+              n_boot: int, seed: int) -> dict[str, Any]:
+    """The DiD of :func:`pair_did` and its inference (pair-clustered, dyadic, two-way, wild, the
+    exchange-rate control) by Frisch-Waugh-Lovell: ``Q`` an orthonormal basis of the fixed effects
+    ``X`` (rank ``K - 1``; ``K`` counts theta too), so ``theta = x~'y~ / x~'x~`` with ``z~ = z -
+    Q Q'z``, and the sandwich of theta has the score ``x~_i e_i``. Same numbers as
+    :func:`pair_did`, without refitting the fixed effects for each break year."""
+    def resid(z: np.ndarray) -> np.ndarray:
+        return z - Q @ (Q.T @ z)
+
+    y = gaps["gap"].to_numpy(dtype=float)
+    cross = gaps["cross"].to_numpy(dtype=bool)
+    t = numeric_times(pd.Index(gaps["time"]))
+    D = (cross & (t >= break_year)).astype(float)
+    yt, Dt = resid(y), resid(D)
+    DD = float(Dt @ Dt)
+    coef = float(Dt @ yt) / DD
+    e = yt - Dt * coef
+    n = len(y)
+    G = int(clusters.max() + 1)
+    small = (n - 1) / (n - K)
+    Sg = np.bincount(clusters, weights=Dt * e, minlength=G)
+    se = float(np.sqrt(G / (G - 1) * small * (Sg @ Sg)) / DD)
+    a, b = gaps["a"].astype(str).to_numpy(), gaps["b"].astype(str).to_numpy()
+    R = len(set(a) | set(b))
+    one = np.array([[1.0 / DD]])
+    out: dict[str, Any] = {"coef": coef, "se": se, "pvalue": t_pvalue(coef / se, G - 1),
+                           "n_regions": R, "nobs": n}
+    vd = float(dyadic_cov(Dt, e, a, b, bread=one, small_sample=False)[0, 0]) * R / (R - 1) * small
+    out["se_dyadic"] = float(np.sqrt(vd)) if vd > 0 else np.nan
+    out["pvalue_dyadic"] = t_pvalue(coef / out["se_dyadic"], R - 1)
+    vt = 0.0
+    for grp, sign in ((a, 1.0), (b, 1.0), (gaps["pair"].to_numpy(), -1.0)):
+        codes, uniq = pd.factorize(pd.Series(grp))
+        Sh = np.bincount(codes, weights=Dt * e, minlength=len(uniq))
+        vt += sign * len(uniq) / (len(uniq) - 1) * small * float(Sh @ Sh) / DD ** 2
+    out["se_twoway"] = float(np.sqrt(vt)) if vt > 0 else np.nan
+    out["pvalue_twoway"] = t_pvalue(coef / out["se_twoway"], min(len(set(a)), len(set(b))) - 1)
+    out["wild_pvalue"] = _wild_p(Q, Dt, yt, clusters, G, abs(coef / se), n_boot=n_boot, seed=seed)
+    out |= {"fx_coef": np.nan, "fx_se": np.nan, "fx_pvalue": np.nan, "fx_drives": False}
+    if exposure is not None:
+        ex = pd.Series(exposure, dtype=float)
+        ex.index = numeric_times(pd.Index(ex.index))
+        x_t = ex.reindex(t).to_numpy()
+        if np.isfinite(x_t[cross]).all():
+            s_p = (-np.sign(_signed_pre_gap(panel, gaps, t < break_year))).reindex(gaps["pair"])
+            fx = np.where(cross, s_p.fillna(0.0).to_numpy() * np.where(cross, x_t, 0.0), 0.0)
+            if np.any(fx != 0):
+                Z = np.column_stack([Dt, resid(fx)])
+                ZZi = np.linalg.inv(Z.T @ Z)
+                bz = ZZi @ (Z.T @ yt)
+                ez = yt - Z @ bz
+                S = np.zeros((G, 2))
+                np.add.at(S, clusters, Z * ez[:, None])
+                V = G / (G - 1) * (n - 1) / (n - K - 1) * ZZi @ (S.T @ S) @ ZZi
+                fse = float(np.sqrt(V[0, 0]))
+                out |= {"fx_coef": float(bz[0]), "fx_se": fse,
+                        "fx_pvalue": t_pvalue(float(bz[0]) / fse, G - 1)}
+                out["fx_drives"] = fx_changes(coef, out["pvalue"], out["fx_coef"], out["fx_pvalue"],
+                                              alpha)
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _weights(G: int, n_boot: int, seed: int) -> np.ndarray:
+    """:func:`bootstrap_weights` (Rademacher) once per number of clusters, draws and seed."""
+    return bootstrap_weights(G, n_boot=n_boot, seed=seed)[0]
+
+
+def _wild_p(Q: np.ndarray, Dt: np.ndarray, u0: np.ndarray, clusters: np.ndarray, G: int, t_abs: float,
+            *, n_boot: int, seed: int) -> float:
+    """The restricted wild cluster bootstrap p of theta = 0 (as
+    :func:`crossborder.measures.inference.wild_cluster_bootstrap`, Rademacher weights from
+    :func:`~crossborder.measures.inference.bootstrap_weights`) from the fixed effects' basis ``Q``,
+    the partialled-out regressor ``Dt`` and the restricted residuals ``u0 = y~``: ``theta* - 0 =
+    sum_g v_g Dt_g'u0_g / Dt'Dt``, the refit's cluster scores linear in ``v``."""
+    n = len(u0)
+    DD = float(Dt @ Dt)
+    K = Q.shape[1] + 1
+    c = G / (G - 1) * (n - 1) / (n - K)
+    U = np.zeros((n, G))
+    U[np.arange(n), clusters] = u0
+    Qx = np.column_stack([Q, Dt / np.sqrt(DD)])
+    MU = U - Qx @ (Qx.T @ U)
+    A = np.zeros((G, G))
+    np.add.at(A, clusters, Dt[:, None] * MU)
+    num = np.bincount(clusters, weights=Dt * u0, minlength=G) / DD
+    V = _weights(G, n_boot, seed)
+    scores = V @ A.T
+    se_b = np.sqrt(c * np.einsum("bg,bg->b", scores, scores)) / DD
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t_boot = (V @ num) / se_b
+    return float(np.mean(np.abs(t_boot) >= t_abs - 1e-10 * max(1.0, t_abs)))
+
+
+def integration_grid(
+    ds: Any,
+    *,
+    currencies: Sequence[str | None] | None = None,
+    break_years: Sequence[int] | None = None,
+    starts: Sequence[int] | None = None,
+    ends: Sequence[int] | None = None,
+    n_ends: int = 5,
+    min_years: int = 5,
+    indicator: str | None = None,
+    control: str = "border",
+    group_col: str = "country",
+    alpha: float = 0.05,
+    n_boot: int = 9999,
+    seed: int = 0,
+    edges: pd.DataFrame | None = None,
+    exposure: pd.Series | None = None,
+) -> IntegrationGrid:
+    """The integration DiD (:func:`pair_did`) on every currency basis, window and break year.
+
+    ``currencies``: default the dataset's bases, the real one first, then PPP, USD and the others
+    (:func:`crossborder.study.robustness.default_currencies`); windows: each ``start`` x ``end``
+    (default :func:`grid_windows` of each basis's span, the robustness grid's defaults) of at least
+    ``min_years`` periods; ``break_years``: default the dataset's
+    (:func:`~crossborder.study.robustness.study_defaults`), else 2015; a break year needs a period
+    before it and one from it on inside the window. Each specification has theta with its
+    pair-clustered, dyadic-robust and two-way standard errors and t p-values, the wild cluster
+    bootstrap p (``n_boot``, ``seed``), theta with the exchange-rate exposure as a control
+    (``exposure``, default :func:`fx_exposure` of the two sides) and ``fx_drives``. The baseline
+    (``baseline`` True): the first basis, its whole span, the first break year.
+    """
+    if control not in ("border", "all"):
+        raise ValueError("control must be 'border' or 'all'")
+    alpha = check_alpha(alpha)
+    if n_ends < 1 or min_years < 2:
+        raise ValueError("n_ends must be at least 1 and min_years at least 2")
+    curs = list(currencies) if currencies is not None else _grid_currencies(ds)
+    years = [int(y) for y in (break_years if break_years is not None
+                              else study_defaults(ds)["break_years"] or [2015])]
+    panels = {}
+    skipped: list[dict[str, Any]] = []
+    for cur in curs:
+        try:
+            panels[cur] = study_panel(ds, indicator=indicator or DEFAULT_INDICATOR, regions="all",
+                                      currency=cur)
+        except (DataError, UnitError) as err:
+            if currencies is not None:
+                raise
+            skipped.append({"currency": cur, "reason": str(err)})
+    if not panels:
+        raise DataError("no currency basis of the grid has a panel: "
+                        + "; ".join(s["reason"] for s in skipped))
+    codes = set().union(*(set(map(str, p.regions)) for p in panels.values()))
+    r = ds.regions
+    geo = r[r["region"].isin(codes) & r.geometry.notna()][["region", group_col, "geometry"]]
+    pairs_all = neighbour_pairs(geo.reset_index(drop=True), group_col=group_col, edges=edges)
+    if exposure is None and getattr(ds, "fx", None) is not None:
+        sides = sorted(pd.unique(pairs_all.loc[pairs_all["cross"], ["group_a", "group_b"]]
+                                 .to_numpy().ravel()), key=str)
+        try:
+            exposure = fx_exposure(ds.fx, str(sides[0]), str(sides[1])) if len(sides) == 2 else None
+        except (DataError, UnitError, ValueError, KeyError):
+            exposure = None
+    rows = []
+    for cur, p in panels.items():
+        pairs = _study_pairs(pairs_all, p.regions, control)
+        times = list(p.times)
+        t_starts, t_ends = grid_windows(times, n_ends)
+        t_starts = list(starts) if starts is not None else t_starts
+        t_ends = list(ends) if ends is not None else t_ends
+        tn = numeric_times(pd.Index(times))
+        for start in t_starts:
+            for end in t_ends:
+                spec = {"currency": cur, "start": start, "end": end}
+                inside = [lab for lab, v in zip(times, tn, strict=True) if start <= v <= end]
+                if len(inside) < min_years:
+                    skipped.append({**spec, "reason": f"{len(inside)} periods, fewer than {min_years}"})
+                    continue
+                sub = p.select(times=inside)
+                gaps = pair_gap_frame(sub, pairs)
+                Xf, clusters = _fe_design(gaps)
+                X = Xf.to_numpy()
+                Qf, Rf = np.linalg.qr(X)
+                keep = np.abs(np.diag(Rf)) > 1e-10 * np.abs(np.diag(Rf)).max()
+                Q = Qf[:, keep]
+                gt = numeric_times(pd.Index(gaps["time"]))
+                for year in years:
+                    before = int((np.unique(gt) < year).sum())
+                    if before == 0 or before == len(np.unique(gt)):
+                        skipped.append({**spec, "break_year": year,
+                                        "reason": f"no period before {year} or from it on in "
+                                                  f"{start}-{end}"})
+                        continue
+                    did = _grid_did(sub, gaps, Q, int(keep.sum()) + 1, X, clusters, year, exposure,
+                                    alpha=alpha, n_boot=n_boot, seed=seed)
+                    rows.append({**spec, "break_year": year,
+                                 "baseline": (cur == curs[0] and start == times[0]
+                                              and end == times[-1] and year == years[0]),
+                                 "n_treated": int(gaps.loc[gaps["cross"], "pair"].nunique()),
+                                 "n_control": int(gaps.loc[~gaps["cross"], "pair"].nunique()),
+                                 "n_before": before, "n_after": int(len(np.unique(gt)) - before),
+                                 **did})
+    if not rows:
+        raise DataError("no specification of the integration grid could be run: "
+                        + "; ".join(dict.fromkeys(s["reason"] for s in skipped)))
+    table = pd.DataFrame(rows)[GRID_COLUMNS]
+    table["baseline"] = table["baseline"].astype(bool)
+    table["fx_drives"] = table["fx_drives"].astype(bool)
+    return IntegrationGrid(table=table, skipped=pd.DataFrame(
+        skipped, columns=["currency", "start", "end", "break_year", "reason"]),
+        params={"alpha": alpha, "currencies": curs, "break_years": years, "control": control,
+                "n_boot": n_boot, "seed": seed, "min_years": min_years})

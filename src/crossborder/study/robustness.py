@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import json
 import warnings
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources as _resources
@@ -71,16 +72,23 @@ from ..measures._timetrend import (
 )
 from ..measures.beta import speed_half_life
 from ..measures.decompose import decompose_array
+from ..measures.inference import spec_curve_pvalues, t_pvalue
+from ..measures.resample import between_share_theil, bootstrap_regions, bootstrap_trend, sd_log
 from ..panel import Panel
 from .panels import DEFAULT_INDICATOR, study_panel
 
 __all__ = [
+    "BASELINE_DECLARATIONS",
+    "DEPENDS_COLUMNS",
     "ESTIMATE_FAMILIES",
+    "EVIDENCE_COLUMNS",
     "RegionVariant",
     "RobustnessResult",
+    "baselines",
     "border_part_variants",
     "deduplicate_specifications",
     "default_currencies",
+    "question_of",
     "robustness",
     "study_defaults",
 ]
@@ -89,9 +97,22 @@ __all__ = [
 ESTIMATE_FAMILIES = ("sigma", "beta", "between_share", "border_effect", "pair_gaps")
 
 SPEC_COLUMNS = ["currency", "start", "end", "regions", "resources", "se_type"]
-TABLE_COLUMNS = SPEC_COLUMNS + ["estimate", "value", "se", "ci_low", "ci_high", "pvalue", "nobs",
-                                "n_regions", "supports_convergence", "speed", "half_life",
-                                "dropped", "detail"]
+TABLE_COLUMNS = ["spec_id"] + SPEC_COLUMNS + [
+    "estimate", "value", "se", "ci_low", "ci_high", "pvalue", "nobs", "n_regions",
+    "supports_convergence", "speed", "half_life", "dropped", "detail", "baseline", "duplicate_of"]
+#: the columns of :meth:`RobustnessResult.evidence` (one row per estimate)
+EVIDENCE_COLUMNS = ["estimate", "question", "baseline_spec", "baseline_value", "baseline_se",
+                    "baseline_pvalue", "baseline_cov_type", "n_rows", "n_specs", "n_distinct",
+                    "share_negative", "share_significant_negative", "share_significant_positive",
+                    "joint_pvalue", "joint_statistic", "joint_method", "se_alternatives"]
+#: the columns of :meth:`RobustnessResult.depends_on`
+DEPENDS_COLUMNS = ["estimate", "dimension", "level", "share_at", "share_other", "aliased_with",
+                   "sentence_key"]
+#: the standard errors of the trends from resampling regions (:mod:`crossborder.measures.resample`)
+BOOTSTRAP = "bootstrap"
+#: the estimates whose trends get a region-bootstrap row (their yearly statistic is recomputed on
+#: resampled regions)
+BOOTSTRAP_ESTIMATES = ("sigma_trend", "between_share_trend")
 #: the columns of :attr:`RobustnessResult.skipped` (what was set aside, and why)
 SKIPPED_COLUMNS = ["currency", "start", "end", "regions", "resources", "se_type", "what", "reason"]
 
@@ -186,6 +207,140 @@ def default_currencies(ds: Any) -> list[str | None]:
     return out
 
 
+# ----------------------------------------------------------------------------- baselines
+#: The baseline specification of each question, declared before any estimate is computed (never
+#: picked from results): the currency basis by what the question measures — growth and
+#: dispersion in constant prices (``real``; without it the grid's first basis, the panel's own),
+#: level gaps at purchasing-power parity, dollar sizes in US dollars —, the first start and last end
+#: year of that basis, the first region variant (the units as published), resource regions in, and
+#: the standard errors the estimate is read with: HC3 for a cross-section of a few dozen regions
+#: (MacKinnon & White 1985; Long & Ervin 2000) with t(n - k) p-values; the region bootstrap for
+#: the trends of statistics over regions (sigma, the Theil between share); HAC (Newey-West) for
+#: the other trends. ``estimate`` ``sigma_trend_<side>`` stands for each side's sigma trend.
+BASELINE_DECLARATIONS = pd.DataFrame(
+    [
+        ("sigma", "sigma_trend", "sigma convergence across the border regions", "real", BOOTSTRAP,
+         "dispersion of log output per head: constant prices; its uncertainty is that of the "
+         "regions observed (bootstrap over regions)"),
+        ("sigma", "sigma_trend_<side>", "sigma convergence within {side}", "real", BOOTSTRAP,
+         "dispersion within one side: constant prices (a national conversion factor cancels "
+         "within a country anyway); bootstrap over that side's regions"),
+        ("beta", "beta_absolute", "absolute beta convergence", "real", "HC3",
+         "growth on the initial level: growth in constant prices; a cross-section of a few "
+         "dozen regions, HC3 with t(n - k)"),
+        ("beta", "beta_conditional", "beta convergence within each side", "real", "HC3",
+         "growth on the initial level with a side dummy: constant prices; HC3 with t(n - k)"),
+        ("between_share", "between_share_trend", "the between-country share of inequality",
+         "real", BOOTSTRAP,
+         "a dispersion decomposed: constant prices; bootstrap over regions within each side"),
+        ("border_effect", "border_effect_trend", "the border effect (level gap at the border)",
+         "PPP", "HAC", "a gap in levels across the border: purchasing-power parity; a yearly "
+         "series, Newey-West errors"),
+        ("pair_gaps", "pair_gap_trend", "gaps between neighbouring regions across the border",
+         "PPP", "HAC", "gaps in levels between neighbours: purchasing-power parity; Newey-West"),
+        ("claims", "dollar_sizes", "dollar sizes (the paper's claims)", "USD", "",
+         "a size quoted in dollars: US dollars at market rates (not a grid estimate)"),
+    ],
+    columns=["family", "estimate", "question", "currency", "cov_type", "why"],
+).assign(start="first", end="last", regions="first variant", resources="in")
+_DECL_COLUMNS = ["family", "estimate", "question", "currency", "start", "end", "regions",
+                 "resources", "cov_type", "why"]
+#: the standard errors a baseline falls back to when the declared one is not in the grid
+_FALLBACK_SE = {"trend": (BOOTSTRAP, "HAC", "classical", "HC3", "HC1", "HC2", "HC0"),
+                "cross": ("HC3", "HC2", "HC1", "HC0", "classical")}
+
+
+def _declared_row(estimate: str) -> pd.Series | None:
+    """The declaration of ``estimate`` (``sigma_trend_<side>`` for a side's sigma trend)."""
+    d = BASELINE_DECLARATIONS.set_index("estimate")
+    if estimate in d.index:
+        return d.loc[estimate]
+    if estimate.startswith("sigma_trend_"):
+        return d.loc["sigma_trend_<side>"]
+    return None
+
+
+def question_of(estimate: str) -> str:
+    """The short human name of the question an estimate answers ("sigma convergence within KZ")."""
+    row = _declared_row(estimate)
+    if row is None:
+        return estimate.replace("_", " ")
+    return str(row["question"]).replace("{side}", estimate.removeprefix("sigma_trend_"))
+
+
+def _pick_se(estimate: str, declared: str, available: Sequence[str]) -> str | None:
+    """The declared standard errors if the grid has them, else the first fallback it has."""
+    if declared in available:
+        return declared
+    kind = "cross" if estimate.startswith("beta") else "trend"
+    return next((s for s in _FALLBACK_SE[kind] if s in available), None)
+
+
+def _resolve_baselines(estimates: Sequence[str], currencies: Sequence[Any], variants: Sequence[str],
+                       se_types: Sequence[str], override: Any = None) -> pd.DataFrame:
+    """The baseline of each estimate name on a grid with these levels (columns ``_DECL_COLUMNS``),
+    the declarations overridden by ``override`` (a DataFrame or a mapping estimate -> fields,
+    matched by ``estimate`` or ``family``)."""
+    over: dict[str, dict] = {}
+    if override is not None:
+        recs = (override.to_dict("records") if isinstance(override, pd.DataFrame) else
+                [{"estimate": k, **dict(v)} for k, v in dict(override).items()])
+        for r in recs:
+            key = r.get("estimate") if pd.notna(r.get("estimate", np.nan)) else r.get("family")
+            if key is None:
+                raise ValueError("a baseline override names an estimate or a family")
+            over[str(key)] = {k: v for k, v in r.items() if k not in ("estimate", "family")
+                              and not (np.isscalar(v) and pd.isna(v))}
+    cur_names = [("as given" if c is None else str(c)) for c in currencies]
+    rows = []
+    for est in estimates:
+        decl = _declared_row(est)
+        if decl is None:
+            continue
+        row = {"family": decl["family"], "estimate": est, "question": question_of(est),
+               "currency": decl["currency"], "start": "first", "end": "last",
+               "regions": variants[0] if len(variants) else "first variant",
+               "resources": "in", "cov_type": decl["cov_type"], "why": decl["why"]}
+        if row["currency"] not in cur_names and cur_names:
+            row["why"] += (f"; the grid has no {row['currency']} basis: its first basis, "
+                           f"{cur_names[0]}, instead")
+            row["currency"] = cur_names[0]
+        se = _pick_se(est, row["cov_type"], se_types)
+        if se != row["cov_type"]:
+            row["why"] += f"; the grid has no {row['cov_type']} errors: {se} instead"
+            row["cov_type"] = se
+        for src in (decl["family"], est):
+            if src in over:
+                row.update(over[src])
+                row["why"] = "set by the user"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=_DECL_COLUMNS)
+
+
+def baselines(ds_or_params: Any = None, *, estimates: Sequence[str] | None = None) -> pd.DataFrame:
+    """The baseline specification of each question (columns ``family, estimate, question,
+    currency, start, end, regions, resources, cov_type, why``), declared before the grid runs
+    (:data:`BASELINE_DECLARATIONS`) and resolved to the levels a grid has: a Dataset (its currency
+    bases, region variants, the grid's default errors and the bootstrap), a
+    :attr:`RobustnessResult.params` dict (what that grid ran, with the user's overrides), or
+    ``None`` (the declarations, ``sigma_trend_<side>`` for each side's sigma trend)."""
+    if ds_or_params is None:
+        return BASELINE_DECLARATIONS[_DECL_COLUMNS].copy()
+    if isinstance(ds_or_params, Mapping):
+        p = ds_or_params
+        if "baselines" in p and estimates is None:
+            return pd.DataFrame(p["baselines"], columns=_DECL_COLUMNS)
+        names = list(estimates) if estimates is not None else list(p.get("estimate_names", []))
+        se = list(p.get("se_types", ())) + ([BOOTSTRAP] if p.get("n_boot") else [])
+        return _resolve_baselines(names, p.get("currencies", [None]), p.get("variants", []), se)
+    ds = ds_or_params
+    names = list(estimates) if estimates is not None else [
+        e for e in BASELINE_DECLARATIONS["estimate"] if e != "dollar_sizes"]
+    variants = [v.name for v in study_defaults(ds)["region_variants"]]
+    return _resolve_baselines(names, default_currencies(ds), variants,
+                              ["classical", "HC1", "HC3", "HAC", BOOTSTRAP])
+
+
 # ----------------------------------------------------------------------------- result
 @displayable
 @dataclass(frozen=True)
@@ -196,6 +351,9 @@ class RobustnessResult:
     table: pd.DataFrame
     skipped: pd.DataFrame
     params: dict[str, Any]
+    #: the joint test's null draws per estimate: ``{"method": str, "by_spec": {spec_id:
+    #: (estimates (D,), p-values (D,))}}`` at the estimate's baseline errors
+    null_draws: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def estimates(self) -> list[str]:
@@ -250,15 +408,131 @@ class RobustnessResult:
                                                        "size": "specifications"})
                 .reset_index())
 
-    def depends_on(self, estimate: str, threshold: float = 0.5) -> list[str]:
-        """The dimensions along which the majority verdict of ``estimate`` flips: some level has a
-        share supporting above ``threshold`` and another at or below it."""
-        out = []
-        for dim in SPEC_COLUMNS:
-            s = self.by(dim, estimate)["share_supporting"]
-            if len(s) > 1 and (s > threshold).any() and (s <= threshold).any():
-                out.append(dim)
+    def _distinct(self, estimate: str, se_type: str | None) -> pd.DataFrame:
+        """The rows of ``estimate`` with ``se_type`` errors, each distinct specification once
+        (:func:`deduplicate_specifications`: the first of those with identical estimates)."""
+        t = self.table[(self.table["estimate"] == estimate) & (self.table["se_type"] == se_type)]
+        t = t.dropna(subset=["value"])
+        return deduplicate_specifications(t)[0] if len(t) else t
+
+    def _baseline_se(self, estimate: str) -> str | None:
+        """The standard errors an estimate is read with: its baseline row's, else the declared."""
+        t = self.table[self.table["estimate"] == estimate]
+        b = t[t["baseline"].astype(bool)]
+        if len(b):
+            return str(b["se_type"].iloc[0])
+        decl = baselines(self.params)
+        d = decl[decl["estimate"] == estimate]
+        se = None if d.empty else d["cov_type"].iloc[0]
+        return se if se in set(t["se_type"]) else _pick_se(estimate, "", list(pd.unique(t["se_type"])))
+
+    def evidence(self, alpha: float | None = None) -> pd.DataFrame:
+        """The evidence of each estimate counted once (columns :data:`EVIDENCE_COLUMNS`).
+
+        ``baseline_*``: the declared baseline specification (:func:`baselines`) with its errors;
+        ``n_rows``: rows of the table (specifications x standard errors); ``n_specs``: data
+        specifications (``spec_id``); ``n_distinct``: those left when specifications with an
+        identical estimate count once (``duplicate_of``), all read with the baseline's errors;
+        over those: ``share_negative`` (point estimate < 0, any p) beside
+        ``share_significant_negative`` / ``_positive`` (p < ``alpha``, default the grid's);
+        ``joint_*``: the specification-curve test of the question (Simonsohn, Simmons & Nelson
+        2020; :func:`crossborder.measures.inference.spec_curve_pvalues`, statistic: the share
+        significant in the dominant direction; NaN when the grid ran without null draws);
+        ``se_alternatives``: the share significant negative of the distinct specifications with
+        each other standard error, e.g. ``"HAC 0.62; classical 0.55"``."""
+        alpha = self.params.get("alpha", 0.05) if alpha is None else check_alpha(alpha)
+        rows = []
+        for est in self.estimates:
+            t = self.table[self.table["estimate"] == est]
+            se = self._baseline_se(est)
+            b = t[t["baseline"].astype(bool)]
+            d = self._distinct(est, se)
+            v, p = d["value"].to_numpy(dtype=float), d["pvalue"].to_numpy(dtype=float)
+            n = len(d)
+
+            def share(x: np.ndarray, n: int = n) -> float:
+                return float(x.mean()) if n else float("nan")
+
+            alts = []
+            for other in pd.unique(t["se_type"]):
+                if other == se:
+                    continue
+                o = self._distinct(est, other)
+                if len(o):
+                    s_o = float(((o["value"] < 0) & (o["pvalue"] < alpha)).mean())
+                    alts.append(f"{other} {s_o:.2f}")
+            jp, js, jm = np.nan, np.nan, "not computed (n_draws=0)"
+            draws = self.null_draws.get(est)
+            if draws and n:
+                ids = d["spec_id"].astype(int).tolist()
+                if all(i in draws["by_spec"] for i in ids):
+                    ne = np.column_stack([draws["by_spec"][i][0] for i in ids])
+                    npv = np.column_stack([draws["by_spec"][i][1] for i in ids])
+                    test = spec_curve_pvalues(v, p, ne, npv, alpha=alpha, statistic="share")
+                    jp, js = test.pvalue, test.share
+                    jm = f"{draws['method']}; {test.n_draws} draws; {test.n_specs} specifications"
+            rows.append({
+                "estimate": est, "question": question_of(est),
+                "baseline_spec": int(b["spec_id"].iloc[0]) if len(b) else pd.NA,
+                "baseline_value": float(b["value"].iloc[0]) if len(b) else np.nan,
+                "baseline_se": float(b["se"].iloc[0]) if len(b) else np.nan,
+                "baseline_pvalue": float(b["pvalue"].iloc[0]) if len(b) else np.nan,
+                "baseline_cov_type": se, "n_rows": len(t), "n_specs": int(t["spec_id"].nunique()),
+                "n_distinct": n, "share_negative": share(v < 0),
+                "share_significant_negative": share((v < 0) & (p < alpha)),
+                "share_significant_positive": share((v > 0) & (p < alpha)),
+                "joint_pvalue": jp, "joint_statistic": js, "joint_method": jm,
+                "se_alternatives": "; ".join(alts)})
+        out = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+        out["baseline_spec"] = out["baseline_spec"].astype("Int64")
         return out
+
+    def depends_on(self, contrast: float = 0.25, alpha: float | None = None) -> pd.DataFrame:
+        """Where an estimate's support depends on one choice, without aliasing (columns
+        :data:`DEPENDS_COLUMNS`).
+
+        Over the distinct specifications read with the baseline's errors (as :meth:`evidence`),
+        a row "supports" when negative with p < ``alpha``. A level of a dimension *appears* when
+        ``share_at >= 0.5`` and ``share_other < contrast``, *disappears* when ``share_at <= 0.1``
+        and ``share_other >= contrast``. It is named as the cause (``sentence_key`` ``appears`` /
+        ``disappears``) only when it varies within the other dimensions: among the cells of
+        specifications equal in every other dimension that hold both the level and another one,
+        the same contrast holds. Otherwise the key is ``appears_aliased`` /
+        ``disappears_aliased``. ``aliased_with`` lists, with the level itself, the levels of other
+        dimensions whose specifications contain or are contained in the level's (e.g.
+        ``"currency=real; start=2012"`` when only the real basis starts in 2012); empty when none."""
+        alpha = self.params.get("alpha", 0.05) if alpha is None else check_alpha(alpha)
+        out = []
+        for est in self.estimates:
+            d = self._distinct(est, self._baseline_se(est))
+            if d.empty:
+                continue
+            sup = ((d["value"] < 0) & (d["pvalue"] < alpha)).to_numpy()
+            lev = {c: d[c].astype(object).where(d[c].notna(), "as given").astype(str)
+                   for c in SPEC_COLUMNS if c != "se_type"}
+            dims = [c for c in lev if lev[c].nunique() > 1]
+            for dim in dims:
+                others = [c for c in dims if c != dim]
+                cell = (pd.Series(list(zip(*(lev[c] for c in others), strict=True)), index=d.index)
+                        if others else pd.Series([()] * len(d), index=d.index))
+                for level in dict.fromkeys(lev[dim]):
+                    at = (lev[dim] == level).to_numpy()
+                    kind = _contrast(sup[at].mean(), sup[~at].mean(), contrast)
+                    if kind is None:
+                        continue
+                    both = set(cell[at]) & set(cell[~at])
+                    inside = cell.isin(both).to_numpy()
+                    within = (_contrast(sup[at & inside].mean(), sup[~at & inside].mean(), contrast)
+                              if inside.any() else None)
+                    nested = [f"{dim}={level}"] + [
+                        f"{c}={m}" for c in others for m in dict.fromkeys(lev[c])
+                        if _nested(at, (lev[c] == m).to_numpy())]
+                    out.append({"estimate": est, "dimension": dim, "level": level,
+                                "share_at": float(sup[at].mean()),
+                                "share_other": float(sup[~at].mean()),
+                                "aliased_with": "; ".join(nested) if len(nested) > 1 else "",
+                                "sentence_key": kind if within == kind else f"{kind}_aliased"})
+        return pd.DataFrame(out, columns=DEPENDS_COLUMNS)
 
     def baseline(self, se_type: str = "HC1") -> pd.DataFrame:
         """The rows of the first specification (first currency, first start, last end, first
@@ -299,6 +573,21 @@ class RobustnessResult:
         return (f"Robustness grid: {n_spec} specifications x {len(self.params['se_types'])} standard "
                 f"errors x {len(o)} estimates; share supporting "
                 f"convergence (negative, p < {self.params['alpha']}): " + "; ".join(parts))
+
+
+def _contrast(s_at: float, s_other: float, contrast: float) -> str | None:
+    """``appears`` (``s_at >= 0.5`` and ``s_other < contrast``), ``disappears`` (``s_at <= 0.1``
+    and ``s_other >= contrast``) or None."""
+    if s_at >= 0.5 and s_other < contrast:
+        return "appears"
+    if s_at <= 0.1 and s_other >= contrast:
+        return "disappears"
+    return None
+
+
+def _nested(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether the rows of one mask contain those of the other (neither empty)."""
+    return bool(a.any() and b.any() and (not (a & ~b).any() or not (b & ~a).any()))
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -405,6 +694,10 @@ def robustness(
     alpha: float = 0.05,
     hac_lags: int = 1,
     relative: str | None = None,
+    baselines: Any = None,
+    n_boot: int = 999,
+    n_draws: int = 200,
+    seed: int = 0,
     se_types: Any = UNSET,
 ) -> RobustnessResult:
     """Run the headline estimates on every specification of the grid (see the module docstring).
@@ -427,7 +720,14 @@ def robustness(
     (``study_panel``'s ``relative=``)
     ``cov_types``: the standard errors of every estimate (default ``("nonrobust", "HC1",
     "HC3", "HAC")``; HAC only for the trends; labelled "classical" in the table's ``se_type``);
-    ``se_types`` is its deprecated old name. Returns a :class:`RobustnessResult`.
+    ``se_types`` is its deprecated old name. ``n_boot``: draws of the region bootstrap of the
+    sigma and between-share trends (an extra ``se_type`` ``"bootstrap"`` row, see
+    :mod:`crossborder.measures.resample`; 0 leaves it out). ``baselines``: the baseline of each
+    question (default :func:`baselines`; a DataFrame or mapping estimate or family -> fields
+    ``currency``, ``start``, ``end``, ``regions``, ``resources``, ``cov_type`` overrides it).
+    ``n_draws``: null data sets of the joint specification-curve test of each question (0: no
+    test; see :func:`_null_draws`); ``seed`` seeds the bootstrap and the null draws. Returns a
+    :class:`RobustnessResult`.
     """
     se_types = trend_cov_args(cov_types, ("classical", "HC1", "HC3", "HAC"), "robustness", "se_types",
                               se_types)
@@ -445,7 +745,13 @@ def robustness(
         raise ValueError(f"n_ends must be at least 1, got {n_ends}")
     if int(hac_lags) != hac_lags or hac_lags < 0:
         raise ValueError(f"hac_lags must be a whole number >= 0, got {hac_lags!r}")
+    if int(n_boot) != n_boot or n_boot < 0 or n_boot == 1:
+        raise ValueError(f"n_boot must be 0 (no bootstrap) or a whole number >= 2, got {n_boot!r}")
+    if int(n_draws) != n_draws or n_draws < 0:
+        raise ValueError(f"n_draws must be a whole number >= 0, got {n_draws!r}")
     alpha = check_alpha(alpha)
+    boot = {"n_boot": int(n_boot), "seed": int(seed)}
+    draws = _NullDraws(int(n_draws), int(seed))
 
     defaults = study_defaults(source) if not callable(source) else {
         "resource_regions": [], "region_variants": [BASELINE], "break_years": []}
@@ -490,6 +796,10 @@ def robustness(
                   pd.Series(geometry[group_col].to_numpy(dtype=object),
                             index=geometry[id_col].to_numpy(dtype=object)))
 
+    all_se = list(se_types) + ([BOOTSTRAP] if n_boot else [])
+    variant_names = [v.name for v in variants]
+    draws.cov_of = lambda est: _resolve_baselines([est], currencies, variant_names, all_se,
+                                                  baselines)["cov_type"].iloc[0]
     rows: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
     seen: dict[tuple, str] = {}
@@ -552,21 +862,32 @@ def robustness(
                         seen[key] = (f"{variant.name}/{resource} {made['start']}-{end} "
                                      f"({currency})")
                         spec["start"] = made["start"]
+                        spec = {"spec_id": len(seen), **spec}
                         rows.extend(_estimates(made, spec, sides, se_types, estimates,
                                                edges_of(variant),
-                                               geo_groups, alpha, hac_lags, skipped))
+                                               geo_groups, alpha, hac_lags, skipped, boot, draws))
     if not rows:
         why = "; ".join(dict.fromkeys(str(r["reason"]) for r in skipped)) or "empty grid"
         raise DataError(f"no specification of the robustness grid could be estimated: {why}")
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     table["supports_convergence"] = table["supports_convergence"].astype(bool)
+    ids, _ = pd.factorize(table["spec_id"])
+    draws.renumber(dict(zip(table["spec_id"], ids + 1, strict=True)))
+    table["spec_id"] = ids + 1
+    decl = _resolve_baselines(list(pd.unique(table["estimate"])), currencies, variant_names, all_se,
+                              baselines)
+    table["baseline"] = _mark_baselines(table, decl)
+    table["duplicate_of"] = _duplicate_of(table)
     params = {"alpha": alpha, "hac_lags": hac_lags, "currencies": list(currencies),
               "variants": [v.name for v in variants],
               "variant_notes": {v.name: v.note for v in variants}, "resource_regions": res_codes,
               "resources": list(resources), "se_types": list(se_types), "estimates": list(estimates),
-              "min_years": min_years, "indicator": base.indicator}
+              "min_years": min_years, "indicator": base.indicator, "n_boot": int(n_boot),
+              "n_draws": int(n_draws), "seed": int(seed), "sides": [str(x) for x in sides],
+              "estimate_names": list(pd.unique(table["estimate"])),
+              "baselines": decl.to_dict("records")}
     return RobustnessResult(table=table, skipped=pd.DataFrame(skipped, columns=SKIPPED_COLUMNS),
-                            params=params)
+                            params=params, null_draws=draws.result(table))
 
 
 def _periods(years: pd.Index) -> str:
@@ -645,6 +966,178 @@ def _ols(y: np.ndarray, X: np.ndarray) -> Any:
     return sm.OLS(y, X).fit()
 
 
+# ----------------------------------------------------------------------------- baselines, duplicates
+def _levels(col: pd.Series) -> pd.Series:
+    return col.astype(object).where(col.notna(), "as given").astype(str)
+
+
+def _mark_baselines(table: pd.DataFrame, decl: pd.DataFrame) -> np.ndarray:
+    """True on the row of each estimate's baseline specification at its baseline errors. ``first``
+    start / ``last`` end: the first and last of that basis, variant and resource choice in the
+    grid's design (over every estimate), so a baseline never moves to another specification."""
+    mark = np.zeros(len(table), dtype=bool)
+    cur = _levels(table["currency"])
+    for r in decl.itertuples():
+        design = ((cur == str(r.currency)) & (table["regions"].astype(str) == str(r.regions))
+                  & (table["resources"].astype(str) == str(r.resources))).to_numpy()
+        if not design.any():
+            continue
+        starts, ends = table.loc[design, "start"], table.loc[design, "end"]
+        start = starts.min() if str(r.start) == "first" else int(r.start)
+        end = ends.max() if str(r.end) == "last" else int(r.end)
+        mark |= (design & (table["start"] == start).to_numpy() & (table["end"] == end).to_numpy()
+                 & (table["estimate"] == r.estimate).to_numpy()
+                 & (table["se_type"] == r.cov_type).to_numpy())
+    return mark
+
+
+def _value_key(t: pd.DataFrame, digits: int = 10) -> pd.Series:
+    """``value`` and ``se`` rounded to ``digits`` significant digits, as one string per row."""
+    def rounded(col: str) -> pd.Series:
+        v = (pd.to_numeric(t[col], errors="coerce") if col in t.columns
+             else pd.Series(np.nan, index=t.index))
+        return v.map(lambda x: f"{x:.{digits - 1}e}" if np.isfinite(x) else "nan")
+
+    return rounded("value") + "\x1f" + rounded("se")
+
+
+def _duplicate_of(table: pd.DataFrame) -> pd.Series:
+    """Per row, the ``spec_id`` of the first specification (in table order) whose row of the same
+    estimate and errors has the same value and standard error (10 significant digits), else NA."""
+    key = table["estimate"].astype(str) + "\x1f" + table["se_type"].astype(str) + "\x1f" + \
+        _value_key(table)
+    finite = np.isfinite(pd.to_numeric(table["value"], errors="coerce").to_numpy(dtype=float))
+    first = table.groupby(key, sort=False)["spec_id"].transform("first")
+    dup = first.where(finite & (first != table["spec_id"]).to_numpy())
+    return dup.astype("Int64")
+
+
+# ----------------------------------------------------------------------------- the joint test
+def _coef_p(X: np.ndarray, Y: np.ndarray, k: int, se: str, hac_lags: int = 1
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficient ``k`` of the OLS of every column of ``Y`` (n x D) on ``X`` (n x K) and its
+    two-sided t(n - K) p-value with ``se`` errors, vectorised over the columns: ``a = e_k'(X'X)^-1
+    X'`` and residuals ``e``; classical ``s^2 (X'X)^-1_kk``; HC0..HC3 ``sum_i a_i^2 e_i^2 c_i``
+    (``c_i`` = 1, n / (n - K), 1 / (1 - h_i), 1 / (1 - h_i)^2; MacKinnon & White 1985); HAC
+    (Newey-West, Bartlett weights ``1 - l / (L + 1)``, rows in time order) ``sum_t u_t^2 + 2 sum_l
+    w_l sum_t u_t u_{t-l}``, ``u_t = a_t e_t`` — statsmodels' ``OLS(...).fit(cov_type=..)`` with
+    ``use_t=True``."""
+    n, K = X.shape
+    xtxi = np.linalg.pinv(X.T @ X)
+    A = xtxi @ X.T
+    B = A @ Y
+    E = Y - X @ B
+    a = A[k][:, None]
+    df = n - K
+    if se == "classical":
+        var = (E ** 2).sum(axis=0) / df * xtxi[k, k]
+    elif se == "HAC":
+        u = a * E
+        var = (u ** 2).sum(axis=0)
+        for lag in range(1, int(hac_lags) + 1):
+            var = var + 2 * (1 - lag / (hac_lags + 1)) * (u[lag:] * u[:-lag]).sum(axis=0)
+    else:
+        h = np.einsum("ij,ji->i", X, A)[:, None]
+        c = {"HC0": 1.0, "HC1": n / df, "HC2": 1 / (1 - h), "HC3": 1 / (1 - h) ** 2}[se]
+        var = (a ** 2 * E ** 2 * c).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tval = B[k] / np.sqrt(var)
+    return B[k], np.asarray(t_pvalue(tval, df), dtype=float)
+
+
+def _boot_pvalues(slopes: np.ndarray) -> np.ndarray:
+    """Per column of bootstrap slopes (B x D), the two-sided p of
+    :func:`crossborder.measures.resample.bootstrap_trend`."""
+    B = slopes.shape[0]
+    below = (1 + (slopes <= 0).sum(axis=0)) / (B + 1)
+    above = (1 + (slopes >= 0).sum(axis=0)) / (B + 1)
+    return np.minimum(1.0, 2 * np.minimum(below, above))
+
+
+class _NullDraws:
+    """The null data sets of the joint specification-curve test (Simonsohn, Simmons & Nelson 2020,
+    Nature Human Behaviour 4: 1208-1214), every specification re-estimated on each of ``n`` draws
+    with the effect removed, read with the estimate's baseline errors (``cov_of``):
+
+    * beta: the growth rates permuted across the specification's border regions (within each side
+      for the conditional beta: the side effect kept, the link between growth and the initial
+      level broken) — the null of no convergence, exact under exchangeable regions;
+    * trends (sigma, between share, border effect, pair gaps): the years of the yearly series
+      permuted (for the bootstrap errors, the columns of its bootstrap draws too, so the p-value
+      is recomputed as on data with the years in random order) — the null of no trend, exact when
+      the years are exchangeable; with persistent series it is somewhat liberal.
+
+    One draw is one data set for the whole grid: a region (a year) takes the same random key in
+    every specification, and each specification orders its regions (years) by it, so the
+    dependence between specifications, which the test must keep, is kept."""
+
+    def __init__(self, n: int, seed: int) -> None:
+        self.n, self.seed = n, seed
+        self.by: dict[str, dict[int, tuple[np.ndarray, np.ndarray]]] = {}
+        self.method: dict[str, str] = {}
+        self.cov_of: Any = lambda est: None
+        self._keys: dict[tuple[str, str], np.ndarray] = {}
+        self._cov: dict[str, Any] = {}
+
+    def keys(self, labels: Sequence[Any], kind: str) -> np.ndarray:
+        """(len(labels) x n) uniform keys, the same for a label wherever it appears."""
+        out = []
+        for lab in labels:
+            k = (kind, str(lab))
+            if k not in self._keys:
+                h = zlib.crc32(f"{kind}\x1f{lab}".encode())
+                self._keys[k] = np.random.default_rng([self.seed, h]).random(self.n)
+            out.append(self._keys[k])
+        return np.array(out)
+
+    def _se(self, name: str) -> Any:
+        if name not in self._cov:
+            self._cov[name] = self.cov_of(name)
+        return self._cov[name]
+
+    def beta(self, name: str, spec_id: int, growth: np.ndarray, X: np.ndarray, labels: Sequence[Any],
+             strata: np.ndarray | None, hac_lags: int) -> None:
+        se = self._se(name)
+        if not self.n or se not in CROSS_SECTION_SE:
+            return
+        K = self.keys(labels, "region")
+        codes = (np.zeros(len(growth), dtype=int) if strata is None else
+                 pd.factorize(np.asarray(strata, dtype=object))[0])
+        Y = np.empty(K.shape)
+        for g in np.unique(codes):
+            rows = np.flatnonzero(codes == g)
+            Y[rows] = growth[rows[np.argsort(K[rows], axis=0)]]
+        b, p = _coef_p(X, Y, 1, se, hac_lags)
+        self.by.setdefault(name, {})[spec_id] = (b, p)
+        self.method[name] = ("growth permuted across regions" + (" within each side"
+                                                                 if strata is not None else ""))
+
+    def trend(self, name: str, spec_id: int, series: np.ndarray, t: np.ndarray, times: Sequence[Any],
+              bdraws: np.ndarray | None, alpha: float, hac_lags: int) -> None:
+        se = self._se(name)
+        if not self.n or se is None:
+            return
+        order = np.argsort(self.keys(times, "year"), axis=0)          # T x D
+        if se == BOOTSTRAP:
+            if bdraws is None:
+                return
+            c = (t - t.mean()) / ((t - t.mean()) ** 2).sum()
+            C = np.zeros(order.shape)
+            np.put_along_axis(C, order, np.repeat(c[:, None], order.shape[1], axis=1), axis=0)
+            b, p = series @ C, _boot_pvalues(bdraws @ C)
+        else:
+            X = np.column_stack([np.ones(len(t)), t])
+            b, p = _coef_p(X, series[order], 1, se, hac_lags)
+        self.by.setdefault(name, {})[spec_id] = (b, p)
+        self.method[name] = "years permuted"
+
+    def renumber(self, new: Mapping[int, int]) -> None:
+        self.by = {e: {int(new[i]): v for i, v in d.items() if i in new} for e, d in self.by.items()}
+
+    def result(self, table: pd.DataFrame) -> dict[str, Any]:
+        return {e: {"method": self.method[e], "by_spec": d} for e, d in self.by.items() if d}
+
+
 #: the fewest periods of a time trend with HAC (Newey-West) errors
 MIN_HAC_PERIODS = 5
 
@@ -686,7 +1179,8 @@ def _no_inference(se: str, r: Mapping[str, Any], bad: list[str], msgs: list[str]
 
 def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], families: Sequence[str],
                edges: pd.DataFrame | None, geo_groups: pd.Series | None, alpha: float, hac_lags: int,
-               skipped: list) -> list[dict]:
+               skipped: list, boot: Mapping[str, int] | None = None,
+               draws: _NullDraws | None = None) -> list[dict]:
     """The estimates of one specification, on its arrays: the formulas of sigma_trend (sd of logs,
     ddof 0, on time), beta (annualised log growth on the initial log level, side dummy for the
     conditional one) and decompose (Theil T between share); the tests check them against those
@@ -722,6 +1216,18 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
             else:
                 out.append(_row(spec, se, name, r, n_regions, dropped, alpha, **kw))
 
+    def add_boot(name: str, series: np.ndarray, block: np.ndarray, stat: Any, strata: np.ndarray,
+                 n_regions: int) -> np.ndarray | None:
+        """The region-bootstrap row of a trend (:mod:`crossborder.measures.resample`); its draws."""
+        if not boot or not boot["n_boot"]:
+            return None
+        bd = bootstrap_regions(block, None, stat, boot["n_boot"], boot["seed"], strata=strata)
+        r = bootstrap_trend(series, bd, tnum, alpha)
+        add(name, lambda: {BOOTSTRAP: r}, n_regions,
+            detail=f"region bootstrap: {r['n_boot']} draws of the regions within each side, "
+                   "percentile interval")
+        return bd
+
     def too_short(name: str) -> bool:
         if short:
             skipped.append({**spec, "what": name, "reason": f"{made['start']}-{spec['end']} has "
@@ -741,6 +1247,9 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
             sd = logs[mask].std(axis=0)
             add(name, lambda sd=sd: coef_by_se(_ols(sd, Xt), 1, trend_se, alpha, hac_lags),
                 int(mask.sum()))
+            bdraws = add_boot(name, sd, y[mask], sd_log, groups[mask], int(mask.sum()))
+            if draws is not None:
+                draws.trend(name, spec["spec_id"], sd, tnum, times, bdraws, alpha, hac_lags)
 
     if "beta" in families:
         span = float(tnum[-1] - tnum[0])
@@ -763,11 +1272,18 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
             speed, half_life = speed_half_life(float(fit.params[1]), span)
             add(name, lambda fit=fit: coef_by_se(fit, 1, cross_se, alpha, hac_lags), n_b, speed=speed,
                 half_life=half_life)
+            if draws is not None:
+                draws.beta(name, spec["spec_id"], growth, X, made["labels"],
+                           groups if name == "beta_conditional" else None, hac_lags)
 
     if "between_share" in families and not too_short("between_share_trend"):
         share = decompose_array(y, groups, "theil")["between_share"]
         add("between_share_trend", lambda: coef_by_se(_ols(share, Xt), 1, trend_se, alpha, hac_lags),
             n_b, detail=f"share {share[0]:.4f} -> {share[-1]:.4f}")
+        bdraws = add_boot("between_share_trend", share, y, between_share_theil(groups), groups, n_b)
+        if draws is not None:
+            draws.trend("between_share_trend", spec["spec_id"], share, tnum, times, bdraws, alpha,
+                        hac_lags)
 
     if {"border_effect", "pair_gaps"} & set(families) and edges is None:
         skipped.append({**spec, "what": "border_effect/pair_gaps", "reason": "no polygons"})
@@ -786,6 +1302,9 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
             lambda: time_trend(pd.Series(ratio, index=times), trend_se, hac_lags, alpha), pa.shape[0],
             detail=f"ratio {ratio[0]:.3f} -> {ratio[-1]:.3f}; {int(fx['n_border'].iloc[-1])} border "
                    "edges")
+        if draws is not None and np.isfinite(ratio).all():
+            draws.trend("border_effect_trend", spec["spec_id"], ratio, tnum, times, None, alpha,
+                        hac_lags)
 
     if "pair_gaps" in families and not too_short("pair_gap_trend"):
         ia, ib = _cross_pair_rows(edges, made["labels"], groups)
@@ -805,6 +1324,9 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
         add("pair_gap_trend", lambda: coef_by_se(_ols(mean_abs, Xt), 1, trend_se, alpha, hac_lags), n_b,
             detail=f"{len(ia)} pairs: {n_narrow} narrow, {n_widen} widen significantly (trend of |gap|, "
                    f"p < {alpha})")
+        if draws is not None:
+            draws.trend("pair_gap_trend", spec["spec_id"], mean_abs, tnum, times, None, alpha,
+                        hac_lags)
     return out
 
 
@@ -840,7 +1362,7 @@ def deduplicate_specifications(
     within one country on the USD and PPP bases, where a national conversion factor cancels. The
     first row (in table order) is kept; its ``same_as`` column lists the merged rows' differing
     values (``"currency=PPP; currency=PPP:2024-04"``), empty when nothing was merged. Rows without
-    a finite value are kept as they are. Not yet used by the verdict.
+    a finite value are kept as they are. :meth:`RobustnessResult.evidence` counts with it.
     """
     dims = [c for c in SPEC_COLUMNS if c != "se_type"] if dimensions is None else list(dimensions)
     unknown = [c for c in dims if c not in table.columns or c == "se_type"]
@@ -850,12 +1372,8 @@ def deduplicate_specifications(
     fixed = ["estimate", "se_type"] + [c for c in SPEC_COLUMNS if c in t.columns and c not in dims
                                        and c != "se_type"]
 
-    def rounded(col: str) -> pd.Series:
-        v = pd.to_numeric(t[col], errors="coerce") if col in t.columns else pd.Series(np.nan, index=t.index)
-        return v.map(lambda x: f"{x:.{digits - 1}e}" if np.isfinite(x) else "nan")
-
     finite = np.isfinite(pd.to_numeric(t["value"], errors="coerce").to_numpy(dtype=float))
-    key = t[fixed].astype(str).agg("\x1f".join, axis=1) + "\x1f" + rounded("value") + "\x1f" + rounded("se")
+    key = t[fixed].astype(str).agg("\x1f".join, axis=1) + "\x1f" + _value_key(t, digits)
     key = key.where(finite, "row " + t.index.astype(str))
     first = ~key.duplicated()
     t["same_as"] = ""

@@ -1,29 +1,38 @@
-"""The verdict of a robustness grid in plain words: what holds across specifications and what
-depends on one choice.
+"""The verdict of the study in plain words: a bottom line, the paper's conclusions point by point,
+and what each headline estimate shows across the robustness grid.
 
-:func:`verdict` reads a :class:`~crossborder.measures.robustness.RobustnessResult` by fixed rules
-and returns sentences with the numbers behind them (a report only renders them):
+The reading is a set of pure functions over tables (the tests build small frames by hand), and
+:func:`verdict` is the thin entry that takes them from a
+:class:`~crossborder.study.robustness.RobustnessResult` (``evidence()``, ``depends_on()``), an
+:class:`~crossborder.study.integration.IntegrationResult` and the claims table:
 
-* per estimate family, the share of rows (specification x standard errors) that support
-  convergence (estimate negative, p < alpha) and the share that go significantly the other way;
-  the reading is *robust* (share >= ``robust``), *majority* (>= 0.5), *minority* (>= ``rare``)
-  or *rare*;
-* a dependence on one choice: for each estimate, dimension (currency, start, end, region variant,
-  resource regions, standard errors) and level, the share supporting at that level against the
-  share at every other level of the dimension; it is stated when the verdict *appears* with that
-  level (share >= 0.5 there and < ``contrast`` elsewhere) or *disappears* with it (share <= 0.1
-  there and >= ``contrast``... elsewhere) — the strongest two per estimate. Levels of different
-  dimensions are not balanced in a grid (a substituted series shortens the span), so each sentence
-  gives the counts it rests on;
-* optionally, a yearly series per currency basis (e.g. the between-country share) whose peak
-  appears in one basis only, and the integration test (difference in differences of pair gaps).
+* :func:`read_evidence` — per question, the baseline estimate first, then the sign share and the
+  significance shares side by side over the *distinct* specifications at the baseline's standard
+  errors (SE types are alternatives of a specification, never specifications), and the joint
+  p-value of the specification-curve test (Simonsohn, Simmons & Nelson 2020, Nature Human
+  Behaviour 4: 1208-1214). The strength word is read from the larger significance share
+  s (significantly negative = convergence, significantly positive = divergence):
+  robust (s >= ``robust``), mostly (s >= 2/3), mixed (s >= ``rare``), rare (s < ``rare``); a tie
+  or a rare share has no direction. A grid where convergence is rejected never reads as support.
+* :func:`dependence_sentences` — "depends on" sentences from ``depends_on()``; aliased levels
+  (a level of one dimension that only occurs with a level of another) are named together, never
+  as a single cause.
+* :func:`between_reading` — the between-country share of inequality over time on the baseline
+  basis: a rise is *divergence across the border* (first and last year stated), not a peak.
+* :func:`integration_reading` — the DiD of pair gaps at a break year with the checks beside it
+  (pre-trend, dyadic-robust and wild-bootstrap p, placebo breaks, the exchange-rate control).
+* :func:`conclusions` — the paper's conclusions point by point (``conclusion, paper_says,
+  data_show, evidence, robustness, verdict, source``); ``source`` names the CSV of the report's
+  ``tables/`` folder and the rows each number comes from, as ``name.csv[column=value, ...]``.
+* :func:`bottom_line` — at most five sentences a regional minister can read, each resting on
+  rows of the conclusions table.
 
-The rules read only the table's columns, never region or country names: the levels (a region
-variant's name, a currency basis) are the dataset's own words.
+The rules read only the tables' columns; names of sides and bases are the dataset's own words.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,9 +41,19 @@ import numpy as np
 import pandas as pd
 
 from .._display import displayable
-from .robustness import SPEC_COLUMNS, RobustnessResult
+from .claims import (
+    CANNOT,
+    DEPENDS,
+    NOT_SUPPORTED,
+    PARTLY,
+    SUPPORTED,
+    SUPPORTED_NARROWLY,
+)
 
-__all__ = ["Verdict", "basis_name", "estimate_label", "peak_only_in", "verdict", "when"]
+__all__ = ["Verdict", "basis_name", "between_reading", "bottom_line", "choice", "claims_reading",
+           "conclusions", "dependence_sentences", "describe_spec", "estimate_label", "fmt_p", "fmt_pct",
+           "fmt_value", "integration_reading", "peak_only_in", "read_evidence", "strength",
+           "cited_rows", "trace_tokens", "verdict", "when"]
 
 #: How the text names each estimate family; ``{side}`` is the side's name.
 LABELS = {
@@ -48,6 +67,11 @@ LABELS = {
     "pair_gap_trend": "narrowing gaps between neighbours across the border (mean |log ratio|)",
 }
 
+#: The symbol of each estimate in a baseline statement.
+SYMBOLS = {"beta_absolute": "β", "beta_conditional": "β", "sigma_trend": "σ slope",
+           "between_share_trend": "slope", "border_effect_trend": "slope",
+           "pair_gap_trend": "slope"}
+
 #: How a level of each dimension is named in a sentence.
 WHEN = {
     "currency": "{level}",
@@ -58,7 +82,50 @@ WHEN = {
     "se_type": "with {level} standard errors",
 }
 
+#: The currency events of 2014-16 that move every dollar figure of the border area (dates as in
+#: the central banks' announcements: the Bank of Russia floated the rouble on 10 November 2014 and
+#: it fell most in December 2014; the National Bank of Kazakhstan floated the tenge on
+#: 20 August 2015), both after the oil price fell from mid-2014. Written as
+#: ``verdict_context.csv`` so that the bottom line's dates trace to a row too.
+CONTEXT = pd.DataFrame([
+    {"event": "rouble", "when": "December 2014",
+     "what": "the rouble fell by about half against the dollar (floated in November 2014)"},
+    {"event": "tenge", "when": "August 2015",
+     "what": "the tenge was floated and fell by about half against the dollar"},
+    {"event": "oil", "when": "mid-2014 to early 2016",
+     "what": "the oil price fell by about two thirds, the cause of both devaluations"},
+])
 
+#: The verdict words of the conclusions table: the claims table's vocabulary (:data:`VERDICTS`),
+#: and one of its own for the integration effect.
+NARROWLY = SUPPORTED_NARROWLY
+DEPENDS_FX = "depends on the exchange rate"
+
+#: The paper's conclusions (Stepanov, Burnasov, Ilyushkina & Kovalev 2020, Dela 53: 97-110),
+#: paraphrased: conclusion key -> what the paper says.
+PAPER_SAYS = {
+    "convergence": "the border regions converge: the poorer ones catch up (sigma and beta "
+                   "convergence)",
+    "integration": "integration in the Eurasian Economic Union (from 2015) strengthens "
+                   "convergence across the border",
+    "polarised": "the border area is polarised: its regions form groups drifting apart",
+    "claims": "the quantitative facts it cites (border length, gross product, GDP shares, "
+              "unemployment, reach of the agglomerations)",
+    "thesis": "the border area holds hidden geographical opportunities for convergence, which "
+              "integration brings out",
+}
+
+#: The CSV names (in the report's ``tables/``) the ``source`` column points to.
+TABLES = {"evidence": "verdict.csv", "dependences": "verdict_dependences.csv",
+          "between": "verdict_between_share.csv", "integration": "integration.csv",
+          "claims": "claims.csv", "context": "verdict_context.csv",
+          "conclusions": "conclusions.csv"}
+
+ROBUST, MOSTLY, MIXED, RARE = "robust", "mostly", "mixed", "rare"
+CONVERGENCE, DIVERGENCE, NEITHER = "convergence", "divergence", "no clear direction"
+
+
+# ----------------------------------------------------------------------------- words and numbers
 def basis_name(level: str) -> str:
     """How the text names a currency basis of the grid."""
     if level == "USD":
@@ -82,10 +149,21 @@ def when(dimension: str, level: str) -> str:
     return WHEN[dimension].format(level=level)
 
 
+def choice(dimension: str, level: str) -> str:
+    """A level as a noun phrase: 'the real basis', 'windows starting in 2012', 'the region variant
+    'x'', 'the resource regions left out', 'HC3 errors'."""
+    if dimension == "currency":
+        return {"real": "the real basis", "USD": "nominal USD", "PPP": "PPP (newest vintage)"}.get(
+            level, f"PPP of the {level[4:]} vintage" if level.startswith("PPP:") else level)
+    return {"start": f"windows starting in {level}", "end": f"windows ending in {level}",
+            "regions": f"the region variant '{level}'",
+            "resources": {"in": "the resource regions kept in",
+                          "out": "the resource regions left out"}.get(level, f"resources {level}"),
+            "se_type": f"{level} errors"}.get(dimension, f"{dimension} {level}")
+
+
 def _cap(text: str) -> str:
     return text[0].upper() + text[1:] if text[:1].isascii() else text
-
-ROBUST, MOSTLY, MIXED, RARE = "robust", "mostly", "mixed", "rare"
 
 
 def estimate_label(estimate: str, names: Mapping[str, str] | None = None) -> str:
@@ -98,30 +176,43 @@ def estimate_label(estimate: str, names: Mapping[str, str] | None = None) -> str
     return estimate
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
+def fmt_value(x: float) -> str:
+    """An estimate with 2 significant digits and a true minus sign: -0.01234 -> '−0.012'."""
+    return f"{x:.2g}".replace("-", "−")
 
 
-@displayable
-@dataclass(frozen=True)
-class Verdict:
-    """Sentences (in order: overview, what holds, what depends on one choice, extras) and the numbers
-    behind them: ``families`` (one row per estimate: ``rows``, ``supporting``, ``share_supporting``,
-    ``share_against``, ``share_negative``, ``median``, ``min``, ``max``, ``strength``) and
-    ``dependences`` (estimate, dimension, level, ``share_at``, ``n_at``, ``share_other``,
-    ``n_other``, ``kind`` = appears / disappears, ``sentence``)."""
-
-    sentences: list[str]
-    families: pd.DataFrame
-    dependences: pd.DataFrame
-    extras: list[str] = field(default_factory=list)
-    alpha: float = 0.05
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.families.copy()
+def fmt_p(p: float) -> str:
+    """A p-value: 2 significant digits, '< 0.001' below 0.001."""
+    return "< 0.001" if p < 0.001 else f"{p:.2g}"
 
 
-def _strength(share: float, robust: float, rare: float) -> str:
+def fmt_pct(x: float, digits: int = 0) -> str:
+    """A share as a percentage: 0.184 -> '18%' (``digits`` 1: '18.4%')."""
+    return f"{100 * x:.{digits}f}%"
+
+
+def _src(table: str, **key: Any) -> str:
+    """'name.csv[column=value, ...]': the rows of one CSV a number comes from."""
+    return f"{table}[{', '.join(f'{k}={v}' for k, v in key.items())}]" if key else table
+
+
+def describe_spec(spec: Mapping[str, Any]) -> str:
+    """A specification in a few words: 'real basis, 2010–2020' (then the region variant unless
+    'as given', and 'resource regions left out' when so)."""
+    cur = spec.get("currency")
+    cur = "as given" if cur is None or (isinstance(cur, float) and np.isnan(cur)) else str(cur)
+    short = {"real": "real basis", "USD": "nominal USD", "PPP": "PPP"}.get(
+        cur, f"PPP ({cur[4:]} vintage)" if cur.startswith("PPP:") else cur)
+    out = f"{short}, {int(spec['start'])}–{int(spec['end'])}"
+    if str(spec.get("regions", "as given")) != "as given":
+        out += f", {spec['regions']}"
+    if str(spec.get("resources", "in")) == "out":
+        out += ", resource regions left out"
+    return out
+
+
+def strength(share: float, robust: float = 0.9, rare: float = 1 / 3) -> str:
+    """robust (share >= ``robust``), mostly (>= 2/3), mixed (>= ``rare``) or rare."""
     if share >= robust:
         return ROBUST
     if share >= 2 / 3:
@@ -131,72 +222,150 @@ def _strength(share: float, robust: float, rare: float) -> str:
     return RARE
 
 
-def _families(t: pd.DataFrame, alpha: float, robust: float, rare: float,
-              names: Mapping[str, str] | None) -> pd.DataFrame:
-    rows = []
-    for est, g in t.groupby("estimate", sort=False):
-        sup = g["supports_convergence"].astype(bool)
-        against = (g["value"] > 0) & (g["pvalue"] < alpha)
-        share = float(sup.mean())
-        rows.append({"estimate": est, "label": estimate_label(str(est), names), "rows": len(g),
-                     "supporting": int(sup.sum()), "share_supporting": share,
-                     "share_against": float(against.mean()),
-                     "share_negative": float((g["value"] < 0).mean()),
-                     "median": float(g["value"].median()), "min": float(g["value"].min()),
-                     "max": float(g["value"].max()), "strength": _strength(share, robust, rare)})
-    return pd.DataFrame(rows)
+def _direction(neg: float, pos: float, robust: float, rare: float) -> tuple[str, str]:
+    """(direction, strength) of the larger significance share; a tie or a rare share: neither."""
+    if neg == pos:
+        return NEITHER, strength(neg, robust, rare)
+    share = max(neg, pos)
+    st = strength(share, robust, rare)
+    if st == RARE:
+        return NEITHER, st
+    return (CONVERGENCE if neg > pos else DIVERGENCE), st
 
 
-def _dependences(t: pd.DataFrame, names: Mapping[str, str] | None, contrast: float,
-                 per_estimate: int) -> pd.DataFrame:
+_READ = {
+    (CONVERGENCE, ROBUST): "convergence holds across specifications",
+    (CONVERGENCE, MOSTLY): "convergence holds in most specifications (two in three or more), "
+                           "not all",
+    (CONVERGENCE, MIXED): "mixed: significant convergence in one to two specifications in three",
+    (DIVERGENCE, ROBUST): "significant divergence across specifications: convergence is rejected",
+    (DIVERGENCE, MOSTLY): "significant divergence in most specifications: convergence is rejected",
+    (DIVERGENCE, MIXED): "mixed, leaning to divergence: significant divergence in one to two "
+                         "specifications in three",
+}
+
+
+def read_evidence(evidence: pd.DataFrame, *, alpha: float = 0.05, robust: float = 0.9,
+                  rare: float = 1 / 3, names: Mapping[str, str] | None = None,
+                  specs: Mapping[Any, str] | None = None,
+                  table: str = TABLES["evidence"]) -> pd.DataFrame:
+    """The evidence table with ``label``, ``baseline``, ``direction``, ``strength``, ``reading``,
+    ``sentence``, ``source``; ``specs``: ``baseline_spec`` -> its words (:func:`describe_spec`).
+
+    ``evidence``: one row per estimate (``RobustnessResult.evidence()``). The shares are over the
+    distinct specifications at the baseline's standard errors; strength and direction by
+    :func:`strength` of the larger of ``share_significant_negative`` and
+    ``share_significant_positive``. The sentence states the baseline first, then the shares side
+    by side and the joint p-value: "At the baseline (real, 2010–2020, HC3) β = −0.012 (p 0.04);
+    across 44 distinct specifications 100% negative, 39% significantly ... ; joint test p 0.03".
+    """
     rows = []
-    for est, g in t.groupby("estimate", sort=False):
-        found = []
-        for dim in SPEC_COLUMNS:
-            col = g[dim].astype(object).where(g[dim].notna(), "as given").astype(str)
-            levels = list(dict.fromkeys(col))
-            if len(levels) < 2:
-                continue
-            sup = g["supports_convergence"].astype(bool).to_numpy()
-            for level in levels:
-                at = (col == level).to_numpy()
-                s_at, s_other = float(sup[at].mean()), float(sup[~at].mean())
-                if s_at >= 0.5 and s_other < contrast:
-                    kind = "appears"
-                elif s_at <= 0.1 and s_other >= contrast:
-                    kind = "disappears"
-                else:
-                    continue
-                found.append({"estimate": est, "dimension": dim, "level": level, "share_at": s_at,
-                              "n_at": int(at.sum()), "share_other": s_other,
-                              "n_other": int((~at).sum()), "kind": kind,
-                              "gap": abs(s_at - s_other)})
-        found.sort(key=lambda r: -r["gap"])
-        best: dict[str, dict] = {}
-        for r in found:  # one sentence per dimension (in/out of a binary one say the same)
-            best.setdefault(r["dimension"], r)
-        for r in list(best.values())[:per_estimate]:
-            lab = _cap(estimate_label(str(est), names))
-            w = when(r["dimension"], r["level"])
-            if r["kind"] == "appears":
-                only = "only" if r["share_other"] == 0 else "mainly"
-                text = (f"{lab} appears {only} {w}: {_pct(r['share_at'])} of its {r['n_at']} "
-                        f"specifications support it, against {_pct(r['share_other'])} of the "
-                        f"{r['n_other']} others.")
-            else:
-                text = (f"{lab} disappears {w}: {_pct(r['share_at'])} of its {r['n_at']} "
-                        f"specifications support it, against {_pct(r['share_other'])} of the "
-                        f"{r['n_other']} others.")
-            rows.append({**{k: v for k, v in r.items() if k != "gap"}, "sentence": text})
-    cols = ["estimate", "dimension", "level", "share_at", "n_at", "share_other", "n_other", "kind",
-            "sentence"]
+    for r in evidence.to_dict("records"):
+        neg, pos = float(r["share_significant_negative"]), float(r["share_significant_positive"])
+        direction, st = _direction(neg, pos, robust, rare)
+        reading = _READ.get((direction, st),
+                            "no clear finding: significant in fewer than one specification in three"
+                            if st == RARE else
+                            "no clear direction: as many specifications significant each way")
+        est = str(r["estimate"])
+        sym = SYMBOLS.get(est, "slope")
+        n_rows, n_distinct = int(r["n_rows"]), int(r["n_distinct"])
+        same = n_rows - n_distinct
+        counted = (f" ({n_rows} rows of the grid: {same} repeat another specification's estimate "
+                   "or differ only in standard errors and are counted once)" if same > 0 else "")
+        jp = r.get("joint_pvalue", np.nan)
+        joint = (f"; joint test p {fmt_p(float(jp))}"
+                 f"{' (the curve as a whole rejects no effect)' if float(jp) < alpha else ''}"
+                 if pd.notna(jp) else "; no joint test")
+        spec = r["baseline_spec"]
+        spec_text = (specs or {}).get(spec, str(spec)) if pd.notna(spec) else ""
+        bv = r["baseline_value"]
+        base = (f"at the baseline ({spec_text}, {r['baseline_cov_type']}) {sym} = "
+                f"{fmt_value(float(bv))} (p {fmt_p(float(r['baseline_pvalue']))})"
+                if pd.notna(bv) and spec_text else "no baseline specification in the grid")
+        sentence = (
+            f"{_cap(estimate_label(est, names))}: {base}; across {n_distinct} distinct "
+            f"specifications{counted} {fmt_pct(float(r['share_negative']))} negative, "
+            f"{fmt_pct(neg)} significantly negative, {fmt_pct(pos)} significantly positive"
+            f"{joint}: {reading}.")
+        rows.append({**r, "label": estimate_label(est, names), "baseline": spec_text,
+                     "direction": direction,
+                     "strength": st, "reading": reading, "sentence": sentence,
+                     "source": _src(table, estimate=est)})
+    cols = list(evidence.columns) + ["label", "baseline", "direction", "strength", "reading",
+                                     "sentence", "source"]
     return pd.DataFrame(rows, columns=cols)
 
 
+# ----------------------------------------------------------------------------- depends on
+def _aliases(value: Any) -> list[tuple[str, str]]:
+    """``aliased_with`` as (dimension, level) pairs: 'start=2012; regions=x' or a list of them."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    items = value if isinstance(value, list | tuple) else re.split(r"\s*;\s*", str(value))
+    out = []
+    for item in items:
+        if isinstance(item, tuple | list) and len(item) == 2:
+            out.append((str(item[0]), str(item[1])))
+        elif "=" in str(item):
+            d, lv = str(item).split("=", 1)
+            out.append((d.strip(), lv.strip()))
+    return out
+
+
+def dependence_sentences(dep: pd.DataFrame, names: Mapping[str, str] | None = None
+                         ) -> pd.DataFrame:
+    """``depends_on()`` rows with ``stated`` and ``sentence``: "<estimate> appears only at constant
+    prices (real basis): 90% of those specifications support it, against 10% of the others".
+
+    ``aliased_with`` (``"currency=real; start=2012"``, the level itself listed too) names the levels
+    that only occur together with this one in the grid. A level the grid names as the cause
+    (``sentence_key`` ``appears`` / ``disappears``: the contrast holds among specifications
+    otherwise alike) says which levels go with it; an aliased one (``*_aliased``) is stated only
+    when none of its aliases is a cause already stated, and then names them together ("either may
+    be the cause"), never as a single cause. One sentence per estimate and dimension (the first:
+    'kept in' and 'left out' of a binary choice say the same); other rows keep ``stated`` False
+    and an empty sentence."""
+    recs = dep.to_dict("records")
+    causes = {(str(r["estimate"]), str(r["dimension"]), str(r["level"])) for r in recs
+              if not str(r.get("sentence_key", "")).endswith("_aliased")}
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for r in recs:
+        est, dim, level = str(r["estimate"]), str(r["dimension"]), str(r["level"])
+        lab = _cap(estimate_label(est, names))
+        w = when(dim, level)
+        al = [a for a in _aliases(r.get("aliased_with")) if a != (dim, level)]
+        key = str(r.get("sentence_key", ""))
+        aliased = key.endswith("_aliased")
+        stated = (est, dim) not in seen and not (aliased and any((est, *a) in causes for a in al))
+        together = " and ".join(choice(d, lv) for d, lv in al)
+        if al and aliased:
+            w += f" — in this grid it goes only with {together}, so either may be the cause"
+        elif al:
+            w += (f" (in this grid it goes only with {together}, yet the contrast holds among "
+                  "specifications otherwise alike)")
+        elif aliased:
+            w += (" — but not among specifications otherwise alike, so that choice alone is not "
+                  "the cause")
+        base = key.removesuffix("_aliased")
+        verb = {"appears": "appears only" if float(r["share_other"]) == 0 else "appears mainly",
+                "disappears": "disappears"}.get(base, "differs")
+        if stated:
+            seen.add((est, dim))
+        out.append({**r, "stated": stated, "sentence": (
+            f"{lab} {verb} {w}: {fmt_pct(float(r['share_at']))} of those specifications support it, "
+            f"against {fmt_pct(float(r['share_other']))} of the others.") if stated else ""})
+    return pd.DataFrame(out, columns=list(dep.columns) + ["stated", "sentence"])
+
+
+# ----------------------------------------------------------------------------- series
 def peak_only_in(name: str, by_basis: Mapping[str, pd.Series],
                  fmt: Callable[[float], str] | None = None) -> str:
     """'' unless the peak year of ``name`` in one basis is not a peak in any other basis; then the
-    sentence saying so, with each basis' own peak. A peak is the year of the series' maximum."""
+    sentence saying so, with each basis' own peak. A peak is the year of the series' maximum, not at
+    either end of the series and at least 10% above its median (a rise to the last year is not a
+    peak: :func:`between_reading` reads it)."""
     s = {b: pd.Series(v, dtype=float).dropna() for b, v in by_basis.items()}
     s = {b: v for b, v in s.items() if len(v) >= 3}
     if len(s) < 2:
@@ -210,7 +379,6 @@ def peak_only_in(name: str, by_basis: Mapping[str, pd.Series],
         others = {o: p for o, p in peaks.items() if o != b}
         if any(p[0] == year for p in others.values()):
             continue
-        # the peak is not a peak elsewhere: interior and at least 10% above the basis' median
         v = s[b]
         if year in (v.index[0], v.index[-1]) or value < 1.1 * float(v.median()):
             continue
@@ -220,88 +388,556 @@ def peak_only_in(name: str, by_basis: Mapping[str, pd.Series],
     return ""
 
 
-def _integration_sentences(result: Any, alpha: float) -> list[str]:
-    out = []
-    for year, d in result.did.items():
-        direction = ("did not change measurably" if abs(d.coef) < 0.0005 else
-                     "narrowed" if d.coef < 0 else "widened")
-        sig = d.pvalue < alpha
-        pre_ok = not (np.isfinite(d.pretrend_pvalue) and d.pretrend_pvalue < alpha)
-        reading = ("supports the integration thesis" if d.coef < 0 and sig and pre_ok else
-                   "would support the thesis, but the pre-trend test rejects parallel trends"
-                   if d.coef < 0 and sig else "does not support the integration thesis"
-                   + ("" if pre_ok else ", and the leads reject parallel pre-trends"))
-        out.append(
-            f"After {year}, gaps between neighbours across the border {direction}"
-            + ("" if abs(d.coef) < 0.0005 else f" by {abs(d.coef):.3f} log points")
-            + " relative to neighbours within one country "
-            f"(difference in differences, p {d.pvalue:.3f}, standard errors clustered by pair; "
-            + (f"pre-trend p {d.pretrend_pvalue:.3f}" if np.isfinite(d.pretrend_pvalue)
-               else f"no pre-trend test: {d.pretrend_note()}")
-            + f"): this {reading}.")
+def between_reading(by_basis: Mapping[str, pd.Series], basis: str, *,
+                    evidence: Mapping[str, Any] | None = None, min_change: float = 0.01,
+                    table: str = TABLES["between"]) -> dict[str, Any]:
+    """The between-country share of inequality on ``basis``: its first and last year, and
+    ``direction`` 'divergence' (a rise of at least ``min_change``, 1 percentage point by default),
+    'convergence' (a fall of as much) or 'no clear direction'. ``evidence``: the
+    ``between_share_trend`` row of :func:`read_evidence`; when it reads the other way or reads
+    nothing, the direction is 'no clear direction' (the two ends alone are not evidence).
+    ``change`` is the direction of the two ends alone. Keys: basis, first_year, last_year, first,
+    last, change, direction, sentence, source."""
+    s = pd.Series(by_basis[basis], dtype=float).dropna()
+    if len(s) < 2:
+        raise ValueError(f"the between share on {basis} has {len(s)} year(s); a change needs 2")
+    y0, y1 = s.index[0], s.index[-1]
+    a, b = float(s.iloc[0]), float(s.iloc[-1])
+    change = (DIVERGENCE if b - a >= min_change else CONVERGENCE if a - b >= min_change
+              else NEITHER)
+    direction = change
+    if evidence is not None and evidence.get("direction") != change:
+        direction = NEITHER
+    verb = {DIVERGENCE: "rose", CONVERGENCE: "fell"}.get(change, "stayed close to its level")
+    tail = {DIVERGENCE: ": divergence across the border, the two sides drifting apart",
+            CONVERGENCE: ": the two sides drawing closer"}.get(direction, "")
+    if direction == NEITHER and change != NEITHER and evidence is not None:
+        share = evidence["share_significant_positive" if change == DIVERGENCE
+                         else "share_significant_negative"]
+        tail = (f", but the trend is significant in only {fmt_pct(float(share))} of "
+                f"{int(evidence['n_distinct'])} specifications")
+    sentence = (f"{basis_name(basis).capitalize()}, the share of the border area's inequality that "
+                f"lies between the two countries {verb} from {fmt_pct(a, 1)} in {y0} to "
+                f"{fmt_pct(b, 1)} in {y1}{tail}.")
+    return {"basis": basis, "first_year": y0, "last_year": y1, "first": a, "last": b,
+            "change": change, "direction": direction, "sentence": sentence,
+            "source": f"{_src(table, basis=basis, year=y0)}; {_src(table, basis=basis, year=y1)}"}
+
+
+# ----------------------------------------------------------------------------- integration
+def _one(t: pd.DataFrame, test: str, year: Any) -> dict[str, Any] | None:
+    g = t[(t["test"] == test) & (t["break_year"] == year)]
+    return None if g.empty else g.iloc[0].to_dict()
+
+
+def _finite(r: Mapping[str, Any] | None, col: str) -> bool:
+    return r is not None and pd.notna(r.get(col)) and np.isfinite(float(r[col]))
+
+
+def integration_reading(table: pd.DataFrame, inference: pd.DataFrame | None = None, *,
+                        alpha: float = 0.05, break_year: Any = None, currency: str | None = None,
+                        fx_change: float = 0.5, table_name: str = TABLES["integration"]
+                        ) -> dict[str, Any]:
+    """The DiD of pair gaps at ``break_year`` (default: the first tested) with its checks.
+
+    ``table``/``inference``: ``IntegrationResult.table`` / ``.inference`` (rows ``did``,
+    ``pretrend``, ``did_dyadic``, ``did_wild``, ``did_fx``, ``placebo``). The gaps *narrowed* when
+    theta < 0 with p < alpha. The reading is 'supported' when they narrowed, the pre-trend test does
+    not reject (p >= alpha), the dyadic-robust and wild-bootstrap p (where given) are below alpha and
+    no placebo break is significant; 'depends on the exchange rate' when it narrowed and the DiD
+    with the exchange-rate control either loses significance or moves theta by more than
+    ``fx_change`` of itself; otherwise 'not supported' with the reason. ``fx_moves``: the gaps move
+    with the exchange rate (the ``fx_exposure`` coefficient has p < alpha), whatever theta does."""
+    t = pd.concat([table, inference], ignore_index=True) if inference is not None else table
+    years = [y for y in table.loc[table["test"] == "did", "break_year"]
+             if _finite(_one(table, "did", y), "estimate")]
+    if not years:
+        raise ValueError("the integration table has no DiD estimate")
+    year = years[0] if break_year is None else break_year
+    did = _one(t, "did", year)
+    if not _finite(did, "estimate"):
+        raise ValueError(f"no DiD estimate at break year {year}")
+    theta, p = float(did["estimate"]), float(did["pvalue"])
+    pre, dy, wild, fx, expo = (_one(t, k, year) for k in ("pretrend", "did_dyadic", "did_wild",
+                                                           "did_fx", "fx_exposure"))
+    placebo = t[(t["test"] == "placebo") & (t["break_year"] == year)].dropna(subset=["pvalue"])
+    n_plac_sig = int((placebo["pvalue"] < alpha).sum())
+    narrowed = theta < 0 and p < alpha
+    widened = theta > 0 and p < alpha
+    pre_rejects = _finite(pre, "pvalue") and float(pre["pvalue"]) < alpha
+    weak = [name for name, r in (("dyadic-robust", dy), ("wild bootstrap", wild))
+            if _finite(r, "pvalue") and float(r["pvalue"]) >= alpha]
+    fx_drives = False
+    if narrowed and _finite(fx, "estimate") and _finite(fx, "pvalue"):
+        fx_drives = (float(fx["pvalue"]) >= alpha or float(fx["estimate"]) >= 0
+                     or abs(float(fx["estimate"]) - theta) > fx_change * abs(theta))
+    fx_moves = _finite(expo, "pvalue") and float(expo["pvalue"]) < alpha
+    why = []
+    if not narrowed:
+        why.append("the gaps did not narrow significantly" if theta < 0 else
+                   "the gaps widened" if widened else "the gaps did not narrow")
+    if pre_rejects:
+        why.append(f"the pre-trend test rejects parallel trends before the break "
+                   f"(p {fmt_p(float(pre['pvalue']))})")
+    if weak and narrowed:
+        why.append(" and ".join(weak) + " p not below " + f"{alpha:g}")
+    if n_plac_sig and narrowed:
+        why.append(f"{n_plac_sig} of {len(placebo)} placebo breaks before {year} are significant too")
+    if fx_drives:
+        reading = DEPENDS_FX
+    elif narrowed and not why:
+        reading = SUPPORTED
+    else:
+        reading = NOT_SUPPORTED
+    return {"break_year": year, "theta": theta, "pvalue": p,
+            "pretrend_pvalue": float(pre["pvalue"]) if _finite(pre, "pvalue") else np.nan,
+            "dyadic_pvalue": float(dy["pvalue"]) if _finite(dy, "pvalue") else np.nan,
+            "wild_pvalue": float(wild["pvalue"]) if _finite(wild, "pvalue") else np.nan,
+            "fx_theta": float(fx["estimate"]) if _finite(fx, "estimate") else np.nan,
+            "fx_pvalue": float(fx["pvalue"]) if _finite(fx, "pvalue") else np.nan,
+            "placebo_significant": n_plac_sig, "placebo_tested": len(placebo),
+            "fx_exposure": float(expo["estimate"]) if _finite(expo, "estimate") else np.nan,
+            "fx_exposure_pvalue": float(expo["pvalue"]) if _finite(expo, "pvalue") else np.nan,
+            "narrowed": narrowed, "widened": widened, "pretrend_rejects": pre_rejects, "fx_drives": fx_drives,
+            "fx_moves": fx_moves,
+            "currency": currency, "reading": reading, "why": why,
+            "source": "; ".join(_src(table_name, test=k, break_year=year)
+                                for k, r in (("did", did), ("pretrend", pre), ("did_dyadic", dy),
+                                             ("did_wild", wild), ("did_fx", fx),
+                                             ("fx_exposure", expo),
+                                             ("placebo", None if placebo.empty else placebo))
+                                if r is not None)}
+
+
+# ----------------------------------------------------------------------------- claims
+#: How the bottom line says a count of claims with one verdict: (one, several).
+_CLAIM_WORDS = {SUPPORTED: ("holds", "hold"), SUPPORTED_NARROWLY: ("holds narrowly", "hold narrowly"),
+                PARTLY: ("holds in part", "hold in part"),
+                DEPENDS: ("depends on the currency basis", "depend on the currency basis"),
+                NOT_SUPPORTED: ("does not hold", "do not hold"),
+                CANNOT: ("cannot be checked with these data", "cannot be checked with these data")}
+
+
+def _plain_counts(counts: Mapping[str, int]) -> str:
+    """'3 hold, 1 holds narrowly and 1 cannot be checked with these data'."""
+    parts = [f"{n} {_CLAIM_WORDS.get(k, (k, k))[0 if n == 1 else 1]}" for k, n in counts.items()]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def claims_reading(claims: pd.DataFrame) -> dict[str, Any]:
+    """The claims table (``check_claims``) counted by verdict label, in order of first appearance,
+    its thesis row (``kind`` "thesis") set apart: keys n, counts (label -> count), text ('4
+    supported; 2 not supported'), plain ('4 hold and 2 do not hold'), thesis (the thesis row's
+    verdict, or None)."""
+    kind = claims["kind"].astype(str) if "kind" in claims else pd.Series("claim", index=claims.index)
+    thesis = claims[kind == "thesis"]
+    claims = claims[kind != "thesis"]
+    order = list(dict.fromkeys(map(str, claims["verdict"])))
+    counts = {k: int((claims["verdict"].astype(str) == k).sum()) for k in order}
+    return {"n": len(claims), "counts": counts,
+            "text": "; ".join(f"{v} {k}" for k, v in counts.items()),
+            "plain": _plain_counts(counts),
+            "thesis": str(thesis["verdict"].iloc[0]) if len(thesis) else None}
+
+
+# ----------------------------------------------------------------------------- conclusions
+CONCLUSION_COLUMNS = ["conclusion", "paper_says", "data_show", "evidence", "robustness", "verdict",
+                      "source"]
+
+
+def _ev(read: pd.DataFrame, estimate: str) -> dict[str, Any] | None:
+    g = read[read["estimate"] == estimate]
+    return None if g.empty else g.iloc[0].to_dict()
+
+
+def _short(r: Mapping[str, Any]) -> str:
+    """'β −0.012 (p 0.04); 100% negative, 39% significantly negative, 0% significantly positive
+    of 44; joint p 0.03'."""
+    jp = r.get("joint_pvalue", np.nan)
+    return (f"{SYMBOLS.get(str(r['estimate']), 'slope')} {fmt_value(float(r['baseline_value']))} "
+            f"(p {fmt_p(float(r['baseline_pvalue']))}) at the baseline; "
+            f"{fmt_pct(float(r['share_negative']))} negative, "
+            f"{fmt_pct(float(r['share_significant_negative']))} significantly negative, "
+            f"{fmt_pct(float(r['share_significant_positive']))} significantly positive of "
+            f"{int(r['n_distinct'])} distinct specifications"
+            + (f"; joint p {fmt_p(float(jp))}" if pd.notna(jp) else ""))
+
+
+def _currency_dependent(dep: pd.DataFrame | None, estimate: str) -> bool:
+    return dep is not None and len(dep) > 0 and bool(
+        ((dep["estimate"] == estimate) & (dep["dimension"] == "currency")).any())
+
+
+def _convergence_row(read: pd.DataFrame, dep: pd.DataFrame | None) -> dict[str, Any]:
+    rows = [r for r in (_ev(read, "sigma_trend"), _ev(read, "beta_absolute")) if r is not None]
+    if not rows:
+        return {"conclusion": "Convergence observed (σ, β)", "paper_says": PAPER_SAYS["convergence"],
+                "data_show": "the grid has neither σ nor β", "evidence": "", "robustness": "",
+                "verdict": CANNOT, "source": ""}
+    strong = [r for r in rows if r["direction"] == CONVERGENCE and r["strength"] in (ROBUST, MOSTLY)]
+    against = [r for r in rows if r["direction"] == DIVERGENCE and r["strength"] in (ROBUST, MOSTLY)]
+    if against:
+        v = NOT_SUPPORTED
+    elif len(strong) == len(rows):
+        v = SUPPORTED
+    elif strong:
+        v = PARTLY
+    elif any(_currency_dependent(dep, str(r["estimate"])) for r in rows):
+        v = DEPENDS
+    else:
+        v = NOT_SUPPORTED
+    plain = {"sigma_trend": "σ (spread of log income)",
+             "beta_absolute": "β (poorer regions growing faster)"}
+    data = "; ".join(f"{plain[r['estimate']]}: {r['direction']}, {r['strength']}" for r in rows)
+    return {"conclusion": "Convergence observed (σ, β)", "paper_says": PAPER_SAYS["convergence"],
+            "data_show": data, "evidence": " | ".join(_short(r) for r in rows),
+            "robustness": " | ".join(r["reading"] for r in rows), "verdict": v,
+            "source": "; ".join(str(r["source"]) for r in rows)}
+
+
+def _integration_row(integ: Mapping[str, Any] | None, context: str, paper: bool = True
+                     ) -> dict[str, Any]:
+    base = {"conclusion": ("The EAEU (2015) strengthened convergence (DiD of neighbour gaps)" if paper
+                           else "Integration after the break year (DiD of neighbour gaps)"),
+            "paper_says": PAPER_SAYS["integration"]}
+    if integ is None:
+        return {**base, "data_show": "no integration test on these data", "evidence": "",
+                "robustness": "", "verdict": CANNOT, "source": ""}
+    th = integ["theta"]
+    cur = f", in {integ['currency']}" if integ.get("currency") else ""
+    data = f"after {integ['break_year']} gaps across the border {_moved(integ)}{cur}"
+    ev = [f"theta {fmt_value(th)} (p {fmt_p(integ['pvalue'])})"]
+    for k, name in (("pretrend_pvalue", "pre-trend"), ("dyadic_pvalue", "dyadic-robust"),
+                    ("wild_pvalue", "wild bootstrap")):
+        if np.isfinite(integ[k]):
+            ev.append(f"{name} p {fmt_p(integ[k])}")
+    if np.isfinite(integ["fx_theta"]):
+        ev.append(f"with the exchange-rate control theta {fmt_value(integ['fx_theta'])} "
+                  f"(p {fmt_p(integ['fx_pvalue'])})")
+    if integ["placebo_tested"]:
+        ev.append(f"{integ['placebo_significant']} of {integ['placebo_tested']} placebo breaks "
+                  "significant")
+    if np.isfinite(integ["fx_exposure"]):
+        ev.append(f"exchange-rate exposure coefficient {fmt_value(integ['fx_exposure'])} "
+                  f"(p {fmt_p(integ['fx_exposure_pvalue'])})")
+    rob = "; ".join(integ["why"]) if integ["why"] else "holds under every check"
+    fx_said = integ["fx_drives"] or integ["fx_moves"]
+    if fx_said:
+        rob = (("the exchange-rate control changes it" if integ["fx_drives"] else
+                "the gaps move with the exchange rate")
+               + (f": the 2014–16 devaluations (rouble {CONTEXT.loc[0, 'when']}, tenge "
+                  f"{CONTEXT.loc[1, 'when']}) after the oil-price fall move them" if paper else "")
+               + (f"; {rob}" if integ["why"] else ""))
+    return {**base, "data_show": data, "evidence": "; ".join(ev), "robustness": rob,
+            "verdict": integ["reading"],
+            "source": integ["source"] + (f"; {context}[event=rouble]; {context}[event=tenge]; "
+                                         f"{context}[event=oil]" if fx_said and paper else "")}
+
+
+def _moved(integ: Mapping[str, Any]) -> str:
+    """'narrowed by about 7%', 'widened by about 7%' or 'did not change beyond chance (estimate
+    −7%)' (theta in log points, about a percentage)."""
+    pct = fmt_pct(abs(integ["theta"]))
+    if integ["narrowed"]:
+        return f"narrowed by about {pct}"
+    if integ["widened"]:
+        return f"widened by about {pct}"
+    return f"did not change beyond chance (estimate {'−' if integ['theta'] < 0 else '+'}{pct})"
+
+
+def _polarised_row(between: Mapping[str, Any] | None, read: pd.DataFrame) -> dict[str, Any]:
+    base = {"conclusion": "The border area is polarised (between-country share)",
+            "paper_says": PAPER_SAYS["polarised"]}
+    r = _ev(read, "between_share_trend")
+    if between is None and r is None:
+        return {**base, "data_show": "no between-country share on these data", "evidence": "",
+                "robustness": "", "verdict": CANNOT, "source": ""}
+    data = between["sentence"] if between is not None else ""
+    direction = between["direction"] if between is not None else r["direction"]
+    st = r["strength"] if r is not None else None
+    if direction == DIVERGENCE and st in (ROBUST, MOSTLY):
+        v = SUPPORTED
+    elif direction == DIVERGENCE:
+        v = NARROWLY
+    else:
+        v = NOT_SUPPORTED
+    return {**base, "data_show": data, "evidence": _short(r) if r is not None else "",
+            "robustness": r["reading"] if r is not None else "", "verdict": v,
+            "source": "; ".join(x for x in ((between or {}).get("source", ""),
+                                            (r or {}).get("source", "")) if x)}
+
+
+def _claims_row(claims: Mapping[str, Any], table: str) -> dict[str, Any]:
+    c = claims["counts"]
+    n_sup = c.get(SUPPORTED, 0) + c.get(NARROWLY, 0)
+    v = SUPPORTED if n_sup == claims["n"] else NOT_SUPPORTED if n_sup == 0 else PARTLY
+    return {"conclusion": "The paper's quantitative claims", "paper_says": PAPER_SAYS["claims"],
+            "data_show": f"of {claims['n']} checks: {claims['text']}",
+            "evidence": "each claim against the bundled data, with the basis that makes it hold or fail",
+            "robustness": "see the claims table (the basis named per claim)", "verdict": v,
+            "source": f"{table} (the rows of kind claim, counted by verdict)"}
+
+
+def _thesis_row(conv: Mapping[str, Any], integ: Mapping[str, Any], pol: Mapping[str, Any],
+                claims: Mapping[str, Any] | None = None, table: str = TABLES["claims"]
+                ) -> dict[str, Any]:
+    if conv["verdict"] == SUPPORTED and integ["verdict"] == SUPPORTED:
+        v = SUPPORTED
+    elif conv["verdict"] in (SUPPORTED, PARTLY) or integ["verdict"] in (SUPPORTED, DEPENDS_FX):
+        v = PARTLY
+    elif CANNOT in (conv["verdict"], integ["verdict"]):
+        v = CANNOT
+    else:
+        v = NOT_SUPPORTED
+    across = pol["verdict"] in (SUPPORTED, NARROWLY)
+    data = (f"convergence: {conv['verdict']}; integration effect: {integ['verdict']}"
+            + ("; the two sides drift apart" if across else ""))
+    claims_thesis = (claims or {}).get("thesis")
+    return {"conclusion": "The paper's central thesis", "paper_says": PAPER_SAYS["thesis"],
+            "data_show": data,
+            "evidence": "the three rows above" + (
+                f"; the claims table's thesis row (a gap at the border and neighbour gaps closing): "
+                f"{claims_thesis}" if claims_thesis else ""),
+            "robustness": "as the rows above", "verdict": v,
+            "source": "; ".join(f"{TABLES['conclusions']}[key={k}]"
+                                for k in ("convergence", "integration", "polarised"))
+                      + (f"; {table}[key=thesis]" if claims_thesis else "")}
+
+
+def conclusions(read: pd.DataFrame, *, dependences: pd.DataFrame | None = None,
+                between: Mapping[str, Any] | None = None,
+                integration: Mapping[str, Any] | None = None,
+                claims: Mapping[str, Any] | None = None, paper: bool = True,
+                tables: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The paper's conclusions point by point (columns :data:`CONCLUSION_COLUMNS`) with a ``key``
+    column (convergence, integration, polarised, claims, thesis).
+
+    ``read``: :func:`read_evidence`; ``between``: :func:`between_reading`; ``integration``:
+    :func:`integration_reading`; ``claims``: :func:`claims_reading`. Without ``paper`` (a dataset
+    that is not the paper's) the claims and thesis rows are left out and ``paper_says`` is empty.
+    """
+    tb = {**TABLES, **(tables or {})}
+    conv = {"key": "convergence", **_convergence_row(read, dependences)}
+    integ = {"key": "integration", **_integration_row(integration, tb["context"], paper)}
+    pol = {"key": "polarised", **_polarised_row(between, read)}
+    rows = [conv, integ, pol]
+    if paper:
+        if claims is not None:
+            rows.append({"key": "claims", **_claims_row(claims, tb["claims"])})
+        rows.append({"key": "thesis", **_thesis_row(conv, integ, pol, claims, tb["claims"])})
+    out = pd.DataFrame(rows, columns=["key"] + CONCLUSION_COLUMNS)
+    if not paper:
+        out["paper_says"] = ""
     return out
 
 
+# ----------------------------------------------------------------------------- bottom line
+_PLAIN = {SUPPORTED: "holds", PARTLY: "holds only in part", NARROWLY: "holds, narrowly",
+          DEPENDS: "depends on how incomes are converted between currencies",
+          DEPENDS_FX: "cannot be told apart from the exchange rate",
+          NOT_SUPPORTED: "does not hold", CANNOT: "cannot be answered from these data"}
+
+
+def bottom_line(concl: pd.DataFrame, read: pd.DataFrame, *,
+                between: Mapping[str, Any] | None = None,
+                integration: Mapping[str, Any] | None = None,
+                claims: Mapping[str, Any] | None = None,
+                sides: tuple[str, str] = ("one side", "the other"), paper: bool = True,
+                with_keys: bool = False) -> list[Any]:
+    """At most five plain sentences: convergence, the gap between the two countries, the
+    integration effect (naming the 2014–16 devaluations and the oil price when the exchange rate
+    drives it), the claims, the central thesis. Every number is one of the conclusions table's.
+    Without ``paper`` (another border) the integration sentence names the break year only and the
+    exchange rate without the paper's currencies. ``with_keys``: (conclusion key, sentence) pairs,
+    the key naming the row of the conclusions table the sentence rests on."""
+    c = concl.set_index("key")
+    out: list[str] = []
+    keys: list[str] = []
+    sig, beta = _ev(read, "sigma_trend"), _ev(read, "beta_absolute")
+    parts = []
+    if beta is not None:
+        parts.append(f"poorer regions grew significantly faster in "
+                     f"{fmt_pct(float(beta['share_significant_negative']))} of {int(beta['n_distinct'])} "
+                     "ways of measuring it")
+    if sig is not None:
+        parts.append(f"inequality among them fell significantly in "
+                     f"{fmt_pct(float(sig['share_significant_negative']))} of {int(sig['n_distinct'])}"
+                     + (f" and rose significantly in {fmt_pct(float(sig['share_significant_positive']))}"
+                        if float(sig["share_significant_positive"]) > 0 else ""))
+    keys.append("convergence")
+    out.append(f"That incomes in the border regions are drawing closer "
+               f"{_PLAIN[c.loc['convergence', 'verdict']]}"
+               + (": " + ", and ".join(parts) if parts else "") + ".")
+    if between is not None:
+        a, b = sides
+        verb = {DIVERGENCE: "widened", CONVERGENCE: "narrowed"}.get(between["change"],
+                                                                   "changed little")
+        basis = ("in constant prices" if between["basis"] == "real"
+                 else basis_name(str(between["basis"])))
+        keys.append("polarised")
+        out.append(f"The gap between the border regions of {a} and those of {b} {verb}: the part of "
+                   f"the area's income inequality that lies between the two countries went from "
+                   f"{fmt_pct(between['first'], 1)} in {between['first_year']} to "
+                   f"{fmt_pct(between['last'], 1)} in {between['last_year']} ({basis})"
+                   + (", though the rise is not significant in most ways of measuring it"
+                      if between["change"] == DIVERGENCE and between["direction"] != DIVERGENCE
+                      else ", though the fall is not significant in most ways of measuring it"
+                      if between["change"] == CONVERGENCE and between["direction"] != CONVERGENCE
+                      else "") + ".")
+    if integration is not None:
+        text = (f"After {integration['break_year']}"
+                + (", when the Eurasian Economic Union began" if paper else "")
+                + f", income gaps between neighbouring regions across the border "
+                f"{_moved(integration)}, compared with neighbours inside one country")
+        events = (f": the rouble fell by half in {CONTEXT.loc[0, 'when']} and the tenge in "
+                  f"{CONTEXT.loc[1, 'when']}, both after the oil price collapsed" if paper else
+                  " between the two currencies")
+        if integration["fx_drives"]:
+            text += (", but this moves with the exchange rate" + events + ", so the data cannot "
+                     + ("credit the Union with it" if paper else "credit the break year with it"))
+        elif integration["reading"] != SUPPORTED and integration["narrowed"]:
+            text += ", but the checks do not bear it out (" + "; ".join(integration["why"]) + ")"
+        if integration["fx_moves"] and not integration["fx_drives"]:
+            text += "; the gaps move with the exchange rate" + events
+        keys.append("integration")
+        out.append(text + ".")
+    if claims is not None:
+        keys.append("claims")
+        out.append(f"Of the paper's {claims['n']} checked figures, {claims['plain']}.")
+    if "thesis" in c.index:
+        keys.append("thesis")
+        out.append(f"So the paper's central claim, that the border area converges and that "
+                   f"integration helps, {_PLAIN[c.loc['thesis', 'verdict']]}.")
+    if with_keys:
+        return list(zip(keys, out, strict=True))[:5]
+    return out[:5]
+
+
+# ----------------------------------------------------------------------------- the entry
+@displayable
+@dataclass(frozen=True)
+class Verdict:
+    """The bottom line (at most five sentences), the paper's conclusions point by point, the
+    reading of each question (``evidence``: :func:`read_evidence`), the dependences (with their
+    sentences), the between-share and integration readings, and ``sentences`` in report order
+    (each question, then what depends on one choice, then the extras)."""
+
+    bottom_line: list[str]
+    conclusions: pd.DataFrame
+    evidence: pd.DataFrame
+    dependences: pd.DataFrame
+    sentences: list[str]
+    between: dict[str, Any] | None = None
+    integration: dict[str, Any] | None = None
+    extras: list[str] = field(default_factory=list)
+    alpha: float = 0.05
+    #: one row per bottom-line sentence: ``sentence``, ``rests_on`` (the conclusions row) and
+    #: ``source`` (that row's CSV rows), written as ``bottom_line.csv``
+    bottom_line_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.conclusions.copy()
+
+
 def verdict(
-    result: RobustnessResult,
+    result: Any,
     *,
     names: Mapping[str, str] | None = None,
-    series: Mapping[str, Mapping[str, pd.Series]] | None = None,
+    sides: tuple[str, str] | None = None,
+    between: Mapping[str, pd.Series] | None = None,
+    basis: str | None = None,
     integration: Any = None,
+    claims: pd.DataFrame | None = None,
+    paper: bool = True,
     robust: float = 0.9,
     rare: float = 1 / 3,
     contrast: float = 0.25,
-    per_estimate: int = 2,
 ) -> Verdict:
-    """Read ``result`` by the rules of the module docstring.
+    """Read a robustness grid (``result.evidence()``, ``result.depends_on(contrast)``), the
+    between-country share per currency basis (``between``: basis -> yearly series; read on
+    ``basis``, by default the grid's baseline basis), an integration result and the claims table.
 
-    ``names``: how the text names each side (group code -> name); ``series``: name -> {basis ->
-    yearly series} whose peaks are compared across bases; ``integration``: an
-    :class:`~crossborder.measures.integration.IntegrationResult` whose DiD estimates are read too.
+    ``names``: side code -> name in the estimate labels; ``sides``: the two sides as the bottom line
+    names them. The grid's ``alpha`` (``result.params``) is used throughout.
     """
     alpha = float(result.params.get("alpha", 0.05))
-    t = result.table.dropna(subset=["value"])
-    fam = _families(t, alpha, robust, rare, names)
-    dep = _dependences(t, names, contrast, per_estimate)
-    n_spec = len(t.drop_duplicates([c for c in SPEC_COLUMNS if c != "se_type"]))
-    levels = {d: list(dict.fromkeys(t[d].astype(object).where(t[d].notna(), "as given").astype(str)))
-              for d in SPEC_COLUMNS}
-    sentences = [
-        f"Each headline estimate was run on {n_spec} specifications of the data (currency bases "
-        f"{', '.join(levels['currency'])}; start years {', '.join(levels['start'])}; end years "
-        f"{', '.join(levels['end'])}; region variants {', '.join(levels['regions'])}; resource "
-        f"regions {' and '.join(levels['resources'])}) with {', '.join(levels['se_type'])} standard "
-        f"errors. A specification supports convergence when its estimate is negative with p < "
-        f"{alpha:g}; the shares below count every specification and kind of standard errors."]
-    groups = [
-        (ROBUST, "What holds across specifications: "),
-        (MOSTLY, "What holds in most specifications (two in three or more), but not all: "),
-        (MIXED, "Mixed, supported in one to two specifications in three: "),
-        (RARE, "What does not hold (fewer than one specification in three): "),
-    ]
-    if not fam["strength"].isin([ROBUST, MOSTLY]).any():
-        sentences.append(f"No convergence estimate holds in most specifications (the most often "
-                         f"supported: {_best(fam)}).")
-    for strength, lead in groups:
-        g = fam[fam["strength"] == strength]
-        if g.empty:
-            continue
-        sentences.append(lead + "; ".join(
-            f"{r.label} ({_pct(r.share_supporting)} of {r.rows}"
-            + (f"; {_pct(r.share_against)} show significant divergence" if r.share_against >= 0.1
-               else "") + ")" for r in g.itertuples()) + ".")
-    sentences.extend(dep["sentence"])
+    read = read_evidence(result.evidence(), alpha=alpha, robust=robust, rare=rare, names=names,
+                         specs=_spec_words(result.table))
+    dep = dependence_sentences(result.depends_on(contrast=contrast), names)
+    if basis is None:
+        basis = _baseline_basis(result)
+    btw = None
     extras = []
-    for name, by_basis in (series or {}).items():
-        text = peak_only_in(name, by_basis)
-        if text:
-            extras.append(text)
+    if between:
+        ev = _ev(read, "between_share_trend")
+        if basis in between:
+            btw = between_reading(between, basis, evidence=ev)
+            extras.append(btw["sentence"])
+        others = {b: s for b, s in between.items() if b != basis}
+        peak = peak_only_in("between-country share of inequality", others)
+        if peak:
+            extras.append(peak)
+    integ = None
     if integration is not None:
-        extras.extend(_integration_sentences(integration, alpha))
-    return Verdict(sentences=sentences + extras, families=fam, dependences=dep, extras=extras,
-                   alpha=alpha)
+        integ = integration_reading(integration.table, integration.inference, alpha=alpha,
+                                    currency=integration.params.get("currency"))
+    cl = claims_reading(claims) if claims is not None and len(claims) else None
+    concl = conclusions(read, dependences=dep, between=btw, integration=integ, claims=cl,
+                        paper=paper)
+    pairs = bottom_line(concl, read, between=btw, integration=integ, claims=cl,
+                        sides=sides or ("one side", "the other"), paper=paper, with_keys=True)
+    bl = [text for _, text in pairs]
+    src = concl.set_index("key")["source"]
+    table = pd.DataFrame({"sentence": bl,
+                          "rests_on": [f"{TABLES['conclusions']}[key={k}]" for k, _ in pairs],
+                          "source": [src[k] for k, _ in pairs]})
+    sentences = list(read["sentence"]) + list(dep.loc[dep["stated"], "sentence"]) + extras
+    return Verdict(bottom_line=bl, conclusions=concl, evidence=read, dependences=dep,
+                   sentences=sentences, between=btw, integration=integ, extras=extras, alpha=alpha,
+                   bottom_line_table=table)
 
 
-def _best(fam: pd.DataFrame) -> str:
-    r = fam.sort_values("share_supporting", ascending=False).iloc[0]
-    return f"{r['label']}, {_pct(r['share_supporting'])} of {r['rows']}"
+def _spec_words(table: pd.DataFrame) -> dict[Any, str]:
+    """spec_id -> :func:`describe_spec` of the grid's specifications (empty without ``spec_id``)."""
+    if "spec_id" not in table or table.empty:
+        return {}
+    first = table.drop_duplicates("spec_id")
+    return {int(r["spec_id"]): describe_spec(r) for r in first.to_dict("records")}
+
+
+def _baseline_basis(result: Any, estimate: str = "between_share_trend") -> str | None:
+    """The currency of ``estimate``'s baseline row (``baseline`` column), else of any baseline
+    row, else the grid's first currency."""
+    t = result.table
+    base = t["baseline"].fillna(False).astype(bool) if "baseline" in t else None
+    if base is not None and (base & (t.get("estimate") == estimate)).any():
+        cur = t.loc[base & (t["estimate"] == estimate), "currency"].iloc[0]
+    elif base is not None and base.any():
+        cur = t.loc[base, "currency"].iloc[0]
+    elif len(t):
+        cur = t["currency"].iloc[0]
+    else:
+        return None
+    return None if pd.isna(cur) else str(cur)
+
+
+def trace_tokens(text: str) -> list[str]:
+    """The numbers of a sentence as written ('18.4', '2010', '0.012', '44'): what a reader would
+    look up in a table."""
+    return re.findall(r"\d+(?:\.\d+)?", text)
+
+
+def cited_rows(source: str) -> list[tuple[str, dict[str, str]]]:
+    """``source`` parsed: 'a.csv[x=1, y=2]; b.csv[test=did, break_year=2015]' -> [(file, key)]."""
+    out = []
+    for part in re.split(r";\s*", source):
+        m = re.match(r"\s*([\w.-]+\.csv)(?:\[(.*)\])?", part)
+        if not m:
+            continue
+        key = {}
+        for kv in (m.group(2) or "").split(","):
+            if "=" in kv:
+                k, v = kv.split("=", 1)
+                key[k.strip()] = v.strip()
+        out.append((m.group(1), key))
+    return out

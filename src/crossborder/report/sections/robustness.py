@@ -38,6 +38,20 @@ def build(ctx: ReportContext) -> Section:
         s.reading.append(f"{len(g.skipped)} combinations were not estimated (same data as another "
                          "specification, too short, or without the series a variant needs); they are "
                          "listed in robustness_skipped.csv.")
+    ev = g.evidence()
+    s.reading.append(
+        "Each question is read first at its baseline specification, declared before the grid runs "
+        "(growth and dispersion in constant prices, level gaps at PPP; HC3 errors with t(n − k) "
+        "p-values for β, a bootstrap over regions for the σ and between-share trends). Specifications "
+        "with identical estimates (e.g. σ within one country in USD and at PPP, where a national "
+        "conversion factor cancels) count once, and standard-error types are alternatives of one "
+        "specification, not specifications: evidence.csv gives per question the baseline, the "
+        "distinct specifications, the share negative beside the share significant, and the joint "
+        "specification-curve p-value (Simonsohn, Simmons & Nelson 2020).")
+    ctx.table(s, "evidence", ev,
+              "Per question: the baseline specification, the distinct specifications (duplicates "
+              "and standard-error alternatives out), share negative and share significant, the "
+              "joint test", sources=src)
     ctx.table(s, "robustness_overview", g.overview(),
               "Per estimate: rows (specifications x standard errors), share supporting convergence, "
               "share negative, median, min and max", sources=src)
