@@ -113,7 +113,9 @@ def test_shares_count_significance_strictly_below_alpha():
 
 def test_fx_changes_by_hand():
     assert fx_changes(-0.07, 0.13, -0.05, 0.30, 0.05) is False       # same sign, both n.s.
-    assert fx_changes(-0.07, 0.01, 0.02, 0.01, 0.05) is True         # sign flips
+    assert fx_changes(-0.07, 0.01, 0.02, 0.01, 0.05) is True         # sign flips, significant
+    assert fx_changes(0.003, 0.93, -0.002, 0.95, 0.05) is False      # sign flips near 0, n.s.
+    assert fx_changes(0.003, 0.93, -0.2, 0.01, 0.05) is True
     assert fx_changes(-0.07, 0.04, -0.05, 0.06, 0.05) is True        # significance lost
     assert fx_changes(-0.07, 0.06, -0.09, 0.04, 0.05) is True        # significance gained
     assert fx_changes(-0.07, 0.05, -0.09, 0.05, 0.05) is False       # p == alpha both: n.s.

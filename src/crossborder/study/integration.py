@@ -465,12 +465,14 @@ def pair_did(
 
 
 def fx_changes(coef: float, pvalue: float, fx_coef: float, fx_pvalue: float, alpha: float) -> bool:
-    """Whether the exchange-rate control changes the DiD's reading: the sign of theta flips, or
-    theta is significant at ``alpha`` (p < alpha) with the control and not without it, or the
-    reverse."""
+    """Whether the exchange-rate control changes the DiD's reading: theta is significant at
+    ``alpha`` (p < alpha) with the control and not without it, or the reverse; or its sign flips
+    while one of the two is significant (two insignificant estimates near 0 flip sign by chance,
+    which changes no reading)."""
     if not (np.isfinite(fx_coef) and np.isfinite(fx_pvalue)):
         return False
-    return bool(np.sign(fx_coef) != np.sign(coef) or (fx_pvalue < alpha) != (pvalue < alpha))
+    sig, fx_sig = pvalue < alpha, fx_pvalue < alpha
+    return bool(sig != fx_sig or (np.sign(fx_coef) != np.sign(coef) and (sig or fx_sig)))
 
 
 def _more_inference(y: np.ndarray, Xd: pd.DataFrame, fit: Any, gaps: pd.DataFrame, clusters: np.ndarray,
