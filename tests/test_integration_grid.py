@@ -132,3 +132,25 @@ def test_cli_grid(capsys):
     rows = pd.DataFrame(json.loads(capsys.readouterr().out))
     assert rows["baseline"].sum() == 1 and rows.loc[rows["baseline"], "currency"].item() == "real"
     assert list(pd.unique(rows["currency"]))[:3] == ["real", "PPP", "USD"]
+
+
+def test_shares_keep_the_basis_order_and_count_no_sign_for_a_zero_estimate():
+    t = pd.DataFrame({
+        "currency": ["real", "real", "PPP", "PPP"], "coef": [0.0, -0.1, 0.2, -0.2],
+        "pvalue": [0.01, 0.01, 0.01, 0.3], "pvalue_dyadic": [np.nan] * 4, "pvalue_twoway": [0.5] * 4,
+        "wild_pvalue": [0.5] * 4, "fx_coef": [0.1] * 4, "fx_pvalue": [0.5] * 4})
+    sh = IntegrationGrid(table=t, skipped=pd.DataFrame(), params={"alpha": 0.05}).shares()
+    assert list(sh.columns) == ["currency", "inference", "n", "narrowing", "widening", "share_narrowing",
+                                "share_widening"]
+    assert list(pd.unique(sh["currency"])) == ["real", "PPP"]         # the grid's order, real first
+    s = sh.set_index(["currency", "inference"])
+    assert tuple(s.loc[("real", "pair"), ["narrowing", "widening"]]) == (1, 0)   # 0.0: neither
+    assert s.loc[("PPP", "pair"), "share_widening"] == pytest.approx(0.5)
+    assert s.loc[("PPP", "dyadic"), "n"] == 0
+    assert np.isnan(s.loc[("PPP", "dyadic"), "share_narrowing"])
+    assert np.isnan(s.loc[("PPP", "dyadic"), "share_widening"])
+
+
+def test_fx_changes_without_a_p_value_is_no_change():
+    assert fx_changes(-0.07, 0.01, -0.05, np.nan, 0.05) is False
+    assert fx_changes(-0.07, 0.01, np.nan, 0.01, 0.05) is False

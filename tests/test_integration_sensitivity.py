@@ -146,3 +146,36 @@ def test_no_sensitivity_rows_without_significant_leads():
     assert d.pretrend_pvalue > 0.3 and (leads["pvalue"] > 0.2).all()
     rows = res.inference[res.inference["test"].str.startswith("pretrend_rm")]
     assert len(rows) == 1 and rows.iloc[0]["detail"].startswith("not needed")
+
+
+def test_three_leads_chain_their_changes():
+    k = [-4, -3, -2, 0]
+    b = np.array([0.0, 0.3, 0.1, -0.5])
+    v = np.eye(4) * 0.01 ** 2
+    rm = relative_magnitudes(k, b, v, df=DF, mbars=(1.0,), target="impact")
+    # changes: 0.3 - 0.0, 0.1 - 0.3, 0 - 0.1: the largest is 0.3
+    assert rm.max_pre_change == pytest.approx(0.3)
+    sd = np.sqrt([2e-4, 2e-4, 1e-4])
+    assert rm.max_pre_change_upper == pytest.approx(
+        np.max(np.abs([0.3, -0.2, -0.1]) + stats.t.ppf(1 - 0.05 / 12, DF) * sd))
+    row = rm.table.iloc[0]
+    assert list(rm.table.columns) == ["mbar", "estimate", "id_low", "id_high", "ci_low", "ci_high"]
+    assert (row["estimate"], row["id_low"], row["id_high"]) == pytest.approx((-0.5, -0.8, -0.2))
+
+
+@pytest.mark.parametrize(("args", "msg"), [
+    (dict(target="mean"), r"^target must be 'average' or 'impact', not 'mean'$"),
+    (dict(mbars=(-0.5,)), r"^Mbar must be >= 0$"),
+    (dict(coef=B[:4]), r"^coef needs one value per event time and cov a square matrix of that size$"),
+    (dict(cov=V[:4, :4]), r"^coef needs one value per event time and cov a square matrix of that size$"),
+    (dict(k=[-3, -2, 1, 2, 3], target="impact"), r"^the impact target needs the event time k = 0$"),
+    (dict(k=[-3, -1, 0, 1, 2]), r"^leave the reference period k = -1 out \(its coefficient is 0\)$"),
+    (dict(k=[-4, -2, 0, 1, 2]), r"^the pre-break event times must run without a gap up to -2$"),
+    (dict(k=[0, 1, 2, 3, 4]), r"^the relative-magnitudes bound needs a period before the reference "
+                              r"and one from the break on$"),
+])
+def test_bad_arguments_say_what_is_wrong(args, msg):
+    kw = {"k": K, "coef": B, "cov": V} | args
+    k, coef, cov = kw.pop("k"), kw.pop("coef"), kw.pop("cov")
+    with pytest.raises(ValueError, match=msg):
+        relative_magnitudes(k, coef, cov, df=DF, **kw)
