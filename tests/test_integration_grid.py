@@ -154,3 +154,11 @@ def test_shares_keep_the_basis_order_and_count_no_sign_for_a_zero_estimate():
 def test_fx_changes_without_a_p_value_is_no_change():
     assert fx_changes(-0.07, 0.01, -0.05, np.nan, 0.05) is False
     assert fx_changes(-0.07, 0.01, np.nan, 0.01, 0.05) is False
+
+
+def test_shares_of_an_empty_table_keep_their_columns():
+    t = pd.DataFrame(columns=["currency", "coef", "pvalue", "pvalue_dyadic", "pvalue_twoway",
+                              "wild_pvalue", "fx_coef", "fx_pvalue"])
+    sh = IntegrationGrid(table=t, skipped=pd.DataFrame(), params={"alpha": 0.05}).shares()
+    assert sh.empty and list(sh.columns) == ["currency", "inference", "n", "narrowing", "widening",
+                                             "share_narrowing", "share_widening"]

@@ -150,17 +150,28 @@ def test_no_sensitivity_rows_without_significant_leads():
 
 def test_three_leads_chain_their_changes():
     k = [-4, -3, -2, 0]
-    b = np.array([0.0, 0.3, 0.1, -0.5])
+    b = np.array([0.5, 0.45, 0.0, -0.5])
     v = np.eye(4) * 0.01 ** 2
-    rm = relative_magnitudes(k, b, v, df=DF, mbars=(1.0,), target="impact")
-    # changes: 0.3 - 0.0, 0.1 - 0.3, 0 - 0.1: the largest is 0.3
-    assert rm.max_pre_change == pytest.approx(0.3)
+    rm = relative_magnitudes(k, b, v, df=DF, mbars=(1.0,), target="impact", alpha=0.1)
+    # changes: 0.45 - 0.5, 0.0 - 0.45, 0 - 0.0: the largest is 0.45 (not b(-2) - b(-4) = 0.5)
+    assert rm.max_pre_change == pytest.approx(0.45)
     sd = np.sqrt([2e-4, 2e-4, 1e-4])
     assert rm.max_pre_change_upper == pytest.approx(
-        np.max(np.abs([0.3, -0.2, -0.1]) + stats.t.ppf(1 - 0.05 / 12, DF) * sd))
+        np.max(np.abs([-0.05, -0.45, 0.0]) + stats.t.ppf(1 - 0.1 / 12, DF) * sd))
     row = rm.table.iloc[0]
     assert list(rm.table.columns) == ["mbar", "estimate", "id_low", "id_high", "ci_low", "ci_high"]
-    assert (row["estimate"], row["id_low"], row["id_high"]) == pytest.approx((-0.5, -0.8, -0.2))
+    assert (row["estimate"], row["id_low"], row["id_high"]) == pytest.approx((-0.5, -0.95, -0.05))
+    assert (rm.target, rm.alpha) == ("impact", 0.1)
+
+
+def test_leads_exactly_zero_never_break_down():
+    v = np.diag([0.0, 0.0, 0.01, 0.01, 0.01]) ** 2          # leads known exactly: 0
+    b = np.r_[0.0, 0.0, B[2:]]
+    rm = relative_magnitudes(K, b, v, df=DF)
+    assert rm.max_pre_change == 0.0 and rm.max_pre_change_upper == 0.0
+    assert rm.breakdown == np.inf and rm.breakdown_id == np.inf
+    t = rm.table
+    assert (t["ci_high"] - t["ci_low"]).iloc[1:].nunique() == 1   # no violation to add: Mbar > 0 alike
 
 
 @pytest.mark.parametrize(("args", "msg"), [
