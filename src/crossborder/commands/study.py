@@ -198,6 +198,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="print the DiD's further inference instead: dyadic-robust and two-way "
                         "clustered errors, wild cluster bootstrap p, the exchange-rate control, "
                         "placebo break years")
+    p.add_argument("--grid", action="store_true",
+                   help="run the DiD on every currency basis, window and break year instead and "
+                        "print the grid (with the dataset's bases; --currency is ignored)")
     p.set_defaults(func=run_integration)
 
 
@@ -318,6 +321,13 @@ def run_integration(args: argparse.Namespace) -> int:
     years = _list(args.break_year, int, "--break-year")
     ds = dataset_from_args(args)
     require_polygons(ds, "integration")
+    if args.grid:
+        from ..study.integration import integration_grid
+
+        grid = integration_grid(ds, break_years=years, control=args.control, alpha=args.alpha,
+                                tolerance_m=border_of(args, ds).tolerance_m)
+        _emit(args, grid.table, grid.summary())
+        return 0
     panel = panel_from_args(args, ds)
     border = border_of(args, ds)
     res = integration(ds, years, panel=panel, control=args.control, cov_type=_cov(args.se),

@@ -10,7 +10,7 @@ from ..border.shared import panel_edges
 from ..errors import DataError, UnitError
 from ..measures.decompose import decompose
 from ..study.claims import check_claims
-from ..study.integration import IntegrationResult, integration
+from ..study.integration import IntegrationGrid, IntegrationResult, integration, integration_grid
 from ..study.robustness import RobustnessResult, default_currencies, robustness, study_defaults
 from ..study.rolling import RollingResult, rolling
 from ..study.verdict import Verdict, verdict
@@ -105,6 +105,29 @@ def integration_test(ctx: ReportContext) -> IntegrationResult:
         except Skip as exc:
             ctx.cache["integration"] = exc
     got = ctx.cache["integration"]
+    if isinstance(got, Skip):
+        raise got
+    return got
+
+
+def integration_on_grid(ctx: ReportContext) -> IntegrationGrid:
+    """The integration DiD on every currency basis, window and break year (cached; Skip when the
+    integration test itself cannot run or the dataset has no currency bases)."""
+    if "integration_grid" not in ctx.cache:
+        res = integration_test(ctx)
+        try:
+            if getattr(ctx.ds, "fx", None) is None:
+                raise Skip("the dataset has no exchange rates, so there is one currency basis only")
+            years = [y for y in break_years(ctx)]
+            ctx.cache["integration_grid"] = integration_grid(
+                ctx.ds, break_years=years, control=res.params["control"],
+                tolerance_m=ctx.options.get("tolerance_m", "auto"),
+                alpha=res.params["alpha"])
+        except (DataError, ValueError) as err:
+            ctx.cache["integration_grid"] = Skip(f"the integration grid cannot be run: {err}")
+        except Skip as exc:
+            ctx.cache["integration_grid"] = exc
+    got = ctx.cache["integration_grid"]
     if isinstance(got, Skip):
         raise got
     return got

@@ -65,6 +65,7 @@ from scipy import stats
 
 from .._display import RegressionMixin, displayable
 from ..border.geometry import shared_edges
+from ..border.shared import panel_edges
 from ..currency import parse_currency, rate_table
 from ..errors import DataError, DegenerateDataError, UnitError
 from ..measures._arrays import numeric_times
@@ -464,12 +465,14 @@ def pair_did(
 
 
 def fx_changes(coef: float, pvalue: float, fx_coef: float, fx_pvalue: float, alpha: float) -> bool:
-    """Whether the exchange-rate control changes the DiD's reading: the sign of theta flips, or
-    theta is significant at ``alpha`` (p < alpha) with the control and not without it, or the
-    reverse."""
+    """Whether the exchange-rate control changes the DiD's reading: theta is significant at
+    ``alpha`` (p < alpha) with the control and not without it, or the reverse; or its sign flips
+    while one of the two is significant (two insignificant estimates near 0 flip sign by chance,
+    which changes no reading)."""
     if not (np.isfinite(fx_coef) and np.isfinite(fx_pvalue)):
         return False
-    return bool(np.sign(fx_coef) != np.sign(coef) or (fx_pvalue < alpha) != (pvalue < alpha))
+    sig, fx_sig = pvalue < alpha, fx_pvalue < alpha
+    return bool(sig != fx_sig or (np.sign(fx_coef) != np.sign(coef) and (sig or fx_sig)))
 
 
 def _more_inference(y: np.ndarray, Xd: pd.DataFrame, fit: Any, gaps: pd.DataFrame, clusters: np.ndarray,
@@ -773,6 +776,7 @@ def integration(
     years = list(break_years) if break_years is not None else (defaults or [2015])
     pairs = neighbour_pairs(geo, id_col=id_col, group_col=group_col, edges=edges)
     fx_name = "the exposure supplied"
+    fx_sides: tuple[str, str] | None = None
     if exposure is None and not isinstance(source, Panel) and getattr(source, "fx", None) is not None:
         sides = sorted(pd.unique(pairs.loc[pairs["cross"], ["group_a", "group_b"]].to_numpy().ravel()),
                        key=str)
@@ -780,6 +784,7 @@ def integration(
             try:
                 exposure = fx_exposure(source.fx, str(sides[0]), str(sides[1]))
                 fx_name = f"ln {sides[0]}/{sides[1]} exchange rate"
+                fx_sides = (str(sides[0]), str(sides[1]))
             except (DataError, ValueError, KeyError):
                 exposure = None
     pairs = pairs[pairs["a"].isin(p.regions) & pairs["b"].isin(p.regions)]
@@ -845,7 +850,8 @@ def integration(
     table = pd.DataFrame(rows, columns=columns)
     inference = pd.DataFrame(more, columns=columns)
     params = {"control": control, "currency": currency, "alpha": alpha, "window": window,
-              "indicator": p.indicator, "unit": p.unit, "years": (p.times[0], p.times[-1])}
+              "indicator": p.indicator, "unit": p.unit, "years": (p.times[0], p.times[-1]),
+              "fx_sides": fx_sides}
     if not dids:
         raise ValueError("no break year could be tested: "
                          + "; ".join(str(r["detail"]) for r in rows if r["test"] == "did"))
@@ -1288,6 +1294,7 @@ def _wild_p(Q: np.ndarray, Dt: np.ndarray, u0: np.ndarray, clusters: np.ndarray,
     the partialled-out regressor ``Dt`` and the restricted residuals ``u0 = y~``: ``theta* - 0 =
     sum_g v_g Dt_g'u0_g / Dt'Dt``, the refit's cluster scores linear in ``v``."""
     n = len(u0)
+    clusters = pd.factorize(clusters)[0]        # numbered by first appearance, as the bootstrap's
     DD = float(Dt @ Dt)
     K = Q.shape[1] + 1
     c = G / (G - 1) * (n - 1) / (n - K)
@@ -1322,6 +1329,7 @@ def integration_grid(
     n_boot: int = 9999,
     seed: int = 0,
     edges: pd.DataFrame | None = None,
+    tolerance_m: float | str = "auto",
     exposure: pd.Series | None = None,
 ) -> IntegrationGrid:
     """The integration DiD (:func:`pair_did`) on every currency basis, window and break year.
@@ -1335,7 +1343,10 @@ def integration_grid(
     pair-clustered, dyadic-robust and two-way standard errors and t p-values, the wild cluster
     bootstrap p (``n_boot``, ``seed``), theta with the exchange-rate exposure as a control
     (``exposure``, default :func:`fx_exposure` of the two sides) and ``fx_drives``. The baseline
-    (``baseline`` True): the first basis, its whole span, the first break year.
+    (``baseline`` True): the first basis, its first start and last end (by default its whole
+    span), the first break year. Neighbours:
+    ``edges``, default :func:`crossborder.border.shared.panel_edges` of every region of the bases
+    (``tolerance_m``), as the report and the command use for :func:`integration`.
     """
     if control not in ("border", "all"):
         raise ValueError("control must be 'border' or 'all'")
@@ -1361,6 +1372,8 @@ def integration_grid(
     codes = set().union(*(set(map(str, p.regions)) for p in panels.values()))
     r = ds.regions
     geo = r[r["region"].isin(codes) & r.geometry.notna()][["region", group_col, "geometry"]]
+    if edges is None:
+        edges = panel_edges(ds, sorted(codes), tolerance_m, group_col=group_col)
     pairs_all = neighbour_pairs(geo.reset_index(drop=True), group_col=group_col, edges=edges)
     if exposure is None and getattr(ds, "fx", None) is not None:
         sides = sorted(pd.unique(pairs_all.loc[pairs_all["cross"], ["group_a", "group_b"]]
@@ -1402,8 +1415,8 @@ def integration_grid(
                     did = _grid_did(sub, gaps, Q, int(keep.sum()) + 1, X, clusters, year, exposure,
                                     alpha=alpha, n_boot=n_boot, seed=seed)
                     rows.append({**spec, "break_year": year,
-                                 "baseline": (cur == curs[0] and start == times[0]
-                                              and end == times[-1] and year == years[0]),
+                                 "baseline": (cur == curs[0] and start == t_starts[0]
+                                              and end == t_ends[-1] and year == years[0]),
                                  "n_treated": int(gaps.loc[gaps["cross"], "pair"].nunique()),
                                  "n_control": int(gaps.loc[~gaps["cross"], "pair"].nunique()),
                                  "n_before": before, "n_after": int(len(np.unique(gt)) - before),
