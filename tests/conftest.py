@@ -14,10 +14,14 @@ import datetime as dt
 import os
 from pathlib import Path
 
-import pytest
+# one BLAS thread per test process (xdist runs one process per core): set before numpy is imported
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-import crossborder as cb
-from crossborder.report import build_report
+import pytest  # noqa: E402
+
+import crossborder as cb  # noqa: E402
+from crossborder.report import build_report  # noqa: E402
 
 #: test modules that read the same built report: one xdist scope, so one worker and one build
 SHARED_SCOPES = {"test_report.py": "ru-kz report", "test_report_browser.py": "ru-kz report"}

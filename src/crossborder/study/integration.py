@@ -64,7 +64,7 @@ import pandas as pd
 from scipy import stats
 
 from .._display import RegressionMixin, displayable
-from ..border.geometry import shared_edges
+from ..border.geometry import PAIR_CONTACTS, shared_edges
 from ..border.shared import panel_edges
 from ..currency import parse_currency, rate_table
 from ..errors import DataError, DegenerateDataError, UnitError
@@ -112,12 +112,15 @@ def neighbour_pairs(
     *,
     id_col: str = "region",
     group_col: str = "country",
-    contacts: Sequence[str] = ("edge", "point"),
+    contacts: Sequence[str] = PAIR_CONTACTS,
     edges: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every pair of neighbouring regions: ``a``, ``b``, ``group_a``, ``group_b``, ``cross`` (the
     two lie on different sides), ``contact``. Cross-border pairs are oriented with ``a`` on the
-    first side (sorted group labels). ``edges``: a precomputed :func:`shared_edges` table."""
+    first side (sorted group labels). ``edges``: a precomputed :func:`shared_edges` table.
+    ``contacts``: the kinds that make a pair (default the one definition of
+    :data:`crossborder.border.geometry.PAIR_CONTACTS`: a shared line; ``("edge", "point")`` adds
+    regions touching at a point)."""
 
     if group_col not in regions.columns or id_col not in regions.columns:
         raise DataError(f"regions need the columns {id_col!r} and {group_col!r}", column=group_col)
@@ -744,7 +747,9 @@ def integration(
     panel). ``cov_type`` of the break tests: ``"nonrobust"`` by default, because with a dozen
     years and four terms HAC covariances are close to singular and their p-values far too small;
     ``"HAC"`` on request. ``edges``: the neighbour table to use (a Dataset's one border:
-    :func:`crossborder.border.shared.dataset_edges`); default the polygons' shared edges.
+    :func:`crossborder.border.shared.dataset_edges`); default: for a Dataset its one border
+    (:func:`crossborder.border.shared.panel_edges`: the pairs every command reads), for a Panel
+    with ``geometry=`` the polygons' shared edges.
 
     Beside the DiD (``IntegrationResult.inference``): dyadic-robust and two-way clustered errors, the
     wild cluster bootstrap p (``n_boot``, ``seed``), placebo break years (``placebo``) and the DiD with
@@ -773,6 +778,9 @@ def integration(
             r[r["region"].isin(set(map(str, p.regions))) & r.geometry.notna()]
             [["region", group_col, "geometry"]].reset_index(drop=True))
         defaults = study_defaults(ds)["break_years"]
+        if edges is None and geometry is None:
+            # the Dataset's one border (its tolerance, its pairs), as every command reads it
+            edges = panel_edges(ds, p.regions, group_col=group_col)
     years = list(break_years) if break_years is not None else (defaults or [2015])
     pairs = neighbour_pairs(geo, id_col=id_col, group_col=group_col, edges=edges)
     fx_name = "the exposure supplied"
