@@ -328,8 +328,7 @@ def read_regions(
     References
     ----------
     Butler, H. et al. (2016). The GeoJSON Format. IETF RFC 7946.
-    ESRI (1998). ESRI Shapefile Technical Description. OGC GeoPackage Encoding Standard
-    (OGC 12-128).
+    ESRI (1998). ESRI Shapefile Technical Description. The OGC GeoPackage Encoding Standard.
 
     Examples
     --------
