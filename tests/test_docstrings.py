@@ -16,8 +16,14 @@ import crossborder as cb
 
 MODULES_WITH_EXAMPLES = [
     "crossborder._display",
+    "crossborder.border.discontinuity",
+    "crossborder.border.geometry",
+    "crossborder.border.pairs",
+    "crossborder.border.zones",
     "crossborder.dataset",
     "crossborder.io.observations",
+    "crossborder.io.regions",
+    "crossborder.io.tables",
     "crossborder.panel",
     "crossborder.measures.beta",
     "crossborder.measures.clubs",
@@ -28,13 +34,18 @@ MODULES_WITH_EXAMPLES = [
     "crossborder.measures.hpfilter",
     "crossborder.measures.ranks",
     "crossborder.measures.spatial",
+    "crossborder.study.panels",
 ]
 
 #: the estimators and readers: each documents Parameters, Returns, Notes and References
 ESTIMATORS = ["beta", "beta_panel", "sigma", "sigma_trend", "sigma_ftest", "gamma", "delta",
               "decompose", "hp_filter", "log_t", "clubs", "merge_clubs", "markov", "spatial_markov",
               "moran", "local_moran", "spatial_beta", "compare", "load_dataset", "read_panel",
-              "read_observations", "read_dataset", "validate_observations", "validate_regions"]
+              "read_observations", "read_dataset", "validate_observations", "validate_regions",
+              "find_border", "border_line", "border_regions", "cross_border_pairs", "border_zone",
+              "city_distances", "discontinuities", "border_effect", "deviations", "pair_gaps",
+              "twin_cities", "agglomerations", "read_regions", "read_table",
+              "weights_from_regions", "study_panel"]
 
 
 @pytest.mark.parametrize("name", MODULES_WITH_EXAMPLES)

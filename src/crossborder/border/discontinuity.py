@@ -200,11 +200,60 @@ def discontinuities(
 ) -> gpd.GeoDataFrame:
     """A discontinuity on every shared edge between neighbouring regions in one period.
 
-    Columns: ``a``, ``b``, ``group_a``, ``group_b``, ``border`` (groups differ), ``contact``,
-    ``length_km``, ``value_a``, ``value_b``, ``discontinuity`` (relative ``max(a/b, b/a)`` ≥ 1, or
-    absolute ``|a - b|``; NaN when a value is missing, or not positive for relative) and the edge
-    ``geometry``. By default only edge contacts (lines of positive length) are kept. Panel
-    regions without a polygon are listed in ``attrs["regions_without_geometry"]``.
+    Parameters
+    ----------
+    regions : GeoDataFrame
+        Non-overlapping (multi)polygons with ``id_col`` and ``group_col``.
+    panel : Panel
+        The indicator, region x time.
+    year
+        The period (a time of ``panel``).
+    kind : {"relative", "absolute"}, default "relative"
+        The discontinuity measure (see Notes).
+    id_col : str, default "region"
+        The regions' id column (the panel's region codes).
+    group_col : str, default "country"
+        The regions' group column: an edge is a border edge when its two groups differ.
+    contacts : collection of {"edge", "point", "near"}, default ("edge",)
+        The contacts that make an edge (by default lines of positive length only).
+    tolerance_m : float, default 0
+        Regions within this many metres count as ``near`` contacts.
+    edges : DataFrame, optional
+        Edges already computed (:func:`~crossborder.border.geometry.shared_edges`).
+
+    Returns
+    -------
+    GeoDataFrame
+        Columns: ``a``, ``b``, ``group_a``, ``group_b``, ``border`` (groups differ),
+        ``contact``, ``length_km``, ``value_a``, ``value_b``, ``discontinuity`` and the edge
+        ``geometry``. Panel regions without a polygon are listed in
+        ``attrs["regions_without_geometry"]``.
+
+    Notes
+    -----
+    For the edge between regions a and b with values ``v_a``, ``v_b``: relative
+    ``max(v_a / v_b, v_b / v_a)`` ≥ 1, or absolute ``|v_a - v_b|``; NaN when a value is
+    missing, or not positive for relative.
+
+    References
+    ----------
+    Giraud, T. & Lambert, N. R package ``cartography``, ``discLayer(type = "rel" | "abs")``
+    (discontinuity maps after Grasland).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from crossborder import Panel
+    >>> g = gpd.GeoDataFrame({"region": ["A1", "A2", "B1", "B2"], "country": ["A", "A", "B", "B"]},
+    ...                      geometry=[box(0, 0, 1, 1), box(0, 1, 1, 2), box(1, 0, 2, 1),
+    ...                                box(1, 1, 2, 2)], crs="EPSG:4326")
+    >>> p = Panel.from_matrix([[1.0], [2.0], [4.0], [4.0]], regions=["A1", "A2", "B1", "B2"],
+    ...                       times=[2000])
+    >>> from crossborder import discontinuities
+    >>> d = discontinuities(g, p, 2000)
+    >>> d[["a", "b", "border", "discontinuity"]].values.tolist()
+    [['A1', 'A2', False, 2.0], ['A1', 'B1', True, 4.0], ['A2', 'B2', True, 2.0], ['B1', 'B2', False, 1.0]]
     """
     tolerance_m = float(check_tolerance(tolerance_m, auto=False))
     e, m, va, vb, ga, gb, border, no_geom = _edges_with_values(
@@ -285,7 +334,61 @@ def border_effect(
     edges: pd.DataFrame | None = None,
 ) -> BorderEffect:
     """Mean, length-weighted mean and median discontinuity on border and internal edges, and
-    their ratios, for every period of ``panel`` (all periods at once, E x T)."""
+    their ratios, for every period of ``panel`` (all periods at once, E x T).
+
+    Parameters
+    ----------
+    regions : GeoDataFrame
+        Non-overlapping (multi)polygons with ``id_col`` and ``group_col``.
+    panel : Panel
+        The indicator, region x time.
+    kind : {"relative", "absolute"}, default "relative"
+        The discontinuity measure of :func:`discontinuities`.
+    id_col : str, default "region"
+        The regions' id column (the panel's region codes).
+    group_col : str, default "country"
+        The regions' group column: an edge is a border edge when its two groups differ.
+    contacts : collection of {"edge", "point", "near"}, default ("edge",)
+        The contacts that make an edge (by default lines of positive length only).
+    tolerance_m : float, default 0
+        Regions within this many metres count as ``near`` contacts.
+    edges : DataFrame, optional
+        Edges already computed (:func:`~crossborder.border.geometry.shared_edges`).
+
+    Returns
+    -------
+    BorderEffect
+        ``frame``: one row per period with ``n_border``, ``n_internal``, ``mean_border``,
+        ``mean_internal``, ``ratio``, ``wmean_border``, ``wmean_internal``, ``wratio``,
+        ``median_border``, ``median_internal``, ``median_ratio``.
+
+    Notes
+    -----
+    With ``d_e`` the discontinuity of edge e (:func:`discontinuities`) and ``l_e`` its length:
+    ``ratio = mean(d_e, e on the border) / mean(d_e, e internal)``, ``wratio`` the same with
+    the length-weighted means ``sum(l_e d_e) / sum(l_e)``, ``median_ratio`` with the medians.
+    ``ratio`` > 1: the border is a sharper jump than the internal boundaries.
+
+    References
+    ----------
+    Giraud, T. & Lambert, N. R package ``cartography``, ``discLayer(type = "rel" | "abs")``
+    (discontinuity maps after Grasland).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from crossborder import Panel
+    >>> g = gpd.GeoDataFrame({"region": ["A1", "A2", "B1", "B2"], "country": ["A", "A", "B", "B"]},
+    ...                      geometry=[box(0, 0, 1, 1), box(0, 1, 1, 2), box(1, 0, 2, 1),
+    ...                                box(1, 1, 2, 2)], crs="EPSG:4326")
+    >>> p = Panel.from_matrix([[1.0], [2.0], [4.0], [4.0]], regions=["A1", "A2", "B1", "B2"],
+    ...                       times=[2000])
+    >>> from crossborder import border_effect
+    >>> f = border_effect(g, p).frame       # border edges 4 and 2, internal 2 and 1
+    >>> f[["mean_border", "mean_internal", "ratio"]].round(2).values.tolist()
+    [[3.0, 1.5, 2.0]]
+    """
     tolerance_m = float(check_tolerance(tolerance_m, auto=False))
     e, m, va, vb, _, _, border, _ = _edges_with_values(
         regions, panel, id_col, group_col, contacts, tolerance_m, edges)
@@ -368,6 +471,41 @@ def deviations(
 ) -> Deviations:
     """Multiscalar deviations of ``numerator / denominator`` (HyperAtlas / MTA).
 
+    Parameters
+    ----------
+    regions : GeoDataFrame
+        Non-overlapping (multi)polygons with ``id_col`` and ``group_col``.
+    numerator, denominator : Panel
+        X and Y of the ratio ``r_i = X_i / Y_i`` (e.g. GRP and population).
+    year : optional
+        One period; ``None`` gives every period.
+    id_col, group_col : str
+        The regions' id column and group column (the territorial level).
+    local : {"contiguity", "distance"}, default "contiguity"
+        The neighbourhood: contiguity of order up to ``order``, or a distance band of
+        ``distance_km`` between centroids (:func:`adjacency`).
+    order : int, default 1
+    distance_km : float, optional
+    include_self : bool, default True
+        The region belongs to its own neighbourhood (as in MTA).
+    contacts : collection of str, default ("edge", "point")
+    tolerance_m : float, default 0
+    edges : DataFrame, optional
+    neighbours : Adjacency, optional
+        A neighbourhood already computed.
+
+    Returns
+    -------
+    Deviations
+        ``frame``: long table with ``region``, ``group``, ``time``, ``numerator``,
+        ``denominator``, ``ratio`` and, for c in (global, territorial, local), ``c_ratio``,
+        ``c_rel`` and ``c_abs``.
+
+    Notes
+    -----
+    Reference ratio ``R = ΣX / ΣY``; relative deviation ``100 r_i / R``; absolute deviation
+    ``X_i - R Y_i`` (the amount of X to move out of, or into, region i for it to reach the
+    reference; it adds up to 0 over the area and over each group).
     References per period, over the regions with both values and a positive denominator:
     global ``ΣX / ΣY`` over all of them; territorial the same sums within the region's
     ``group_col`` (taken from ``regions``, else from the numerator panel's group); local the sums
@@ -375,6 +513,31 @@ def deviations(
     ``order``, ``distance_km``, ``contacts``, or ``neighbours`` given) plus, with
     ``include_self`` (the default, as in MTA), the region itself. ``year=None`` gives every
     period. Regions of the panels without a polygon get global and territorial deviations only.
+
+    References
+    ----------
+    Grasland, C., Ysebaert, R., Zanin, C. & Lambert, N. (2007). Spatial disparities in Europe
+    (chapter 4). In Gloersen, E. & Dubois, A. (coord.), *Regional disparities and cohesion: what
+    strategies for the future?* European Parliament, DG IPOL.
+    Ysebaert, R., Lambert, N. & Giraud, T. R package ``MTA``: Multiscalar Territorial Analysis
+    (``gdev``, ``tdev``, ``sdev``).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from crossborder import Panel
+    >>> g = gpd.GeoDataFrame({"region": ["A1", "A2", "B1", "B2"], "country": ["A", "A", "B", "B"]},
+    ...                      geometry=[box(0, 0, 1, 1), box(0, 1, 1, 2), box(1, 0, 2, 1),
+    ...                                box(1, 1, 2, 2)], crs="EPSG:4326")
+    >>> from crossborder import deviations
+    >>> x = Panel.from_matrix([[2.0], [6.0], [12.0], [20.0]], regions=["A1", "A2", "B1", "B2"],
+    ...                       times=[2000])
+    >>> y = Panel.from_matrix([[1.0], [1.0], [2.0], [2.0]], regions=["A1", "A2", "B1", "B2"],
+    ...                       times=[2000])
+    >>> f = deviations(g, x, y).frame           # R = 40 / 6; country A: 8 / 2, B: 32 / 4
+    >>> f[["global_rel", "territorial_ratio", "territorial_abs"]].round(1).values.tolist()
+    [[30.0, 4.0, -2.0], [90.0, 4.0, 2.0], [90.0, 8.0, -4.0], [150.0, 8.0, 4.0]]
     """
     check_bool("include_self", include_self)
     if neighbours is None:  # the neighbourhood options are checked where they are used

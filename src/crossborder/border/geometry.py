@@ -399,9 +399,53 @@ def cross_border_pairs(
 ) -> gpd.GeoDataFrame:
     """Pairs (region of group ``a``, region of group ``b``) in contact across the border.
 
-    Columns ``a_region``, ``b_region``, ``contact``, ``length_km``, ``distance_m``, ``geometry``
-    (see :func:`shared_edges`), sorted by ``a_region``, ``b_region``. Point contacts are listed
-    with length 0; near contacts only when ``tolerance_m`` > 0.
+    Parameters
+    ----------
+    regions : GeoDataFrame
+        (Multi)polygons with an id column and a group column, forming a coverage.
+    group_col : str, default "country"
+        The column holding each region's group (side of the border).
+    a, b : str, optional
+        The two groups; default: the regions' two groups.
+    id_col : str, default "region"
+        The column of the region codes.
+    tolerance_m : float, default 0
+        Regions within this many metres that do not touch are listed as ``near`` contacts.
+    length : {"auto", "geodesic", "planar"}, default "auto"
+        Geodesic lengths for a geographic CRS, planar for a projected one, unless forced.
+
+    Returns
+    -------
+    GeoDataFrame
+        Columns ``a_region``, ``b_region``, ``contact``, ``length_km``, ``distance_m``,
+        ``geometry`` (see :func:`shared_edges`), sorted by ``a_region``, ``b_region``. Point
+        contacts are listed with length 0; near contacts only when ``tolerance_m`` > 0.
+
+    Notes
+    -----
+    ``length_km`` of an ``edge`` contact is the length of the intersection of the two
+    boundaries, ``|∂A ∩ ∂B|``, geodesic on the CRS's ellipsoid
+    (``pyproj.Geod``) for geographic coordinates; of a ``near`` contact, the length of A's
+    boundary within ``tolerance_m`` of B. Candidate pairs come from a ``shapely.STRtree``.
+
+    References
+    ----------
+    Karney, C. F. F. (2013). Algorithms for geodesics. *Journal of Geodesy* 87(1), 43-55
+    (the geodesic lengths of ``pyproj.Geod``).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from crossborder import cross_border_pairs
+    >>> g = gpd.GeoDataFrame({"region": ["A1", "A2", "B1", "B2"], "country": ["A", "A", "B", "B"]},
+    ...                      geometry=[box(0, 0, 1, 1), box(0, 1, 1, 2), box(1, 0, 2, 1),
+    ...                                box(1, 1, 2, 3)], crs="EPSG:4326")
+    >>> p = cross_border_pairs(g)
+    >>> p[["a_region", "b_region", "contact"]].values.tolist()
+    [['A1', 'B1', 'edge'], ['A1', 'B2', 'point'], ['A2', 'B1', 'point'], ['A2', 'B2', 'edge']]
+    >>> p["length_km"].round(1).tolist()    # one degree of meridian is 110.6 km
+    [110.6, 0.0, 0.0, 110.6]
     """
     tolerance_m = float(check_tolerance(tolerance_m, auto=False))
     a, b = _sides(regions, group_col, a, b)
@@ -428,9 +472,50 @@ def border_line(
     """The line shared by the regions of group ``a`` and those of group ``b``
     (:func:`find_border`; the sides default to the regions' two groups).
 
+    Parameters
+    ----------
+    regions : GeoDataFrame
+        (Multi)polygons with an id column and a group column, forming a coverage.
+    group_col : str, default "country"
+        The column holding each region's group (side of the border).
+    a, b : str, optional
+        The two groups; default: the regions' two groups.
+    id_col : str, default "region"
+        The column of the region codes.
+    length : {"auto", "geodesic", "planar"}, default "auto"
+        Geodesic lengths for a geographic CRS, planar for a projected one, unless forced.
+    tolerance_m : float or "auto", default "auto"
+        The tolerance of :func:`find_border` (m).
+
+    Returns
+    -------
+    BorderLine
+        ``geometry`` (the merged line), ``length_km``, ``n_pairs``, ``method``,
+        ``tolerance_m``, the groups and the CRS.
+
+    Notes
+    -----
     It is the union of the shared stretches of all cross-border pairs, merged with
-    ``line_merge``; its length is the sum of the pairs' lengths. Polygons of the two sides that
-    share no stretch give an empty line and a warning (not a border of 0 km).
+    ``line_merge``; its length is the sum of the pairs' lengths,
+    ``L = sum over pairs (A, B) of (|∂'A ∩ buffer(B, t)| + |∂'B ∩ buffer(A, t)|) / 2``
+    (see :func:`find_border`). Polygons of the two sides that share no stretch give an empty
+    line and a warning (not a border of 0 km).
+
+    References
+    ----------
+    Karney, C. F. F. (2013). Algorithms for geodesics. *Journal of Geodesy* 87(1), 43-55.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> g = gpd.GeoDataFrame({"region": ["A1", "A2", "B1", "B2"], "country": ["A", "A", "B", "B"]},
+    ...                      geometry=[box(0, 0, 1, 1), box(0, 1, 1, 2), box(1, 0, 2, 1),
+    ...                                box(1, 1, 2, 3)], crs="EPSG:4326")
+    >>> from crossborder import border_line
+    >>> line = border_line(g)
+    >>> line.n_pairs, round(line.length_km, 1)      # two degrees of meridian
+    (2, 221.1)
     """
     found = find_border(regions, group_col, a, b, id_col=id_col, length=length,
                         tolerance_m=tolerance_m)
@@ -479,15 +564,58 @@ def border_regions(
 ) -> pd.DataFrame:
     """Regions of either group that touch the border, with their shared length and contact kind.
 
-    A region counts when its best contact with the other side (edge > point > near) is in
-    ``contacts`` and, for an edge, its shared length is at least ``min_length_km``. Point and near
-    contacts have no length to test. Default: edge or point contact (queen rule; see the module
-    docstring for why this gives Samara as a Russia-Kazakhstan border region). Near contacts need
-    ``tolerance_m`` > 0 and ``"near"`` in ``contacts``.
+    Parameters
+    ----------
+    regions : GeoDataFrame
+        (Multi)polygons with an id column and a group column, forming a coverage.
+    group_col : str, default "country"
+        The column holding each region's group (side of the border).
+    a, b : str, optional
+        The two groups; default: the regions' two groups.
+    id_col : str, default "region"
+        The column of the region codes.
+    min_length_km : float, default 0
+        The shortest shared edge that makes a region a border region.
+    contacts : collection of {"edge", "point", "near"}, default ("edge", "point")
+        The contact kinds that count. Near contacts need ``tolerance_m`` > 0 and ``"near"`` here.
+    tolerance_m : float, default 0
+        Regions within this many metres that do not touch are ``near`` contacts.
+    length : {"auto", "geodesic", "planar"}, default "auto"
+        Geodesic lengths for a geographic CRS, planar for a projected one, unless forced.
 
-    Columns: ``region``, ``group`` (``a`` or ``b``), ``length_km`` (border length of the region,
-    = ``edge_km`` unless near contacts are counted), ``contact``, ``n_neighbours`` (regions of the
-    other side in contact), sorted by group (``a`` first) and region.
+    Returns
+    -------
+    DataFrame
+        Columns: ``region``, ``group`` (``a`` or ``b``), ``length_km`` (border length of the
+        region, = ``edge_km`` unless near contacts are counted), ``contact``, ``n_neighbours``
+        (regions of the other side in contact), sorted by group (``a`` first) and region.
+
+    Notes
+    -----
+    A region counts when its best contact with the other side (edge > point > near) is in
+    ``contacts`` and, for an edge, its shared length ``sum over B of |∂A ∩ ∂B|`` is at least
+    ``min_length_km``. Point and near contacts have no length to test. Default: edge or point
+    contact (queen rule; see the module docstring for why this gives Samara as a
+    Russia-Kazakhstan border region).
+
+    References
+    ----------
+    Stepanov, A., Burnasov, A., Ilyushkina, M. & Kovalev, Yu. (2020). Hidden geographical
+    opportunities for convergence of Russian-Kazakh border area. Dela 53: 97-110 (the 12 + 7
+    border regions the default reproduces).
+    Karney, C. F. F. (2013). Algorithms for geodesics. *Journal of Geodesy* 87(1), 43-55.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> g = gpd.GeoDataFrame({"region": ["A1", "A2", "B1", "B2"], "country": ["A", "A", "B", "B"]},
+    ...                      geometry=[box(0, 0, 1, 1), box(0, 1, 1, 2), box(1, 0, 2, 1),
+    ...                                box(1, 1, 2, 3)], crs="EPSG:4326")
+    >>> from crossborder import border_regions
+    >>> r = border_regions(g)
+    >>> r["region"].tolist(), r["length_km"].round(1).tolist()
+    (['A1', 'A2', 'B1', 'B2'], [110.6, 110.6, 110.6, 110.6])
     """
     unknown = set(contacts) - set(_RANK)
     if unknown:
@@ -932,6 +1060,31 @@ def find_border(
 ) -> Border:
     """The border between the regions of group ``a`` and of group ``b``, found within a tolerance.
 
+    Parameters
+    ----------
+    regions : GeoDataFrame
+        (Multi)polygons with an id column and a group column, forming a coverage (gaps allowed).
+    group_col : str, default "country"
+        The column holding each region's group (side of the border).
+    a, b : str, optional
+        The two groups; default: the regions' two groups.
+    id_col : str, default "region"
+        The column of the region codes.
+    tolerance_m : float or "auto", default "auto"
+        The tolerance t (m): chosen from the data by default (see Notes), else used as given
+        (at most :data:`MAX_TOLERANCE_M`).
+    length : {"auto", "geodesic", "planar"}, default "auto"
+        Geodesic lengths for a geographic CRS, planar for a projected one, unless forced.
+
+    Returns
+    -------
+    Border
+        ``pairs`` (every contact across the border, with its ``length_km``), ``line`` (the
+        :class:`BorderLine`), ``tolerance_m`` and ``tolerance_source``, ``profile`` (the gap
+        profile), ``duplicates`` and ``notes`` (what was measured and done).
+
+    Notes
+    -----
     Two regions on either side share a stretch of border when each one's boundary runs within
     ``tolerance_m`` of the other region (inside it, where they overlap). Its **length** is the
     mean of the two sides' outer boundary lengths within the tolerance,
@@ -955,9 +1108,26 @@ def find_border(
     What was measured and done is said in ``notes``. Candidate pairs come from STRtree queries:
     the cost grows with the number of vertices near the border.
 
-    Reference: the definition follows R ``cartography::getBorders(tol=)`` (boundaries within a
+    References
+    ----------
+    The definition follows R ``cartography::getBorders(tol=)`` (boundaries within a
     tolerance) and libpysal's ``fuzzy_contiguity`` (buffered polygons that intersect), with a
     length that both sides agree on.
+    Karney, C. F. F. (2013). Algorithms for geodesics. *Journal of Geodesy* 87(1), 43-55.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from crossborder import find_border
+    >>> g = gpd.GeoDataFrame({"region": ["A1", "A2", "B1", "B2"], "country": ["A", "A", "B", "B"]},
+    ...                      geometry=[box(0, 0, 1, 1), box(0, 1, 1, 2), box(1, 0, 2, 1),
+    ...                                box(1, 1, 2, 3)], crs="EPSG:4326")
+    >>> b = find_border(g)
+    >>> b.tolerance_m, b.line.n_pairs, round(b.line.length_km, 1)
+    (0.0, 2, 221.1)
+    >>> b.pairs["contact"].tolist()
+    ['edge', 'point', 'point', 'edge']
     """
     tol = check_tolerance(tolerance_m)
     a, b = _sides(regions, group_col, a, b)

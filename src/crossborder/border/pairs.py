@@ -142,10 +142,57 @@ def twin_cities(
 ) -> pd.DataFrame:
     """Pairs of cities, one of group ``a`` and one of group ``b``, within ``max_km`` of each other.
 
-    Ranked by the population of the smaller city of the pair (a pair is as strong as its smaller
-    partner), then by the combined population. Columns ``a_city``, ``b_city``, ``a_population``,
-    ``b_population``, ``a_region``/``b_region`` (when ``region_col``), ``distance_km``,
-    ``min_population``, ``population`` (combined), ``rank``.
+    Parameters
+    ----------
+    cities : GeoDataFrame or DataFrame
+        Points with ``group_col``, ``name_col`` and ``pop_col`` columns.
+    max_km : float, default 150
+        The longest link (geodesic km).
+    group_col : str, default "country"
+        The cities' side of the border.
+    a, b : str, optional
+        The two groups; default: the cities' two groups.
+    name_col, pop_col : str
+        The cities' name and population columns.
+    region_col : str or None, default "region"
+        The cities' region column, carried into the result (``None``: none).
+    min_population : float, default 0
+        Cities below it are left out.
+    capitals_only : bool, default False
+        Keep only the cities flagged in ``capital_col``.
+    capital_col : str, default "capital"
+
+    Returns
+    -------
+    DataFrame
+        Columns ``a_city``, ``b_city``, ``a_population``, ``b_population``,
+        ``a_region``/``b_region`` (when ``region_col``), ``distance_km``, ``min_population``,
+        ``population`` (combined), ``rank``.
+
+    Notes
+    -----
+    The pairs ``(i, j)`` with i in ``a``, j in ``b`` and geodesic ``d(i, j) <= max_km``, found
+    with a KD-tree radius query (no N x N matrix). Ranked by ``min(P_i, P_j)``, the population
+    of the smaller city of the pair (a pair is as strong as its smaller partner), then by the
+    combined population ``P_i + P_j``.
+
+    References
+    ----------
+    Karney, C. F. F. (2013). Algorithms for geodesics. *Journal of Geodesy* 87(1), 43-55.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> c = gpd.GeoDataFrame({"city": ["a1", "a2", "b1"], "country": ["A", "A", "B"],
+    ...                       "population": [500, 100, 300]},
+    ...                      geometry=gpd.points_from_xy([0.0, 0.0, 1.0], [0.0, 5.0, 0.0]),
+    ...                      crs="EPSG:4326")     # a1-b1: one degree of the equator apart
+    >>> from crossborder import twin_cities
+    >>> t = twin_cities(c, 150, region_col=None)
+    >>> t[["a_city", "b_city", "min_population", "rank"]].values.tolist()
+    [['a1', 'b1', 300.0, 1]]
+    >>> round(float(t["distance_km"].iloc[0]), 1)
+    111.3
     """
     a, b = _sides(cities, group_col, a, b)
     pts = _select_cities(cities, group_col, (a, b), pop_col, min_population, capitals_only,
@@ -220,11 +267,59 @@ def agglomerations(
 ) -> Agglomerations:
     """Chains of cities on the two sides within ``max_km`` of each other (single linkage).
 
+    Parameters
+    ----------
+    cities : GeoDataFrame or DataFrame
+        Points with ``group_col``, ``name_col`` and ``pop_col`` columns.
+    max_km : float, default 150
+        The longest link (geodesic km).
+    group_col : str, default "country"
+        The cities' side of the border.
+    a, b : str, optional
+        The two groups; default: the cities' two groups.
+    link : {"across", "any"}, default "across"
+        Which links chain cities: only cross-border ones, or links within a country too.
+    name_col, pop_col : str
+        The cities' name and population columns.
+    region_col : str or None, default "region"
+        The cities' region column, carried into the result (``None``: none).
+    min_population : float, default 0
+        Cities below it are left out.
+    capitals_only : bool, default False
+        Keep only the cities flagged in ``capital_col``.
+    capital_col : str, default "capital"
+
+    Returns
+    -------
+    Agglomerations
+        ``table``: one row per agglomeration, ranked by population (``name``, ``n_cities``,
+        ``population``, the population on each side, ``max_link_km``); ``members``; ``links``.
+
+    Notes
+    -----
     Cities (after ``min_population`` / ``capitals_only``) are nodes; two are linked when they lie
     within ``max_km`` (geodesic) and, with ``link="across"``, on different sides (with ``"any"``
     links within a country chain too). The agglomerations are the connected components that hold
     cities of both ``a`` and ``b``; the rest are dropped. Sparse throughout: a KD-tree radius query
     and ``scipy.sparse.csgraph.connected_components``.
+
+    References
+    ----------
+    Stepanov, A., Burnasov, A., Ilyushkina, M. & Kovalev, Yu. (2020). Hidden geographical
+    opportunities for convergence of Russian-Kazakh border area. Dela 53: 97-110.
+    Karney, C. F. F. (2013). Algorithms for geodesics. *Journal of Geodesy* 87(1), 43-55.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> c = gpd.GeoDataFrame({"city": ["a1", "a2", "b1"], "country": ["A", "A", "B"],
+    ...                       "population": [500, 100, 300]},
+    ...                      geometry=gpd.points_from_xy([0.0, 0.0, 1.0], [0.0, 5.0, 0.0]),
+    ...                      crs="EPSG:4326")     # a1-b1: one degree of the equator apart
+    >>> from crossborder import agglomerations
+    >>> ag = agglomerations(c, 150, region_col=None)
+    >>> ag.table[["name", "n_cities", "population"]].values.tolist()
+    [['a1–b1', 2, 800.0]]
     """
     a, b = _sides(cities, group_col, a, b)
     pts = _select_cities(cities, group_col, (a, b), pop_col, min_population, capitals_only,
@@ -365,9 +460,48 @@ def pair_gaps(
 ) -> PairGaps:
     """The ratio and log ratio of side ``a`` to side ``b`` for every pair, and its trend.
 
-    ``pairs`` is any table with the two region columns, e.g. :func:`cross_border_pairs` (edge and
-    point contacts; duplicates are dropped). Values must be positive for the log gap (others give
-    NaN). Times must be numeric for the trend. See the module docstring for the formulas.
+    Parameters
+    ----------
+    panel : Panel
+        The indicator, region x time. Values must be positive for the log gap (others give
+        NaN); times must be numeric for the trend.
+    pairs : DataFrame
+        Any table with the two region columns, e.g. :func:`cross_border_pairs` (edge and point
+        contacts; duplicates are dropped).
+    a_col, b_col : str, default "a_region", "b_region"
+        The columns of the two sides' regions.
+
+    Returns
+    -------
+    PairGaps
+        ``gaps``: long table of ``ratio`` and ``log_gap`` per pair and time; ``trends``: one
+        row per pair with ``slope``, ``se``, ``t``, ``abs_slope``, ``abs_se``, ``abs_pvalue``,
+        ``decay``, ``narrowing``, ``change``, ``crossed`` and ``half_life``.
+
+    Notes
+    -----
+    With ``g_t = ln(y_a,t / y_b,t)``: ``slope`` and ``se`` are the OLS slope of ``g_t`` on
+    ``t`` and its classical standard error; ``abs_slope`` is the slope of ``|g_t|``;
+    ``decay = lambda = -(OLS slope of ln |g_t| on t)``. Where the gap narrows
+    (``|g_t| ≈ |g_0| e^{-lambda t}``) and does not change sign, ``half_life = ln 2 / lambda``.
+
+    References
+    ----------
+    Barro, R. & Sala-i-Martin, X. (1992). Convergence. Journal of Political Economy 100: 223-251
+    (the half-life reading of exponential convergence).
+
+    Examples
+    --------
+    >>> import math
+    >>> import pandas as pd
+    >>> from crossborder import Panel, pair_gaps
+    >>> p = Panel.from_matrix([[math.e, math.e ** 0.5, math.e ** 0.25], [1.0, 1.0, 1.0]],
+    ...                       regions=["A1", "B1"], times=[2000, 2001, 2002])
+    >>> r = pair_gaps(p, pd.DataFrame({"a_region": ["A1"], "b_region": ["B1"]}))
+    >>> r.gaps["log_gap"].round(2).tolist()          # the log gap halves every year
+    [1.0, 0.5, 0.25]
+    >>> round(float(r.trends["half_life"].iloc[0]), 2)
+    1.0
     """
     for col in (a_col, b_col):
         if col not in pairs.columns:

@@ -235,18 +235,67 @@ def border_zone(
 ) -> BorderZone:
     """The part of each region within ``distance_km`` of the ``a``-``b`` border line.
 
+    Parameters
+    ----------
+    regions : GeoDataFrame
+        (Multi)polygons with an id column and a group column. Each region's row stands on its
+        own, but :meth:`BorderZone.by_group` adds rows up: pass non-overlapping regions (with
+        the built-in data, ``ds.base_regions`` or the analysis units, not ``ds.regions`` with
+        both RU-TYU and its parts).
+    distance_km : float, default 150
+        The zone's reach D (the paper's 1.5-hour reach to the nearest regional centre).
+    group_col, a, b, id_col
+        The group column, the two groups (default: the regions' two) and the id column, as in
+        :func:`border_line`.
+    population : Panel, Series or mapping, optional
+        Population by region (of a Panel: the ``year`` or its last time); adds
+        ``zone_population``.
+    year : optional
+        The Panel's time to take the population from.
+    cities : GeoDataFrame or DataFrame, optional
+        Points with a ``pop_col``: adds the number and population of cities in each region and
+        in its zone.
+    city_region_col : str, optional
+        A city's region (it must use ``regions``' ids); else the polygon that contains it.
+    pop_col : str, default "population"
+        The cities' population column.
+    crs : optional
+        The equal-area CRS to work in (default: see the module docstring).
+    line : BorderLine, optional
+        Reuses a :class:`BorderLine` already computed.
+
+    Returns
+    -------
+    BorderZone
+        ``regions`` (one row per region: ``area_km2``, ``zone_km2``, ``zone_share`` and the
+        population columns; geometry = the region's part inside the zone), ``cities``, ``line``.
+
+    Notes
+    -----
     ``zone_i = region_i ∩ buffer(border line, D)``, ``zone_share_i = area(zone_i) / area(region_i)``
     in an equal-area plane (see the module docstring). Regions of both groups (and any other
-    regions passed) get a row; those farther than D get zone 0. ``population`` (a Panel — the
-    ``year`` or its last time —, a Series or a mapping by region) adds
-    ``zone_population = population x zone_share``. ``cities`` (points with a ``pop_col``) adds the
-    number and population of cities in each region and in its zone; a city's region comes from
-    ``city_region_col`` when given (it must use ``regions``' ids), else from the polygon that
-    contains it. ``line`` reuses a :class:`BorderLine` already computed.
+    regions passed) get a row; those farther than D get zone 0.
+    ``zone_population_i = population_i x zone_share_i`` assumes the population is spread evenly
+    over each region.
 
-    Each region's row stands on its own, but :meth:`BorderZone.by_group` adds rows up: pass
-    non-overlapping regions (with the built-in data, ``ds.base_regions`` or the analysis units,
-    not ``ds.regions`` with both RU-TYU and its parts).
+    References
+    ----------
+    Stepanov, A., Burnasov, A., Ilyushkina, M. & Kovalev, Yu. (2020). Hidden geographical
+    opportunities for convergence of Russian-Kazakh border area. Dela 53: 97-110 (the 150 km reach).
+    Snyder, J. P. (1987). *Map Projections: A Working Manual*. USGS Professional Paper 1395
+    (the Lambert azimuthal equal-area projection).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> g = gpd.GeoDataFrame({"region": ["A1", "B1"], "country": ["A", "B"]},
+    ...                      geometry=[box(0, 0, 100_000, 100_000), box(100_000, 0, 200_000, 100_000)],
+    ...                      crs="EPSG:32642")      # UTM metres: two 100 km squares
+    >>> from crossborder import border_zone
+    >>> z = border_zone(g, 50, population={"A1": 1000, "B1": 400})
+    >>> z.regions[["zone_km2", "zone_share", "zone_population"]].round(1).values.tolist()
+    [[5000.0, 0.5, 500.0], [5000.0, 0.5, 200.0]]
     """
     check_distance_km(distance_km)
     if line is None:
@@ -349,17 +398,66 @@ def city_distances(
     """Distance (km) of each city of group ``a`` or ``b`` to the border and to the nearest city
     across it.
 
-    The border line comes from ``line`` or from ``regions`` (:func:`border_line`). Columns: every
-    column of ``cities`` but the geometry, then ``border_km`` (geodesic distance to the line),
-    ``across`` (nearest city of the other group with at least ``min_population``),
-    ``across_km`` (geodesic) and ``across_population``. Cities of other groups (their
-    ``group_col``, e.g. ``country``) are left out: they have no "across".
+    Parameters
+    ----------
+    cities : GeoDataFrame or DataFrame
+        Points with a ``group_col`` column (e.g. ``country``), optionally ``name_col`` and
+        ``pop_col``.
+    regions : GeoDataFrame, optional
+        The regions the border line is found from (:func:`border_line`) unless ``line`` is given.
+    group_col, a, b, id_col
+        The group column, the two groups and the regions' id column, as in :func:`border_line`.
+    name_col : str, default "city"
+        The cities' name column (their position when absent).
+    pop_col : str or None, default "population"
+        The cities' population column.
+    min_population : float, default 0
+        The smallest city that can be the nearest city across.
+    line : BorderLine, optional
+        A border line already computed.
+    crs : optional
+        The CRS to work in (default: see the module docstring).
+    resolution_km : float, default 0.5
+        The spacing of the densified line's vertices.
 
-    With geographic coordinates the line is densified to vertices at most ``resolution_km``
+    Returns
+    -------
+    DataFrame
+        Every column of ``cities`` but the geometry, then ``border_km`` (geodesic distance to
+        the line), ``across`` (nearest city of the other group with at least
+        ``min_population``), ``across_km`` (geodesic) and ``across_population``. Cities of other
+        groups are left out: they have no "across".
+
+    Notes
+    -----
+    ``border_km_i = min over points p of the line of d(city_i, p)`` and
+    ``across_km_i = min over cities j of the other group of d(city_i, city_j)``, with ``d`` the
+    geodesic distance on the ellipsoid. With geographic coordinates the line is densified to
+    vertices at most ``resolution_km``
     apart and ``border_km`` is the geodesic distance to the nearest vertex (found with a KD-tree
     on the unit sphere): it exceeds the true distance by at most ``resolution_km / 2`` on the
     line and by well under 10 m for cities 50 km or more away. With projected coordinates it is
     the planar distance.
+
+    References
+    ----------
+    Karney, C. F. F. (2013). Algorithms for geodesics. *Journal of Geodesy* 87(1), 43-55.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> g = gpd.GeoDataFrame({"region": ["A1", "B1"], "country": ["A", "B"]},
+    ...                      geometry=[box(0, 0, 100_000, 100_000), box(100_000, 0, 200_000, 100_000)],
+    ...                      crs="EPSG:32642")      # UTM metres: two 100 km squares
+    >>> from shapely.geometry import Point
+    >>> from crossborder import city_distances
+    >>> c = gpd.GeoDataFrame({"city": ["a", "b"], "country": ["A", "B"], "population": [10, 20]},
+    ...                      geometry=[Point(60_000, 50_000), Point(130_000, 50_000)],
+    ...                      crs="EPSG:32642")
+    >>> d = city_distances(c, g)
+    >>> d[["city", "border_km", "across", "across_km"]].round(1).values.tolist()
+    [['a', 40.0, 'b', 70.0], ['b', 30.0, 'a', 70.0]]
     """
     pts = _as_points(cities)
     if group_col not in pts.columns:

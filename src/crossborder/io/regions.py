@@ -283,17 +283,67 @@ def read_regions(
     empty: str = "keep",
 ) -> ReadResult:
     """Regions (GeoDataFrame in EPSG:4326) from one or more GeoJSON/shapefile/GeoPackage files or
-    layers; returns ``(regions, report)``. See the module docstring for what is checked, repaired
-    and reported. Columns: ``region`` (the codes from ``id_col``, as text), ``name`` and
-    ``country`` when ``name_col``/``country_col`` (or columns called so) exist, the file's other
-    columns, and ``geometry``. The index holds each feature's row (1-based feature number).
+    layers; returns ``(regions, report)``.
 
-    Several files (each country's regions from its own national source, say) are read one by
-    one and joined: an entry of ``paths`` may be a mapping ``{"path": ..., "id_col": ...,
-    "country": ..., "crs": ...}`` whose options apply to that file only (``id_col``: its column
-    of region codes; ``country``: the country of all its regions; ``crs``: its CRS when the
-    file has none — an empty ``.prj`` counts as none). ``country=`` gives every file's regions
-    that country. Files in different CRSs are reprojected to EPSG:4326, and errors name the file.
+    Parameters
+    ----------
+    paths : path, mapping, or a sequence of them
+        The files. Several files (each country's regions from its own national source, say) are
+        read one by one and joined: an entry may be a mapping ``{"path": ..., "id_col": ...,
+        "country": ..., "crs": ...}`` whose options apply to that file only (``id_col``: its
+        column of region codes; ``country``: the country of all its regions; ``crs``: its CRS
+        when the file has none — an empty ``.prj`` counts as none).
+    id_col : str, default "region"
+        The column of the region codes.
+    name_col, country_col : str, optional
+        The columns of the regions' names and countries.
+    country : str, optional
+        Gives every file's regions that country.
+    layer : str or sequence of str, optional
+        The layer(s) of a GeoPackage.
+    crs : optional
+        The CRS of files that have none.
+    mixed_crs : {"reproject", "error"}, default "reproject"
+        Files in different CRSs are reprojected to EPSG:4326 (and the fact reported), or refused.
+    sliver_km2 : float or None
+        Multipolygon parts smaller than this are removed (``None``: none is).
+    empty : {"keep", "set_aside"}, default "keep"
+        What becomes of a region with an empty or missing geometry.
+
+    Returns
+    -------
+    ReadResult
+        ``(regions, report)``: ``regions`` has the columns ``region`` (the codes from
+        ``id_col``, as text), ``name`` and ``country`` when ``name_col``/``country_col`` (or
+        columns called so) exist, the file's other columns, and ``geometry``; the index holds
+        each feature's row (1-based feature number). ``report`` (:class:`ReadReport`) lists what
+        was repaired or doubtful, with the file, the row and the region code.
+
+    Notes
+    -----
+    See the module docstring for what is checked, repaired and reported. A part's area, for
+    the sliver test, is its area on the EPSG:6933 equal-area grid (km²); invalid polygons are
+    repaired with ``shapely.make_valid``, keeping the polygonal parts. Errors name the file.
+
+    References
+    ----------
+    Butler, H. et al. (2016). The GeoJSON Format. IETF RFC 7946.
+    ESRI (1998). ESRI Shapefile Technical Description. The OGC GeoPackage Encoding Standard.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> from crossborder import read_regions
+    >>> def square(code, x):
+    ...     ring = [[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]
+    ...     return {"type": "Feature", "properties": {"code": code, "country": code[0]},
+    ...             "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "regions.geojson"
+    >>> _ = f.write_text(json.dumps({"type": "FeatureCollection",
+    ...                              "features": [square("A1", 0), square("B1", 1)]}))
+    >>> regions, report = read_regions(f, id_col="code")
+    >>> regions[["region", "country"]].values.tolist(), regions.crs.to_string()
+    ([['A1', 'A'], ['B1', 'B']], 'EPSG:4326')
     """
     if mixed_crs not in ("reproject", "error"):
         raise DataError(f"mixed_crs must be 'reproject' or 'error', not {mixed_crs!r}")

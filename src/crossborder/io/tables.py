@@ -291,14 +291,56 @@ def read_table(
 ) -> pd.DataFrame:
     """A table of strings from a CSV/TSV/TXT, Excel (.xlsx) or Parquet file.
 
-    ``encoding`` and ``delimiter`` are sniffed when not given (see the module docstring);
-    ``sheet`` picks an Excel sheet by name or 0-based number (default the first). Files over
-    ``max_bytes`` are refused with a message saying how to raise the limit; an Excel workbook that
-    unpacks to more than ``max_unpacked_bytes``, or whose sheet has more than ``max_rows`` rows or
-    ``max_columns`` columns, too (``None`` lifts a limit). Empty cells are
-    ``""``; blank lines are skipped. The index holds the row of the file (header = row 1).
-    Raises :class:`DataError` naming the file (and row) for an empty file, a header with no rows
-    below it, a file all in one column, ragged rows and undecodable bytes.
+    Parameters
+    ----------
+    path : str or PathLike
+        A plain local file.
+    sheet : str or int, optional
+        An Excel sheet by name or 0-based number (default the first).
+    encoding, delimiter : str, optional
+        Sniffed when not given (see Notes).
+    max_bytes : int or None
+        Files over it are refused with a message saying how to raise the limit.
+    max_unpacked_bytes, max_rows, max_columns : int or None
+        An Excel workbook that unpacks to more than ``max_unpacked_bytes``, or whose sheet has
+        more than ``max_rows`` rows or ``max_columns`` columns, is refused too (``None`` lifts a
+        limit).
+
+    Returns
+    -------
+    DataFrame
+        Every cell a string; empty cells are ``""``; blank lines are skipped. The index holds
+        the row of the file (header = row 1). What was used (format, encoding, delimiter, sheet)
+        is in ``table.attrs["crossborder"]``.
+
+    Raises
+    ------
+    DataError
+        Naming the file (and row) for an empty file, a header with no rows below it, a file all
+        in one column, ragged rows and undecodable bytes.
+
+    Notes
+    -----
+    The encoding is found from a byte-order mark (UTF-8, UTF-16, UTF-32), else from the pattern
+    of NUL bytes (BOM-less UTF-16), else strict UTF-8, else cp1251; a file that is not
+    consistently one encoding is an error naming its first bad line. The delimiter is sniffed
+    among comma, semicolon and tab. See the module docstring for the Excel checks.
+
+    References
+    ----------
+    Shafranovich, Y. (2005). Common Format and MIME Type for Comma-Separated Values (CSV) Files.
+    IETF RFC 4180. ECMA-376, Office Open XML File Formats. The Apache Parquet format
+    specification.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from crossborder import read_table
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "grp.csv"
+    >>> _ = f.write_bytes("region;value\\nA;1,5\\nB;\\n".encode("cp1251"))
+    >>> t = read_table(f)
+    >>> t.values.tolist(), t.index.tolist(), t.attrs["crossborder"]["delimiter"]
+    ([['A', '1,5'], ['B', '']], [2, 3], ';')
     """
     file = file_label(path)
     p = Path(path)

@@ -76,13 +76,59 @@ def weights_from_regions(
 ) -> Any:
     """Spatial weights (a libpysal ``W``) from a GeoDataFrame of region polygons.
 
-    ``method``: ``"queen"`` (shared edge or corner), ``"rook"`` (shared edge), ``"knn"`` (the
-    ``k`` nearest centroids) or ``"distance"`` (centroids within ``threshold_km``; inverse
-    distance if ``binary=False``). Distances are computed in a Lambert azimuthal equal-area
-    projection centred on the regions when the CRS is geographic, else in the given (assumed
-    metric) CRS. Ids are ``id_col`` or the index (``id_column``, the old name, is deprecated
-    and warns with a FutureWarning). Islands (including regions with no
-    geometry, which are kept with no neighbours) are in ``W.islands``.
+    Parameters
+    ----------
+    regions : GeoDataFrame
+        Region polygons.
+    method : {"queen", "rook", "knn", "distance"}, default "queen"
+        ``"queen"`` (shared edge or corner), ``"rook"`` (shared edge), ``"knn"`` (the ``k``
+        nearest centroids) or ``"distance"`` (centroids within ``threshold_km``).
+    id_col : str, optional
+        The column of the region ids; default the index.
+    k : int, default 4
+        The number of neighbours of ``"knn"`` (1 <= k < number of regions).
+    threshold_km : float, optional
+        The distance band of ``"distance"`` (required there).
+    binary : bool, default True
+        ``"distance"`` weights 1 within the band, or the inverse distance if False.
+    id_column : str, optional
+        The old name of ``id_col``: deprecated, warns with a FutureWarning.
+
+    Returns
+    -------
+    libpysal.weights.W
+        Unstandardised weights keyed by region id. Islands (including regions with no geometry,
+        which are kept with no neighbours and warned about) are in ``W.islands``.
+
+    Notes
+    -----
+    ``w_ij = 1`` when i and j share a boundary point (queen) or a boundary segment (rook), when
+    j is among the k nearest centroids of i (knn, not symmetric), or when
+    ``d_ij <= threshold_km`` (distance; ``w_ij = 1 / d_ij`` with d in metres when
+    ``binary=False``); else 0. Distances between centroids are computed in a Lambert azimuthal
+    equal-area projection centred on the regions when the CRS is geographic, else in the given
+    (assumed metric) CRS.
+
+    References
+    ----------
+    Anselin, L. (1988). *Spatial Econometrics: Methods and Models*. Dordrecht: Kluwer.
+    The weights are built by libpysal (``libpysal.weights``: ``Queen``, ``Rook``, ``KNN``,
+    ``DistanceBand``).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from crossborder import weights_from_regions
+    >>> g = gpd.GeoDataFrame({"region": ["A", "B", "C", "D"]},
+    ...                      geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1),
+    ...                                box(1, 1, 2, 2)], crs="EPSG:4326")
+    >>> w = weights_from_regions(g, id_col="region")        # A and D touch at a corner
+    >>> {r: sorted(n) for r, n in w.neighbors.items()}
+    {'A': ['B', 'D'], 'B': ['A', 'C', 'D'], 'C': ['B', 'D'], 'D': ['A', 'B', 'C']}
+    >>> w = weights_from_regions(g, "rook", id_col="region")
+    >>> {r: sorted(n) for r, n in w.neighbors.items()}
+    {'A': ['B'], 'B': ['A', 'C', 'D'], 'C': ['B'], 'D': ['B']}
     """
     from libpysal import weights as lw
 
