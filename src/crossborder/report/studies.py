@@ -161,10 +161,14 @@ def study_verdict(ctx: ReportContext) -> Verdict:
             integ = integration_test(ctx)
         except Skip:
             integ = None
+        try:
+            integ_grid = integration_on_grid(ctx) if integ is not None else None
+        except Skip:
+            integ_grid = None
         paper = ctx.ds.name == "ru-kz"
         a, b = sides(ctx)
         ctx.cache["verdict"] = verdict(
             g, names=names(ctx), sides=(country_name(ctx, a), country_name(ctx, b)),
-            between=between_share_by_basis(ctx), integration=integ,
+            between=between_share_by_basis(ctx), integration=integ, integration_grid=integ_grid,
             claims=check_claims(ctx.ds) if paper else None, paper=paper)
     return ctx.cache["verdict"]

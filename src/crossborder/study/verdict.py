@@ -119,7 +119,7 @@ PAPER_SAYS = {
 TABLES = {"evidence": "verdict.csv", "dependences": "verdict_dependences.csv",
           "between": "verdict_between_share.csv", "integration": "integration.csv",
           "claims": "claims.csv", "context": "verdict_context.csv",
-          "conclusions": "conclusions.csv"}
+          "conclusions": "conclusions.csv", "integration_grid": "integration_grid_shares.csv"}
 
 ROBUST, MOSTLY, MIXED, RARE = "robust", "mostly", "mixed", "rare"
 CONVERGENCE, DIVERGENCE, NEITHER = "convergence", "divergence", "no clear direction"
@@ -595,8 +595,8 @@ def _convergence_row(read: pd.DataFrame, dep: pd.DataFrame | None) -> dict[str, 
             "source": "; ".join(str(r["source"]) for r in rows)}
 
 
-def _integration_row(integ: Mapping[str, Any] | None, context: str, paper: bool = True
-                     ) -> dict[str, Any]:
+def _integration_row(integ: Mapping[str, Any] | None, context: str, paper: bool = True,
+                     grid: Mapping[str, Any] | None = None) -> dict[str, Any]:
     base = {"conclusion": ("The EAEU (2015) strengthened convergence (DiD of neighbour gaps)" if paper
                            else "Integration after the break year (DiD of neighbour gaps)"),
             "paper_says": PAPER_SAYS["integration"]}
@@ -628,10 +628,43 @@ def _integration_row(integ: Mapping[str, Any] | None, context: str, paper: bool 
                + (f": the 2014–16 devaluations (rouble {CONTEXT.loc[0, 'when']}, tenge "
                   f"{CONTEXT.loc[1, 'when']}) after the oil-price fall move them" if paper else "")
                + (f"; {rob}" if integ["why"] else ""))
+    verdict_word = integ["reading"]
+    if grid is not None:
+        rob = f"{rob}; {grid['text']}"
+        if verdict_word == SUPPORTED and not grid["holds"]:
+            verdict_word = DEPENDS
     return {**base, "data_show": data, "evidence": "; ".join(ev), "robustness": rob,
-            "verdict": integ["reading"],
+            "verdict": verdict_word,
             "source": integ["source"] + (f"; {context}[event=rouble]; {context}[event=tenge]; "
-                                         f"{context}[event=oil]" if fx_said and paper else "")}
+                                         f"{context}[event=oil]" if fx_said and paper else "")
+            + (f"; {grid['source']}" if grid is not None else "")}
+
+
+def grid_reading(shares: pd.DataFrame, *, table_name: str = TABLES["integration_grid"]
+                 ) -> dict[str, Any]:
+    """The integration DiD across the grid of currency bases and windows
+    (:meth:`crossborder.study.integration.IntegrationGrid.shares`): per basis, how many
+    specifications narrow / widen significantly with pair-clustered errors, and how many narrow
+    with dyadic-robust errors (pairs sharing regions). ``text`` is one clause; ``source`` names the
+    rows. ``holds``: some basis narrows in most of its specifications under dyadic-robust errors."""
+    pair = shares[shares["inference"] == "pair"]
+    dy = shares[shares["inference"] == "dyadic"].set_index("currency")
+    parts = []
+    for r in pair.itertuples():
+        part = f"{basis_name(str(r.currency))} {int(r.narrowing)}/{int(r.n)} narrow"
+        if r.widening:
+            part += f", {int(r.widening)}/{int(r.n)} widen"
+        parts.append(part)
+    dy_nar = {c: int(v) for c, v in dy["narrowing"].items()} if len(dy) else {}
+    dy_n = {c: int(v) for c, v in dy["n"].items()} if len(dy) else {}
+    holds = any(dy_n.get(c, 0) and dy_nar.get(c, 0) / dy_n[c] > 0.5 for c in dy_nar)
+    text = ("on the grid of currency bases and windows (pair-clustered p): " + "; ".join(parts))
+    if dy_nar:
+        total, n = sum(dy_nar.values()), sum(dy_n.values())
+        text += (f"; with dyadic-robust errors {total} of {n} narrow" if total
+                 else "; with dyadic-robust errors none narrows")
+    return {"text": text, "holds": holds,
+            "source": f"{table_name}[inference=pair]; {table_name}[inference=dyadic]"}
 
 
 def _moved(integ: Mapping[str, Any]) -> str:
@@ -708,17 +741,22 @@ def conclusions(read: pd.DataFrame, *, dependences: pd.DataFrame | None = None,
                 between: Mapping[str, Any] | None = None,
                 integration: Mapping[str, Any] | None = None,
                 claims: Mapping[str, Any] | None = None, paper: bool = True,
-                tables: Mapping[str, str] | None = None) -> pd.DataFrame:
+                tables: Mapping[str, str] | None = None,
+                integration_grid: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """The paper's conclusions point by point (columns :data:`CONCLUSION_COLUMNS`) with a ``key``
     column (convergence, integration, polarised, claims, thesis).
 
     ``read``: :func:`read_evidence`; ``between``: :func:`between_reading`; ``integration``:
-    :func:`integration_reading`; ``claims``: :func:`claims_reading`. Without ``paper`` (a dataset
+    :func:`integration_reading`; ``claims``: :func:`claims_reading`; ``integration_grid``:
+    :func:`grid_reading` (stated beside the integration row; a DiD that narrows at its own
+    specification but not under dyadic-robust errors across the grid "depends on the basis").
+    Without ``paper`` (a dataset
     that is not the paper's) the claims and thesis rows are left out and ``paper_says`` is empty.
     """
     tb = {**TABLES, **(tables or {})}
     conv = {"key": "convergence", **_convergence_row(read, dependences)}
-    integ = {"key": "integration", **_integration_row(integration, tb["context"], paper)}
+    integ = {"key": "integration", **_integration_row(integration, tb["context"], paper,
+                                                      integration_grid)}
     pol = {"key": "polarised", **_polarised_row(between, read)}
     rows = [conv, integ, pol]
     if paper:
@@ -847,6 +885,7 @@ def verdict(
     between: Mapping[str, pd.Series] | None = None,
     basis: str | None = None,
     integration: Any = None,
+    integration_grid: Any = None,
     claims: pd.DataFrame | None = None,
     paper: bool = True,
     robust: float = 0.9,
@@ -858,7 +897,9 @@ def verdict(
     ``basis``, by default the grid's baseline basis), an integration result and the claims table.
 
     ``names``: side code -> name in the estimate labels; ``sides``: the two sides as the bottom line
-    names them. The grid's ``alpha`` (``result.params``) is used throughout.
+    names them; ``integration_grid``: an :class:`~crossborder.study.integration.IntegrationGrid`
+    whose shares are read beside the integration test (:func:`grid_reading`). The grid's ``alpha``
+    (``result.params``) is used throughout.
     """
     alpha = float(result.params.get("alpha", 0.05))
     read = read_evidence(result.evidence(), alpha=alpha, robust=robust, rare=rare, names=names,
@@ -882,8 +923,9 @@ def verdict(
         integ = integration_reading(integration.table, integration.inference, alpha=alpha,
                                     currency=integration.params.get("currency"))
     cl = claims_reading(claims) if claims is not None and len(claims) else None
+    grid = (grid_reading(integration_grid.shares()) if integration_grid is not None else None)
     concl = conclusions(read, dependences=dep, between=btw, integration=integ, claims=cl,
-                        paper=paper)
+                        paper=paper, integration_grid=grid)
     pairs = bottom_line(concl, read, between=btw, integration=integ, claims=cl,
                         sides=sides or ("one side", "the other"), paper=paper, with_keys=True)
     bl = [text for _, text in pairs]
