@@ -73,7 +73,13 @@ from ..measures._timetrend import (
 from ..measures.beta import speed_half_life
 from ..measures.decompose import decompose_array
 from ..measures.inference import spec_curve_pvalues, t_pvalue
-from ..measures.resample import between_share_theil, bootstrap_regions, bootstrap_trend, sd_log
+from ..measures.resample import (
+    between_share_theil,
+    bootstrap_regions,
+    bootstrap_trend,
+    sd_log,
+    trend_slopes,
+)
 from ..panel import Panel
 from .panels import DEFAULT_INDICATOR, study_panel
 
@@ -1045,15 +1051,6 @@ def _coef_p(X: np.ndarray, Y: np.ndarray, k: int, se: str, hac_lags: int = 1
     return B[k], np.asarray(t_pvalue(tval, df), dtype=float)
 
 
-def _boot_pvalues(slopes: np.ndarray) -> np.ndarray:
-    """Per column of bootstrap slopes (B x D), the two-sided p of
-    :func:`crossborder.measures.resample.bootstrap_trend`."""
-    B = slopes.shape[0]
-    below = (1 + (slopes <= 0).sum(axis=0)) / (B + 1)
-    above = (1 + (slopes >= 0).sum(axis=0)) / (B + 1)
-    return np.minimum(1.0, 2 * np.minimum(below, above))
-
-
 class _NullDraws:
     """The null data sets of the joint specification-curve test (Simonsohn, Simmons & Nelson 2020,
     Nature Human Behaviour 4: 1208-1214), every specification re-estimated on each of ``n`` draws
@@ -1062,10 +1059,17 @@ class _NullDraws:
     * beta: the growth rates permuted across the specification's border regions (within each side
       for the conditional beta: the side effect kept, the link between growth and the initial
       level broken) — the null of no convergence, exact under exchangeable regions;
-    * trends (sigma, between share, border effect, pair gaps): the years of the yearly series
-      permuted (for the bootstrap errors, the columns of its bootstrap draws too, so the p-value
-      is recomputed as on data with the years in random order) — the null of no trend, exact when
-      the years are exchangeable; with persistent series it is somewhat liberal.
+    * trends read with the region bootstrap (sigma, between share): the bootstrap under the null
+      (Efron & Tibshirani 1993, sec. 16.4; the "effect removed" variant of Simonsohn et al.):
+      every region gets a Poisson(1) count (the Poisson bootstrap, which draws a region the same
+      number of times in every specification), the statistic is recomputed with those counts as
+      frequency weights and the observed slope ``b`` subtracted, ``b*_d = slope_d - b``; its p is
+      that of the specification's own bootstrap distribution centred on it,
+      ``2 min(1 + #{s_b - b + b*_d <= 0}, 1 + #{s_b - b + b*_d >= 0}) / (B + 1)`` — the null of no
+      trend with the uncertainty the observed p-value measures;
+    * other trends (border effect, pair gaps; any trend read with classical, HC or HAC errors):
+      the years of the yearly series permuted and the slope refitted — the null of no trend,
+      exact when the years are exchangeable; with persistent series it is somewhat liberal.
 
     One draw is one data set for the whole grid: a region (a year) takes the same random key in
     every specification, and each specification orders its regions (years) by it, so the
@@ -1112,24 +1116,49 @@ class _NullDraws:
         self.method[name] = ("growth permuted across regions" + (" within each side"
                                                                  if strata is not None else ""))
 
+    def counts(self, labels: Sequence[Any]) -> np.ndarray:
+        """(len(labels) x n) Poisson(1) counts of each region in each draw, the same for a label
+        wherever it appears (the Poisson bootstrap: Hanley & MacGibbon 2006, Comput. Methods
+        Programs Biomed. 83: 57-62)."""
+        out = []
+        for lab in labels:
+            k = ("count", str(lab))
+            if k not in self._keys:
+                h = zlib.crc32(f"count\x1f{lab}".encode())
+                self._keys[k] = np.random.default_rng([self.seed, h]).poisson(1.0, self.n)
+            out.append(self._keys[k])
+        return np.array(out, dtype=float)
+
     def trend(self, name: str, spec_id: int, series: np.ndarray, t: np.ndarray, times: Sequence[Any],
-              bdraws: np.ndarray | None, alpha: float, hac_lags: int) -> None:
+              bdraws: np.ndarray | None, alpha: float, hac_lags: int, block: np.ndarray | None = None,
+              labels: Sequence[Any] | None = None, stat: Any = None) -> None:
         se = self._se(name)
         if not self.n or se is None:
             return
-        order = np.argsort(self.keys(times, "year"), axis=0)          # T x D
         if se == BOOTSTRAP:
-            if bdraws is None:
+            if bdraws is None or block is None:
                 return
-            c = (t - t.mean()) / ((t - t.mean()) ** 2).sum()
-            C = np.zeros(order.shape)
-            np.put_along_axis(C, order, np.repeat(c[:, None], order.shape[1], axis=1), axis=0)
-            b, p = series @ C, _boot_pvalues(bdraws @ C)
+            # the bootstrap under the null: regions drawn (Poisson counts), the observed slope
+            # taken out, each draw's p from the specification's bootstrap distribution centred
+            # on the draw's slope
+            W = self.counts(labels).T[:, :, None] * np.ones(block.shape)[None]   # D x N x T
+            with np.errstate(invalid="ignore", divide="ignore"):
+                null_series = stat(np.broadcast_to(block, W.shape), W)
+            b_obs = float(trend_slopes(series, t))
+            b = trend_slopes(null_series, t) - b_obs
+            centred = trend_slopes(bdraws, t) - b_obs
+            centred = np.sort(centred[np.isfinite(centred)])
+            B = len(centred)
+            below = (1 + np.searchsorted(centred, -b, side="right")) / (B + 1)
+            above = (1 + B - np.searchsorted(centred, -b, side="left")) / (B + 1)
+            p = np.where(np.isfinite(b), np.minimum(1.0, 2 * np.minimum(below, above)), np.nan)
+            self.method[name] = "regions redrawn with the trend removed (bootstrap under the null)"
         else:
-            X = np.column_stack([np.ones(len(t)), t])
+            order = np.argsort(self.keys(times, "year"), axis=0)          # T x D
+            X = np.column_stack([np.ones(len(t)), t - t.mean()])    # centred: the same slope
             b, p = _coef_p(X, series[order], 1, se, hac_lags)
+            self.method[name] = "years permuted"
         self.by.setdefault(name, {})[spec_id] = (b, p)
-        self.method[name] = "years permuted"
 
     def renumber(self, new: Mapping[int, int]) -> None:
         self.by = {e: {int(new[i]): v for i, v in d.items() if i in new} for e, d in self.by.items()}
@@ -1249,7 +1278,8 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
                 int(mask.sum()))
             bdraws = add_boot(name, sd, y[mask], sd_log, groups[mask], int(mask.sum()))
             if draws is not None:
-                draws.trend(name, spec["spec_id"], sd, tnum, times, bdraws, alpha, hac_lags)
+                draws.trend(name, spec["spec_id"], sd, tnum, times, bdraws, alpha, hac_lags,
+                            y[mask], made["labels"][mask], sd_log)
 
     if "beta" in families:
         span = float(tnum[-1] - tnum[0])
@@ -1283,7 +1313,7 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
         bdraws = add_boot("between_share_trend", share, y, between_share_theil(groups), groups, n_b)
         if draws is not None:
             draws.trend("between_share_trend", spec["spec_id"], share, tnum, times, bdraws, alpha,
-                        hac_lags)
+                        hac_lags, y, made["labels"], between_share_theil(groups))
 
     if {"border_effect", "pair_gaps"} & set(families) and edges is None:
         skipped.append({**spec, "what": "border_effect/pair_gaps", "reason": "no polygons"})
