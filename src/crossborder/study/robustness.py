@@ -1403,19 +1403,25 @@ def deduplicate_specifications(
                                        and c != "se_type"]
 
     finite = np.isfinite(pd.to_numeric(t["value"], errors="coerce").to_numpy(dtype=float))
-    key = t[fixed].astype(str).agg("\x1f".join, axis=1) + "\x1f" + _value_key(t, digits)
+    key = _value_key(t, digits)
+    for c in reversed(fixed):
+        key = t[c].astype(str) + "\x1f" + key
     key = key.where(finite, "row " + t.index.astype(str))
     first = ~key.duplicated()
     t["same_as"] = ""
     merged: dict[str, int] = {}
-    for _, idx in t.groupby(key, sort=False).groups.items():
+    shown = {c: t[c].astype(str).to_numpy() for c in dims if c in t.columns}
+    raw = {c: t[c].to_numpy(dtype=object) for c in shown}
+    est = t["estimate"].astype(str).to_numpy()
+    same_as = t["same_as"].to_numpy(dtype=object)
+    for idx in t.groupby(key, sort=False).indices.values():
         if len(idx) < 2:
             continue
         keep, rest = idx[0], idx[1:]
-        diff = [c for c in dims if c in t.columns and t.loc[idx, c].astype(str).nunique() > 1]
-        t.at[keep, "same_as"] = "; ".join(
-            ", ".join(f"{c}={t.at[r, c]}" for c in diff) for r in rest)
-        merged[str(t.at[keep, "estimate"])] = merged.get(str(t.at[keep, "estimate"]), 0) + len(rest)
+        diff = [c for c in shown if len(set(shown[c][idx])) > 1]
+        same_as[keep] = "; ".join(", ".join(f"{c}={raw[c][r]}" for c in diff) for r in rest)
+        merged[est[keep]] = merged.get(est[keep], 0) + len(rest)
+    t["same_as"] = same_as
     out = t[first].reset_index(drop=True)
     n_drop = int((~first).sum())
     if not n_drop:
