@@ -26,7 +26,22 @@ Estimates (one row each per specification; ``a``/``b`` are the two sides):
 ==========================  =====================================================================
 
 ``supports_convergence`` is True when the estimate is negative and its p-value below ``alpha``
-(every estimate is defined so that a fall means convergence). The specification curve (Simonsohn,
+(every estimate is defined so that a fall means convergence). Cross-section p-values are
+Student's t with n - k degrees of freedom for every covariance (statsmodels' ``use_t``); the sigma
+and between-share trends also get a ``bootstrap`` row: their uncertainty from resampling regions
+(:mod:`crossborder.measures.resample`), not from HAC on a dozen yearly points (HAC stays as an
+alternative row).
+
+Counting evidence once: every data specification has a ``spec_id``, shared by its standard-error
+rows (alternatives of one specification, not specifications); ``duplicate_of`` names the earlier
+specification whose estimate and standard error are identical (e.g. sigma within one country in
+USD and at PPP, where a national conversion factor cancels); ``baseline`` marks, per estimate, the
+row of the question's baseline specification with its baseline errors — declared before the grid
+runs (:data:`BASELINE_DECLARATIONS`, :func:`baselines`), never picked from results.
+:meth:`RobustnessResult.evidence` gives per question the baseline, the distinct specifications,
+the share negative beside the share significant, and a joint specification-curve p-value;
+:meth:`RobustnessResult.depends_on` the choices an estimate depends on, with aliased ones named
+together. The specification curve (Simonsohn,
 Simmons & Nelson 2020, Nature Human Behaviour 4: 1208-1214) sorts one estimate over all
 specifications: :func:`crossborder.charts_study.specification_curve`.
 
