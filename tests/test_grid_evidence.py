@@ -211,3 +211,17 @@ def test_depends_on_honours_alpha():
     assert _keys(_result(rows, alpha=0.01)) == {}
     assert dict(zip(*_result(rows).depends_on(alpha=0.01)[["level", "sentence_key"]].T.values,
                     strict=True)) == {}
+
+
+def test_declared_baselines_by_what_the_question_measures():
+    """Growth and dispersion in constant prices, level gaps at PPP, dollar sizes in USD; on the
+    built-in data each side's sigma trend by name."""
+    d = baselines().set_index("estimate")
+    assert d.loc["dollar_sizes", "currency"] == "USD"
+    assert d.loc["border_effect_trend", "currency"] == d.loc["pair_gap_trend", "currency"] == "PPP"
+    assert set(d.loc[["sigma_trend", "beta_absolute", "between_share_trend"], "currency"]) == {"real"}
+    ds = baselines(cb.load_dataset("ru-kz")).set_index("estimate")
+    assert ds.loc["sigma_trend_KZ", "question"] == "sigma convergence within KZ"
+    assert ds.loc["beta_conditional", "cov_type"] == "HC3"
+    assert ds.loc["between_share_trend", "cov_type"] == "bootstrap"
+    assert set(ds["regions"]) == {"Tyumen with okrugs"} and set(ds["resources"]) == {"in"}

@@ -355,8 +355,12 @@ def baselines(ds_or_params: Any = None, *, estimates: Sequence[str] | None = Non
         se = list(p.get("se_types", ())) + ([BOOTSTRAP] if p.get("n_boot") else [])
         return _resolve_baselines(names, p.get("currencies", [None]), p.get("variants", []), se)
     ds = ds_or_params
+    r = getattr(ds, "regions", None)
+    sides = (sorted(map(str, pd.unique(r.loc[r["border"].astype(bool), "country"].dropna())))
+             if r is not None and {"border", "country"} <= set(r.columns) else ["<side>"])
     names = list(estimates) if estimates is not None else [
-        e for e in BASELINE_DECLARATIONS["estimate"] if e != "dollar_sizes"]
+        n for e in BASELINE_DECLARATIONS["estimate"] if e != "dollar_sizes"
+        for n in ([f"sigma_trend_{g}" for g in sides] if e == "sigma_trend_<side>" else [e])]
     variants = [v.name for v in study_defaults(ds)["region_variants"]]
     return _resolve_baselines(names, default_currencies(ds), variants,
                               ["classical", "HC1", "HC3", "HAC", BOOTSTRAP])
