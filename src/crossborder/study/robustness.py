@@ -488,8 +488,11 @@ class RobustnessResult:
                     alts.append(f"{other} {s_o:.2f}")
             jp, js, jm = np.nan, np.nan, "not computed (n_draws=0)"
             draws = self.null_draws.get(est)
+            if self.params.get("n_draws") and not draws:
+                jm = f"not computed (no null draws with {se} errors)"
             if draws and n:
                 ids = d["spec_id"].astype(int).tolist()
+                jm = "not computed (a specification without null draws)"
                 if all(i in draws["by_spec"] for i in ids):
                     ne = np.column_stack([draws["by_spec"][i][0] for i in ids])
                     npv = np.column_stack([draws["by_spec"][i][1] for i in ids])
