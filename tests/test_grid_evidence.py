@@ -225,3 +225,30 @@ def test_declared_baselines_by_what_the_question_measures():
     assert ds.loc["beta_conditional", "cov_type"] == "HC3"
     assert ds.loc["between_share_trend", "cov_type"] == "bootstrap"
     assert set(ds["regions"]) == {"Tyumen with okrugs"} and set(ds["resources"]) == {"in"}
+
+
+def test_bootstrap_rows_equal_a_direct_bootstrap_at_the_grids_alpha():
+    """The bootstrap row of sigma (pooled: drawn within each side; within a side) and of the
+    between share: bootstrap_regions + bootstrap_trend on the same arrays, seed and alpha."""
+    from crossborder.measures.decompose import decompose_array
+    from crossborder.measures.resample import (
+        between_share_theil,
+        bootstrap_regions,
+        bootstrap_trend,
+        sd_log,
+    )
+
+    g = cb.robustness(_factory, currencies=["PPP"], starts=[2001], ends=[2009],
+                      estimates=("sigma", "between_share"), cov_types=("HAC",), n_boot=99,
+                      n_draws=0, alpha=0.1, seed=4)
+    t = g.table[g.table["se_type"] == "bootstrap"].set_index("estimate")
+    y = _values("PPP")[:, 1:10]
+    years = np.arange(2001, 2010, dtype=float)
+    cases = {"sigma_trend": (y, sd_log, GROUPS, sd_log(y)),
+             "sigma_trend_B": (y[5:], sd_log, GROUPS[5:], sd_log(y[5:])),
+             "between_share_trend": (y, between_share_theil(GROUPS), GROUPS,
+                                     decompose_array(y, GROUPS, "theil")["between_share"])}
+    for est, (block, stat, strata, obs) in cases.items():
+        want = bootstrap_trend(obs, bootstrap_regions(block, None, stat, 99, 4, strata), years, 0.1)
+        for k in ("value", "se", "ci_low", "ci_high", "pvalue"):
+            assert t.loc[est, k] == pytest.approx(want[k], rel=1e-9), (est, k)
