@@ -93,13 +93,25 @@ def test_default_errors_and_no_conditional(panel):
 
 
 def test_summary_counts_windows_at_alpha():
-    t = pd.DataFrame({"start": [2000, 2001, 2002], "end": [2005, 2006, 2007],
-                      "window_end": [2005, 2006, 2007], "periods": [6, 6, 6],
-                      "estimate": ["sigma_trend"] * 3, "value": [-1.0, -1.0, 1.0],
-                      "pvalue": [0.04, 0.05, 0.01]})
-    r = RollingResult(table=t, window=6, alpha=0.05)
-    assert "sigma_trend: 1 of 3 windows negative at p < 0.05 (ending 2005)" in r.summary()
-    assert "windows of 6 years (2000-2005 ... 2002-2007; 3 window(s) of 6 periods)" in r.summary()
+    """Negative (0 is not) with p < alpha (strictly), per estimate in table order, the ends listed;
+    the windows set aside named."""
+    t = pd.DataFrame({"start": [2000, 2001, 2002, 2003] * 2, "end": [2005, 2006, 2007, 2008] * 2,
+                      "window_end": [2005, 2006, 2007, 2008] * 2, "periods": [6] * 8,
+                      "estimate": ["sigma_trend"] * 4 + ["beta_absolute"] * 4,
+                      "value": [-1.0, -1.0, 1.0, -2.0, 0.0, 1.0, 1.0, 1.0],
+                      "pvalue": [0.04, 0.05, 0.01, 0.001, 0.01, 0.5, 0.5, 0.5]})
+    skipped = pd.DataFrame({"start": [2004], "end": [2006], "window_end": [2009], "periods": [2],
+                            "reason": ["x"]})
+    r = RollingResult(table=t, window=6, alpha=0.05, skipped=skipped)
+    assert r.summary() == (
+        "Rolling windows of 6 years (2000-2005 ... 2003-2008; 4 window(s) of 6 periods)\n"
+        "sigma_trend: 2 of 4 windows negative at p < 0.05 (ending 2005, 2008); "
+        "beta_absolute: 0 of 4 windows negative at p < 0.05\n"
+        "not estimated: 1 window(s) with fewer than 3 periods: 2004-2009 (2 periods)")
+    w = r.windows()
+    assert list(w.index) == [0, 1, 2, 3] and list(w["start"]) == [2000, 2001, 2002, 2003]
+    assert list(r.series("beta_absolute").index) == [2005, 2006, 2007, 2008]
+    assert list(r.series("beta_absolute")["value"]) == [0.0, 1.0, 1.0, 1.0]
 
 
 @pytest.mark.parametrize("kw", [{"hac_lags": -1}, {"hac_lags": 1.5}, {"cov_type": "HAC"}])
