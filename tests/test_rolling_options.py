@@ -118,3 +118,29 @@ def test_summary_counts_windows_at_alpha():
 def test_bad_options(panel, kw):
     with pytest.raises(ValueError):
         cb.rolling(panel, 6, **kw)
+
+
+def test_defaults_window_8_and_one_hac_lag(panel):
+    r = cb.rolling(panel, trend_cov_type="HAC")
+    assert r.window == 8 and set(r.windows()["periods"]) == {8} and len(r.windows()) == 5
+    row = r.table[r.table["estimate"] == "sigma_trend"].iloc[0]
+    f = _sigma_fit(panel, 0, 7).get_robustcov_results("HAC", maxlags=1, use_t=True)
+    assert row["se"] == pytest.approx(f.bse[1], rel=1e-10) and row["se_type"] == "HAC (1 lag)"
+
+
+@pytest.mark.parametrize("cov, label", [("nonrobust", "classical"), ("HC0", "HC0"), ("HC2", "HC2")])
+def test_every_cross_section_cov_type(panel, cov, label):
+    r = cb.rolling(panel, 12, cov_type=cov, conditional=False)
+    row = r.table[r.table["estimate"] == "beta_absolute"].iloc[0]
+    fit = _beta_fit(panel, 0, 11)
+    f = fit if cov == "nonrobust" else fit.get_robustcov_results(cov, use_t=True)
+    assert row["se"] == pytest.approx(f.bse[1], rel=1e-10) and row["se_type"] == label
+
+
+def test_deprecated_names_still_work_and_say_so(panel):
+    with pytest.warns(DeprecationWarning, match=r"rolling\(beta_se="):
+        r = cb.rolling(panel, 12, beta_se="HC3", conditional=False)
+    assert r.table["se_type"].iloc[0] == "HC3"
+    with pytest.warns(DeprecationWarning, match=r"rolling\(trend_se="):
+        r = cb.rolling(panel, 12, trend_se="HAC")
+    assert r.table["se_type"].iloc[-1] == "HAC (1 lag)"
