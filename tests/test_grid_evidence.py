@@ -252,3 +252,15 @@ def test_bootstrap_rows_equal_a_direct_bootstrap_at_the_grids_alpha():
         want = bootstrap_trend(obs, bootstrap_regions(block, None, stat, 99, 4, strata), years, 0.1)
         for k in ("value", "se", "ci_low", "ci_high", "pvalue"):
             assert t.loc[est, k] == pytest.approx(want[k], rel=1e-9), (est, k)
+
+
+def test_evidence_significance_strictly_below_alpha():
+    """p exactly alpha is not significant; the shares count distinct rows at the baseline errors."""
+    rows = [{"currency": "USD", "start": 2000, "end": e, "regions": "A", "resources": "in",
+             "se_type": "HC1", "estimate": "x", "value": v, "se": 0.001, "pvalue": p}
+            for e, v, p in ((2017, -0.01, 0.05), (2018, -0.02, 0.049), (2019, 0.03, 0.01),
+                            (2020, 0.04, 0.05))]
+    ev = _result(rows).evidence().iloc[0]
+    assert ev["n_distinct"] == 4 and ev["share_negative"] == 0.5
+    assert ev["share_significant_negative"] == 0.25 and ev["share_significant_positive"] == 0.25
+    assert ev["baseline_cov_type"] == "HC1" and np.isnan(ev["joint_pvalue"])

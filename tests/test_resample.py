@@ -70,6 +70,9 @@ def test_a_clear_trend_gets_the_smallest_bootstrap_p():
     y = np.exp(np.outer(np.linspace(-1, 1, 12), 1 - 0.08 * t))
     r = bootstrap_trend(sd_log(y), bootstrap_regions(y, n_boot=99, seed=0), t)
     assert r["value"] < 0 and r["pvalue"] == pytest.approx(2 / 100)
+    up = np.exp(np.outer(np.linspace(-1, 1, 12), 1 + 0.08 * t))
+    r = bootstrap_trend(sd_log(up), bootstrap_regions(up, n_boot=99, seed=0), t)
+    assert r["value"] > 0 and r["pvalue"] == pytest.approx(2 / 100)
 
 
 def test_seeded_and_checked():
