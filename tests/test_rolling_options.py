@@ -144,3 +144,21 @@ def test_deprecated_names_still_work_and_say_so(panel):
     with pytest.warns(DeprecationWarning, match=r"rolling\(trend_se="):
         r = cb.rolling(panel, 12, trend_se="HAC")
     assert r.table["se_type"].iloc[-1] == "HAC (1 lag)"
+
+
+def test_table_layout_zero_lags_and_one_side(panel):
+    r = cb.rolling(panel, 6, trend_cov_type="HAC", hac_lags=0)
+    assert list(r.table.columns) == ["start", "end", "window_end", "periods", "estimate", "value",
+                                     "se", "ci_low", "ci_high", "pvalue", "nobs", "speed",
+                                     "half_life", "se_type"]
+    assert list(r.skipped.columns) == ["start", "end", "window_end", "periods", "reason"]
+    assert isinstance(r.table["window_end"].iloc[0], int | np.integer)
+    b = r.table[r.table["estimate"] == "beta_absolute"].iloc[0]
+    assert b["half_life"] == pytest.approx(np.log(2) / b["speed"], rel=1e-10)
+    s = r.table[r.table["estimate"] == "sigma_trend"].iloc[0]
+    f = _sigma_fit(panel, 0, 5).get_robustcov_results("HAC", maxlags=0, use_t=True)
+    assert s["se"] == pytest.approx(f.bse[1], rel=1e-10) and s["se_type"] == "HAC (0 lag)"
+    one = cb.Panel.from_matrix(panel.to_matrix().values, regions=list(panel.regions), times=YEARS,
+                               groups=["A"] * 10)
+    assert set(cb.rolling(one, 6).table["estimate"]) == {
+        "beta_absolute", "sigma_trend"}
