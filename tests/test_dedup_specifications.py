@@ -61,3 +61,17 @@ def test_dedup_keeps_rows_without_a_value_and_checks_dimensions():
     assert len(all_dims) == 10                     # the start years repeat each other too
     with pytest.raises(ValueError):
         deduplicate_specifications(t, ["se_type"])
+
+
+def test_same_value_with_another_standard_error_is_another_specification():
+    """Identical to 10 significant digits in value AND standard error: a value equal with another
+    se (or equal only to 9 digits) is not a duplicate."""
+    t = _grid()
+    kz_ppp = (t["estimate"] == "sigma_trend_KZ") & (t["currency"] == "PPP")
+    t.loc[kz_ppp, "se"] = 0.0031
+    assert len(deduplicate_specifications(t)[0]) == len(t)
+    t = _grid()
+    t.loc[kz_ppp, "value"] *= 1 + 1e-8
+    assert len(deduplicate_specifications(t)[0]) == len(t)
+    t.loc[kz_ppp, "value"] /= 1 + 1e-8
+    assert len(deduplicate_specifications(t)[0]) == len(t) - 4

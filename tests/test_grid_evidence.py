@@ -211,3 +211,56 @@ def test_depends_on_honours_alpha():
     assert _keys(_result(rows, alpha=0.01)) == {}
     assert dict(zip(*_result(rows).depends_on(alpha=0.01)[["level", "sentence_key"]].T.values,
                     strict=True)) == {}
+
+
+def test_declared_baselines_by_what_the_question_measures():
+    """Growth and dispersion in constant prices, level gaps at PPP, dollar sizes in USD; on the
+    built-in data each side's sigma trend by name."""
+    d = baselines().set_index("estimate")
+    assert d.loc["dollar_sizes", "currency"] == "USD"
+    assert d.loc["border_effect_trend", "currency"] == d.loc["pair_gap_trend", "currency"] == "PPP"
+    assert set(d.loc[["sigma_trend", "beta_absolute", "between_share_trend"], "currency"]) == {"real"}
+    ds = baselines(cb.load_dataset("ru-kz")).set_index("estimate")
+    assert ds.loc["sigma_trend_KZ", "question"] == "sigma convergence within KZ"
+    assert ds.loc["beta_conditional", "cov_type"] == "HC3"
+    assert ds.loc["between_share_trend", "cov_type"] == "bootstrap"
+    assert set(ds["regions"]) == {"Tyumen with okrugs"} and set(ds["resources"]) == {"in"}
+
+
+def test_bootstrap_rows_equal_a_direct_bootstrap_at_the_grids_alpha():
+    """The bootstrap row of sigma (pooled: drawn within each side; within a side) and of the
+    between share: bootstrap_regions + bootstrap_trend on the same arrays, seed and alpha."""
+    from crossborder.measures.decompose import decompose_array
+    from crossborder.measures.resample import (
+        between_share_theil,
+        bootstrap_regions,
+        bootstrap_trend,
+        sd_log,
+    )
+
+    g = cb.robustness(_factory, currencies=["PPP"], starts=[2001], ends=[2009],
+                      estimates=("sigma", "between_share"), cov_types=("HAC",), n_boot=99,
+                      n_draws=0, alpha=0.1, seed=4)
+    t = g.table[g.table["se_type"] == "bootstrap"].set_index("estimate")
+    y = _values("PPP")[:, 1:10]
+    years = np.arange(2001, 2010, dtype=float)
+    cases = {"sigma_trend": (y, sd_log, GROUPS, sd_log(y)),
+             "sigma_trend_B": (y[5:], sd_log, GROUPS[5:], sd_log(y[5:])),
+             "between_share_trend": (y, between_share_theil(GROUPS), GROUPS,
+                                     decompose_array(y, GROUPS, "theil")["between_share"])}
+    for est, (block, stat, strata, obs) in cases.items():
+        want = bootstrap_trend(obs, bootstrap_regions(block, None, stat, 99, 4, strata), years, 0.1)
+        for k in ("value", "se", "ci_low", "ci_high", "pvalue"):
+            assert t.loc[est, k] == pytest.approx(want[k], rel=1e-9), (est, k)
+
+
+def test_evidence_significance_strictly_below_alpha():
+    """p exactly alpha is not significant; the shares count distinct rows at the baseline errors."""
+    rows = [{"currency": "USD", "start": 2000, "end": e, "regions": "A", "resources": "in",
+             "se_type": "HC1", "estimate": "x", "value": v, "se": 0.001, "pvalue": p}
+            for e, v, p in ((2017, -0.01, 0.05), (2018, -0.02, 0.049), (2019, 0.03, 0.01),
+                            (2020, 0.04, 0.05))]
+    ev = _result(rows).evidence().iloc[0]
+    assert ev["n_distinct"] == 4 and ev["share_negative"] == 0.5
+    assert ev["share_significant_negative"] == 0.25 and ev["share_significant_positive"] == 0.25
+    assert ev["baseline_cov_type"] == "HC1" and np.isnan(ev["joint_pvalue"])

@@ -380,7 +380,7 @@ def spec_curve_pvalues(
     tol = 1e-12 * np.maximum(1.0, np.abs(obs))
     hits = (null >= obs - tol).sum(axis=0)
     pv = (hits + 1) / (D + 1) if plus_one else hits / D
-    by = dict(zip(SPEC_STATISTICS, pv, strict=True))
+    by = dict(zip(("median", "share", "stouffer"), pv, strict=True))  # the columns of _curve_stats
     return SpecCurveTest(median=float(np.nanmedian(est)), share=float(obs[1]), stouffer=float(obs[2]),
                          pvalue_median=float(by["median"]), pvalue_share=float(by["share"]),
                          pvalue_stouffer=float(by["stouffer"]), statistic=statistic,

@@ -26,7 +26,22 @@ Estimates (one row each per specification; ``a``/``b`` are the two sides):
 ==========================  =====================================================================
 
 ``supports_convergence`` is True when the estimate is negative and its p-value below ``alpha``
-(every estimate is defined so that a fall means convergence). The specification curve (Simonsohn,
+(every estimate is defined so that a fall means convergence). Cross-section p-values are
+Student's t with n - k degrees of freedom for every covariance (statsmodels' ``use_t``); the sigma
+and between-share trends also get a ``bootstrap`` row: their uncertainty from resampling regions
+(:mod:`crossborder.measures.resample`), not from HAC on a dozen yearly points (HAC stays as an
+alternative row).
+
+Counting evidence once: every data specification has a ``spec_id``, shared by its standard-error
+rows (alternatives of one specification, not specifications); ``duplicate_of`` names the earlier
+specification whose estimate and standard error are identical (e.g. sigma within one country in
+USD and at PPP, where a national conversion factor cancels); ``baseline`` marks, per estimate, the
+row of the question's baseline specification with its baseline errors — declared before the grid
+runs (:data:`BASELINE_DECLARATIONS`, :func:`baselines`), never picked from results.
+:meth:`RobustnessResult.evidence` gives per question the baseline, the distinct specifications,
+the share negative beside the share significant, and a joint specification-curve p-value;
+:meth:`RobustnessResult.depends_on` the choices an estimate depends on, with aliased ones named
+together. The specification curve (Simonsohn,
 Simmons & Nelson 2020, Nature Human Behaviour 4: 1208-1214) sorts one estimate over all
 specifications: :func:`crossborder.charts_study.specification_curve`.
 
@@ -73,7 +88,13 @@ from ..measures._timetrend import (
 from ..measures.beta import speed_half_life
 from ..measures.decompose import decompose_array
 from ..measures.inference import spec_curve_pvalues, t_pvalue
-from ..measures.resample import between_share_theil, bootstrap_regions, bootstrap_trend, sd_log
+from ..measures.resample import (
+    between_share_theil,
+    bootstrap_regions,
+    bootstrap_trend,
+    sd_log,
+    trend_slopes,
+)
 from ..panel import Panel
 from .panels import DEFAULT_INDICATOR, study_panel
 
@@ -334,8 +355,12 @@ def baselines(ds_or_params: Any = None, *, estimates: Sequence[str] | None = Non
         se = list(p.get("se_types", ())) + ([BOOTSTRAP] if p.get("n_boot") else [])
         return _resolve_baselines(names, p.get("currencies", [None]), p.get("variants", []), se)
     ds = ds_or_params
+    r = getattr(ds, "regions", None)
+    sides = (sorted(map(str, pd.unique(r.loc[r["border"].astype(bool), "country"].dropna())))
+             if r is not None and {"border", "country"} <= set(r.columns) else ["<side>"])
     names = list(estimates) if estimates is not None else [
-        e for e in BASELINE_DECLARATIONS["estimate"] if e != "dollar_sizes"]
+        n for e in BASELINE_DECLARATIONS["estimate"] if e != "dollar_sizes"
+        for n in ([f"sigma_trend_{g}" for g in sides] if e == "sigma_trend_<side>" else [e])]
     variants = [v.name for v in study_defaults(ds)["region_variants"]]
     return _resolve_baselines(names, default_currencies(ds), variants,
                               ["classical", "HC1", "HC3", "HAC", BOOTSTRAP])
@@ -463,8 +488,11 @@ class RobustnessResult:
                     alts.append(f"{other} {s_o:.2f}")
             jp, js, jm = np.nan, np.nan, "not computed (n_draws=0)"
             draws = self.null_draws.get(est)
+            if self.params.get("n_draws") and not draws:
+                jm = f"not computed (no null draws with {se} errors)"
             if draws and n:
                 ids = d["spec_id"].astype(int).tolist()
+                jm = "not computed (a specification without null draws)"
                 if all(i in draws["by_spec"] for i in ids):
                     ne = np.column_stack([draws["by_spec"][i][0] for i in ids])
                     npv = np.column_stack([draws["by_spec"][i][1] for i in ids])
@@ -1045,15 +1073,6 @@ def _coef_p(X: np.ndarray, Y: np.ndarray, k: int, se: str, hac_lags: int = 1
     return B[k], np.asarray(t_pvalue(tval, df), dtype=float)
 
 
-def _boot_pvalues(slopes: np.ndarray) -> np.ndarray:
-    """Per column of bootstrap slopes (B x D), the two-sided p of
-    :func:`crossborder.measures.resample.bootstrap_trend`."""
-    B = slopes.shape[0]
-    below = (1 + (slopes <= 0).sum(axis=0)) / (B + 1)
-    above = (1 + (slopes >= 0).sum(axis=0)) / (B + 1)
-    return np.minimum(1.0, 2 * np.minimum(below, above))
-
-
 class _NullDraws:
     """The null data sets of the joint specification-curve test (Simonsohn, Simmons & Nelson 2020,
     Nature Human Behaviour 4: 1208-1214), every specification re-estimated on each of ``n`` draws
@@ -1062,10 +1081,17 @@ class _NullDraws:
     * beta: the growth rates permuted across the specification's border regions (within each side
       for the conditional beta: the side effect kept, the link between growth and the initial
       level broken) — the null of no convergence, exact under exchangeable regions;
-    * trends (sigma, between share, border effect, pair gaps): the years of the yearly series
-      permuted (for the bootstrap errors, the columns of its bootstrap draws too, so the p-value
-      is recomputed as on data with the years in random order) — the null of no trend, exact when
-      the years are exchangeable; with persistent series it is somewhat liberal.
+    * trends read with the region bootstrap (sigma, between share): the bootstrap under the null
+      (Efron & Tibshirani 1993, sec. 16.4; the "effect removed" variant of Simonsohn et al.):
+      every region gets a Poisson(1) count (the Poisson bootstrap, which draws a region the same
+      number of times in every specification), the statistic is recomputed with those counts as
+      frequency weights and the observed slope ``b`` subtracted, ``b*_d = slope_d - b``; its p is
+      that of the specification's own bootstrap distribution centred on it,
+      ``2 min(1 + #{s_b - b + b*_d <= 0}, 1 + #{s_b - b + b*_d >= 0}) / (B + 1)`` — the null of no
+      trend with the uncertainty the observed p-value measures;
+    * other trends (border effect, pair gaps; any trend read with classical, HC or HAC errors):
+      the years of the yearly series permuted and the slope refitted — the null of no trend,
+      exact when the years are exchangeable; with persistent series it is somewhat liberal.
 
     One draw is one data set for the whole grid: a region (a year) takes the same random key in
     every specification, and each specification orders its regions (years) by it, so the
@@ -1112,24 +1138,49 @@ class _NullDraws:
         self.method[name] = ("growth permuted across regions" + (" within each side"
                                                                  if strata is not None else ""))
 
+    def counts(self, labels: Sequence[Any]) -> np.ndarray:
+        """(len(labels) x n) Poisson(1) counts of each region in each draw, the same for a label
+        wherever it appears (the Poisson bootstrap: Hanley & MacGibbon 2006, Comput. Methods
+        Programs Biomed. 83: 57-62)."""
+        out = []
+        for lab in labels:
+            k = ("count", str(lab))
+            if k not in self._keys:
+                h = zlib.crc32(f"count\x1f{lab}".encode())
+                self._keys[k] = np.random.default_rng([self.seed, h]).poisson(1.0, self.n)
+            out.append(self._keys[k])
+        return np.array(out, dtype=float)
+
     def trend(self, name: str, spec_id: int, series: np.ndarray, t: np.ndarray, times: Sequence[Any],
-              bdraws: np.ndarray | None, alpha: float, hac_lags: int) -> None:
+              bdraws: np.ndarray | None, alpha: float, hac_lags: int, block: np.ndarray | None = None,
+              labels: Sequence[Any] | None = None, stat: Any = None) -> None:
         se = self._se(name)
         if not self.n or se is None:
             return
-        order = np.argsort(self.keys(times, "year"), axis=0)          # T x D
         if se == BOOTSTRAP:
-            if bdraws is None:
+            if bdraws is None or block is None:
                 return
-            c = (t - t.mean()) / ((t - t.mean()) ** 2).sum()
-            C = np.zeros(order.shape)
-            np.put_along_axis(C, order, np.repeat(c[:, None], order.shape[1], axis=1), axis=0)
-            b, p = series @ C, _boot_pvalues(bdraws @ C)
+            # the bootstrap under the null: regions drawn (Poisson counts), the observed slope
+            # taken out, each draw's p from the specification's bootstrap distribution centred
+            # on the draw's slope
+            W = self.counts(labels).T[:, :, None] * np.ones(block.shape)[None]   # D x N x T
+            with np.errstate(invalid="ignore", divide="ignore"):
+                null_series = stat(np.broadcast_to(block, W.shape), W)
+            b_obs = float(trend_slopes(series, t))
+            b = trend_slopes(null_series, t) - b_obs
+            centred = trend_slopes(bdraws, t) - b_obs
+            centred = np.sort(centred[np.isfinite(centred)])
+            B = len(centred)
+            below = (1 + np.searchsorted(centred, -b, side="right")) / (B + 1)
+            above = (1 + B - np.searchsorted(centred, -b, side="left")) / (B + 1)
+            p = np.where(np.isfinite(b), np.minimum(1.0, 2 * np.minimum(below, above)), np.nan)
+            self.method[name] = "regions redrawn with the trend removed (bootstrap under the null)"
         else:
-            X = np.column_stack([np.ones(len(t)), t])
+            order = np.argsort(self.keys(times, "year"), axis=0)          # T x D
+            X = np.column_stack([np.ones(len(t)), t - t.mean()])    # centred: the same slope
             b, p = _coef_p(X, series[order], 1, se, hac_lags)
+            self.method[name] = "years permuted"
         self.by.setdefault(name, {})[spec_id] = (b, p)
-        self.method[name] = "years permuted"
 
     def renumber(self, new: Mapping[int, int]) -> None:
         self.by = {e: {int(new[i]): v for i, v in d.items() if i in new} for e, d in self.by.items()}
@@ -1249,7 +1300,8 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
                 int(mask.sum()))
             bdraws = add_boot(name, sd, y[mask], sd_log, groups[mask], int(mask.sum()))
             if draws is not None:
-                draws.trend(name, spec["spec_id"], sd, tnum, times, bdraws, alpha, hac_lags)
+                draws.trend(name, spec["spec_id"], sd, tnum, times, bdraws, alpha, hac_lags,
+                            y[mask], made["labels"][mask], sd_log)
 
     if "beta" in families:
         span = float(tnum[-1] - tnum[0])
@@ -1283,7 +1335,7 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
         bdraws = add_boot("between_share_trend", share, y, between_share_theil(groups), groups, n_b)
         if draws is not None:
             draws.trend("between_share_trend", spec["spec_id"], share, tnum, times, bdraws, alpha,
-                        hac_lags)
+                        hac_lags, y, made["labels"], between_share_theil(groups))
 
     if {"border_effect", "pair_gaps"} & set(families) and edges is None:
         skipped.append({**spec, "what": "border_effect/pair_gaps", "reason": "no polygons"})
@@ -1373,19 +1425,25 @@ def deduplicate_specifications(
                                        and c != "se_type"]
 
     finite = np.isfinite(pd.to_numeric(t["value"], errors="coerce").to_numpy(dtype=float))
-    key = t[fixed].astype(str).agg("\x1f".join, axis=1) + "\x1f" + _value_key(t, digits)
+    key = _value_key(t, digits)
+    for c in reversed(fixed):
+        key = t[c].astype(str) + "\x1f" + key
     key = key.where(finite, "row " + t.index.astype(str))
     first = ~key.duplicated()
     t["same_as"] = ""
     merged: dict[str, int] = {}
-    for _, idx in t.groupby(key, sort=False).groups.items():
+    shown = {c: t[c].astype(str).to_numpy() for c in dims if c in t.columns}
+    raw = {c: t[c].to_numpy(dtype=object) for c in shown}
+    est = t["estimate"].astype(str).to_numpy()
+    same_as = t["same_as"].to_numpy(dtype=object)
+    for idx in t.groupby(key, sort=False).indices.values():
         if len(idx) < 2:
             continue
         keep, rest = idx[0], idx[1:]
-        diff = [c for c in dims if c in t.columns and t.loc[idx, c].astype(str).nunique() > 1]
-        t.at[keep, "same_as"] = "; ".join(
-            ", ".join(f"{c}={t.at[r, c]}" for c in diff) for r in rest)
-        merged[str(t.at[keep, "estimate"])] = merged.get(str(t.at[keep, "estimate"]), 0) + len(rest)
+        diff = [c for c in shown if len(set(shown[c][idx])) > 1]
+        same_as[keep] = "; ".join(", ".join(f"{c}={raw[c][r]}" for c in diff) for r in rest)
+        merged[est[keep]] = merged.get(est[keep], 0) + len(rest)
+    t["same_as"] = same_as
     out = t[first].reset_index(drop=True)
     n_drop = int((~first).sum())
     if not n_drop:

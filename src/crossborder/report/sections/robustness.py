@@ -11,8 +11,8 @@ from ..studies import grid, names
 
 TITLE = "Robustness: the estimates across specifications"
 
-#: Specification curves drawn: (estimate, standard errors).
-CURVES = (("beta_conditional", "HC1"), ("beta_absolute", "HC1"), ("sigma_trend", "HAC"))
+#: Specification curves drawn, each with the standard errors of its baseline (evidence.csv).
+CURVES = ("beta_conditional", "beta_absolute", "sigma_trend")
 
 
 def build(ctx: ReportContext) -> Section:
@@ -31,8 +31,12 @@ def build(ctx: ReportContext) -> Section:
            else "")
         + f"; start and end years as in the table. Standard errors: {', '.join(g.params['se_types'])} "
         "(classical = OLS; HC1, HC3 = heteroskedasticity-robust; HAC = Newey–West with "
-        f"{g.params['hac_lags']} lag, for time trends only; cross-section β has no HAC row). Each row "
-        "names its standard errors in the column se_type. The report runs the command's full "
+        f"{g.params['hac_lags']} lag, for time trends only; cross-section β has no HAC row)"
+        + (f", and for the σ and between-share trends a bootstrap over regions ({g.params['n_boot']} "
+           "draws within each side)" if g.params.get("n_boot") else "")
+        + ". Each row names its standard errors in the column se_type, its specification in spec_id "
+        "(shared by its standard-error rows), whether it is the question's baseline (baseline) and "
+        "the earlier specification it repeats (duplicate_of). The report runs the command's full "
         "default grid (crossborder robustness).")
     if len(g.skipped):
         s.reading.append(f"{len(g.skipped)} combinations were not estimated (same data as another "
@@ -60,20 +64,25 @@ def build(ctx: ReportContext) -> Section:
               f"({p.meta.get('currency_basis') or 'as given'} baseline; vintage "
               f"{p.meta.get('vintage') or 'as given'})", sources=src, fold=True)
     beta_cols = [e for e in ("beta_absolute", "beta_conditional") if e in set(t["estimate"])]
-    if beta_cols and "HC1" in set(t["se_type"]):
-        wide = g.wide(beta_cols, se_type="HC1", fields=("value", "ci_low", "ci_high", "pvalue"))
+    beta_se = "HC3" if "HC3" in set(t["se_type"]) else "HC1"
+    if beta_cols and beta_se in set(t["se_type"]):
+        wide = g.wide(beta_cols, se_type=beta_se, fields=("value", "ci_low", "ci_high", "pvalue"))
         ctx.table(s, "robustness_beta", wide,
-                  "β of every specification (HC1 standard errors, 95% interval)", sources=src, fold=True)
+                  f"β of every specification ({beta_se} standard errors, t(n − k) p-values, "
+                  f"{100 * (1 - g.params['alpha']):g}% interval)", sources=src, fold=True)
     if len(g.skipped):
         ctx.table(s, "robustness_skipped", g.skipped, "Combinations not estimated, and why",
                   sources=src, show=False)
-    for est, se in CURVES:
+    base_se = dict(zip(ev["estimate"], ev["baseline_cov_type"], strict=True))
+    level = f"{100 * (1 - g.params['alpha']):g}%"
+    for est in CURVES:
+        se = base_se.get(est)
         rows = t[(t["estimate"] == est) & (t["se_type"] == se)].dropna(subset=["value"])
         if rows.empty:
             continue
         lab = estimate_label(est, names(ctx))
         fig = specification_curve(g, est, se_type=se, title=f"Specification curve: {est.replace('_', ' ')}",
-                                  subtitle=f"{lab}; {se} standard errors, 95% intervals",
+                                  subtitle=f"{lab}; {se} standard errors, {level} intervals",
                                   ylabel=est.replace("_", " "), source=source_line(ctx, p))
         ctx.figure(s, f"spec_curve_{est}", fig,
                    f"Specification curve of {est} ({se} standard errors; blue: negative with p < "
