@@ -52,6 +52,7 @@ __all__ = [
     "equal_area_crs",
     "map_layout",
     "north_angle",
+    "renderer_of",
     "nice_length",
     "save",
     "short_citation",
@@ -148,6 +149,16 @@ def equal_area_crs(data: Any, *, round_to: float = 0.5) -> CRS:
 
 
 # ----------------------------------------------------------------------------- furniture
+def renderer_of(fig: Any) -> Any:
+    """The renderer of a Figure or SubFigure, whatever its canvas (text extents are measured
+    with it)."""
+    canvas = getattr(fig, "canvas", None)
+    if canvas is not None and hasattr(canvas, "get_renderer"):
+        return canvas.get_renderer()
+    root = fig.get_figure(root=True) if hasattr(fig, "get_figure") else fig
+    return root._get_renderer()
+
+
 def nice_length(target: float) -> float:
     """The largest 1, 2, 2.5 or 5 × 10^n not above ``target`` (> 0)."""
     if not target > 0:

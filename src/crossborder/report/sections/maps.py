@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...border.discontinuity import border_effect, discontinuities
-from ...charts import sigma_chart
+from ...charts import rate_jumps, sigma_chart
 from ...maps import discontinuity_map, figure1, figure2, map_units
 from ..model import ReportContext, Section, Skip
 from ..panels import geo_sources, label, panel, sides, source_line, sources_of, steps, why_not
@@ -41,12 +41,13 @@ def build(ctx: ReportContext) -> Section:
                              source=source_line(ctx, p))
     ctx.figure(s, "discontinuities", dmap.figure, f"Discontinuity map of {label(p)} ({p.unit}), {year}")
     if len(p.times) >= 2:
+        lines = {"mean": effect.set_index("time")["ratio"],
+                 "length-weighted": effect.set_index("time")["wratio"],
+                 "median": effect.set_index("time")["median_ratio"]}
         ctx.figure(s, "border_effect", sigma_chart(
-            {"mean": effect.set_index("time")["ratio"],
-             "length-weighted": effect.set_index("time")["wratio"],
-             "median": effect.set_index("time")["median_ratio"]},
-            title="Border effect: discontinuity on border edges / on internal edges",
-            ylabel="ratio (1 = border no sharper than internal boundaries)", source=source_line(ctx, p)),
+            lines, title="Border effect: discontinuity on border edges / on internal edges",
+            ylabel="ratio (1 = border no sharper than internal boundaries)", source=source_line(ctx, p),
+            annotations=rate_jumps(ds, p, lines)),
             "Border effect over time")
     e = effect.dropna(subset=["ratio"])
     first, last = e.iloc[0], e.iloc[-1]
