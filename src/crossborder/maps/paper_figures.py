@@ -484,6 +484,7 @@ def figure2(
     hull_km: float = 30.0,
     inset_km: float = 8.0,
     labels: bool = False,
+    ax: Axes | None = None,
 ) -> MapResult:
     """Stepanov et al. (2020), Figure 2, from data: the border regions of both countries, the
     border line, the border zone, the agglomerations and their cross-border regions.
@@ -503,6 +504,9 @@ def figure2(
 
     ``result.table``: one row per agglomeration (number, name, cities, regions, population of
     the cities, cities inside the zone, area of the cross-border region in km²).
+
+    ``ax``: draw on this matplotlib Axes (legends beside the map, title on the axes, no source
+    line) and return the result holding it.
     """
     from ..border.zones import border_zone
 
@@ -563,9 +567,14 @@ def figure2(
     n_agg = len(table)
     panel_mm = max(_legend_mm(5), _legend_mm(-(-n_agg // 2) + 0)) + 2
     all_members = by_name.loc[[c for g in member_lists for c in g]]
+    user_ax = ax
     with mpl.rc_context(STYLE):
-        fig, ax, panel = _layout(extent, width_mm=width_mm, panel_mm=panel_mm, source=source,
-                                 subtitle=True)
+        if user_ax is None:
+            fig, ax, panel = _layout(extent, width_mm=width_mm, panel_mm=panel_mm, source=source,
+                                     subtitle=True)
+        else:
+            fig, ax, panel = user_ax.figure, user_ax, user_ax
+            ax.set_aspect("equal")
         ctx = _clip_context(_context_of(ds, shown), shown, crs, extent)
         if len(ctx):
             ctx.plot(ax=ax, facecolor=CONTEXT_COLOR, edgecolor="white", linewidth=0.4, zorder=1)
@@ -616,19 +625,22 @@ def figure2(
                Line2D([], [], marker="o", linestyle="none", color="#222222", markersize=5)]
         t1 += [f"border zone (\u2264 {zone_km:g} km of the border)", "state border",
                f"agglomeration (cities + {hull_km:g} km)", "city (size: population)"]
+        on_map = user_ax is not None  # legends right of the user's axes, not over the map
         leg = panel.legend(h1, t1, loc="upper left", frameon=False, ncol=1,
-                           title="Legend", alignment="left", borderaxespad=0.2)
+                           title="Legend", alignment="left", borderaxespad=0.2,
+                           bbox_to_anchor=(1.01, 1.0) if on_map else None)
         leg.set_gid("legend")
         panel.add_artist(leg)
         h2 = [Line2D([], [], color=_AGG_COLOURS[k % len(_AGG_COLOURS)], linewidth=1.8)
               for k in range(n_agg)]
         t2 = [f"{r.agglomeration}  {r.name}" for r in table.itertuples(index=False)]
-        leg2 = panel.legend(h2, t2, loc="upper left", bbox_to_anchor=(0.45, 1.0),
+        leg2 = panel.legend(h2, t2, loc="upper left" if not on_map else "lower left",
+                            bbox_to_anchor=(0.45, 1.0) if not on_map else (1.01, 0.0),
                             frameon=False, ncol=1, title="Cross-border regions of the "
                             "agglomerations", alignment="left", borderaxespad=0.2)
         leg2.set_gid("legend_agglomerations")
         _finish(fig, ax, crs, extent, title=title, subtitle=subtitle, source=source,
-                graticule=True)
+                graticule=True, user_ax=on_map)
     return MapResult(figure=fig, ax=ax, crs=crs, table=table,
                      notes=tuple(n for n in shown["display_note"] if n),
                      meta={"title": title, "zone_km": zone_km, "origin": origin,
