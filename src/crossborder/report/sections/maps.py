@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from ...border.discontinuity import border_effect, discontinuities
 from ...charts import rate_jumps, sigma_chart
-from ...maps import discontinuity_map, figure1, figure2, map_units
+from ...maps import border_gap_map, change_map, discontinuity_map, figure1, figure2, map_units
 from ..model import ReportContext, Section, Skip
-from ..panels import geo_sources, label, panel, sides, source_line, sources_of, steps, why_not
+from ..panels import (
+    country_name,
+    geo_sources,
+    label,
+    panel,
+    sides,
+    source_line,
+    sources_of,
+    steps,
+    why_not,
+)
 
 
 def TITLE(ds) -> str:  # noqa: N802 - the section title, which depends on the dataset
@@ -40,6 +50,19 @@ def build(ctx: ReportContext) -> Section:
                              fill_label=f"{label(p)}, {p.unit}",
                              source=source_line(ctx, p))
     ctx.figure(s, "discontinuities", dmap.figure, f"Discontinuity map of {label(p)} ({p.unit}), {year}")
+    a, b = sides(ctx)
+    gap = border_gap_map(regions, edges, side=a, names={c: country_name(ctx, c) for c in (a, b)},
+                         title=f"The border discontinuity of {label(p)}, {year}",
+                         subtitle=f"ln({country_name(ctx, a)} / {country_name(ctx, b)}) across each "
+                                  f"border edge, {p.unit}", source=source_line(ctx, p))
+    ctx.figure(s, "border_gap", gap.figure,
+               f"Gap in {label(p)} across each stretch of the border, {year} (log ratio, {p.unit})")
+    if len(p.times) >= 2:
+        change = change_map(regions, p, title=f"Change in log {label(p)}, {p.times[0]}–{p.times[-1]}",
+                            subtitle=f"{p.unit}; log points, 0 = no change",
+                            source=source_line(ctx, p))
+        ctx.figure(s, "log_change", change.figure,
+                   f"Change in log {label(p)} over the study window, {p.times[0]}–{p.times[-1]} ({p.unit})")
     if len(p.times) >= 2:
         lines = {"mean": effect.set_index("time")["ratio"],
                  "length-weighted": effect.set_index("time")["wratio"],
