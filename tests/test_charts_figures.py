@@ -114,8 +114,12 @@ def test_clubs_chart_marks_a_club_failing_its_own_test():
     assert to_hex(bad.get_color()) == "#9a9a9a" and to_hex(ok.get_color()) != "#9a9a9a"
     assert "fails its log t test" in bad.get_label() and "\u22122.50" in bad.get_label()
     assert "fails" not in ok.get_label()
-    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    legend = [" ".join(t.get_text().split()) for t in fig.axes[0].get_legend().get_texts()]
     assert any("fails its log t test" in t for t in legend)
+    wide = charts.clubs_chart(res, legend_outside=True, source="Sources: x.")
+    renderer = wide.canvas.get_renderer()
+    box = wide.axes[0].get_legend().get_window_extent(renderer)
+    assert box.x1 <= wide.bbox.width and box.x0 >= 0  # beside the plot, inside the figure
     # the path of club 2: mean of its members over the mean of all regions, computed here
     v = res.values
     want = v[[0, 1, 2]].mean(axis=0) / v.mean(axis=0)
@@ -208,7 +212,12 @@ def test_sigma_chart_draws_the_annotations_and_rate_jumps_only_in_usd(ds):
     notes = charts.exchange_rate_jumps(s, rates)
     fig = charts.sigma_chart(s, annotations=notes)
     texts = _texts(fig, "annotation")
-    assert len(texts) == 1 and "rouble devaluation" in texts[0].get_text()
+    assert len(texts) == 1 and texts[0].get_text().strip() == "rouble devaluation"
+    legend = [" ".join(t.get_text().split()) for t in fig.axes[0].get_legend().get_texts()]
+    assert f"2015: {notes[0][1]}" in legend
+    renderer = fig.canvas.get_renderer()
+    lb = fig.axes[0].get_legend().get_window_extent(renderer)
+    assert lb.x1 <= fig.bbox.width and not lb.overlaps(texts[0].get_window_extent(renderer))
     vline = [ln for ln in fig.axes[0].get_lines() if ln.get_gid() == "annotation_line"][0]
     assert list(vline.get_xdata()) == [2015.0, 2015.0]
     # the built-in study in USD: the between-country share jumps in 2015 with the rouble

@@ -37,6 +37,7 @@ from matplotlib.patches import Rectangle
 from pyproj import CRS, Geod, Transformer
 
 from .atomic import write_bytes_atomic
+from .errors import DataError
 
 __all__ = [
     "MM",
@@ -50,6 +51,7 @@ __all__ = [
     "credit_line",
     "credit_name",
     "equal_area_crs",
+    "fit_left_margin",
     "map_layout",
     "north_angle",
     "renderer_of",
@@ -149,6 +151,21 @@ def equal_area_crs(data: Any, *, round_to: float = 0.5) -> CRS:
 
 
 # ----------------------------------------------------------------------------- furniture
+def fit_left_margin(fig: Figure, axes: Sequence[Axes], pad_mm: float = 1.5) -> None:
+    """Move the axes' left edge so that the y tick labels and the y label lie inside the figure
+    (measured with the renderer, not guessed): a two-line label is never cut."""
+    renderer = renderer_of(fig)
+    width_px = fig.get_figwidth() * fig.dpi
+    pad = pad_mm * MM * fig.dpi
+    need = 0.0
+    for ax in axes:
+        box = ax.yaxis.get_tightbbox(renderer)
+        if box is not None:
+            need = max(need, pad - box.x0)
+    if need > 0:
+        fig.subplots_adjust(left=min(fig.subplotpars.left + need / width_px, 0.45))
+
+
 def renderer_of(fig: Any) -> Any:
     """The renderer of a Figure or SubFigure, whatever its canvas (text extents are measured
     with it)."""
@@ -564,7 +581,7 @@ def credit_line(ds: Any, panel: Any, *, years: Any = None, prefix: str = "Source
         for ind, only in _drawn_indicators(ds, meta, indicator).items():
             try:
                 obs = ds.values(ind)
-            except Exception:  # noqa: BLE001 - an indicator the dataset lacks credits nothing
+            except DataError:  # an indicator the dataset lacks credits nothing
                 continue
             sel = obs[obs["region"].isin(regions) & obs["year"].isin(times)]
             if only is not None:

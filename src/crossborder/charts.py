@@ -24,7 +24,17 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ._mapstyle import MM, STYLE, add_source_line, add_title, renderer_of, save, source_lines_needed
+from ._mapstyle import (
+    MM,
+    STYLE,
+    add_source_line,
+    add_title,
+    fit_left_margin,
+    renderer_of,
+    save,
+    source_lines_needed,
+    wrap_to_width,
+)
 from .currency import parse_currency, rate_table
 from .errors import DataError
 from .panel import Panel
@@ -146,20 +156,19 @@ def _bands(band: Any, names: Sequence[str]) -> dict[str, tuple[pd.Series, pd.Ser
 
 
 def _annotate(ax: Axes, annotations: Sequence[tuple[Any, str]] | None) -> None:
-    """A dotted vertical line at each time with its text at the top of the axes."""
+    """A dotted vertical line at each time, its short name (the text before any parenthesis)
+    written up the line at the top of the axes, the full text as a legend entry "year: text"."""
     from matplotlib.transforms import blended_transform_factory
 
     if not annotations:
         return
     tr = blended_transform_factory(ax.transData, ax.transAxes)
-    x0, x1 = ax.get_xlim()
-    for k, (x, text) in enumerate(annotations):
+    for x, text in annotations:
         ax.axvline(float(x), color="#6b6b6b", linewidth=0.8, linestyle=":", zorder=1,
-                   gid="annotation_line")
-        right = float(x) > (x0 + x1) / 2  # the text runs towards the middle of the axes
-        ax.text(float(x), 0.98 - 0.07 * (k % 2), f" {text} " if not right else f"{text} ",
-                transform=tr, ha="right" if right else "left", va="top", fontsize=7,
-                color="#333333", path_effects=HALO, zorder=6, gid="annotation")
+                   gid="annotation_line", label=f"{x}: {text}")
+        ax.text(float(x), 0.985, " " + text.split(" (")[0], transform=tr, rotation=90,
+                ha="right", va="top", fontsize=7, color="#333333", path_effects=HALO, zorder=6,
+                gid="annotation")
 
 
 #: Names of the currencies of the built-in data's countries, for the annotations.
@@ -284,7 +293,7 @@ def sigma_chart(
         fig, ax = _figure(width_mm, height_mm, title=title, subtitle=subtitle, source=source,
                           ax=user_ax)
         if legend_outside and user_ax is None:
-            fig.subplots_adjust(right=1 - 46.0 / width_mm)
+            fig.subplots_adjust(right=1 - 62.0 / width_mm)
         for i, (name, s) in enumerate(series.items()):
             s = s.dropna()
             x = np.asarray(s.index, dtype=float)
@@ -311,13 +320,26 @@ def sigma_chart(
         ax.set_ylabel(ylabel)
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         _annotate(ax, annotations)
+        if annotations:  # the legend holds the annotations' text: beside the plot, covering nothing
+            legend_outside = True
+            if user_ax is None:
+                fig.subplots_adjust(right=1 - 62.0 / width_mm)
         if legend_outside:
             leg = ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+            _wrap_legend(leg, 44.0)
         else:
             leg = ax.legend(frameon=False, loc="best")
         leg.set_gid("legend")
+        if user_ax is None:
+            fit_left_margin(fig, [ax])
         _decorate(fig, title=title, subtitle=subtitle, source=source, ax=user_ax)
     return fig if user_ax is None else ax
+
+
+def _wrap_legend(leg: Any, width_mm: float) -> None:
+    """Wrap the legend's texts to ``width_mm`` (a legend beside the plot stays in the figure)."""
+    for t in leg.get_texts():
+        t.set_text(wrap_to_width(t.get_text(), width_mm, t.get_fontsize()))
 
 
 # ----------------------------------------------------------------------------- beta
@@ -752,7 +774,7 @@ def clubs_chart(result: Any, *, ax: Axes | None = None,
             fails = bool(np.isfinite(t) and t <= threshold)
             label = f"{name} ({size} regions)"
             if fails:
-                label += f": fails its log t test (t = {t:.2f})".replace("-", "\u2212")
+                label += f":\nfails its log t test (t = {t:.2f})".replace("-", "\u2212")
             (line,) = ax.plot(np.asarray(g["time"], dtype=float), g["club_h_all"].to_numpy(float),
                               color="#9a9a9a" if fails else colours[name],
                               linestyle="--" if fails else "-",
@@ -765,9 +787,12 @@ def clubs_chart(result: Any, *, ax: Axes | None = None,
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         if legend_outside:
             leg = ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+            _wrap_legend(leg, 44.0)
         else:
             leg = ax.legend(frameon=False, loc="best")
         leg.set_gid("legend")
+        if user_ax is None:
+            fit_left_margin(fig, [ax])
         _decorate(fig, title=title, subtitle=subtitle, source=source, ax=user_ax)
     return fig if user_ax is None else ax
 

@@ -19,7 +19,15 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ._mapstyle import MM, STYLE, add_source_line, add_title, renderer_of, source_lines_needed
+from ._mapstyle import (
+    MM,
+    STYLE,
+    add_source_line,
+    add_title,
+    fit_left_margin,
+    renderer_of,
+    source_lines_needed,
+)
 from .errors import DataError
 
 __all__ = ["event_study_chart", "free_legend", "rolling_chart", "specification_curve"]
@@ -53,22 +61,6 @@ def _decorate(fig: Figure, title: str | None, subtitle: str | None, source: str 
         add_title(fig, title, subtitle=subtitle)
     if source:
         add_source_line(fig, source)
-
-
-def _fit_left(fig: Figure, axes: Sequence[Axes], pad_mm: float = 1.5) -> None:
-    """Move the axes' left edge so that the y tick labels and the y label lie inside the figure
-    (measured with the renderer, not guessed): a two-line label is never cut."""
-    renderer = renderer_of(fig)
-    width_px = fig.get_figwidth() * fig.dpi
-    pad = pad_mm * MM * fig.dpi
-    need = 0.0
-    for ax in axes:
-        box = ax.yaxis.get_tightbbox(renderer)
-        if box is not None:
-            need = max(need, pad - box.x0)
-    if need > 0:
-        left = fig.subplotpars.left + need / width_px
-        fig.subplots_adjust(left=min(left, 0.45))
 
 
 def _segments_px(ax: Axes) -> list[Any]:
@@ -364,7 +356,7 @@ def event_study_chart(
             if title:
                 ax.set_title(title, loc="left")
             return ax
-        _fit_left(fig, [ax])
+        fit_left_margin(fig, [ax])
         # the legend below the axes (under the x label), above the source line: it covers nothing
         renderer = renderer_of(fig)
         below = ax.get_tightbbox(renderer).y0 / (fig.get_figheight() * fig.dpi)

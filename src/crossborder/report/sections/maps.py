@@ -69,7 +69,7 @@ def build(ctx: ReportContext) -> Section:
                  "median": effect.set_index("time")["median_ratio"]}
         ctx.figure(s, "border_effect", sigma_chart(
             lines, title="Border effect: discontinuity on border edges / on internal edges",
-            ylabel="ratio (1 = border no sharper than internal boundaries)", source=source_line(ctx, p),
+            ylabel="border / internal discontinuity\n(1 = border no sharper)", source=source_line(ctx, p),
             annotations=rate_jumps(ds, p, lines)),
             "Border effect over time")
     e = effect.dropna(subset=["ratio"])
