@@ -64,16 +64,16 @@ def _interval_boxes(ax):
 
 
 def test_event_study_legend_covers_no_interval_and_the_label_is_inside():
-    results = [_did(2015), _did(2010, shift=-0.02)]
+    results = [_did(2015), _did(2010, shift=-0.02), _did(2012, shift=0.01)]
     fig = charts_study.event_study_chart(results, title="t", subtitle="s", source="Sources: x.")
     ax = fig.axes[0]
     renderer = fig.canvas.get_renderer()
     boxes = _interval_boxes(ax)
-    assert len(boxes) == 2 * len(results[0].event)
+    assert len(boxes) == len(results) * len(results[0].event)
     leg = [lg for lg in fig.legends if lg.get_gid() == "legend"][0]
     lb = leg.get_window_extent(renderer)
     assert not any(lb.overlaps(b) for b in boxes)
-    assert len(leg.get_texts()) == 2 and "break 2015: DiD -0.050" in leg.get_texts()[0].get_text()
+    assert len(leg.get_texts()) == 3 and "break 2015: DiD -0.050" in leg.get_texts()[0].get_text()
     # the legend sits above the source line and inside the figure
     src = _texts(fig, "source_line")[0].get_window_extent(renderer)
     assert lb.y0 > src.y1 and lb.x0 >= 0
@@ -81,6 +81,11 @@ def test_event_study_legend_covers_no_interval_and_the_label_is_inside():
     yl = ax.yaxis.label.get_window_extent(renderer)
     assert "\n" in ax.get_ylabel()
     assert yl.x0 >= 0 and yl.y0 >= 0 and yl.y1 <= fig.bbox.height
+    # and beside the axes, below the title block
+    axbox = ax.get_window_extent(renderer)
+    assert yl.y0 >= axbox.y0 - 1 and yl.y1 <= axbox.y1 + 1
+    for t in _texts(fig, "title"):
+        assert not yl.overlaps(t.get_window_extent(renderer))
 
 
 def test_event_study_on_a_users_axes_takes_a_free_corner():

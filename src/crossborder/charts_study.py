@@ -349,7 +349,7 @@ def event_study_chart(
             for coll in eb[2]:
                 coll.set_gid("interval")
         ax.set_xlabel("year (dashed: break; each series relative to the last period before its break)")
-        ax.set_ylabel("gap across the border minus domestic gap\n(|ln ratio|, vs. period -1)")
+        ax.set_ylabel("cross-border minus domestic gap\n(|ln ratio|, vs. period \u22121)")
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         if user_ax is not None:
             free_legend(ax, frameon=False, fontsize=7).set_gid("legend")
