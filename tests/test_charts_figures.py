@@ -409,3 +409,28 @@ def test_multi_panel_charts_draw_into_the_users_figure():
                         index=[2000, 2001, 2002])
     out = charts.pair_gaps_small_multiples(gaps, fig=fig2, ncols=2, title="t")
     assert out is fig2 and len([a for a in fig2.axes if a.get_visible()]) == 2
+
+
+def test_free_legend_takes_the_first_free_corner_and_else_goes_outside():
+    fig, (a, _) = _user_axes()
+    xs, ys = np.meshgrid(np.linspace(0, 10, 21), np.linspace(0, 10, 21))
+    busy = ~((xs > 5) & (ys < 5))            # every part of the axes but the lower right
+    (ln,) = a.plot(xs[busy], ys[busy], "o", markersize=2, label="points")
+    ln.set_gid("series")
+    a.set_xlim(-0.5, 10.5)
+    a.set_ylim(-0.5, 10.5)
+    leg = charts_study.free_legend(a, frameon=False)
+    renderer = fig._get_renderer()
+    box = leg.get_window_extent(renderer)
+    axbox = a.get_window_extent(renderer)
+    # lower right: right half and bottom half of the axes
+    assert box.x0 > (axbox.x0 + axbox.x1) / 2 and box.y1 < (axbox.y0 + axbox.y1) / 2
+    pts = a.transData.transform(np.column_stack([xs[busy], ys[busy]]))
+    assert not any(box.contains(px, py) for px, py in pts)
+    # an interval across the lower right too: no corner is free, the legend goes beside the axes
+    seg = a.vlines([8.0], [0.0], [4.5], gid="interval")
+    assert seg.get_gid() == "interval"
+    for x in np.linspace(5.5, 10, 10):
+        a.vlines([x], [0.0], [4.5], gid="interval")
+    leg = charts_study.free_legend(a, frameon=False)
+    assert leg.get_window_extent(renderer).x0 >= axbox.x1
