@@ -102,3 +102,69 @@ def test_report_source_line_is_derived(monkeypatch):
     assert panels.source_line(Ctx, p) == credit_line(Ctx.ds, p)
     with pytest.raises(AttributeError):
         panels.GRP_SOURCE  # noqa: B018 - the constant credit is gone
+
+
+def test_credit_name_edge_cases():
+    assert credit_name('Wikipedia contributors, "Some page", older revision.') == \
+        'Wikipedia "Some page"'
+    assert credit_name('Office, "Title."') == "Office, Title"
+    assert credit_name("Office, Series; part (x), details") == "Office, Series"
+    assert credit_name("Agency (2020).") == "Agency (2020)"
+    assert credit_name("Someone et al. (2020). A paper. Journal.") == "Someone et al. (2020)"
+    assert credit_name("Agency (2019). Yearbook 2019. Tables.") == "Agency, Yearbook 2019"
+    assert credit_name("Agency") == "Agency"
+    # cut to max_len with an ellipsis, the cut end stripped; exactly max_len is kept whole
+    long = "Office, " + "A" * 30
+    assert credit_name(long, max_len=20) == "Office, " + "A" * 11 + "\u2026"
+    assert credit_name("Office, " + "A" * 12, max_len=20) == "Office, " + "A" * 12
+    assert credit_name("Office, AAAAAAAAAA BBBBBBBBBB", max_len=20) == "Office, AAAAAAAAAA\u2026"
+    assert credit_name("Agency (2019). " + "Y" * 30 + ". x", max_len=16) == "Agency, " + "Y" * 7 + \
+        "\u2026"
+    assert credit_name("Agency (2019). " + "Y" * 8 + ". x", max_len=16) == "Agency, " + "Y" * 8
+    assert credit_name("Agency (2019). Yyyyyy Zzzzzzzzz. x", max_len=16) == "Agency, Yyyyyy\u2026"
+
+
+def test_credit_line_years_rates_extra_and_listed_sources():
+    from types import SimpleNamespace
+
+    ds = _toy()
+    p = ds.panel("gdp", regions="all")
+    assert credit_line(ds, p, years=(1900, 1901)) == ""
+    assert credit_line(ds, p, years=[2006, 2008]) == \
+        "Sources: Office, New release 2005–2010 (2006–2008)."
+    assert credit_line(ds, p, years=(2006, 2007, 2009)) == \
+        "Sources: Office, New release 2005–2010 (2006–2009)."
+    assert credit_line(ds, p, years=[2003]) == "Sources: Office, Old compilation (2003)."
+    # the conversion's rates, named by the basis, with the vintage where there is one
+    for basis, what in (("USD", "exchange rates"), ("PPP", "PPP factors"),
+                        ("real", "PPP factors"), (None, "rates")):
+        q = p.select(times=[2006])
+        q.meta.update(rate_sources=["RATES_X"], currency_basis=basis, vintage="2025-07")
+        assert credit_line(ds, q) == ("Sources: Office, New release 2005–2010 (2006); "
+                                      f"{what}: RATES_X, vintage 2025-07.")
+        q.meta["vintage"] = None
+        assert credit_line(ds, q).endswith(f"{what}: RATES_X.")
+    # extra parts once, empty ones dropped
+    q = p.select(times=[2006])
+    assert credit_line(ds, q, extra=("boundaries: NE", "", "boundaries: NE")) == \
+        "Sources: Office, New release 2005–2010 (2006); boundaries: NE."
+    # sources the panel's meta does not list are not credited; "A;B" names two sources
+    q = p.select(times=[2009, 2010])
+    q.meta["sources"] = ["EXTRA"]
+    assert credit_line(ds, q) == "Sources: Someone et al. (2021) (2010)."
+    obs = ds.observations.copy()
+    obs.loc[(obs["region"] == "A1") & (obs["year"] == 2009), "source"] = "NEW;EXTRA"
+    two = cb.Dataset(regions=ds.regions, observations=obs, sources=ds.sources, name="toy")
+    q = two.panel("gdp", regions="all").select(times=[2009])
+    assert credit_line(two, q) == ("Sources: Someone et al. (2021) (2009); "  # same year: by id
+                                   "Office, New release 2005–2010 (2009).")
+    # a panel without the indicator in its meta uses its own; a dataset without observations
+    # falls back on the meta
+    frame = p.frame.rename(columns={"time": "year"})
+    bare = cb.Panel.from_long(frame[frame["year"] >= 2006], indicator="gdp")
+    assert "indicator" not in bare.meta
+    assert credit_line(ds, bare) == ("Sources: Office, New release 2005–2010 (2006–2010); "
+                                     "Someone et al. (2021) (2010).")
+    bare.meta["sources"] = ["NEW"]
+    assert credit_line(SimpleNamespace(sources=ds.sources), bare) == \
+        "Sources: Office, New release 2005–2010 (2006–2010)."
