@@ -434,3 +434,30 @@ def test_free_legend_takes_the_first_free_corner_and_else_goes_outside():
         a.vlines([x], [0.0], [4.5], gid="interval")
     leg = charts_study.free_legend(a, frameon=False)
     assert leg.get_window_extent(renderer).x0 >= axbox.x1
+
+
+def test_exchange_rate_jumps_edge_cases():
+    years = np.arange(2010, 2020)
+    rates = pd.DataFrame({"year": years, "AA": 10.0, "BB": 100.0}).set_index("year")
+    rates.loc[2013:, "AA"] = 20.0        # AA loses half its value in 2013
+    rates.loc[2016:, "BB"] = 50.0        # BB doubles its value in 2016
+    flat = pd.Series(1.0, index=years)
+    assert charts.exchange_rate_jumps(flat, rates) == []          # no change at all
+    one = flat.copy()
+    one.loc[2013:] = 2.0                 # the only change: 2013 (robust scale 0)
+    assert [y for y, _ in charts.exchange_rate_jumps(one, rates)] == [2013]
+    text = charts.exchange_rate_jumps(one, rates)[0][1]
+    assert text == "AA currency devaluation (\u221250% vs USD, 2013 average)"
+    up = flat.copy()
+    up.loc[2016:] = 0.5
+    (y, text), = charts.exchange_rate_jumps(up, rates, names={"BB": "bee"})
+    assert y == 2016 and text == "bee appreciation (+100% vs USD, 2016 average)"
+    # several series: the union of their jump years
+    both = charts.exchange_rate_jumps({"a": one, "b": up}, rates)
+    assert [y for y, _ in both] == [2013, 2016]
+    # a change over a gap of two years is not a one-year jump; nor is a series' first year
+    gap = one.drop(2012)
+    assert charts.exchange_rate_jumps(gap, rates) == []
+    late = pd.Series([1.0, 1.0, 1.1, 1.0], index=[2013, 2014, 2015, 2017])
+    assert charts.exchange_rate_jumps(late, rates) == []
+    assert charts.exchange_rate_jumps(pd.Series([1.0], index=[2013]), rates) == []
