@@ -461,3 +461,22 @@ def test_exchange_rate_jumps_edge_cases():
     late = pd.Series([1.0, 1.0, 1.1, 1.0], index=[2013, 2014, 2015, 2017])
     assert charts.exchange_rate_jumps(late, rates) == []
     assert charts.exchange_rate_jumps(pd.Series([1.0], index=[2013]), rates) == []
+
+
+def test_log_change_between_chosen_times_and_its_errors():
+    frame = pd.DataFrame({"region": np.repeat(["a", "b", "c"], 3), "year": np.tile([1, 2, 4], 3),
+                          "value": [2.0, 3.0, 8.0, 0.5, 0.5, 0.25, 0.0, 1.0, 1.0]})
+    p = cb.Panel.from_long(frame)
+    ch = maps.log_change(p)
+    np.testing.assert_allclose(ch.loc[["a", "b"], "change"], [np.log(4.0), np.log(0.5)])
+    assert np.isnan(ch.loc["c", "change"])       # no positive value in the first year
+    mid = maps.log_change(p, 2, 4)
+    np.testing.assert_allclose(mid.loc[["a", "b", "c"], "change"], [np.log(8 / 3), np.log(0.5), 0.0])
+    assert maps.log_change(p, 1, 4, annual=True).loc["a", "change"] == pytest.approx(np.log(4) / 3)
+    assert maps.log_change(p).loc["a", "change"] == pytest.approx(np.log(4))  # not annual
+    with pytest.raises(cb.DataError, match="no time 3") as e:
+        maps.log_change(p, 3)
+    assert e.value.column == "time"
+    with pytest.raises(cb.DataError, match="same time") as e:
+        maps.log_change(p, 2, 2)
+    assert e.value.column == "time"
