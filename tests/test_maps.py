@@ -293,14 +293,17 @@ def test_figure1_classes_darker_for_larger_decrease(ds):
     res = maps.figure1(ds, fallback="earliest")
     t = res.table.dropna(subset=["change_pp"]).set_index("region")
     assert len(t) == 4
-    lum = {}
-    for code, row in t.iterrows():
-        cls = np.searchsorted(res.meta["edges"][1:], row["change_pp"])
-        colour = maps._base._palette("Blues", len(res.meta["edges"]) - 1, reverse=True)[cls]
-        r, g, b = matplotlib.colors.to_rgb(colour)
-        lum[code] = 0.299 * r + 0.587 * g + 0.114 * b
-    order = t["change_pp"].sort_values().index
-    assert all(lum[a] <= lum[b] for a, b in zip(order[:-1], order[1:], strict=True))
+    for sc in res.meta["scales"]:  # within each period's own scale
+        lum = {}
+        for code in sc["regions"]:
+            cls = np.searchsorted(sc["edges"][1:], t.loc[code, "change_pp"])
+            r, g, b = matplotlib.colors.to_rgb(sc["palette"][cls])
+            lum[code] = 0.299 * r + 0.587 * g + 0.114 * b
+        order = t.loc[sc["regions"], "change_pp"].sort_values().index
+        assert all(lum[a] <= lum[b] for a, b in zip(order[:-1], order[1:], strict=True))
+        pal = [matplotlib.colors.to_rgb(c) for c in sc["palette"]]
+        lums = [0.299 * r + 0.587 * g + 0.114 * b for r, g, b in pal]
+        assert lums == sorted(lums)  # the palette runs from dark (large decrease) to light
 
 
 # ----------------------------------------------------------------------------- figure 2

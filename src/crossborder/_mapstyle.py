@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from matplotlib.patches import Rectangle
 from pyproj import CRS, Geod, Transformer
 
 from .atomic import write_bytes_atomic
+from .errors import DataError
 
 __all__ = [
     "MM",
@@ -46,9 +48,13 @@ __all__ = [
     "add_scale_bar",
     "add_source_line",
     "add_title",
+    "credit_line",
+    "credit_name",
     "equal_area_crs",
+    "fit_left_margin",
     "map_layout",
     "north_angle",
+    "renderer_of",
     "nice_length",
     "save",
     "short_citation",
@@ -145,6 +151,31 @@ def equal_area_crs(data: Any, *, round_to: float = 0.5) -> CRS:
 
 
 # ----------------------------------------------------------------------------- furniture
+def fit_left_margin(fig: Figure, axes: Sequence[Axes], pad_mm: float = 1.5) -> None:
+    """Move the axes' left edge so that the y tick labels and the y label lie inside the figure
+    (measured with the renderer, not guessed): a two-line label is never cut."""
+    renderer = renderer_of(fig)
+    width_px = fig.get_figwidth() * fig.dpi
+    pad = pad_mm * MM * fig.dpi
+    need = 0.0
+    for ax in axes:
+        box = ax.yaxis.get_tightbbox(renderer)
+        if box is not None:
+            need = max(need, pad - box.x0)
+    if need > 0:
+        fig.subplots_adjust(left=min(fig.subplotpars.left + need / width_px, 0.45))
+
+
+def renderer_of(fig: Any) -> Any:
+    """The renderer of a Figure or SubFigure, whatever its canvas (text extents are measured
+    with it)."""
+    canvas = getattr(fig, "canvas", None)
+    if canvas is not None and hasattr(canvas, "get_renderer"):
+        return canvas.get_renderer()
+    root = fig.get_figure(root=True) if hasattr(fig, "get_figure") else fig
+    return root._get_renderer()
+
+
 def nice_length(target: float) -> float:
     """The largest 1, 2, 2.5 or 5 × 10^n not above ``target`` (> 0)."""
     if not target > 0:
@@ -407,7 +438,7 @@ def short_citation(citation: str, max_len: int = 60) -> str:
     if c.lower().startswith("wikipedia contributors"):
         q = c.split('"')
         return f'Wikipedia "{q[1]}"' if len(q) > 2 else "Wikipedia"
-    import re
+
 
     m = re.match(r"^([^,(]+),[^(]*\((\d{4})\)", c)
     if m and c.count(",") >= 2 and re.match(r"^[^,(]+, [A-Z]\.", c):
@@ -458,3 +489,120 @@ def save(fig: Figure, path: str | os.PathLike, formats: Iterable[str] = ("png", 
         write_bytes_atomic(target, buf.getvalue())
         out.append(target)
     return out
+
+
+# ----------------------------------------------------------------------------- credits
+_QUOTED_GLOSS = re.compile(r'^\s*"([^"]+)"\s*(?:\(([^()]+)\))?')
+
+
+def credit_name(citation: str, max_len: int = 90) -> str:
+    """A short credit for a chart's source line, naming the publisher *and* the release.
+
+    ``Org, "Native title" (English title), details`` -> ``Org, English title``;
+    ``Org, "Title", details`` -> ``Org, Title``; ``Org, Series, details`` -> ``Org, Series``
+    (the parenthesis of the series dropped); author–year citations and Wikipedia as
+    :func:`short_citation`. Cut to ``max_len`` characters.
+    """
+    c = " ".join(str(citation).split())
+    short = short_citation(c, max_len)
+    if c.lower().startswith("wikipedia") or re.match(r"^[^,(]+, [A-Z]\.", c):
+        return short
+    m = re.match(r"^([^,(]+?)\s*\((\d{4})\)\.?\s*([^./]*)", c)
+    if m:  # "Org (2022). Title. ..." -> "Org, Title"; "Author et al. (2020). ..." -> with the year
+        org, year, title = m.group(1).strip(), m.group(2), m.group(3).strip()
+        if "et al" in org or not title:
+            return f"{org} ({year})"
+        out = f"{org}, {title}"
+        return out if len(out) <= max_len else out[: max_len - 1].rstrip() + "…"
+    head, _, rest = c.partition(", ")
+    if not rest:
+        return short
+    m = _QUOTED_GLOSS.match(rest)
+    if m:
+        title = m.group(2) or m.group(1)
+    else:
+        title = re.split(r"[,;(]", rest, maxsplit=1)[0]
+    title = title.strip().rstrip(".")
+    out = f"{head.strip()}, {title}" if title else head.strip()
+    return out if len(out) <= max_len else out[: max_len - 1].rstrip() + "…"
+
+
+def _year_span(years: Iterable[Any]) -> str:
+    ys = sorted({int(y) for y in years})
+    if not ys:
+        return ""
+    return f"{ys[0]}" if len(ys) == 1 else f"{ys[0]}\u2013{ys[-1]}"
+
+
+def _drawn_indicators(ds: Any, meta: dict[str, Any], indicator: str) -> dict[str, Any]:
+    """Indicator -> years it contributes (None: every drawn year). The real basis adds its growth
+    indices (``meta["real_index"]``) and takes the level only in its base year."""
+    known = set(ds.observations["indicator"])
+    out: dict[str, Any] = {indicator: None}
+    if meta.get("currency_basis") == "real" and meta.get("base_year") is not None:
+        out[indicator] = {int(meta["base_year"])}
+    for spec in (meta.get("real_index") or {}).values():
+        for name in re.findall(r"[A-Za-z0-9_]+", str(spec)):
+            if name in known and name not in out:
+                out[name] = None
+    return out
+
+
+def credit_line(ds: Any, panel: Any, *, years: Any = None, prefix: str = "Sources: ",
+                extra: Iterable[str] = ()) -> str:
+    """The source line of a chart of ``panel``, derived from the data actually drawn.
+
+    For the panel's indicator (and, on the real basis, its growth indices), its regions and its
+    times (cut to ``years``: ``(first, last)`` inclusive or a list), the dataset's observations
+    name their sources; each source is credited once with :func:`credit_name` of its citation in
+    ``ds.sources`` and the span of years drawn from it. The conversion's rates
+    (``meta["rate_sources"]``) follow, with the vintage. Sources the panel's meta lists but that
+    supply no drawn value (an older compilation replaced in these years) are not credited.
+    Without a dataset (``ds=None``) the panel's ``meta["sources"]`` are credited as they are.
+    """
+    meta = dict(getattr(panel, "meta", {}) or {})
+    times = [t for t in panel.times]
+    if years is not None:
+        if isinstance(years, tuple) and len(years) == 2:
+            times = [t for t in times if years[0] <= t <= years[1]]
+        else:
+            keep = set(years)
+            times = [t for t in times if t in keep]
+    rate_ids = [str(s) for s in meta.get("rate_sources") or []]
+    listed = {s.strip() for v in meta.get("sources") or [] for s in str(v).split(";") if s.strip()}
+    cites: dict[str, str] = {}
+    table = getattr(ds, "sources", None)
+    if table is not None and {"source", "citation"} <= set(table.columns):
+        cites = dict(zip(table["source"].astype(str), table["citation"].astype(str), strict=False))
+    spans: dict[str, list[Any]] = {}
+    if ds is not None and getattr(ds, "observations", None) is not None:
+        regions = set(panel.regions)
+        indicator = str(meta.get("indicator") or panel.indicator)
+        for ind, only in _drawn_indicators(ds, meta, indicator).items():
+            try:
+                obs = ds.values(ind)
+            except DataError:  # an indicator the dataset lacks credits nothing
+                continue
+            sel = obs[obs["region"].isin(regions) & obs["year"].isin(times)]
+            if only is not None:
+                sel = sel[sel["year"].isin(only)]
+            for src, yr in zip(sel["source"].astype(str), sel["year"], strict=True):
+                for s in src.split(";"):
+                    s = s.strip()
+                    if s and (not listed or s in listed or ind != indicator):
+                        spans.setdefault(s, []).append(yr)
+    else:
+        spans = {s: list(times) for s in sorted(listed) if s not in rate_ids}
+    parts = []
+    for s in sorted(spans, key=lambda k: (min(int(y) for y in spans[k]), k)):
+        name = credit_name(cites[s]) if s in cites else s
+        span = _year_span(spans[s])
+        parts.append(f"{name} ({span})" if span else name)
+    basis = meta.get("currency_basis")
+    what = {"USD": "exchange rates", "PPP": "PPP factors", "real": "PPP factors"}.get(basis, "rates")
+    for s in rate_ids:
+        name = credit_name(cites[s]) if s in cites else s
+        vint = f", vintage {meta['vintage']}" if meta.get("vintage") else ""
+        parts.append(f"{what}: {name}{vint}")
+    parts.extend(e for e in extra if e and e not in parts)
+    return prefix + "; ".join(parts) + "." if parts else ""

@@ -24,18 +24,34 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ._mapstyle import MM, STYLE, add_source_line, add_title, save, source_lines_needed
+from ._mapstyle import (
+    MM,
+    STYLE,
+    add_source_line,
+    add_title,
+    fit_left_margin,
+    renderer_of,
+    save,
+    source_lines_needed,
+    wrap_to_width,
+)
+from .currency import parse_currency, rate_table
 from .errors import DataError
 from .panel import Panel
 
 __all__ = [
     "COUNTRY_COLORS",
+    "CURRENCY_NAMES",
+    "clubs_chart",
+    "exchange_rate_jumps",
+    "rate_jumps",
     "beta_scatter",
     "distribution_chart",
     "pair_gaps_chart",
     "pair_gaps_small_multiples",
     "save",
     "sigma_chart",
+    "transition_chart",
 ]
 
 #: Colours by group (country); other groups get the tab10 cycle.
@@ -125,6 +141,108 @@ def _series_dict(data: Any, measure: str | None) -> dict[str, pd.Series]:
     raise DataError("data must be a DataFrame, a Series or a dict of Series")
 
 
+def _bands(band: Any, names: Sequence[str]) -> dict[str, tuple[pd.Series, pd.Series]]:
+    """Series name -> (lower, upper) from ``band``: a pair (for the first series) or a mapping."""
+    if band is None:
+        return {}
+    if isinstance(band, Mapping):
+        unknown = [k for k in band if str(k) not in names]
+        if unknown:
+            raise DataError(f"bands for series not drawn: {unknown}; series: {list(names)}")
+        return {str(k): (pd.Series(v[0]), pd.Series(v[1])) for k, v in band.items()}
+    if len(band) != 2:
+        raise DataError("band must be a (lower, upper) pair or a mapping name -> (lower, upper)")
+    return {names[0]: (pd.Series(band[0]), pd.Series(band[1]))}
+
+
+def _annotate(ax: Axes, annotations: Sequence[tuple[Any, str]] | None) -> None:
+    """A dotted vertical line at each time, its short name (the text before any parenthesis)
+    written up the line at the top of the axes, the full text as a legend entry "year: text"."""
+    from matplotlib.transforms import blended_transform_factory
+
+    if not annotations:
+        return
+    tr = blended_transform_factory(ax.transData, ax.transAxes)
+    for x, text in annotations:
+        ax.axvline(float(x), color="#6b6b6b", linewidth=0.8, linestyle=":", zorder=1,
+                   gid="annotation_line", label=f"{x}: {text}")
+        ax.text(float(x), 0.985, " " + text.split(" (")[0], transform=tr, rotation=90,
+                ha="right", va="top", fontsize=7, color="#333333", path_effects=HALO, zorder=6,
+                gid="annotation")
+
+
+#: Names of the currencies of the built-in data's countries, for the annotations.
+CURRENCY_NAMES: dict[str, str] = {"RU": "rouble", "KZ": "tenge"}
+
+
+def exchange_rate_jumps(
+    series: pd.Series | Mapping[str, pd.Series],
+    rates: pd.DataFrame,
+    *,
+    k: float = 1.5,
+    min_move: float = 0.2,
+    names: Mapping[str, str] | None = None,
+) -> list[tuple[Any, str]]:
+    """Years where a charted series jumps *and* an exchange rate moves: the annotations of a chart
+    in a converted currency (a rouble devaluation is a jump of the dollar values, not of the
+    economy).
+
+    A jump at ``t``: ``|s_t - s_{t-1}| > k * median_u |s_u - s_{u-1}|`` (a robust scale of the
+    series' one-year changes; with several series, any of them). A move: a country's currency
+    loses at least ``min_move`` of its value against the unit, ``1 - r_{t-1} / r_t >= min_move``
+    with ``r`` in local currency per unit (or gains as much). ``rates``: a long table ``country,
+    year, rate`` (as :func:`crossborder.currency.rate_table`) or a wide one (index year, one column
+    per country). Returns ``(year, text)`` pairs naming the largest move, e.g. "rouble
+    devaluation: −37% against the USD (2015, annual average)"; ``names`` maps a country to its
+    currency's name (:data:`CURRENCY_NAMES` by default, else "KZ currency").
+    """
+    names = {**CURRENCY_NAMES, **dict(names or {})}
+    wide = (rates.pivot_table(index="year", columns="country", values="rate", aggfunc="first")
+            if {"country", "year", "rate"} <= set(rates.columns) else rates)
+    wide = wide.sort_index().astype(float)
+    value_change = 1.0 - wide.shift(1) / wide       # share of its value a currency lost
+    data = series if isinstance(series, Mapping) else {"series": series}
+    years: set[Any] = set()
+    for s in data.values():
+        s = pd.Series(s).dropna().sort_index()
+        idx = np.asarray(s.index)
+        d = s.diff()
+        steps = np.diff(idx.astype(float)) if len(idx) > 1 else np.array([])
+        d = d.where(np.concatenate([[False], steps == 1]))  # one-year changes only
+        scale = float(np.nanmedian(np.abs(d))) if d.notna().any() else np.nan
+        if not np.isfinite(scale):
+            continue
+        big = d.abs() > k * scale if scale > 0 else d.abs() > 0
+        years |= set(d.index[big.fillna(False).to_numpy()])
+    out = []
+    for t in sorted(years):
+        if t not in value_change.index:
+            continue
+        row = value_change.loc[t].dropna()
+        row = row[row.abs() >= min_move]
+        if row.empty:
+            continue
+        c = row.abs().idxmax()
+        move = float(row[c])
+        what = names.get(str(c), f"{c} currency")
+        word = "devaluation" if move > 0 else "appreciation"
+        sign = "\u2212" if move > 0 else "+"
+        out.append((t, f"{what} {word} ({sign}{abs(move):.0%} vs USD, {t} average)"))
+    return out
+
+
+def rate_jumps(ds: Any, panel: Any, series: pd.Series | Mapping[str, pd.Series],
+               **kw: Any) -> list[tuple[Any, str]]:
+    """:func:`exchange_rate_jumps` of ``series`` drawn from ``panel`` against the rates that
+    converted it: none unless the panel is in USD at exchange rates (``meta["currency_basis"]``)
+    and the dataset has its rate table (``ds.fx``, the vintage of ``meta["currency"]``)."""
+    meta = getattr(panel, "meta", {}) or {}
+    if meta.get("currency_basis") != "USD" or getattr(ds, "fx", None) is None:
+        return []
+    rates, _, _ = rate_table(ds.fx, parse_currency(meta.get("currency") or "USD"))
+    return exchange_rate_jumps(series, rates, **kw)
+
+
 # ----------------------------------------------------------------------------- sigma
 def sigma_chart(
     data: pd.DataFrame | Mapping[str, Any] | pd.Series,
@@ -140,6 +258,9 @@ def sigma_chart(
     width_mm: float = 180.0,
     height_mm: float = 100.0,
     legend_outside: bool = False,
+    band: Any = None,
+    band_label: str = "95% band",
+    annotations: Sequence[tuple[Any, str]] | None = None,
     ax: Axes | None = None,
 ) -> Figure | Axes:
     """Dispersion over time, one line per series (e.g. border RU / border KZ / all regions).
@@ -150,11 +271,21 @@ def sigma_chart(
     (=1 there). ``trend``: add each series' OLS line on time (dashed). Falling lines =
     sigma convergence. ``legend_outside`` puts the legend right of the plot (for many lines).
 
+    ``band``: a ``(lower, upper)`` pair of Series (time-indexed) shaded around the first series,
+    or a mapping series name -> ``(lower, upper)`` (e.g. percentiles of
+    ``crossborder.measures.resample.bootstrap_regions`` draws), labelled ``band_label`` in the
+    legend; ``index_to`` divides a band by its series' value at that time, as the series.
+    ``annotations``: ``(time, text)`` pairs marked by a dotted vertical line and the text at the
+    top of the axes (e.g. :func:`exchange_rate_jumps`).
+
     ``ax``: draw on this matplotlib Axes (title on the axes; no source line) and return it;
     without it a new print-sized Figure is returned.
     """
     series = _series_dict(data, measure)
+    bands = _bands(band, list(series))
     if index_to is not None:
+        bands = {k: (lo / series[k].loc[index_to], hi / series[k].loc[index_to])
+                 for k, (lo, hi) in bands.items()}
         series = {k: s / s.loc[index_to] for k, s in series.items()}
     colours = _colour_map(list(series))
     with mpl.rc_context(STYLE):
@@ -162,7 +293,7 @@ def sigma_chart(
         fig, ax = _figure(width_mm, height_mm, title=title, subtitle=subtitle, source=source,
                           ax=user_ax)
         if legend_outside and user_ax is None:
-            fig.subplots_adjust(right=1 - 46.0 / width_mm)
+            fig.subplots_adjust(right=1 - 62.0 / width_mm)
         for i, (name, s) in enumerate(series.items()):
             s = s.dropna()
             x = np.asarray(s.index, dtype=float)
@@ -170,6 +301,12 @@ def sigma_chart(
                               marker=_MARKERS[i % len(_MARKERS)], markersize=3.2,
                               label=name, zorder=3)
             line.set_gid("series")
+            if name in bands:
+                lo, hi = (pd.Series(b).reindex(s.index).to_numpy(dtype=float) for b in bands[name])
+                poly = ax.fill_between(x, lo, hi, color=colours[name], alpha=0.18, linewidth=0,
+                                       zorder=2, label=f"{name}: {band_label}" if len(series) > 1
+                                       else band_label)
+                poly.set_gid("band")
             if trend and len(s) >= 2:
                 b, a = np.polyfit(x, s.to_numpy(dtype=float), 1)
                 (tl,) = ax.plot(x, a + b * x, color=colours[name], linewidth=0.9,
@@ -182,13 +319,27 @@ def sigma_chart(
                 ylabel += f" ({index_to} = 1)"
         ax.set_ylabel(ylabel)
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        _annotate(ax, annotations)
+        if annotations:  # the legend holds the annotations' text: beside the plot, covering nothing
+            legend_outside = True
+            if user_ax is None:
+                fig.subplots_adjust(right=1 - 62.0 / width_mm)
         if legend_outside:
             leg = ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+            _wrap_legend(leg, 44.0)
         else:
             leg = ax.legend(frameon=False, loc="best")
         leg.set_gid("legend")
+        if user_ax is None:
+            fit_left_margin(fig, [ax])
         _decorate(fig, title=title, subtitle=subtitle, source=source, ax=user_ax)
     return fig if user_ax is None else ax
+
+
+def _wrap_legend(leg: Any, width_mm: float) -> None:
+    """Wrap the legend's texts to ``width_mm`` (a legend beside the plot stays in the figure)."""
+    for t in leg.get_texts():
+        t.set_text(wrap_to_width(t.get_text(), width_mm, t.get_fontsize()))
 
 
 # ----------------------------------------------------------------------------- beta
@@ -295,7 +446,7 @@ def _label_points(ax: Any, x: np.ndarray, y: np.ndarray, labels: np.ndarray,
                   colours: Sequence[str]) -> None:
     """Point labels offset to the right, nudged vertically where they would collide."""
     fig = ax.figure
-    renderer = fig.canvas.get_renderer()
+    renderer = renderer_of(fig)
     placed: list[Any] = []
     for xi, yi, t, c in sorted(zip(x, y, labels, colours, strict=True), key=lambda r: r[1]):
         best = None
@@ -413,11 +564,15 @@ def pair_gaps_small_multiples(
     ncols: int = 4,
     width_mm: float = 180.0,
     panel_mm: float = 32.0,
+    fig: Figure | None = None,
 ) -> Figure:
     """One small panel per pair (shared axes): ln(y_a / y_b) over time with parity (0) marked, the
     pair named in the panel's title. ``change`` maps a pair name ("a – b") to its
     :func:`~crossborder.border.pairs.gap_change` reading, which colours the line (blue narrowed,
-    red widened, grey no significant change) and is written under the pair's name."""
+    red widened, grey no significant change) and is written under the pair's name.
+
+    ``fig``: draw the panels into this Figure (or SubFigure) and return it (title on the figure, no
+    source line); else a new print-sized Figure."""
     wide = _gap_frame(data, value, a_col, b_col, names).sort_index()
     cols = [c for c in wide.columns if wide[c].notna().any()]
     if not cols:
@@ -426,12 +581,18 @@ def pair_gaps_small_multiples(
     top = 3.0 + (5.0 if title else 0.0) + (4.0 if subtitle else 0.0) + (8.0 if change else 5.0)
     bottom = 11.0 + (3.4 * source_lines_needed(source, width_mm) if source else 0.0)
     height_mm = top + bottom + panel_mm * nrows
+    user_fig = fig
     with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(width_mm * MM, height_mm * MM))
-        FigureCanvasAgg(fig)
-        fig.subplots_adjust(left=16.0 / width_mm, right=1 - 4.0 / width_mm, top=1 - top / height_mm,
-                            bottom=bottom / height_mm, hspace=0.55, wspace=0.12)
-        axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
+        if user_fig is None:
+            fig = Figure(figsize=(width_mm * MM, height_mm * MM))
+            FigureCanvasAgg(fig)
+            fig.subplots_adjust(left=16.0 / width_mm, right=1 - 4.0 / width_mm,
+                                top=1 - top / height_mm, bottom=bottom / height_mm, hspace=0.55,
+                                wspace=0.12)
+            axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
+        else:
+            axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False,
+                                gridspec_kw={"hspace": 0.55, "wspace": 0.12})
         x = np.asarray(wide.index, dtype=float)
         for k, ax in enumerate(axes.ravel()):
             if k >= len(cols):
@@ -449,7 +610,10 @@ def pair_gaps_small_multiples(
             ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(3, integer=True))
         for ax in axes[:, 0]:
             ax.set_ylabel(ylabel or ("ln(a / b)" if value == "log_gap" else value), fontsize=7)
-        _decorate(fig, title=title, subtitle=subtitle, source=source)
+        if user_fig is None:
+            _decorate(fig, title=title, subtitle=subtitle, source=source)
+        elif title:
+            fig.suptitle(title, x=0.01, ha="left", fontsize=9)
     return fig
 
 
@@ -579,30 +743,57 @@ def distribution_chart(
 # ----------------------------------------------------------------------------- results' .plot()
 def clubs_chart(result: Any, *, ax: Axes | None = None,
                 title: str | None = "Convergence clubs: transition paths",
+                subtitle: str | None = None, source: str | None = None,
+                ylabel: str = "relative transition path (1 = average)",
+                threshold: float | None = None, legend_outside: bool = False,
                 width_mm: float = 180.0, height_mm: float = 100.0) -> Figure | Axes:
     """Each club's average relative transition path h_t = mean_club(y_it) / mean_all(y_it)
     (Phillips & Sul 2007, 2009), one line per club; converging clubs flatten, distinct clubs stay
-    apart. ``result``: a :class:`~crossborder.measures.clubs.ClubsResult`. ``ax``: draw on this
-    Axes and return it (else a new Figure)."""
+    apart. A club whose own log t statistic is at or below ``threshold`` (default the result's,
+    −1.65) fails its test: drawn dashed and grey, its legend entry saying "fails its log t test".
+    ``result``: a :class:`~crossborder.measures.clubs.ClubsResult`. ``ax``: draw on this Axes and
+    return it (else a new Figure)."""
     paths = result.transition_paths()
     clubs = paths.dropna(subset=["club"]).drop_duplicates(["club", "time"])
     names = [f"club {int(c)}" for c in pd.unique(clubs["club"])]
     colours = _colour_map(names)
+    if threshold is None:
+        threshold = float(getattr(result, "settings", {}).get("threshold", -1.65))
     with mpl.rc_context(STYLE):
         user_ax = ax
-        fig, ax = _figure(width_mm, height_mm, title=title, subtitle=None, source=None, ax=user_ax)
-        sizes = {c.number: len(c.members) for c in result.clubs}
+        fig, ax = _figure(width_mm, height_mm, title=title, subtitle=subtitle, source=source,
+                          ax=user_ax)
+        if legend_outside and user_ax is None:
+            fig.subplots_adjust(right=1 - 62.0 / width_mm)
+        info = {c.number: c for c in result.clubs}
         for i, (c, g) in enumerate(clubs.groupby("club", sort=True)):
             name = f"club {int(c)}"
+            club = info.get(int(c))
+            size = len(club.members) if club is not None else 0
+            t = float(club.tstat) if club is not None else np.nan
+            fails = bool(np.isfinite(t) and t <= threshold)
+            label = f"{name} ({size} regions)"
+            if fails:
+                label += f":\nfails its log t test (t = {t:.2f})".replace("-", "\u2212")
             (line,) = ax.plot(np.asarray(g["time"], dtype=float), g["club_h_all"].to_numpy(float),
-                              color=colours[name], marker=_MARKERS[i % len(_MARKERS)], markersize=3,
-                              linewidth=1.4, label=f"{name} ({sizes.get(int(c), 0)} regions)")
+                              color="#9a9a9a" if fails else colours[name],
+                              linestyle="--" if fails else "-",
+                              marker=_MARKERS[i % len(_MARKERS)], markersize=3,
+                              linewidth=1.2 if fails else 1.4, label=label)
             line.set_gid("series")
         ax.axhline(1.0, color="#9a9a9a", linewidth=0.6, zorder=1)
         ax.set_xlabel("time")
-        ax.set_ylabel("relative transition path (1 = average)")
-        ax.legend(frameon=False, loc="best").set_gid("legend")
-        _decorate(fig, title=title, subtitle=None, source=None, ax=user_ax)
+        ax.set_ylabel(ylabel)
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        if legend_outside:
+            leg = ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+            _wrap_legend(leg, 44.0)
+        else:
+            leg = ax.legend(frameon=False, loc="best")
+        leg.set_gid("legend")
+        if user_ax is None:
+            fit_left_margin(fig, [ax])
+        _decorate(fig, title=title, subtitle=subtitle, source=source, ax=user_ax)
     return fig if user_ax is None else ax
 
 

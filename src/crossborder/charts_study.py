@@ -19,10 +19,18 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ._mapstyle import MM, STYLE, add_source_line, add_title, source_lines_needed
+from ._mapstyle import (
+    MM,
+    STYLE,
+    add_source_line,
+    add_title,
+    fit_left_margin,
+    renderer_of,
+    source_lines_needed,
+)
 from .errors import DataError
 
-__all__ = ["event_study_chart", "rolling_chart", "specification_curve"]
+__all__ = ["event_study_chart", "free_legend", "rolling_chart", "specification_curve"]
 
 SUPPORT = "#1f5fa8"     # negative and significant: supports convergence
 AGAINST = "#b8322b"     # positive and significant
@@ -40,9 +48,10 @@ def _canvas(width_mm: float, height_mm: float) -> Figure:
 
 def _margins(fig: Figure, width_mm: float, height_mm: float, title: str | None,
              subtitle: str | None, source: str | None, left_mm: float = 16.0,
-             extra_top_mm: float = 0.0) -> None:
+             extra_top_mm: float = 0.0, extra_bottom_mm: float = 0.0) -> None:
     top = 3.0 + (5.0 if title else 0.0) + (4.0 if subtitle else 0.0) + extra_top_mm
-    bottom = 11.0 + (3.4 * source_lines_needed(source, width_mm) if source else 0.0)
+    bottom = 11.0 + (3.4 * source_lines_needed(source, width_mm) if source else 0.0) \
+        + extra_bottom_mm
     fig.subplots_adjust(left=left_mm / width_mm, right=1 - 6.0 / width_mm,
                         top=1 - top / height_mm, bottom=bottom / height_mm)
 
@@ -54,6 +63,44 @@ def _decorate(fig: Figure, title: str | None, subtitle: str | None, source: str 
         add_source_line(fig, source)
 
 
+def _segments_px(ax: Axes) -> list[Any]:
+    """Display-space boxes of the drawn intervals and markers of ``ax`` (what a legend must not
+    cover)."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.transforms import Bbox
+
+    out = []
+    for c in ax.collections:
+        if isinstance(c, LineCollection) and c.get_gid() in ("interval", None):
+            for seg in c.get_segments():
+                if len(seg):
+                    pts = ax.transData.transform(np.asarray(seg))
+                    out.append(Bbox.from_extents(pts[:, 0].min() - 2, pts[:, 1].min() - 2,
+                                                 pts[:, 0].max() + 2, pts[:, 1].max() + 2))
+    for ln in ax.get_lines():
+        if ln.get_gid() in ("estimate", "series"):
+            xy = np.column_stack([ln.get_xdata(), ln.get_ydata()]).astype(float)
+            xy = xy[np.isfinite(xy).all(axis=1)]
+            for px, py in ax.transData.transform(xy):
+                out.append(Bbox.from_extents(px - 3, py - 3, px + 3, py + 3))
+    return out
+
+
+def free_legend(ax: Axes, **kw: Any) -> Any:
+    """A legend at the first corner or edge of ``ax`` where it covers no interval or point (tried
+    in matplotlib's order of locations); where none is free, outside right of the axes."""
+    renderer = renderer_of(ax.figure)
+    avoid = _segments_px(ax)
+    for loc in ("upper left", "upper right", "lower left", "lower right", "upper center",
+                "lower center", "center left", "center right"):
+        leg = ax.legend(loc=loc, **kw)
+        bb = leg.get_window_extent(renderer)
+        if not any(bb.overlaps(a) for a in avoid):
+            return leg
+        leg.remove()
+    return ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), **kw)
+
+
 def _colours(value: np.ndarray, pvalue: np.ndarray, alpha: float) -> list[str]:
     sig = pvalue < alpha
     return [SUPPORT if s and v < 0 else AGAINST if s and v > 0 else NEUTRAL
@@ -61,6 +108,15 @@ def _colours(value: np.ndarray, pvalue: np.ndarray, alpha: float) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- specification curve
+#: Colour of the ring and label marking the baseline specification.
+BASELINE = "#111111"
+
+
+def _host(fig: Any, width_mm: float, height_mm: float) -> Figure:
+    """The user's Figure (or SubFigure) to draw into, else a new print-sized one."""
+    return _canvas(width_mm, height_mm) if fig is None else fig
+
+
 def specification_curve(
     result: Any,
     estimate: str,
@@ -74,15 +130,22 @@ def specification_curve(
     source: str | None = None,
     width_mm: float = 180.0,
     height_mm: float | None = None,
-) -> Figure:
+    fig: Figure | None = None,
+    ax: Axes | None = None,
+) -> Figure | Axes:
     """Specification curve (Simonsohn, Simmons & Nelson 2020): the estimate of every specification,
     sorted, with its confidence interval (blue: negative and significant, red: positive and
     significant, grey: not significant), and beneath it one row per level of each dimension that
     varies, marking the specifications that use it.
 
-    ``result``: a :class:`~crossborder.study.robustness.RobustnessResult` or its table.
-    ``se_type``: only the specifications with these standard errors (the point estimates do not
-    depend on them); default: every one.
+    ``result``: a :class:`~crossborder.study.robustness.RobustnessResult` or its table. Where the
+    table has a boolean ``baseline`` column, the baseline specification (declared before the grid)
+    is ringed, labelled "baseline" and its column marked in the rows beneath. ``se_type``: only
+    the specifications with these standard errors (the point estimates do not depend on them);
+    default: every one.
+
+    ``fig``: draw both panels into this Figure (or SubFigure) and return it; ``ax``: draw the curve
+    alone on this Axes and return it; else a new print-sized Figure is returned.
     """
     table = getattr(result, "table", result)
     if alpha is None:
@@ -101,11 +164,19 @@ def specification_curve(
     x = np.arange(len(t))
     val = t["value"].to_numpy(float)
     colours = _colours(val, t["pvalue"].to_numpy(float), alpha)
+    base = (t["baseline"].fillna(False).astype(bool).to_numpy() if "baseline" in t.columns
+            else np.zeros(len(t), dtype=bool))
+    user_fig, user_ax = fig, ax
     with mpl.rc_context(STYLE):
-        fig = _canvas(width_mm, height_mm)
-        _margins(fig, width_mm, height_mm, title, subtitle, source, left_mm=40.0)
-        gs = fig.add_gridspec(2, 1, height_ratios=[62.0, max(3.6 * n_rows, 4.0)], hspace=0.06)
-        ax = fig.add_subplot(gs[0])
+        if user_ax is not None:
+            fig, ax, ax2 = user_ax.figure, user_ax, None
+        else:
+            fig = _host(user_fig, width_mm, height_mm)
+            if user_fig is None:
+                _margins(fig, width_mm, height_mm, title, subtitle, source, left_mm=40.0)
+            gs = fig.add_gridspec(2, 1, height_ratios=[62.0, max(3.6 * n_rows, 4.0)], hspace=0.06)
+            ax = fig.add_subplot(gs[0])
+            ax2 = fig.add_subplot(gs[1], sharex=ax)
         ax.grid(True, axis="y", color="#e2e2e2", linewidth=0.5, zorder=0)
         ax.axhline(0, color="#333333", linewidth=0.8, zorder=1, gid="zero")
         lo, hi = t["ci_low"].to_numpy(float), t["ci_high"].to_numpy(float)
@@ -113,19 +184,35 @@ def specification_curve(
         coll.set_gid("interval")
         sc = ax.scatter(x, val, c=colours, s=7, zorder=3, linewidths=0)
         sc.set_gid("estimate")
+        if base.any():
+            ring = ax.scatter(x[base], val[base], s=46, facecolors="none", edgecolors=BASELINE,
+                              linewidths=1.1, zorder=4)
+            ring.set_gid("baseline")
+            for xb, vb in zip(x[base], val[base], strict=True):
+                ax.annotate("baseline", (xb, vb), xytext=(0, 12), textcoords="offset points",
+                            ha="center", va="bottom", fontsize=7, color=BASELINE, zorder=5,
+                            arrowprops={"arrowstyle": "-", "color": BASELINE, "linewidth": 0.6,
+                                        "shrinkA": 0, "shrinkB": 4},
+                            gid="baseline_label")
         ax.set_xlim(-0.8, len(t) - 0.2)
         ax.set_xticks([])
         ax.set_ylabel(ylabel or estimate)
         share = float(t["supports_convergence"].mean()) if "supports_convergence" in t else np.nan
         ax.text(0.01, 0.97, f"{len(t)} specifications; {100 * share:.0f}% negative with p < {alpha:g}",
                 transform=ax.transAxes, ha="left", va="top", fontsize=7, color="#333333")
-        ax2 = fig.add_subplot(gs[1], sharex=ax)
+        if ax2 is None:
+            ax.set_xlabel("specifications, sorted by the estimate")
+            if title:
+                ax.set_title(title, loc="left")
+            return ax
         for i, (d, lv) in enumerate(levels):
             on = (t[d] == lv).to_numpy()
             pts = ax2.scatter(x[on], np.full(on.sum(), i), s=4, color="#333333", marker="s",
                               linewidths=0)
             pts.set_gid("indicator")
-        ax2.set_ylim(n_rows - 0.5, -0.5)
+        for xb in x[base]:
+            ax2.axvline(xb, color=BASELINE, linewidth=0.6, alpha=0.5, zorder=0, gid="baseline")
+        ax2.set_ylim(max(n_rows, 1) - 0.5, -0.5)
         ax2.set_yticks(range(n_rows))
         ax2.set_yticklabels([f"{d}: {lv}" for d, lv in levels], fontsize=7)
         ax2.tick_params(axis="y", length=0)
@@ -136,7 +223,10 @@ def specification_curve(
             edge = sum(1 for d, _ in levels if d in dims[:i]) - 0.5
             ax2.axhline(edge, color="#cccccc", linewidth=0.5)
         ax2.set_xlabel("specifications, sorted by the estimate")
-        _decorate(fig, title, subtitle, source)
+        if user_fig is None:
+            _decorate(fig, title, subtitle, source)
+        elif title:
+            ax.set_title(title, loc="left")
     return fig
 
 
@@ -151,11 +241,14 @@ def rolling_chart(
     source: str | None = None,
     width_mm: float = 180.0,
     height_mm: float | None = None,
+    fig: Figure | None = None,
 ) -> Figure:
     """One panel per estimate (beta absolute/conditional, sigma trend) over the windows' last
     period: the estimate with its confidence band, zero marked; points with p < alpha filled.
 
-    ``result``: a :class:`~crossborder.study.rolling.RollingResult` or its table."""
+    ``result``: a :class:`~crossborder.study.rolling.RollingResult` or its table. ``fig``: draw
+    the panels into this Figure (or SubFigure) and return it (no title block or source line
+    there); else a new print-sized Figure."""
     table = getattr(result, "table", result)
     if alpha is None:
         alpha = float(getattr(result, "alpha", 0.05))
@@ -165,11 +258,14 @@ def rolling_chart(
     if height_mm is None:
         height_mm = 30.0 + 45.0 * len(names)
     window = getattr(result, "window", None)
+    user_fig = fig
     with mpl.rc_context(STYLE):
-        fig = _canvas(width_mm, height_mm)
-        _margins(fig, width_mm, height_mm, title, subtitle, source, extra_top_mm=4.0)
+        fig = _host(user_fig, width_mm, height_mm)
+        if user_fig is None:
+            _margins(fig, width_mm, height_mm, title, subtitle, source, extra_top_mm=4.0)
         axes = fig.subplots(len(names), 1, sharex=True, squeeze=False)[:, 0]
-        fig.subplots_adjust(hspace=0.3)
+        if user_fig is None:
+            fig.subplots_adjust(hspace=0.3)
         for ax, name in zip(axes, names, strict=True):
             g = table[table["estimate"] == name].sort_values("end")
             if g.empty:
@@ -194,7 +290,10 @@ def rolling_chart(
             ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         axes[-1].set_xlabel("last period of the window"
                             + (f" (windows of {window:g} years)" if window else ""))
-        _decorate(fig, title, subtitle, source)
+        if user_fig is None:
+            _decorate(fig, title, subtitle, source)
+        elif title:
+            fig.suptitle(title, x=0.01, ha="left", fontsize=9)
     return fig
 
 
@@ -210,18 +309,25 @@ def event_study_chart(
     ax: Axes | None = None,
 ) -> Figure | Axes:
     """Event-study coefficients by period (cross-border minus domestic pair gaps, relative to the
-    last period before the break) with their clustered confidence intervals; the break dashed, the pre-trend
-    test and the DiD estimate in the legend. ``result``: a
+    last period before the break) with their clustered confidence intervals; the break dashed, the
+    pre-trend test and the DiD estimate in the legend. ``result``: a
     :class:`~crossborder.study.integration.DiDResult`, or several in a sequence (one colour each,
-    offset slightly). ``ax``: draw on this matplotlib Axes (title on the axes, no source line) and
-    return it; without it a new print-sized Figure is returned."""
+    offset slightly).
+
+    The legend never covers an interval: on a new Figure it sits below the axes, above the source
+    line; on the user's ``ax`` at the first free corner (:func:`free_legend`), else outside right.
+    The left margin is measured so the two-line y label stays inside the figure. ``ax``: draw on
+    this matplotlib Axes (title on the axes, no source line) and return it; without it a new
+    print-sized Figure is returned."""
     user_ax = ax
     results = list(result) if isinstance(result, list | tuple) else [result]
     colours = [SUPPORT, "#d4820a", "#2a9d5c", AGAINST]
+    legend_mm = 3.6 * len(results) + 2.0
     with mpl.rc_context(STYLE):
         if user_ax is None:
             fig = _canvas(width_mm, height_mm)
-            _margins(fig, width_mm, height_mm, title, subtitle, source)
+            _margins(fig, width_mm, height_mm, title, subtitle, source, left_mm=22.0,
+                     extra_bottom_mm=legend_mm)
             ax = fig.add_subplot(1, 1, 1)
         else:
             fig = user_ax.figure
@@ -232,21 +338,32 @@ def event_study_chart(
             ev = r.event.sort_values("rel_time")
             x = ev["time"].to_numpy(float) + off[i]
             c = colours[i % len(colours)]
-            ax.axvline(r.break_year - 0.5, color=c, linewidth=0.8, linestyle="--", zorder=1)
+            ax.axvline(r.break_year - 0.5, color=c, linewidth=0.8, linestyle="--", zorder=1,
+                       gid="break")
             err = np.vstack([ev["coef"] - ev["ci_low"], ev["ci_high"] - ev["coef"]])
             eb = ax.errorbar(x, ev["coef"], yerr=err, fmt="o", color=c, markersize=3, elinewidth=0.9,
                              capsize=1.5, zorder=3,
                              label=(f"break {r.break_year}: DiD {r.coef:+.3f} (se {r.se:.3f}, "
                                     f"p {r.pvalue:.3f}); pre-trend p {r.pretrend_pvalue:.3f}"))
             eb[0].set_gid("estimate")
+            for coll in eb[2]:
+                coll.set_gid("interval")
         ax.set_xlabel("year (dashed: break; each series relative to the last period before its break)")
-        ax.set_ylabel("gap across the border minus domestic gap\n(|ln ratio|, vs. period -1)")
+        ax.set_ylabel("cross-border minus domestic gap\n(|ln ratio|, vs. period \u22121)")
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-        leg = ax.legend(frameon=False, loc="best", fontsize=7)
-        leg.set_gid("legend")
         if user_ax is not None:
+            free_legend(ax, frameon=False, fontsize=7).set_gid("legend")
             if title:
                 ax.set_title(title, loc="left")
             return ax
+        fit_left_margin(fig, [ax])
+        # the legend below the axes (under the x label), above the source line: it covers nothing
+        renderer = renderer_of(fig)
+        below = ax.get_tightbbox(renderer).y0 / (fig.get_figheight() * fig.dpi)
+        handles, labels = ax.get_legend_handles_labels()
+        leg = fig.legend(handles, labels, loc="upper left", frameon=False, fontsize=7,
+                         bbox_to_anchor=(ax.get_position().x0, below - 0.005),
+                         borderaxespad=0.0)
+        leg.set_gid("legend")
         _decorate(fig, title, subtitle, source)
     return fig

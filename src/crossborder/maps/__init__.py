@@ -15,6 +15,10 @@ the table of what was drawn; ``result.save(path)`` writes PNG and SVG atomically
   agglomerations and their cross-border regions (Stepanov et al. 2020, Figure 2).
 * :func:`discontinuity_map` — shared edges drawn with a width by their discontinuity value,
   border edges highlighted.
+* :func:`change_map` — the change in the log indicator over the study window (one colorbar).
+* :func:`border_gap_map` — the border discontinuity: border edges coloured by the gap across them.
+
+Every map takes ``ax=`` (draw on the user's matplotlib Axes) and returns a :class:`MapResult`.
 """
 
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 from ..study.paper import PAPER_AGGLOMERATIONS, PAPER_LABELS
 from ._base import SCHEMES, MapResult, classify, map_units, number_west_to_east
+from .change_maps import border_gap_map, change_map, log_change
 from .choropleth import choropleth
 from .discontinuity_map import discontinuity_map
 from .paper_figures import figure1, figure1_table, figure2
@@ -31,12 +36,15 @@ __all__ = [
     "PAPER_AGGLOMERATIONS",
     "PAPER_LABELS",
     "SCHEMES",
+    "border_gap_map",
+    "change_map",
     "choropleth",
     "classify",
     "discontinuity_map",
     "figure1",
     "figure1_table",
     "figure2",
+    "log_change",
     "map_units",
     "number_west_to_east",
 ]

@@ -27,6 +27,7 @@ from .._mapstyle import (
     add_source_line,
     add_title,
     map_layout,
+    renderer_of,
     save,
     source_lines_needed,
 )
@@ -359,7 +360,7 @@ def _place_point_labels(ax: Axes, x: np.ndarray, y: np.ndarray, texts: Sequence[
                         radius_pt: np.ndarray | float = 3.0, fontsize: float = 7.0) -> None:
     """Label points, trying 8 positions around each and keeping the first that overlaps no
     other label or point marker (largest points first)."""
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = renderer_of(ax.figure)
     to_disp = ax.transData.transform(np.column_stack([x, y]))
     r = np.broadcast_to(np.asarray(radius_pt, dtype=float), (len(x),)) * ax.figure.dpi / 72
     from matplotlib.transforms import Bbox

@@ -176,6 +176,33 @@ def _change_breaks(changes: np.ndarray, step: float) -> np.ndarray:
     return edges
 
 
+#: Colormaps of the periods of Figure 1, one per period (each its own scale).
+PERIOD_CMAPS = ("Blues", "Oranges", "Greens", "Purples", "Reds", "Greys")
+
+
+def _period_scales(table: pd.DataFrame, step: float, cmap: str) -> list[dict[str, Any]]:
+    """One colour scale per period (first year, last year) of the computable changes: its regions,
+    class edges (``step`` p.p.), classifier and palette (darker = larger decrease). Changes over
+    different periods are never put on one scale."""
+    have = table.dropna(subset=["change_pp"])
+    periods = sorted({(int(r.first_year), int(r.last_year)) for r in have.itertuples()},
+                     key=lambda p: (p[0], p[1]))
+    cmaps = [cmap] + [c for c in PERIOD_CMAPS if c != cmap]
+    out = []
+    for k, (y0, y1) in enumerate(periods):
+        sub = have[(have["first_year"] == y0) & (have["last_year"] == y1)]
+        vals = sub["change_pp"].to_numpy(dtype=float)
+        edges = _change_breaks(vals, step)
+        clf = classify(vals, breaks=list(edges[1:]))
+        cm = cmaps[k % len(cmaps)]
+        out.append({"period": f"{y0}\u2013{y1}", "first_year": y0, "last_year": y1,
+                    "regions": list(sub["region"]), "edges": [float(e) for e in edges],
+                    "classifier": clf, "cmap": cm,
+                    "palette": _palette(cm, len(edges) - 1, reverse=True),
+                    "class": dict(zip(sub["region"], clf.yb, strict=True))})
+    return out
+
+
 def figure1(
     ds: Any,
     *,
@@ -189,6 +216,7 @@ def figure1(
     crs: Any = None,
     width_mm: float = 180.0,
     title: str | None = None,
+    ax: Axes | None = None,
 ) -> MapResult:
     """Stepanov et al. (2020), Figure 1, from the data: the change in the share of ethnic
     Russians in the Kazakh border regions, ``first_year`` → latest year.
@@ -198,8 +226,13 @@ def figure1(
     "no data" and listed in a note. The other side's border regions are drawn neutral. Labels
     follow the paper (Kazakh 1-7 from Atyrau to East Kazakhstan, Russian 1a-11a from Astrakhan to
     the Altai Republic; Samara, not numbered in the paper, is "Sam."); a key lists them. With
-    ``fallback="earliest"`` a region without a ``first_year`` value uses its earliest value
-    (period shown on the label). See :func:`figure1_table` for the values (``result.table``).
+    ``fallback="earliest"`` a region without a ``first_year`` value uses its earliest value; the
+    periods then differ, and changes over different periods are never on one colour scale: each
+    period gets its own colormap and legend titled with the period (``result.meta["scales"]``).
+    See :func:`figure1_table` for the values (``result.table``).
+
+    ``ax``: draw on this matplotlib Axes (legends on the map, title on the axes, no key, notes or
+    source line) and return the result holding it.
     """
     shown = map_units(ds, "border")
     labels = _labels_for(ds, shown, country)
@@ -212,26 +245,20 @@ def figure1(
     has = mapped & change.notna().to_numpy()
     missing = mapped & ~has
 
-    clf = None
-    palette: list[str] = []
-    edges = np.array([])
-    if has.any():
-        edges = _change_breaks(change[has].to_numpy(), step)
-        clf = classify(change[has].to_numpy(), breaks=list(edges[1:]))
-        palette = _palette(cmap, len(edges) - 1, reverse=True)  # darker = larger decrease
-    colours = np.full(len(proj), NO_DATA_COLOR, dtype=object)
-    if clf is not None:
-        colours[has] = [palette[int(c)] for c in clf.yb]
+    scales = _period_scales(table, step, cmap)
+    colour_of: dict[str, str] = {}
+    for sc in scales:
+        for code, c in sc["class"].items():
+            colour_of[code] = sc["palette"][int(c)]
+    colours = np.array([colour_of.get(r, NO_DATA_COLOR) for r in proj["region"]], dtype=object)
+    one_period = len(scales) == 1
+    clf = scales[0]["classifier"] if one_period else None
+    edges = np.asarray(scales[0]["edges"]) if one_period else np.array([])
 
-    years = table.dropna(subset=["change_pp"])
-    starts = sorted({int(y) for y in years["first_year"]}) if len(years) else []
-    ends = sorted({int(y) for y in years["last_year"]}) if len(years) else []
-    one_period = len(starts) == 1 and len(ends) == 1
     if one_period:
-        span = f"{starts[0]}\u2013{ends[0]}"
-    elif len(years):  # periods differ by region: never one span in the title that they do not share
-        last = f"{ends[0]}" if len(ends) == 1 else f"{ends[0]}\u2013{ends[-1]}"
-        span = f"periods differ: start on labels, end {last}"
+        span = scales[0]["period"]
+    elif scales:
+        span = "periods differ: " + ", ".join(sc["period"] for sc in scales)
     else:
         span = f"{first_year}\u2013latest"
     paper = getattr(ds, "name", None) == "ru-kz"
@@ -239,14 +266,14 @@ def figure1(
         title = (("Change in the share of ethnic Russians, Kazakh border regions"
                   if paper and indicator == "russian_share_pct" else
                   f"Change in {indicator}, border regions of {_country_name(country)}")
-                 + (f", {span}" if one_period else ""))
-    if one_period:
+                 + (f", {span}" if one_period else ", by period"))
+    if one_period or not scales:
         subtitle = ("p.p.; darker = larger decrease; " +
                     ("numbers after Stepanov et al. (2020)" if paper else
                      "regions numbered west to east"))
     else:
-        subtitle = (f"p.p. over each region's own period ({span}), one scale; "
-                    "darker = larger decrease")
+        subtitle = (f"p.p.; {len(scales)} periods, one colour scale each (changes over different "
+                    "periods are not comparable); darker = larger decrease")
     other = proj.loc[~mapped, "country"].iloc[0] if (~mapped).any() else None
     notes = _figure1_notes(table, shown, first_year, fallback)
     note_text = wrap_to_width("\n".join(notes), width_mm - 16, 7.0) if notes else ""
@@ -258,15 +285,22 @@ def figure1(
         source += " Years listed in the note: values in the data set (sources.csv)."
     extent = _extent(proj.geometry)
 
-    n_leg = (len(edges) - 1 if len(edges) else 0) + int(missing.any()) + 2
+    n_common = int(missing.any()) + int(other is not None) + 1
+    legends_mm = sum(_legend_mm(len(sc["edges"]) - 1) for sc in scales) + _legend_mm(
+        n_common, title=not scales)
     side = dict(zip(shown["region"], shown["country"], strict=True))
     n_mine = sum(1 for c in labels if side.get(c) == country)
     key_rows = max(n_mine, -(-(len(labels) - n_mine) // 2))
-    top_mm = max(_legend_mm(n_leg), 3.0 + 3.4 * key_rows)
+    top_mm = max(legends_mm, 3.0 + 3.4 * key_rows)
     panel_mm = top_mm + 3.3 * n_note_lines + 2.0
+    user_ax = ax
     with mpl.rc_context(STYLE):
-        fig, ax, panel = _layout(extent, width_mm=width_mm, panel_mm=panel_mm, source=source,
-                                 subtitle=True)
+        if user_ax is None:
+            fig, ax, panel = _layout(extent, width_mm=width_mm, panel_mm=panel_mm, source=source,
+                                     subtitle=True)
+        else:
+            fig, ax, panel = user_ax.figure, user_ax, user_ax
+            ax.set_aspect("equal")
         ctx = _clip_context(_context_of(ds, shown), shown, crs, extent)
         if len(ctx):
             ctx.plot(ax=ax, facecolor=CONTEXT_COLOR, edgecolor="white", linewidth=0.4, zorder=1)
@@ -305,10 +339,23 @@ def figure1(
                 ax.text(row.x, row.y, txt, ha="center", va="top", fontsize=7, color=colour,
                         path_effects=effects, zorder=15, gid="value_label")
 
+        # one legend per period (its own scale), then the common entries
+        h_mm = panel_mm if user_ax is None else None
+        y_mm = 0.0
+        for sc in scales:
+            e = sc["edges"]
+            handles = [Patch(facecolor=c, edgecolor="#666666", linewidth=0.4)
+                       for c in sc["palette"]]
+            texts = [f"{_fmt(a, 0)} to {_fmt(b, 0)}" for a, b in zip(e[:-1], e[1:], strict=True)]
+            anchor = (0.0, 1 - y_mm / h_mm) if h_mm else (1.01, 1 - y_mm / 60.0)
+            leg = panel.legend(handles, texts, loc="upper left", ncol=1, frameon=False,
+                               title=f"Change, p.p., {sc['period']}", alignment="left",
+                               bbox_to_anchor=anchor, borderaxespad=0.2, handlelength=2.2,
+                               handleheight=1.1)
+            leg.set_gid("legend" if one_period else "legend_period")
+            panel.add_artist(leg)
+            y_mm += _legend_mm(len(e) - 1)
         handles, texts = [], []
-        for c, (a, b) in zip(palette, zip(edges[:-1], edges[1:], strict=True), strict=True):
-            handles.append(Patch(facecolor=c, edgecolor="#666666", linewidth=0.4))
-            texts.append(f"{_fmt(a, 0)} to {_fmt(b, 0)}")
         if missing.any():
             handles.append(Patch(facecolor=NO_DATA_COLOR, edgecolor="#8c8c8c",
                                  hatch=NO_DATA_HATCH, linewidth=0.4))
@@ -318,21 +365,26 @@ def figure1(
             texts.append(f"{_country_name(other)}: border region (not mapped)")
         handles.append(Line2D([], [], color=BORDER_COLOR, linewidth=1.3))
         texts.append("state border")
+        anchor = (0.0, 1 - y_mm / h_mm) if h_mm else (1.01, 1 - y_mm / 60.0)
         leg = panel.legend(handles, texts, loc="upper left", ncol=1, frameon=False,
-                           title="Change, p.p." + (f" ({span})" if one_period else
-                                                   " (periods differ)"), alignment="left",
-                           borderaxespad=0.2, handlelength=2.2, handleheight=1.1)
-        leg.set_gid("legend")
-        _draw_key(panel, table, shown, labels, x0=0.40, top_mm=1.5, panel_mm=panel_mm,
-                  country=country)
-        if notes:
-            panel.text(0.0, 0.0, note_text, ha="left", va="bottom", fontsize=7,
-                       gid="notes", linespacing=1.25)
+                           title=None if scales else "Change, p.p.", alignment="left",
+                           bbox_to_anchor=anchor, borderaxespad=0.2, handlelength=2.2,
+                           handleheight=1.1)
+        leg.set_gid("legend_common" if scales else "legend")
+        if user_ax is None:
+            _draw_key(panel, table, shown, labels, x0=0.40, top_mm=1.5, panel_mm=panel_mm,
+                      country=country)
+            if notes:
+                panel.text(0.0, 0.0, note_text, ha="left", va="bottom", fontsize=7,
+                           gid="notes", linespacing=1.25)
         _finish(fig, ax, crs, extent, title=title, subtitle=subtitle, source=source,
-                graticule=True)
+                graticule=True, user_ax=user_ax is not None)
+    meta_scales = [{k: v for k, v in sc.items() if k not in ("classifier", "class")}
+                   for sc in scales]
     return MapResult(figure=fig, ax=ax, crs=crs, table=table, classifier=clf,
                      notes=tuple(notes),
-                     meta={"title": title, "scheme": "user", "edges": list(edges)})
+                     meta={"title": title, "scheme": "user", "edges": list(edges),
+                           "scales": meta_scales})
 
 
 OTHER_SIDE_COLOR = "#f6efdc"
@@ -432,6 +484,7 @@ def figure2(
     hull_km: float = 30.0,
     inset_km: float = 8.0,
     labels: bool = False,
+    ax: Axes | None = None,
 ) -> MapResult:
     """Stepanov et al. (2020), Figure 2, from data: the border regions of both countries, the
     border line, the border zone, the agglomerations and their cross-border regions.
@@ -451,6 +504,9 @@ def figure2(
 
     ``result.table``: one row per agglomeration (number, name, cities, regions, population of
     the cities, cities inside the zone, area of the cross-border region in km²).
+
+    ``ax``: draw on this matplotlib Axes (legends beside the map, title on the axes, no source
+    line) and return the result holding it.
     """
     from ..border.zones import border_zone
 
@@ -511,9 +567,14 @@ def figure2(
     n_agg = len(table)
     panel_mm = max(_legend_mm(5), _legend_mm(-(-n_agg // 2) + 0)) + 2
     all_members = by_name.loc[[c for g in member_lists for c in g]]
+    user_ax = ax
     with mpl.rc_context(STYLE):
-        fig, ax, panel = _layout(extent, width_mm=width_mm, panel_mm=panel_mm, source=source,
-                                 subtitle=True)
+        if user_ax is None:
+            fig, ax, panel = _layout(extent, width_mm=width_mm, panel_mm=panel_mm, source=source,
+                                     subtitle=True)
+        else:
+            fig, ax, panel = user_ax.figure, user_ax, user_ax
+            ax.set_aspect("equal")
         ctx = _clip_context(_context_of(ds, shown), shown, crs, extent)
         if len(ctx):
             ctx.plot(ax=ax, facecolor=CONTEXT_COLOR, edgecolor="white", linewidth=0.4, zorder=1)
@@ -564,19 +625,22 @@ def figure2(
                Line2D([], [], marker="o", linestyle="none", color="#222222", markersize=5)]
         t1 += [f"border zone (\u2264 {zone_km:g} km of the border)", "state border",
                f"agglomeration (cities + {hull_km:g} km)", "city (size: population)"]
+        on_map = user_ax is not None  # legends right of the user's axes, not over the map
         leg = panel.legend(h1, t1, loc="upper left", frameon=False, ncol=1,
-                           title="Legend", alignment="left", borderaxespad=0.2)
+                           title="Legend", alignment="left", borderaxespad=0.2,
+                           bbox_to_anchor=(1.01, 1.0) if on_map else None)
         leg.set_gid("legend")
         panel.add_artist(leg)
         h2 = [Line2D([], [], color=_AGG_COLOURS[k % len(_AGG_COLOURS)], linewidth=1.8)
               for k in range(n_agg)]
         t2 = [f"{r.agglomeration}  {r.name}" for r in table.itertuples(index=False)]
-        leg2 = panel.legend(h2, t2, loc="upper left", bbox_to_anchor=(0.45, 1.0),
+        leg2 = panel.legend(h2, t2, loc="upper left" if not on_map else "lower left",
+                            bbox_to_anchor=(0.45, 1.0) if not on_map else (1.01, 0.0),
                             frameon=False, ncol=1, title="Cross-border regions of the "
                             "agglomerations", alignment="left", borderaxespad=0.2)
         leg2.set_gid("legend_agglomerations")
         _finish(fig, ax, crs, extent, title=title, subtitle=subtitle, source=source,
-                graticule=True)
+                graticule=True, user_ax=on_map)
     return MapResult(figure=fig, ax=ax, crs=crs, table=table,
                      notes=tuple(n for n in shown["display_note"] if n),
                      meta={"title": title, "zone_km": zone_km, "origin": origin,

@@ -12,13 +12,11 @@ from dataclasses import replace
 
 import numpy as np
 
+from .._mapstyle import credit_line
 from ..errors import DataError
 from ..panel import Panel
 from ..study import DEFAULT_INDICATOR, study_panel
 from .model import ReportContext, Skip
-
-#: Source line of the charts of the built-in data's GRP per capita.
-GRP_SOURCE = "Rosstat via DOSE and yearbooks; Bureau of National Statistics of Kazakhstan"
 
 COUNTRY_NAMES = {"RU": "Russia", "KZ": "Kazakhstan"}
 
@@ -239,12 +237,9 @@ def sources_of(p: Panel) -> list[str]:
 
 
 def source_line(ctx: ReportContext, p: Panel) -> str:
-    """The source line of a chart of panel ``p``."""
-    if ctx.ds.name == "ru-kz":
-        return GRP_SOURCE
-    ids = sorted(set(sources_of(p)))
-    cites = ctx.ds.sources.set_index("source")["citation"] if "citation" in ctx.ds.sources else {}
-    return "; ".join(str(cites.get(i, i))[:80] for i in ids) or ctx.ds.name
+    """The source line of a chart of panel ``p``: the sources of the values drawn, with their years
+    (:func:`crossborder._mapstyle.credit_line`)."""
+    return credit_line(ctx.ds, p) or ctx.ds.name
 
 
 def label(p: Panel) -> str:

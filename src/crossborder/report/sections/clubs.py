@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...charts import sigma_chart
+from ...charts import clubs_chart
 from ...maps import map_units
 from ...measures.clubs import clubs
 from ...measures.dynamics import markov
@@ -89,11 +89,10 @@ def _clubs(ctx: ReportContext, s: Section, p, src: list[str]) -> None:
               "Club averages relative to the cross-section average of all regions (HP-filtered logs)",
               sources=src, show=False)
     if len(club_paths.columns):
-        ctx.figure(s, "club_paths", sigma_chart(
-            {f"club {int(c)} ({int(by_club.set_index('club').loc[c, 'size'])})": club_paths[c]
-             for c in club_paths.columns},
-            title="Transition paths of the clubs", ylabel="club average / average of all regions",
-            source=source_line(ctx, p), legend_outside=True), "Relative transition paths of the clubs")
+        ctx.figure(s, "club_paths", clubs_chart(
+            res, title="Transition paths of the clubs", ylabel="club average / average of all regions",
+            source=source_line(ctx, p), legend_outside=True),
+            "Relative transition paths of the clubs (dashed grey: a club that fails its own log t test)")
     failing = [int(c) for c, t in zip(by_club["club"], by_club["tstat"], strict=True) if t <= -1.65]
     passing = by_club[~by_club["club"].isin(failing)]
     mixed = passing[passing["mixes_countries"]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...charts import sigma_chart
+from ...charts import rate_jumps, sigma_chart
 from ...measures.decompose import decompose
 from ..model import ReportContext, Section, Skip
 from ..panels import describe, panel, source_line, sources_of, weight, weight_note, why_not
@@ -63,6 +63,6 @@ def build(ctx: ReportContext) -> Section:
     fig = sigma_chart({k: v * 100 for k, v in shares.items()},
                       title="Share of inequality between the two countries (Theil T)",
                       ylabel="between-country share, %",
-                      source=source_line(ctx, main))
+                      source=source_line(ctx, main), annotations=rate_jumps(ctx.ds, main, shares))
     ctx.figure(s, "between_share", fig, "Between-country share of the Theil index over time")
     return s

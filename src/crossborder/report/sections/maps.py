@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from ...border.discontinuity import border_effect, discontinuities
 from ...border.shared import dataset_edges
-from ...charts import sigma_chart
-from ...maps import discontinuity_map, figure1, figure2, map_units
+from ...charts import rate_jumps, sigma_chart
+from ...errors import DataError
+from ...maps import border_gap_map, change_map, discontinuity_map, figure1, figure2, map_units
 from ..model import ReportContext, Section, Skip
-from ..panels import geo_sources, label, panel, sides, source_line, sources_of, steps, why_not
+from ..panels import (
+    country_name,
+    geo_sources,
+    label,
+    panel,
+    sides,
+    source_line,
+    sources_of,
+    steps,
+    why_not,
+)
 
 
 def TITLE(ds) -> str:  # noqa: N802 - the section title, which depends on the dataset
@@ -43,13 +54,34 @@ def build(ctx: ReportContext) -> Section:
                              fill_label=f"{label(p)}, {p.unit}",
                              source=source_line(ctx, p))
     ctx.figure(s, "discontinuities", dmap.figure, f"Discontinuity map of {label(p)} ({p.unit}), {year}")
+    a, b = sides(ctx)
+    try:
+        gap = border_gap_map(regions, edges, side=a, names={c: country_name(ctx, c) for c in (a, b)},
+                             title=f"The border discontinuity of {label(p)}, {year}",
+                             subtitle=f"ln({country_name(ctx, a)} / {country_name(ctx, b)}) across "
+                                      f"each border edge, {p.unit}", source=source_line(ctx, p))
+        ctx.figure(s, "border_gap", gap.figure,
+                   f"Gap in {label(p)} across each stretch of the border, {year} (log ratio, {p.unit})")
+    except DataError as exc:  # e.g. no border edge with positive values on both sides
+        ctx.skipped(s, "Map of the gap across the border", str(exc))
     if len(p.times) >= 2:
+        try:
+            change = change_map(regions, p, title=f"Change in log {label(p)}, {p.times[0]}\u2013"
+                                f"{p.times[-1]}", subtitle=f"{p.unit}; log points, 0 = no change",
+                                source=source_line(ctx, p))
+            ctx.figure(s, "log_change", change.figure,
+                       f"Change in log {label(p)} over the study window, {p.times[0]}\u2013"
+                       f"{p.times[-1]} ({p.unit})")
+        except DataError as exc:  # e.g. no region with a positive value in both years
+            ctx.skipped(s, "Map of the change in the log indicator", str(exc))
+    if len(p.times) >= 2:
+        lines = {"mean": effect.set_index("time")["ratio"],
+                 "length-weighted": effect.set_index("time")["wratio"],
+                 "median": effect.set_index("time")["median_ratio"]}
         ctx.figure(s, "border_effect", sigma_chart(
-            {"mean": effect.set_index("time")["ratio"],
-             "length-weighted": effect.set_index("time")["wratio"],
-             "median": effect.set_index("time")["median_ratio"]},
-            title="Border effect: discontinuity on border edges / on internal edges",
-            ylabel="ratio (1 = border no sharper than internal boundaries)", source=source_line(ctx, p)),
+            lines, title="Border effect: discontinuity on border edges / on internal edges",
+            ylabel="border / internal discontinuity\n(1 = border no sharper)", source=source_line(ctx, p),
+            annotations=rate_jumps(ds, p, lines)),
             "Border effect over time")
     e = effect.dropna(subset=["ratio"])
     first, last = e.iloc[0], e.iloc[-1]
