@@ -83,3 +83,19 @@ def test_seeded_and_checked():
         bootstrap_regions(Y[0])
     with pytest.raises(ValueError, match="strata"):
         bootstrap_indices(9, 5, np.random.default_rng(0), ["A"] * 3)
+
+
+def test_bootstrap_band_is_the_percentile_interval_of_the_draws_and_refuses_gaps() -> None:
+    from crossborder.measures.resample import bootstrap_band, bootstrap_regions, sd_log
+
+    rng = np.random.default_rng(5)
+    y = np.exp(rng.normal(0, 0.5, (12, 6)))
+    strata = ["A"] * 6 + ["B"] * 6
+    lo, hi = bootstrap_band(y, statistic=sd_log, n_boot=300, seed=2, strata=strata)
+    draws = bootstrap_regions(y, None, sd_log, n_boot=300, seed=2, strata=strata)
+    np.testing.assert_allclose(lo, np.quantile(draws, 0.025, axis=0))
+    np.testing.assert_allclose(hi, np.quantile(draws, 0.975, axis=0))
+    assert (lo < hi).all()
+    y[3, 2] = np.nan
+    assert bootstrap_band(y) is None                      # an unbalanced panel: no band
+    assert bootstrap_band(np.ones((2, 4))) is None        # fewer than 3 regions

@@ -31,6 +31,7 @@ import numpy as np
 
 __all__ = [
     "between_share_theil",
+    "bootstrap_band",
     "bootstrap_indices",
     "bootstrap_regions",
     "bootstrap_trend",
@@ -138,3 +139,21 @@ def bootstrap_trend(observed: Any, draws: Any, t: Any, alpha: float = 0.05) -> d
     above = (1 + np.sum(slopes >= 0)) / (B + 1)
     return {"value": value, "se": float(slopes.std(ddof=1)), "ci_low": float(lo), "ci_high": float(hi),
             "pvalue": float(min(1.0, 2 * min(below, above))), "nobs": int(np.size(t)), "n_boot": B}
+
+
+def bootstrap_band(y: Any, w: Any = None, statistic: Statistic = sd_log, *, n_boot: int = 499,
+                   seed: int = 0, strata: Sequence[Any] | None = None, alpha: float = 0.05
+                   ) -> tuple[np.ndarray, np.ndarray] | None:
+    """The percentile band of a yearly statistic over region resamples: per year the ``alpha/2``
+    and ``1 - alpha/2`` quantiles of :func:`bootstrap_regions` (Efron & Tibshirani 1993, ch. 13).
+    None when ``y`` has a missing value (a region resample of an unbalanced panel would mix
+    regions present in different years) or fewer than 3 regions."""
+    y = np.asarray(y, dtype=float)
+    if y.ndim != 2 or y.shape[0] < 3 or not np.isfinite(y).all():
+        return None
+    if w is not None and not np.isfinite(np.asarray(w, dtype=float)).all():
+        return None
+    draws = bootstrap_regions(y, w, statistic, n_boot=n_boot, seed=seed, strata=strata)
+    with np.errstate(invalid="ignore"):
+        lo, hi = np.nanquantile(draws, [alpha / 2, 1 - alpha / 2], axis=0)
+    return lo, hi

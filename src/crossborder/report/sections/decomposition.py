@@ -6,6 +6,7 @@ import pandas as pd
 
 from ...charts import rate_jumps, sigma_chart
 from ...measures.decompose import decompose
+from ...measures.resample import between_share_theil, bootstrap_band
 from ..model import ReportContext, Section, Skip
 from ..panels import describe, panel, source_line, sources_of, weight, weight_note, why_not
 
@@ -15,6 +16,7 @@ TITLE = "The border's share of inequality"
 def build(ctx: ReportContext) -> Section:
     s = Section("decomposition", TITLE)
     frames, sources, shares, skipped, panels = [], set(), {}, {}, {}
+    bands: dict[str, tuple[pd.Series, pd.Series]] = {}
     for selection, label in (("border", "border regions"), ("all", "all regions")):
         reason = why_not(ctx, selection)
         if reason:
@@ -33,6 +35,9 @@ def build(ctx: ReportContext) -> Section:
                 if index == "theil":
                     key = f"{label}, {f'{weight(ctx)}-weighted' if weighted else 'unweighted'}"
                     shares[key] = d.set_index("time")["between_share"]
+                    band = _band(p, weighted)
+                    if band is not None:
+                        bands[key] = band
     if not frames:
         raise Skip("; ".join(skipped.values()))
     main = panels.get("border", panels.get("all"))
@@ -63,6 +68,22 @@ def build(ctx: ReportContext) -> Section:
     fig = sigma_chart({k: v * 100 for k, v in shares.items()},
                       title="Share of inequality between the two countries (Theil T)",
                       ylabel="between-country share, %",
-                      source=source_line(ctx, main), annotations=rate_jumps(ctx.ds, main, shares))
-    ctx.figure(s, "between_share", fig, "Between-country share of the Theil index over time")
+                      source=source_line(ctx, main), annotations=rate_jumps(ctx.ds, main, shares),
+                      band={k: (lo * 100, hi * 100) for k, (lo, hi) in bands.items()} or None)
+    ctx.figure(s, "between_share", fig, "Between-country share of the Theil index over time"
+               + (" (shaded: 95% band from resampling the regions within each country, 499 draws)"
+                  if bands else ""))
     return s
+
+
+def _band(p, weighted: bool) -> tuple[pd.Series, pd.Series] | None:
+    """The 95% region-bootstrap band of the Theil between share (resampled within each country)."""
+    if not p.has_group:
+        return None
+    m = p.to_matrix()
+    groups = p.group_labels().reindex(m.regions).to_numpy(object)
+    w = p.weight_matrix().values if weighted else None
+    got = bootstrap_band(m.values, w, between_share_theil(groups), strata=groups)
+    if got is None:
+        return None
+    return pd.Series(got[0], index=m.times), pd.Series(got[1], index=m.times)

@@ -10,6 +10,7 @@ import pandas as pd
 from ...charts import sigma_chart
 from ...errors import DegenerateDataError
 from ...measures.dispersion import sigma, sigma_trend
+from ...measures.resample import bootstrap_band, sd_log
 from ..model import ReportContext, Section, Skip, degenerate_reason
 from ..panels import (
     describe,
@@ -43,6 +44,7 @@ def build(ctx: ReportContext) -> Section:
     if not sets:
         raise Skip("no set of regions with at least 2 regions: " + "; ".join(missing.values()))
     rows, trends, series, sources, is_main = [], [], {}, set(), []
+    bands: dict[str, tuple[pd.Series, pd.Series]] = {}
     no_trend: dict[str, str] = {}
     currencies = ["default"] + (["PPP"] if has_ppp(ctx) else [])
     main_name = next(iter(sets))
@@ -63,6 +65,9 @@ def build(ctx: ReportContext) -> Section:
             rows.append(table.reset_index())
             if currency == "default":
                 series[name] = table["sd_log"]
+                band = _band(p)
+                if band is not None:
+                    bands[name] = band
             if not can_trend:
                 continue
             try:
@@ -99,8 +104,10 @@ def build(ctx: ReportContext) -> Section:
     if len(main.times) >= 2:
         ctx.figure(s, "sigma", sigma_chart(series, title=f"Sigma convergence: SD of log {label(main)} "
                                            f"({main.unit})", ylabel="SD of logs",
-                                           source=source_line(ctx, main), legend_outside=True),
-                   "Dispersion over time by group of regions")
+                                           source=source_line(ctx, main), legend_outside=True,
+                                           band=bands or None),
+                   "Dispersion over time by group of regions"
+                   + (" (shaded: 95% band from resampling the regions, 499 draws)" if bands else ""))
     ctx.table(s, "sigma", dispersion, "Dispersion by year and group of regions",
               sources=sorted(sources), show=not can_trend)
     return s
@@ -150,3 +157,14 @@ def _ppp_reading(s: Section, trend: pd.DataFrame) -> None:
         f"{ppp['sd_log_first']:.3f} to {ppp['sd_log_last']:.3f}: {ppp['verdict']}. National PPP "
         "factors rescale each country as a whole, so they move the gap between the two sides, "
         "not the dispersion within each.")
+
+
+def _band(p) -> tuple[pd.Series, pd.Series] | None:
+    """The 95% region-bootstrap band of the SD of logs (resampled within each side)."""
+    m = p.to_matrix()
+    groups = p.group_labels()
+    strata = groups.reindex(m.regions).to_numpy(object) if groups is not None else None
+    got = bootstrap_band(m.values, statistic=sd_log, strata=strata)
+    if got is None:
+        return None
+    return pd.Series(got[0], index=m.times), pd.Series(got[1], index=m.times)
