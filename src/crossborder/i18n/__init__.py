@@ -75,7 +75,10 @@ def gettext_for(lang: str | None) -> Callable[[str], str]:
 def missing(lang: str, msgids: Iterable[str]) -> list[str]:
     """The ``msgids`` that ``lang``'s catalog does not translate (shown in English)."""
     t = translation(lang)
-    return [m for m in msgids if t.gettext(m) == m]
+    known = getattr(t, "_catalog", None)    # GNUTranslations' table (a translation may equal its msgid)
+    if known is None:
+        return list(msgids) if check_lang(lang) != "en" else []
+    return [m for m in msgids if m not in known]
 
 
 def format_number(value: Any, lang: str | None = "en", spec: str = ",.4g") -> str:

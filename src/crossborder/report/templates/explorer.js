@@ -133,20 +133,20 @@
   label.textContent = String(D.years[t]);
 
   var mapDiv = byId("cb-map");
-  Plotly.newPlot(mapDiv, mapTraces(t), mapLayout, CONFIG);
+  var drawn = [Plotly.newPlot(mapDiv, mapTraces(t), mapLayout, CONFIG)];
 
   var sigmaDiv = byId("cb-sigma"), betweenDiv = byId("cb-between");
   if (D.sigma) {
-    Plotly.newPlot(sigmaDiv, Object.keys(D.sigma).map(function (name) {
+    drawn.push(Plotly.newPlot(sigmaDiv, Object.keys(D.sigma).map(function (name) {
       return {type: "scatter", mode: "lines+markers", name: esc(name), x: D.years, y: D.sigma[name],
               hovertemplate: "%{x}: %{y:.3f}<extra>" + esc(name) + "</extra>"};
-    }), lineLayout(S.sigma, t), CONFIG);
+    }), lineLayout(S.sigma, t), CONFIG));
   } else { sigmaDiv.style.display = "none"; }
   if (D.between) {
-    Plotly.newPlot(betweenDiv, [{type: "scatter", mode: "lines+markers", name: esc(S.between),
+    drawn.push(Plotly.newPlot(betweenDiv, [{type: "scatter", mode: "lines+markers", name: esc(S.between),
                                  x: D.years, y: D.between, line: {color: "#8a3ffc"},
                                  hovertemplate: "%{x}: %{y:.3f}<extra></extra>"}],
-                   lineLayout(S.between, t, {yaxis: {rangemode: "tozero"}, showlegend: false}), CONFIG);
+                   lineLayout(S.between, t, {yaxis: {rangemode: "tozero"}, showlegend: false}), CONFIG));
   } else { betweenDiv.style.display = "none"; }
 
   var seriesDiv = byId("cb-series");
@@ -181,7 +181,7 @@
     Plotly.react(seriesDiv, traces, lineLayout(p.label, t, {
       yaxis: {title: {text: esc(D.unit)}},
       yaxis2: {title: {text: esc(S.log_gap)}, overlaying: "y", side: "right", zeroline: true},
-      showlegend: true}), CONFIG);
+      margin: {l: 55, r: 65, t: 35, b: 40}, showlegend: true}), CONFIG);
     Array.prototype.forEach.call(document.querySelectorAll("#cb-pairs button"), function (b) {
       b.classList.toggle("active", Number(b.getAttribute("data-pair")) === k);
     });
@@ -233,6 +233,12 @@
   }
   mapDiv.setAttribute("data-year", String(D.years[t]));
   slider.addEventListener("input", function () { setYear(Number(slider.value)); });
+  // when the map, the charts and the grid are drawn (ms since navigation): the page is usable
+  Promise.all(drawn).then(function () {
+    window.requestAnimationFrame(function () {
+      byId("cb-explorer").setAttribute("data-ready-ms", String(Math.round(performance.now())));
+    });
+  });
 
   // the robustness grid: filter (text, estimate), sort (header click), the first rows shown
   var G = D.grid, MAXROWS = 200;
