@@ -105,7 +105,8 @@ MUTATE_ONLY ?= src/crossborder/study/robustness.py src/crossborder/study/verdict
 MUTATE_TESTS ?= tests/test_verdict.py tests/test_thresholds_verdict.py tests/test_verdict_words.py tests/test_claims.py \
 	tests/test_thresholds_claims.py tests/test_study_robustness.py tests/test_study_robustness_sparse.py \
 	tests/test_thresholds_robustness.py tests/test_study_integration.py tests/test_study_integration_sparse.py \
-	tests/test_study_rolling_years.py tests/test_study_layer_options.py
+	tests/test_study_rolling_years.py tests/test_study_layer_options.py tests/test_i18n.py tests/test_explore.py \
+	tests/test_i18n_report.py
 MUTATE_CHILDREN ?= 2
 .PHONY: mutate
 mutate: install-test
