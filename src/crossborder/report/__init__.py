@@ -18,7 +18,7 @@ from ..dataset import Dataset
 from ..errors import DataError, DegenerateDataError, UnitError
 from ..i18n import check_lang, gettext_for, region_names
 from .explorer import explorer_data
-from .explorer_html import explorer_fragment
+from .explorer_html import explorer_fragment, explorer_scripts
 from .html import render
 from .model import ReportContext, Section, Skip, degenerate_reason
 from .outputs import OutDirError, OutputDir, check_out_dir, staged_dir, write_text_atomic
@@ -103,11 +103,11 @@ def _build_into(ds: Dataset, out: OutputDir, generated: _dt.date | None,
                                   what="report")
     input_hash = ds.meta.get("input_hash", "")
     used = sorted({s for t in out.tables.values() for s in t.sources})
-    explorer, explorer_skipped = _explorer(ctx, lang)
+    explorer, explorer_scripts_, explorer_skipped = _explorer(ctx, lang)
     meta = {
         "title": ctx.options.get("title", _(_title(ds))),
         "subtitle": ctx.options.get("subtitle", _(_subtitle(ds))),
-        "explorer": explorer, "explorer_skipped": explorer_skipped,
+        "explorer": explorer, "explorer_scripts": explorer_scripts_, "explorer_skipped": explorer_skipped,
         "version": __version__,
         "generated": (generated or _dt.date.today()).isoformat(),
         "input_hash": input_hash or "n/a",
@@ -126,15 +126,17 @@ def _build_into(ds: Dataset, out: OutputDir, generated: _dt.date | None,
     return html_path.name, manifest.name
 
 
-def _explorer(ctx: ReportContext, lang: str) -> tuple[str, str]:
-    """The explorer's HTML fragment ('' with option ``explorer=False``), and why it is missing when
-    the data cannot support it (e.g. no panel of all regions)."""
+def _explorer(ctx: ReportContext, lang: str) -> tuple[str, str, str]:
+    """The explorer's HTML (its place near the top, its data and scripts for the end of the page,
+    so the report's text shows first), or why the data cannot support it; all '' with option
+    ``explorer=False``."""
     if not ctx.options.get("explorer", True):
-        return "", ""
+        return "", "", ""
     try:
-        return explorer_fragment(explorer_data(ctx, lang), lang), ""
+        data = explorer_data(ctx, lang)
     except (Skip, DataError, DegenerateDataError, UnitError) as exc:
-        return "", str(exc) if isinstance(exc, Skip) else degenerate_reason(exc)
+        return "", "", str(exc) if isinstance(exc, Skip) else degenerate_reason(exc)
+    return explorer_fragment(data, lang, scripts=False), explorer_scripts(data, lang), ""
 
 
 def _build_section(ctx: ReportContext, name: str) -> Section:

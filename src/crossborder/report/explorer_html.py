@@ -21,7 +21,8 @@ from markupsafe import Markup
 
 from ..i18n import SEPARATORS, check_lang, gettext_for
 
-__all__ = ["explorer_fragment", "explorer_page", "ui_strings", "json_for_script", "UI_STRINGS"]
+__all__ = ["explorer_fragment", "explorer_scripts", "explorer_page", "ui_strings", "json_for_script",
+           "UI_STRINGS"]
 
 #: The explorer's own words (msgids of the catalogs), by key.
 UI_STRINGS = {
@@ -89,17 +90,30 @@ def _env() -> Environment:
 LOCALES = {"en": "en-GB", "ru": "ru-RU", "kk": "kk-KZ"}
 
 
-def explorer_fragment(data: dict[str, Any], lang: str = "en", *, include_plotlyjs: bool = True) -> Markup:
-    """The explorer as an HTML fragment (``<div id="cb-explorer">`` with its data and scripts)."""
+def _context(data: dict[str, Any], lang: str, include_plotlyjs: bool) -> dict[str, Any]:
     lang = check_lang(lang)
     strings = ui_strings(lang)
     group, decimal = SEPARATORS[lang]
     blob = {**data, "strings": strings, "locale": LOCALES[lang], "separators": decimal + group}
-    html = _env().get_template("explorer.html.j2").render(
-        s=strings, lang=lang, data_json=json_for_script(blob),
-        plotly_js=Markup(_plotly_js()) if include_plotlyjs else None,
-        explorer_js=Markup(_explorer_js()), notes=data.get("notes", {}))
-    return Markup(html)
+    return {"s": strings, "lang": lang, "data_json": json_for_script(blob),
+            "plotly_js": Markup(_plotly_js()) if include_plotlyjs else None,
+            "explorer_js": Markup(_explorer_js()), "notes": data.get("notes", {})}
+
+
+def explorer_fragment(data: dict[str, Any], lang: str = "en", *, include_plotlyjs: bool = True,
+                      scripts: bool = True) -> Markup:
+    """The explorer as an HTML fragment (``<div id="cb-explorer">``); with ``scripts=False``
+    without its data and scripts, which :func:`explorer_scripts` gives for the end of the page
+    (so the page's text shows before Plotly's 4.8 MB of JavaScript are compiled)."""
+    ctx = _context(data, lang, include_plotlyjs)
+    return Markup(_env().get_template("explorer.html.j2").render(scripts=scripts, **ctx))
+
+
+def explorer_scripts(data: dict[str, Any], lang: str = "en", *, include_plotlyjs: bool = True) -> Markup:
+    """The explorer's data (JSON) and scripts, for the end of a page holding
+    ``explorer_fragment(..., scripts=False)``."""
+    ctx = _context(data, lang, include_plotlyjs)
+    return Markup(_env().get_template("explorer_scripts.html.j2").render(**ctx))
 
 
 def explorer_page(data: dict[str, Any], lang: str = "en", title: str = "") -> str:
@@ -107,4 +121,4 @@ def explorer_page(data: dict[str, Any], lang: str = "en", title: str = "") -> st
     lang = check_lang(lang)
     return _env().get_template("explorer_page.html.j2").render(
         lang=lang, title=title or ui_strings(lang)["title"],
-        explorer=explorer_fragment(data, lang))
+        explorer=explorer_fragment(data, lang, scripts=False), scripts=explorer_scripts(data, lang))
