@@ -69,6 +69,16 @@ def _num(v: Any) -> float | None:
     return float(f"{f:.{SIG}g}")
 
 
+def _time(t: Any) -> Any:
+    """A period as JSON shows it: a whole number as an int (2015), another number as a float, any
+    other period (a date, a quarter) as its text."""
+    if isinstance(t, int | np.integer):
+        return int(t)
+    if isinstance(t, float | np.floating):
+        return int(t) if float(t).is_integer() else float(t)
+    return str(t)
+
+
 def _round_coords(obj: Any) -> Any:
     if isinstance(obj, list | tuple):
         if obj and isinstance(obj[0], int | float):
@@ -125,7 +135,7 @@ def explorer_data(ctx: ReportContext, lang: str = "en") -> dict[str, Any]:
     ds = ctx.ds
     notes: dict[str, str] = {}
     p = panel(ctx, "all")
-    times = [int(t) if float(t).is_integer() else t for t in p.times]
+    times = [_time(t) for t in p.times]
     m = p.to_matrix()
     codes = [str(c) for c in m.regions]
     units = map_units(ds, "all")
@@ -211,7 +221,7 @@ def _sigma(ctx: ReportContext, times: list, notes: dict, _: Any) -> dict[str, li
             s = sigma(panel(ctx, sel), measure="sd_log")["sd_log"]
         except _PART_ERRORS:
             continue
-        s.index = [int(t) if float(t).is_integer() else t for t in s.index]
+        s.index = [_time(t) for t in s.index]
         out[_(name) if name in _PLAIN_SETS else name] = [_num(s.get(t)) for t in times]
     if not out:
         notes["sigma"] = _("no set of regions with at least 2 regions")
@@ -229,7 +239,7 @@ def _between(ctx: ReportContext, times: list, notes: dict, _: Any) -> list | Non
     except _PART_ERRORS as exc:
         notes["between"] = str(exc)
         return None
-    share.index = [int(t) if float(t).is_integer() else t for t in share.index]
+    share.index = [_time(t) for t in share.index]
     return [_num(share.get(t)) for t in times]
 
 
@@ -246,7 +256,7 @@ def _pairs(ctx: ReportContext, p: Any, edges: list[dict], times: list, notes: di
     out = []
     for e in edges:
         g = gaps[(gaps["a_region"] == e["a"]) & (gaps["b_region"] == e["b"])].set_index("time")
-        g.index = [int(t) if float(t).is_integer() else t for t in g.index]
+        g.index = [_time(t) for t in g.index]
         out.append({"a": e["a"], "b": e["b"], "label": e["label"],
                     "log_gap": [_num(g["log_gap"].get(t, np.nan)) for t in times]})
     return out
