@@ -95,9 +95,11 @@ def render(sections: list[Section], meta: dict[str, Any], lang: str = "en",
     tr = translation(lang).gettext
     env.filters["tr"] = lambda text: tr(str(text)) if text else text
     generated = meta.get("generated", "")
-    try:
-        shown = format_date(_dt.date.fromisoformat(str(generated)), lang)
-    except ValueError:
-        shown = str(generated)
+    shown = str(generated)      # English keeps the ISO date (2026-01-01); others write it out
+    if lang != "en":
+        try:
+            shown = format_date(_dt.date.fromisoformat(shown), lang)
+        except ValueError:
+            pass
     return env.get_template("report.html.j2").render(sections=sections, meta=meta, lang=lang,
                                                      generated=shown)
