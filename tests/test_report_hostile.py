@@ -39,7 +39,10 @@ def test_hostile_strings_render_as_text(hostile):
     html = hostile.html.read_text(encoding="utf-8")
     for text in (SCRIPT_NAME, SCRIPT_REGION, IMG_SOURCE, INDICATOR):
         assert str(escape(text)) in html, text
-    assert "<script" not in html
+    # the only scripts are the explorer's: its data (JSON, every "<" written \u003c), Plotly, its code
+    assert html.count("<script") == 3
+    assert html.count('<script type="application/json" id="cb-explorer-data">') == 1
+    assert "<script>alert" not in html
     assert "<img src=x" not in html and "<b onmouseover" not in html
     # the only tags are the template's own
     assert html.count("<img ") == len(hostile.figures)

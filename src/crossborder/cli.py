@@ -31,7 +31,7 @@ from .errors import CrossborderError, DataError, FileAccessError, os_error_messa
 
 COMMANDS = ["info", "table1", "sigma", "beta", "decompose", "gamma", "delta", "clubs", "markov",
             "border", "zones", "twins", "distances", "discontinuities", "moran", "figures", "report",
-            "robustness", "rolling", "integration"]
+            "explore", "robustness", "rolling", "integration"]
 
 #: Commands registered together by one module.
 COMMAND_MODULES = {
@@ -39,6 +39,7 @@ COMMAND_MODULES = {
     **{n: "border" for n in ("border", "zones", "twins", "distances", "discontinuities", "moran",
                              "figures")},
     **{n: "study" for n in ("robustness", "rolling", "integration")},
+    "explore": "report",   # registered with the report (the same input options)
 }
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130

@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import UsageError
+from ..i18n import LANGS, gettext_for
 from ._inputs import (
     GEO_SUFFIXES,
     _currency_option,
@@ -74,7 +75,50 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--date", type=dt.date.fromisoformat, default=None,
                    help="generation date stated in the report (default: today)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_lang_option(p)
+    p.add_argument("--no-explorer", dest="explorer", action="store_false",
+                   help="leave the interactive explorer out of report.html (smaller file)")
     p.set_defaults(func=run)
+    _register_explore(sub)
+
+
+def _add_lang_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=LANGS, default="en",
+                   help="language of the report, the explorer and this command's messages: "
+                        "en, ru or kk (missing translations stay in English)")
+
+
+def _register_explore(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "explore", help="write the interactive explorer (map, year slider, charts, robustness grid) "
+                        "as one self-contained page",
+        description="Write DIR/explorer.html: the report's interactive explorer on its own - a map "
+                    "of the regions with a year slider and hover, the border's discontinuities, sigma "
+                    "and the between share over time, a region's or pair's series on click and the "
+                    "robustness grid as a sortable, filterable table. One file, works offline.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  crossborder explore --out explorer/\n  crossborder explore --lang ru --out "
+               "explorer/\n  crossborder explore --regions-file regions.geojson --data gdp.csv --out x/\n")
+    add_input_options(p)
+    add_city_options(p)
+    g = p.add_argument_group("explorer")
+    g.add_argument("--regions", metavar="FILE", dest="regions_alias",
+                   help="the same as --regions-file (the explorer has no region selection)")
+    g.add_argument("--sources", metavar="FILE", help="a table of sources (source, citation, licence)")
+    g.add_argument("--name", default="custom", help="name of your dataset")
+    g.add_argument("--indicator", help="the indicator to show (default: GRP per capita, or the only "
+                                       "indicator of your data)")
+    g.add_argument("--currency", type=_currency_option,
+                   help="convert local currencies: USD (built-in default), PPP, PPP:<vintage>, real, "
+                        "or none")
+    g.add_argument("--weight", metavar="NAME", help="the weighting indicator, or 'none'")
+    add_tolerance_option(g)
+    g.add_argument("--years", help="first-last (1940-2000) or a list (1940,1950,2000)")
+    add_unit_options(g)
+    p.add_argument("--out", default="explorer", help="output folder (default: explorer); the page is "
+                                                      "written as explorer.html inside it")
+    _add_lang_option(p)
+    p.set_defaults(func=run_explore, break_year=None, window=None, km=None)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,9 +134,21 @@ def run(args: argparse.Namespace) -> int:
         return getattr(exc, "code", 130)
 
 
-def _run(args: argparse.Namespace, out: Path) -> int:
-    from ..report import build_report, sections_for
+def run_explore(args: argparse.Namespace) -> int:
+    """``crossborder explore``: the explorer alone, as ``--out/explorer.html``."""
+    from ..report.explorer import write_explorer
 
+    if not str(args.out or "").strip():
+        raise UsageError("--out is empty: name a folder for the explorer, e.g. --out explorer/")
+    ds, options = _dataset_and_options(args)
+    path = write_explorer(ds, args.out, lang=args.lang, options=options)
+    _ = gettext_for(args.lang)
+    print(_("wrote {path} ({size} MB)").format(path=path, size=f"{path.stat().st_size / 1e6:.1f}"))
+    return 0
+
+
+def _dataset_and_options(args: argparse.Namespace) -> tuple:
+    """The dataset and the report's options from the shared input options of report/explore."""
     if args.regions_alias:
         alias = Path(args.regions_alias)
         if not alias.exists() and alias.suffix.lower() not in GEO_SUFFIXES:
@@ -141,6 +197,16 @@ def _run(args: argparse.Namespace, out: Path) -> int:
     for key, what in (("relative", "index to the mean"), ("window", "rolling window")):
         if key in options:
             print(f"note: {what}: {options[key]}", file=sys.stderr)
+    return ds, options
+
+
+def _run(args: argparse.Namespace, out: Path) -> int:
+    from ..report import build_report, sections_for
+
+    ds, options = _dataset_and_options(args)
+    options["lang"] = args.lang
+    if not args.explorer:
+        options["explorer"] = False
     if args.quiet or not sys.stderr.isatty():
         result = build_report(ds, out, generated=args.date, options=options)
     else:
@@ -153,7 +219,9 @@ def _run(args: argparse.Namespace, out: Path) -> int:
                 bar.update(task, advance=1, description=f"section {name}")
 
             result = build_report(ds, out, generated=args.date, progress=step, options=options)
-    print(f"wrote {result.html} ({len(result.tables)} tables, {len(result.figures)} figures)")
+    _ = gettext_for(args.lang)
+    print(_("wrote {path} ({tables} tables, {figures} figures)").format(
+        path=result.html, tables=len(result.tables), figures=len(result.figures)))
     return 0
 
 

@@ -15,7 +15,10 @@ from typing import Any
 
 from .. import __version__
 from ..dataset import Dataset
-from ..errors import DegenerateDataError
+from ..errors import DataError, DegenerateDataError, UnitError
+from ..i18n import check_lang, gettext_for, region_names
+from .explorer import explorer_data
+from .explorer_html import explorer_fragment, explorer_scripts
 from .html import render
 from .model import ReportContext, Section, Skip, degenerate_reason
 from .outputs import OutDirError, OutputDir, check_out_dir, staged_dir, write_text_atomic
@@ -83,6 +86,8 @@ def _build_into(ds: Dataset, out: OutputDir, generated: _dt.date | None,
                 progress: Callable[[str], Any] | None, options: dict[str, Any] | None) -> tuple[str, str]:
     """Write every section, report.html and manifest.json into ``out``; their relative paths."""
     ctx = ReportContext(ds=ds, out=out, options=dict(options or {}))
+    lang = check_lang(ctx.options.get("lang"))
+    _ = gettext_for(lang)
     sections: list[Section] = []
     if not ds.regions["border"].any():
         ds = ds.with_border()
@@ -98,15 +103,20 @@ def _build_into(ds: Dataset, out: OutputDir, generated: _dt.date | None,
                                   what="report")
     input_hash = ds.meta.get("input_hash", "")
     used = sorted({s for t in out.tables.values() for s in t.sources})
+    explorer, explorer_scripts_, explorer_skipped = _explorer(ctx, lang)
     meta = {
-        "title": ctx.options.get("title", _title(ds)),
-        "subtitle": ctx.options.get("subtitle", _subtitle(ds)),
+        "title": ctx.options.get("title", _(_title(ds))),
+        "subtitle": ctx.options.get("subtitle", _(_subtitle(ds))),
+        "explorer": explorer, "explorer_scripts": explorer_scripts_, "explorer_skipped": explorer_skipped,
         "version": __version__,
         "generated": (generated or _dt.date.today()).isoformat(),
         "input_hash": input_hash or "n/a",
         "sources_line": "; ".join(used),
     }
-    html_path = write_text_atomic(out.root / "report.html", render(sections, meta))
+    names = region_names(ds, lang)
+    english = region_names(ds, "en")
+    local = {english[c]: names[c] for c in names.index if english[c] != names[c]}
+    html_path = write_text_atomic(out.root / "report.html", render(sections, meta, lang, local))
     manifest = out.manifest({
         "crossborder_version": __version__, "dataset": ds.name, "input_hash": input_hash,
         "generated": meta["generated"],
@@ -114,6 +124,19 @@ def _build_into(ds: Dataset, out: OutputDir, generated: _dt.date | None,
         .to_dict(orient="records"),
     })
     return html_path.name, manifest.name
+
+
+def _explorer(ctx: ReportContext, lang: str) -> tuple[str, str, str]:
+    """The explorer's HTML (its place near the top, its data and scripts for the end of the page,
+    so the report's text shows first), or why the data cannot support it; all '' with option
+    ``explorer=False``."""
+    if not ctx.options.get("explorer", True):
+        return "", "", ""
+    try:
+        data = explorer_data(ctx, lang)
+    except (Skip, DataError, DegenerateDataError, UnitError) as exc:
+        return "", "", str(exc) if isinstance(exc, Skip) else degenerate_reason(exc)
+    return explorer_fragment(data, lang, scripts=False), explorer_scripts(data, lang), ""
 
 
 def _build_section(ctx: ReportContext, name: str) -> Section:
