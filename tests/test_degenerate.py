@@ -336,12 +336,20 @@ def test_cli_prints_extreme_values_as_numbers(tmp_path, capsys):
 
 
 def test_cli_integration_on_a_four_plus_one_border(tmp_path, capsys):
+    """4 + 1 regions: one pair shares a line (the other contacts are corners, no pairs): a clear
+    stop; 4 + 2: four pairs, far too few clusters: the warning, and no pre-trend F printed."""
     rng = np.random.default_rng(0)
-    noise = rng.normal(0, 0.05, (5, 12))
-    args = _files(tmp_path, "four1", 4, 1, lambda k, t: float(100 * np.exp(0.03 * t + 0.1 * k
-                                                                          + noise[k, t])))
-    with pytest.warns(FewClustersWarning, match=r"DiD at 2015 \(clusters: pairs\): 3 clusters"):
-        code, out, err = run(["integration", *args, "--break-year", "2015"], capsys)
+    noise = rng.normal(0, 0.05, (6, 12))
+
+    def value(k, t):
+        return float(100 * np.exp(0.03 * t + 0.1 * k + noise[k, t]))
+
+    code, out, err = run(["integration", *_files(tmp_path, "four1", 4, 1, value), "--break-year",
+                          "2015"], capsys)
+    assert code == 1 and "needs cross-border and domestic pairs; found 1 and 0" in err
+    with pytest.warns(FewClustersWarning, match=r"DiD at 2015 \(clusters: pairs\): 4 clusters"):
+        code, out, err = run(["integration", *_files(tmp_path, "four2", 4, 2, value),
+                              "--break-year", "2015"], capsys)
     assert code == 0, err
     assert "no pre-trend test (not computed: the clustered covariance" in out
     assert "pre-trend F(" not in out

@@ -176,8 +176,10 @@ def test_integration_on_a_made_up_border():
     geo = _squares()
     pairs = neighbour_pairs(geo)
     cross = pairs[pairs["cross"]]
-    # column 1 meets column 2 along 3 edges and at 4 corners
-    assert len(cross) == 7
+    # column 1 meets column 2 along 3 edges (the pairs) and at 4 corners (point contacts, no pair)
+    assert len(cross) == 3 and set(cross["contact"]) == {"edge"}
+    with_points = neighbour_pairs(geo, contacts=("edge", "point"))
+    assert len(with_points[with_points["cross"]]) == 7
     assert set(cross["group_a"]) == {"East"}          # sorted group labels: East first
     rng = np.random.default_rng(5)
     years = list(range(2000, 2010))

@@ -356,7 +356,8 @@ def test_grid_skips_constant_regressors_small_n_and_short_hac_trends():
     four = _grid_panel(3, 3, [2000, 2002, 2004, 2006])
     res = robustness(lambda c: four, estimates=("sigma",), se_types=("classical", "HAC"),
                      min_years=5, starts=[2000], ends=[2006])
-    assert set(res.table["se_type"]) == {"classical"}
+    # HAC left out; the region bootstrap (the declared baseline of sigma trends) stays beside classical
+    assert set(res.table["se_type"]) == {"classical", "bootstrap"}
     hac = res.skipped[res.skipped["se_type"] == "HAC"]
     assert list(hac["what"]) == ["sigma_trend", "sigma_trend_A", "sigma_trend_B"]
     assert set(hac["reason"]) == {

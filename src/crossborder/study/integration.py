@@ -67,6 +67,7 @@ from .._display import RegressionMixin, displayable
 from ..border.geometry import PAIR_CONTACTS, shared_edges
 from ..border.shared import panel_edges
 from ..currency import parse_currency, rate_table
+from ..dataset import Dataset
 from ..errors import DataError, DegenerateDataError, UnitError
 from ..measures._arrays import numeric_times
 from ..measures._covtype import UNSET, CovType
@@ -778,7 +779,7 @@ def integration(
             r[r["region"].isin(set(map(str, p.regions))) & r.geometry.notna()]
             [["region", group_col, "geometry"]].reset_index(drop=True))
         defaults = study_defaults(ds)["break_years"]
-        if edges is None and geometry is None:
+        if edges is None and geometry is None and isinstance(ds, Dataset):
             # the Dataset's one border (its tolerance, its pairs), as every command reads it
             edges = panel_edges(ds, p.regions, group_col=group_col)
     years = list(break_years) if break_years is not None else (defaults or [2015])

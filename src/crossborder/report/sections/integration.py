@@ -76,7 +76,7 @@ def build(ctx: ReportContext) -> Section:
     try:
         grid = integration_on_grid(ctx)
     except Skip as exc:
-        ctx.skipped(s, "The integration test on the grid", exc.reason)
+        ctx.skipped(s, "The integration test on the grid", str(exc))
     else:
         s.reading.append(grid_sentence(grid))
         ctx.table(s, "integration_grid", grid.table,

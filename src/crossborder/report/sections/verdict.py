@@ -27,7 +27,7 @@ def build(ctx: ReportContext) -> Section:
     s.reading.append("Bottom line. " + " ".join(v.bottom_line))
     ctx.table(s, "bottom_line", v.bottom_line_table,
               "The bottom line, sentence by sentence, with the conclusions row it rests on",
-              show=False)
+              sources=src, show=False)
     ctx.table(s, "conclusions", v.conclusions,
               "The paper's conclusions, point by point, against what the data show (source: the CSV "
               "rows each number comes from)", sources=src)
