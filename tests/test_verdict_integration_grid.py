@@ -70,3 +70,14 @@ def test_a_did_that_does_not_narrow_stays_not_supported_whatever_the_grid() -> N
 def _tables(theta: float, p: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     r = integration_result(theta=theta, p=p, fx=theta, fx_p=p)
     return r.table, r.inference
+
+
+@pytest.mark.parametrize(("joint", "named"), [(0.049, True), (0.05, False)])
+def test_the_bottom_line_names_a_joint_test_below_alpha(joint: float, named: bool) -> None:
+    from crossborder.study.verdict import bottom_line
+
+    read = read_evidence(evidence(ev("sigma_trend", n=20, neg=15, sig_neg=4, joint=0.5),
+                                  ev("beta_absolute", n=20, neg=19, sig_neg=4, joint=joint)))
+    first = bottom_line(conclusions(read), read, alpha=0.05)[0]
+    assert ("show more convergence than chance would (joint test p 0.049 for growth)" in first) is named
+    assert "for inequality" not in first                 # p 0.5: not named

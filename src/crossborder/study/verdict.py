@@ -781,12 +781,13 @@ def bottom_line(concl: pd.DataFrame, read: pd.DataFrame, *,
                 integration: Mapping[str, Any] | None = None,
                 claims: Mapping[str, Any] | None = None,
                 sides: tuple[str, str] = ("one side", "the other"), paper: bool = True,
-                with_keys: bool = False) -> list[Any]:
+                with_keys: bool = False, alpha: float = 0.05) -> list[Any]:
     """At most five plain sentences: convergence, the gap between the two countries, the
     integration effect (naming the 2014–16 devaluations and the oil price when the exchange rate
     drives it), the claims, the central thesis. Every number is one of the conclusions table's.
     Without ``paper`` (another border) the integration sentence names the break year only and the
-    exchange rate without the paper's currencies. ``with_keys``: (conclusion key, sentence) pairs,
+    exchange rate without the paper's currencies. A joint test with p < ``alpha`` is named beside the
+    shares of significant specifications. ``with_keys``: (conclusion key, sentence) pairs,
     the key naming the row of the conclusions table the sentence rests on."""
     c = concl.set_index("key")
     out: list[str] = []
@@ -802,10 +803,18 @@ def bottom_line(concl: pd.DataFrame, read: pd.DataFrame, *,
                      f"{fmt_pct(float(sig['share_significant_negative']))} of {int(sig['n_distinct'])}"
                      + (f" and rose significantly in {fmt_pct(float(sig['share_significant_positive']))}"
                         if float(sig["share_significant_positive"]) > 0 else ""))
+    joint = [(what, float(r["joint_pvalue"])) for what, r in (("growth", beta), ("inequality", sig))
+             if r is not None and pd.notna(r.get("joint_pvalue", np.nan))
+             and float(r["joint_pvalue"]) < alpha]
     keys.append("convergence")
     out.append(f"That incomes in the border regions are drawing closer "
                f"{_PLAIN[c.loc['convergence', 'verdict']]}"
-               + (": " + ", and ".join(parts) if parts else "") + ".")
+               + (": " + ", and ".join(parts) if parts else "")
+               + ((("; the joint test across them agrees (p " if c.loc["convergence", "verdict"]
+                    == SUPPORTED else "; taken together, though, the specifications show more "
+                    "convergence than chance would (joint test p ")
+                   + ", ".join(f"{fmt_p(p)} for {w}" for w, p in joint) + ")")
+                  if joint else "") + ".")
     if between is not None:
         a, b = sides
         verb = {DIVERGENCE: "widened", CONVERGENCE: "narrowed"}.get(between["change"],
@@ -927,7 +936,8 @@ def verdict(
     concl = conclusions(read, dependences=dep, between=btw, integration=integ, claims=cl,
                         paper=paper, integration_grid=grid)
     pairs = bottom_line(concl, read, between=btw, integration=integ, claims=cl,
-                        sides=sides or ("one side", "the other"), paper=paper, with_keys=True)
+                        sides=sides or ("one side", "the other"), paper=paper, with_keys=True,
+                        alpha=alpha)
     bl = [text for _, text in pairs]
     src = concl.set_index("key")["source"]
     table = pd.DataFrame({"sentence": bl,
