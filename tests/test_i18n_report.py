@@ -16,7 +16,8 @@ from crossborder.report.html import render
 
 #: English -> Russian, as the report must show them (section titles and figure captions).
 RU_TITLES = {
-    "Verdict": "Вывод",
+    "Bottom line: the paper's conclusions against the data":
+        "Вывод: заключения статьи в сравнении с данными",
     "Sigma convergence": "Сигма-конвергенция",
     "Beta convergence: speed and half-life": "Бета-конвергенция: скорость и период полусокращения",
     "Cross-border pairs and agglomerations": "Приграничные пары и агломерации",
@@ -96,7 +97,7 @@ def test_the_same_sections_in_kazakh(built):
     html = render(seen["sections"], {**seen["meta"], "explorer": ""}, "kk", names)
     heads = _headings(html)
     assert "Сигма-конвергенция" in heads and "Шекаралас жұптар мен агломерациялар" in heads
-    assert "Қорытынды" in heads
+    assert "Қорытынды: мақала тұжырымдары деректермен салыстырғанда" in heads
     captions = re.findall(r"<figcaption>(.*?) \(<a", html)
     assert "Шекара әсері уақыт бойынша" in captions
     # a caption the Kazakh catalog lacks stays English (listed in test_i18n.KK_FALLBACKS)

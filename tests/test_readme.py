@@ -228,6 +228,12 @@ def test_robustness_and_integration(tour: tuple[dict, dict]) -> None:
     inference = _value(values, "cb.integration(ds, [2015]).inference")
     # what the comment promises: dyadic-robust and two-way SEs, the wild bootstrap p, placebo years
     assert {"did_dyadic", "did_twoway", "did_wild", "placebo"} <= set(inference["test"])
+    evidence = _value(values, "r.evidence()")
+    assert {"beta_conditional", "sigma_trend"} <= set(evidence["estimate"])
+    assert evidence["joint_pvalue"].between(0, 1).all()
+    assert {"estimate", "dimension", "aliased_with"} <= set(_value(values, "r.depends_on()").columns)
+    shares = _value(values, "cb.integration_grid(ds).shares()")
+    assert list(dict.fromkeys(shares["currency"]))[0] == "real"       # the real basis first
 
 
 def test_out_of_core_block_compiles() -> None:

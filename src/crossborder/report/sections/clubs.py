@@ -92,7 +92,7 @@ def _clubs(ctx: ReportContext, s: Section, p, src: list[str]) -> None:
         ctx.figure(s, "club_paths", clubs_chart(
             res, title="Transition paths of the clubs", ylabel="club average / average of all regions",
             source=source_line(ctx, p), legend_outside=True),
-            "Relative transition paths of the clubs (dashed grey: a club that fails its own log t test)")
+            "Relative transition paths of the clubs")
     failing = [int(c) for c, t in zip(by_club["club"], by_club["tstat"], strict=True) if t <= -1.65]
     passing = by_club[~by_club["club"].isin(failing)]
     mixed = passing[passing["mixes_countries"]]

@@ -66,13 +66,13 @@ def build(ctx: ReportContext) -> Section:
         ctx.skipped(s, "Chart over time", f"one period ({main.times[0]}): the shares are in the table")
         return s
     fig = sigma_chart({k: v * 100 for k, v in shares.items()},
-                      title="Share of inequality between the two countries (Theil T)",
+                      title="Share of inequality between the two countries (Theil T)"
+                      + ("; shaded: 95% band, regions resampled within each country (499 draws)"
+                         if bands else ""),
                       ylabel="between-country share, %",
                       source=source_line(ctx, main), annotations=rate_jumps(ctx.ds, main, shares),
                       band={k: (lo * 100, hi * 100) for k, (lo, hi) in bands.items()} or None)
-    ctx.figure(s, "between_share", fig, "Between-country share of the Theil index over time"
-               + (" (shaded: 95% band from resampling the regions within each country, 499 draws)"
-                  if bands else ""))
+    ctx.figure(s, "between_share", fig, "Between-country share of the Theil index over time")
     return s
 
 

@@ -103,11 +103,13 @@ def build(ctx: ReportContext) -> Section:
         ctx.skipped(s, "; ".join(names), reason)
     if len(main.times) >= 2:
         ctx.figure(s, "sigma", sigma_chart(series, title=f"Sigma convergence: SD of log {label(main)} "
-                                           f"({main.unit})", ylabel="SD of logs",
+                                           f"({main.unit})"
+                                           + ("; shaded: 95% band, regions resampled within each "
+                                              "side (499 draws)" if bands else ""),
+                                           ylabel="SD of logs",
                                            source=source_line(ctx, main), legend_outside=True,
                                            band=bands or None),
-                   "Dispersion over time by group of regions"
-                   + (" (shaded: 95% band from resampling the regions, 499 draws)" if bands else ""))
+                   "Dispersion over time by group of regions")
     ctx.table(s, "sigma", dispersion, "Dispersion by year and group of regions",
               sources=sorted(sources), show=not can_trend)
     return s

@@ -60,9 +60,19 @@ def build(ctx: ReportContext) -> Section:
                   "Between-country share of Theil T among the border regions, per currency basis",
                   sources=src, show=False)
     ctx.table(s, TABLES["context"].removesuffix(".csv"), CONTEXT,
-              "The currency events the verdict names", show=False)
+              "The currency events the verdict names (the moves can be read in the exchange rates "
+              "of the data)", sources=_fx_sources(ctx), show=False)
     return s
 
 
 def _sources(p) -> list[str]:
     return sorted({x for v in p.meta.get("sources", []) for x in str(v).split(";")})
+
+
+def _fx_sources(ctx) -> list[str]:
+    """The sources of the dataset's exchange rates of the years the events fall in (2014-2016)."""
+    fx = getattr(ctx.ds, "fx", None)
+    if fx is None or "source" not in fx:
+        return []
+    years = pd.to_numeric(fx["year"], errors="coerce").between(2014, 2016)
+    return sorted({str(x) for x in fx.loc[years & fx["lcu_per_usd"].notna(), "source"].dropna()})
