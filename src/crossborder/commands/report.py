@@ -45,19 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_input_options(p)
     add_city_options(p)
-    g = p.add_argument_group("report")
-    g.add_argument("--regions", metavar="FILE", dest="regions_alias",
-                   help="the same as --regions-file (the report has no region selection)")
-    g.add_argument("--sources", metavar="FILE", help="a table of sources (source, citation, licence)")
-    g.add_argument("--name", default="custom", help="name of your dataset in the report")
-    g.add_argument("--indicator", help="the indicator to study (default: GRP per capita, or the "
-                                       "only indicator of your data)")
-    g.add_argument("--currency", type=_currency_option,
-                   help="convert local currencies: USD (built-in default), PPP, PPP:<vintage>, real "
-                        "(constant prices), or none")
-    g.add_argument("--weight", metavar="NAME",
-                   help="the indicator that weights regions (default: population where it covers "
-                        "every region and period); 'none' for unweighted measures")
+    g = _add_dataset_options(p, "report")
     g.add_argument("--break-year", metavar="YEARS",
                    help="break year(s) of the integration test, comma-separated, e.g. 2010,2015 "
                         "(default: the dataset's; without them the test is left out, saying why)")
@@ -82,6 +70,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     _register_explore(sub)
 
 
+def _add_dataset_options(p: argparse.ArgumentParser, what: str) -> argparse._ArgumentGroup:
+    """The options ``report`` and ``explore`` share (what to read and how to convert it), in a group
+    named ``what``; returns the group for the command's own options."""
+    g = p.add_argument_group(what)
+    g.add_argument("--regions", metavar="FILE", dest="regions_alias",
+                   help=f"the same as --regions-file (the {what} has no region selection)")
+    g.add_argument("--sources", metavar="FILE", help="a table of sources (source, citation, licence)")
+    g.add_argument("--name", default="custom", help=f"name of your dataset in the {what}")
+    g.add_argument("--indicator", help="the indicator to study (default: GRP per capita, or the "
+                                       "only indicator of your data)")
+    g.add_argument("--currency", type=_currency_option,
+                   help="convert local currencies: USD (built-in default), PPP, PPP:<vintage>, real "
+                        "(constant prices), or none")
+    g.add_argument("--weight", metavar="NAME",
+                   help="the indicator that weights regions (default: population where it covers "
+                        "every region and period); 'none' for unweighted measures")
+    return g
+
+
 def _add_lang_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=LANGS, default="en",
                    help="language of the report, the explorer and this command's messages: "
@@ -101,17 +108,7 @@ def _register_explore(sub: argparse._SubParsersAction) -> None:
                "explorer/\n  crossborder explore --regions-file regions.geojson --data gdp.csv --out x/\n")
     add_input_options(p)
     add_city_options(p)
-    g = p.add_argument_group("explorer")
-    g.add_argument("--regions", metavar="FILE", dest="regions_alias",
-                   help="the same as --regions-file (the explorer has no region selection)")
-    g.add_argument("--sources", metavar="FILE", help="a table of sources (source, citation, licence)")
-    g.add_argument("--name", default="custom", help="name of your dataset")
-    g.add_argument("--indicator", help="the indicator to show (default: GRP per capita, or the only "
-                                       "indicator of your data)")
-    g.add_argument("--currency", type=_currency_option,
-                   help="convert local currencies: USD (built-in default), PPP, PPP:<vintage>, real, "
-                        "or none")
-    g.add_argument("--weight", metavar="NAME", help="the weighting indicator, or 'none'")
+    g = _add_dataset_options(p, "explorer")
     add_tolerance_option(g)
     g.add_argument("--years", help="first-last (1940-2000) or a list (1940,1950,2000)")
     add_unit_options(g)

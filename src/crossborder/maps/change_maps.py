@@ -146,16 +146,8 @@ def change_map(
     extent = _extent(proj.geometry)
     with mpl.rc_context(STYLE):
         user_ax = ax
-        if user_ax is None:
-            fig, ax, panel_ax = _layout(extent, width_mm=width_mm, panel_mm=_legend_mm(3) + 6.0,
-                                        source=source, subtitle=bool(subtitle))
-        else:
-            fig, panel_ax = user_ax.figure, None
-            ax.set_aspect("equal")
-        if context is not None and len(context):
-            _clip_context(context, regions, crs, extent).plot(
-                ax=ax, facecolor=CONTEXT_COLOR, edgecolor="white", linewidth=0.4, zorder=1)
-            ax.collections[-1].set_gid("context")
+        fig, ax, panel_ax = _axes_with_context(ax, extent, width_mm, source, subtitle, context,
+                                               regions, crs)
         proj[has].plot(ax=ax, color=list(colours[has]), edgecolor="white", linewidth=0.5, zorder=2)
         ax.collections[-1].set_gid("change")
         handles, texts = [], []
@@ -264,16 +256,8 @@ def border_gap_map(
     extent = _extent(proj.geometry)
     with mpl.rc_context(STYLE):
         user_ax = ax
-        if user_ax is None:
-            fig, ax, panel_ax = _layout(extent, width_mm=width_mm, panel_mm=_legend_mm(3) + 6.0,
-                                        source=source, subtitle=bool(subtitle))
-        else:
-            fig, panel_ax = user_ax.figure, None
-            ax.set_aspect("equal")
-        if context is not None and len(context):
-            _clip_context(context, regions, crs, extent).plot(
-                ax=ax, facecolor=CONTEXT_COLOR, edgecolor="white", linewidth=0.4, zorder=1)
-            ax.collections[-1].set_gid("context")
+        fig, ax, panel_ax = _axes_with_context(ax, extent, width_mm, source, subtitle, context,
+                                               regions, crs)
         tint = {side: SIDE_TINTS[0], other: SIDE_TINTS[1]}
         fill = (proj[group_col].astype(str).map(tint).fillna("#f1f1f1") if group_col in proj
                 else pd.Series("#f1f1f1", index=proj.index))
@@ -304,3 +288,20 @@ def border_gap_map(
     return MapResult(figure=fig, ax=ax, crs=crs, table=table,
                      meta={"title": title, "side": side, "other": other, "year": year,
                            "norm": (float(norm.vmin), float(norm.vmax)), "cmap": cmap})
+
+
+def _axes_with_context(ax: Any, extent: Any, width_mm: float, source: Any, subtitle: Any,
+                       context: Any, regions: Any, crs: Any) -> tuple[Any, Any, Any]:
+    """(figure, map axes, legend panel axes or None): a new layout with a colour-bar panel, or the
+    user's Axes; the context polygons (neighbouring countries) drawn beneath."""
+    if ax is None:
+        fig, ax, panel_ax = _layout(extent, width_mm=width_mm, panel_mm=_legend_mm(3) + 6.0,
+                                    source=source, subtitle=bool(subtitle))
+    else:
+        fig, panel_ax = ax.figure, None
+        ax.set_aspect("equal")
+    if context is not None and len(context):
+        _clip_context(context, regions, crs, extent).plot(
+            ax=ax, facecolor=CONTEXT_COLOR, edgecolor="white", linewidth=0.4, zorder=1)
+        ax.collections[-1].set_gid("context")
+    return fig, ax, panel_ax

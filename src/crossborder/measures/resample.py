@@ -28,10 +28,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 __all__ = [
     "between_share_theil",
     "bootstrap_band",
+    "panel_band",
     "bootstrap_indices",
     "bootstrap_regions",
     "bootstrap_trend",
@@ -157,3 +159,18 @@ def bootstrap_band(y: Any, w: Any = None, statistic: Statistic = sd_log, *, n_bo
     with np.errstate(invalid="ignore"):
         lo, hi = np.nanquantile(draws, [alpha / 2, 1 - alpha / 2], axis=0)
     return lo, hi
+
+
+def panel_band(panel: Any, statistic: Statistic = sd_log, *, weighted: bool = False,
+               n_boot: int = 499, seed: int = 0, alpha: float = 0.05) -> tuple[Any, Any] | None:
+    """:func:`bootstrap_band` of a Panel's yearly statistic, resampled within its groups (the sides
+    of the border) when it has them: (lower, upper) Series indexed by time, or None."""
+    m = panel.to_matrix()
+    groups = panel.group_labels()
+    strata = groups.reindex(m.regions).to_numpy(object) if groups is not None else None
+    w = panel.weight_matrix().values if weighted else None
+    got = bootstrap_band(m.values, w, statistic, n_boot=n_boot, seed=seed, strata=strata,
+                         alpha=alpha)
+    if got is None:
+        return None
+    return pd.Series(got[0], index=m.times), pd.Series(got[1], index=m.times)

@@ -6,7 +6,7 @@ import pandas as pd
 
 from ...charts import rate_jumps, sigma_chart
 from ...measures.decompose import decompose
-from ...measures.resample import between_share_theil, bootstrap_band
+from ...measures.resample import between_share_theil, panel_band
 from ..model import ReportContext, Section, Skip
 from ..panels import describe, panel, source_line, sources_of, weight, weight_note, why_not
 
@@ -35,7 +35,9 @@ def build(ctx: ReportContext) -> Section:
                 if index == "theil":
                     key = f"{label}, {f'{weight(ctx)}-weighted' if weighted else 'unweighted'}"
                     shares[key] = d.set_index("time")["between_share"]
-                    band = _band(p, weighted)
+                    band = (panel_band(p, between_share_theil(
+                        p.group_labels().reindex(p.regions).to_numpy(object)), weighted=weighted)
+                        if p.has_group else None)
                     if band is not None:
                         bands[key] = band
     if not frames:
@@ -74,16 +76,3 @@ def build(ctx: ReportContext) -> Section:
                       band={k: (lo * 100, hi * 100) for k, (lo, hi) in bands.items()} or None)
     ctx.figure(s, "between_share", fig, "Between-country share of the Theil index over time")
     return s
-
-
-def _band(p, weighted: bool) -> tuple[pd.Series, pd.Series] | None:
-    """The 95% region-bootstrap band of the Theil between share (resampled within each country)."""
-    if not p.has_group:
-        return None
-    m = p.to_matrix()
-    groups = p.group_labels().reindex(m.regions).to_numpy(object)
-    w = p.weight_matrix().values if weighted else None
-    got = bootstrap_band(m.values, w, between_share_theil(groups), strata=groups)
-    if got is None:
-        return None
-    return pd.Series(got[0], index=m.times), pd.Series(got[1], index=m.times)

@@ -10,7 +10,7 @@ import pandas as pd
 from ...charts import sigma_chart
 from ...errors import DegenerateDataError
 from ...measures.dispersion import sigma, sigma_trend
-from ...measures.resample import bootstrap_band, sd_log
+from ...measures.resample import panel_band, sd_log
 from ..model import ReportContext, Section, Skip, degenerate_reason
 from ..panels import (
     describe,
@@ -65,7 +65,7 @@ def build(ctx: ReportContext) -> Section:
             rows.append(table.reset_index())
             if currency == "default":
                 series[name] = table["sd_log"]
-                band = _band(p)
+                band = panel_band(p, sd_log)
                 if band is not None:
                     bands[name] = band
             if not can_trend:
@@ -159,14 +159,3 @@ def _ppp_reading(s: Section, trend: pd.DataFrame) -> None:
         f"{ppp['sd_log_first']:.3f} to {ppp['sd_log_last']:.3f}: {ppp['verdict']}. National PPP "
         "factors rescale each country as a whole, so they move the gap between the two sides, "
         "not the dispersion within each.")
-
-
-def _band(p) -> tuple[pd.Series, pd.Series] | None:
-    """The 95% region-bootstrap band of the SD of logs (resampled within each side)."""
-    m = p.to_matrix()
-    groups = p.group_labels()
-    strata = groups.reindex(m.regions).to_numpy(object) if groups is not None else None
-    got = bootstrap_band(m.values, statistic=sd_log, strata=strata)
-    if got is None:
-        return None
-    return pd.Series(got[0], index=m.times), pd.Series(got[1], index=m.times)
