@@ -33,6 +33,7 @@ from crossborder.cli import build_parser, main
 from crossborder.commands._inputs import dataset_from_args
 from crossborder.io import read_regions
 from crossborder.study.integration import neighbour_pairs
+from crossborder.study.robustness import robustness
 
 UTM = "EPSG:32633"
 Y0 = 5_500_000.0
@@ -268,3 +269,25 @@ def test_the_report_command_gives_the_commands_numbers(case, commands):
     report_did = pd.read_csv(tables / "integration.csv").query("test == 'did'").iloc[0]
     did = commands.integration.query("test == 'did'").iloc[0]
     assert report_did["detail"].split(";")[0] == did["detail"].split(";")[0]
+
+
+def test_the_robustness_grid_reads_the_same_pairs(case):
+    """The grid's border effect and pair gaps use the border found within the tolerance (the 40 m
+    and 30 m gaps keep their pairs) and pairs only (AA3-BB3 touch at a corner: no pair)."""
+    w = case.want
+    ds = dataset_from_args(build_parser().parse_args(["report", *case.regions, *case.data]))
+    grid = robustness(ds, indicator="gdp_pc", estimates=("border_effect", "pair_gaps"),
+                      currencies=[None], cov_types=("nonrobust",), n_boot=0, n_draws=0)
+    t = grid.table
+    gaps = t[t["estimate"] == "pair_gap_trend"]
+    effect = t[t["estimate"] == "border_effect_trend"]
+    assert len(gaps) and len(effect)
+    assert gaps["detail"].str.startswith(f"{len(w.edges)} pairs:").all()
+    assert effect["detail"].str.endswith(f"; {len(w.edges)} border edges").all()
+    data = pd.read_csv(case.dir / "data.csv")
+    logs = np.log(data.pivot(index="region", columns="year", values="value"))
+    row = gaps[gaps["regions"] == gaps["regions"].iloc[0]].iloc[0]
+    years = [y for y in logs.columns if row["start"] <= y <= row["end"]]
+    gap = np.mean([np.abs(logs.loc[a, years] - logs.loc[b, years]).to_numpy() for a, b in w.edges],
+                  axis=0)
+    assert row["value"] == pytest.approx(np.polyfit(np.array(years, float), gap, 1)[0], rel=1e-9)

@@ -15,7 +15,7 @@ pair unless ``contacts=("edge", "point")`` asks for them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -28,7 +28,7 @@ from ..panel import Panel
 from .geometry import PAIR_CONTACTS, Border, check_tolerance, find_border, shared_edges
 from .zones import BorderZone, border_zone
 
-__all__ = ["dataset_border", "dataset_edges", "dataset_zone", "panel_edges", "zone_units"]
+__all__ = ["border_edges", "dataset_border", "dataset_edges", "dataset_zone", "panel_edges", "zone_units"]
 
 
 def dataset_border(ds: Dataset, tolerance_m: float | str = "auto",
@@ -53,19 +53,32 @@ def dataset_edges(ds: Dataset, units: gpd.GeoDataFrame, tolerance_m: float | str
     across the border the pairs of :func:`dataset_border` (a part standing for its unit; the
     lengths of several parts added up). ``contacts``: the kinds kept, by default the pairs
     (``edge``: a shared line); ``("edge", "point")`` adds the regions touching at a point."""
+    return border_edges(units, dataset_border(ds, tolerance_m, group_col), id_col=id_col,
+                        group_col=group_col, contacts=contacts, unit_of=ds.unit_of)
+
+
+def border_edges(units: gpd.GeoDataFrame, border: Border, *, id_col: str = "region",
+                 group_col: str = "country", contacts: Collection[str] = PAIR_CONTACTS,
+                 unit_of: Callable[[pd.Series], pd.Series] | None = None) -> pd.DataFrame:
+    """Neighbour table of ``units`` with the cross-border pairs of ``border`` (found within its
+    tolerance, so that two agencies' polygons a few metres apart still make a pair) and the pairs
+    inside each side as the polygons share them (:func:`dataset_edges` for a Dataset).
+    ``unit_of`` maps the border's region codes to the units' (default: the same codes)."""
     kinds = set(contacts)
     unknown = kinds - {"edge", "point", "near"}
     if unknown:
         raise ValueError(f"unknown contact kinds {sorted(unknown)}; use edge, point, near")
-    border = dataset_border(ds, tolerance_m, group_col)
     inner = shared_edges(units, id_col=id_col)
     group = units.drop_duplicates(id_col).set_index(id_col)[group_col]
     ga = group.reindex(inner["a"]).to_numpy(dtype=object)
     gb = group.reindex(inner["b"]).to_numpy(dtype=object)
     inner = inner[(ga == gb) & inner["contact"].isin(kinds).to_numpy()]
     cross = pd.DataFrame(border.pairs).copy()
-    cross["a"] = ds.unit_of(cross["a_region"]).to_numpy(dtype=object)
-    cross["b"] = ds.unit_of(cross["b_region"]).to_numpy(dtype=object)
+    if unit_of is None:
+        cross["a"], cross["b"] = cross["a_region"], cross["b_region"]
+    else:
+        cross["a"] = unit_of(cross["a_region"]).to_numpy(dtype=object)
+        cross["b"] = unit_of(cross["b_region"]).to_numpy(dtype=object)
     have = set(units[id_col])
     cross = cross[cross["a"].isin(have) & cross["b"].isin(have)]
     if len(cross):

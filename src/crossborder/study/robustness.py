@@ -67,12 +67,15 @@ from dataclasses import dataclass, field
 from importlib import resources as _resources
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from .._display import displayable
 from ..border.discontinuity import border_effect
-from ..border.geometry import shared_edges
+from ..border.geometry import find_border
+from ..border.shared import border_edges, dataset_border
+from ..dataset import Dataset
 from ..errors import DataError, UnitError
 from ..measures._arrays import numeric_times
 from ..measures._covtype import UNSET, CovType
@@ -691,12 +694,24 @@ def _variant_geometry(geometry: Any, variant: RegionVariant, id_col: str,
     return g[mask].reset_index(drop=True)
 
 
-def _edges(geometry: Any, id_col: str) -> pd.DataFrame | None:
+def _edges(geometry: Any, id_col: str, group_col: str, ds: Any = None) -> pd.DataFrame | None:
+    """The neighbour pairs (contact ``edge``: one definition, :data:`PAIR_CONTACTS`) of the
+    polygons: across the border those of the Dataset's border (:func:`dataset_border`, found
+    within its tolerance) or, for a user's polygons, of :func:`find_border` on them; inside a side
+    the lines the polygons share."""
     if geometry is None or len(geometry) < 2:
         return None
-
-    e = pd.DataFrame(shared_edges(geometry, id_col).drop(columns="geometry"))
-    return e[e["contact"].isin(["edge", "point"])].reset_index(drop=True)
+    units = gpd.GeoDataFrame(geometry, geometry="geometry")
+    if isinstance(ds, Dataset):
+        border = dataset_border(ds, "auto", group_col)
+        unit_of = ds.unit_of
+    else:
+        if units[group_col].nunique() != 2:
+            return None
+        border = find_border(units, group_col, id_col=id_col)
+        unit_of = None
+    e = border_edges(units, border, id_col=id_col, group_col=group_col, unit_of=unit_of)
+    return pd.DataFrame(e.drop(columns="geometry")).reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- the grid
@@ -794,6 +809,7 @@ def robustness(
         resources = [r for r in resources if r != "out"]
 
     strict_currencies = currencies is not None
+    border_of = None
     if callable(source):
         factory = source
         all_codes = None
@@ -803,7 +819,8 @@ def robustness(
                                                                 group_col, relative)
         if border is not None:
             border_codes = list(border)
-        geometry = geo if geometry is None else geometry
+        if geometry is None:
+            geometry, border_of = geo, source        # the Dataset's own polygons: its border
         if currencies is None:
             currencies = default_currencies(source)
     if currencies is None:
@@ -817,7 +834,8 @@ def robustness(
             return None
         key = tuple(sorted(variant.substitute.items()))
         if key not in edge_cache:
-            edge_cache[key] = _edges(_variant_geometry(geometry, variant, id_col, all_codes), id_col)
+            edge_cache[key] = _edges(_variant_geometry(geometry, variant, id_col, all_codes), id_col,
+                                     group_col, border_of)
         return edge_cache[key]
 
     geo_groups = (None if geometry is None else
