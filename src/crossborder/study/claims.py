@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..border.discontinuity import border_effect
-from ..border.geometry import border_line, border_regions, cross_border_pairs
+from ..border.geometry import border_regions
 from ..border.pairs import GAP_ALPHA, pair_gaps
 from ..border.shared import dataset_border
 from ..border.zones import border_zone, city_distances
@@ -103,7 +103,7 @@ def claim_border_regions(ds: Dataset) -> Claim:
 def claim_border_length(ds: Dataset) -> Claim:
     """The geodesic length of the shared edges against 7,512 km: supported within
     :data:`LENGTH_TOLERANCE`, partly within :data:`LENGTH_PARTLY` (relative difference)."""
-    line = border_line(ds.base_regions, "country", "RU", "KZ")
+    line = dataset_border(ds).line          # the border every command reads
     ratio = line.length_km / PAPER_BORDER_KM
     off = abs(ratio - 1)
     verdict = SUPPORTED if off <= LENGTH_TOLERANCE else PARTLY if off <= LENGTH_PARTLY else NOT_SUPPORTED
@@ -336,8 +336,7 @@ def claim_gdp_shares(ds: Dataset, year: int = PAPER_TABLE_YEAR) -> list[Claim]:
 
 def unemployment_pairs(ds: Dataset, year: int = PAPER_TABLE_YEAR) -> pd.DataFrame:
     """Unemployment on the two sides of every cross-border pair of neighbours in ``year``."""
-    pairs = cross_border_pairs(ds.base_regions, "country", "RU", "KZ")
-    pairs = pd.DataFrame(pairs.drop(columns="geometry"))
+    pairs = pd.DataFrame(dataset_border(ds).pairs.drop(columns="geometry"))
     pairs["ru"] = ds.unit_of(pairs["a_region"])
     pairs["kz"] = ds.unit_of(pairs["b_region"])
     u = ds.observations[(ds.observations["indicator"] == "unemployment_rate")
