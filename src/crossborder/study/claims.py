@@ -379,7 +379,7 @@ def border_capitals(ds: Dataset) -> pd.DataFrame:
     cities = ds.cities
     is_cap = cities["capital_of"].fillna("").str.split(";").map(lambda c: bool(border_codes & set(c)))
     caps = cities[is_cap & cities["capital"]]
-    d = city_distances(caps, ds.base_regions)
+    d = city_distances(caps, ds.base_regions, line=dataset_border(ds).line)
     d["region"] = ds.unit_of(d["region"])
     return d[["city", "country", "region", "population", "border_km", "across", "across_km"]].sort_values(
         "border_km", ignore_index=True)
