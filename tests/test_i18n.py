@@ -38,8 +38,9 @@ KK_FALLBACKS = {
     "Log ratio of GRP per capita (USD (exchange rate, WDI 2025-07)) of each pair of neighbouring regions "
     "over time, one panel per pair (shared axes)",
     "Discontinuity map of GRP per capita (USD (exchange rate, WDI 2025-07)), 2021",
-    "Per estimate: rows (specifications x standard errors), share supporting convergence, share negative, "
-    "median, min and max",
+    "Per estimate: rows (specifications x standard errors), distinct specifications read with the "
+    "baseline's errors, and over those the share supporting convergence, the share negative, median, "
+    "min and max",
     "β of every specification (HC1 standard errors, 95% interval)",
     "Caveats the loader flagged",
     "Regions on the border: length of border each shares, contact",

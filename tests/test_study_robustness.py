@@ -100,7 +100,15 @@ def test_result_helpers(grid):
     assert grid.share_negative("beta_conditional") == pytest.approx(
         sum(v < 0 for v in b["value"]) / len(b))
     o = grid.overview().set_index("estimate")
-    assert o.loc["beta_conditional", "specifications"] == len(b)
+    # each distinct specification once, read with the baseline's errors (HC3 for beta)
+    hc3 = b[(b["se_type"] == "HC3") & b["duplicate_of"].isna()]
+    assert 0 < len(hc3) < len(b)
+    assert o.loc["beta_conditional", "rows"] == len(b)
+    assert o.loc["beta_conditional", "specifications"] == len(hc3)
+    assert o.loc["beta_conditional", "cov_type"] == "HC3"
+    assert o.loc["beta_conditional", "share_supporting"] == pytest.approx(count(hc3) / len(hc3))
+    assert o.loc["beta_conditional", "median"] == pytest.approx(hc3["value"].median())
+    assert f"beta_conditional: {100 * count(hc3) / len(hc3):.0f}% of {len(hc3)} (HC3)" in grid.summary()
     by_end = grid.by("end", "beta_conditional")
     assert list(by_end["specifications"]) == [len(b) // 2] * 2
     with pytest.raises(ValueError, match="no estimate"):

@@ -43,10 +43,11 @@ def test_two_period_trends_are_set_aside_with_the_reason(grid):
     assert list(short["what"]) == ["sigma_trend", "sigma_trend_A", "sigma_trend_B"]
     assert set(short["reason"]) == {"2000-2007 has 2 period(s) (2000, 2007); a time trend needs 3"}
     assert np.isfinite(t[["value", "se", "ci_low", "ci_high", "pvalue"]].to_numpy(float)).all()
-    # counted: the sigma trend on 2000-2013 only (2 standard errors and the region bootstrap), beta
-    # on both spans
-    o = grid.overview().set_index("estimate")["specifications"]
-    assert o["sigma_trend"] == 3 and o["beta_absolute"] == 4
+    # counted: the sigma trend on 2000-2013 only (rows: 2 standard errors and the region
+    # bootstrap; one specification), beta on both spans (rows: 2 standard errors each)
+    o = grid.overview().set_index("estimate")
+    assert o.loc["sigma_trend", "rows"] == 3 and o.loc["beta_absolute", "rows"] == 4
+    assert o.loc["sigma_trend", "specifications"] == 1 and o.loc["beta_absolute", "specifications"] == 2
 
 
 def test_rows_equal_statsmodels(grid):

@@ -412,18 +412,27 @@ class RobustnessResult:
         return float((t["value"] < 0).mean()) if len(t) else float("nan")
 
     def overview(self) -> pd.DataFrame:
-        """One row per estimate: specifications, share supporting convergence, share negative,
-        median, min and max of the estimate."""
-        t = self.table.dropna(subset=["value"])
-        g = t.groupby("estimate", sort=False)
-        return pd.DataFrame({
-            "specifications": g.size(),
-            "share_supporting": g["supports_convergence"].mean(),
-            "share_negative": g["value"].agg(lambda v: float((v < 0).mean())),
-            "median": g["value"].median(),
-            "min": g["value"].min(),
-            "max": g["value"].max(),
-        }).reset_index()
+        """One row per estimate, each distinct specification counted once and read with the
+        baseline's standard errors (as :meth:`evidence`): ``rows`` (specifications x standard
+        errors in the table), ``specifications`` (distinct ones), ``cov_type``, the share
+        supporting convergence (negative, p < alpha), the share negative, and the median, min
+        and max of the estimate over the distinct specifications."""
+        rows = []
+        for est in self.estimates:
+            t = self.table[(self.table["estimate"] == est)].dropna(subset=["value"])
+            if t.empty:
+                continue
+            se = self._baseline_se(est)
+            d = self._distinct(est, se)
+            v = d["value"].astype(float)
+            rows.append({"estimate": est, "rows": len(t), "specifications": len(d), "cov_type": se,
+                         "share_supporting": float(d["supports_convergence"].astype(float).mean())
+                         if len(d) else np.nan,
+                         "share_negative": float((v < 0).mean()) if len(d) else np.nan,
+                         "median": v.median(), "min": v.min(), "max": v.max()})
+        return pd.DataFrame(rows, columns=["estimate", "rows", "specifications", "cov_type",
+                                           "share_supporting", "share_negative", "median", "min",
+                                           "max"])
 
     def by(self, dimension: str, estimate: str | None = None) -> pd.DataFrame:
         """Share supporting convergence per level of one dimension (e.g. ``"end"``,
@@ -599,11 +608,12 @@ class RobustnessResult:
     def summary(self) -> str:
         o = self.overview()
         n_spec = len(self.table.drop_duplicates([c for c in SPEC_COLUMNS if c != "se_type"]))
-        parts = [f"{r.estimate}: {100 * r.share_supporting:.0f}% of {r.specifications}"
+        parts = [f"{r.estimate}: {100 * r.share_supporting:.0f}% of {r.specifications} ({r.cov_type})"
                  for r in o.itertuples()]
         return (f"Robustness grid: {n_spec} specifications x {len(self.params['se_types'])} standard "
-                f"errors x {len(o)} estimates; share supporting "
-                f"convergence (negative, p < {self.params['alpha']}): " + "; ".join(parts))
+                f"errors x {len(o)} estimates; share of the distinct specifications supporting "
+                f"convergence (negative, p < {self.params['alpha']}) with the baseline's errors: "
+                + "; ".join(parts))
 
 
 def _contrast(s_at: float, s_other: float, contrast: float) -> str | None:

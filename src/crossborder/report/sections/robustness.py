@@ -57,8 +57,9 @@ def build(ctx: ReportContext) -> Section:
               "and standard-error alternatives out), share negative and share significant, the "
               "joint test", sources=src)
     ctx.table(s, "robustness_overview", g.overview(),
-              "Per estimate: rows (specifications x standard errors), share supporting convergence, "
-              "share negative, median, min and max", sources=src)
+              "Per estimate: rows (specifications x standard errors), distinct specifications "
+              "read with the baseline's errors, and over those the share supporting convergence, "
+              "the share negative, median, min and max", sources=src)
     ctx.table(s, "robustness", g.table,
               f"Robustness grid: one row per specification, standard errors and estimate "
               f"({p.meta.get('currency_basis') or 'as given'} baseline; vintage "
