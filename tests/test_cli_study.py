@@ -51,10 +51,11 @@ def test_rolling_json(capsys, span):
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 3 * (last - first + 1 - 5)
     p = cb.study_panel(cb.load_dataset("ru-kz"))
-    b = cb.beta(p, first, first + 5, robust="HC1")
+    b = cb.beta(p, first, first + 5, cov_type="HC3")
     r = next(r for r in rows if r["estimate"] == "beta_absolute" and r["start"] == first)
     assert r["value"] == pytest.approx(b.beta, rel=1e-10)
-    assert r["se_type"] == "HC1"
+    assert r["se"] == pytest.approx(b.se, rel=1e-10)
+    assert r["se_type"] == "HC3"
 
 
 def test_integration_json_and_event_chart(capsys, tmp_path):

@@ -207,11 +207,11 @@ def test_rolling_rows_equal_direct_calls(ds):
     assert len(res.table) == 3 * (len(times) - 5)
     for i in (0, len(times) - 6):
         start, end = times[i], times[i + 5]
-        b = cb.beta(p, start, end, robust="HC1")
+        b = cb.beta(p, start, end, cov_type="HC3")         # the declared baseline's errors
         row = _row(res.table, estimate="beta_absolute", end=end)
         assert (row["value"], row["se"], row["pvalue"]) == pytest.approx((b.beta, b.se, b.pvalue),
                                                                          rel=1e-10)
-        bc = cb.beta(p, start, end, controls="group", robust="HC1")
+        bc = cb.beta(p, start, end, controls="group", cov_type="HC3")
         assert _row(res.table, estimate="beta_conditional", end=end)["value"] == pytest.approx(
             bc.beta, rel=1e-12)
         s = cb.sigma_trend(p.select(times=times[i: i + 6]))

@@ -174,7 +174,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "needs 3 periods (on data every few years, use a longer window)")
     p.add_argument("--step", type=int, default=1,
                    help="years between the starts of two windows (default 1)")
-    p.add_argument("--beta-se", default="HC1", choices=SE_CHOICES[:-1], help="beta's errors (default HC1)")
+    p.add_argument("--beta-se", default="HC3", choices=SE_CHOICES[:-1],
+                   help="beta's errors (default HC3, the study's declared baseline)")
     p.add_argument("--trend-se", default="classical", choices=SE_CHOICES,
                    help="sigma trend's errors (default classical)")
     p.add_argument("--alpha", type=float, default=0.05, help="1 - confidence level (default 0.05)")

@@ -14,9 +14,11 @@ fewer, and a window with fewer than 3 periods (a trend needs 3) is not estimated
   (:func:`crossborder.measures.dispersion.sigma_trend`).
 
 Each with its confidence interval at level ``1 - alpha`` and its standard errors named in
-``se_type`` (default HC1 for beta; classical for the sigma trend, because a HAC covariance from
-a window of a few years is unreliable — ``trend_cov_type="HAC"`` on request). A reader sees *when*
-convergence happened rather than one number for one span. Windows overlap, so neighbouring
+``se_type`` (default HC3 for beta, the study's declared baseline for a cross-section of a few
+dozen regions, :data:`crossborder.study.robustness.BASELINE_DECLARATIONS`; classical for the
+sigma trend, because a HAC covariance from a window of a few years is unreliable —
+``trend_cov_type="HAC"`` on request). A reader sees *when* convergence happened rather than one
+number for one span. Windows overlap, so neighbouring
 estimates are not independent.
 """
 
@@ -211,11 +213,12 @@ def rolling(
     and the sigma trend of ``measure`` on every window of ``window`` years, windows starting at
     least ``step`` years apart (see the module docstring). The panel is used as given: a region
     missing a value in a window's first or last period drops out of that window's beta (counted in
-    ``nobs``). ``cov_type``: the standard errors of beta (default ``"HC1"``; ``"nonrobust"``,
-    ``"HC0"``..``"HC3"``); ``trend_cov_type``: those of the sigma trend (default ``"nonrobust"``; also
-    ``"HAC"``). ``beta_se`` / ``trend_se`` are their deprecated old names."""
+    ``nobs``). ``cov_type``: the standard errors of beta (default ``"HC3"``, the declared
+    baseline; ``"nonrobust"``, ``"HC0"``..``"HC3"``); ``trend_cov_type``: those of the sigma
+    trend (default ``"nonrobust"``; also ``"HAC"``). ``beta_se`` / ``trend_se`` are their
+    deprecated old names."""
 
-    beta_se = se_type_of(cov_type_arg(cov_type, "HC1", ("nonrobust", "HC0", "HC1", "HC2", "HC3"),
+    beta_se = se_type_of(cov_type_arg(cov_type, "HC3", ("nonrobust", "HC0", "HC1", "HC2", "HC3"),
                                       func="rolling", beta_se=beta_se))
     trend_se = trend_cov_arg(trend_cov_type, "nonrobust", "rolling", trend_se=trend_se)
     check_se(trend_se)
