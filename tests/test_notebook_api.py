@@ -262,13 +262,14 @@ def test_to_long_to_wide_round_trip() -> None:
     df = _long()
     p = cb.Panel.from_long(df, region="code", time="year", value="gdp", weight="pop", group="country")
     wide = p.to_wide()
-    assert (wide.index.name, wide.columns.name) == ("region", "time")
+    assert (wide.index.name, wide.columns.name) == ("region", "year")
     np.testing.assert_array_equal(wide.to_numpy(),
                                   df.pivot(index="code", columns="year", values="gdp").to_numpy())
     long = p.to_long()
-    assert list(long.columns) == ["region", "time", "value", "weight", "group"]
-    back = cb.Panel.from_long(long, time="time", weight="weight", group="group")
+    assert list(long.columns) == ["region", "year", "value", "weight", "group"]
+    back = cb.Panel.from_long(long, weight="weight", group="group")
     np.testing.assert_array_equal(back.to_matrix().values, p.to_matrix().values)
+    assert back.time_name == "year" and p.to_frame().index.names == ["region", "year"]
     again = cb.Panel.from_frame(p.to_frame(), "value", weight="weight", group="group")
     np.testing.assert_array_equal(again.to_matrix().values, p.to_matrix().values)
 

@@ -426,7 +426,7 @@ def sigma(
         cols[name], counts[name] = inequality(y, name, w, ddof=ddof if name in _DDOF else 0,
                                               regions=regions, times=times, **opts)
     times = panel.times
-    df = pd.DataFrame(cols, index=pd.Index(times, name="time"))
+    df = pd.DataFrame(cols, index=pd.Index(times, name=panel.time_name))
     first = counts[measures[0]] if measures else np.zeros(len(times), dtype=int)
     df["n"] = first
     for name, n_t in counts.items():  # a weighted measure may count fewer regions (no weight)
