@@ -276,7 +276,7 @@ def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> in
         if args.conditional and group is None:
             raise ValueError("--conditional needs a group column: --group COL")
         res = scale.beta(data, controls="group" if args.conditional else None,
-                         annualize=not args.not_annualized, robust=args.robust,
+                         annualize=not args.not_annualized, cov_type=args.robust or "nonrobust",
                          weight=weight if weighted else None, weighted=weighted, group=group, **kw)
         row = pd.DataFrame([{
             "start": res.start, "end": res.end, "beta": res.beta, "se": res.se, "tstat": res.tstat,
