@@ -454,9 +454,10 @@ class TrendResult:
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
-            {"slope": [self.slope], "se": [self.se], "tstat": [self.tstat],
+            {"coef": [self.slope], "se": [self.se], "tstat": [self.tstat],
              "pvalue": [self.pvalue], "intercept": [self.intercept], "r2": [self.r2],
-             "nobs": [self.nobs]},
+             "nobs": [self.nobs],
+             "slope": [self.slope]},   # the old name of coef, for one release (deprecated)
             index=pd.Index([self.measure], name="measure"),
         )
 
