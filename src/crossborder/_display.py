@@ -22,7 +22,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["MAX_REPR", "RegressionMixin", "Summary", "compare", "displayable"]
+__all__ = ["MAX_REPR", "RegressionMixin", "Summary", "compare", "displayable", "need_folium"]
+
+
+def need_folium(what: str) -> None:
+    """ImportError naming the extra to install when folium (the interactive maps of
+    ``GeoDataFrame.explore``) is missing; ``what`` names the caller (``"Dataset.explore"``)."""
+    try:
+        import folium  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(f"{what} needs folium: pip install 'crossborder[explore]'") from exc
 
 #: the longest ``__repr__`` of a result
 MAX_REPR = 300
