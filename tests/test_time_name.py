@@ -120,3 +120,20 @@ def test_the_scale_path_names_the_time_as_the_users_column() -> None:
         assert g.index.name == "period"
         np.testing.assert_allclose(g["gamma"].to_numpy(),
                                    cb.gamma(_period(), kind=kind)["gamma"].to_numpy())
+
+
+def test_pair_gaps_and_club_paths_carry_the_time_name() -> None:
+    p = _period()
+    gaps = cb.pair_gaps(p, pd.DataFrame({"a_region": ["A1", "A2"], "b_region": ["B1", "B2"]}))
+    assert gaps.time_name == "period" and list(gaps.gaps.columns[:3]) == ["a_region", "b_region",
+                                                                           "period"]
+    one = gaps.gaps[gaps.gaps["a_region"] == "A1"].sort_values("period")
+    np.testing.assert_allclose(one["log_gap"].to_numpy(), np.log(VALUES[0] / VALUES[2]))
+    rng = np.random.default_rng(2)
+    x = np.exp(rng.normal(0, 0.1, (8, 20)) + np.r_[np.zeros(4), np.ones(4)][:, None])
+    q = Panel.from_matrix(x, regions=[f"R{i}" for i in range(8)], times=list(range(20)),
+                          time_name="quarter")
+    paths = cb.clubs(q).transition_paths()
+    assert paths.columns[2] == "quarter"
+    r0 = paths[paths["region"] == "R0"].sort_values("quarter")
+    np.testing.assert_allclose(r0["h_all"].to_numpy(), x[0] / x.mean(axis=0), rtol=1e-12)
