@@ -137,3 +137,12 @@ def test_pair_gaps_and_club_paths_carry_the_time_name() -> None:
     assert paths.columns[2] == "quarter"
     r0 = paths[paths["region"] == "R0"].sort_values("quarter")
     np.testing.assert_allclose(r0["h_all"].to_numpy(), x[0] / x.mean(axis=0), rtol=1e-12)
+
+
+def test_markov_class_table_names_its_time_axis() -> None:
+    m = cb.markov(_period(), k=2)
+    t = m.class_table()
+    assert t.columns.name == "period" and list(t.columns) == [1, 2, 3]
+    # quantile classes per period: the two lowest of four regions in class 0
+    low = VALUES <= np.median(VALUES, axis=0)
+    np.testing.assert_array_equal(t.to_numpy() == m.labels[0], low)
