@@ -220,7 +220,9 @@ def test_regression_results_expose_params_bse_pvalues(results: dict[str, object]
     assert "_table" not in br.to_dict()
     table = cb.compare(b, did, br, names=["beta", "did", "break"])
     assert list(table.columns) == ["beta", "did", "break"]
-    assert table.loc["estimate", "beta"] == b.beta and table.loc["se", "did"] == did.se
+    assert table.loc["coef", "beta"] == b.beta and table.loc["se", "did"] == did.se
+    assert table.index[1] == "coef" and table.loc["estimate", "beta"] == b.beta   # old name, last
+    assert table.index[-1] == "estimate"
     assert table.loc["term", "break"] == "change"
     with pytest.raises(TypeError, match="regression"):
         cb.compare(results["markov"])

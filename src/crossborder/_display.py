@@ -209,9 +209,10 @@ def compare(*results: Any, names: list[str] | None = None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One column per result; rows ``estimate``, ``se``, ``tstat``, ``pvalue``, ``ci_low``,
+        One column per result; rows ``term``, ``coef``, ``se``, ``tstat``, ``pvalue``, ``ci_low``,
         ``ci_high``, ``nobs``, ``cov_type`` of the main coefficient (beta: ``initial``; DiD:
-        ``cross_x_post``; break test: ``change``).
+        ``cross_x_post``; break test: ``change``), and ``estimate``: the old name of ``coef``,
+        kept last for one release (deprecated).
 
     Notes
     -----
@@ -243,8 +244,9 @@ def compare(*results: Any, names: list[str] | None = None) -> pd.DataFrame:
         term = _MAIN_TERM.get(kind, t.index[0])
         row = t.loc[term]
         label = names[i] if names is not None else f"{kind} {i + 1}"
-        cols[label] = {"term": term, "estimate": row["coef"], "se": row["se"], "tstat": row["tstat"],
+        cols[label] = {"term": term, "coef": row["coef"], "se": row["se"], "tstat": row["tstat"],
                        "pvalue": row["pvalue"], "ci_low": row["ci_low"], "ci_high": row["ci_high"],
                        "nobs": getattr(r, "nobs", np.nan),
-                       "cov_type": getattr(r, "cov_type", getattr(r, "se_type", None))}
+                       "cov_type": getattr(r, "cov_type", getattr(r, "se_type", None)),
+                       "estimate": row["coef"]}      # the old name of coef (deprecated)
     return pd.DataFrame(cols)

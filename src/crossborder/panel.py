@@ -88,7 +88,8 @@ class Panel:
 
     ``time_name`` is the name of the user's time column: every result table whose index or
     column is the panel's time carries that name (``sigma``, ``decompose``, ``gamma``, ``delta``,
-    ``moran``, ``border_effect``, ``deviations``, the ``scale`` twins), and ``to_long``,
+    ``moran``/``local_moran``, ``border_effect``, ``deviations``, ``pair_gaps``, the clubs'
+    transition paths, Markov class tables, the ``scale`` twins), and ``to_long``,
     ``to_frame``, ``to_wide`` and ``to_xarray`` use it. One rule: the name of the column (or
     index level, columns axis, xarray dimension) the times came from — ``from_long(time=...)``,
     whose default column is ``"year"``; where no name is given (an unnamed index level or
