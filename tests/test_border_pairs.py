@@ -116,7 +116,7 @@ def test_pair_gaps_on_grp_per_capita(ds):
     pairs = pairs[pairs["a_region"].isin(p.regions) & pairs["b_region"].isin(p.regions)]
     res = pair_gaps(p, pairs)
     wide = p.to_wide()
-    g = res.gaps.set_index(["a_region", "b_region", "time"])
+    g = res.gaps.set_index(["a_region", "b_region", "year"])
     row = g.loc[("RU-TYU", "KZ-SEV", 2019)]
     assert row["ratio"] == pytest.approx(wide.loc["RU-TYU", 2019] / wide.loc["KZ-SEV", 2019])
     assert row["log_gap"] == pytest.approx(math.log(row["ratio"]))
@@ -126,7 +126,7 @@ def test_pair_gaps_on_grp_per_capita(ds):
     sm = pytest.importorskip("statsmodels.api")
     one = res.gaps[(res.gaps["a_region"] == "RU-OMS") & (res.gaps["b_region"] == "KZ-PAV")]
     one = one.dropna(subset=["log_gap"])
-    fit = sm.OLS(one["log_gap"].to_numpy(), sm.add_constant(one["time"].to_numpy(float))).fit()
+    fit = sm.OLS(one["log_gap"].to_numpy(), sm.add_constant(one["year"].to_numpy(float))).fit()
     assert tr.loc[("RU-OMS", "KZ-PAV"), "slope"] == pytest.approx(fit.params[1])
     assert tr.loc[("RU-OMS", "KZ-PAV"), "se"] == pytest.approx(fit.bse[1])
     assert tr.loc[("RU-OMS", "KZ-PAV"), "n"] == len(one)

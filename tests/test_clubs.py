@@ -220,10 +220,10 @@ def test_membership_groups_and_transition_paths():
     assert m.groupby("club")["group"].nunique().tolist() == [2, 2]  # both clubs cross the border
     paths = res.transition_paths()
     assert len(paths) == 12 * 30
-    by = paths.groupby(["club", "time"])
+    by = paths.groupby(["club", "year"])
     np.testing.assert_allclose(by["h_club"].mean().to_numpy(), 1.0, rtol=1e-12)
     allmean = x.mean(axis=0)
-    r0 = paths[paths["region"] == "R0"].sort_values("time")
+    r0 = paths[paths["region"] == "R0"].sort_values("year")
     np.testing.assert_allclose(r0["h_all"].to_numpy(), x[0] / allmean, rtol=1e-12)
     rel = relative_transition(p)
     assert rel.loc["R0", 1990] == pytest.approx(x[0, 0] / allmean[0])

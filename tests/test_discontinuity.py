@@ -89,10 +89,10 @@ def test_deviations_add_up(ds, units, edges):
     pop = ds.panel("population")
     dv = deviations(units, grp, pop, edges=edges)
     f = dv.frame.dropna(subset=["global_abs"])
-    assert f.groupby("time")["global_abs"].sum().abs().max() < 1e-6 * f["numerator"].sum()
-    terr = f.groupby(["time", "group"])["territorial_abs"].sum().abs()
+    assert f.groupby("year")["global_abs"].sum().abs().max() < 1e-6 * f["numerator"].sum()
+    terr = f.groupby(["year", "group"])["territorial_abs"].sum().abs()
     assert terr.max() < 1e-6 * f["numerator"].sum()
-    y = f[f["time"] == 2019]
+    y = f[f["year"] == 2019]
     assert y["global_ratio"].iloc[0] == pytest.approx(y["numerator"].sum() / y["denominator"].sum())
     ru = y[y["group"] == "RU"]
     assert ru["territorial_ratio"].iloc[0] == pytest.approx(

@@ -26,7 +26,7 @@ def test_walkthrough_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     plain = sm.OLS(g, sm.add_constant(logs[:, 0])).fit()
     hc1 = sm.OLS(g, np.column_stack([np.ones(19), logs[:, 0], ru])).fit(cov_type="HC1", use_t=True)
     table = ns["table"]
-    assert table.loc["estimate", "absolute"] == pytest.approx(plain.params[1], rel=1e-9)
+    assert table.loc["coef", "absolute"] == pytest.approx(plain.params[1], rel=1e-9)
     assert table.loc["se", "conditional, HC1"] == pytest.approx(hc1.bse[1], rel=1e-9)
     assert table.loc["pvalue", "conditional, HC1"] == pytest.approx(hc1.pvalues[1], rel=1e-9)
     split = ns["split"]

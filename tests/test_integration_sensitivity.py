@@ -159,8 +159,10 @@ def test_three_leads_chain_their_changes():
     assert rm.max_pre_change_upper == pytest.approx(
         np.max(np.abs([-0.05, -0.45, 0.0]) + stats.t.ppf(1 - 0.1 / 12, DF) * sd))
     row = rm.table.iloc[0]
-    assert list(rm.table.columns) == ["mbar", "estimate", "id_low", "id_high", "ci_low", "ci_high"]
-    assert (row["estimate"], row["id_low"], row["id_high"]) == pytest.approx((-0.5, -0.95, -0.05))
+    assert list(rm.table.columns) == ["mbar", "coef", "id_low", "id_high", "ci_low", "ci_high",
+                                      "estimate"]      # estimate: coef's old name, deprecated
+    assert (row["coef"], row["id_low"], row["id_high"]) == pytest.approx((-0.5, -0.95, -0.05))
+    assert row["estimate"] == row["coef"]
     assert (rm.target, rm.alpha) == ("impact", 0.1)
 
 

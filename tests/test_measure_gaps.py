@@ -259,7 +259,7 @@ def test_delta_weighted_mean_and_departures() -> None:
     assert r.table["mean"].tolist() == pytest.approx([26.0, 25.2], rel=1e-12)
     # delta and the best do not depend on the weights
     assert r.table["delta"].tolist() == pytest.approx([30 + 20 + 0 + 10, 24 + 0 + 6], rel=1e-12)
-    dep = r.departures.set_index(["region", "time"])
+    dep = r.departures.set_index(["region", "year"])
     assert dep.loc[("a", 2000), "from_mean"] == pytest.approx(10 - 26.0)
     assert dep.loc[("d", 2001), "from_mean_rel"] == pytest.approx((36 - 25.2) / 25.2)
     assert ("b", 2001) not in dep.index

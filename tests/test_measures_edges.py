@@ -157,7 +157,7 @@ def test_delta_lower_is_better():
     d = delta(p, best="min")
     np.testing.assert_allclose(d.delta, [2 + 5, 2 + 2.5])
     assert list(d.table["best_region"]) == ["a", "a"]
-    dep = d.departures.set_index(["region", "time"])
+    dep = d.departures.set_index(["region", "year"])
     assert dep.loc[("c", 2000), "from_mean"] == pytest.approx(10 - 22 / 3)
     assert dep.loc[("c", 2000), "from_mean_rel"] == pytest.approx((10 - 22 / 3) / (22 / 3))
     assert dep.loc[("c", 2000), "from_best_rel"] == pytest.approx(1.0)

@@ -220,7 +220,9 @@ def test_regression_results_expose_params_bse_pvalues(results: dict[str, object]
     assert "_table" not in br.to_dict()
     table = cb.compare(b, did, br, names=["beta", "did", "break"])
     assert list(table.columns) == ["beta", "did", "break"]
-    assert table.loc["estimate", "beta"] == b.beta and table.loc["se", "did"] == did.se
+    assert table.loc["coef", "beta"] == b.beta and table.loc["se", "did"] == did.se
+    assert table.index[1] == "coef" and table.loc["estimate", "beta"] == b.beta   # old name, last
+    assert table.index[-1] == "estimate"
     assert table.loc["term", "break"] == "change"
     with pytest.raises(TypeError, match="regression"):
         cb.compare(results["markov"])
@@ -262,13 +264,14 @@ def test_to_long_to_wide_round_trip() -> None:
     df = _long()
     p = cb.Panel.from_long(df, region="code", time="year", value="gdp", weight="pop", group="country")
     wide = p.to_wide()
-    assert (wide.index.name, wide.columns.name) == ("region", "time")
+    assert (wide.index.name, wide.columns.name) == ("region", "year")
     np.testing.assert_array_equal(wide.to_numpy(),
                                   df.pivot(index="code", columns="year", values="gdp").to_numpy())
     long = p.to_long()
-    assert list(long.columns) == ["region", "time", "value", "weight", "group"]
-    back = cb.Panel.from_long(long, time="time", weight="weight", group="group")
+    assert list(long.columns) == ["region", "year", "value", "weight", "group"]
+    back = cb.Panel.from_long(long, weight="weight", group="group")
     np.testing.assert_array_equal(back.to_matrix().values, p.to_matrix().values)
+    assert back.time_name == "year" and p.to_frame().index.names == ["region", "year"]
     again = cb.Panel.from_frame(p.to_frame(), "value", weight="weight", group="group")
     np.testing.assert_array_equal(again.to_matrix().values, p.to_matrix().values)
 

@@ -29,13 +29,13 @@ def _panel() -> Panel:
 def test_to_xarray_holds_the_matrix_weights_groups_and_attrs() -> None:
     p = _panel()
     ds = p.to_xarray()
-    assert ds["value"].dims == ("region", "time")
+    assert ds["value"].dims == ("region", "year")
     np.testing.assert_array_equal(ds["value"].values, p.to_matrix().values)
     np.testing.assert_array_equal(ds["weight"].values, p.weight_matrix().values)
     assert list(ds["group"].values) == ["X", "X", "Y", "Y"]
     assert ds.attrs == {"indicator": "gdp", "unit": "USD"}
-    assert np.isnan(ds["value"].sel(region="B", time=2002).item())
-    assert ds["value"].sel(region="C", time=2003).item() == p.to_wide().loc["C", 2003]
+    assert np.isnan(ds["value"].sel(region="B", year=2002).item())
+    assert ds["value"].sel(region="C", year=2003).item() == p.to_wide().loc["C", 2003]
 
 
 def test_from_xarray_round_trip_gives_the_same_sigma() -> None:

@@ -205,6 +205,8 @@ def test_in_a_notebook(tour: tuple[dict, dict]) -> None:
     assert table.loc["se", "HC1"] == pytest.approx(fit.bse[1], rel=1e-9)
     long, wide = _value(values, "p.to_long()")
     assert len(long) == p.shape[0] * p.shape[1] and wide.shape == p.shape
+    assert list(long.columns) == ["region", "year", "value", "weight", "group"]
+    assert _value(values, "cb.sigma(p).index.name") == ("year", "year")     # "'year'"
     back = _value(values, "cb.Panel.from_frame(")
     np.testing.assert_array_equal(back.to_matrix().values, p.to_matrix().values)
     g = _value(values, "p.to_geodataframe(2019)")

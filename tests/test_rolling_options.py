@@ -150,9 +150,9 @@ def test_deprecated_names_still_work_and_say_so(panel):
 
 def test_table_layout_zero_lags_and_one_side(panel):
     r = cb.rolling(panel, 6, trend_cov_type="HAC", hac_lags=0)
-    assert list(r.table.columns) == ["start", "end", "window_end", "periods", "estimate", "value",
+    assert list(r.table.columns) == ["start", "end", "window_end", "periods", "estimate", "coef",
                                      "se", "ci_low", "ci_high", "pvalue", "nobs", "speed",
-                                     "half_life", "se_type"]
+                                     "half_life", "se_type", "value"]   # value: deprecated coef
     assert list(r.skipped.columns) == ["start", "end", "window_end", "periods", "reason"]
     assert isinstance(r.table["window_end"].iloc[0], int | np.integer)
     b = r.table[r.table["estimate"] == "beta_absolute"].iloc[0]

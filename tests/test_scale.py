@@ -143,8 +143,8 @@ def _same_beta(a, b) -> None:
 @pytest.mark.parametrize("engine", ENGINES)
 def test_beta(data, engine):
     _, glob, panel = data
-    cases = [dict(), dict(controls="group"), dict(controls="group", robust="HC1", weighted=True),
-             dict(cluster="group"), dict(controls="group", robust="HC3", annualize=False)]
+    cases = [dict(), dict(controls="group"), dict(controls="group", cov_type="HC1", weighted=True),
+             dict(cluster="group"), dict(controls="group", cov_type="HC3", annualize=False)]
     if engine == "dask":  # slow to start each pass: two cases cover its reductions
         cases = cases[1:3]
     for kw in cases:
@@ -156,7 +156,7 @@ def test_beta(data, engine):
 
 def test_beta_more_options(data):
     _, glob, panel = data
-    for kw in (dict(robust="HC0"), dict(robust="HC2", weighted=True), dict(log=False),
+    for kw in (dict(cov_type="HC0"), dict(cov_type="HC2", weighted=True), dict(log=False),
                dict(controls="group", cluster="group", weighted=True)):
         _same_beta(scale.beta(glob, 2002, 2005, weight="population", group="country", engine="polars",
                               **COLS, **kw), cb.beta(panel, 2002, 2005, **kw))
@@ -313,8 +313,8 @@ def test_spark_sigma_and_markov(data, spark):
     _eq(scale.decompose(sdf, weight="population", group="country", **COLS), cb.decompose(panel))
     np.testing.assert_array_equal(scale.markov(sdf, **COLS).counts, cb.markov(panel).counts)
     _eq(scale.gamma(sdf, **COLS), cb.gamma(panel))
-    _same_beta(scale.beta(sdf, 2003, 2006, controls="group", robust="HC1", group="country", **COLS),
-               cb.beta(panel, 2003, 2006, controls="group", robust="HC1"))
+    _same_beta(scale.beta(sdf, 2003, 2006, controls="group", cov_type="HC1", group="country", **COLS),
+               cb.beta(panel, 2003, 2006, controls="group", cov_type="HC1"))
 
 
 def test_progress_names_each_pass(data):

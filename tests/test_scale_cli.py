@@ -75,7 +75,7 @@ def test_other_commands(cells, capsys):
     np.testing.assert_allclose(got[["total", "between", "within"]], want[["total", "between", "within"]],
                                rtol=1e-9)
     got = _json(capsys, ["beta", "--data", glob, "--engine", "polars", "--conditional", "--robust", "HC1"])
-    want = cb.beta(panel, controls="group", robust="HC1")
+    want = cb.beta(panel, controls="group", cov_type="HC1")
     assert got["beta"].iloc[0] == pytest.approx(want.beta, rel=1e-9)
     assert got["se"].iloc[0] == pytest.approx(want.se, rel=1e-9)
     got = _json(capsys, ["gamma", "--data", glob, "--engine", "duckdb"])

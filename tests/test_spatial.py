@@ -173,7 +173,7 @@ def test_moran_matches_esda(grid_panel) -> None:
 def test_local_moran_quadrants_and_island(grid_panel) -> None:
     panel, w = grid_panel
     r = local_moran(panel, w, permutations=999, seed=3, alpha=0.05)
-    t = r.table.set_index(["region", "time"])
+    t = r.table.set_index(["region", "year"])
     assert r.islands == ("island",)
     assert t.loc[("island", 2002), "quadrant"] == "island"
     assert np.isnan(t.loc[("island", 2002), "Is"])
@@ -181,11 +181,11 @@ def test_local_moran_quadrants_and_island(grid_panel) -> None:
     assert t.loc[("r4c4", 2002), "quadrant"] == "HH" and t.loc[("r4c4", 2002), "cluster"] == "HH"
     assert t.loc[("r0c0", 2002), "cluster"] == "LL"
     # checkerboard: every grid cell is a high among lows or a low among highs
-    cb = r.table[(r.table.time == 2001) & (r.table.region != "island")]
+    cb = r.table[(r.table.year == 2001) & (r.table.region != "island")]
     assert set(cb["quadrant"]) == {"HL", "LH"}
     assert (cb["Is"] < 0).all()
     # Is_i = (n - 1) z_i lag_i / sum z^2 with z standardised: sum z^2 = n
-    g = r.table[r.table.time == 2002]
+    g = r.table[r.table.year == 2002]
     np.testing.assert_allclose(g["Is"].dropna(), (25 * g["z"] * g["lag"] / 26).iloc[:25])
     assert set(r.clusters().columns) == {2001, 2002, 2003}
     assert "conditional permutations" in r.summary()
@@ -198,7 +198,7 @@ def test_local_moran_matches_esda(grid_panel) -> None:
     w.transform = "r"
     y = panel.to_matrix().values[:, 1]
     e = esda.Moran_Local(y, w, permutations=0)
-    ours = r.table[r.table.time == 2002]
+    ours = r.table[r.table.year == 2002]
     np.testing.assert_allclose(ours["Is"].to_numpy()[:25], e.Is[:25], rtol=1e-10)
     q = ours["quadrant"].map({"HH": 1, "LH": 2, "LL": 3, "HL": 4}).to_numpy()[:25]
     np.testing.assert_array_equal(q, e.q[:25])
@@ -208,7 +208,7 @@ def test_local_moran_p_sim_matches_brute_force(grid_panel) -> None:
     """Conditional permutation p values against a plain loop with many more draws."""
     panel, w = grid_panel
     r = local_moran(panel, w, permutations=999, seed=11)
-    ours = r.table[(r.table.time == 2003) & (r.table.region != "island")]
+    ours = r.table[(r.table.year == 2003) & (r.table.region != "island")]
     y = panel.to_matrix().values[:, 2]
     n = len(y)
     z = (y - y.mean()) / y.std()

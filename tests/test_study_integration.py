@@ -189,7 +189,9 @@ def test_integration_on_a_made_up_border():
     res = integration(panel, [2005], geometry=geo, control="all")
     direct = pair_did(panel, pairs, 2005)
     row = res.table[(res.table["test"] == "did")].iloc[0]
-    assert row["estimate"] == pytest.approx(direct.coef, rel=1e-12)
+    assert row["coef"] == pytest.approx(direct.coef, rel=1e-12)
+    assert row["estimate"] == row["coef"]              # the old name, kept last for one release
+    assert res.table.columns[-1] == "estimate" and list(res.inference.columns) == list(res.table.columns)
     assert row["se"] == pytest.approx(direct.se, rel=1e-12)
     assert {"sigma_break", "between_share_break", "pretrend"} <= set(res.table["test"])
     border_only = integration(panel, [2005], geometry=geo, control="border")

@@ -265,7 +265,7 @@ def test_border_effect_and_pair_gap_rows_against_direct_calls(ds):
     pairs = pairs[(pairs["contact"] == "edge") & pairs["a_region"].isin(border.regions)
                   & pairs["b_region"].isin(border.regions)]
     gaps = cb.pair_gaps(border, pairs)
-    mean_abs = gaps.gaps.assign(g=gaps.gaps["log_gap"].abs()).groupby("time")["g"].mean()
+    mean_abs = gaps.gaps.assign(g=gaps.gaps["log_gap"].abs()).groupby("year")["g"].mean()
     fit = sm.OLS(mean_abs.to_numpy(), sm.add_constant(mean_abs.index.to_numpy(dtype=float))).fit()
     row = _row(res.table, estimate="pair_gap_trend")
     assert row["value"] == pytest.approx(fit.params[1], rel=1e-10)

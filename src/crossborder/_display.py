@@ -22,7 +22,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["MAX_REPR", "RegressionMixin", "Summary", "compare", "displayable"]
+__all__ = ["MAX_REPR", "RegressionMixin", "Summary", "compare", "displayable", "need_folium"]
+
+
+def need_folium(what: str) -> None:
+    """ImportError naming the extra to install when folium (the interactive maps of
+    ``GeoDataFrame.explore``) is missing; ``what`` names the caller (``"Dataset.explore"``)."""
+    try:
+        import folium  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(f"{what} needs folium: pip install 'crossborder[explore]'") from exc
 
 #: the longest ``__repr__`` of a result
 MAX_REPR = 300
@@ -200,9 +209,10 @@ def compare(*results: Any, names: list[str] | None = None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One column per result; rows ``estimate``, ``se``, ``tstat``, ``pvalue``, ``ci_low``,
+        One column per result; rows ``term``, ``coef``, ``se``, ``tstat``, ``pvalue``, ``ci_low``,
         ``ci_high``, ``nobs``, ``cov_type`` of the main coefficient (beta: ``initial``; DiD:
-        ``cross_x_post``; break test: ``change``).
+        ``cross_x_post``; break test: ``change``), and ``estimate``: the old name of ``coef``,
+        kept last for one release (deprecated).
 
     Notes
     -----
@@ -234,8 +244,9 @@ def compare(*results: Any, names: list[str] | None = None) -> pd.DataFrame:
         term = _MAIN_TERM.get(kind, t.index[0])
         row = t.loc[term]
         label = names[i] if names is not None else f"{kind} {i + 1}"
-        cols[label] = {"term": term, "estimate": row["coef"], "se": row["se"], "tstat": row["tstat"],
+        cols[label] = {"term": term, "coef": row["coef"], "se": row["se"], "tstat": row["tstat"],
                        "pvalue": row["pvalue"], "ci_low": row["ci_low"], "ci_high": row["ci_high"],
                        "nobs": getattr(r, "nobs", np.nan),
-                       "cov_type": getattr(r, "cov_type", getattr(r, "se_type", None))}
+                       "cov_type": getattr(r, "cov_type", getattr(r, "se_type", None)),
+                       "estimate": row["coef"]}      # the old name of coef (deprecated)
     return pd.DataFrame(cols)

@@ -473,19 +473,23 @@ def _label_points(ax: Any, x: np.ndarray, y: np.ndarray, labels: np.ndarray,
 # ----------------------------------------------------------------------------- pair gaps
 def _gap_frame(data: Any, value: str, a_col: str, b_col: str,
                names: Mapping[str, str] | None) -> pd.DataFrame:
-    """Wide frame: index time, one column per pair "a \u2013 b"."""
+    """Wide frame: index time, one column per pair "a \u2013 b". The time column of a long table:
+    the PairGaps' ``time_name``, else ``time`` or ``year``."""
+    tcol = getattr(data, "time_name", None)
     if hasattr(data, "gaps") and isinstance(data.gaps, pd.DataFrame):
         data = data.gaps
     if not isinstance(data, pd.DataFrame):
         raise DataError("pair gaps must be a PairGaps result or a DataFrame")
-    if {a_col, b_col, "time", value} <= set(data.columns) or \
-            {"pair", "time", value} <= set(data.columns):
+    if tcol is None:
+        tcol = next((c for c in ("time", "year") if c in data.columns), "time")
+    if {a_col, b_col, tcol, value} <= set(data.columns) or \
+            {"pair", tcol, value} <= set(data.columns):
         d = data.copy()
         if "pair" not in d.columns:
             nm = dict(names or {})
             d["pair"] = (d[a_col].map(lambda r: nm.get(r, r)).astype(str) + " \u2013 "
                          + d[b_col].map(lambda r: nm.get(r, r)).astype(str))
-        return d.pivot_table(index="time", columns="pair", values=value, aggfunc="first",
+        return d.pivot_table(index=tcol, columns="pair", values=value, aggfunc="first",
                              sort=False)
     return data  # already wide
 
@@ -754,7 +758,8 @@ def clubs_chart(result: Any, *, ax: Axes | None = None,
     ``result``: a :class:`~crossborder.measures.clubs.ClubsResult`. ``ax``: draw on this Axes and
     return it (else a new Figure)."""
     paths = result.transition_paths()
-    clubs = paths.dropna(subset=["club"]).drop_duplicates(["club", "time"])
+    tcol = paths.columns[2]             # the panel's time_name
+    clubs = paths.dropna(subset=["club"]).drop_duplicates(["club", tcol])
     names = [f"club {int(c)}" for c in pd.unique(clubs["club"])]
     colours = _colour_map(names)
     if threshold is None:
@@ -775,14 +780,14 @@ def clubs_chart(result: Any, *, ax: Axes | None = None,
             label = f"{name} ({size} regions)"
             if fails:
                 label += f":\nfails its log t test (t = {t:.2f})".replace("-", "\u2212")
-            (line,) = ax.plot(np.asarray(g["time"], dtype=float), g["club_h_all"].to_numpy(float),
+            (line,) = ax.plot(np.asarray(g[tcol], dtype=float), g["club_h_all"].to_numpy(float),
                               color="#9a9a9a" if fails else colours[name],
                               linestyle="--" if fails else "-",
                               marker=_MARKERS[i % len(_MARKERS)], markersize=3,
                               linewidth=1.2 if fails else 1.4, label=label)
             line.set_gid("series")
         ax.axhline(1.0, color="#9a9a9a", linewidth=0.6, zorder=1)
-        ax.set_xlabel("time")
+        ax.set_xlabel(tcol)
         ax.set_ylabel(ylabel)
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         if legend_outside:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ._display import need_folium
 from .currency import (
     DEFAULT_BASE_YEAR,
     REAL_INDICES,
@@ -115,10 +116,7 @@ class Dataset:
         countries). ``kwargs`` go to ``GeoDataFrame.explore`` (e.g. ``tiles=None``, ``cmap=``,
         ``m=`` to draw on an existing map). Needs folium (``pip install 'crossborder[explore]'``).
         """
-        try:
-            import folium  # noqa: F401
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError("Dataset.explore needs folium: pip install 'crossborder[explore]'") from exc
+        need_folium("Dataset.explore")
         base = self.base_regions
         keep = [c for c in ("region", "name", "country", "border") if c in base.columns]
         gdf = base[keep + ["geometry"]].to_crs(4326)

@@ -85,6 +85,18 @@ class Panel:
 
     Build one with :meth:`from_long`, :meth:`from_wide` or :meth:`from_matrix`, or from a
     Dataset with ``Dataset.panel(indicator, weight=..., group=...)``.
+
+    ``time_name`` is the name of the user's time column: every result table whose index or
+    column is the panel's time carries that name (``sigma``, ``decompose``, ``gamma``, ``delta``,
+    ``moran``/``local_moran``, ``border_effect``, ``deviations``, ``pair_gaps``, the clubs'
+    transition paths, Markov class tables, the ``scale`` twins), and ``to_long``,
+    ``to_frame``, ``to_wide`` and ``to_xarray`` use it. One rule: the name of the column (or
+    index level, columns axis, xarray dimension) the times came from — ``from_long(time=...)``,
+    whose default column is ``"year"``; where no name is given (an unnamed index level or
+    columns axis, ``from_matrix`` without ``time_name=``) it is ``"year"`` as well. Every
+    transform (``log``, ``select``, ``balanced``, ``relative``, ``hp_filter``, ...) keeps it;
+    ``dataclasses.replace(p, time_name="period")`` renames it. The command line and the HTML
+    report keep their documented ``time`` column in their CSV tables.
     """
 
     frame: pd.DataFrame
@@ -93,6 +105,8 @@ class Panel:
     weight_name: str | None = None
     group_name: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The name of the user's time column: the index or column name of the time in results.
+    time_name: str = "year"
     #: False skips the checks of the frame when the constructor guarantees them (from_matrix).
     validate: InitVar[bool] = True
 
@@ -186,9 +200,9 @@ class Panel:
         if rc is None or tc is None or (tc < 0).any():
             frame = frame.sort_values(["region", "time"], kind="stable").reset_index(drop=True)
             return cls(frame, indicator=indicator or value, unit=unit, weight_name=weight,
-                       group_name=group)
+                       group_name=group, time_name=str(time))
         return cls._from_codes(frame, rc, ru, tc, tu, indicator=indicator or value, unit=unit,
-                               weight_name=weight, group_name=group)
+                               weight_name=weight, group_name=group, time_name=str(time))
 
     @classmethod
     def _from_codes(cls, frame: pd.DataFrame, rc: np.ndarray, ru: pd.Index, tc: np.ndarray,
@@ -272,7 +286,7 @@ class Panel:
                             "df.set_index(['region', 'year']); a long table with region and time "
                             "columns goes to Panel.from_long(df, region=..., time=..., value=...)")
         region_name, time_name = (n if n is not None else d
-                                  for n, d in zip(df.index.names, ("region", "time"), strict=True))
+                                  for n, d in zip(df.index.names, ("region", "year"), strict=True))
         if value is None:
             rest = [c for c in df.columns if c not in (weight, group)]
             if len(rest) != 1:
@@ -299,7 +313,8 @@ class Panel:
 
         ``region`` names the region column (default: the index). ``times`` picks the time
         columns (default: every column but the region one). ``weights`` is a wide table of the
-        same shape; ``groups`` maps region -> group.
+        same shape; ``groups`` maps region -> group. The panel's ``time_name`` is the name of
+        the columns axis (``df.columns.name``), ``"year"`` when it has none.
         """
         wide = df.set_index(region) if region is not None else df
         if times is not None:
@@ -317,6 +332,7 @@ class Panel:
             groups=groups,
             indicator=indicator,
             unit=unit,
+            time_name=str(wide.columns.name) if wide.columns.name is not None else "year",
         )
 
     @classmethod
@@ -330,8 +346,10 @@ class Panel:
         groups: Sequence[Any] | pd.Series | dict | None = None,
         indicator: str = "value",
         unit: str | None = None,
+        time_name: str = "year",
     ) -> Panel:
-        """A Panel from an N x T array (a 1-d array is one period)."""
+        """A Panel from an N x T array (a 1-d array is one period); ``time_name`` names the
+        time in results (see :class:`Panel`)."""
         arr = np.asarray(values, dtype=float)
         if arr.ndim == 1:
             arr = arr[:, None]
@@ -376,14 +394,15 @@ class Panel:
         if g is not None:
             gs = pd.Series(np.asarray(g, dtype=object)).array
         return cls._from_arrays(arr.copy(), region_index, time_index, weights=w, groups=gs,
-                                indicator=indicator, unit=unit)
+                                indicator=indicator, unit=unit, time_name=time_name)
 
     @classmethod
     def _from_arrays(cls, values: np.ndarray, regions: pd.Index, times: pd.Index, *,
                      weights: np.ndarray | None = None, groups: Any = None,
                      indicator: str = "value", unit: str | None = None,
                      weight_name: str | None = None, group_name: str | None = None,
-                     meta: dict[str, Any] | None = None, complete: bool = False) -> Panel:
+                     meta: dict[str, Any] | None = None, complete: bool = False,
+                     time_name: str = "year") -> Panel:
         """A Panel on an N x T array the caller owns, with labels known to be valid (unique,
         one group per region): no check, no copy, and the long table built only when it is read
         (a measure that works on the matrix never pays for it). ``complete``: the caller knows
@@ -392,7 +411,7 @@ class Panel:
         gname = (group_name or "group") if groups is not None else None
         panel = cls(_LazyFrame(values, regions, times, weights, groups), indicator=indicator,
                     unit=unit, weight_name=wname, group_name=gname, meta=dict(meta or {}),
-                    validate=False)
+                    time_name=time_name, validate=False)
         # keep every label, even a region or time with no value at all, and the matrices themselves
         object.__setattr__(panel, "_labels", (regions, times))
         panel.__dict__["_matrix"] = Matrix(values, regions, times)
@@ -661,24 +680,27 @@ class Panel:
         return self.map_values(np.log, indicator=f"log({self.indicator})", unit=f"log {self.unit}")
 
     def to_wide(self) -> pd.DataFrame:
-        """Region x time table of the values (axes named ``region`` and ``time``)."""
-        return self._matrix.to_frame().rename_axis(index="region", columns="time")
+        """Region x time table of the values (axes named ``region`` and :attr:`time_name`)."""
+        return self._matrix.to_frame().rename_axis(index="region", columns=self.time_name)
 
     def to_long(self) -> pd.DataFrame:
-        """The long table: one row per region and time with a value, columns ``region``, ``time``,
-        ``value`` and, where the panel has them, ``weight`` and ``group``; sorted by region and
-        time. ``Panel.from_long(p.to_long(), time="time", ...)`` gives the panel back."""
+        """The long table: one row per region and time with a value, columns ``region``, the
+        time (named :attr:`time_name`), ``value`` and, where the panel has them, ``weight`` and
+        ``group``; sorted by region and time. ``Panel.from_long(p.to_long(), time=p.time_name,
+        ...)`` gives the panel back."""
         f = self.frame
         cols = [c for c in ("region", "time", "value", "weight", "group") if c in f.columns]
-        return f[cols].sort_values(["region", "time"], kind="stable").reset_index(drop=True)
+        return (f[cols].sort_values(["region", "time"], kind="stable").reset_index(drop=True)
+                .rename(columns={"time": self.time_name}))
 
     def to_frame(self) -> pd.DataFrame:
-        """The values (and weight, group) indexed by a (region, time) MultiIndex: the input of
-        :meth:`from_frame`."""
-        return self.to_long().set_index(["region", "time"])
+        """The values (and weight, group) indexed by a (region, :attr:`time_name`) MultiIndex:
+        the input of :meth:`from_frame`."""
+        return self.to_long().set_index(["region", self.time_name])
 
-    def to_xarray(self, region_dim: str = "region", time_dim: str = "time") -> Any:
-        """The panel as an ``xarray.Dataset`` with dimensions (``region_dim``, ``time_dim``):
+    def to_xarray(self, region_dim: str = "region", time_dim: str | None = None) -> Any:
+        """The panel as an ``xarray.Dataset`` with dimensions (``region_dim``, ``time_dim``,
+        default :attr:`time_name`):
         variable ``value`` (NaN where missing), ``weight`` where the panel has one, and ``group`` as
         a coordinate along the regions; ``attrs`` hold the indicator and unit.
 
@@ -688,13 +710,14 @@ class Panel:
         Examples
         --------
         >>> p = Panel.from_matrix([[1.0, 2.0], [3.0, 4.0]], regions=["A", "B"], times=[2000, 2001])
-        >>> p.to_xarray()["value"].sel(region="B", time=2001).item()
+        >>> p.to_xarray()["value"].sel(region="B", year=2001).item()
         4.0
         """
         try:
             import xarray as xr
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ImportError("Panel.to_xarray needs xarray: pip install 'crossborder[xarray]'") from exc
+        time_dim = self.time_name if time_dim is None else time_dim
         dims = (region_dim, time_dim)
         coords: dict[str, Any] = {region_dim: np.asarray(self.regions), time_dim: np.asarray(self.times)}
         data = {"value": (dims, self.to_matrix().values)}
@@ -717,7 +740,7 @@ class Panel:
         ``value``/``weight``: the Dataset's variables (a DataArray is its own value); ``group``: a
         coordinate or variable along the regions (default ``"group"`` when present). The dimension
         names default to the array's own (first: regions, second: times). ``indicator`` and ``unit``
-        default to the object's ``attrs``.
+        default to the object's ``attrs``; the time dimension's name becomes :attr:`time_name`.
         """
         if hasattr(obj, "data_vars"):
             ds = obj
@@ -759,7 +782,8 @@ class Panel:
         return cls.from_matrix(da.values.astype(float), regions=list(da[rdim].values.tolist()),
                                times=list(da[tdim].values.tolist()), weights=w, groups=groups,
                                indicator=indicator or attrs.get("indicator", value),
-                               unit=unit if unit is not None else attrs.get("unit"))
+                               unit=unit if unit is not None else attrs.get("unit"),
+                               time_name=str(tdim))
 
     def to_geodataframe(self, year: Any = None, regions: Any = None, id_col: str = "region") -> Any:
         """The regions' polygons with the panel's value (and weight, group) in ``year`` (default the

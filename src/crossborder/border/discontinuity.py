@@ -405,7 +405,7 @@ def border_effect(
             "wratio": sb["wmean"] / si["wmean"],
             "median_border": sb["median"], "median_internal": si["median"],
             "median_ratio": sb["median"] / si["median"],
-        }, index=pd.Index(m.times, name="time"))
+        }, index=pd.Index(m.times, name=panel.time_name))
     return BorderEffect(frame=frame, kind=kind, indicator=panel.indicator)
 
 
@@ -415,7 +415,8 @@ def border_effect(
 class Deviations:
     """Global, territorial and local deviations of a ratio indicator.
 
-    ``frame``: long table with ``region``, ``group``, ``time``, ``numerator``, ``denominator``,
+    ``frame``: long table with ``region``, ``group``, the time (named as the numerator
+    panel's ``time_name``), ``numerator``, ``denominator``,
     ``ratio``, and for each context c in (global, territorial, local): ``c_ratio`` (the
     reference ratio), ``c_rel`` (100 x ratio / reference) and ``c_abs`` (numerator - reference
     x denominator). ``local`` is NaN for regions without geometry or without neighbours.
@@ -428,14 +429,19 @@ class Deviations:
     def to_frame(self) -> pd.DataFrame:
         return self.frame.copy()
 
+    @property
+    def time_name(self) -> str:
+        """The name of the time column (the numerator panel's :attr:`Panel.time_name`)."""
+        return str(self.frame.columns[2])
+
     def wide(self, column: str = "global_rel") -> pd.DataFrame:
         """Region x time table of one column."""
-        return self.frame.pivot(index="region", columns="time", values=column)
+        return self.frame.pivot(index="region", columns=self.time_name, values=column)
 
     def summary(self) -> str:
         f = self.frame
-        last = f["time"].max()
-        g = f[f["time"] == last]
+        last = f[self.time_name].max()
+        g = f[f[self.time_name] == last]
         moved = {c: float(np.nansum(np.abs(g[f"{c}_abs"])) / 2.0)
                  for c in ("global", "territorial", "local")}
         return (f"Deviations in {last} ({self.local} neighbourhood): redistribution of the "
@@ -602,7 +608,7 @@ def deviations(
     frame = pd.DataFrame({
         "region": np.repeat(ids.to_numpy(dtype=object), t),
         "group": np.repeat(grp.to_numpy(dtype=object), t),
-        "time": np.tile(np.asarray(times), n),
+        numerator.time_name: np.tile(np.asarray(times), n),
         **{k: v.ravel() for k, v in cols.items()},
     })
     frame = frame[np.isfinite(frame["numerator"]) | np.isfinite(frame["denominator"])]

@@ -428,8 +428,9 @@ def _times_column(values: np.ndarray, present: np.ndarray) -> pd.Series:
 class PairGaps:
     """Ratios of the two sides of each cross-border pair over time and the trend of the gap.
 
-    ``gaps``: long table ``a_region``, ``b_region``, ``time``, ``a_value``, ``b_value``, ``ratio``
-    (a / b), ``log_gap`` (ln ratio). ``trends``: one row per pair with ``n`` (years with both
+    ``gaps``: long table ``a_region``, ``b_region``, the time (named as the panel's
+    ``time_name``: :attr:`time_name`), ``a_value``, ``b_value``, ``ratio`` (a / b), ``log_gap``
+    (ln ratio). ``trends``: one row per pair with ``n`` (years with both
     values), ``first``/``last`` log gap, ``slope``/``se``/``t`` (OLS of the log gap on time),
     ``abs_slope``/``abs_se``/``abs_pvalue`` (of |log gap|), ``decay`` (-slope of ln|log gap|),
     ``narrowing``, ``change`` (:func:`gap_change`: significant narrowing or widening of |gap|),
@@ -443,6 +444,11 @@ class PairGaps:
 
     def to_frame(self) -> pd.DataFrame:
         return self.trends.copy()
+
+    @property
+    def time_name(self) -> str:
+        """The name of the time column of ``gaps`` (the panel's :attr:`Panel.time_name`)."""
+        return str(self.gaps.columns[2])
 
     def summary(self) -> str:
         tr = self.trends
@@ -561,7 +567,7 @@ def pair_gaps(
     gaps = pd.DataFrame({
         a_col: np.repeat(pr[a_col].to_numpy(dtype=object), n_t),
         b_col: np.repeat(pr[b_col].to_numpy(dtype=object), n_t),
-        "time": np.tile(np.asarray(m.times), n_p),
+        panel.time_name: np.tile(np.asarray(m.times), n_p),
         "a_value": va.ravel(), "b_value": vb.ravel(),
         "ratio": ratio.ravel(), "log_gap": log_gap.ravel(),
     })

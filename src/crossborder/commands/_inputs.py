@@ -945,6 +945,8 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
                         weight=weight, balanced=not args.unbalanced, group=group,
                         base_year=base_year, relative=getattr(args, "relative", None),
                         pooled=pooled)
+        # the command line's tables keep their documented "time" column (Panel.time_name)
+        p = replace(p, time_name="time", meta=p.meta, validate=False)
     except UnitError as exc:
         if not own or "currency='USD' or 'PPP' to convert" not in exc.reason:
             raise

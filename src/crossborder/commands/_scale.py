@@ -264,19 +264,19 @@ def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> in
         measures = [m.strip() for m in args.measure.split(",") if m.strip()]
         table = scale.sigma(data, measures, weight=weight, group=group, weighted=weighted,
                             ddof=args.ddof, **kw)
-        emit(args, table.reset_index(), title=f"sigma convergence of {value} ({where})")
+        emit(args, table.rename_axis("time").reset_index(), title=f"sigma convergence of {value} ({where})")
     elif command == "decompose":
         if group is None:
             raise ValueError("decompose needs a group column: --group COL")
         table = scale.decompose(data, args.index, weight=weight, group=group, weighted=weighted,
                                 **kw)
-        emit(args, table.reset_index(), title=f"{args.index} of {value}: within and between {group} "
-                                              f"({where})")
+        emit(args, table.rename_axis("time").reset_index(),
+             title=f"{args.index} of {value}: within and between {group} ({where})")
     elif command == "beta":
         if args.conditional and group is None:
             raise ValueError("--conditional needs a group column: --group COL")
         res = scale.beta(data, controls="group" if args.conditional else None,
-                         annualize=not args.not_annualized, robust=args.robust,
+                         annualize=not args.not_annualized, cov_type=args.robust or "nonrobust",
                          weight=weight if weighted else None, weighted=weighted, group=group, **kw)
         row = pd.DataFrame([{
             "start": res.start, "end": res.end, "beta": res.beta, "se": res.se, "tstat": res.tstat,
@@ -287,7 +287,7 @@ def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> in
     elif command == "gamma":
         multi = bool(getattr(args, "multiannual", False))
         emit(args, scale.gamma(data, kind="multiannual" if multi else "binary", group=group,
-                               **kw).reset_index(),
+                               **kw).rename_axis("time").reset_index(),
              title=f"{'multi-annual ' if multi else ''}gamma convergence (1 = ranks unchanged; "
                    f"{where})")
     else:  # markov

@@ -865,6 +865,7 @@ def read_panel(
         object.__setattr__(panel, "weight_name", weight)
     if group is not None:
         object.__setattr__(panel, "group_name", group)
+    object.__setattr__(panel, "time_name", time)     # the file's own name for its time column
     _shape_warnings(panel, report)
     wrow = frame["_wrow"] if "_wrow" in frame else frame["_row"]
     panel.meta.update({

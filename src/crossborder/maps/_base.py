@@ -19,7 +19,7 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from pyproj import CRS
 
-from .._display import short_repr
+from .._display import need_folium, short_repr
 from .._mapstyle import (
     add_graticule,
     add_north_arrow,
@@ -174,6 +174,42 @@ class MapResult:
     def save(self, path: Any, formats: Sequence[str] = ("png", "svg"), *, dpi: float = 200):
         """Write PNG/SVG (see :func:`crossborder._mapstyle.save`); returns the paths."""
         return save(self.figure, path, formats, dpi=dpi)
+
+    def explore(self, m: Any = None, **kwargs: Any) -> Any:
+        """The map as an interactive folium map in a notebook, as ``GeoDataFrame.explore`` and
+        :meth:`crossborder.Dataset.explore` draw one (a map that carries geometry: the
+        :func:`~crossborder.maps.discontinuity_map`).
+
+        The regions in a light tint (their id in the tooltip) under the edges drawn, coloured by
+        their value and as wide as on the static map (1.5 x its line width in points); the
+        tooltip names both regions, whether the edge is on the border, its length and value.
+        ``m``: draw on this ``folium.Map``; ``kwargs`` go to the edges' ``GeoDataFrame.explore``
+        (e.g. ``cmap=``, ``tiles=None``). Returns the ``folium.Map``. Needs folium (``pip install
+        'crossborder[explore]'``).
+        """
+        need_folium("MapResult.explore")
+        edges = self.meta.get("edges")
+        if edges is None:
+            raise DataError("this map keeps no geometry to explore: Dataset.explore(indicator, year) "
+                            "or GeoDataFrame.explore draws regions interactively")
+        value = self.meta["value"]
+        regions = self.meta.get("regions")
+        if regions is not None and len(regions):
+            tip = [c for c in regions.columns if c != regions.geometry.name][:1]
+            m = regions.to_crs(4326).explore(
+                m=m, color="#f4f1ea", tooltip=tip or False, highlight=False,
+                style_kwds={"color": "#999999", "weight": 0.5, "fillOpacity": 0.5},
+                **({"tiles": kwargs["tiles"]} if "tiles" in kwargs and m is None else {}))
+        e = edges.to_crs(4326)
+        kwargs.setdefault("column", value)
+        kwargs.setdefault("cmap", "YlOrRd")
+        kwargs.setdefault("tooltip", [c for c in ("a", "b", "border", "length_km", value)
+                                      if c in e.columns])
+        kwargs.setdefault("legend_kwds", {"caption": str(self.meta.get("legend_title") or value)})
+        if "linewidth" in e.columns:
+            kwargs.setdefault("style_kwds", {"style_function": lambda f: {
+                "weight": 1.5 * float(f["properties"]["linewidth"])}})
+        return e.explore(m=m, **kwargs)
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -80,7 +80,8 @@ def discontinuity_map(
     (or with point geometry only) are left out and counted in the notes. ``fill``: optional
     values to shade the regions with (a light 5-class quantile choropleth with its own legend of
     class bounds, titled ``fill_label`` — name the indicator and its unit there), else a flat tint.
-    The legend shows three reference widths (min, middle, max).
+    The legend shows three reference widths (min, middle, max). ``.explore()`` on the result
+    draws the same edges on an interactive folium map (:meth:`MapResult.explore`).
     """
     if value is None:
         value = next((c for c in ("discontinuity", "value") if c in edges.columns), None)
@@ -204,5 +205,9 @@ def discontinuity_map(
                 graticule=graticule, user_ax=user_ax is not None)
     table = pd.DataFrame(e.drop(columns=e.geometry.name)).assign(
         linewidth=width(vals.to_numpy()))
+    # the geometry drawn, for MapResult.explore(): the edges with their widths, the regions
+    drawn = e.assign(linewidth=table["linewidth"].to_numpy())
     return MapResult(figure=fig, ax=ax, crs=crs, table=table, notes=tuple(notes),
-                     meta={"title": title, "value": value, "range": (vmin, vmax)})
+                     meta={"title": title, "value": value, "range": (vmin, vmax),
+                           "legend_title": legend_title, "edges": drawn,
+                           "regions": proj[[id_col, proj.geometry.name]]})

@@ -190,6 +190,16 @@ def weights_like(weights: Any, y: np.ndarray, regions: Any = None, times: Any = 
     return w
 
 
+def time_name(panel: Any) -> str:
+    """The name results give the time of ``panel``: its :attr:`Panel.time_name`, the name of a
+    Matrix's time index, else ``"year"`` (the default of :meth:`Panel.from_long`)."""
+    if isinstance(panel, Panel):
+        return panel.time_name
+    if isinstance(panel, Matrix) and panel.times.name is not None:
+        return str(panel.times.name)
+    return "year"
+
+
 def as_matrix(panel: Panel | Matrix | np.ndarray) -> Matrix:
     """A Panel, Matrix or N x T array as a Matrix (a Panel's arrays read-only, not copied)."""
     if isinstance(panel, Panel):

@@ -525,7 +525,9 @@ class ClubsResult:
     def transition_paths(self) -> pd.DataFrame:
         """Long table for plotting: each region's path relative to its club average
         (``h_club``) and to the cross-section average of all units (``h_all``), plus the club
-        average relative to the cross-section (``club_h_all``)."""
+        average relative to the cross-section (``club_h_all``). Columns ``region``, ``club``, the
+        time (named as the panel's :attr:`~crossborder.Panel.time_name`), ``value``, ``h_club``,
+        ``h_all``, ``club_h_all``."""
         v = self.values
         all_mean = v.mean(axis=0)
         pos = {r: i for i, r in enumerate(self.regions)}
@@ -541,7 +543,7 @@ class ClubsResult:
             frames.append(pd.DataFrame({
                 "region": np.repeat(np.asarray(members, dtype=object), t),
                 "club": pd.array([number] * (n * t), dtype="Int64"),
-                "time": np.tile(np.asarray(self.times), n),
+                self.times.name or "year": np.tile(np.asarray(self.times), n),
                 "value": block.ravel(),
                 "h_club": (block / club_mean).ravel() if number is not None else np.nan,
                 "h_all": (block / all_mean).ravel(),
@@ -844,7 +846,7 @@ def _matrix(data: Any, logged: bool) -> tuple[np.ndarray, pd.Index, pd.Index, pd
     groups = None
     if isinstance(data, Panel):
         m = data.to_matrix()
-        values, regions, times = m.values, m.regions, m.times
+        values, regions, times = m.values, m.regions, m.times.rename(data.time_name)
         groups = data.group_labels()
     elif isinstance(data, pd.DataFrame):
         values = data.to_numpy(dtype=float)

@@ -182,6 +182,6 @@ def decompose(
         g = pd.Series(by).reindex(regions)
     res = decompose_array(y, g, index, w, regions=regions, times=times)
     check_inequality(res["total"], res["n"], index, times)
-    df = pd.DataFrame(res, index=pd.Index(times, name="time"))
+    df = pd.DataFrame(res, index=pd.Index(times, name=panel.time_name))
     df.attrs.update(index=index, weighted=weighted, indicator=panel.indicator)
     return df

@@ -426,7 +426,7 @@ def sigma(
         cols[name], counts[name] = inequality(y, name, w, ddof=ddof if name in _DDOF else 0,
                                               regions=regions, times=times, **opts)
     times = panel.times
-    df = pd.DataFrame(cols, index=pd.Index(times, name="time"))
+    df = pd.DataFrame(cols, index=pd.Index(times, name=panel.time_name))
     first = counts[measures[0]] if measures else np.zeros(len(times), dtype=int)
     df["n"] = first
     for name, n_t in counts.items():  # a weighted measure may count fewer regions (no weight)
@@ -454,9 +454,10 @@ class TrendResult:
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
-            {"slope": [self.slope], "se": [self.se], "tstat": [self.tstat],
+            {"coef": [self.slope], "se": [self.se], "tstat": [self.tstat],
              "pvalue": [self.pvalue], "intercept": [self.intercept], "r2": [self.r2],
-             "nobs": [self.nobs]},
+             "nobs": [self.nobs],
+             "slope": [self.slope]},   # the old name of coef, for one release (deprecated)
             index=pd.Index([self.measure], name="measure"),
         )
 

@@ -27,6 +27,7 @@ from .._display import displayable
 from ..errors import DataError
 from ..panel import Matrix, Panel
 from ._arrays import as_matrix as _as_matrix
+from ._arrays import time_name as _time_name
 from ._checks import check_bool, check_int, check_number
 from ._degenerate import not_computed
 from ._weights import aligned_weights, spatial_lag
@@ -526,7 +527,7 @@ def markov(
         cuts=cuts,
         labels=_labels(kind, cuts, kk),
         regions=mat.regions,
-        times=mat.times,
+        times=mat.times.rename(_time_name(panel)),     # class_table()'s columns axis
         kind=kind,
         relative=relative,
         skipped=skipped,

@@ -95,6 +95,7 @@ def delta(panel: Panel, best: str = "max", weighted: bool = False) -> DeltaResul
         raise ValueError(f"best must be 'max' or 'min', got {best!r}")
     check_bool("weighted", weighted)
     y, w, regions, times = panel_arrays(panel, weighted)
+    tname = panel.time_name
     if w is not None:
         check_weights(w, regions, times)
         check_weight_coverage(y, w, regions, times)
@@ -121,9 +122,9 @@ def delta(panel: Panel, best: str = "max", weighted: bool = False) -> DeltaResul
     best_region[n == 0] = None
     table = pd.DataFrame(
         {"delta": d, "best": top, "best_region": best_region, "mean": mean, "n": n},
-        index=pd.Index(times, name="time"),
+        index=pd.Index(times, name=tname),
     )
-    idx = pd.MultiIndex.from_product([regions, times], names=["region", "time"])
+    idx = pd.MultiIndex.from_product([regions, times], names=["region", tname])
     dep = pd.DataFrame(
         {
             "value": yy.ravel(),

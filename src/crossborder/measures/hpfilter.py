@@ -125,7 +125,7 @@ def hp_filter(data, lamb: float = 400.0):
                                   weights=None if w is None else w.values,
                                   groups=None if g is None else g.array,
                                   indicator=f"hp({data.indicator})", unit=data.unit,
-                                  complete=True)
+                                  complete=True, time_name=data.time_name)
     if isinstance(data, pd.DataFrame):
         vals = data.to_numpy(dtype=float)
         _check_complete(vals, data.index, data.columns)

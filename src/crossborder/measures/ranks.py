@@ -236,7 +236,7 @@ def gamma(panel: Panel, ref: Any = None, last: Any = None,
         else:
             g, n = gamma_array(y[:, i0:i1 + 1], 0)
     check_gamma(g, n, times[i0])
-    return pd.DataFrame({"gamma": g, "n": n}, index=pd.Index(times[i0:i1 + 1], name="time"))
+    return pd.DataFrame({"gamma": g, "n": n}, index=pd.Index(times[i0:i1 + 1], name=panel.time_name))
 
 
 def _position(times: pd.Index, label: Any) -> int:

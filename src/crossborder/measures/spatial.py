@@ -33,6 +33,7 @@ from .._display import displayable
 from ..errors import DataError
 from ..panel import Matrix, Panel
 from ._arrays import as_matrix as _as_matrix
+from ._arrays import time_name as _time_name
 from ._checks import check_bool, check_int, check_number
 from ._degenerate import not_computed
 from ._weights import AlignedWeights, aligned_weights, spatial_lag
@@ -351,7 +352,7 @@ def moran(
         out = _moran_block(w, yb, permutations, rng)
         for c in cols:
             res[c][idx] = out[c]
-    table = pd.DataFrame(res, index=pd.Index(mat.times, name="time"))
+    table = pd.DataFrame(res, index=pd.Index(mat.times, name=_time_name(panel)))
     table["n"] = table["n"].astype("Int64")
     if t and not np.isfinite(res["I"]).any():
         raise not_computed("Moran's I", _why_no_moran(mat.values, aw))
@@ -392,10 +393,15 @@ class LocalMoranResult:
 
     def clusters(self) -> pd.DataFrame:
         """Region x time table of cluster labels."""
-        return self.table.pivot(index="region", columns="time", values="cluster")
+        return self.table.pivot(index="region", columns=self.time_name, values="cluster")
+
+    @property
+    def time_name(self) -> str:
+        """The name of the time column (the panel's :attr:`Panel.time_name`)."""
+        return str(self.table.columns[1])
 
     def summary(self) -> str:
-        counts = self.table.groupby(["time", "cluster"]).size().unstack(fill_value=0)
+        counts = self.table.groupby([self.time_name, "cluster"]).size().unstack(fill_value=0)
         head = (f"Local Moran, {self.permutations} conditional permutations, alpha {self.alpha}")
         if self.islands:
             head += f"; regions without neighbours: {list(self.islands)}"
@@ -502,7 +508,7 @@ def local_moran(
     cluster[np.isnan(p)] = q[np.isnan(p)]
     table = pd.DataFrame({
         "region": np.repeat(np.asarray(mat.regions, dtype=object), t),
-        "time": np.tile(np.asarray(mat.times), n),
+        _time_name(panel): np.tile(np.asarray(mat.times), n),
         "value": mat.values.ravel(),
         "z": zv.ravel(),
         "lag": lag.ravel(),

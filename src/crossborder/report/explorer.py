@@ -249,13 +249,14 @@ def _pairs(ctx: ReportContext, p: Any, edges: list[dict], times: list, notes: di
         return []
     frame = pd.DataFrame({"a_region": [e["a"] for e in edges], "b_region": [e["b"] for e in edges]})
     try:
-        gaps = pair_gaps(p, frame).gaps
+        res = pair_gaps(p, frame)
     except _PART_ERRORS as exc:
         notes["pairs"] = str(exc)
         return []
+    gaps, tcol = res.gaps, res.time_name
     out = []
     for e in edges:
-        g = gaps[(gaps["a_region"] == e["a"]) & (gaps["b_region"] == e["b"])].set_index("time")
+        g = gaps[(gaps["a_region"] == e["a"]) & (gaps["b_region"] == e["b"])].set_index(tcol)
         g.index = [_time(t) for t in g.index]
         out.append({"a": e["a"], "b": e["b"], "label": e["label"],
                     "log_gap": [_num(g["log_gap"].get(t, np.nan)) for t in times]})

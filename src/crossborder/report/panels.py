@@ -220,10 +220,12 @@ NO_UNIT = "unit not stated in the data"
 
 
 def with_shown_unit(p: Panel) -> Panel:
-    """``p`` with a unit the text can print: data without a unit say so instead of 'None'."""
-    if p.unit:
+    """``p`` with a unit the text can print (data without a unit say so instead of 'None') and
+    its time named ``time``: the documented column of the report's CSV tables, stable whatever
+    the data call their years (:attr:`Panel.time_name`)."""
+    if p.unit and p.time_name == "time":
         return p
-    return replace(p, unit=NO_UNIT, meta=dict(p.meta), validate=False)
+    return replace(p, unit=p.unit or NO_UNIT, time_name="time", meta=dict(p.meta), validate=False)
 
 
 def geo_sources(ctx: ReportContext, cities: bool = False) -> list[str]:

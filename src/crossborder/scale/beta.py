@@ -13,8 +13,9 @@ level centred on its group's mean, the design is block-diagonal: Z'WZ = diag(W_h
   h_i = w_i (1 / W_h + x~_i^2 / S_xx), or the score sums per cluster).
 
 The coefficients and their covariance are then mapped to statsmodels' parametrisation (constant,
-initial level, dummies of all groups but the first) and tested as statsmodels does: t with n - k
-degrees of freedom for classical errors, normal for robust and cluster ones.
+initial level, dummies of all groups but the first) and tested as the in-memory beta does
+(statsmodels' ``use_t=True``): t with n - k degrees of freedom, G - 1 with G clusters.
+``cov_type=`` chooses the errors, as in memory.
 """
 
 from __future__ import annotations
@@ -27,8 +28,16 @@ from scipy import stats
 
 from ..errors import DataError
 from ..measures._arrays import numeric_times
+from ..measures._covtype import UNSET, CovType
 from ..measures._degenerate import cluster_warning, nil_spread_sums, not_computed
-from ..measures.beta import BetaResult, check_beta_data, check_beta_se, speed_half_life
+from ..measures.beta import (
+    BetaResult,
+    _resolve,
+    _robust_of,
+    check_beta_data,
+    check_beta_se,
+    speed_half_life,
+)
 from . import _reduce as R
 from ._prepare import Prepare
 from ._prepare import apply as apply_prepare
@@ -36,9 +45,6 @@ from ._source import _nw, dask_scheduler, load
 from .ranks import _position, _scalar, all_times
 
 __all__ = ["SumsFit", "beta"]
-
-_ROBUST = (None, "HC0", "HC1", "HC2", "HC3")
-
 
 class SumsFit:
     """The parts of a statsmodels results object that :class:`BetaResult` and its tables use."""
@@ -72,12 +78,13 @@ def beta(
     end: Any = None,
     controls: str | None = None,
     annualize: bool = True,
-    robust: str | None = None,
+    cov_type: CovType | None = None,
     log: bool = True,
     cluster: str | None = None,
     weighted: bool = False,
     compat: str | None = None,
     *,
+    robust: Any = UNSET,
     region: str = "region",
     time: str = "year",
     value: str = "value",
@@ -89,17 +96,23 @@ def beta(
     prepare: Prepare | None = None,
 ) -> BetaResult:
     """:func:`crossborder.beta` of a long table of any size (absolute, or conditional with
-    ``controls="group"``: dummies of the ``group`` column). ``cluster="group"`` gives errors clustered
-    by the group column. Returns a :class:`BetaResult` whose ``fit`` is a :class:`SumsFit`."""
+    ``controls="group"``: dummies of the ``group`` column). Returns a :class:`BetaResult` whose
+    ``fit`` is a :class:`SumsFit`.
+
+    ``cov_type`` is the in-memory vocabulary (:mod:`crossborder.measures._covtype`, any case):
+    ``"nonrobust"`` (default), ``"HC0"``..``"HC3"``, or ``"cluster"`` with ``cluster="group"``
+    (errors clustered by the group column; the default when ``cluster`` is given). The same
+    numbers as ``crossborder.beta(panel, cov_type=...)`` and statsmodels' ``OLS/WLS(...).fit(
+    cov_type=..., use_t=True)``: t with n - k degrees of freedom (G - 1 with G clusters).
+    ``robust=`` is the deprecated old name (a :class:`DeprecationWarning`).
+    """
     nw = _nw()
     if controls not in (None, "group", group) or (controls is not None and group is None):
         raise ValueError("controls at scale: None, or 'group' with group=<column> (group dummies)")
     if cluster not in (None, "group", group) or (cluster is not None and group is None):
         raise ValueError("cluster at scale: None, or 'group' with group=<column>")
-    if robust not in _ROBUST:
-        raise ValueError(f"robust must be one of {_ROBUST}, got {robust!r}")
-    if robust is not None and cluster is not None:
-        raise ValueError("give either robust= or cluster=, not both")
+    cov = _resolve(cov_type, robust, cluster, "scale.beta")
+    robust = _robust_of(cov)
     if weighted and weight is None:
         raise DataError("weighted beta needs a weight (e.g. population): pass weight=...", column="weight")
     conditional = controls is not None

@@ -248,8 +248,9 @@ def sigma(
     check: bool = True,
     prepare: Prepare | None = None,
 ) -> pd.DataFrame:
-    """:func:`crossborder.sigma` of a long table of any size: the same table (indexed by time, one
-    column per measure, ``n`` and ``n_<measure>`` where a measure counts other regions).
+    """:func:`crossborder.sigma` of a long table of any size: the same table (indexed by the time,
+    named as the ``time`` column: the in-memory Panel's ``time_name``; one column per measure,
+    ``n`` and ``n_<measure>`` where a measure counts other regions).
 
     ``data`` is a pandas/Polars/DuckDB/Dask/PySpark frame or a Parquet path/glob (read lazily with
     ``engine``, default DuckDB). ``weight`` names the weight column (needed by ``weighted=True``,
@@ -286,7 +287,7 @@ def sigma(
         if times is None:  # no measure asked for: the times and counts only
             times = _pass1(src, weighted, ["time"]).index
     cols = {name: feeds[kinds[name]].measure(name, ddof, float(epsilon)) for name in measures}
-    df = pd.DataFrame(cols, index=pd.Index(times, name="time"))
+    df = pd.DataFrame(cols, index=pd.Index(times, name=time))
     counts = {name: feeds[kinds[name]].p1["n"].to_numpy().astype(np.int64) for name in measures}
     first = counts[measures[0]] if measures else np.zeros(len(times), dtype=np.int64)
     df["n"] = first
@@ -313,6 +314,7 @@ def decompose(
     prepare: Prepare | None = None,
 ) -> pd.DataFrame:
     """:func:`crossborder.decompose` of a long table of any size, by the ``group`` column: per time
+    (the index, named as the ``time`` column)
     ``total``, ``between``, ``within``, ``between_share``, ``n`` and ``n_groups``.
 
     The between part comes from the per-(year, group) sums of pass 1, the total from the shifted
@@ -355,6 +357,6 @@ def decompose(
     check_inequality(total, feed.p1["n"].to_numpy(), index, times)
     df = pd.DataFrame({"total": total, "between": between, "within": within, "between_share": share,
                        "n": feed.p1["n"].to_numpy().astype(np.int64),
-                       "n_groups": present.sum(axis=1)}, index=pd.Index(times, name="time"))
+                       "n_groups": present.sum(axis=1)}, index=pd.Index(times, name=time))
     df.attrs.update(index=index, weighted=weighted, indicator=value, engine=src.engine)
     return df

@@ -60,7 +60,8 @@ def gamma(
     prepare: Prepare | None = None,
     kind: str = "binary",
 ) -> pd.DataFrame:
-    """:func:`crossborder.gamma` of a long table of any size: ``gamma`` and ``n`` per time from
+    """:func:`crossborder.gamma` of a long table of any size: ``gamma`` and ``n`` per time (the
+    index, named as the ``time`` column) from
     ``ref`` (default: the first) to ``last`` (default: the last); ``kind="multiannual"`` for the
     multi-annual index over each window [ref, t] (see the module docstring)."""
     if kind not in ("binary", "multiannual"):
@@ -80,7 +81,7 @@ def gamma(
         span = times[i0:i1 + 1]
         ok = src.lf.filter(nw.col("value").is_finite().fill_null(False))
         if kind == "multiannual":
-            return _multiannual(src, ok, span)
+            return _multiannual(src, ok, span).rename_axis(time)
         base = ok.filter(nw.col("time") == _scalar(times[i0])).select(
             "region", nw.col("value").alias("base"))
         rows = ok.filter(nw.col("time").is_in([_scalar(t) for t in span]))
@@ -93,7 +94,7 @@ def gamma(
         out = num / den
     out[(n < 2) | ~(den > 0)] = np.nan
     check_gamma(out, n, span[0])
-    return pd.DataFrame({"gamma": out, "n": n}, index=pd.Index(span, name="time"))
+    return pd.DataFrame({"gamma": out, "n": n}, index=pd.Index(span, name=time))
 
 
 def _multiannual(src: Any, ok: Any, span: pd.Index) -> pd.DataFrame:

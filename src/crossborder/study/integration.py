@@ -70,6 +70,7 @@ from ..currency import parse_currency, rate_table
 from ..dataset import Dataset
 from ..errors import DataError, DegenerateDataError, UnitError
 from ..measures._arrays import numeric_times
+from ..measures._columns import with_coef
 from ..measures._covtype import UNSET, CovType
 from ..measures._degenerate import check_statistic, cluster_warning, not_computed
 from ..measures._timetrend import check_alpha, check_se, trend_cov_arg, with_se
@@ -672,7 +673,9 @@ class IntegrationResult:
     """DiD/event studies per break year and the break tests of sigma and the between share.
 
     ``table``: one row per break year and test (``did``, ``pretrend``, ``sigma_break``,
-    ``between_share_break``) with ``estimate``, ``se``, ``pvalue``, ``stat`` and ``detail``;
+    ``between_share_break``) with ``coef`` (the estimate's number, as statsmodels), ``se``,
+    ``pvalue``, ``stat`` and ``detail`` (and ``estimate``: the old name of ``coef``, kept last for
+    one release, deprecated);
     ``event``: the event-study coefficients of every break year; ``did``: break year ->
     :class:`DiDResult`; ``breaks``: break year -> list of :class:`BreakTest`.
     ``inference``: more rows of the same columns beside the DiD — ``did_dyadic``, ``did_twoway``,
@@ -688,6 +691,12 @@ class IntegrationResult:
     params: dict[str, Any]
     inference: pd.DataFrame = field(default=None, repr=False, compare=False)
     fx_event: pd.DataFrame = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # the number in ``coef`` (as statsmodels); ``estimate`` kept last for one release (deprecated)
+        object.__setattr__(self, "table", with_coef(self.table, "estimate"))
+        if self.inference is not None:
+            object.__setattr__(self, "inference", with_coef(self.inference, "estimate"))
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
@@ -976,7 +985,7 @@ RM_MBARS = (0.0, 0.5, 1.0, 2.0)
 @dataclass(frozen=True)
 class RelativeMagnitudes:
     """Rambachan & Roth (2023) relative-magnitudes sensitivity of a post-break effect (see
-    :func:`relative_magnitudes`): ``table`` one row per ``mbar`` (``estimate``, ``id_low``,
+    :func:`relative_magnitudes`): ``table`` one row per ``mbar`` (``coef``: the effect, ``id_low``,
     ``id_high``: the identified set; ``ci_low``, ``ci_high``: the robust interval);
     ``max_pre_change`` (M-hat: the largest change between consecutive pre-period coefficients) and
     its upper confidence bound; ``breakdown``: the smallest Mbar whose robust interval includes 0
@@ -992,6 +1001,10 @@ class RelativeMagnitudes:
     breakdown_id: float
     weight: float
     alpha: float
+
+    def __post_init__(self) -> None:
+        # the number in ``coef`` (as statsmodels); ``estimate`` kept last for one release (deprecated)
+        object.__setattr__(self, "table", with_coef(self.table, "estimate"))
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()

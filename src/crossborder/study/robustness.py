@@ -78,6 +78,7 @@ from ..border.shared import border_edges, dataset_border
 from ..dataset import Dataset
 from ..errors import DataError, UnitError
 from ..measures._arrays import numeric_times
+from ..measures._columns import with_coef
 from ..measures._covtype import UNSET, CovType
 from ..measures._timetrend import (
     CROSS_SECTION_SE,
@@ -122,8 +123,9 @@ ESTIMATE_FAMILIES = ("sigma", "beta", "between_share", "border_effect", "pair_ga
 
 SPEC_COLUMNS = ["currency", "start", "end", "regions", "resources", "se_type"]
 TABLE_COLUMNS = ["spec_id"] + SPEC_COLUMNS + [
-    "estimate", "value", "se", "ci_low", "ci_high", "pvalue", "nobs", "n_regions",
-    "supports_convergence", "speed", "half_life", "dropped", "detail", "baseline", "duplicate_of"]
+    "estimate", "coef", "se", "ci_low", "ci_high", "pvalue", "nobs", "n_regions",
+    "supports_convergence", "speed", "half_life", "dropped", "detail", "baseline", "duplicate_of",
+    "value"]
 #: the columns of :meth:`RobustnessResult.evidence` (one row per estimate)
 EVIDENCE_COLUMNS = ["estimate", "question", "baseline_spec", "baseline_value", "baseline_se",
                     "baseline_pvalue", "baseline_cov_type", "n_rows", "n_specs", "n_distinct",
@@ -374,7 +376,10 @@ def baselines(ds_or_params: Any = None, *, estimates: Sequence[str] | None = Non
 @dataclass(frozen=True)
 class RobustnessResult:
     """The grid's tidy table (one row per specification x estimate, columns
-    :data:`TABLE_COLUMNS`), what was skipped and why, and the grid's parameters."""
+    :data:`TABLE_COLUMNS`), what was skipped and why, and the grid's parameters.
+
+    ``estimate`` names the estimate, ``coef`` is its number (as statsmodels); ``value``, the old
+    name of ``coef``, is kept last for one release (deprecated)."""
 
     table: pd.DataFrame
     skipped: pd.DataFrame
@@ -382,6 +387,10 @@ class RobustnessResult:
     #: the joint test's null draws per estimate: ``{"method": str, "by_spec": {spec_id:
     #: (estimates (D,), p-values (D,))}}`` at the estimate's baseline errors
     null_draws: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # ``value`` (the grid's rows, deprecated) gives ``coef``
+        object.__setattr__(self, "table", with_coef(self.table, "value"))
 
     @property
     def estimates(self) -> list[str]:

@@ -32,6 +32,7 @@ import pandas as pd
 
 from .._display import displayable
 from ..measures._arrays import numeric_times
+from ..measures._columns import with_coef
 from ..measures._covtype import UNSET, CovType, cov_type_arg
 from ..measures._timetrend import (
     CROSS_SECTION_SE,
@@ -62,8 +63,9 @@ class RollingResult:
     """One row per window and estimate (``beta_absolute``, ``beta_conditional``, ``sigma_trend``):
     ``start``, ``end`` (the window's first and last observed period), ``periods`` (how many it
     holds), ``window_end`` (the last year the window covers, ``start + window - 1``),
-    ``estimate``, ``value``, ``se``, ``ci_low``, ``ci_high``, ``pvalue``, ``nobs``,
-    ``speed``, ``half_life``, ``se_type``. ``window`` and ``step`` are in years; ``skipped``: the
+    ``estimate`` (its name), ``coef`` (its number), ``se``, ``ci_low``, ``ci_high``, ``pvalue``,
+    ``nobs``, ``speed``, ``half_life``, ``se_type``, and ``value``: the old name of ``coef``, kept
+    last for one release (deprecated). ``window`` and ``step`` are in years; ``skipped``: the
     windows not estimated (``start``, ``end``, ``window_end``, ``periods``, ``reason``)."""
 
     table: pd.DataFrame
@@ -72,6 +74,10 @@ class RollingResult:
     step: int = 1
     skipped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=SKIPPED_COLUMNS))
+
+    def __post_init__(self) -> None:
+        # the number in ``coef`` (as statsmodels); ``value`` kept last for one release (deprecated)
+        object.__setattr__(self, "table", with_coef(self.table, "value"))
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
