@@ -30,7 +30,7 @@ from ..measures._arrays import numeric_times
 from ..measures._degenerate import cluster_warning, nil_spread_sums, not_computed
 from ..measures.beta import BetaResult, check_beta_data, check_beta_se, speed_half_life
 from . import _reduce as R
-from ._prepare import Prepare
+from ._prepare import Prepare, unit_column
 from ._prepare import apply as apply_prepare
 from ._source import _nw, dask_scheduler, load
 from .ranks import _position, _scalar, all_times
@@ -105,7 +105,7 @@ def beta(
     conditional = controls is not None
     src = load(data, region=region, time=time, value=value, weight=weight,
                group=group if (conditional or cluster is not None or group is not None) else None,
-               engine=engine, scheduler=scheduler)
+               engine=engine, scheduler=scheduler, unit=unit_column(prepare))
     with dask_scheduler(src.scheduler if src.engine == "dask" else None):
         if check:
             R.check_keys(src, src.has_group)
