@@ -4,9 +4,10 @@ measure memory, local Dask clusters) or ``spark`` run in CI (``CI`` true, as ``.
 machine stays within a few minutes.
 
 Shared fixtures: :func:`ru_kz_report`, the built-in report built once per test process for the modules
-that read it; under ``--dist loadfile`` (``make test``) those modules run in one worker
-(:func:`pytest_xdist_make_scheduler`), so that the build, about a third of the suite's time, is made
-once, not once per module."""
+that read it (test_i18n_report.py's Russian build is its second run, compared byte for byte); under
+``--dist loadfile`` (``make test``) those modules run in one worker (:func:`pytest_xdist_make_scheduler`),
+so that the build is made once, not once per module. The modules that build reports are collected
+first (:data:`HEAVY_FIRST`): the longest scopes start at once."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ import crossborder as cb  # noqa: E402
 from crossborder.report import build_report  # noqa: E402
 
 #: test modules that read the same built report: one xdist scope, so one worker and one build
-SHARED_SCOPES = {"test_report.py": "ru-kz report", "test_report_browser.py": "ru-kz report"}
+SHARED_SCOPES = {"test_report.py": "ru-kz report", "test_report_browser.py": "ru-kz report",
+                 "test_i18n_report.py": "ru-kz report"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -37,7 +39,23 @@ def _run_slow(config: pytest.Config) -> bool:
     return ci or bool(config.getoption("--runslow"))
 
 
+#: modules that build reports (a small one takes some 10 s, the built-in one a minute): run first, the
+#: shared scope of SHARED_SCOPES before them, so that under ``--dist loadfile`` the longest scopes start
+#: at once and the many short modules fill the workers at the end (longest first keeps the workers'
+#: finishing times close)
+HEAVY_FIRST = ("test_i18n_report.py", "test_report.py", "test_report_browser.py", "test_report_generic.py",
+               "test_report_hostile.py", "test_explore.py", "test_border_one_pair_definition.py",
+               "test_cli_inputs.py", "test_units_frequencies.py", "test_report_any_border.py",
+               "test_degenerate.py", "test_scale.py", "test_scale_files.py", "test_scale_cli.py")
+
+
+def _heavy_rank(item: pytest.Item) -> int:
+    name = Path(str(item.fspath)).name
+    return HEAVY_FIRST.index(name) if name in HEAVY_FIRST else len(HEAVY_FIRST)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=_heavy_rank)  # stable: the order within a module, and of the other modules, kept
     if _run_slow(config):
         return
     skip = pytest.mark.skip(reason="slow: runs in CI (CI=true) or with --runslow")
@@ -49,10 +67,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """``--dist loadfile`` with the modules of :data:`SHARED_SCOPES` in one scope (one worker), so that
-    their session fixture is built once; other modules one scope per file, as loadfile does."""
+    their session fixture is built once; other modules one scope per file, as loadfile does; scopes
+    handed out in collection order (longest first, see :data:`HEAVY_FIRST`)."""
     if config.getoption("dist", None) != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
+
+    # scopes in collection order (HEAVY_FIRST), not xdist's default of the most tests first: a module
+    # of 100 quick tests is not longer than one that builds three reports
+    config.option.loadscopereorder = False
 
     class SharedLoadFile(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:

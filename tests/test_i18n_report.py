@@ -53,7 +53,33 @@ def built(tmp_path_factory):
     finally:
         report.render = original
     assert code == 0
+    seen["out"] = out
     return (out / "report.html").read_text(encoding="utf-8"), seen
+
+
+def _sections(html: str) -> str:
+    """From the first section to the end of the last: the report's body without its head (title,
+    explorer)."""
+    return html[html.index("<section "):html.rindex("</section>")]
+
+
+def test_the_russian_run_is_a_second_run_of_the_english_one_byte_for_byte(built, ru_kz_report):
+    # the language changes the page's words only: the Russian run writes the English run's tables,
+    # figures and manifest byte for byte, and its sections rendered in English are the English page's
+    # (two full runs of the built-in report give identical files; test_report.py runs a small one twice)
+    _, seen = built
+    en, ru = ru_kz_report, seen["out"]
+    names = [p.relative_to(en.html.parent) for p in (*en.tables, *en.figures)]
+    assert names and sorted(names) == sorted(
+        p.relative_to(ru) for p in [*(ru / "tables").iterdir(), *(ru / "figures").glob("*.png")])
+    for rel in names:
+        assert (en.html.parent / rel).read_bytes() == (ru / rel).read_bytes(), rel
+        if rel.suffix == ".png":
+            svg = rel.with_suffix(".svg")
+            assert (en.html.parent / svg).read_bytes() == (ru / svg).read_bytes(), svg
+    assert en.manifest.read_bytes() == (ru / "manifest.json").read_bytes()
+    english = render(seen["sections"], seen["meta"], "en", {})
+    assert _sections(english) == _sections(en.html.read_text(encoding="utf-8"))
 
 
 def _headings(html: str) -> list[str]:

@@ -19,6 +19,7 @@ post-processing can find it.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import os
@@ -345,7 +346,15 @@ def add_title(fig: Figure, title: str, *, subtitle: str | None = None, top_mm: f
 
 
 def text_width_pt(text: str, fontsize: float = 7.0) -> float:
-    """Width in points of one line of ``text`` in the default sans font at ``fontsize``."""
+    """Width in points of one line of ``text`` in the default sans font at ``fontsize`` (measured
+    once per text, size and font settings: a glyph layout costs milliseconds, and the same source
+    lines are wrapped for many figures)."""
+    fonts = (tuple(mpl.rcParams["font.family"]), tuple(mpl.rcParams["font.sans-serif"]))
+    return _text_width_pt(str(text), float(fontsize), fonts)
+
+
+@functools.lru_cache(maxsize=8192)
+def _text_width_pt(text: str, fontsize: float, fonts: tuple[tuple[str, ...], ...]) -> float:
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
 
@@ -537,7 +546,7 @@ def _year_span(years: Iterable[Any]) -> str:
 def _drawn_indicators(ds: Any, meta: dict[str, Any], indicator: str) -> dict[str, Any]:
     """Indicator -> years it contributes (None: every drawn year). The real basis adds its growth
     indices (``meta["real_index"]``) and takes the level only in its base year."""
-    known = set(ds.observations["indicator"])
+    known = set(ds.observations["indicator"].unique())
     out: dict[str, Any] = {indicator: None}
     if meta.get("currency_basis") == "real" and meta.get("base_year") is not None:
         out[indicator] = {int(meta["base_year"])}

@@ -501,7 +501,7 @@ class Dataset:
         level, _, no_rate, conv = self._convert(level, CurrencySpec("PPP", spec.vintage))
         if len(no_rate):
             set_aside.append(no_rate)
-        known = set(self.observations["indicator"])
+        known = set(self.observations["indicator"].unique())
         indices = []
         for ix in table[indicator]:
             if ix.indicator not in known:

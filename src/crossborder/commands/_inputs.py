@@ -887,6 +887,19 @@ def declare_units(args: argparse.Namespace, ds: Dataset,
                          indicators=inds), True
 
 
+def own_files_unit_error(exc: UnitError) -> UnitError:
+    """``exc`` for the user's own files: they carry no exchange rates, so --currency cannot convert
+    them (no circular advice); the scale path says the same (commands/_scale.py)."""
+    if "currency='USD' or 'PPP' to convert" not in exc.reason:
+        return exc
+    reason = re.sub(r"pass currency='USD' or 'PPP' to convert",
+                    "your files have no exchange rates, so convert the values to one currency "
+                    "before, give your rates with --fx FILE (country, year, rate), or compare "
+                    "each region with its country's mean with --relative national",
+                    exc.reason)
+    return UnitError(reason, file=exc.file, row=exc.row, column=exc.column)
+
+
 def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
                     weighting: bool | None = None, weight_for: str = "--weighted",
                     two_sided: bool = False, pooled: bool = True) -> Panel:
@@ -948,15 +961,9 @@ def panel_from_args(args: argparse.Namespace, ds: Dataset | None = None, *,
         # the command line's tables keep their documented "time" column (Panel.time_name)
         p = replace(p, time_name="time", meta=p.meta, validate=False)
     except UnitError as exc:
-        if not own or "currency='USD' or 'PPP' to convert" not in exc.reason:
+        if not own:
             raise
-        # own files carry no exchange rates: --currency cannot convert them (no circular advice)
-        reason = re.sub(r"pass currency='USD' or 'PPP' to convert",
-                        "your files have no exchange rates, so convert the values to one currency "
-                        "before, give your rates with --fx FILE (country, year, rate), or compare "
-                        "each region with its country's mean with --relative national",
-                        exc.reason)
-        raise UnitError(reason, file=exc.file, row=exc.row, column=exc.column) from None
+        raise own_files_unit_error(exc) from None
     if years is not None and p.meta.get("common_years"):
         note(f"--years {args.years}: the years every country observes in it, "
              f"{_years_text(list(map(int, p.times)))} ({_coverage(ds, indicator, selection)})")

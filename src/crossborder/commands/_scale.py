@@ -185,6 +185,16 @@ def run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> int
 
 
 def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> int:
+    from ..errors import UnitError
+    from ._inputs import own_files_unit_error
+
+    try:
+        return _run_measure(command, args, defaults)
+    except UnitError as exc:
+        raise own_files_unit_error(exc) from None
+
+
+def _run_measure(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> int:
     from ._common import emit as _emit
 
     def emit(*a: Any, **k: Any) -> None:
@@ -250,9 +260,13 @@ def _run(command: str, args: argparse.Namespace, defaults: dict[str, Any]) -> in
                          f"column of the files: {', '.join(cols)})")
     # the in-memory rule: a balanced panel (--unbalanced keeps every region), indices to the
     # national or pooled mean (markov's pooled classes are its own relative option)
+    # the in-memory unit rule: a 'unit' column of the files (as the in-memory reader finds it) pools two
+    # countries' values only in one known unit; --unit states it; group dummies compare within countries
     prep = scale.Prepare(balanced=not getattr(args, "unbalanced", False),
                    relative=None if command == "markov" and rel == "pooled" else rel,
-                   use_weight=weight is not None and (weight_given(args) or weighted))
+                   use_weight=weight is not None and (weight_given(args) or weighted),
+                   unit_col="unit" if "unit" in cols else None, unit=getattr(args, "unit", None),
+                   pooled=not (command == "beta" and args.conditional))
     kw: dict[str, Any] = dict(region=region, time=time, value=value, engine=engine,
                               scheduler=args.scheduler, prepare=prep)
     unit = getattr(args, "unit", None)

@@ -55,7 +55,7 @@ def indicator(ctx: ReportContext) -> str:
     ind = ctx.options.get("indicator")
     if ind:
         return ind
-    known = set(ctx.ds.observations["indicator"])
+    known = set(ctx.ds.observations["indicator"].unique())
     if DEFAULT_INDICATOR in known:
         return DEFAULT_INDICATOR
     if len(known) == 1:

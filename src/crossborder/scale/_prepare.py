@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..measures._arrays import trim_incomplete_ends
+from ..validate import panel_unit
 from . import _reduce as R
 from ._source import Source, _nw, value_missing
 
@@ -178,18 +179,49 @@ class Prepare:
     ``balanced``: only the regions and years :func:`balance` keeps; ``relative``: ``"national"`` or
     ``"pooled"`` indices (:func:`relative`); ``use_weight``: the weight counts in both (a region
     without a weight in a year is left out; the means are weighted), as in memory when a weight is
-    named. After a run, ``balances`` holds the :class:`Balance` of each pass (what was left out)."""
+    named. ``unit_col``: a column of units; the values of two groups are then pooled only in one
+    known unit, by the rule and with the message of the in-memory path
+    (:func:`crossborder.validate.panel_unit`: a blank unit beside 'RUB', or 'RUB' beside 'KZT', is a
+    :class:`~crossborder.errors.UnitError`); ``unit``: the user's statement that every value is in
+    this unit (fills blank units; another unit in the data is an error); ``pooled=False``: the values
+    are compared within each group only (group dummies, national indices), so the groups' units may
+    differ. After a run, ``balances`` holds the :class:`Balance` of each pass (what was left out)."""
 
     balanced: bool = True
     relative: str | None = None
     use_weight: bool = False
     balances: list[Balance] = field(default_factory=list, compare=False)
+    unit_col: str | None = None
+    unit: str | None = None
+    pooled: bool = True
+
+
+def unit_column(prep: Prepare | None) -> str | None:
+    """The unit column a measure reads for ``prep`` (None: no unit rule)."""
+    return None if prep is None else prep.unit_col
+
+
+def check_units(src: Source, prep: Prepare) -> str | None:
+    """The unit of the values (None: none stated), or the in-memory path's :class:`UnitError`.
+
+    One small reduction: the distinct (group, unit) pairs of the rows; :func:`panel_unit` decides on
+    them as on the in-memory panel's rows (it depends only on which units each group has). The
+    indicator is named by the value column, as the scale path's titles name it."""
+    if src.units is None:
+        return prep.unit
+    pairs = src.collect(src.units.unique())
+    obs = pd.DataFrame({"unit": pairs["unit"].astype(object).where(pairs["unit"].notna(), None)})
+    if "group" in pairs:
+        obs["country"] = pairs["group"].astype(object).where(pairs["group"].notna(), None)
+    pooled = prep.pooled and prep.relative != "national"
+    return panel_unit(obs, src.names.get("value", "value"), pooled=pooled, stated=prep.unit)
 
 
 def apply(src: Source, prep: Prepare | None) -> Source:
     """``src`` balanced and indexed as ``prep`` says (unchanged for None); run after the checks."""
     if prep is None:
         return src
+    check_units(src, prep)
     base = src if prep.use_weight or not src.has_weight else replace(src, has_weight=False)
     out = base
     if prep.balanced:
@@ -204,4 +236,4 @@ def apply(src: Source, prep: Prepare | None) -> Source:
     return replace(out, has_weight=src.has_weight)
 
 
-__all__ = ["Balance", "Prepare", "apply", "balance", "relative", "restrict"]
+__all__ = ["Balance", "Prepare", "apply", "balance", "check_units", "relative", "restrict", "unit_column"]

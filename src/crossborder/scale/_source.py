@@ -59,6 +59,9 @@ class Source:
     con: Any = None
     #: the files' statistics prove that every row has a region and a time (no check needed)
     clean_keys: bool = False
+    #: the rows' ``unit`` (and ``group``) columns, where a unit column was named (for the unit rule
+    #: of :func:`crossborder.scale._prepare.check_units`); None otherwise
+    units: Any = None
 
     def small(self, frame: pd.DataFrame) -> Any:
         """A small pandas table as a LazyFrame of this engine (to join with the big one)."""
@@ -201,8 +204,10 @@ def load(
     group: str | None = None,
     engine: str | None = None,
     scheduler: Any = None,
+    unit: str | None = None,
 ) -> Source:
-    """``data`` (a frame or a Parquet path/glob) as a :class:`Source` with canonical column names."""
+    """``data`` (a frame or a Parquet path/glob) as a :class:`Source` with canonical column names;
+    ``unit`` names a column of units, kept aside in ``Source.units`` (with the group)."""
     nw = _nw()
     if engine is not None and engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
@@ -213,7 +218,8 @@ def load(
         engine = engine or "duckdb"
         files = parquet_files(data)
         roles = {region: "region", time: "time", value: "value"}
-        roles |= {c: r for c, r in ((weight, "weight"), (group, "group")) if c is not None}
+        roles |= {c: r for c, r in ((weight, "weight"), (group, "group"), (unit, "unit"))
+                  if c is not None}
         layout = _files.inspect(files, roles)
         native, con = _read(files, engine, layout)
         clean = layout.clean_keys
@@ -236,24 +242,33 @@ def load(
         names[weight] = "weight"
     if group is not None:
         names[group] = "group"
+    if unit is not None:
+        names[unit] = "unit"
     cols = lf.collect_schema().names()
     missing = [c for c in names if c not in cols]
     if missing:
         raise DataError(f"no column {missing[0]!r} (columns: {cols})", column=missing[0])
-    if len(set(names.values())) != len(names) or len(names) != len({region, time, value, weight, group}
-                                                                   - {None}):
-        raise ValueError("region, time, value, weight and group must name different columns")
+    if len(set(names.values())) != len(names) or len(names) != len({region, time, value, weight, group,
+                                                                    unit} - {None}):
+        raise ValueError("region, time, value, weight, group and unit must name different columns")
     lf = lf.select([nw.col(src).alias(dst) for src, dst in names.items()])
     casts = [nw.col("value").cast(nw.Float64)]
     if weight is not None:
         casts.append(nw.col("weight").cast(nw.Float64))
     lf = lf.with_columns(*casts)
+    units = None
+    if unit is not None:
+        lf = lf.with_columns(nw.col("unit").cast(nw.String))
+        kept = lf if clean else lf.filter(~key_missing(lf))
+        units = kept.select(["unit"] + (["group"] if group is not None else []))
+        lf = lf.drop("unit")
     raw = lf
     if not clean:
         lf = lf.filter(~key_missing(lf))
     return Source(lf=lf, engine=engine, has_weight=weight is not None, has_group=group is not None,
                   scheduler=scheduler, raw=raw, files=tuple(files) if files else None,
-                  names={dst: src for src, dst in names.items()}, con=con, clean_keys=clean)
+                  names={dst: src for src, dst in names.items()}, con=con, clean_keys=clean,
+                  units=units)
 
 
 def key_missing(lf: Any) -> Any:

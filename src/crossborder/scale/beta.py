@@ -39,7 +39,7 @@ from ..measures.beta import (
     speed_half_life,
 )
 from . import _reduce as R
-from ._prepare import Prepare
+from ._prepare import Prepare, unit_column
 from ._prepare import apply as apply_prepare
 from ._source import _nw, dask_scheduler, load
 from .ranks import _position, _scalar, all_times
@@ -118,7 +118,7 @@ def beta(
     conditional = controls is not None
     src = load(data, region=region, time=time, value=value, weight=weight,
                group=group if (conditional or cluster is not None or group is not None) else None,
-               engine=engine, scheduler=scheduler)
+               engine=engine, scheduler=scheduler, unit=unit_column(prepare))
     with dask_scheduler(src.scheduler if src.engine == "dask" else None):
         if check:
             R.check_keys(src, src.has_group)

@@ -27,7 +27,7 @@ from ..measures._degenerate import not_computed
 from ..measures.decompose import NIL_INEQUALITY, check_inequality
 from ..measures.dispersion import MEASURES
 from . import _reduce as R
-from ._prepare import Prepare
+from ._prepare import Prepare, unit_column
 from ._prepare import apply as apply_prepare
 from ._source import Source, _nw, dask_scheduler, load
 
@@ -265,7 +265,7 @@ def sigma(
         if name not in MEASURES:
             raise ValueError(f"unknown measure {name!r}; choose one of {', '.join(MEASURES)}")
     src = load(data, region=region, time=time, value=value, weight=weight, group=group, engine=engine,
-               scheduler=scheduler)
+               scheduler=scheduler, unit=unit_column(prepare))
     kinds = {name: weighted or name in _ALWAYS_WEIGHTED for name in measures}
     if any(kinds.values()) and not src.has_weight:
         what = next(n for n, k in kinds.items() if k) if not weighted else "a weighted measure"
@@ -326,7 +326,7 @@ def decompose(
         raise DataError("a weighted decomposition needs a weight (e.g. population): pass weight=...",
                         column="weight")
     src = load(data, region=region, time=time, value=value, weight=weight, group=group, engine=engine,
-               scheduler=scheduler)
+               scheduler=scheduler, unit=unit_column(prepare))
     with dask_scheduler(src.scheduler if src.engine == "dask" else None):
         if check:
             R.check_keys(src, True)

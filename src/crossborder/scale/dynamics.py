@@ -25,7 +25,7 @@ from ..measures.dynamics import (
     steady_state,
 )
 from . import _reduce as R
-from ._prepare import Prepare
+from ._prepare import Prepare, unit_column
 from ._prepare import apply as apply_prepare
 from ._source import _nw, dask_scheduler, load
 from .ranks import all_times
@@ -78,7 +78,7 @@ def markov(
     "pooled" quantiles — not with Dask — or an array of fixed cut points)."""
     nw = _nw()
     src = load(data, region=region, time=time, value=value, group=group, engine=engine,
-               scheduler=scheduler)
+               scheduler=scheduler, unit=unit_column(prepare))
     with dask_scheduler(src.scheduler if src.engine == "dask" else None):
         if check:
             R.check_keys(src, False)

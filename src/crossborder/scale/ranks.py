@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..measures.ranks import check_gamma
 from . import _reduce as R
-from ._prepare import Prepare
+from ._prepare import Prepare, unit_column
 from ._prepare import apply as apply_prepare
 from ._source import _nw, dask_scheduler, load
 
@@ -68,7 +68,7 @@ def gamma(
         raise ValueError(f"kind must be 'binary' or 'multiannual', got {kind!r}")
     nw = _nw()
     src = load(data, region=region, time=time, value=value, group=group, engine=engine,
-               scheduler=scheduler)
+               scheduler=scheduler, unit=unit_column(prepare))
     with dask_scheduler(src.scheduler if src.engine == "dask" else None):
         if check:
             R.check_keys(src, False)

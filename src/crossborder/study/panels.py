@@ -147,7 +147,7 @@ def study_panel(
     subs, subs_unselected = _substitutions(ds, codes, substitute or {}, group)
     probe = ds.values(indicator)
     money = probe["unit"].map(currency_of).notna().any()
-    present = set(ds.observations["indicator"])
+    present = set(ds.observations["indicator"].unique())
     if weight is not None and not present & {weight, *INDICATOR_ALIASES.get(weight, ())}:
         raise DataError(f"the weight {weight!r} is not an indicator of dataset {ds.name!r} (it has "
                         f"{sorted(present)}): give weight=None for an unweighted panel, or the name of the "

@@ -387,6 +387,10 @@ class RobustnessResult:
     #: the joint test's null draws per estimate: ``{"method": str, "by_spec": {spec_id:
     #: (estimates (D,), p-values (D,))}}`` at the estimate's baseline errors
     null_draws: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: :meth:`_distinct` per (estimate, errors), computed once: the table is not changed after the
+    #: grid (evidence(), depends_on() and the report read it several times)
+    _distinct_memo: dict[tuple[str, str | None], pd.DataFrame] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # ``value`` (the grid's rows, deprecated) gives ``coef``
@@ -456,10 +460,14 @@ class RobustnessResult:
 
     def _distinct(self, estimate: str, se_type: str | None) -> pd.DataFrame:
         """The rows of ``estimate`` with ``se_type`` errors, each distinct specification once
-        (:func:`deduplicate_specifications`: the first of those with identical estimates)."""
-        t = self.table[(self.table["estimate"] == estimate) & (self.table["se_type"] == se_type)]
-        t = t.dropna(subset=["value"])
-        return deduplicate_specifications(t)[0] if len(t) else t
+        (:func:`deduplicate_specifications`: the first of those with identical estimates).
+        Computed once per (estimate, errors); callers read the frame and never change it."""
+        key = (estimate, se_type)
+        if key not in self._distinct_memo:
+            t = self.table[(self.table["estimate"] == estimate) & (self.table["se_type"] == se_type)]
+            t = t.dropna(subset=["value"])
+            self._distinct_memo[key] = deduplicate_specifications(t)[0] if len(t) else t
+        return self._distinct_memo[key]
 
     def _baseline_se(self, estimate: str) -> str | None:
         """The standard errors an estimate is read with: its baseline row's, else the declared."""

@@ -170,7 +170,7 @@ GAP_INDICATORS = ("unemployment_rate", "cash_income_per_capita_lcu_month")
 def _other_indicator_gaps(ctx: ReportContext, pairs: pd.DataFrame, skip: str) -> pd.DataFrame:
     """Pair-gap trends of every other indicator the dataset has (money in one currency)."""
     ds, frames, sources = ctx.ds, [], []
-    known = set(ds.observations["indicator"])
+    known = set(ds.observations["indicator"].unique())
     for ind in GAP_INDICATORS:
         if ind == skip or ind not in known:
             continue
