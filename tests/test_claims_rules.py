@@ -230,9 +230,11 @@ def test_reach_every_field(monkeypatch):
 
 
 def test_border_length_every_field(monkeypatch):
-    monkeypatch.setattr(claims, "border_line", lambda regions, col, a, b: SimpleNamespace(
-        length_km=6571.0 if (col, a, b) == ("country", "RU", "KZ") else 0.0))
-    c = claims.claim_border_length(SimpleNamespace(base_regions=None))
+    ds = SimpleNamespace(base_regions=None)
+    # the dataset's one border (dataset_border), asked of this dataset
+    monkeypatch.setattr(claims, "dataset_border", lambda d: SimpleNamespace(line=SimpleNamespace(
+        length_km=6571.0 if d is ds else 0.0)))
+    c = claims.claim_border_length(ds)
     assert c == claims.Claim(
         claim="Length of the Russia–Kazakhstan border", paper="7,512 km", data="6,571 km",
         year="2019 boundaries", sources="NATURAL_EARTH_ADMIN1", verdict="partly supported",
@@ -254,7 +256,8 @@ def test_border_length_tolerances_are_inclusive(monkeypatch, length, expected):
     monkeypatch.setattr(claims, "PAPER_BORDER_KM", 1.0)
     monkeypatch.setattr(claims, "LENGTH_TOLERANCE", 0.0625)
     monkeypatch.setattr(claims, "LENGTH_PARTLY", 0.125)
-    monkeypatch.setattr(claims, "border_line", lambda *a: SimpleNamespace(length_km=length))
+    monkeypatch.setattr(claims, "dataset_border",
+                        lambda d: SimpleNamespace(line=SimpleNamespace(length_km=length)))
     assert claims.claim_border_length(SimpleNamespace(base_regions=None)).verdict == expected
 
 

@@ -48,7 +48,7 @@ def _two_sides(edge_km: float) -> SimpleNamespace:
     L = edge_km * 1000.0
     g = gpd.GeoDataFrame({"region": ["R-1", "K-1"], "country": ["RU", "KZ"]},
                          geometry=[box(0, 0, L, 100_000), box(0, -100_000, L, 0)], crs="EPSG:32642")
-    return SimpleNamespace(base_regions=g)
+    return SimpleNamespace(base_regions=g, sides=lambda group_col="country": ("RU", "KZ"))
 
 
 @pytest.mark.parametrize(("shortfall", "expected"), [
@@ -131,7 +131,8 @@ def test_unemployment_tie_is_not_lower_on_the_kazakh_side(ds):
     sel = lambda r: (obs["region"] == r) & (obs["indicator"] == "unemployment_rate") & (  # noqa: E731
         obs["year"] == 2019)
     obs.loc[sel("RU-AST"), "value"] = float(obs.loc[sel("KZ-ATY"), "value"].iloc[0])
-    tied = SimpleNamespace(base_regions=ds.base_regions, unit_of=ds.unit_of, observations=obs)
+    tied = SimpleNamespace(base_regions=ds.base_regions, unit_of=ds.unit_of, observations=obs,
+                           sides=ds.sides)
     t = unemployment_pairs(tied).set_index(["ru", "kz"])
     assert t.loc[("RU-AST", "KZ-ATY"), "kz_lower"] == 0
     c = claim_unemployment(tied)
