@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from .._display import displayable
+from ..i18n import format_number, gettext_for
 from .claims import (
     CANNOT,
     DEPENDS,
@@ -126,69 +127,89 @@ CONVERGENCE, DIVERGENCE, NEITHER = "convergence", "divergence", "no clear direct
 
 
 # ----------------------------------------------------------------------------- words and numbers
-def basis_name(level: str) -> str:
-    """How the text names a currency basis of the grid."""
+def basis_name(level: str, lang: str = "en") -> str:
+    """How the text names a currency basis of the grid (in ``lang``: every sentence of this module
+    is a gettext msgid with named placeholders, translated by the catalogs of :mod:`crossborder.i18n`;
+    English is the msgid itself)."""
+    _ = gettext_for(lang)
     if level == "USD":
-        return "in nominal USD"
+        return _("in nominal USD")
     if level == "PPP":
-        return "at PPP (newest vintage)"
+        return _("at PPP (newest vintage)")
     if level.startswith("PPP:"):
-        return f"at PPP of the {level[4:]} vintage"
+        return _("at PPP of the {vintage} vintage").format(vintage=level[4:])
     if level == "real":
-        return "at constant prices (real basis)"
-    return f"in {level}"
+        return _("at constant prices (real basis)")
+    return _("in {basis}").format(basis=level)
 
 
-def when(dimension: str, level: str) -> str:
+def when(dimension: str, level: str, lang: str = "en") -> str:
     """'when the window ends in 2020', 'in nominal USD', 'with the resource regions left out'."""
+    _ = gettext_for(lang)
     if dimension == "currency":
-        return basis_name(level)
+        return basis_name(level, lang)
     if dimension == "resources":
-        return {"in": "with the resource regions kept in",
-                "out": "with the resource regions left out"}.get(level, f"with resources {level}")
-    return WHEN[dimension].format(level=level)
+        return {"in": _("with the resource regions kept in"),
+                "out": _("with the resource regions left out")}.get(
+            level, _("with resources {level}").format(level=level))
+    return _(WHEN[dimension]).format(level=level)
 
 
-def choice(dimension: str, level: str) -> str:
+def choice(dimension: str, level: str, lang: str = "en") -> str:
     """A level as a noun phrase: 'the real basis', 'windows starting in 2012', 'the region variant
     'x'', 'the resource regions left out', 'HC3 errors'."""
+    _ = gettext_for(lang)
     if dimension == "currency":
-        return {"real": "the real basis", "USD": "nominal USD", "PPP": "PPP (newest vintage)"}.get(
-            level, f"PPP of the {level[4:]} vintage" if level.startswith("PPP:") else level)
-    return {"start": f"windows starting in {level}", "end": f"windows ending in {level}",
-            "regions": f"the region variant '{level}'",
-            "resources": {"in": "the resource regions kept in",
-                          "out": "the resource regions left out"}.get(level, f"resources {level}"),
-            "se_type": f"{level} errors"}.get(dimension, f"{dimension} {level}")
+        return {"real": _("the real basis"), "USD": _("nominal USD"),
+                "PPP": _("PPP (newest vintage)")}.get(
+            level, _("PPP of the {vintage} vintage").format(vintage=level[4:])
+            if level.startswith("PPP:") else level)
+    return {"start": _("windows starting in {level}").format(level=level),
+            "end": _("windows ending in {level}").format(level=level),
+            "regions": _("the region variant '{level}'").format(level=level),
+            "resources": {"in": _("the resource regions kept in"),
+                          "out": _("the resource regions left out")}.get(
+                level, _("resources {level}").format(level=level)),
+            "se_type": _("{level} errors").format(level=level)}.get(dimension, f"{dimension} {level}")
 
 
-def _cap(text: str) -> str:
+def _cap(text: str, lang: str = "en") -> str:
+    if lang != "en" and re.match("[\u0400-\u04ff]", text[:1]):
+        return text[0].upper() + text[1:]
     return text[0].upper() + text[1:] if text[:1].isascii() else text
 
 
-def estimate_label(estimate: str, names: Mapping[str, str] | None = None) -> str:
+def estimate_label(estimate: str, names: Mapping[str, str] | None = None, lang: str = "en") -> str:
     """The plain-words name of an estimate (``sigma_trend_<side>`` names the side via ``names``)."""
+    _ = gettext_for(lang)
     if estimate in LABELS:
-        return LABELS[estimate]
+        return _(LABELS[estimate])
     if estimate.startswith("sigma_trend_"):
         side = estimate.removeprefix("sigma_trend_")
-        return LABELS["sigma_trend_side"].format(side=(names or {}).get(side, side))
+        return _(LABELS["sigma_trend_side"]).format(side=(names or {}).get(side, side))
     return estimate
 
 
-def fmt_value(x: float) -> str:
-    """An estimate with 2 significant digits and a true minus sign: -0.01234 -> '−0.012'."""
-    return f"{x:.2g}".replace("-", "−")
+def _num(x: float, spec: str, lang: str) -> str:
+    """``x`` formatted with ``spec``; in another language than English with its separators
+    (:func:`crossborder.i18n.format_number`)."""
+    return format(x, spec) if lang == "en" else format_number(x, lang, spec)
 
 
-def fmt_p(p: float) -> str:
+def fmt_value(x: float, lang: str = "en") -> str:
+    """An estimate with 2 significant digits and a true minus sign: -0.01234 -> '−0.012'
+    (Russian, Kazakh: '−0,012')."""
+    return _num(x, ".2g", lang).replace("-", "−")
+
+
+def fmt_p(p: float, lang: str = "en") -> str:
     """A p-value: 2 significant digits, '< 0.001' below 0.001."""
-    return "< 0.001" if p < 0.001 else f"{p:.2g}"
+    return "< " + _num(0.001, "g", lang) if p < 0.001 else _num(p, ".2g", lang)
 
 
-def fmt_pct(x: float, digits: int = 0) -> str:
-    """A share as a percentage: 0.184 -> '18%' (``digits`` 1: '18.4%')."""
-    return f"{100 * x:.{digits}f}%"
+def fmt_pct(x: float, digits: int = 0, lang: str = "en") -> str:
+    """A share as a percentage: 0.184 -> '18%' (``digits`` 1: '18.4%'; Russian '18,4%')."""
+    return _num(100 * x, f".{digits}f", lang) + "%"
 
 
 def _src(table: str, **key: Any) -> str:
@@ -196,18 +217,20 @@ def _src(table: str, **key: Any) -> str:
     return f"{table}[{', '.join(f'{k}={v}' for k, v in key.items())}]" if key else table
 
 
-def describe_spec(spec: Mapping[str, Any]) -> str:
+def describe_spec(spec: Mapping[str, Any], lang: str = "en") -> str:
     """A specification in a few words: 'real basis, 2010–2020' (then the region variant unless
     'as given', and 'resource regions left out' when so)."""
+    _ = gettext_for(lang)
     cur = spec.get("currency")
     cur = "as given" if cur is None or (isinstance(cur, float) and np.isnan(cur)) else str(cur)
-    short = {"real": "real basis", "USD": "nominal USD", "PPP": "PPP"}.get(
-        cur, f"PPP ({cur[4:]} vintage)" if cur.startswith("PPP:") else cur)
+    short = {"real": _("real basis"), "USD": _("nominal USD"), "PPP": "PPP",
+             "as given": _("as given")}.get(
+        cur, _("PPP ({vintage} vintage)").format(vintage=cur[4:]) if cur.startswith("PPP:") else cur)
     out = f"{short}, {int(spec['start'])}–{int(spec['end'])}"
     if str(spec.get("regions", "as given")) != "as given":
         out += f", {spec['regions']}"
     if str(spec.get("resources", "in")) == "out":
-        out += ", resource regions left out"
+        out += _(", resource regions left out")
     return out
 
 
