@@ -160,8 +160,10 @@ def test_plotly_is_inert_text_until_the_explorer_is_opened(data):
 
     html = str(explorer_fragment(data, "ru"))
     tags = re.findall(r"<script([^>]*)>", html)
-    assert tags == [' type="application/json" id="cb-explorer-data"', ' type="text/plain" id="cb-plotly-src"', ""]
-    plotly_src = re.search(r'<script type="text/plain" id="cb-plotly-src">(.*?)</script>', html, re.S).group(1)
+    assert tags == [' type="application/json" id="cb-explorer-data"', ' type="text/plain" id="cb-plotly-src"',
+                    ""]
+    plotly_src = re.search(r'<script type="text/plain" id="cb-plotly-src">(.*?)</script>', html,
+                           re.S).group(1)
     assert plotly_src == plotly.offline.get_plotlyjs() and len(plotly_src) > 3_000_000
     executed = re.findall(r"<script>(.*?)</script>", html, re.S)
     assert len(executed) == 1 and "cb-plotly-src" in executed[0] and len(executed[0]) < 50_000

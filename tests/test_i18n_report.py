@@ -104,3 +104,30 @@ def test_the_same_sections_in_kazakh(built):
     assert any(c.startswith("Discontinuity map of GRP per capita") for c in captions)
     assert "<td>Ақтөбе облысы</td>" in html and "<td>Орынбор облысы</td>" in html
     assert "2026 жылғы 1 қаңтар" in html
+
+
+#: Sentences (their fixed words) the Russian report's verdict section must show.
+RU_VERDICT = [
+    "Вывод. То, что доходы приграничных регионов сближаются, ",
+    "Разрыв между приграничными регионами двух стран (Россия и Казахстан) ",
+    "После 2015 г., когда начал работу Евразийский экономический союз, разрывы в доходах между "
+    "соседними регионами по разные стороны границы ",
+    "Итак, центральный тезис статьи — приграничье сближается, и интеграция этому помогает — ",
+    "Каждый вопрос: сначала базовая спецификация, затем различные спецификации сетки",
+    "Абсолютная β-конвергенция приграничных регионов: в базовой спецификации (",
+    "Наблюдается конвергенция (σ, β)",
+]
+
+
+def test_russian_verdict_sentences(built):
+    html, _ = built
+    section = html.split('<section id="verdict">')[1].split("</section>")[0]
+    for text in RU_VERDICT:
+        assert text in section, text
+    reading = re.search(r'<p class="reading">(.*?)</p>', section, re.S).group(1)
+    items = re.findall(r"<li>(.*?)</li>", section, re.S)
+    assert len(items) >= 5
+    for sentence in [reading, *items]:
+        # Russian words, numbers with decimal commas, none of the English templates' words
+        assert re.search("[а-яё]{4}", sentence) and not re.search(r"\d\.\d", sentence), sentence
+        assert not re.search(r"\b(the|of|specifications?|significantly|baseline)\b", sentence), sentence
