@@ -4,6 +4,7 @@ the words, English where it does not (the fallbacks are listed in ``tests/test_i
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -53,6 +54,7 @@ def built(tmp_path_factory):
     finally:
         report.render = original
     assert code == 0
+    seen["out"] = out
     return (out / "report.html").read_text(encoding="utf-8"), seen
 
 
@@ -131,3 +133,35 @@ def test_russian_verdict_sentences(built):
         # Russian words, numbers with decimal commas, none of the English templates' words
         assert re.search("[а-яё]{4}", sentence) and not re.search(r"\d\.\d", sentence), sentence
         assert not re.search(r"\b(the|of|specifications?|significantly|baseline)\b", sentence), sentence
+
+
+def _svg_texts(path) -> list[str]:
+    """The texts of a figure's SVG (matplotlib keeps each drawn text in a comment before its
+    glyphs)."""
+    return [html.unescape(t).strip() for t in re.findall(r"<!-- (.*?) -->", path.read_text("utf-8"), re.S)]
+
+
+#: Figure -> the start of texts its SVG must show in the Russian report (axis labels, legends,
+#: titles).
+RU_FIGURE_TEXT = {
+    "sigma": ["год", "СКО логарифмов", "приграничные, Россия", "приграничные, Казахстан"],
+    "event_study": ["Событийный анализ: разрывы через границу относительно внутренних",
+                    "год (пунктир — перелом; каждый ряд относительно последнего периода до своего перелома)"],
+    "discontinuities": ["Ребро", "пограничное ребро (", "внутреннее ребро ("],
+    "club_paths": ["время", "Траектории перехода клубов"],
+    "spec_curve_sigma_trend": ["Кривая спецификаций: тренд сигмы", "спецификации, упорядоченные по оценке",
+                               "базовая"],
+}
+
+
+def test_russian_figure_text(built):
+    _, seen = built
+    figures = seen["out"] / "figures"
+    for name, words in RU_FIGURE_TEXT.items():
+        texts = _svg_texts(figures / f"{name}.svg")
+        for w in words:
+            assert any(t.startswith(w) for t in texts), (name, w)
+    # the axis labels of the charts are Russian: no English 'year' or 'time' left on any figure
+    for svg in figures.glob("*.svg"):
+        texts = _svg_texts(svg)
+        assert "year" not in texts and "time" not in texts, svg.name
