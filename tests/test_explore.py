@@ -21,7 +21,7 @@ from crossborder.cli import main
 from crossborder.io import read_dataset
 from crossborder.report import build_report
 from crossborder.report.explorer import explorer_data, write_explorer
-from crossborder.report.explorer_html import UI_STRINGS, explorer_fragment, json_for_script
+from crossborder.report.explorer_html import UI_STRINGS, explorer_fragment, explorer_page, json_for_script
 from crossborder.report.model import ReportContext
 from crossborder.report.outputs import OutputDir
 
@@ -150,6 +150,26 @@ def test_fragment_is_offline_and_names_stay_text(data):
     assert parsed["strings"]["year"] == UI_STRINGS["year"]
     assert "</script><b>x</b>" in {r["name"] for r in parsed["regions"]}
     assert html.count("<script") == 3        # the data, Plotly inline, the explorer's code
+
+
+def test_plotly_is_inert_text_until_the_explorer_is_opened(data):
+    """Plotly's source sits in a script element the browser does not run (type text/plain); the
+    only script that runs is the explorer's, which compiles it when the explorer is opened in a
+    report (data-lazy 1, an "open" button) and at once on the explorer's own page (data-lazy 0)."""
+    import plotly.offline
+
+    html = str(explorer_fragment(data, "ru"))
+    tags = re.findall(r"<script([^>]*)>", html)
+    assert tags == [' type="application/json" id="cb-explorer-data"', ' type="text/plain" id="cb-plotly-src"',
+                    ""]
+    plotly_src = re.search(r'<script type="text/plain" id="cb-plotly-src">(.*?)</script>', html,
+                           re.S).group(1)
+    assert plotly_src == plotly.offline.get_plotlyjs() and len(plotly_src) > 3_000_000
+    executed = re.findall(r"<script>(.*?)</script>", html, re.S)
+    assert len(executed) == 1 and "cb-plotly-src" in executed[0] and len(executed[0]) < 50_000
+    assert 'data-lazy="1"' in html and 'id="cb-open"' in html and "Открыть обозреватель" in html
+    page = explorer_page(data, "en")
+    assert 'data-lazy="0"' in page and 'id="cb-open"' not in page
 
 
 def test_explore_command_writes_one_page(files, tmp_path, capsys):

@@ -4,6 +4,7 @@ the words, English where it does not (the fallbacks are listed in ``tests/test_i
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -130,3 +131,62 @@ def test_the_same_sections_in_kazakh(built):
     assert any(c.startswith("Discontinuity map of GRP per capita") for c in captions)
     assert "<td>Ақтөбе облысы</td>" in html and "<td>Орынбор облысы</td>" in html
     assert "2026 жылғы 1 қаңтар" in html
+
+
+#: Sentences (their fixed words) the Russian report's verdict section must show.
+RU_VERDICT = [
+    "Вывод. То, что доходы приграничных регионов сближаются, ",
+    "Разрыв между приграничными регионами двух стран (Россия и Казахстан) ",
+    "После 2015 г., когда начал работу Евразийский экономический союз, разрывы в доходах между "
+    "соседними регионами по разные стороны границы ",
+    "Итак, центральный тезис статьи — приграничье сближается, и интеграция этому помогает — ",
+    "Каждый вопрос: сначала базовая спецификация, затем различные спецификации сетки",
+    "Абсолютная β-конвергенция приграничных регионов: в базовой спецификации (",
+    "Наблюдается конвергенция (σ, β)",
+]
+
+
+def test_russian_verdict_sentences(built):
+    html, _ = built
+    section = html.split('<section id="verdict">')[1].split("</section>")[0]
+    for text in RU_VERDICT:
+        assert text in section, text
+    reading = re.search(r'<p class="reading">(.*?)</p>', section, re.S).group(1)
+    items = re.findall(r"<li>(.*?)</li>", section, re.S)
+    assert len(items) >= 5
+    for sentence in [reading, *items]:
+        # Russian words, numbers with decimal commas, none of the English templates' words
+        assert re.search("[а-яё]{4}", sentence) and not re.search(r"\d\.\d", sentence), sentence
+        assert not re.search(r"\b(the|of|specifications?|significantly|baseline)\b", sentence), sentence
+
+
+def _svg_texts(path) -> list[str]:
+    """The texts of a figure's SVG (matplotlib keeps each drawn text in a comment before its
+    glyphs)."""
+    return [html.unescape(t).strip() for t in re.findall(r"<!-- (.*?) -->", path.read_text("utf-8"), re.S)]
+
+
+#: Figure -> the start of texts its SVG must show in the Russian report (axis labels, legends,
+#: titles).
+RU_FIGURE_TEXT = {
+    "sigma": ["год", "СКО логарифмов", "приграничные, Россия", "приграничные, Казахстан"],
+    "event_study": ["Событийный анализ: разрывы через границу относительно внутренних",
+                    "год (пунктир — перелом; каждый ряд относительно последнего периода до своего перелома)"],
+    "discontinuities": ["Ребро", "пограничное ребро (", "внутреннее ребро ("],
+    "club_paths": ["время", "Траектории перехода клубов"],
+    "spec_curve_sigma_trend": ["Кривая спецификаций: тренд сигмы", "спецификации, упорядоченные по оценке",
+                               "базовая"],
+}
+
+
+def test_russian_figure_text(built):
+    _, seen = built
+    figures = seen["out"] / "figures"
+    for name, words in RU_FIGURE_TEXT.items():
+        texts = _svg_texts(figures / f"{name}.svg")
+        for w in words:
+            assert any(t.startswith(w) for t in texts), (name, w)
+    # the axis labels of the charts are Russian: no English 'year' or 'time' left on any figure
+    for svg in figures.glob("*.svg"):
+        texts = _svg_texts(svg)
+        assert "year" not in texts and "time" not in texts, svg.name

@@ -37,6 +37,7 @@ from ._mapstyle import (
 )
 from .currency import parse_currency, rate_table
 from .errors import DataError
+from .i18n import translator
 from .panel import Panel
 
 __all__ = [
@@ -182,6 +183,7 @@ def exchange_rate_jumps(
     k: float = 1.5,
     min_move: float = 0.2,
     names: Mapping[str, str] | None = None,
+    lang: str = "en",
 ) -> list[tuple[Any, str]]:
     """Years where a charted series jumps *and* an exchange rate moves: the annotations of a chart
     in a converted currency (a rouble devaluation is a jump of the dollar values, not of the
@@ -194,8 +196,10 @@ def exchange_rate_jumps(
     year, rate`` (as :func:`crossborder.currency.rate_table`) or a wide one (index year, one column
     per country). Returns ``(year, text)`` pairs naming the largest move, e.g. "rouble
     devaluation: −37% against the USD (2015, annual average)"; ``names`` maps a country to its
-    currency's name (:data:`CURRENCY_NAMES` by default, else "KZ currency").
+    currency's name (:data:`CURRENCY_NAMES` by default, else "KZ currency"); ``lang``: the text
+    in that language where the catalogs of :mod:`crossborder.i18n` have its words.
     """
+    _ = translator(lang)
     names = {**CURRENCY_NAMES, **dict(names or {})}
     wide = (rates.pivot_table(index="year", columns="country", values="rate", aggfunc="first")
             if {"country", "year", "rate"} <= set(rates.columns) else rates)
@@ -224,10 +228,11 @@ def exchange_rate_jumps(
             continue
         c = row.abs().idxmax()
         move = float(row[c])
-        what = names.get(str(c), f"{c} currency")
-        word = "devaluation" if move > 0 else "appreciation"
+        what = _(names.get(str(c), f"{c} currency"))
+        word = _("devaluation" if move > 0 else "appreciation")
         sign = "\u2212" if move > 0 else "+"
-        out.append((t, f"{what} {word} ({sign}{abs(move):.0%} vs USD, {t} average)"))
+        out.append((t, _("{what} {word} ({sign}{move} vs USD, {year} average)").format(
+            what=what, word=word, sign=sign, move=f"{abs(move):.0%}", year=t)))
     return out
 
 
@@ -262,6 +267,7 @@ def sigma_chart(
     band_label: str = "95% band",
     annotations: Sequence[tuple[Any, str]] | None = None,
     ax: Axes | None = None,
+    lang: str = "en",
 ) -> Figure | Axes:
     """Dispersion over time, one line per series (e.g. border RU / border KZ / all regions).
 
@@ -280,7 +286,11 @@ def sigma_chart(
 
     ``ax``: draw on this matplotlib Axes (title on the axes; no source line) and return it;
     without it a new print-sized Figure is returned.
+    ``lang``: the figure's words (title, axis labels, legend) in that language where the catalogs
+    of :mod:`crossborder.i18n` have them (English otherwise).
     """
+    _ = translator(lang)
+    title, subtitle, xlabel, ylabel, band_label = _(title), _(subtitle), _(xlabel), _(ylabel), _(band_label)
     series = _series_dict(data, measure)
     bands = _bands(band, list(series))
     if index_to is not None:
@@ -299,12 +309,12 @@ def sigma_chart(
             x = np.asarray(s.index, dtype=float)
             (line,) = ax.plot(x, s.to_numpy(dtype=float), color=colours[name], linewidth=1.4,
                               marker=_MARKERS[i % len(_MARKERS)], markersize=3.2,
-                              label=name, zorder=3)
+                              label=_(name), zorder=3)
             line.set_gid("series")
             if name in bands:
                 lo, hi = (pd.Series(b).reindex(s.index).to_numpy(dtype=float) for b in bands[name])
                 poly = ax.fill_between(x, lo, hi, color=colours[name], alpha=0.18, linewidth=0,
-                                       zorder=2, label=f"{name}: {band_label}" if len(series) > 1
+                                       zorder=2, label=f"{_(name)}: {band_label}" if len(series) > 1
                                        else band_label)
                 poly.set_gid("band")
             if trend and len(s) >= 2:
@@ -314,7 +324,7 @@ def sigma_chart(
                 tl.set_gid("trend")
         ax.set_xlabel(xlabel)
         if ylabel is None:
-            ylabel = measure or (next(iter(series)) if len(series) == 1 else "dispersion")
+            ylabel = _(measure or (next(iter(series)) if len(series) == 1 else "dispersion"))
             if index_to is not None:
                 ylabel += f" ({index_to} = 1)"
         ax.set_ylabel(ylabel)
@@ -367,6 +377,7 @@ def beta_scatter(
     width_mm: float = 180.0,
     height_mm: float = 115.0,
     ax: Axes | None = None,
+    lang: str = "en",
 ) -> Figure | Axes:
     """Growth against the log initial level with the fitted line ``g = alpha + beta ln y0``.
 
@@ -378,7 +389,11 @@ def beta_scatter(
 
     ``ax``: draw on this matplotlib Axes (title on the axes; no source line) and return it;
     without it a new print-sized Figure is returned.
+    ``lang``: the figure's words (title, axis labels, legend) in that language where the catalogs
+    of :mod:`crossborder.i18n` have them (English otherwise).
     """
+    _ = translator(lang)
+    title, subtitle, xlabel, ylabel = _(title), _(subtitle), _(xlabel), _(ylabel)
     x = pd.Series(x_initial_log) if not isinstance(x_initial_log, pd.Series) else x_initial_log
     g = pd.Series(growth) if not isinstance(growth, pd.Series) else growth
     if isinstance(x_initial_log, pd.Series) and isinstance(growth, pd.Series):
@@ -417,14 +432,15 @@ def beta_scatter(
             m = (grp.astype(str) == name) if grp is not None else pd.Series(True, index=x.index)
             sc = ax.scatter(x[m], g[m], s=22, color=colours.get(name, "#333333"),
                             marker=_MARKERS[i % len(_MARKERS)], edgecolor="white",
-                            linewidth=0.5, zorder=3, label=name)
+                            linewidth=0.5, zorder=3, label=_(name))
             sc.set_gid("points")
         if params is not None:
             a, b = params
             xs = np.linspace(x.min(), x.max(), 50)
             sign = "+" if b >= 0 else "\u2212"
             (line,) = ax.plot(xs, a + b * xs, color="#222222", linewidth=1.1, zorder=2,
-                              label=f"fit: g = {a:.4g} {sign} {abs(b):.4g} ln y\u2080")
+                              label=_("fit: g = {a} {sign} {b} ln y\u2080").format(
+                                  a=f"{a:.4g}", sign=sign, b=f"{abs(b):.4g}"))
             line.set_gid("fit")
         if lab is not None:
             _label_points(ax, x.to_numpy(), g.to_numpy(), lab.astype(str).to_numpy(),
@@ -509,6 +525,7 @@ def pair_gaps_chart(
     width_mm: float = 180.0,
     height_mm: float = 110.0,
     ax: Axes | None = None,
+    lang: str = "en",
 ) -> Figure | Axes:
     """The log ratio ln(y_a / y_b) of each cross-border pair over time, with parity (0) marked.
 
@@ -519,7 +536,11 @@ def pair_gaps_chart(
 
     ``ax``: draw on this matplotlib Axes (title on the axes; no source line) and return it;
     without it a new print-sized Figure is returned.
+    ``lang``: the figure's words (title, axis labels, legend) in that language where the catalogs
+    of :mod:`crossborder.i18n` have them (English otherwise).
     """
+    _ = translator(lang)
+    title, subtitle, xlabel, ylabel = _(title), _(subtitle), _(xlabel), _(ylabel)
     wide = _gap_frame(data, value, a_col, b_col, names)
     wide = wide.sort_index()
     colours = _colour_map(list(range(len(wide.columns))))
@@ -569,6 +590,7 @@ def pair_gaps_small_multiples(
     width_mm: float = 180.0,
     panel_mm: float = 32.0,
     fig: Figure | None = None,
+    lang: str = "en",
 ) -> Figure:
     """One small panel per pair (shared axes): ln(y_a / y_b) over time with parity (0) marked, the
     pair named in the panel's title. ``change`` maps a pair name ("a – b") to its
@@ -576,7 +598,12 @@ def pair_gaps_small_multiples(
     red widened, grey no significant change) and is written under the pair's name.
 
     ``fig``: draw the panels into this Figure (or SubFigure) and return it (title on the figure, no
-    source line); else a new print-sized Figure."""
+    source line); else a new print-sized Figure.
+    ``lang``: the figure's words (title, axis labels, legend) in that language where the catalogs
+    of :mod:`crossborder.i18n` have them (English otherwise).
+    """
+    _ = translator(lang)
+    title, subtitle, ylabel = _(title), _(subtitle), _(ylabel)
     wide = _gap_frame(data, value, a_col, b_col, names).sort_index()
     cols = [c for c in wide.columns if wide[c].notna().any()]
     if not cols:
@@ -609,7 +636,7 @@ def pair_gaps_small_multiples(
             ax.axhline(0, color="#555555", linewidth=0.7, zorder=1, gid="parity")
             (line,) = ax.plot(x, wide[col].to_numpy(dtype=float), color=c, linewidth=1.2, zorder=3)
             line.set_gid("series")
-            ax.set_title(str(col) + (f"\n{reading}" if reading else ""), fontsize=7, color=c, pad=2)
+            ax.set_title(str(col) + (f"\n{_(reading)}" if reading else ""), fontsize=7, color=c, pad=2)
             ax.tick_params(labelsize=7)
             ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(3, integer=True))
         for ax in axes[:, 0]:
@@ -675,6 +702,7 @@ def distribution_chart(
     width_mm: float = 180.0,
     height_mm: float = 100.0,
     ax: Axes | None = None,
+    lang: str = "en",
 ) -> Figure | Axes:
     """Kernel densities (Gaussian, Scott's bandwidth) of the regional values at a few times.
 
@@ -686,6 +714,9 @@ def distribution_chart(
 
     ``ax``: draw on this matplotlib Axes (title on the axes; no source line) and return it;
     without it a new print-sized Figure is returned.
+
+    ``lang``: the figure's words (title, axis labels, legend) in that language where the catalogs
+    of :mod:`crossborder.i18n` have them (English otherwise).
     """
     from scipy.stats import gaussian_kde
 
@@ -699,6 +730,8 @@ def distribution_chart(
     if times is None:
         cols = list(wide.columns)
         times = list(dict.fromkeys([cols[0], cols[len(cols) // 2], cols[-1]]))
+    _ = translator(lang)
+    title, subtitle, xlabel = _(title), _(subtitle), _(xlabel)
     cmap = mpl.colormaps["viridis"]
     with mpl.rc_context(STYLE):
         user_ax = ax
@@ -731,13 +764,13 @@ def distribution_chart(
             for name in pd.unique(gl):
                 vv = last[gl == name]
                 ax.plot(vv, np.full(len(vv), ymin), "|", color=gcol[name], markersize=8,
-                        label=f"{name}, {times[-1]}", gid="rug")
+                        label=f"{_(name)}, {times[-1]}", gid="rug")
         if xlabel is None:
-            xlabel = ("log difference from the mean" if log and relative else
-                      "value relative to the mean (1 = average)" if relative else
-                      "log value" if log else "value")
+            xlabel = _("log difference from the mean" if log and relative else
+                       "value relative to the mean (1 = average)" if relative else
+                       "log value" if log else "value")
         ax.set_xlabel(xlabel)
-        ax.set_ylabel("density")
+        ax.set_ylabel(_("density"))
         leg = ax.legend(frameon=False, loc="best")
         leg.set_gid("legend")
         _decorate(fig, title=title, subtitle=subtitle, source=source, ax=user_ax)
@@ -750,17 +783,21 @@ def clubs_chart(result: Any, *, ax: Axes | None = None,
                 subtitle: str | None = None, source: str | None = None,
                 ylabel: str = "relative transition path (1 = average)",
                 threshold: float | None = None, legend_outside: bool = False,
-                width_mm: float = 180.0, height_mm: float = 100.0) -> Figure | Axes:
+                width_mm: float = 180.0, height_mm: float = 100.0, lang: str = "en") -> Figure | Axes:
     """Each club's average relative transition path h_t = mean_club(y_it) / mean_all(y_it)
     (Phillips & Sul 2007, 2009), one line per club; converging clubs flatten, distinct clubs stay
     apart. A club whose own log t statistic is at or below ``threshold`` (default the result's,
     −1.65) fails its test: drawn dashed and grey, its legend entry saying "fails its log t test".
     ``result``: a :class:`~crossborder.measures.clubs.ClubsResult`. ``ax``: draw on this Axes and
-    return it (else a new Figure)."""
+    return it (else a new Figure).
+    ``lang``: the figure's words (title, axis labels, legend) in that language where the catalogs
+    of :mod:`crossborder.i18n` have them (English otherwise)."""
+    _ = translator(lang)
+    title, subtitle, ylabel = _(title), _(subtitle), _(ylabel)
     paths = result.transition_paths()
     tcol = paths.columns[2]             # the panel's time_name
     clubs = paths.dropna(subset=["club"]).drop_duplicates(["club", tcol])
-    names = [f"club {int(c)}" for c in pd.unique(clubs["club"])]
+    names = [_("club {n}").format(n=int(c)) for c in pd.unique(clubs["club"])]
     colours = _colour_map(names)
     if threshold is None:
         threshold = float(getattr(result, "settings", {}).get("threshold", -1.65))
@@ -772,14 +809,14 @@ def clubs_chart(result: Any, *, ax: Axes | None = None,
             fig.subplots_adjust(right=1 - 62.0 / width_mm)
         info = {c.number: c for c in result.clubs}
         for i, (c, g) in enumerate(clubs.groupby("club", sort=True)):
-            name = f"club {int(c)}"
+            name = _("club {n}").format(n=int(c))
             club = info.get(int(c))
             size = len(club.members) if club is not None else 0
             t = float(club.tstat) if club is not None else np.nan
             fails = bool(np.isfinite(t) and t <= threshold)
-            label = f"{name} ({size} regions)"
+            label = _("{name} ({size} regions)").format(name=name, size=size)
             if fails:
-                label += f":\nfails its log t test (t = {t:.2f})".replace("-", "\u2212")
+                label += _(":\nfails its log t test (t = {t})").format(t=f"{t:.2f}").replace("-", "\u2212")
             (line,) = ax.plot(np.asarray(g[tcol], dtype=float), g["club_h_all"].to_numpy(float),
                               color="#9a9a9a" if fails else colours[name],
                               linestyle="--" if fails else "-",
@@ -787,7 +824,7 @@ def clubs_chart(result: Any, *, ax: Axes | None = None,
                               linewidth=1.2 if fails else 1.4, label=label)
             line.set_gid("series")
         ax.axhline(1.0, color="#9a9a9a", linewidth=0.6, zorder=1)
-        ax.set_xlabel(tcol)
+        ax.set_xlabel(_(str(tcol)))
         ax.set_ylabel(ylabel)
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         if legend_outside:
@@ -804,11 +841,16 @@ def clubs_chart(result: Any, *, ax: Axes | None = None,
 
 def transition_chart(result: Any, *, ax: Axes | None = None,
                      title: str | None = "Distribution dynamics: transition probabilities",
-                     width_mm: float = 120.0, height_mm: float = 110.0) -> Figure | Axes:
+                     width_mm: float = 120.0, height_mm: float = 110.0, lang: str = "en"
+                     ) -> Figure | Axes:
     """The Markov transition matrix as a heat map (row = class at t, column = class at t + 1),
     each cell with its probability; mass on the diagonal is persistence. ``result``: a
     :class:`~crossborder.measures.dynamics.MarkovResult`. ``ax``: draw on this Axes and return it
-    (else a new Figure)."""
+    (else a new Figure).
+    ``lang``: the figure's words (title, axis labels, legend) in that language where the catalogs
+    of :mod:`crossborder.i18n` have them (English otherwise)."""
+    _ = translator(lang)
+    title = _(title)
     P = np.asarray(result.probabilities, dtype=float)
     labels = list(result.labels)
     with mpl.rc_context(STYLE):
@@ -824,7 +866,7 @@ def transition_chart(result: Any, *, ax: Axes | None = None,
                             color="white" if P[i, j] > 0.6 else "#222222")
         ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
         ax.set_yticks(range(len(labels)), labels)
-        ax.set_xlabel("class at t + 1")
-        ax.set_ylabel("class at t")
+        ax.set_xlabel(_("class at t + 1"))
+        ax.set_ylabel(_("class at t"))
         _decorate(fig, title=title, subtitle=None, source=None, ax=user_ax)
     return fig if user_ax is None else ax

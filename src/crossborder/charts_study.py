@@ -29,6 +29,7 @@ from ._mapstyle import (
     source_lines_needed,
 )
 from .errors import DataError
+from .i18n import translator
 
 __all__ = ["event_study_chart", "free_legend", "rolling_chart", "specification_curve"]
 
@@ -132,6 +133,7 @@ def specification_curve(
     height_mm: float | None = None,
     fig: Figure | None = None,
     ax: Axes | None = None,
+    lang: str = "en",
 ) -> Figure | Axes:
     """Specification curve (Simonsohn, Simmons & Nelson 2020): the estimate of every specification,
     sorted, with its confidence interval (blue: negative and significant, red: positive and
@@ -146,7 +148,11 @@ def specification_curve(
 
     ``fig``: draw both panels into this Figure (or SubFigure) and return it; ``ax``: draw the curve
     alone on this Axes and return it; else a new print-sized Figure is returned.
+    ``lang``: the figure's words (title, axis labels, legend) in that language where the
+    catalogs of :mod:`crossborder.i18n` have them (English otherwise).
     """
+    _ = translator(lang)
+    title, subtitle, ylabel = _(title), _(subtitle), _(ylabel)
     table = getattr(result, "table", result)
     if alpha is None:
         alpha = float(getattr(result, "params", {}).get("alpha", 0.05))
@@ -189,7 +195,7 @@ def specification_curve(
                               linewidths=1.1, zorder=4)
             ring.set_gid("baseline")
             for xb, vb in zip(x[base], val[base], strict=True):
-                ax.annotate("baseline", (xb, vb), xytext=(0, 12), textcoords="offset points",
+                ax.annotate(_("baseline"), (xb, vb), xytext=(0, 12), textcoords="offset points",
                             ha="center", va="bottom", fontsize=7, color=BASELINE, zorder=5,
                             arrowprops={"arrowstyle": "-", "color": BASELINE, "linewidth": 0.6,
                                         "shrinkA": 0, "shrinkB": 4},
@@ -198,10 +204,11 @@ def specification_curve(
         ax.set_xticks([])
         ax.set_ylabel(ylabel or estimate)
         share = float(t["supports_convergence"].mean()) if "supports_convergence" in t else np.nan
-        ax.text(0.01, 0.97, f"{len(t)} specifications; {100 * share:.0f}% negative with p < {alpha:g}",
+        ax.text(0.01, 0.97, _("{n} specifications; {share}% negative with p < {alpha}").format(
+                    n=len(t), share=f"{100 * share:.0f}", alpha=f"{alpha:g}"),
                 transform=ax.transAxes, ha="left", va="top", fontsize=7, color="#333333")
         if ax2 is None:
-            ax.set_xlabel("specifications, sorted by the estimate")
+            ax.set_xlabel(_("specifications, sorted by the estimate"))
             if title:
                 ax.set_title(title, loc="left")
             return ax
@@ -214,7 +221,7 @@ def specification_curve(
             ax2.axvline(xb, color=BASELINE, linewidth=0.6, alpha=0.5, zorder=0, gid="baseline")
         ax2.set_ylim(max(n_rows, 1) - 0.5, -0.5)
         ax2.set_yticks(range(n_rows))
-        ax2.set_yticklabels([f"{d}: {lv}" for d, lv in levels], fontsize=7)
+        ax2.set_yticklabels([f"{_(d)}: {lv}" for d, lv in levels], fontsize=7)
         ax2.tick_params(axis="y", length=0)
         ax2.set_xticks([])
         for spine in ax2.spines.values():
@@ -222,7 +229,7 @@ def specification_curve(
         for i in range(1, len(dims)):
             edge = sum(1 for d, _ in levels if d in dims[:i]) - 0.5
             ax2.axhline(edge, color="#cccccc", linewidth=0.5)
-        ax2.set_xlabel("specifications, sorted by the estimate")
+        ax2.set_xlabel(_("specifications, sorted by the estimate"))
         if user_fig is None:
             _decorate(fig, title, subtitle, source)
         elif title:
@@ -242,13 +249,18 @@ def rolling_chart(
     width_mm: float = 180.0,
     height_mm: float | None = None,
     fig: Figure | None = None,
+    lang: str = "en",
 ) -> Figure:
     """One panel per estimate (beta absolute/conditional, sigma trend) over the windows' last
     period: the estimate with its confidence band, zero marked; points with p < alpha filled.
 
     ``result``: a :class:`~crossborder.study.rolling.RollingResult` or its table. ``fig``: draw
     the panels into this Figure (or SubFigure) and return it (no title block or source line
-    there); else a new print-sized Figure."""
+    there); else a new print-sized Figure.
+    ``lang``: the figure's words (title, axis labels, legend) in that language where the
+    catalogs of :mod:`crossborder.i18n` have them (English otherwise)."""
+    _ = translator(lang)
+    title, subtitle = _(title), _(subtitle)
     table = getattr(result, "table", result)
     if alpha is None:
         alpha = float(getattr(result, "alpha", 0.05))
@@ -284,12 +296,13 @@ def rolling_chart(
             ax.scatter(x[~sig], v[~sig], facecolors="white", edgecolors=SUPPORT, s=12, zorder=4,
                        linewidths=0.8)
             se = g["se_type"].iloc[0] if "se_type" in g else ""
-            ax.set_ylabel(name.replace("_", " "), fontsize=7)
-            ax.set_title(f"{name.replace('_', ' ')} ({se} standard errors, {100 * (1 - alpha):.0f}% "
-                         "interval; filled: p < " + f"{alpha:g})", fontsize=7, loc="left")
+            ax.set_ylabel(_(name.replace("_", " ")), fontsize=7)
+            ax.set_title(_("{name} ({se} standard errors, {level}% interval; filled: p < {alpha})").format(
+                name=_(name.replace("_", " ")), se=se, level=f"{100 * (1 - alpha):.0f}", alpha=f"{alpha:g}"),
+                fontsize=7, loc="left")
             ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-        axes[-1].set_xlabel("last period of the window"
-                            + (f" (windows of {window:g} years)" if window else ""))
+        axes[-1].set_xlabel(_("last period of the window")
+                            + (_(" (windows of {n} years)").format(n=f"{window:g}") if window else ""))
         if user_fig is None:
             _decorate(fig, title, subtitle, source)
         elif title:
@@ -307,6 +320,7 @@ def event_study_chart(
     width_mm: float = 180.0,
     height_mm: float = 95.0,
     ax: Axes | None = None,
+    lang: str = "en",
 ) -> Figure | Axes:
     """Event-study coefficients by period (cross-border minus domestic pair gaps, relative to the
     last period before the break) with their clustered confidence intervals; the break dashed, the
@@ -318,7 +332,11 @@ def event_study_chart(
     line; on the user's ``ax`` at the first free corner (:func:`free_legend`), else outside right.
     The left margin is measured so the two-line y label stays inside the figure. ``ax``: draw on
     this matplotlib Axes (title on the axes, no source line) and return it; without it a new
-    print-sized Figure is returned."""
+    print-sized Figure is returned.
+    ``lang``: the figure's words (title, axis labels, legend) in that language where the
+    catalogs of :mod:`crossborder.i18n` have them (English otherwise)."""
+    _ = translator(lang)
+    title, subtitle = _(title), _(subtitle)
     user_ax = ax
     results = list(result) if isinstance(result, list | tuple) else [result]
     colours = [SUPPORT, "#d4820a", "#2a9d5c", AGAINST]
@@ -343,13 +361,14 @@ def event_study_chart(
             err = np.vstack([ev["coef"] - ev["ci_low"], ev["ci_high"] - ev["coef"]])
             eb = ax.errorbar(x, ev["coef"], yerr=err, fmt="o", color=c, markersize=3, elinewidth=0.9,
                              capsize=1.5, zorder=3,
-                             label=(f"break {r.break_year}: DiD {r.coef:+.3f} (se {r.se:.3f}, "
-                                    f"p {r.pvalue:.3f}); pre-trend p {r.pretrend_pvalue:.3f}"))
+                             label=_("break {year}: DiD {coef} (se {se}, p {p}); pre-trend p {pre}").format(
+                                 year=r.break_year, coef=f"{r.coef:+.3f}", se=f"{r.se:.3f}",
+                                 p=f"{r.pvalue:.3f}", pre=f"{r.pretrend_pvalue:.3f}"))
             eb[0].set_gid("estimate")
             for coll in eb[2]:
                 coll.set_gid("interval")
-        ax.set_xlabel("year (dashed: break; each series relative to the last period before its break)")
-        ax.set_ylabel("cross-border minus domestic gap\n(|ln ratio|, vs. period \u22121)")
+        ax.set_xlabel(_("year (dashed: break; each series relative to the last period before its break)"))
+        ax.set_ylabel(_("cross-border minus domestic gap\n(|ln ratio|, vs. period \u22121)"))
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         if user_ax is not None:
             free_legend(ax, frameon=False, fontsize=7).set_gid("legend")

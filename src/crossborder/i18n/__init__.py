@@ -26,7 +26,8 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["LANGS", "DOMAIN", "check_lang", "translation", "gettext_for", "missing", "format_number",
+__all__ = ["LANGS", "DOMAIN", "check_lang", "translation", "gettext_for", "translator", "missing",
+           "format_number",
            "format_date", "region_names", "country_label", "catalog_path"]
 
 #: The languages with a catalog (English is the source language and needs none).
@@ -70,6 +71,13 @@ def translation(lang: str | None) -> _gettext.NullTranslations:
 def gettext_for(lang: str | None) -> Callable[[str], str]:
     """``_`` of ``lang``: msgid -> its translation, or the msgid itself where the catalog lacks it."""
     return translation(lang).gettext
+
+
+def translator(lang: str | None) -> Callable[[Any], Any]:
+    """Like :func:`gettext_for`, for the optional words of a figure: a text is translated where the
+    catalog has it, anything else (None, a number, an empty string) comes back as it is."""
+    _ = gettext_for(lang)
+    return lambda text: _(text) if isinstance(text, str) and text else text
 
 
 def missing(lang: str, msgids: Iterable[str]) -> list[str]:

@@ -20,6 +20,7 @@ from pyproj import CRS
 
 from .._mapstyle import STYLE, equal_area_crs
 from ..errors import DataError
+from ..i18n import translator
 from ..panel import Panel
 from ._base import (
     BORDER_COLOR,
@@ -116,6 +117,7 @@ def change_map(
     width_mm: float = 180.0,
     graticule: bool = True,
     ax: Axes | None = None,
+    lang: str = "en",
 ) -> MapResult:
     """The change in the log indicator over the study window, ``ln y_last − ln y_first`` per
     region (:func:`log_change`), on a continuous colour scale with one colorbar: diverging and
@@ -124,8 +126,11 @@ def change_map(
     colour.
 
     ``ax``: draw on this matplotlib Axes (colorbar under it, title on the axes, no source line)
-    and return the result holding it; else a new print-sized map.
+    and return the result holding it; else a new print-sized map. ``lang``: the map's words in
+    that language where the catalogs of :mod:`crossborder.i18n` have them.
     """
+    tr = translator(lang)
+    title, subtitle = tr(title), tr(subtitle)
     ch = log_change(panel, first, last, annual=annual)
     first, last = ch.attrs["first_time"], ch.attrs["last_time"]
     regions = regions[regions.geometry.notna() & ~regions.geometry.is_empty]
@@ -138,11 +143,13 @@ def change_map(
     norm = _norm(v[has].to_numpy(), 0.0)
     cm = mpl.colormaps[cmap]
     colours = np.array([to_hex(cm(norm(x))) if x == x else NO_DATA_COLOR for x in v], dtype=object)
-    what = "per year" if annual else f"{first}\u2013{last}"
+    what = tr("per year") if annual else f"{first}\u2013{last}"
     unit = f" ({panel.unit})" if panel.unit else ""
-    label = f"change in ln {panel.indicator}, {what} (log points){unit}"
+    label = tr("change in ln {indicator}, {what} (log points){unit}").format(
+        indicator=panel.indicator, what=what, unit=unit)
     if title is None:
-        title = f"Change in log {panel.indicator}, {first}\u2013{last}"
+        title = tr("Change in log {indicator}, {first}\u2013{last}").format(
+            indicator=panel.indicator, first=first, last=last)
     extent = _extent(proj.geometry)
     with mpl.rc_context(STYLE):
         user_ax = ax
@@ -163,7 +170,7 @@ def change_map(
             line.to_crs(crs).plot(ax=ax, color=BORDER_COLOR, linewidth=1.4, zorder=6)
             ax.collections[-1].set_gid("border_line")
             handles.append(Line2D([], [], color=BORDER_COLOR, linewidth=1.4))
-            texts.append("border")
+            texts.append(tr("border"))
         _draw_labels(ax, _label_frame(proj, id_col, labels, None, crs))
         _colorbar(fig, ax, panel_ax, norm, cmap, label)
         if handles:
@@ -203,6 +210,7 @@ def border_gap_map(
     width_mm: float = 180.0,
     graticule: bool = True,
     ax: Axes | None = None,
+    lang: str = "en",
 ) -> MapResult:
     """The border discontinuity: every border edge coloured by the gap across it,
     ``ln(y_side / y_other)`` of the two regions it separates (``side``: the group whose value is
@@ -212,8 +220,11 @@ def border_gap_map(
     ``edges``: the GeoDataFrame of :func:`crossborder.border.discontinuity.discontinuities`
     (``a``, ``b``, ``group_a``, ``group_b``, ``border``, ``value_a``, ``value_b``, geometry).
     ``result.table``: the border edges with ``gap`` and ``colour``. ``ax``: draw on this
-    matplotlib Axes and return the result holding it; else a new print-sized map.
+    matplotlib Axes and return the result holding it; else a new print-sized map. ``lang``: the
+    map's words in that language where the catalogs of :mod:`crossborder.i18n` have them.
     """
+    tr = translator(lang)
+    title, subtitle = tr(title), tr(subtitle)
     need = {"a", "b", "group_a", "group_b", "border", "value_a", "value_b"}
     missing = need - set(edges.columns)
     if missing:
@@ -248,11 +259,11 @@ def border_gap_map(
     cm = mpl.colormaps[cmap]
     b["colour"] = [to_hex(cm(norm(g))) if g == g else "#8c8c8c" for g in b["gap"]]
     other = next((g for g in groups if g != side), "other side")
-    nm = dict(names or {})
-    label = f"ln({nm.get(side, side)} / {nm.get(other, other)}) across the border"
+    nm = {k: tr(v) for k, v in dict(names or {}).items()}
+    label = tr("ln({a} / {b}) across the border").format(a=nm.get(side, side), b=nm.get(other, other))
     year = edges.attrs.get("year")
     if title is None:
-        title = "The border discontinuity" + (f", {year}" if year is not None else "")
+        title = tr("The border discontinuity") + (f", {year}" if year is not None else "")
     extent = _extent(proj.geometry)
     with mpl.rc_context(STYLE):
         user_ax = ax
@@ -276,7 +287,7 @@ def border_gap_map(
         texts = [f"{nm.get(side, side)}", f"{nm.get(other, other)}"]
         if internal and len(inner):
             handles.append(Line2D([], [], color="#8c8c8c", linewidth=0.5))
-            texts.append("internal boundary")
+            texts.append(tr("internal boundary"))
         host = panel_ax if panel_ax is not None else ax
         leg = host.legend(handles, texts, loc="upper left" if panel_ax is not None else "best",
                           bbox_to_anchor=(0.55, 1.0) if panel_ax is not None else None,

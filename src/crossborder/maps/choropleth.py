@@ -20,6 +20,7 @@ from .._mapstyle import (
     source_text,
 )
 from ..errors import DataError
+from ..i18n import translator
 from ..panel import Panel
 from ._base import (
     BORDER_COLOR,
@@ -75,6 +76,7 @@ def choropleth(
     notes: Sequence[str] = (),
     class_names: Sequence[str] | None = None,
     ax: Axes | None = None,
+    lang: str = "en",
 ) -> MapResult:
     """A choropleth of one indicator and year over ``regions``.
 
@@ -99,8 +101,14 @@ def choropleth(
     line); the MapResult then holds the user's figure and axes.
 
     Returns a :class:`MapResult`; its table has region, value, class (0-based, NaN if missing),
-    colour and label.
+    colour and label. ``lang``: the map's words (title, legend, notes, class names) in that
+    language where the catalogs of :mod:`crossborder.i18n` have them.
     """
+    tr = translator(lang)
+    title, subtitle, legend_title = tr(title), tr(subtitle), tr(legend_title)
+    no_data_label = tr(no_data_label)
+    notes = [tr(n) for n in notes]
+    class_names = [tr(n) for n in class_names] if class_names is not None else None
     if id_col not in regions.columns:
         raise DataError(f"regions have no {id_col!r} column", column=id_col)
     values, year, meta = _series_of(data, year, id_col)
@@ -173,7 +181,7 @@ def choropleth(
             texts.append(f"{no_data_label}  ({int((~has).sum())})")
         if line is not None:
             handles.append(Line2D([], [], color=BORDER_COLOR, linewidth=1.4))
-            texts.append("border")
+            texts.append(tr("border"))
         lt = legend_title or _legend_title(meta, year)
         leg = panel.legend(handles, texts, loc="upper left", ncol=ncol,
                            frameon=False, title=lt, alignment="left", handlelength=2.2,

@@ -22,6 +22,7 @@ from .._mapstyle import (
     equal_area_crs,
 )
 from ..errors import DataError
+from ..i18n import translator
 from ..panel import Panel
 from ._base import (
     BORDER_COLOR,
@@ -67,6 +68,7 @@ def discontinuity_map(
     width_mm: float = 180.0,
     graticule: bool = True,
     ax: Axes | None = None,
+    lang: str = "en",
 ) -> MapResult:
     """Shared edges drawn with a line width by their discontinuity, border edges highlighted.
 
@@ -81,8 +83,13 @@ def discontinuity_map(
     values to shade the regions with (a light 5-class quantile choropleth with its own legend of
     class bounds, titled ``fill_label`` — name the indicator and its unit there), else a flat tint.
     The legend shows three reference widths (min, middle, max). ``.explore()`` on the result
-    draws the same edges on an interactive folium map (:meth:`MapResult.explore`).
+    draws the same edges on an interactive folium map (:meth:`MapResult.explore`). ``lang``: the
+    map's words (title, legends, notes) in that language where the catalogs of
+    :mod:`crossborder.i18n` have them.
     """
+    tr = translator(lang)
+    title, subtitle, source, legend_title, fill_label = (tr(title), tr(subtitle), tr(source),
+                                                         tr(legend_title), tr(fill_label))
     if value is None:
         value = next((c for c in ("discontinuity", "value") if c in edges.columns), None)
         if value is None:
@@ -102,7 +109,8 @@ def discontinuity_map(
     keep = vals.notna() & linear & ~e.geometry.is_empty
     notes = []
     if (~keep).any():
-        notes.append(f"{int((~keep).sum())} of {len(e)} edges not drawn (no value or no line).")
+        notes.append(tr("{k} of {n} edges not drawn (no value or no line).").format(
+            k=int((~keep).sum()), n=len(e)))
     e, vals = e[keep].reset_index(drop=True), vals[keep].reset_index(drop=True)
     if not len(e):
         raise DataError("no edge with a value and a line to draw")
@@ -117,12 +125,12 @@ def discontinuity_map(
     is_border = e[border_col].astype(bool).to_numpy()
     kind = edges.attrs.get("kind")
     if legend_title is None:
-        legend_title = {"relative": "Discontinuity max(a/b, b/a)",
-                        "absolute": "Discontinuity |a \u2212 b|"}.get(kind, f"{value}")
+        legend_title = tr({"relative": "Discontinuity max(a/b, b/a)",
+                           "absolute": "Discontinuity |a \u2212 b|"}.get(kind, f"{value}"))
         if edges.attrs.get("year") is not None:
             legend_title += f", {edges.attrs['year']}"
     if source is None:
-        source = "Shared edges of the regions' polygons (computed by crossborder)."
+        source = tr("Shared edges of the regions' polygons (computed by crossborder).")
     extent = _extent(proj.geometry)
     fill_vals = None
     shade = None
@@ -154,11 +162,12 @@ def discontinuity_map(
                 colours = np.full(len(proj), NO_DATA_COLOR, dtype=object)
                 colours[ok] = [pal[int(c)] for c in clf.yb]
                 colours = list(colours)
-                shade_label = fill_label or getattr(fill, "indicator", None) or "value"
+                shade_label = fill_label or getattr(fill, "indicator", None) or tr("value")
                 lows = [float(fv[ok].min())] + [float(b) for b in clf.bins[:-1]]
                 shade = ([Patch(facecolor=c, edgecolor="#999999", linewidth=0.4) for c in pal],
                          [f"{_fmt(lo, 0)} – {_fmt(hi, 0)}" for lo, hi in zip(lows, clf.bins, strict=True)])
-                notes.append("Regions shaded by " + shade_label + " (5 quantile classes, darker = higher).")
+                notes.append(tr("Regions shaded by {label} (5 quantile classes, darker = higher).").format(
+                    label=shade_label))
         proj.plot(ax=ax, color=colours, edgecolor="#bdbdbd", linewidth=0.3, zorder=2)
         ax.collections[-1].set_gid("regions")
         order = np.argsort(vals.to_numpy())  # thick lines on top
@@ -180,19 +189,21 @@ def discontinuity_map(
         t1 = [_fmt(r, dec) for r in refs]
         h2 = [Line2D([], [], color=border_color, linewidth=3.0),
               Line2D([], [], color=internal_color, linewidth=3.0)]
-        t2 = [f"border edge ({int(is_border.sum())})", f"internal edge ({int((~is_border).sum())})"]
+        t2 = [tr("border edge ({n})").format(n=int(is_border.sum())),
+              tr("internal edge ({n})").format(n=int((~is_border).sum()))]
         leg = panel.legend(h1, t1, loc="upper left", frameon=False, title=legend_title,
                            alignment="left", ncol=len(h1), handlelength=3.0,
                            borderaxespad=0.2)
         leg.set_gid("legend")
         panel.add_artist(leg)
         leg2 = panel.legend(h2, t2, loc="upper left", bbox_to_anchor=(0.55, 1.0), frameon=False,
-                            title="Edge", alignment="left", handlelength=3.0, borderaxespad=0.2)
+                            title=tr("Edge"), alignment="left", handlelength=3.0, borderaxespad=0.2)
         leg2.set_gid("legend_edges")
         if shade is not None:
             panel.add_artist(leg2)
             leg3 = panel.legend(*shade, loc="upper left", bbox_to_anchor=(0.0, 0.55), frameon=False,
-                                title=f"Regions: {shade_label}", alignment="left", ncol=len(shade[0]),
+                                title=tr("Regions: {label}").format(label=shade_label), alignment="left",
+                                ncol=len(shade[0]),
                                 handlelength=2.0, borderaxespad=0.2, fontsize=7, title_fontsize=7)
             leg3.set_gid("legend_fill")
         if notes:
@@ -200,7 +211,7 @@ def discontinuity_map(
                        transform=panel.transAxes,
                        gid="notes")
         if title is None:
-            title = "Discontinuities on shared edges"
+            title = tr("Discontinuities on shared edges")
         _finish(fig, ax, crs, extent, title=title, subtitle=subtitle, source=source,
                 graticule=graticule, user_ax=user_ax is not None)
     table = pd.DataFrame(e.drop(columns=e.geometry.name)).assign(

@@ -50,6 +50,9 @@ UI_STRINGS = {
     "not_computed": "Not computed",
     "no_script": "The explorer needs JavaScript; the tables and figures below do not.",
     "sort_hint": "Click a column's header to sort by it.",
+    "open": "Open the explorer",
+    "open_hint": ("The map and charts are drawn when opened (a click or focus inside them opens them "
+                  "too); the report below does not wait for them."),
 }
 
 
@@ -90,22 +93,27 @@ def _env() -> Environment:
 LOCALES = {"en": "en-GB", "ru": "ru-RU", "kk": "kk-KZ"}
 
 
-def _context(data: dict[str, Any], lang: str, include_plotlyjs: bool) -> dict[str, Any]:
+def _context(data: dict[str, Any], lang: str, include_plotlyjs: bool, lazy: bool = True
+             ) -> dict[str, Any]:
     lang = check_lang(lang)
     strings = ui_strings(lang)
     group, decimal = SEPARATORS[lang]
     blob = {**data, "strings": strings, "locale": LOCALES[lang], "separators": decimal + group}
     return {"s": strings, "lang": lang, "data_json": json_for_script(blob),
             "plotly_js": Markup(_plotly_js()) if include_plotlyjs else None,
-            "explorer_js": Markup(_explorer_js()), "notes": data.get("notes", {})}
+            "explorer_js": Markup(_explorer_js()), "notes": data.get("notes", {}), "lazy": lazy}
 
 
 def explorer_fragment(data: dict[str, Any], lang: str = "en", *, include_plotlyjs: bool = True,
-                      scripts: bool = True) -> Markup:
+                      scripts: bool = True, lazy: bool = True) -> Markup:
     """The explorer as an HTML fragment (``<div id="cb-explorer">``); with ``scripts=False``
-    without its data and scripts, which :func:`explorer_scripts` gives for the end of the page
-    (so the page's text shows before Plotly's 4.8 MB of JavaScript are compiled)."""
-    ctx = _context(data, lang, include_plotlyjs)
+    without its data and scripts, which :func:`explorer_scripts` gives for the end of the page.
+
+    Plotly's 4.8 MB of JavaScript are embedded as text (``<script type="text/plain">``, never
+    executed by the parser); with ``lazy`` the explorer compiles and draws them only when opened
+    (its button, a click or focus inside it, or ``#explore`` in the address), so the page around it
+    is usable at once; without, as soon as the page has been read."""
+    ctx = _context(data, lang, include_plotlyjs, lazy)
     return Markup(_env().get_template("explorer.html.j2").render(scripts=scripts, **ctx))
 
 
@@ -121,4 +129,5 @@ def explorer_page(data: dict[str, Any], lang: str = "en", title: str = "") -> st
     lang = check_lang(lang)
     return _env().get_template("explorer_page.html.j2").render(
         lang=lang, title=title or ui_strings(lang)["title"],
-        explorer=explorer_fragment(data, lang, scripts=False), scripts=explorer_scripts(data, lang))
+        explorer=explorer_fragment(data, lang, scripts=False, lazy=False),
+        scripts=explorer_scripts(data, lang))

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ..dataset import Dataset
+from ..i18n import check_lang
 from .outputs import FigureRecord, OutputDir, TableRecord
 
 
@@ -59,6 +60,11 @@ class ReportContext:
     out: OutputDir
     options: dict[str, Any] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def lang(self) -> str:
+        """The report's language (option ``lang``: en, ru or kk; English by default)."""
+        return check_lang(self.options.get("lang"))
 
     def table(self, section: Section, name: str, frame: pd.DataFrame, title: str,
               sources: tuple[str, ...] | list[str] = (), show: bool | int = True,

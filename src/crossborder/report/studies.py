@@ -8,6 +8,7 @@ from typing import Any
 
 from ..border.shared import panel_edges
 from ..errors import DataError, UnitError
+from ..i18n import check_lang
 from ..measures.decompose import decompose
 from ..study.claims import check_claims
 from ..study.integration import IntegrationGrid, IntegrationResult, integration, integration_grid
@@ -154,7 +155,7 @@ def rolling_windows(ctx: ReportContext) -> RollingResult:
 
 def study_verdict(ctx: ReportContext) -> Verdict:
     """The verdict read from the grid, the between share per basis, the integration test and, for
-    the paper's data, the claims."""
+    the paper's data, the claims; its sentences in the report's language (option ``lang``)."""
     if "verdict" not in ctx.cache:
         g = grid(ctx)
         try:
@@ -170,5 +171,6 @@ def study_verdict(ctx: ReportContext) -> Verdict:
         ctx.cache["verdict"] = verdict(
             g, names=names(ctx), sides=(country_name(ctx, a), country_name(ctx, b)),
             between=between_share_by_basis(ctx), integration=integ, integration_grid=integ_grid,
-            claims=check_claims(ctx.ds) if paper else None, paper=paper)
+            claims=check_claims(ctx.ds) if paper else None, paper=paper,
+            lang=check_lang(ctx.options.get("lang")))
     return ctx.cache["verdict"]

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from .._display import displayable
+from ..i18n import format_number, gettext_for
 from .claims import (
     CANNOT,
     DEPENDS,
@@ -126,69 +127,89 @@ CONVERGENCE, DIVERGENCE, NEITHER = "convergence", "divergence", "no clear direct
 
 
 # ----------------------------------------------------------------------------- words and numbers
-def basis_name(level: str) -> str:
-    """How the text names a currency basis of the grid."""
+def basis_name(level: str, lang: str = "en") -> str:
+    """How the text names a currency basis of the grid (in ``lang``: every sentence of this module
+    is a gettext msgid with named placeholders, translated by the catalogs of :mod:`crossborder.i18n`;
+    English is the msgid itself)."""
+    _ = gettext_for(lang)
     if level == "USD":
-        return "in nominal USD"
+        return _("in nominal USD")
     if level == "PPP":
-        return "at PPP (newest vintage)"
+        return _("at PPP (newest vintage)")
     if level.startswith("PPP:"):
-        return f"at PPP of the {level[4:]} vintage"
+        return _("at PPP of the {vintage} vintage").format(vintage=level[4:])
     if level == "real":
-        return "at constant prices (real basis)"
-    return f"in {level}"
+        return _("at constant prices (real basis)")
+    return _("in {basis}").format(basis=level)
 
 
-def when(dimension: str, level: str) -> str:
+def when(dimension: str, level: str, lang: str = "en") -> str:
     """'when the window ends in 2020', 'in nominal USD', 'with the resource regions left out'."""
+    _ = gettext_for(lang)
     if dimension == "currency":
-        return basis_name(level)
+        return basis_name(level, lang)
     if dimension == "resources":
-        return {"in": "with the resource regions kept in",
-                "out": "with the resource regions left out"}.get(level, f"with resources {level}")
-    return WHEN[dimension].format(level=level)
+        return {"in": _("with the resource regions kept in"),
+                "out": _("with the resource regions left out")}.get(
+            level, _("with resources {level}").format(level=level))
+    return _(WHEN[dimension]).format(level=level)
 
 
-def choice(dimension: str, level: str) -> str:
+def choice(dimension: str, level: str, lang: str = "en") -> str:
     """A level as a noun phrase: 'the real basis', 'windows starting in 2012', 'the region variant
     'x'', 'the resource regions left out', 'HC3 errors'."""
+    _ = gettext_for(lang)
     if dimension == "currency":
-        return {"real": "the real basis", "USD": "nominal USD", "PPP": "PPP (newest vintage)"}.get(
-            level, f"PPP of the {level[4:]} vintage" if level.startswith("PPP:") else level)
-    return {"start": f"windows starting in {level}", "end": f"windows ending in {level}",
-            "regions": f"the region variant '{level}'",
-            "resources": {"in": "the resource regions kept in",
-                          "out": "the resource regions left out"}.get(level, f"resources {level}"),
-            "se_type": f"{level} errors"}.get(dimension, f"{dimension} {level}")
+        return {"real": _("the real basis"), "USD": _("nominal USD"),
+                "PPP": _("PPP (newest vintage)")}.get(
+            level, _("PPP of the {vintage} vintage").format(vintage=level[4:])
+            if level.startswith("PPP:") else level)
+    return {"start": _("windows starting in {level}").format(level=level),
+            "end": _("windows ending in {level}").format(level=level),
+            "regions": _("the region variant '{level}'").format(level=level),
+            "resources": {"in": _("the resource regions kept in"),
+                          "out": _("the resource regions left out")}.get(
+                level, _("resources {level}").format(level=level)),
+            "se_type": _("{level} errors").format(level=level)}.get(dimension, f"{dimension} {level}")
 
 
-def _cap(text: str) -> str:
+def _cap(text: str, lang: str = "en") -> str:
+    if lang != "en" and re.match("[\u0400-\u04ff]", text[:1]):
+        return text[0].upper() + text[1:]
     return text[0].upper() + text[1:] if text[:1].isascii() else text
 
 
-def estimate_label(estimate: str, names: Mapping[str, str] | None = None) -> str:
+def estimate_label(estimate: str, names: Mapping[str, str] | None = None, lang: str = "en") -> str:
     """The plain-words name of an estimate (``sigma_trend_<side>`` names the side via ``names``)."""
+    _ = gettext_for(lang)
     if estimate in LABELS:
-        return LABELS[estimate]
+        return _(LABELS[estimate])
     if estimate.startswith("sigma_trend_"):
         side = estimate.removeprefix("sigma_trend_")
-        return LABELS["sigma_trend_side"].format(side=(names or {}).get(side, side))
+        return _(LABELS["sigma_trend_side"]).format(side=(names or {}).get(side, side))
     return estimate
 
 
-def fmt_value(x: float) -> str:
-    """An estimate with 2 significant digits and a true minus sign: -0.01234 -> '−0.012'."""
-    return f"{x:.2g}".replace("-", "−")
+def _num(x: float, spec: str, lang: str) -> str:
+    """``x`` formatted with ``spec``; in another language than English with its separators
+    (:func:`crossborder.i18n.format_number`)."""
+    return format(x, spec) if lang == "en" else format_number(x, lang, spec)
 
 
-def fmt_p(p: float) -> str:
+def fmt_value(x: float, lang: str = "en") -> str:
+    """An estimate with 2 significant digits and a true minus sign: -0.01234 -> '−0.012'
+    (Russian, Kazakh: '−0,012')."""
+    return _num(x, ".2g", lang).replace("-", "−")
+
+
+def fmt_p(p: float, lang: str = "en") -> str:
     """A p-value: 2 significant digits, '< 0.001' below 0.001."""
-    return "< 0.001" if p < 0.001 else f"{p:.2g}"
+    return "< " + _num(0.001, "g", lang) if p < 0.001 else _num(p, ".2g", lang)
 
 
-def fmt_pct(x: float, digits: int = 0) -> str:
-    """A share as a percentage: 0.184 -> '18%' (``digits`` 1: '18.4%')."""
-    return f"{100 * x:.{digits}f}%"
+def fmt_pct(x: float, digits: int = 0, lang: str = "en") -> str:
+    """A share as a percentage: 0.184 -> '18%' (``digits`` 1: '18.4%'; Russian '18,4%')."""
+    return _num(100 * x, f".{digits}f", lang) + "%"
 
 
 def _src(table: str, **key: Any) -> str:
@@ -196,18 +217,20 @@ def _src(table: str, **key: Any) -> str:
     return f"{table}[{', '.join(f'{k}={v}' for k, v in key.items())}]" if key else table
 
 
-def describe_spec(spec: Mapping[str, Any]) -> str:
+def describe_spec(spec: Mapping[str, Any], lang: str = "en") -> str:
     """A specification in a few words: 'real basis, 2010–2020' (then the region variant unless
     'as given', and 'resource regions left out' when so)."""
+    _ = gettext_for(lang)
     cur = spec.get("currency")
     cur = "as given" if cur is None or (isinstance(cur, float) and np.isnan(cur)) else str(cur)
-    short = {"real": "real basis", "USD": "nominal USD", "PPP": "PPP"}.get(
-        cur, f"PPP ({cur[4:]} vintage)" if cur.startswith("PPP:") else cur)
+    short = {"real": _("real basis"), "USD": _("nominal USD"), "PPP": "PPP",
+             "as given": _("as given")}.get(
+        cur, _("PPP ({vintage} vintage)").format(vintage=cur[4:]) if cur.startswith("PPP:") else cur)
     out = f"{short}, {int(spec['start'])}–{int(spec['end'])}"
     if str(spec.get("regions", "as given")) != "as given":
         out += f", {spec['regions']}"
     if str(spec.get("resources", "in")) == "out":
-        out += ", resource regions left out"
+        out += _(", resource regions left out")
     return out
 
 
@@ -248,7 +271,7 @@ _READ = {
 def read_evidence(evidence: pd.DataFrame, *, alpha: float = 0.05, robust: float = 0.9,
                   rare: float = 1 / 3, names: Mapping[str, str] | None = None,
                   specs: Mapping[Any, str] | None = None,
-                  table: str = TABLES["evidence"]) -> pd.DataFrame:
+                  table: str = TABLES["evidence"], lang: str = "en") -> pd.DataFrame:
     """The evidence table with ``label``, ``baseline``, ``direction``, ``strength``, ``reading``,
     ``sentence``, ``source``; ``specs``: ``baseline_spec`` -> its words (:func:`describe_spec`).
 
@@ -258,37 +281,44 @@ def read_evidence(evidence: pd.DataFrame, *, alpha: float = 0.05, robust: float 
     ``share_significant_positive``. The sentence states the baseline first, then the shares side
     by side and the joint p-value: "At the baseline (real, 2010–2020, HC3) β = −0.012 (p 0.04);
     across 44 distinct specifications 100% negative, 39% significantly ... ; joint test p 0.03".
+    ``label``, ``reading`` and ``sentence`` are in ``lang``; ``direction`` and ``strength`` stay the
+    English words the rules compare.
     """
+    _ = gettext_for(lang)
     rows = []
     for r in evidence.to_dict("records"):
         neg, pos = float(r["share_significant_negative"]), float(r["share_significant_positive"])
         direction, st = _direction(neg, pos, robust, rare)
-        reading = _READ.get((direction, st),
-                            "no clear finding: significant in fewer than one specification in three"
-                            if st == RARE else
-                            "no clear direction: as many specifications significant each way")
+        reading = _(_READ.get((direction, st),
+                              "no clear finding: significant in fewer than one specification in three"
+                              if st == RARE else
+                              "no clear direction: as many specifications significant each way"))
         est = str(r["estimate"])
-        sym = SYMBOLS.get(est, "slope")
+        sym = _(SYMBOLS.get(est, "slope"))
         n_rows, n_distinct = int(r["n_rows"]), int(r["n_distinct"])
         same = n_rows - n_distinct
-        counted = (f" ({n_rows} rows of the grid: {same} repeat another specification's estimate "
-                   "or differ only in standard errors and are counted once)" if same > 0 else "")
+        counted = (_(" ({rows} rows of the grid: {same} repeat another specification's estimate "
+                     "or differ only in standard errors and are counted once)").format(
+            rows=n_rows, same=same) if same > 0 else "")
         jp = r.get("joint_pvalue", np.nan)
-        joint = (f"; joint test p {fmt_p(float(jp))}"
-                 f"{' (the curve as a whole rejects no effect)' if float(jp) < alpha else ''}"
-                 if pd.notna(jp) else "; no joint test")
+        joint = (_("; joint test p {p}").format(p=fmt_p(float(jp), lang))
+                 + (_(" (the curve as a whole rejects no effect)") if float(jp) < alpha else "")
+                 if pd.notna(jp) else _("; no joint test"))
         spec = r["baseline_spec"]
         spec_text = (specs or {}).get(spec, str(spec)) if pd.notna(spec) else ""
         bv = r["baseline_value"]
-        base = (f"at the baseline ({spec_text}, {r['baseline_cov_type']}) {sym} = "
-                f"{fmt_value(float(bv))} (p {fmt_p(float(r['baseline_pvalue']))})"
-                if pd.notna(bv) and spec_text else "no baseline specification in the grid")
-        sentence = (
-            f"{_cap(estimate_label(est, names))}: {base}; across {n_distinct} distinct "
-            f"specifications{counted} {fmt_pct(float(r['share_negative']))} negative, "
-            f"{fmt_pct(neg)} significantly negative, {fmt_pct(pos)} significantly positive"
-            f"{joint}: {reading}.")
-        rows.append({**r, "label": estimate_label(est, names), "baseline": spec_text,
+        base = (_("at the baseline ({spec}, {se}) {symbol} = {value} (p {p})").format(
+            spec=spec_text, se=r["baseline_cov_type"], symbol=sym, value=fmt_value(float(bv), lang),
+            p=fmt_p(float(r["baseline_pvalue"]), lang))
+                if pd.notna(bv) and spec_text else _("no baseline specification in the grid"))
+        sentence = _("{label}: {baseline}; across {n} distinct specifications{counted} {negative} "
+                     "negative, {sig_negative} significantly negative, {sig_positive} significantly "
+                     "positive{joint}: {reading}.").format(
+            label=_cap(estimate_label(est, names, lang), lang), baseline=base, n=n_distinct,
+            counted=counted, negative=fmt_pct(float(r["share_negative"]), lang=lang),
+            sig_negative=fmt_pct(neg, lang=lang), sig_positive=fmt_pct(pos, lang=lang), joint=joint,
+            reading=reading)
+        rows.append({**r, "label": estimate_label(est, names, lang), "baseline": spec_text,
                      "direction": direction,
                      "strength": st, "reading": reading, "sentence": sentence,
                      "source": _src(table, estimate=est)})
@@ -313,8 +343,8 @@ def _aliases(value: Any) -> list[tuple[str, str]]:
     return out
 
 
-def dependence_sentences(dep: pd.DataFrame, names: Mapping[str, str] | None = None
-                         ) -> pd.DataFrame:
+def dependence_sentences(dep: pd.DataFrame, names: Mapping[str, str] | None = None,
+                         lang: str = "en") -> pd.DataFrame:
     """``depends_on()`` rows with ``stated`` and ``sentence``: "<estimate> appears only at constant
     prices (real basis): 90% of those specifications support it, against 10% of the others".
 
@@ -325,7 +355,8 @@ def dependence_sentences(dep: pd.DataFrame, names: Mapping[str, str] | None = No
     when none of its aliases is a cause already stated, and then names them together ("either may
     be the cause"), never as a single cause. One sentence per estimate and dimension (the first:
     'kept in' and 'left out' of a binary choice say the same); other rows keep ``stated`` False
-    and an empty sentence."""
+    and an empty sentence. The sentences are in ``lang``."""
+    _ = gettext_for(lang)
     recs = dep.to_dict("records")
     causes = {(str(r["estimate"]), str(r["dimension"]), str(r["level"])) for r in recs
               if not str(r.get("sentence_key", "")).endswith("_aliased")}
@@ -333,35 +364,38 @@ def dependence_sentences(dep: pd.DataFrame, names: Mapping[str, str] | None = No
     out = []
     for r in recs:
         est, dim, level = str(r["estimate"]), str(r["dimension"]), str(r["level"])
-        lab = _cap(estimate_label(est, names))
-        w = when(dim, level)
+        lab = _cap(estimate_label(est, names, lang), lang)
+        w = when(dim, level, lang)
         al = [a for a in _aliases(r.get("aliased_with")) if a != (dim, level)]
         key = str(r.get("sentence_key", ""))
         aliased = key.endswith("_aliased")
         stated = (est, dim) not in seen and not (aliased and any((est, *a) in causes for a in al))
-        together = " and ".join(choice(d, lv) for d, lv in al)
+        together = _(" and ").join(choice(d, lv, lang) for d, lv in al)
         if al and aliased:
-            w += f" — in this grid it goes only with {together}, so either may be the cause"
+            w += _(" — in this grid it goes only with {together}, so either may be the cause").format(
+                together=together)
         elif al:
-            w += (f" (in this grid it goes only with {together}, yet the contrast holds among "
-                  "specifications otherwise alike)")
+            w += _(" (in this grid it goes only with {together}, yet the contrast holds among "
+                   "specifications otherwise alike)").format(together=together)
         elif aliased:
-            w += (" — but not among specifications otherwise alike, so that choice alone is not "
-                  "the cause")
+            w += _(" — but not among specifications otherwise alike, so that choice alone is not "
+                   "the cause")
         base = key.removesuffix("_aliased")
-        verb = {"appears": "appears only" if float(r["share_other"]) == 0 else "appears mainly",
-                "disappears": "disappears"}.get(base, "differs")
+        verb = _({"appears": "appears only" if float(r["share_other"]) == 0 else "appears mainly",
+                  "disappears": "disappears"}.get(base, "differs"))
         if stated:
             seen.add((est, dim))
-        out.append({**r, "stated": stated, "sentence": (
-            f"{lab} {verb} {w}: {fmt_pct(float(r['share_at']))} of those specifications support it, "
-            f"against {fmt_pct(float(r['share_other']))} of the others.") if stated else ""})
+        out.append({**r, "stated": stated, "sentence": _(
+            "{label} {verb} {when}: {share_at} of those specifications support it, against "
+            "{share_other} of the others.").format(
+            label=lab, verb=verb, when=w, share_at=fmt_pct(float(r["share_at"]), lang=lang),
+            share_other=fmt_pct(float(r["share_other"]), lang=lang)) if stated else ""})
     return pd.DataFrame(out, columns=list(dep.columns) + ["stated", "sentence"])
 
 
 # ----------------------------------------------------------------------------- series
 def peak_only_in(name: str, by_basis: Mapping[str, pd.Series],
-                 fmt: Callable[[float], str] | None = None) -> str:
+                 fmt: Callable[[float], str] | None = None, lang: str = "en") -> str:
     """'' unless the peak year of ``name`` in one basis is not a peak in any other basis; then the
     sentence saying so, with each basis' own peak. A peak is the year of the series' maximum, not at
     either end of the series and at least 10% above its median (a rise to the last year is not a
@@ -373,7 +407,9 @@ def peak_only_in(name: str, by_basis: Mapping[str, pd.Series],
     if fmt is None:
         lo = min(float(v.min()) for v in s.values())
         hi = max(float(v.max()) for v in s.values())
-        fmt = (lambda x: f"{100 * x:.1f}%") if 0 <= lo and hi <= 1 else (lambda x: f"{x:.3g}")
+        fmt = ((lambda x: _num(100 * x, ".1f", lang) + "%") if 0 <= lo and hi <= 1
+               else (lambda x: _num(x, ".3g", lang)))
+    _ = gettext_for(lang)
     peaks = {b: (v.idxmax(), float(v.max())) for b, v in s.items()}
     for b, (year, value) in peaks.items():
         others = {o: p for o, p in peaks.items() if o != b}
@@ -382,15 +418,16 @@ def peak_only_in(name: str, by_basis: Mapping[str, pd.Series],
         v = s[b]
         if year in (v.index[0], v.index[-1]) or value < 1.1 * float(v.median()):
             continue
-        rest = "; ".join(f"{basis_name(o)} it peaks in {y} ({fmt(x)})" for o, (y, x) in others.items())
-        return (f"The peak of the {name} in {year} ({fmt(value)}) appears {basis_name(b)} only; "
-                f"{rest}.")
+        rest = "; ".join(_("{basis} it peaks in {year} ({value})").format(
+            basis=basis_name(o, lang), year=y, value=fmt(x)) for o, (y, x) in others.items())
+        return _("The peak of the {name} in {year} ({value}) appears {basis} only; {rest}.").format(
+            name=_(name), year=year, value=fmt(value), basis=basis_name(b, lang), rest=rest)
     return ""
 
 
 def between_reading(by_basis: Mapping[str, pd.Series], basis: str, *,
                     evidence: Mapping[str, Any] | None = None, min_change: float = 0.01,
-                    table: str = TABLES["between"]) -> dict[str, Any]:
+                    table: str = TABLES["between"], lang: str = "en") -> dict[str, Any]:
     """The between-country share of inequality on ``basis``: its first and last year, and
     ``direction`` 'divergence' (a rise of at least ``min_change``, 1 percentage point by default),
     'convergence' (a fall of as much) or 'no clear direction'. ``evidence``: the
@@ -408,17 +445,20 @@ def between_reading(by_basis: Mapping[str, pd.Series], basis: str, *,
     direction = change
     if evidence is not None and evidence.get("direction") != change:
         direction = NEITHER
-    verb = {DIVERGENCE: "rose", CONVERGENCE: "fell"}.get(change, "stayed close to its level")
-    tail = {DIVERGENCE: ": divergence across the border, the two sides drifting apart",
-            CONVERGENCE: ": the two sides drawing closer"}.get(direction, "")
+    _ = gettext_for(lang)
+    verb = _({DIVERGENCE: "rose", CONVERGENCE: "fell"}.get(change, "stayed close to its level"))
+    tail = {DIVERGENCE: _(": divergence across the border, the two sides drifting apart"),
+            CONVERGENCE: _(": the two sides drawing closer")}.get(direction, "")
     if direction == NEITHER and change != NEITHER and evidence is not None:
         share = evidence["share_significant_positive" if change == DIVERGENCE
                          else "share_significant_negative"]
-        tail = (f", but the trend is significant in only {fmt_pct(float(share))} of "
-                f"{int(evidence['n_distinct'])} specifications")
-    sentence = (f"{basis_name(basis).capitalize()}, the share of the border area's inequality that "
-                f"lies between the two countries {verb} from {fmt_pct(a, 1)} in {y0} to "
-                f"{fmt_pct(b, 1)} in {y1}{tail}.")
+        tail = _(", but the trend is significant in only {share} of {n} specifications").format(
+            share=fmt_pct(float(share), lang=lang), n=int(evidence["n_distinct"]))
+    named = basis_name(basis, lang)
+    sentence = _("{basis}, the share of the border area's inequality that lies between the two "
+                 "countries {verb} from {first} in {first_year} to {last} in {last_year}{tail}.").format(
+        basis=named.capitalize() if lang == "en" else _cap(named, lang), verb=verb,
+        first=fmt_pct(a, 1, lang), first_year=y0, last=fmt_pct(b, 1, lang), last_year=y1, tail=tail)
     return {"basis": basis, "first_year": y0, "last_year": y1, "first": a, "last": b,
             "change": change, "direction": direction, "sentence": sentence,
             "source": f"{_src(table, basis=basis, year=y0)}; {_src(table, basis=basis, year=y1)}"}
@@ -436,8 +476,8 @@ def _finite(r: Mapping[str, Any] | None, col: str) -> bool:
 
 def integration_reading(table: pd.DataFrame, inference: pd.DataFrame | None = None, *,
                         alpha: float = 0.05, break_year: Any = None, currency: str | None = None,
-                        fx_change: float = 0.5, table_name: str = TABLES["integration"]
-                        ) -> dict[str, Any]:
+                        fx_change: float = 0.5, table_name: str = TABLES["integration"],
+                        lang: str = "en") -> dict[str, Any]:
     """The DiD of pair gaps at ``break_year`` (default: the first tested) with its checks.
 
     ``table``/``inference``: ``IntegrationResult.table`` / ``.inference`` (rows ``did``,
@@ -447,7 +487,9 @@ def integration_reading(table: pd.DataFrame, inference: pd.DataFrame | None = No
     no placebo break is significant; 'depends on the exchange rate' when it narrowed and the DiD
     with the exchange-rate control either loses significance or moves theta by more than
     ``fx_change`` of itself; otherwise 'not supported' with the reason. ``fx_moves``: the gaps move
-    with the exchange rate (the ``fx_exposure`` coefficient has p < alpha), whatever theta does."""
+    with the exchange rate (the ``fx_exposure`` coefficient has p < alpha), whatever theta does.
+    ``why`` is in ``lang``; ``reading`` stays the English word the rules compare."""
+    _ = gettext_for(lang)
     t = pd.concat([table, inference], ignore_index=True) if inference is not None else table
     years = [y for y in table.loc[table["test"] == "did", "break_year"]
              if _finite(_one(table, "did", y), "estimate")]
@@ -465,7 +507,7 @@ def integration_reading(table: pd.DataFrame, inference: pd.DataFrame | None = No
     narrowed = theta < 0 and p < alpha
     widened = theta > 0 and p < alpha
     pre_rejects = _finite(pre, "pvalue") and float(pre["pvalue"]) < alpha
-    weak = [name for name, r in (("dyadic-robust", dy), ("wild bootstrap", wild))
+    weak = [_(name) for name, r in (("dyadic-robust", dy), ("wild bootstrap", wild))
             if _finite(r, "pvalue") and float(r["pvalue"]) >= alpha]
     fx_drives = False
     if narrowed and _finite(fx, "estimate") and _finite(fx, "pvalue"):
@@ -474,15 +516,17 @@ def integration_reading(table: pd.DataFrame, inference: pd.DataFrame | None = No
     fx_moves = _finite(expo, "pvalue") and float(expo["pvalue"]) < alpha
     why = []
     if not narrowed:
-        why.append("the gaps did not narrow significantly" if theta < 0 else
-                   "the gaps widened" if widened else "the gaps did not narrow")
+        why.append(_("the gaps did not narrow significantly" if theta < 0 else
+                     "the gaps widened" if widened else "the gaps did not narrow"))
     if pre_rejects:
-        why.append(f"the pre-trend test rejects parallel trends before the break "
-                   f"(p {fmt_p(float(pre['pvalue']))})")
+        why.append(_("the pre-trend test rejects parallel trends before the break (p {p})").format(
+            p=fmt_p(float(pre["pvalue"]), lang)))
     if weak and narrowed:
-        why.append(" and ".join(weak) + " p not below " + f"{alpha:g}")
+        why.append(_("{tests} p not below {alpha}").format(tests=_(" and ").join(weak),
+                                                           alpha=_num(alpha, "g", lang)))
     if n_plac_sig and narrowed:
-        why.append(f"{n_plac_sig} of {len(placebo)} placebo breaks before {year} are significant too")
+        why.append(_("{k} of {n} placebo breaks before {year} are significant too").format(
+            k=n_plac_sig, n=len(placebo), year=year))
     if fx_drives:
         reading = DEPENDS_FX
     elif narrowed and not why:
@@ -518,25 +562,27 @@ _CLAIM_WORDS = {SUPPORTED: ("holds", "hold"), SUPPORTED_NARROWLY: ("holds narrow
                 CANNOT: ("cannot be checked with these data", "cannot be checked with these data")}
 
 
-def _plain_counts(counts: Mapping[str, int]) -> str:
+def _plain_counts(counts: Mapping[str, int], lang: str = "en") -> str:
     """'3 hold, 1 holds narrowly and 1 cannot be checked with these data'."""
-    parts = [f"{n} {_CLAIM_WORDS.get(k, (k, k))[0 if n == 1 else 1]}" for k, n in counts.items()]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    _ = gettext_for(lang)
+    parts = [f"{n} {_(_CLAIM_WORDS.get(k, (k, k))[0 if n == 1 else 1])}" for k, n in counts.items()]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + _(" and ") + parts[-1]
 
 
-def claims_reading(claims: pd.DataFrame) -> dict[str, Any]:
+def claims_reading(claims: pd.DataFrame, lang: str = "en") -> dict[str, Any]:
     """The claims table (``check_claims``) counted by verdict label, in order of first appearance,
     its thesis row (``kind`` "thesis") set apart: keys n, counts (label -> count), text ('4
     supported; 2 not supported'), plain ('4 hold and 2 do not hold'), thesis (the thesis row's
-    verdict, or None)."""
+    verdict, or None). ``text`` and ``plain`` are in ``lang``."""
+    _ = gettext_for(lang)
     kind = claims["kind"].astype(str) if "kind" in claims else pd.Series("claim", index=claims.index)
     thesis = claims[kind == "thesis"]
     claims = claims[kind != "thesis"]
     order = list(dict.fromkeys(map(str, claims["verdict"])))
     counts = {k: int((claims["verdict"].astype(str) == k).sum()) for k in order}
     return {"n": len(claims), "counts": counts,
-            "text": "; ".join(f"{v} {k}" for k, v in counts.items()),
-            "plain": _plain_counts(counts),
+            "text": "; ".join(f"{v} {_(k)}" for k, v in counts.items()),
+            "plain": _plain_counts(counts, lang),
             "thesis": str(thesis["verdict"].iloc[0]) if len(thesis) else None}
 
 
@@ -550,17 +596,21 @@ def _ev(read: pd.DataFrame, estimate: str) -> dict[str, Any] | None:
     return None if g.empty else g.iloc[0].to_dict()
 
 
-def _short(r: Mapping[str, Any]) -> str:
+def _short(r: Mapping[str, Any], lang: str = "en") -> str:
     """'β −0.012 (p 0.04); 100% negative, 39% significantly negative, 0% significantly positive
     of 44; joint p 0.03'."""
+    _ = gettext_for(lang)
     jp = r.get("joint_pvalue", np.nan)
-    return (f"{SYMBOLS.get(str(r['estimate']), 'slope')} {fmt_value(float(r['baseline_value']))} "
-            f"(p {fmt_p(float(r['baseline_pvalue']))}) at the baseline; "
-            f"{fmt_pct(float(r['share_negative']))} negative, "
-            f"{fmt_pct(float(r['share_significant_negative']))} significantly negative, "
-            f"{fmt_pct(float(r['share_significant_positive']))} significantly positive of "
-            f"{int(r['n_distinct'])} distinct specifications"
-            + (f"; joint p {fmt_p(float(jp))}" if pd.notna(jp) else ""))
+    return (_("{symbol} {value} (p {p}) at the baseline; {negative} negative, {sig_negative} "
+              "significantly negative, {sig_positive} significantly positive of {n} distinct "
+              "specifications").format(
+        symbol=_(SYMBOLS.get(str(r["estimate"]), "slope")),
+        value=fmt_value(float(r["baseline_value"]), lang), p=fmt_p(float(r["baseline_pvalue"]), lang),
+        negative=fmt_pct(float(r["share_negative"]), lang=lang),
+        sig_negative=fmt_pct(float(r["share_significant_negative"]), lang=lang),
+        sig_positive=fmt_pct(float(r["share_significant_positive"]), lang=lang),
+        n=int(r["n_distinct"]))
+            + (_("; joint p {p}").format(p=fmt_p(float(jp), lang)) if pd.notna(jp) else ""))
 
 
 def _currency_dependent(dep: pd.DataFrame | None, estimate: str) -> bool:
@@ -568,11 +618,14 @@ def _currency_dependent(dep: pd.DataFrame | None, estimate: str) -> bool:
         ((dep["estimate"] == estimate) & (dep["dimension"] == "currency")).any())
 
 
-def _convergence_row(read: pd.DataFrame, dep: pd.DataFrame | None) -> dict[str, Any]:
+def _convergence_row(read: pd.DataFrame, dep: pd.DataFrame | None, lang: str = "en"
+                     ) -> dict[str, Any]:
+    _ = gettext_for(lang)
     rows = [r for r in (_ev(read, "sigma_trend"), _ev(read, "beta_absolute")) if r is not None]
     if not rows:
-        return {"conclusion": "Convergence observed (σ, β)", "paper_says": PAPER_SAYS["convergence"],
-                "data_show": "the grid has neither σ nor β", "evidence": "", "robustness": "",
+        return {"conclusion": _("Convergence observed (σ, β)"),
+                "paper_says": _(PAPER_SAYS["convergence"]),
+                "data_show": _("the grid has neither σ nor β"), "evidence": "", "robustness": "",
                 "verdict": CANNOT, "source": ""}
     strong = [r for r in rows if r["direction"] == CONVERGENCE and r["strength"] in (ROBUST, MOSTLY)]
     against = [r for r in rows if r["direction"] == DIVERGENCE and r["strength"] in (ROBUST, MOSTLY)]
@@ -588,45 +641,50 @@ def _convergence_row(read: pd.DataFrame, dep: pd.DataFrame | None) -> dict[str, 
         v = NOT_SUPPORTED
     plain = {"sigma_trend": "σ (spread of log income)",
              "beta_absolute": "β (poorer regions growing faster)"}
-    data = "; ".join(f"{plain[r['estimate']]}: {r['direction']}, {r['strength']}" for r in rows)
-    return {"conclusion": "Convergence observed (σ, β)", "paper_says": PAPER_SAYS["convergence"],
-            "data_show": data, "evidence": " | ".join(_short(r) for r in rows),
+    data = "; ".join(f"{_(plain[r['estimate']])}: {_(r['direction'])}, {_(r['strength'])}"
+                     for r in rows)
+    return {"conclusion": _("Convergence observed (σ, β)"),
+            "paper_says": _(PAPER_SAYS["convergence"]),
+            "data_show": data, "evidence": " | ".join(_short(r, lang) for r in rows),
             "robustness": " | ".join(r["reading"] for r in rows), "verdict": v,
             "source": "; ".join(str(r["source"]) for r in rows)}
 
 
 def _integration_row(integ: Mapping[str, Any] | None, context: str, paper: bool = True,
-                     grid: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    base = {"conclusion": ("The EAEU (2015) strengthened convergence (DiD of neighbour gaps)" if paper
-                           else "Integration after the break year (DiD of neighbour gaps)"),
-            "paper_says": PAPER_SAYS["integration"]}
+                     grid: Mapping[str, Any] | None = None, lang: str = "en") -> dict[str, Any]:
+    _ = gettext_for(lang)
+    base = {"conclusion": _("The EAEU (2015) strengthened convergence (DiD of neighbour gaps)" if paper
+                            else "Integration after the break year (DiD of neighbour gaps)"),
+            "paper_says": _(PAPER_SAYS["integration"])}
     if integ is None:
-        return {**base, "data_show": "no integration test on these data", "evidence": "",
+        return {**base, "data_show": _("no integration test on these data"), "evidence": "",
                 "robustness": "", "verdict": CANNOT, "source": ""}
     th = integ["theta"]
-    cur = f", in {integ['currency']}" if integ.get("currency") else ""
-    data = f"after {integ['break_year']} gaps across the border {_moved(integ)}{cur}"
-    ev = [f"theta {fmt_value(th)} (p {fmt_p(integ['pvalue'])})"]
+    cur = _(", in {currency}").format(currency=integ["currency"]) if integ.get("currency") else ""
+    data = _("after {year} gaps across the border {moved}{currency}").format(
+        year=integ["break_year"], moved=_moved(integ, lang), currency=cur)
+    ev = [_("theta {value} (p {p})").format(value=fmt_value(th, lang), p=fmt_p(integ["pvalue"], lang))]
     for k, name in (("pretrend_pvalue", "pre-trend"), ("dyadic_pvalue", "dyadic-robust"),
                     ("wild_pvalue", "wild bootstrap")):
         if np.isfinite(integ[k]):
-            ev.append(f"{name} p {fmt_p(integ[k])}")
+            ev.append(f"{_(name)} p {fmt_p(integ[k], lang)}")
     if np.isfinite(integ["fx_theta"]):
-        ev.append(f"with the exchange-rate control theta {fmt_value(integ['fx_theta'])} "
-                  f"(p {fmt_p(integ['fx_pvalue'])})")
+        ev.append(_("with the exchange-rate control theta {value} (p {p})").format(
+            value=fmt_value(integ["fx_theta"], lang), p=fmt_p(integ["fx_pvalue"], lang)))
     if integ["placebo_tested"]:
-        ev.append(f"{integ['placebo_significant']} of {integ['placebo_tested']} placebo breaks "
-                  "significant")
+        ev.append(_("{k} of {n} placebo breaks significant").format(
+            k=integ["placebo_significant"], n=integ["placebo_tested"]))
     if np.isfinite(integ["fx_exposure"]):
-        ev.append(f"exchange-rate exposure coefficient {fmt_value(integ['fx_exposure'])} "
-                  f"(p {fmt_p(integ['fx_exposure_pvalue'])})")
-    rob = "; ".join(integ["why"]) if integ["why"] else "holds under every check"
+        ev.append(_("exchange-rate exposure coefficient {value} (p {p})").format(
+            value=fmt_value(integ["fx_exposure"], lang), p=fmt_p(integ["fx_exposure_pvalue"], lang)))
+    rob = "; ".join(integ["why"]) if integ["why"] else _("holds under every check")
     fx_said = integ["fx_drives"] or integ["fx_moves"]
     if fx_said:
-        rob = (("the exchange-rate control changes it" if integ["fx_drives"] else
-                "the gaps move with the exchange rate")
-               + (f": the 2014–16 devaluations (rouble {CONTEXT.loc[0, 'when']}, tenge "
-                  f"{CONTEXT.loc[1, 'when']}) after the oil-price fall move them" if paper else "")
+        rob = (_("the exchange-rate control changes it" if integ["fx_drives"] else
+                 "the gaps move with the exchange rate")
+               + (_(": the 2014–16 devaluations (rouble {rouble}, tenge {tenge}) after the oil-price "
+                    "fall move them").format(rouble=_(CONTEXT.loc[0, "when"]),
+                                             tenge=_(CONTEXT.loc[1, "when"])) if paper else "")
                + (f"; {rob}" if integ["why"] else ""))
     verdict_word = integ["reading"]
     if grid is not None:
@@ -640,50 +698,58 @@ def _integration_row(integ: Mapping[str, Any] | None, context: str, paper: bool 
             + (f"; {grid['source']}" if grid is not None else "")}
 
 
-def grid_reading(shares: pd.DataFrame, *, table_name: str = TABLES["integration_grid"]
-                 ) -> dict[str, Any]:
+def grid_reading(shares: pd.DataFrame, *, table_name: str = TABLES["integration_grid"],
+                 lang: str = "en") -> dict[str, Any]:
     """The integration DiD across the grid of currency bases and windows
     (:meth:`crossborder.study.integration.IntegrationGrid.shares`): per basis, how many
     specifications narrow / widen significantly with pair-clustered errors, and how many narrow
     with dyadic-robust errors (pairs sharing regions). ``text`` is one clause; ``source`` names the
-    rows. ``holds``: some basis narrows in most of its specifications under dyadic-robust errors."""
+    rows. ``holds``: some basis narrows in most of its specifications under dyadic-robust errors.
+    ``text`` is in ``lang``."""
+    _ = gettext_for(lang)
     pair = shares[shares["inference"] == "pair"]
     dy = shares[shares["inference"] == "dyadic"].set_index("currency")
     parts = []
     for r in pair.itertuples():
-        part = f"{basis_name(str(r.currency))} {int(r.narrowing)}/{int(r.n)} narrow"
+        part = _("{basis} {k}/{n} narrow").format(basis=basis_name(str(r.currency), lang),
+                                                  k=int(r.narrowing), n=int(r.n))
         if r.widening:
-            part += f", {int(r.widening)}/{int(r.n)} widen"
+            part += _(", {k}/{n} widen").format(k=int(r.widening), n=int(r.n))
         parts.append(part)
     dy_nar = {c: int(v) for c, v in dy["narrowing"].items()} if len(dy) else {}
     dy_n = {c: int(v) for c, v in dy["n"].items()} if len(dy) else {}
     holds = any(dy_n.get(c, 0) and dy_nar.get(c, 0) / dy_n[c] > 0.5 for c in dy_nar)
-    text = ("on the grid of currency bases and windows (pair-clustered p): " + "; ".join(parts))
+    text = _("on the grid of currency bases and windows (pair-clustered p): {parts}").format(
+        parts="; ".join(parts))
     if dy_nar:
         total, n = sum(dy_nar.values()), sum(dy_n.values())
-        text += (f"; with dyadic-robust errors {total} of {n} narrow" if total
-                 else "; with dyadic-robust errors none narrows")
+        text += (_("; with dyadic-robust errors {k} of {n} narrow").format(k=total, n=n) if total
+                 else _("; with dyadic-robust errors none narrows"))
     return {"text": text, "holds": holds,
             "source": f"{table_name}[inference=pair]; {table_name}[inference=dyadic]"}
 
 
-def _moved(integ: Mapping[str, Any]) -> str:
+def _moved(integ: Mapping[str, Any], lang: str = "en") -> str:
     """'narrowed by about 7%', 'widened by about 7%' or 'did not change beyond chance (estimate
     −7%)' (theta in log points, about a percentage)."""
-    pct = fmt_pct(abs(integ["theta"]))
+    _ = gettext_for(lang)
+    pct = fmt_pct(abs(integ["theta"]), lang=lang)
     if integ["narrowed"]:
-        return f"narrowed by about {pct}"
+        return _("narrowed by about {pct}").format(pct=pct)
     if integ["widened"]:
-        return f"widened by about {pct}"
-    return f"did not change beyond chance (estimate {'−' if integ['theta'] < 0 else '+'}{pct})"
+        return _("widened by about {pct}").format(pct=pct)
+    return _("did not change beyond chance (estimate {sign}{pct})").format(
+        sign="−" if integ["theta"] < 0 else "+", pct=pct)
 
 
-def _polarised_row(between: Mapping[str, Any] | None, read: pd.DataFrame) -> dict[str, Any]:
-    base = {"conclusion": "The border area is polarised (between-country share)",
-            "paper_says": PAPER_SAYS["polarised"]}
+def _polarised_row(between: Mapping[str, Any] | None, read: pd.DataFrame, lang: str = "en"
+                   ) -> dict[str, Any]:
+    _ = gettext_for(lang)
+    base = {"conclusion": _("The border area is polarised (between-country share)"),
+            "paper_says": _(PAPER_SAYS["polarised"])}
     r = _ev(read, "between_share_trend")
     if between is None and r is None:
-        return {**base, "data_show": "no between-country share on these data", "evidence": "",
+        return {**base, "data_show": _("no between-country share on these data"), "evidence": "",
                 "robustness": "", "verdict": CANNOT, "source": ""}
     data = between["sentence"] if between is not None else ""
     direction = between["direction"] if between is not None else r["direction"]
@@ -694,26 +760,29 @@ def _polarised_row(between: Mapping[str, Any] | None, read: pd.DataFrame) -> dic
         v = NARROWLY
     else:
         v = NOT_SUPPORTED
-    return {**base, "data_show": data, "evidence": _short(r) if r is not None else "",
+    return {**base, "data_show": data, "evidence": _short(r, lang) if r is not None else "",
             "robustness": r["reading"] if r is not None else "", "verdict": v,
             "source": "; ".join(x for x in ((between or {}).get("source", ""),
                                             (r or {}).get("source", "")) if x)}
 
 
-def _claims_row(claims: Mapping[str, Any], table: str) -> dict[str, Any]:
+def _claims_row(claims: Mapping[str, Any], table: str, lang: str = "en") -> dict[str, Any]:
+    _ = gettext_for(lang)
     c = claims["counts"]
     n_sup = c.get(SUPPORTED, 0) + c.get(NARROWLY, 0)
     v = SUPPORTED if n_sup == claims["n"] else NOT_SUPPORTED if n_sup == 0 else PARTLY
-    return {"conclusion": "The paper's quantitative claims", "paper_says": PAPER_SAYS["claims"],
-            "data_show": f"of {claims['n']} checks: {claims['text']}",
-            "evidence": "each claim against the bundled data, with the basis that makes it hold or fail",
-            "robustness": "see the claims table (the basis named per claim)", "verdict": v,
+    return {"conclusion": _("The paper's quantitative claims"), "paper_says": _(PAPER_SAYS["claims"]),
+            "data_show": _("of {n} checks: {counts}").format(n=claims["n"], counts=claims["text"]),
+            "evidence": _("each claim against the bundled data, with the basis that makes it hold or "
+                          "fail"),
+            "robustness": _("see the claims table (the basis named per claim)"), "verdict": v,
             "source": f"{table} (the rows of kind claim, counted by verdict)"}
 
 
 def _thesis_row(conv: Mapping[str, Any], integ: Mapping[str, Any], pol: Mapping[str, Any],
-                claims: Mapping[str, Any] | None = None, table: str = TABLES["claims"]
-                ) -> dict[str, Any]:
+                claims: Mapping[str, Any] | None = None, table: str = TABLES["claims"],
+                lang: str = "en") -> dict[str, Any]:
+    _ = gettext_for(lang)
     if conv["verdict"] == SUPPORTED and integ["verdict"] == SUPPORTED:
         v = SUPPORTED
     elif conv["verdict"] in (SUPPORTED, PARTLY) or integ["verdict"] in (SUPPORTED, DEPENDS_FX):
@@ -723,15 +792,16 @@ def _thesis_row(conv: Mapping[str, Any], integ: Mapping[str, Any], pol: Mapping[
     else:
         v = NOT_SUPPORTED
     across = pol["verdict"] in (SUPPORTED, NARROWLY)
-    data = (f"convergence: {conv['verdict']}; integration effect: {integ['verdict']}"
-            + ("; the two sides drift apart" if across else ""))
+    data = (_("convergence: {convergence}; integration effect: {integration}").format(
+        convergence=_(conv["verdict"]), integration=_(integ["verdict"]))
+            + (_("; the two sides drift apart") if across else ""))
     claims_thesis = (claims or {}).get("thesis")
-    return {"conclusion": "The paper's central thesis", "paper_says": PAPER_SAYS["thesis"],
+    return {"conclusion": _("The paper's central thesis"), "paper_says": _(PAPER_SAYS["thesis"]),
             "data_show": data,
-            "evidence": "the three rows above" + (
-                f"; the claims table's thesis row (a gap at the border and neighbour gaps closing): "
-                f"{claims_thesis}" if claims_thesis else ""),
-            "robustness": "as the rows above", "verdict": v,
+            "evidence": _("the three rows above") + (
+                _("; the claims table's thesis row (a gap at the border and neighbour gaps closing): "
+                  "{verdict}").format(verdict=_(claims_thesis)) if claims_thesis else ""),
+            "robustness": _("as the rows above"), "verdict": v,
             "source": "; ".join(f"{TABLES['conclusions']}[key={k}]"
                                 for k in ("convergence", "integration", "polarised"))
                       + (f"; {table}[key=thesis]" if claims_thesis else "")}
@@ -742,7 +812,7 @@ def conclusions(read: pd.DataFrame, *, dependences: pd.DataFrame | None = None,
                 integration: Mapping[str, Any] | None = None,
                 claims: Mapping[str, Any] | None = None, paper: bool = True,
                 tables: Mapping[str, str] | None = None,
-                integration_grid: Mapping[str, Any] | None = None) -> pd.DataFrame:
+                integration_grid: Mapping[str, Any] | None = None, lang: str = "en") -> pd.DataFrame:
     """The paper's conclusions point by point (columns :data:`CONCLUSION_COLUMNS`) with a ``key``
     column (convergence, integration, polarised, claims, thesis).
 
@@ -752,17 +822,19 @@ def conclusions(read: pd.DataFrame, *, dependences: pd.DataFrame | None = None,
     specification but not under dyadic-robust errors across the grid "depends on the basis").
     Without ``paper`` (a dataset
     that is not the paper's) the claims and thesis rows are left out and ``paper_says`` is empty.
+    The text columns are in ``lang``; ``verdict``, ``key`` and ``source`` stay the English words
+    and file names the rules and the tracing read (:class:`Verdict` translates ``verdict``).
     """
     tb = {**TABLES, **(tables or {})}
-    conv = {"key": "convergence", **_convergence_row(read, dependences)}
+    conv = {"key": "convergence", **_convergence_row(read, dependences, lang)}
     integ = {"key": "integration", **_integration_row(integration, tb["context"], paper,
-                                                      integration_grid)}
-    pol = {"key": "polarised", **_polarised_row(between, read)}
+                                                      integration_grid, lang)}
+    pol = {"key": "polarised", **_polarised_row(between, read, lang)}
     rows = [conv, integ, pol]
     if paper:
         if claims is not None:
-            rows.append({"key": "claims", **_claims_row(claims, tb["claims"])})
-        rows.append({"key": "thesis", **_thesis_row(conv, integ, pol, claims, tb["claims"])})
+            rows.append({"key": "claims", **_claims_row(claims, tb["claims"], lang)})
+        rows.append({"key": "thesis", **_thesis_row(conv, integ, pol, claims, tb["claims"], lang)})
     out = pd.DataFrame(rows, columns=["key"] + CONCLUSION_COLUMNS)
     if not paper:
         out["paper_says"] = ""
@@ -781,80 +853,96 @@ def bottom_line(concl: pd.DataFrame, read: pd.DataFrame, *,
                 integration: Mapping[str, Any] | None = None,
                 claims: Mapping[str, Any] | None = None,
                 sides: tuple[str, str] = ("one side", "the other"), paper: bool = True,
-                with_keys: bool = False, alpha: float = 0.05) -> list[Any]:
+                with_keys: bool = False, alpha: float = 0.05, lang: str = "en") -> list[Any]:
     """At most five plain sentences: convergence, the gap between the two countries, the
     integration effect (naming the 2014–16 devaluations and the oil price when the exchange rate
     drives it), the claims, the central thesis. Every number is one of the conclusions table's.
     Without ``paper`` (another border) the integration sentence names the break year only and the
     exchange rate without the paper's currencies. A joint test with p < ``alpha`` is named beside the
     shares of significant specifications. ``with_keys``: (conclusion key, sentence) pairs,
-    the key naming the row of the conclusions table the sentence rests on."""
+    the key naming the row of the conclusions table the sentence rests on.
+
+    ``lang``: the sentences are templates (gettext msgids with named placeholders such as
+    ``{share}``) translated by the catalogs of :mod:`crossborder.i18n`, numbers written with the
+    language's separators; ``concl`` keeps English verdict words (as :func:`conclusions` gives
+    them) and ``between``/``integration``/``claims`` are read in ``lang`` (their ``why`` and
+    ``plain``)."""
+    _ = gettext_for(lang)
     c = concl.set_index("key")
     out: list[str] = []
     keys: list[str] = []
     sig, beta = _ev(read, "sigma_trend"), _ev(read, "beta_absolute")
     parts = []
     if beta is not None:
-        parts.append(f"poorer regions grew significantly faster in "
-                     f"{fmt_pct(float(beta['share_significant_negative']))} of {int(beta['n_distinct'])} "
-                     "ways of measuring it")
+        parts.append(_("poorer regions grew significantly faster in {share} of {n} ways of measuring "
+                       "it").format(share=fmt_pct(float(beta["share_significant_negative"]), lang=lang),
+                                    n=int(beta["n_distinct"])))
     if sig is not None:
-        parts.append(f"inequality among them fell significantly in "
-                     f"{fmt_pct(float(sig['share_significant_negative']))} of {int(sig['n_distinct'])}"
-                     + (f" and rose significantly in {fmt_pct(float(sig['share_significant_positive']))}"
-                        if float(sig["share_significant_positive"]) > 0 else ""))
+        parts.append(_("inequality among them fell significantly in {share} of {n}").format(
+            share=fmt_pct(float(sig["share_significant_negative"]), lang=lang), n=int(sig["n_distinct"]))
+            + (_(" and rose significantly in {share}").format(
+                share=fmt_pct(float(sig["share_significant_positive"]), lang=lang))
+               if float(sig["share_significant_positive"]) > 0 else ""))
     joint = [(what, float(r["joint_pvalue"])) for what, r in (("growth", beta), ("inequality", sig))
              if r is not None and pd.notna(r.get("joint_pvalue", np.nan))
              and float(r["joint_pvalue"]) < alpha]
     keys.append("convergence")
-    out.append(f"That incomes in the border regions are drawing closer "
-               f"{_PLAIN[c.loc['convergence', 'verdict']]}"
-               + (": " + ", and ".join(parts) if parts else "")
-               + ((("; the joint test across them agrees (p " if c.loc["convergence", "verdict"]
-                    == SUPPORTED else "; taken together, though, the specifications show more "
-                    "convergence than chance would (joint test p ")
-                   + ", ".join(f"{fmt_p(p)} for {w}" for w, p in joint) + ")")
+    out.append(_("That incomes in the border regions are drawing closer {verdict}").format(
+        verdict=_(_PLAIN[c.loc["convergence", "verdict"]]))
+               + (": " + _(", and ").join(parts) if parts else "")
+               + (((_("; the joint test across them agrees (p ") if c.loc["convergence", "verdict"]
+                    == SUPPORTED else _("; taken together, though, the specifications show more "
+                                        "convergence than chance would (joint test p "))
+                   + ", ".join(_("{p} for {what}").format(p=fmt_p(p, lang), what=_(w)) for w, p in joint)
+                   + ")")
                   if joint else "") + ".")
     if between is not None:
-        a, b = sides
-        verb = {DIVERGENCE: "widened", CONVERGENCE: "narrowed"}.get(between["change"],
-                                                                   "changed little")
-        basis = ("in constant prices" if between["basis"] == "real"
-                 else basis_name(str(between["basis"])))
+        a, b = (_(x) for x in sides)
+        verb = _({DIVERGENCE: "widened", CONVERGENCE: "narrowed"}.get(between["change"],
+                                                                     "changed little"))
+        basis = (_("in constant prices") if between["basis"] == "real"
+                 else basis_name(str(between["basis"]), lang))
         keys.append("polarised")
-        out.append(f"The gap between the border regions of {a} and those of {b} {verb}: the part of "
-                   f"the area's income inequality that lies between the two countries went from "
-                   f"{fmt_pct(between['first'], 1)} in {between['first_year']} to "
-                   f"{fmt_pct(between['last'], 1)} in {between['last_year']} ({basis})"
-                   + (", though the rise is not significant in most ways of measuring it"
+        out.append(_("The gap between the border regions of {a} and those of {b} {verb}: the part of "
+                     "the area's income inequality that lies between the two countries went from "
+                     "{first} in {first_year} to {last} in {last_year} ({basis})").format(
+            a=a, b=b, verb=verb, first=fmt_pct(between["first"], 1, lang),
+            first_year=between["first_year"], last=fmt_pct(between["last"], 1, lang),
+            last_year=between["last_year"], basis=basis)
+                   + (_(", though the rise is not significant in most ways of measuring it")
                       if between["change"] == DIVERGENCE and between["direction"] != DIVERGENCE
-                      else ", though the fall is not significant in most ways of measuring it"
+                      else _(", though the fall is not significant in most ways of measuring it")
                       if between["change"] == CONVERGENCE and between["direction"] != CONVERGENCE
                       else "") + ".")
     if integration is not None:
-        text = (f"After {integration['break_year']}"
-                + (", when the Eurasian Economic Union began" if paper else "")
-                + f", income gaps between neighbouring regions across the border "
-                f"{_moved(integration)}, compared with neighbours inside one country")
-        events = (f": the rouble fell by half in {CONTEXT.loc[0, 'when']} and the tenge in "
-                  f"{CONTEXT.loc[1, 'when']}, both after the oil price collapsed" if paper else
-                  " between the two currencies")
+        text = (_("After {year}").format(year=integration["break_year"])
+                + (_(", when the Eurasian Economic Union began") if paper else "")
+                + _(", income gaps between neighbouring regions across the border {moved}, compared "
+                    "with neighbours inside one country").format(moved=_moved(integration, lang)))
+        events = (_(": the rouble fell by half in {rouble} and the tenge in {tenge}, both after the "
+                    "oil price collapsed").format(rouble=_(CONTEXT.loc[0, "when"]),
+                                                  tenge=_(CONTEXT.loc[1, "when"])) if paper else
+                  _(" between the two currencies"))
         if integration["fx_drives"]:
-            text += (", but this moves with the exchange rate" + events + ", so the data cannot "
-                     + ("credit the Union with it" if paper else "credit the break year with it"))
+            text += (_(", but this moves with the exchange rate") + events
+                     + _(", so the data cannot credit the Union with it" if paper
+                         else ", so the data cannot credit the break year with it"))
         elif integration["reading"] != SUPPORTED and integration["narrowed"]:
-            text += ", but the checks do not bear it out (" + "; ".join(integration["why"]) + ")"
+            text += (_(", but the checks do not bear it out ({why})").format(
+                why="; ".join(integration["why"])))
         if integration["fx_moves"] and not integration["fx_drives"]:
-            text += "; the gaps move with the exchange rate" + events
+            text += _("; the gaps move with the exchange rate") + events
         keys.append("integration")
         out.append(text + ".")
     if claims is not None:
         keys.append("claims")
-        out.append(f"Of the paper's {claims['n']} checked figures, {claims['plain']}.")
+        out.append(_("Of the paper's {n} checked figures, {counts}.").format(n=claims["n"],
+                                                                             counts=claims["plain"]))
     if "thesis" in c.index:
         keys.append("thesis")
-        out.append(f"So the paper's central claim, that the border area converges and that "
-                   f"integration helps, {_PLAIN[c.loc['thesis', 'verdict']]}.")
+        out.append(_("So the paper's central claim, that the border area converges and that "
+                     "integration helps, {verdict}.").format(
+            verdict=_(_PLAIN[c.loc["thesis", "verdict"]])))
     if with_keys:
         return list(zip(keys, out, strict=True))[:5]
     return out[:5]
@@ -900,6 +988,7 @@ def verdict(
     robust: float = 0.9,
     rare: float = 1 / 3,
     contrast: float = 0.25,
+    lang: str = "en",
 ) -> Verdict:
     """Read a robustness grid (``result.evidence()``, ``result.depends_on(contrast)``), the
     between-country share per currency basis (``between``: basis -> yearly series; read on
@@ -908,12 +997,14 @@ def verdict(
     ``names``: side code -> name in the estimate labels; ``sides``: the two sides as the bottom line
     names them; ``integration_grid``: an :class:`~crossborder.study.integration.IntegrationGrid`
     whose shares are read beside the integration test (:func:`grid_reading`). The grid's ``alpha``
-    (``result.params``) is used throughout.
+    (``result.params``) is used throughout. ``lang``: the sentences, the readings and the
+    conclusions' text (verdict words included) in that language (:mod:`crossborder.i18n`); the
+    ``source`` columns and the English rule words (``direction``, ``strength``) stay as they are.
     """
     alpha = float(result.params.get("alpha", 0.05))
     read = read_evidence(result.evidence(), alpha=alpha, robust=robust, rare=rare, names=names,
-                         specs=_spec_words(result.table))
-    dep = dependence_sentences(result.depends_on(contrast=contrast), names)
+                         specs=_spec_words(result.table, lang), lang=lang)
+    dep = dependence_sentences(result.depends_on(contrast=contrast), names, lang)
     if basis is None:
         basis = _baseline_basis(result)
     btw = None
@@ -921,40 +1012,43 @@ def verdict(
     if between:
         ev = _ev(read, "between_share_trend")
         if basis in between:
-            btw = between_reading(between, basis, evidence=ev)
+            btw = between_reading(between, basis, evidence=ev, lang=lang)
             extras.append(btw["sentence"])
         others = {b: s for b, s in between.items() if b != basis}
-        peak = peak_only_in("between-country share of inequality", others)
+        peak = peak_only_in("between-country share of inequality", others, lang=lang)
         if peak:
             extras.append(peak)
     integ = None
     if integration is not None:
         integ = integration_reading(integration.table, integration.inference, alpha=alpha,
-                                    currency=integration.params.get("currency"))
-    cl = claims_reading(claims) if claims is not None and len(claims) else None
-    grid = (grid_reading(integration_grid.shares()) if integration_grid is not None else None)
+                                    currency=integration.params.get("currency"), lang=lang)
+    cl = claims_reading(claims, lang) if claims is not None and len(claims) else None
+    grid = (grid_reading(integration_grid.shares(), lang=lang) if integration_grid is not None
+            else None)
     concl = conclusions(read, dependences=dep, between=btw, integration=integ, claims=cl,
-                        paper=paper, integration_grid=grid)
+                        paper=paper, integration_grid=grid, lang=lang)
     pairs = bottom_line(concl, read, between=btw, integration=integ, claims=cl,
                         sides=sides or ("one side", "the other"), paper=paper, with_keys=True,
-                        alpha=alpha)
+                        alpha=alpha, lang=lang)
     bl = [text for _, text in pairs]
     src = concl.set_index("key")["source"]
     table = pd.DataFrame({"sentence": bl,
                           "rests_on": [f"{TABLES['conclusions']}[key={k}]" for k, _ in pairs],
                           "source": [src[k] for k, _ in pairs]})
     sentences = list(read["sentence"]) + list(dep.loc[dep["stated"], "sentence"]) + extras
+    if lang != "en":
+        concl = concl.assign(verdict=concl["verdict"].map(gettext_for(lang)))
     return Verdict(bottom_line=bl, conclusions=concl, evidence=read, dependences=dep,
                    sentences=sentences, between=btw, integration=integ, extras=extras, alpha=alpha,
                    bottom_line_table=table)
 
 
-def _spec_words(table: pd.DataFrame) -> dict[Any, str]:
+def _spec_words(table: pd.DataFrame, lang: str = "en") -> dict[Any, str]:
     """spec_id -> :func:`describe_spec` of the grid's specifications (empty without ``spec_id``)."""
     if "spec_id" not in table or table.empty:
         return {}
     first = table.drop_duplicates("spec_id")
-    return {int(r["spec_id"]): describe_spec(r) for r in first.to_dict("records")}
+    return {int(r["spec_id"]): describe_spec(r, lang) for r in first.to_dict("records")}
 
 
 def _baseline_basis(result: Any, estimate: str = "between_share_trend") -> str | None:

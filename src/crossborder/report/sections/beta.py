@@ -14,6 +14,7 @@ import pandas as pd
 from ...beta_spatial import baseline_beta_spatial, contiguity_weights
 from ...charts import beta_scatter
 from ...errors import DataError, DegenerateDataError
+from ...i18n import gettext_for
 from ...measures.beta import beta
 from ..model import ReportContext, Section, Skip, degenerate_reason
 from ..panels import describe, geo_sources, label, need_periods, panel, source_line, sources_of, why_not
@@ -83,9 +84,12 @@ def build(ctx: ReportContext) -> Section:
     which_main = "border regions" if "border" in fitted else "all regions"
     fig = beta_scatter(pd.Series(y0, index=m.regions), pd.Series(growth, index=m.regions),
                        fit=border_abs, labels=pd.Series(list(m.regions), index=m.regions),
-                       groups=groups, title=f"Beta convergence of {which_main}, {m.times[0]}–{m.times[-1]}",
-                       xlabel=f"log {label(border_p)} {m.times[0]} ({border_p.unit})",
-                       source=source_line(ctx, border_p))
+                       groups=groups,
+                       title=gettext_for(ctx.lang)("Beta convergence of {which}, {first}–{last}").format(
+                           which=gettext_for(ctx.lang)(which_main), first=m.times[0], last=m.times[-1]),
+                       xlabel=gettext_for(ctx.lang)("log {indicator} {year} ({unit})").format(
+                           indicator=label(border_p), year=m.times[0], unit=border_p.unit),
+                       source=source_line(ctx, border_p), lang=ctx.lang)
     ctx.figure(s, "beta_scatter", fig, f"Growth against initial level, {which_main}, with the fitted line")
     return s
 

@@ -91,7 +91,7 @@ def _clubs(ctx: ReportContext, s: Section, p, src: list[str]) -> None:
     if len(club_paths.columns):
         ctx.figure(s, "club_paths", clubs_chart(
             res, title="Transition paths of the clubs", ylabel="club average / average of all regions",
-            source=source_line(ctx, p), legend_outside=True),
+            source=source_line(ctx, p), legend_outside=True, lang=ctx.lang),
             "Relative transition paths of the clubs")
     failing = [int(c) for c, t in zip(by_club["club"], by_club["tstat"], strict=True) if t <= -1.65]
     passing = by_club[~by_club["club"].isin(failing)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...i18n import gettext_for
 from ...maps import choropleth, map_units
 from ..model import Block, ReportContext, Section
 from ..panels import country_name, sides, weight_note
@@ -21,10 +22,12 @@ def _regions_map(ctx: ReportContext):
     country = units.set_index("region")["country"]
     code[border & (country == a)] = 1.0
     code[border & (country == b)] = 2.0
+    tr = gettext_for(ctx.lang)
     return choropleth(units, code, scheme="user", breaks=[0, 1, 2], cmap="Blues",
-                      title=f"Regions of the dataset '{ds.name}'", legend_title="regions",
-                      class_names=["interior", f"border, {country_name(ctx, a)}",
-                                   f"border, {country_name(ctx, b)}"]).figure
+                      title=tr("Regions of the dataset '{name}'").format(name=ds.name),
+                      legend_title="regions",
+                      class_names=["interior"] + [tr("border, {country}").format(
+                          country=tr(country_name(ctx, c))) for c in (a, b)], lang=ctx.lang).figure
 
 
 def _counts_text(ctx: ReportContext, n_all: pd.Series, n_b: pd.Series) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ...charts import rate_jumps, sigma_chart
+from ...i18n import gettext_for
 from ...measures.decompose import decompose
 from ...measures.resample import between_share_theil, panel_band
 from ..model import ReportContext, Section, Skip
@@ -68,11 +69,13 @@ def build(ctx: ReportContext) -> Section:
         ctx.skipped(s, "Chart over time", f"one period ({main.times[0]}): the shares are in the table")
         return s
     fig = sigma_chart({k: v * 100 for k, v in shares.items()},
-                      title="Share of inequality between the two countries (Theil T)"
-                      + ("; shaded: 95% band, regions resampled within each country (499 draws)"
-                         if bands else ""),
+                      title=gettext_for(ctx.lang)("Share of inequality between the two countries (Theil T)")
+                      + (gettext_for(ctx.lang)("; shaded: 95% band, regions resampled within each country "
+                                               "(499 draws)") if bands else ""),
+                      lang=ctx.lang,
                       ylabel="between-country share, %",
-                      source=source_line(ctx, main), annotations=rate_jumps(ctx.ds, main, shares),
+                      source=source_line(ctx, main),
+                      annotations=rate_jumps(ctx.ds, main, shares, lang=ctx.lang),
                       band={k: (lo * 100, hi * 100) for k, (lo, hi) in bands.items()} or None)
     ctx.figure(s, "between_share", fig, "Between-country share of the Theil index over time")
     return s

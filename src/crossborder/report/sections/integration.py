@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ...charts_study import event_study_chart
+from ...i18n import gettext_for
 from ...study.integration import DiDResult, IntegrationGrid
 from ..model import ReportContext, Section, Skip
 from ..panels import describe, geo_sources, label, panel, source_line, sources_of
@@ -90,8 +91,10 @@ def build(ctx: ReportContext) -> Section:
                   "widening (theta > 0) per currency basis and inference", sources=src)
     fig = event_study_chart(list(res.did.values()), title="Event study: gaps across the border "
                             "relative to domestic gaps",
-                            subtitle=f"{label(p)} in {p.unit}; 95% intervals, standard errors "
-                                     "clustered by pair", source=source_line(ctx, p))
+                            subtitle=gettext_for(ctx.lang)("{indicator} in {unit}; 95% intervals, standard "
+                                                           "errors clustered by pair").format(
+                                indicator=label(p), unit=p.unit), source=source_line(ctx, p),
+                            lang=ctx.lang)
     ctx.figure(s, "event_study", fig, "Event-study coefficients around each break year")
     return s
 

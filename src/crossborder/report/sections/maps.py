@@ -6,6 +6,7 @@ from ...border.discontinuity import border_effect, discontinuities
 from ...border.shared import dataset_edges
 from ...charts import rate_jumps, sigma_chart
 from ...errors import DataError
+from ...i18n import gettext_for
 from ...maps import border_gap_map, change_map, discontinuity_map, figure1, figure2, map_units
 from ..model import ReportContext, Section, Skip
 from ..panels import (
@@ -47,28 +48,33 @@ def build(ctx: ReportContext) -> Section:
               f"Discontinuities of {label(p)} ({p.unit}) on border vs internal boundaries (max(a/b, b/a))",
               sources=sources_of(p) + geo_sources(ctx))
     year = int(p.times[-1])
+    tr = gettext_for(ctx.lang)
     edges = discontinuities(regions, p, year, kind="relative", edges=pairs)
     dmap = discontinuity_map(regions, edges, fill=p, year=year,
-                             title=f"Discontinuities of {label(p)}, {year}",
+                             title=gettext_for(ctx.lang)("Discontinuities of {indicator}, {year}").format(
+                                 indicator=label(p), year=year),
                              subtitle="max(a/b, b/a) on every shared boundary; border edges in red",
                              fill_label=f"{label(p)}, {p.unit}",
-                             source=source_line(ctx, p))
+                             source=source_line(ctx, p), lang=ctx.lang)
     ctx.figure(s, "discontinuities", dmap.figure, f"Discontinuity map of {label(p)} ({p.unit}), {year}")
     a, b = sides(ctx)
     try:
         gap = border_gap_map(regions, edges, side=a, names={c: country_name(ctx, c) for c in (a, b)},
-                             title=f"The border discontinuity of {label(p)}, {year}",
-                             subtitle=f"ln({country_name(ctx, a)} / {country_name(ctx, b)}) across "
-                                      f"each border edge, {p.unit}", source=source_line(ctx, p))
+                             title=tr("The border discontinuity of {indicator}, {year}").format(
+                                 indicator=label(p), year=year),
+                             subtitle=tr("ln({a} / {b}) across each border edge, {unit}").format(
+                                 a=tr(country_name(ctx, a)), b=tr(country_name(ctx, b)), unit=p.unit),
+                             source=source_line(ctx, p), lang=ctx.lang)
         ctx.figure(s, "border_gap", gap.figure,
                    f"Gap in {label(p)} across each stretch of the border, {year} (log ratio, {p.unit})")
     except DataError as exc:  # e.g. no border edge with positive values on both sides
         ctx.skipped(s, "Map of the gap across the border", str(exc))
     if len(p.times) >= 2:
         try:
-            change = change_map(regions, p, title=f"Change in log {label(p)}, {p.times[0]}\u2013"
-                                f"{p.times[-1]}", subtitle=f"{p.unit}; log points, 0 = no change",
-                                source=source_line(ctx, p))
+            change = change_map(regions, p, title=tr("Change in log {indicator}, {first}\u2013{last}").format(
+                                    indicator=label(p), first=p.times[0], last=p.times[-1]),
+                                subtitle=tr("{unit}; log points, 0 = no change").format(unit=p.unit),
+                                source=source_line(ctx, p), lang=ctx.lang)
             ctx.figure(s, "log_change", change.figure,
                        f"Change in log {label(p)} over the study window, {p.times[0]}\u2013"
                        f"{p.times[-1]} ({p.unit})")
@@ -81,7 +87,7 @@ def build(ctx: ReportContext) -> Section:
         ctx.figure(s, "border_effect", sigma_chart(
             lines, title="Border effect: discontinuity on border edges / on internal edges",
             ylabel="border / internal discontinuity\n(1 = border no sharper)", source=source_line(ctx, p),
-            annotations=rate_jumps(ds, p, lines)),
+            annotations=rate_jumps(ds, p, lines, lang=ctx.lang), lang=ctx.lang),
             "Border effect over time")
     e = effect.dropna(subset=["ratio"])
     first, last = e.iloc[0], e.iloc[-1]

@@ -9,6 +9,7 @@ from ...border.pairs import GAP_ALPHA, agglomerations, pair_gaps, twin_cities
 from ...border.shared import dataset_border
 from ...border.zones import geodesic_km
 from ...charts import pair_gaps_small_multiples
+from ...i18n import gettext_for
 from ...study.claims import PAPER_AGGLOMERATIONS, border_capitals
 from ..model import ReportContext, Section, Skip
 from ..panels import country_name, geo_sources, label, panel, sides, source_line, sources_of
@@ -114,9 +115,12 @@ def build(ctx: ReportContext) -> Section:
         s.reading.append("Other indicators, all years with both values: " + "; ".join(parts) + ".")
     named = {f"{r.a_region} \u2013 {r.b_region}": r.change for r in trends.itertuples()}
     fig = pair_gaps_small_multiples(
-        gaps, change=named, title=f"{label(p)} across the border: ln({a} / {b}), one panel per pair",
-        subtitle=f"{p.unit}; |gap| narrowed (blue) or widened (red) significantly",
-        ylabel=f"ln({a} / {b})", source=source_line(ctx, p))
+        gaps, change=named,
+        title=gettext_for(ctx.lang)("{indicator} across the border: ln({a} / {b}), one panel per "
+                                    "pair").format(indicator=label(p), a=a, b=b),
+        subtitle=gettext_for(ctx.lang)("{unit}; |gap| narrowed (blue) or widened (red) "
+                                       "significantly").format(unit=p.unit),
+        ylabel=f"ln({a} / {b})", source=source_line(ctx, p), lang=ctx.lang)
     ctx.figure(s, "pair_gaps", fig,
                f"Log ratio of {label(p)} ({p.unit}) of each pair of neighbouring regions over time, one "
                "panel per pair (shared axes)")

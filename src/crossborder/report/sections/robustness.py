@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...charts_study import specification_curve
+from ...i18n import gettext_for
 from ...study.robustness import SPEC_COLUMNS
 from ...study.verdict import estimate_label
 from ..model import ReportContext, Section
@@ -81,10 +82,14 @@ def build(ctx: ReportContext) -> Section:
         rows = t[(t["estimate"] == est) & (t["se_type"] == se)].dropna(subset=["value"])
         if rows.empty:
             continue
-        lab = estimate_label(est, names(ctx))
-        fig = specification_curve(g, est, se_type=se, title=f"Specification curve: {est.replace('_', ' ')}",
-                                  subtitle=f"{lab}; {se} standard errors, {level} intervals",
-                                  ylabel=est.replace("_", " "), source=source_line(ctx, p))
+        lab = estimate_label(est, names(ctx), ctx.lang)
+        tr = gettext_for(ctx.lang)
+        fig = specification_curve(g, est, se_type=se,
+                                  title=tr("Specification curve: {estimate}").format(
+                                      estimate=tr(est.replace("_", " "))),
+                                  subtitle=tr("{label}; {se} standard errors, {level} intervals").format(
+                                      label=lab, se=se, level=level),
+                                  ylabel=est.replace("_", " "), source=source_line(ctx, p), lang=ctx.lang)
         ctx.figure(s, f"spec_curve_{est}", fig,
                    f"Specification curve of {est} ({se} standard errors; blue: negative with p < "
                    f"{g.params['alpha']:g}, red: positive with p < {g.params['alpha']:g}, grey: not "

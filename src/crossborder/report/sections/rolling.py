@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...charts_study import rolling_chart
+from ...i18n import gettext_for
 from ..model import ReportContext, Section
 from ..panels import describe, label, panel, source_line, sources_of
 from ..studies import rolling_windows
@@ -28,7 +29,10 @@ def build(ctx: ReportContext) -> Section:
     ctx.table(s, "rolling", t, f"Rolling {r.window}-year windows: β (absolute, conditional) and σ trend "
               f"of {label(p)} ({p.unit}), with standard errors named in se_type",
               sources=sorted(set(sources_of(p))))
-    fig = rolling_chart(r, title=f"Rolling {r.window}-year windows: β and σ trend",
-                        subtitle=f"border regions, {label(p)} in {p.unit}", source=source_line(ctx, p))
+    tr = gettext_for(ctx.lang)
+    fig = rolling_chart(r, title=tr("Rolling {n}-year windows: β and σ trend").format(n=r.window),
+                        subtitle=tr("border regions, {indicator} in {unit}").format(indicator=label(p),
+                                                                                   unit=p.unit),
+                        source=source_line(ctx, p), lang=ctx.lang)
     ctx.figure(s, "rolling", fig, f"β and σ trend on rolling {r.window}-year windows, with 95% intervals")
     return s

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ...charts import sigma_chart
 from ...errors import DegenerateDataError
+from ...i18n import gettext_for
 from ...measures.dispersion import sigma, sigma_trend
 from ...measures.resample import panel_band, sd_log
 from ..model import ReportContext, Section, Skip, degenerate_reason
@@ -102,13 +103,15 @@ def build(ctx: ReportContext) -> Section:
     for reason, names in by_reason.items():
         ctx.skipped(s, "; ".join(names), reason)
     if len(main.times) >= 2:
-        ctx.figure(s, "sigma", sigma_chart(series, title=f"Sigma convergence: SD of log {label(main)} "
-                                           f"({main.unit})"
-                                           + ("; shaded: 95% band, regions resampled within each "
-                                              "side (499 draws)" if bands else ""),
+        tr = gettext_for(ctx.lang)
+        ctx.figure(s, "sigma", sigma_chart(series, title=tr("Sigma convergence: SD of log {indicator} "
+                                                            "({unit})").format(indicator=label(main),
+                                                                               unit=main.unit)
+                                           + (tr("; shaded: 95% band, regions resampled within each "
+                                                 "side (499 draws)") if bands else ""),
                                            ylabel="SD of logs",
                                            source=source_line(ctx, main), legend_outside=True,
-                                           band=bands or None),
+                                           band=bands or None, lang=ctx.lang),
                    "Dispersion over time by group of regions")
     ctx.table(s, "sigma", dispersion, "Dispersion by year and group of regions",
               sources=sorted(sources), show=not can_trend)

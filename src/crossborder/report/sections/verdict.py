@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...i18n import check_lang, gettext_for
 from ...study.verdict import CONTEXT, TABLES
 from ..model import Block, ReportContext, Section
 from ..panels import border_regions_text, describe, panel
@@ -24,7 +25,8 @@ def build(ctx: ReportContext) -> Section:
     v = study_verdict(ctx)
     p = panel(ctx, "border")
     src = _sources(p)
-    s.reading.append("Bottom line. " + " ".join(v.bottom_line))
+    _ = gettext_for(check_lang(ctx.options.get("lang")))
+    s.reading.append(_("Bottom line.") + " " + " ".join(v.bottom_line))
     ctx.table(s, "bottom_line", v.bottom_line_table,
               "The bottom line, sentence by sentence, with the conclusions row it rests on",
               sources=src, show=False)

@@ -3,6 +3,49 @@
    Plotly label), never parsed as HTML. */
 (function () {
   "use strict";
+  // Plotly's 4.8 MB of JavaScript travel in a script element of type text/plain (#cb-plotly-src), which
+  // the browser keeps as text: the report is painted and usable at once, and Plotly is compiled
+  // only when the explorer is opened (its button, a click or focus inside it, or #explore in the
+  // address); a page holding only the explorer (data-lazy="0") opens it at once. Nothing is fetched.
+  var root = document.getElementById("cb-explorer");
+  if (!root || !document.getElementById("cb-explorer-data")) { return; }
+  function run(id) {
+    var src = document.getElementById(id);
+    if (!src) { return; }
+    var s = document.createElement("script");
+    s.text = src.textContent;
+    document.head.appendChild(s);      // a classic inline script: runs now, synchronously
+  }
+  function open() {
+    if (root.getAttribute("data-plotly") !== "idle") { return; }
+    root.setAttribute("data-plotly", "loading");
+    var button = document.getElementById("cb-open");
+    if (button) { button.disabled = true; }
+    // let the browser paint "loading" before the main thread compiles Plotly
+    window.requestAnimationFrame(function () {
+      window.setTimeout(function () {
+        performance.mark("cb-plotly-start");
+        run("cb-plotly-src");
+        draw();
+        root.setAttribute("data-plotly", typeof Plotly === "undefined" ? "failed" : "ready");
+        var bar = document.getElementById("cb-open-bar");
+        if (bar) { bar.style.display = "none"; }
+      }, 0);
+    });
+  }
+  root.setAttribute("data-plotly", "idle");
+  if (root.getAttribute("data-lazy") === "0" || window.location.hash === "#explore") {
+    open();
+  } else {
+    var button = document.getElementById("cb-open");
+    if (button) { button.addEventListener("click", open); }
+    ["pointerdown", "focusin"].forEach(function (k) { root.addEventListener(k, open); });
+    window.addEventListener("hashchange", function () {
+      if (window.location.hash === "#explore") { open(); }
+    });
+  }
+
+function draw() {
   var blob = document.getElementById("cb-explorer-data");
   if (!blob || typeof Plotly === "undefined") { return; }
   var D = JSON.parse(blob.textContent);
@@ -326,4 +369,5 @@
   filterBox.addEventListener("input", drawGrid);
   estSel.addEventListener("change", drawGrid);
   drawGrid();
+}
 }());
