@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 from _verdict_frames import dep, depends, ev, evidence, grid, integration_result
 
 from crossborder.study.verdict import (
     PAPER_SAYS,
     _aliases,
+    _baseline_basis,
     between_reading,
     claims_reading,
     conclusions,
+    describe_spec,
     read_evidence,
     verdict,
 )
@@ -81,7 +84,7 @@ def test_between_share_read_from_text_drops_the_missing_years():
     assert "rose from 10.0% in 2011 to 25.0% in 2013" in out["sentence"]
 
 
-# ----------------------------------------------------------------------------- the entry passes its options on
+# ------------------------------------------------------------------ the entry passes its options on
 def _shares(rows):
     return pd.DataFrame(rows, columns=["currency", "inference", "n", "narrowing", "widening"])
 
@@ -157,3 +160,42 @@ def test_verdict_reads_the_integration_grid():
     assert row.loc["integration", "robustness"].endswith(
         "on the grid of currency bases and windows (pair-clustered p): at constant prices (real "
         "basis) 6/10 narrow; with dyadic-robust errors none narrows")
+
+
+# ---------------------------------------------------------------- specifications and the basis
+def test_describe_spec_without_region_or_resource_columns():
+    """A specification that names neither a region variant nor resources: basis and years only."""
+    assert describe_spec({"currency": "real", "start": 2010, "end": 2020}) == "real basis, 2010–2020"
+    assert describe_spec({"currency": "PPP", "start": 2008.0, "end": 2019.0}) == "PPP, 2008–2019"
+    assert describe_spec({"currency": "USD", "start": 2010, "end": 2020, "regions": "v2",
+                          "resources": "out"}) == (
+        "nominal USD, 2010–2020, v2, resource regions left out")
+
+
+def _basis(rows):
+    cols = ["estimate", "currency", "baseline"]
+    return _baseline_basis(SimpleNamespace(table=pd.DataFrame(rows, columns=cols)))
+
+
+def test_baseline_basis_prefers_the_between_share_baseline():
+    """beta's baseline (USD) comes first, the between share's (real) second: real."""
+    assert _basis([("beta_absolute", "USD", True), ("between_share_trend", "USD", False),
+                   ("between_share_trend", "real", True)]) == "real"
+
+
+def test_baseline_basis_falls_back_to_the_first_baseline_row():
+    """No between-share baseline (its only row is not one): the first baseline row's basis, PPP."""
+    assert _basis([("between_share_trend", "USD", False), ("sigma_trend", "USD", False),
+                   ("beta_absolute", "PPP", True), ("sigma_trend", "real", True)]) == "PPP"
+
+
+def test_baseline_basis_reads_a_missing_baseline_flag_as_no():
+    """A missing flag (NaN) is not a baseline: the flagged row's basis (real), not the first row's."""
+    assert _basis([("beta_absolute", "USD", np.nan), ("beta_absolute", "real", True)]) == "real"
+    assert _basis([("beta_absolute", "USD", np.nan), ("beta_absolute", "real", np.nan)]) == "USD"
+
+
+def test_baseline_basis_of_a_grid_as_given_is_none():
+    """Currency as given (NaN) on the baseline row: no basis, not the text 'nan'."""
+    assert _basis([("between_share_trend", np.nan, True)]) is None
+    assert _basis([]) is None
