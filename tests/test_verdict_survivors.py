@@ -15,9 +15,12 @@ from crossborder.study.verdict import (
     _aliases,
     _baseline_basis,
     between_reading,
+    bottom_line,
     claims_reading,
     conclusions,
+    dependence_sentences,
     describe_spec,
+    integration_reading,
     read_evidence,
     verdict,
 )
@@ -199,3 +202,48 @@ def test_baseline_basis_of_a_grid_as_given_is_none():
     """Currency as given (NaN) on the baseline row: no basis, not the text 'nan'."""
     assert _basis([("between_share_trend", np.nan, True)]) is None
     assert _basis([]) is None
+
+
+# ----------------------------------------------------------------------------- dependences
+def test_two_aliased_levels_that_name_each_other_are_both_stated():
+    """The real basis and the 2012 start go together and neither is a cause on its own
+    (``*_aliased``): each is stated, naming the other; a cause among them would silence the other."""
+    d = depends(dep("sigma_trend", "currency", "real", 0.8, 0.2,
+                    aliased_with="currency=real; start=2012", key="appears_aliased"),
+                dep("sigma_trend", "start", "2012", 0.8, 0.2,
+                    aliased_with="start=2012; currency=real", key="appears_aliased"))
+    out = dependence_sentences(d)
+    assert list(out["stated"]) == [True, True]
+    assert out["sentence"].iloc[1] == (
+        "σ convergence of the border regions as a whole (falling sd of logs) appears mainly when the "
+        "window starts in 2012 — in this grid it goes only with the real basis, so either may be the "
+        "cause: 80% of those specifications support it, against 20% of the others.")
+
+
+# ----------------------------------------------------------------------------- bottom line
+def test_bottom_line_defaults_paper_and_alpha():
+    """Called without ``paper`` and ``alpha``: the paper's wording (the Union named) and alpha 0.05
+    (a joint p of 0.06 is not named, 0.04 is)."""
+    read = read_evidence(evidence(ev("beta_absolute", n=20, neg=19, sig_neg=4, joint=0.06)))
+    integ = integration_result(theta=-0.12, p=0.001)
+    ir = integration_reading(integ.table, integ.inference)
+    concl = conclusions(read, integration=ir)
+    out = bottom_line(concl, read, integration=ir)
+    assert out[0] == ("That incomes in the border regions are drawing closer does not hold: poorer "
+                      "regions grew significantly faster in 20% of 20 ways of measuring it.")
+    assert out[1].startswith("After 2015, when the Eurasian Economic Union began, income gaps")
+    read4 = read_evidence(evidence(ev("beta_absolute", n=20, neg=19, sig_neg=4, joint=0.04)))
+    assert "(joint test p 0.04 for growth)" in bottom_line(conclusions(read4), read4)[0]
+
+
+def test_bottom_line_joint_p_exactly_at_alpha_is_not_named():
+    read = read_evidence(evidence(ev("beta_absolute", n=20, neg=19, sig_neg=4, joint=0.05)))
+    assert "joint test" not in bottom_line(conclusions(read), read, alpha=0.05)[0]
+    assert "joint test p 0.05 for growth" in bottom_line(conclusions(read), read, alpha=0.051)[0]
+
+
+def test_bottom_line_without_sigma_or_beta_says_so_plainly():
+    """Only a pair-gap trend in the grid: the convergence sentence has no shares and no joint test."""
+    read = read_evidence(evidence(ev("pair_gap_trend", n=10, sig_neg=10, joint=0.001)))
+    assert bottom_line(conclusions(read), read)[0] == (
+        "That incomes in the border regions are drawing closer cannot be answered from these data.")
