@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
-from _verdict_frames import dep, depends, ev, evidence, grid, integration_result
+import pytest
+from _verdict_frames import dep, depends, ev, evidence, grid, integ_tables, integration_result
 
 from crossborder.study.verdict import (
     PAPER_SAYS,
@@ -397,3 +398,23 @@ def test_conclusions_of_another_border_in_full():
         "After 2015, income gaps between neighbouring regions across the border widened by about 7%, "
         "compared with neighbours inside one country; the gaps move with the exchange rate between "
         "the two currencies.")
+
+
+# ----------------------------------------------------------------------------- integration reasons
+@pytest.mark.parametrize(("theta", "p", "why"), [
+    (-0.04, 0.2, "the gaps did not narrow significantly"),
+    (0.0, 0.2, "the gaps did not narrow"),
+    (0.03, 0.2, "the gaps did not narrow"),
+    (0.03, 0.01, "the gaps widened")])
+def test_integration_reason_when_the_gaps_do_not_narrow(theta, p, why):
+    t, inf = integ_tables(theta=theta, p=p)
+    out = integration_reading(t, inf)
+    assert (out["reading"], out["why"]) == ("not supported", [why])
+
+
+@pytest.mark.parametrize(("expo_p", "moves"), [(0.049, True), (0.05, False)])
+def test_gaps_move_with_the_exchange_rate_below_alpha_only(expo_p, moves):
+    t, inf = integ_tables()
+    expo = inf.iloc[[0]].assign(test="fx_exposure", estimate=0.43, pvalue=expo_p)
+    out = integration_reading(t, pd.concat([inf, expo], ignore_index=True))
+    assert out["fx_moves"] is moves and out["fx_exposure_pvalue"] == expo_p
