@@ -418,3 +418,24 @@ def test_gaps_move_with_the_exchange_rate_below_alpha_only(expo_p, moves):
     expo = inf.iloc[[0]].assign(test="fx_exposure", estimate=0.43, pvalue=expo_p)
     out = integration_reading(t, pd.concat([inf, expo], ignore_index=True))
     assert out["fx_moves"] is moves and out["fx_exposure_pvalue"] == expo_p
+
+
+def test_bottom_line_of_a_narrowing_the_checks_do_not_bear_out():
+    """Between share 30% -> 20% (USD) with 8 of 10 significantly negative: 'narrowed'; the DiD
+    narrows by 6% (theta −0.06, p 0.01) but its pre-trend rejects (p 0.02) and 1 of 3 placebo
+    breaks is significant (p 0.01): both reasons, in order."""
+    read = read_evidence(evidence(ev("between_share_trend", n=10, neg=9, sig_neg=8)))
+    integ = integration_result(theta=-0.06, p=0.01, pre=0.02, placebo=(0.01, 0.3, 0.6))
+    ir = integration_reading(integ.table, integ.inference)
+    btw = between_reading({"USD": pd.Series([0.3, 0.2], index=[2012, 2019])}, "USD",
+                          evidence=read.iloc[0])
+    out = bottom_line(conclusions(read, between=btw, integration=ir), read, between=btw,
+                      integration=ir, sides=("Russia", "Kazakhstan"))
+    assert out[1:3] == [
+        "The gap between the border regions of Russia and those of Kazakhstan narrowed: the part of "
+        "the area's income inequality that lies between the two countries went from 30.0% in 2012 to "
+        "20.0% in 2019 (in nominal USD).",
+        "After 2015, when the Eurasian Economic Union began, income gaps between neighbouring regions "
+        "across the border narrowed by about 6%, compared with neighbours inside one country, but the "
+        "checks do not bear it out (the pre-trend test rejects parallel trends before the break (p "
+        "0.02); 1 of 3 placebo breaks before 2015 are significant too)."]
