@@ -439,3 +439,40 @@ def test_bottom_line_of_a_narrowing_the_checks_do_not_bear_out():
         "across the border narrowed by about 6%, compared with neighbours inside one country, but the "
         "checks do not bear it out (the pre-trend test rejects parallel trends before the break (p "
         "0.02); 1 of 3 placebo breaks before 2015 are significant too)."]
+
+
+def _beta_robust():
+    return read_evidence(evidence(ev("beta_absolute", n=10, neg=10, sig_neg=10)))
+
+
+def test_rows_without_an_integration_test_or_a_between_share_in_full():
+    c = conclusions(_beta_robust()).set_index("key")
+    cannot = "cannot be answered from these data"
+    assert c.loc["integration"].to_dict() == {
+        "conclusion": "The EAEU (2015) strengthened convergence (DiD of neighbour gaps)",
+        "paper_says": PAPER_SAYS["integration"], "data_show": "no integration test on these data",
+        "evidence": "", "robustness": "", "verdict": cannot, "source": ""}
+    assert c.loc["polarised"].to_dict() == {
+        "conclusion": "The border area is polarised (between-country share)",
+        "paper_says": PAPER_SAYS["polarised"], "data_show": "no between-country share on these data",
+        "evidence": "", "robustness": "", "verdict": cannot, "source": ""}
+
+
+@pytest.mark.parametrize(("kw", "robustness", "integ_verdict", "thesis"), [
+    ({"theta": -0.12, "p": 0.001}, "holds under every check", "supported", "supported"),
+    ({"theta": -0.05, "p": 0.01, "fx": -0.01, "fx_p": 0.3},
+     "the exchange-rate control changes it: the 2014–16 devaluations (rouble December 2014, tenge "
+     "August 2015) after the oil-price fall move them", "depends on the exchange rate",
+     "partly supported")])
+def test_integration_row_without_reasons_and_the_thesis_without_drift(kw, robustness, integ_verdict,
+                                                                      thesis):
+    """No reason against the DiD: 'holds under every check', or only the exchange-rate control
+    (theta −0.05 -> −0.01, p 0.3); beta holds in 10 of 10 and there is no between share, so the
+    thesis row says nothing of the two sides drifting apart."""
+    integ = integration_result(**kw)
+    ir = integration_reading(integ.table, integ.inference)
+    c = conclusions(_beta_robust(), integration=ir).set_index("key")
+    assert (c.loc["integration", "robustness"], c.loc["integration", "verdict"]) == (
+        robustness, integ_verdict)
+    assert (c.loc["thesis", "data_show"], c.loc["thesis", "verdict"]) == (
+        f"convergence: supported; integration effect: {integ_verdict}", thesis)
