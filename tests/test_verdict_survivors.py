@@ -476,3 +476,60 @@ def test_integration_row_without_reasons_and_the_thesis_without_drift(kw, robust
         robustness, integ_verdict)
     assert (c.loc["thesis", "data_show"], c.loc["thesis", "verdict"]) == (
         f"convergence: supported; integration effect: {integ_verdict}", thesis)
+
+
+# ------------------------------------------------------------------ the evidence sentence's branches
+def test_a_tie_keeps_the_strength_of_its_share_and_the_rare_option():
+    """6 of 12 each way: no direction, strength of 1/2 (mixed); with rare 0.6 it is rare."""
+    r = read_evidence(evidence(ev(n=12, sig_neg=6, sig_pos=6))).iloc[0]
+    assert (r["direction"], r["strength"]) == ("no clear direction", "mixed")
+    assert r["reading"] == "no clear direction: as many specifications significant each way"
+    assert read_evidence(evidence(ev(n=12, sig_neg=6, sig_pos=6)), rare=0.6)["strength"].iloc[0] == \
+        "rare"
+
+
+def test_evidence_sentence_in_full_without_a_joint_rejection():
+    """2 of 12 significantly negative (rare), joint p 0.5 at the default alpha, 13 rows for 12
+    distinct specifications (1 repeat)."""
+    r = read_evidence(evidence(ev(n=12, neg=9, sig_neg=2, rows=13, joint=0.5)),
+                      specs={7: "real basis, 2010–2020"}).iloc[0]
+    assert r["sentence"] == (
+        "Absolute β convergence of the border regions: at the baseline (real basis, 2010–2020, HC3) "
+        "β = −0.012 (p 0.04); across 12 distinct specifications (13 rows of the grid: 1 repeat "
+        "another specification's estimate or differ only in standard errors and are counted once) "
+        "75% negative, 17% significantly negative, 0% significantly positive; joint test p 0.5: "
+        "no clear finding: significant in fewer than one specification in three.")
+
+
+def test_evidence_sentence_without_a_baseline_specification():
+    """No baseline spec (NaN) or no baseline value: 'no baseline specification in the grid'."""
+    no_spec = read_evidence(evidence(ev(n=10, sig_neg=9, spec=float("nan")))).iloc[0]
+    no_value = read_evidence(evidence(ev(n=10, sig_neg=9, value=float("nan")))).iloc[0]
+    for r in (no_spec, no_value):
+        assert r["sentence"].startswith("Absolute β convergence of the border regions: no baseline "
+                                        "specification in the grid; across 10 distinct")
+    assert no_spec["baseline"] == ""
+
+
+def test_polarised_row_from_the_between_share_alone():
+    """A rise of 10 points with no grid row: divergence, but only 'supported, narrowly', and the
+    evidence, robustness and source name only the between-share table."""
+    btw = between_reading({"real": pd.Series([0.2, 0.3], index=[2010, 2020])}, "real")
+    row = conclusions(_beta_robust().iloc[0:0], between=btw).set_index("key").loc["polarised"]
+    assert (row["verdict"], row["evidence"], row["robustness"]) == ("supported, narrowly", "", "")
+    assert row["source"] == ("verdict_between_share.csv[basis=real, year=2010]; "
+                             "verdict_between_share.csv[basis=real, year=2020]")
+
+
+def test_the_thesis_row_cites_the_claims_table_by_its_given_name():
+    cl = claims_reading(_claims(["supported", "partly supported"], ["claim", "thesis"]))
+    c = conclusions(_beta_robust(), claims=cl, tables={"claims": "paper_claims.csv"})
+    assert c.set_index("key").loc["thesis", "source"].endswith("; paper_claims.csv[key=thesis]")
+
+
+def test_integration_reading_without_a_pretrend_row_and_without_a_did():
+    t, inf = integ_tables()
+    out = integration_reading(t[t["test"] != "pretrend"], inf)
+    assert np.isnan(out["pretrend_pvalue"]) and not out["pretrend_rejects"]
+    with pytest.raises(ValueError, match="^the integration table has no DiD estimate$"):
+        integration_reading(t[t["test"] != "did"], inf)
