@@ -533,3 +533,9 @@ def test_integration_reading_without_a_pretrend_row_and_without_a_did():
     assert np.isnan(out["pretrend_pvalue"]) and not out["pretrend_rejects"]
     with pytest.raises(ValueError, match="^the integration table has no DiD estimate$"):
         integration_reading(t[t["test"] != "did"], inf)
+
+
+def test_baseline_spec_without_words_is_named_by_its_id():
+    r = read_evidence(evidence(ev(n=10, sig_neg=9, spec=7))).iloc[0]
+    assert r["baseline"] == "7"
+    assert "at the baseline (7, HC3) β = −0.012 (p 0.04)" in r["sentence"]
