@@ -1055,7 +1055,7 @@ def _baseline_basis(result: Any, estimate: str = "between_share_trend") -> str |
     """The currency of ``estimate``'s baseline row (``baseline`` column), else of any baseline
     row, else the grid's first currency."""
     t = result.table
-    base = t["baseline"].fillna(False).astype(bool) if "baseline" in t else None
+    base = t["baseline"].eq(True) if "baseline" in t else None   # a missing flag (NaN) is no
     if base is not None and (base & (t.get("estimate") == estimate)).any():
         cur = t.loc[base & (t["estimate"] == estimate), "currency"].iloc[0]
     elif base is not None and base.any():
