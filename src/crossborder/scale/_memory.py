@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -180,6 +181,17 @@ def _shutdown_pool() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _no_core_dump() -> None:
+    """The Polars child writes no core file when an allocation aborts it: dumping a process of
+    gigabytes takes long (the parent would wait for it) and fills the disk."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ImportError, ValueError, OSError):      # no resource module (Windows), or not allowed
+        pass
+
+
 def polars_collect(lf: Any) -> Any:
     """A Polars LazyFrame collected by the streaming engine: here, or in the child process of
     :func:`polars_isolated`; a child that dies (an allocation failed, or the system killed it) is an
@@ -193,7 +205,8 @@ def polars_collect(lf: Any) -> Any:
     from concurrent.futures.process import BrokenProcessPool
 
     if _polars["pool"] is None:
-        _polars["pool"] = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        _polars["pool"] = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                              initializer=_no_core_dump)
         if not _polars.get("atexit"):
             atexit.register(_shutdown_pool)
             _polars["atexit"] = True
@@ -203,9 +216,13 @@ def polars_collect(lf: Any) -> Any:
     try:
         return future.result()
     except BrokenProcessPool as exc:
-        for child in children:
-            child.join(5)
-        codes = [c.exitcode for c in children if c.exitcode is not None]
+        # the pool's own thread reaps the dead child too: poll until one of us has its exit code
+        deadline = time.monotonic() + 30
+        codes: list[int] = []
+        while children and not codes and time.monotonic() < deadline:
+            for child in children:
+                child.join(0.1)
+            codes = [c.exitcode for c in children if c.exitcode is not None]
         _shutdown_pool()
         code = codes[0] if codes else None
         how = ("ended by SIGABRT: an allocation failed" if code == -signal.SIGABRT else
