@@ -81,3 +81,23 @@ def test_the_bottom_line_names_a_joint_test_below_alpha(joint: float, named: boo
     first = bottom_line(conclusions(read), read, alpha=0.05)[0]
     assert ("show more convergence than chance would (joint test p 0.049 for growth)" in first) is named
     assert "for inequality" not in first                 # p 0.5: not named
+
+
+@pytest.mark.parametrize(("neg", "direction"), [(10, "convergence"), (11, "convergence"), (10, None),
+                                                (9, "divergence"), (0, "divergence")])
+def test_a_joint_test_is_named_with_the_direction_it_found(neg: int, direction: str | None) -> None:
+    """The joint test's dominant sign is the median estimate's: more than half of the 20 distinct
+    estimates negative is convergence, fewer than half divergence (10 of 20: no direction, not
+    named). A significant divergence never reads as 'more convergence than chance'."""
+    from crossborder.study.verdict import bottom_line
+
+    read = read_evidence(evidence(
+        ev("sigma_trend", n=20, neg=neg, sig_neg=0, sig_pos=20 - neg, joint=0.01),
+        ev("beta_absolute", n=20, neg=15, sig_neg=2, joint=0.5)))
+    first = bottom_line(conclusions(read), read, alpha=0.05)[0]
+    conv = "more convergence than chance would (joint test p 0.01 for inequality)" in first
+    div = "more divergence than chance would (joint test p 0.01 for inequality)" in first
+    if neg == 10:
+        assert not conv and not div and "joint test" not in first
+    else:
+        assert (conv, div) == (direction == "convergence", direction == "divergence")

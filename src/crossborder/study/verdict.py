@@ -883,9 +883,19 @@ def bottom_line(concl: pd.DataFrame, read: pd.DataFrame, *,
             + (_(" and rose significantly in {share}").format(
                 share=fmt_pct(float(sig["share_significant_positive"]), lang=lang))
                if float(sig["share_significant_positive"]) > 0 else ""))
-    joint = [(what, float(r["joint_pvalue"])) for what, r in (("growth", beta), ("inequality", sig))
-             if r is not None and pd.notna(r.get("joint_pvalue", np.nan))
-             and float(r["joint_pvalue"]) < alpha]
+    # a joint test below alpha is named with its direction: the test's dominant sign is that of the
+    # median estimate (measures.inference.spec_curve_pvalues), negative (convergence) when more than
+    # half the distinct estimates are negative, positive (divergence) when fewer than half are
+    joint = {sign: [(what, float(r["joint_pvalue"])) for what, r in (("growth", beta), ("inequality", sig))
+                    if r is not None and pd.notna(r.get("joint_pvalue", np.nan))
+                    and float(r["joint_pvalue"]) < alpha
+                    and ((float(r["share_negative"]) > 0.5) if sign < 0 else
+                         (float(r["share_negative"]) < 0.5))]
+             for sign in (-1, 1)}
+
+    def joint_ps(items: list[tuple[str, float]]) -> str:
+        return ", ".join(_("{p} for {what}").format(p=fmt_p(p, lang), what=_(w)) for w, p in items) + ")"
+
     keys.append("convergence")
     out.append(_("That incomes in the border regions are drawing closer {verdict}").format(
         verdict=_(_PLAIN[c.loc["convergence", "verdict"]]))
@@ -893,9 +903,11 @@ def bottom_line(concl: pd.DataFrame, read: pd.DataFrame, *,
                + (((_("; the joint test across them agrees (p ") if c.loc["convergence", "verdict"]
                     == SUPPORTED else _("; taken together, though, the specifications show more "
                                         "convergence than chance would (joint test p "))
-                   + ", ".join(_("{p} for {what}").format(p=fmt_p(p, lang), what=_(w)) for w, p in joint)
-                   + ")")
-                  if joint else "") + ".")
+                   + joint_ps(joint[-1]))
+                  if joint[-1] else "")
+               + ((_("; taken together, the specifications show more divergence than chance would "
+                     "(joint test p ") + joint_ps(joint[1])) if joint[1] else "")
+               + ".")
     if between is not None:
         a, b = (_(x) for x in sides)
         verb = _({DIVERGENCE: "widened", CONVERGENCE: "narrowed"}.get(between["change"],
