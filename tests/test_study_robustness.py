@@ -299,3 +299,23 @@ def test_specification_curve_of_one_standard_error(grid):
     assert len(pts.get_offsets()) == int(((t["estimate"] == "sigma_trend") & (t["se_type"] == "HAC")).sum())
     labels = [x.get_text() for x in fig.axes[1].get_yticklabels()]
     assert not any(lab.startswith("se_type") for lab in labels)
+
+
+def test_polygons_of_three_groups_skip_the_border_estimates_with_the_reason():
+    """The border effect and pair gaps need one border of two sides: polygons of three groups are
+    named in the skip reason (not 'no polygons'), and the other estimates still run."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    codes = ["w1", "w2", "w3", "w4", "e1", "e2", "e3", "e4"]
+    groups = ["West"] * 4 + ["East"] * 3 + ["North"]
+    geo = gpd.GeoDataFrame({"region": codes, "country": groups},
+                           geometry=[box(i, 0, i + 1, 1) for i in range(8)], crs="EPSG:3857")
+    grid = cb.robustness(_factory_panel, currencies=[None], border=codes[:7], geometry=geo,
+                         estimates=("sigma", "border_effect"), cov_types=("nonrobust",), n_boot=0,
+                         n_draws=0)
+    assert set(grid.table["estimate"]) >= {"sigma_trend"}
+    assert "border_effect_trend" not in set(grid.table["estimate"])
+    why = set(grid.skipped.loc[grid.skipped["what"] == "border_effect/pair_gaps", "reason"])
+    assert why == {"the polygons' 'country' holds 3 group(s) (East, North, West); the border effect "
+                   "and pair gaps need two sides"}

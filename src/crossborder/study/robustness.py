@@ -721,22 +721,28 @@ def _variant_geometry(geometry: Any, variant: RegionVariant, id_col: str,
     return g[mask].reset_index(drop=True)
 
 
-def _edges(geometry: Any, id_col: str, group_col: str, ds: Any = None) -> pd.DataFrame | None:
+def _edges(geometry: Any, id_col: str, group_col: str, ds: Any = None) -> pd.DataFrame | str | None:
     """The neighbour pairs (contact ``edge``: one definition, :data:`PAIR_CONTACTS`) of the
     polygons: across the border those of the Dataset's border (:func:`dataset_border`, found
     within its tolerance) or, for a user's polygons, of :func:`find_border` on them; inside a side
-    the lines the polygons share."""
+    the lines the polygons share. None without polygons; a reason (str) when the polygons hold no
+    single border of two sides."""
     if geometry is None or len(geometry) < 2:
         return None
     units = gpd.GeoDataFrame(geometry, geometry="geometry")
-    if isinstance(ds, Dataset):
-        border = dataset_border(ds, "auto", group_col)
-        unit_of = ds.unit_of
-    else:
-        if units[group_col].nunique() != 2:
-            return None
-        border = find_border(units, group_col, id_col=id_col)
-        unit_of = None
+    try:
+        if isinstance(ds, Dataset):
+            border = dataset_border(ds, "auto", group_col)
+            unit_of = ds.unit_of
+        else:
+            groups = sorted(map(str, pd.unique(units[group_col].dropna())))
+            if len(groups) != 2:
+                return (f"the polygons' {group_col!r} holds {len(groups)} group(s) "
+                        f"({', '.join(groups)}); the border effect and pair gaps need two sides")
+            border = find_border(units, group_col, id_col=id_col)
+            unit_of = None
+    except DataError as err:
+        return f"no border of two sides in the polygons: {err}"
     e = border_edges(units, border, id_col=id_col, group_col=group_col, unit_of=unit_of)
     return pd.DataFrame(e.drop(columns="geometry")).reset_index(drop=True)
 
@@ -854,9 +860,9 @@ def robustness(
         currencies = [None]
 
     need_edges = bool({"border_effect", "pair_gaps"} & set(estimates)) and geometry is not None
-    edge_cache: dict[tuple, pd.DataFrame | None] = {}
+    edge_cache: dict[tuple, pd.DataFrame | str | None] = {}
 
-    def edges_of(variant: RegionVariant) -> pd.DataFrame | None:
+    def edges_of(variant: RegionVariant) -> pd.DataFrame | str | None:
         if not need_edges:
             return None
         key = tuple(sorted(variant.substitute.items()))
@@ -1274,7 +1280,7 @@ def _no_inference(se: str, r: Mapping[str, Any], bad: list[str], msgs: list[str]
 
 
 def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], families: Sequence[str],
-               edges: pd.DataFrame | None, geo_groups: pd.Series | None, alpha: float, hac_lags: int,
+               edges: pd.DataFrame | str | None, geo_groups: pd.Series | None, alpha: float, hac_lags: int,
                skipped: list, boot: Mapping[str, int] | None = None,
                draws: _NullDraws | None = None) -> list[dict]:
     """The estimates of one specification, on its arrays: the formulas of sigma_trend (sd of logs,
@@ -1382,8 +1388,9 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
             draws.trend("between_share_trend", spec["spec_id"], share, tnum, times, bdraws, alpha,
                         hac_lags, y, made["labels"], between_share_theil(groups))
 
-    if {"border_effect", "pair_gaps"} & set(families) and edges is None:
-        skipped.append({**spec, "what": "border_effect/pair_gaps", "reason": "no polygons"})
+    if {"border_effect", "pair_gaps"} & set(families) and not isinstance(edges, pd.DataFrame):
+        skipped.append({**spec, "what": "border_effect/pair_gaps",
+                        "reason": edges if isinstance(edges, str) else "no polygons"})
         return out
 
     if "border_effect" in families and not too_short("border_effect_trend"):

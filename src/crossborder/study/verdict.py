@@ -885,13 +885,15 @@ def bottom_line(concl: pd.DataFrame, read: pd.DataFrame, *,
                if float(sig["share_significant_positive"]) > 0 else ""))
     # a joint test below alpha is named with its direction: the test's dominant sign is that of the
     # median estimate (measures.inference.spec_curve_pvalues), negative (convergence) when more than
-    # half the distinct estimates are negative, positive (divergence) when fewer than half are
+    # half the distinct estimates are negative, positive (divergence) when fewer than half are;
+    # at exactly half the median's sign is not in the evidence: the test is named without a direction
     joint = {sign: [(what, float(r["joint_pvalue"])) for what, r in (("growth", beta), ("inequality", sig))
                     if r is not None and pd.notna(r.get("joint_pvalue", np.nan))
                     and float(r["joint_pvalue"]) < alpha
                     and ((float(r["share_negative"]) > 0.5) if sign < 0 else
-                         (float(r["share_negative"]) < 0.5))]
-             for sign in (-1, 1)}
+                         (float(r["share_negative"]) < 0.5) if sign > 0 else
+                         (float(r["share_negative"]) == 0.5))]
+             for sign in (-1, 1, 0)}
 
     def joint_ps(items: list[tuple[str, float]]) -> str:
         return ", ".join(_("{p} for {what}").format(p=fmt_p(p, lang), what=_(w)) for w, p in items) + ")"
@@ -907,6 +909,8 @@ def bottom_line(concl: pd.DataFrame, read: pd.DataFrame, *,
                   if joint[-1] else "")
                + ((_("; taken together, the specifications show more divergence than chance would "
                      "(joint test p ") + joint_ps(joint[1])) if joint[1] else "")
+               + ((_("; half the estimates are negative, yet the specifications lean one way more "
+                     "than chance would (joint test p ") + joint_ps(joint[0])) if joint[0] else "")
                + ".")
     if between is not None:
         a, b = (_(x) for x in sides)
