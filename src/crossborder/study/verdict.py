@@ -887,13 +887,10 @@ def bottom_line(concl: pd.DataFrame, read: pd.DataFrame, *,
     # median estimate (measures.inference.spec_curve_pvalues), negative (convergence) when more than
     # half the distinct estimates are negative, positive (divergence) when fewer than half are;
     # at exactly half the median's sign is not in the evidence: the test is named without a direction
-    joint = {sign: [(what, float(r["joint_pvalue"])) for what, r in (("growth", beta), ("inequality", sig))
-                    if r is not None and pd.notna(r.get("joint_pvalue", np.nan))
-                    and float(r["joint_pvalue"]) < alpha
-                    and ((float(r["share_negative"]) > 0.5) if sign < 0 else
-                         (float(r["share_negative"]) < 0.5) if sign > 0 else
-                         (float(r["share_negative"]) == 0.5))]
-             for sign in (-1, 1, 0)}
+    joint: dict[int, list[tuple[str, float]]] = {-1: [], 0: [], 1: []}
+    for what, r in (("growth", beta), ("inequality", sig)):
+        if r is not None and pd.notna(r.get("joint_pvalue", np.nan)) and float(r["joint_pvalue"]) < alpha:
+            joint[int(np.sign(0.5 - float(r["share_negative"])))].append((what, float(r["joint_pvalue"])))
 
     def joint_ps(items: list[tuple[str, float]]) -> str:
         return ", ".join(_("{p} for {what}").format(p=fmt_p(p, lang), what=_(w)) for w, p in items) + ")"
