@@ -179,9 +179,10 @@ def test_russian_verdict_sentences(built):
 
 
 def _svg_texts(path) -> list[str]:
-    """The texts of a figure's SVG (matplotlib keeps each drawn text in a comment before its
-    glyphs)."""
-    return [html.unescape(t).strip() for t in re.findall(r"<!-- (.*?) -->", path.read_text("utf-8"), re.S)]
+    """The texts of a figure's SVG: its ``<text>`` elements (the package saves SVG text as text,
+    ``svg.fonttype = "none"``), inner tags such as ``<tspan>`` removed."""
+    found = re.findall(r"<text\b[^>]*>(.*?)</text>", path.read_text("utf-8"), re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", t)).strip() for t in found]
 
 
 #: Figure -> the start of texts its SVG must show in the Russian report (axis labels, legends,

@@ -85,6 +85,11 @@ STYLE: dict[str, Any] = {
     "axes.spines.right": False,
 }
 
+#: The rcParams read when a figure is *saved* (``savefig`` reads them then, not when the figure was
+#: drawn under :data:`STYLE`): SVG text as ``<text>`` (small, searchable, no glyph outlines) and
+#: stable element ids.
+SAVE_STYLE: dict[str, Any] = {k: STYLE[k] for k in ("svg.fonttype", "svg.hashsalt")}
+
 
 # ----------------------------------------------------------------------------- projection
 def _lonlat_coords(data: Any) -> np.ndarray:
@@ -492,7 +497,7 @@ def save(fig: Figure, path: str | os.PathLike, formats: Iterable[str] = ("png", 
     for fmt in formats:
         target = p.with_name(p.name + "." + fmt)
         buf = io.BytesIO()
-        with mpl.rc_context({"svg.hashsalt": "crossborder"}):
+        with mpl.rc_context(SAVE_STYLE):
             meta = {"Date": None} if fmt in ("svg", "pdf") else None
             fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta)
         write_bytes_atomic(target, buf.getvalue())

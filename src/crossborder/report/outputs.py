@@ -33,8 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import matplotlib as mpl
 import pandas as pd
 
+from .._mapstyle import SAVE_STYLE
 from ..atomic import write_bytes_atomic, write_text_atomic
 from ..csvsafe import neutralise_formulas
 from ..errors import UsageError
@@ -272,8 +274,9 @@ class OutputDir:
         if name in self.figures:
             raise ValueError(f"figure {name!r} written twice")
         png, svg = io.BytesIO(), io.BytesIO()
-        fig.savefig(png, format="png", dpi=dpi, metadata={"Software": None})
-        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+        with mpl.rc_context(SAVE_STYLE):
+            fig.savefig(png, format="png", dpi=dpi, metadata={"Software": None})
+            fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
         plt.close(fig)
         rel_png, rel_svg = f"figures/{name}.png", f"figures/{name}.svg"
         write_bytes_atomic(self.root / rel_png, png.getvalue())

@@ -1,0 +1,59 @@
+"""SVG figures keep their text as text (``svg.fonttype = "none"`` of the package's style), whether
+written by :func:`crossborder._mapstyle.save` or by a report's :class:`OutputDir`: a reader can search
+and translate them, and no glyph outlines are drawn into the file. ``savefig`` reads these rcParams
+when the file is written, not when the figure was drawn, so both writers set them themselves."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from crossborder._mapstyle import save  # noqa: E402
+from crossborder.report.outputs import OutputDir  # noqa: E402
+
+TITLE = "Сигма-конвергенция (σ) & <границы>"
+
+
+def _figure():
+    fig, ax = plt.subplots()
+    ax.plot([2000, 2001, 2002], [0.3, 0.25, 0.2])
+    ax.set_title(TITLE)
+    ax.set_xlabel("год")
+    ax.set_xticks([2000, 2001, 2002])
+    return fig
+
+
+def _texts(svg: str) -> list[str]:
+    return [html.unescape(re.sub(r"<[^>]+>", "", t)).strip()
+            for t in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, re.S)]
+
+
+def _assert_text_is_text(svg: str) -> None:
+    texts = _texts(svg)
+    assert TITLE in texts and "год" in texts and "2001" in texts
+    assert not re.search(r'<path id="DejaVuSans', svg)        # no glyph outlines
+
+
+def test_save_writes_svg_text_as_text(tmp_path):
+    fig = _figure()
+    (png, svg) = save(fig, tmp_path / "f", ("png", "svg"))
+    plt.close(fig)
+    _assert_text_is_text(svg.read_text("utf-8"))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_figures_write_svg_text_as_text(tmp_path):
+    out = OutputDir(tmp_path)
+    rec = out.figure("sigma", _figure(), "A title")
+    _assert_text_is_text((tmp_path / rec.svg).read_text("utf-8"))
+
+
+def test_outside_rcparams_do_not_leak_into_the_file(tmp_path):
+    with matplotlib.rc_context({"svg.fonttype": "path"}):
+        rec = OutputDir(tmp_path).figure("sigma", _figure(), "A title")
+    _assert_text_is_text((tmp_path / rec.svg).read_text("utf-8"))
