@@ -66,6 +66,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_lang_option(p)
     p.add_argument("--no-explorer", dest="explorer", action="store_false",
                    help="leave the interactive explorer out of report.html (smaller file)")
+    p.add_argument("--sections", metavar="NAMES",
+                   help="build only these sections, comma-separated, in the report's order, e.g. "
+                        "sigma,beta,maps (default: all; a name that is no section lists them)")
     p.set_defaults(func=run)
     _register_explore(sub)
 
@@ -204,13 +207,15 @@ def _run(args: argparse.Namespace, out: Path) -> int:
     options["lang"] = args.lang
     if not args.explorer:
         options["explorer"] = False
+    if args.sections is not None:
+        options["sections"] = args.sections
     if args.quiet or not sys.stderr.isatty():
         result = build_report(ds, out, generated=args.date, options=options)
     else:
         from rich.progress import Progress
 
         with Progress(transient=True) as bar:
-            task = bar.add_task("report", total=len(sections_for(ds)))
+            task = bar.add_task("report", total=len(sections_for(ds, options.get("sections"))))
 
             def step(name: str) -> None:
                 bar.update(task, advance=1, description=f"section {name}")

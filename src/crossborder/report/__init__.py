@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..dataset import Dataset
-from ..errors import DataError, DegenerateDataError, UnitError
+from ..errors import DataError, DegenerateDataError, UnitError, UsageError
 from ..i18n import check_lang, gettext_for, region_names
 from .explorer import explorer_data
 from .explorer_html import explorer_fragment, explorer_scripts
@@ -36,9 +36,28 @@ SECTIONS = ["verdict", "robustness", "rolling", "integration", "data", "border",
 PAPER_SECTIONS = {"table1", "claims"}
 
 
-def sections_for(ds: Dataset) -> list[str]:
-    """The sections a report on ``ds`` has: all of them for ru-kz, the general ones otherwise."""
-    return [s for s in SECTIONS if ds.name == "ru-kz" or s not in PAPER_SECTIONS]
+def sections_for(ds: Dataset, only: Iterable[str] | None = None) -> list[str]:
+    """The sections a report on ``ds`` has, in the report's order: all of them for ru-kz, the
+    general ones otherwise; ``only`` (option ``sections``, ``--sections``) keeps those named. A name
+    that is no section, or a section about the paper on other data, is a :class:`UsageError`."""
+    have = [s for s in SECTIONS if ds.name == "ru-kz" or s not in PAPER_SECTIONS]
+    if only is None:
+        return have
+    texts = [only] if isinstance(only, str) else [str(s) for s in only]
+    wanted = [s.strip() for t in texts for s in t.split(",") if s.strip()]
+    unknown = [s for s in wanted if s not in SECTIONS]
+    if unknown:
+        raise UsageError(f"sections: {', '.join(map(repr, unknown))} "
+                         f"{'is not a section' if len(unknown) == 1 else 'are not sections'} "
+                         f"of the report; they are {', '.join(SECTIONS)}")
+    paper = [s for s in wanted if s not in have]
+    if paper:
+        raise UsageError(f"sections: {', '.join(paper)} {'is' if len(paper) == 1 else 'are'} about "
+                         "the paper's Russia-Kazakhstan data, not in a report on "
+                         f"{ds.name!r}; the sections of this report are {', '.join(have)}")
+    if not wanted:
+        raise UsageError(f"sections: none named; the sections of this report are {', '.join(have)}")
+    return [s for s in have if s in wanted]
 
 
 @dataclass(frozen=True)
@@ -65,8 +84,12 @@ def build_report(
 
     ``generated`` is the one date the report states (default: today); everything else in the
     output depends only on the input, so two runs on the same input give identical files.
+    ``options["sections"]`` (names, or one comma-separated text) builds only those sections, in
+    the report's order (:func:`sections_for`); a wrong name is refused before anything is written.
     """
     import matplotlib
+
+    sections_for(ds, (options or {}).get("sections"))
 
     matplotlib.use("Agg")
     matplotlib.rcParams["svg.hashsalt"] = "crossborder"
@@ -93,7 +116,7 @@ def _build_into(ds: Dataset, out: OutputDir, generated: _dt.date | None,
         ds = ds.with_border()
         ctx.ds = ds
     check_two_sided(ctx)            # never a one-sided cross-border verdict
-    for name in sections_for(ds):
+    for name in sections_for(ds, ctx.options.get("sections")):
         if progress:
             progress(name)
         sections.append(_build_section(ctx, name))
