@@ -209,7 +209,8 @@ def test_population_for_some_years_only_is_not_used_as_weight(tmp_path):
     frame = frame[(frame["indicator"] != "population") | frame["year"].isin([2003, 2005])]
     frame.to_csv(data, index=False)
     res = build_report(read_dataset(regions, data, name="grid"), tmp_path / "out",
-                       generated=dt.date(2026, 1, 1))
+                       generated=dt.date(2026, 1, 1),
+                       options={"sections": ["sigma", "decomposition"], "explorer": False})
     html = res.html.read_text(encoding="utf-8")
     assert "Population is missing for the periods 2000, 2001, 2002, 2004, 2006, 2007 of gdp_pc" in html
     trend = pd.read_csv(res.html.parent / "tables" / "sigma_trend.csv")
@@ -225,7 +226,8 @@ def test_generic_report_opens_with_a_verdict_of_its_own(tmp_path):
     regions, data = write_grid(src, list(range(2000, 2013)))
     ds = read_dataset(regions, data, name="grid")
     res = build_report(ds, tmp_path / "out", generated=dt.date(2026, 1, 1),
-                       options={"indicator": "gdp_pc", "break_years": [2006]})
+                       options={"indicator": "gdp_pc", "break_years": [2006], "explorer": False,
+                                "sections": ["verdict", "robustness", "rolling", "integration"]})
     html = res.html.read_text(encoding="utf-8")
     body = sections(html)
     assert list(body)[:4] == ["verdict", "robustness", "rolling", "integration"]
@@ -259,7 +261,8 @@ def test_report_weight_option_names_the_weight(tmp_path):
     df.to_csv(data, index=False)
     out = tmp_path / "out"
     assert main(["report", "--regions-file", str(regions), "--data", str(data), "--indicator", "gdp_pc",
-                 "--weight", "POP", "--out", str(out), "--quiet"]) == 0
+                 "--weight", "POP", "--out", str(out), "--quiet", "--sections", "sigma,decomposition",
+                 "--no-explorer"]) == 0
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "POP-weighted" in html and "have no population" not in html
     assert main(["report", "--regions-file", str(regions), "--data", str(data), "--indicator", "gdp_pc",
