@@ -190,8 +190,10 @@ def test_write_explorer_on_a_dataset_without_border_flags(files, tmp_path):
 
 def test_report_with_and_without_the_explorer(ds, tmp_path):
     day = dt.date(2026, 1, 1)
-    on = build_report(ds, tmp_path / "on", generated=day, options={"lang": "ru"}).html
-    off = build_report(ds, tmp_path / "off", generated=day, options={"explorer": False}).html
+    # the explorer does not depend on the sections: one section each
+    on = build_report(ds, tmp_path / "on", generated=day, options={"lang": "ru", "sections": "sigma"}).html
+    off = build_report(ds, tmp_path / "off", generated=day,
+                       options={"explorer": False, "sections": "sigma"}).html
     with_explorer, without = on.read_text(encoding="utf-8"), off.read_text(encoding="utf-8")
     assert 'id="cb-explorer"' in with_explorer and 'id="cb-explorer"' not in without
     assert "Сигма-конвергенция" in with_explorer and "Sigma convergence" in without
