@@ -70,8 +70,8 @@ def test_report_on_a_user_border(files, tmp_path):
 def test_report_command_on_user_files(files, tmp_path, capsys):
     code = main(["report", "--regions", str(files / "regions.geojson"), "--data",
                  str(files / "data.csv"), "--indicator", "gdp_pc", "--name", "grid",
-                 "--out", str(tmp_path / "cli"), "--quiet"])
-    assert code == 0
+                 "--out", str(tmp_path / "cli"), "--quiet", "--sections", "border,sigma"])
+    assert code == 0       # the whole report on these files: test_report_on_a_user_border
     assert (tmp_path / "cli" / "report.html").is_file()
     assert main(["report", "--regions", str(files / "regions.geojson"), "--quiet"]) == 2  # usage
     assert "needs both" in capsys.readouterr().err

@@ -311,7 +311,8 @@ def test_report_on_a_one_sided_selection_exits_1_with_the_reason(d, capsys, tmp_
 
 def test_report_relative_national_names_both_sides_border_regions(d, capsys, tmp_path):
     code, out, err = run(["report", *files(d), "--relative", "national", "--out",
-                          tmp_path / "rep", "--quiet", "--date", "2026-01-01"], capsys)
+                          tmp_path / "rep", "--quiet", "--date", "2026-01-01", "--no-explorer",
+                          "--sections", "verdict,data,sigma"], capsys)
     assert code == 0, err
     verdict = pd.read_csv(tmp_path / "rep" / "tables" / "verdict.csv")
     assert len(verdict)
