@@ -451,7 +451,8 @@ def thesis_evidence(ds: Dataset, year: int = PAPER_TABLE_YEAR) -> dict:
     analysis units (Grasland's discontinuities, :func:`~crossborder.border.discontinuity.border_effect`);
     above 1, the border is a sharper jump than the boundaries inside either country. For each basis
     (``real``: constant prices, the baseline for growth; ``PPP``): the cross-border neighbour pairs
-    of the border study panel whose gap |ln(y_a / y_b)| narrowed or widened significantly
+    (sharing a stretch of the dataset's border; a corner is no pair, as in the grid) of the border
+    study panel whose gap |ln(y_a / y_b)| narrowed or widened significantly
     (:func:`~crossborder.border.pairs.gap_change`, p < 0.05), its ``span`` and the mean |gap| at
     its ends.
     """
@@ -464,6 +465,7 @@ def thesis_evidence(ds: Dataset, year: int = PAPER_TABLE_YEAR) -> dict:
                  "n_border_edges": int(frame["n_border"].iloc[0]),
                  "sources": set(p.meta["sources"]) | {"NATURAL_EARTH_ADMIN1"}}
     pairs = pd.DataFrame(dataset_border(ds).pairs.drop(columns="geometry"))
+    pairs = pairs[pairs["contact"] == "edge"]      # neighbours share a stretch of border, not a point
     pairs["a_region"] = ds.unit_of(pairs["a_region"])
     pairs["b_region"] = ds.unit_of(pairs["b_region"])
     for basis in ("real", "PPP"):
