@@ -19,6 +19,7 @@ import pandas as pd
 
 from ._arrays import numeric_times
 from ._covtype import UNSET, cov_type_arg, normalize_cov_type
+from .leverage import LEVERAGE_SE, full_leverage, leverage_one_reason
 
 SE_TYPES = ("classical", "HC0", "HC1", "HC2", "HC3", "HAC")
 #: standard errors of a cross-section regression (HAC needs an ordering in time)
@@ -90,11 +91,25 @@ def with_se(fit: Any, se_type: str, hac_lags: int = 1) -> Any:
 
 
 def coef_by_se(fit: Any, k: int, se_types: tuple[str, ...] | list[str], alpha: float = 0.05,
-               hac_lags: int = 1) -> dict[str, dict[str, float]]:
+               hac_lags: int = 1, labels: Any = None) -> dict[str, dict[str, Any]]:
     """Coefficient ``k`` of a classical OLS ``fit`` with each covariance of ``se_types``: value, se,
-    ci_low, ci_high, pvalue, nobs (one fit, several covariances)."""
-    out = {}
+    ci_low, ci_high, pvalue, nobs (one fit, several covariances). HC2/HC3 of a fit with an
+    observation of leverage 1 do not exist (:mod:`crossborder.measures.leverage`): their se,
+    interval and p are NaN, with the ``reason`` (naming the observations by ``labels``, else by
+    the fit's row labels or positions)."""
+    out: dict[str, dict[str, Any]] = {}
+    lone = None
     for se in se_types:
+        if se in LEVERAGE_SE:
+            if lone is None:
+                lone = full_leverage(fit.model.wexog)
+            if lone.any():
+                names = labels if labels is not None else fit.model.data.row_labels
+                names = np.flatnonzero(lone) if names is None else np.asarray(names)[lone]
+                out[se] = {"value": float(np.asarray(fit.params)[k]), "se": np.nan, "ci_low": np.nan,
+                           "ci_high": np.nan, "pvalue": np.nan, "nobs": int(fit.nobs),
+                           "reason": leverage_one_reason(se, list(names))}
+                continue
         f = with_se(fit, se, hac_lags)
         ci = np.asarray(f.conf_int(alpha))[k]
         out[se] = {"value": float(np.asarray(f.params)[k]), "se": float(np.asarray(f.bse)[k]),

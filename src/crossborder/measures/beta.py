@@ -54,6 +54,7 @@ from ._checks import check_bool, check_int
 from ._covtype import UNSET, CovType, cov_type_arg
 from ._degenerate import MIN_CLUSTERS, cluster_warning, nil_spread, not_computed
 from .inference import wild_cluster_bootstrap
+from .leverage import LEVERAGE_SE, full_leverage, leverage_one_reason
 
 __all__ = ["BetaResult", "beta", "beta_panel", "speed_half_life"]
 
@@ -464,6 +465,11 @@ def beta(
                     within_nil=bool(within_nil))
     wk = None if weights is None else weights[ok]
     ck = None if clusters is None else clusters[ok]
+    if robust in LEVERAGE_SE and ck is None:
+        lone = full_leverage(X, wk)
+        if lone.any():
+            raise not_computed("beta", leverage_one_reason(
+                robust, list(np.asarray(regions if all_ok else regions[ok])[lone])))
 
     def sm_fit(clusters: pd.Series | None) -> tuple[Any, str]:
         index = regions if all_ok else regions[ok]

@@ -59,6 +59,7 @@ never silently dropped.
 
 from __future__ import annotations
 
+import functools
 import json
 import warnings
 import zlib
@@ -197,7 +198,7 @@ def border_part_variants(ds: Any) -> list[RegionVariant]:
     one part of its own on the border (``border_part``) measured by that part; those units left
     out. Without such parts: the baseline only."""
     r = getattr(ds, "regions", None)
-    if r is None or not {"part_of", "border_part", "border"} <= set(r.columns):
+    if not isinstance(r, pd.DataFrame) or not {"part_of", "border_part", "border"} <= set(r.columns):
         return [BASELINE]
     parts = r[r["border_part"].astype(bool) & r["part_of"].notna()]
     border = set(r.loc[r["border"].astype(bool), "region"])
@@ -748,6 +749,11 @@ def _edges(geometry: Any, id_col: str, group_col: str, ds: Any = None) -> pd.Dat
 
 
 # ----------------------------------------------------------------------------- the grid
+def _the_panel(panel: Panel, currency: Any) -> Panel:
+    """The factory of a grid given one panel: the same panel for every currency."""
+    return panel
+
+
 def robustness(
     source: Any,
     *,
@@ -781,7 +787,8 @@ def robustness(
     ``source``: a :class:`~crossborder.dataset.Dataset` (panels from ``study_panel`` of every
     analysis unit, the border regions from its ``border`` flag, polygons for the border effect and
     the pairs, defaults from :func:`study_defaults`) or a callable ``currency -> Panel`` giving a
-    panel with a group role of every region the grid may use (then ``border`` lists the border
+    panel with a group role of every region the grid may use, or that one :class:`Panel` (then
+    ``border`` lists the border
     regions, default all; ``geometry`` a GeoDataFrame with ``id_col`` and ``group_col`` for the
     border effect and pair gaps, which are skipped without it).
 
@@ -829,6 +836,11 @@ def robustness(
     boot = {"n_boot": int(n_boot), "seed": int(seed)}
     draws = _NullDraws(int(n_draws), int(seed))
 
+    if isinstance(source, Panel):       # one panel: the factory that gives it for every currency
+        source = functools.partial(_the_panel, source)
+    elif not callable(source) and not isinstance(source, Dataset):
+        raise TypeError("robustness() reads a Dataset, a Panel or a function currency -> Panel, "
+                        f"not {type(source).__name__}")
     defaults = study_defaults(source) if not callable(source) else {
         "resource_regions": [], "region_variants": [BASELINE], "break_years": []}
     strict_variants = variants is not None
@@ -1274,6 +1286,8 @@ def _no_inference(se: str, r: Mapping[str, Any], bad: list[str], msgs: list[str]
     """Why a row has no inference, in words."""
     if "value" in bad:
         why = f"no estimate ({int(r['nobs'])} value(s))"
+    elif r.get("reason"):
+        return str(r["reason"])
     else:
         why = f"{', '.join(bad)} not finite (nobs {int(r['nobs'])})"
     return f"{se} errors: {why}" + (f"; numerical warning: {'; '.join(msgs)}" if msgs else "")
@@ -1373,7 +1387,8 @@ def _estimates(made: dict, spec: dict, sides: list, se_types: Sequence[str], fam
                 continue
             fit = _ols(growth, X)
             speed, half_life = speed_half_life(float(fit.params[1]), span)
-            add(name, lambda fit=fit: coef_by_se(fit, 1, cross_se, alpha, hac_lags), n_b, speed=speed,
+            add(name, lambda fit=fit: coef_by_se(fit, 1, cross_se, alpha, hac_lags, made["labels"]),
+                n_b, speed=speed,
                 half_life=half_life)
             if draws is not None:
                 draws.beta(name, spec["spec_id"], growth, X, made["labels"],

@@ -51,6 +51,7 @@ __all__ = ["RollingResult", "rolling", "rolling_windows"]
 #: fewest periods in a window (the sigma trend's regression needs 3 points)
 MIN_PERIODS = 3
 SKIPPED_COLUMNS = ["start", "end", "window_end", "periods", "reason"]
+NO_SE_COLUMNS = ["start", "end", "window_end", "periods", "estimate", "reason"]
 
 
 def _fmt(t: Any) -> str:
@@ -66,7 +67,10 @@ class RollingResult:
     ``estimate`` (its name), ``coef`` (its number), ``se``, ``ci_low``, ``ci_high``, ``pvalue``,
     ``nobs``, ``speed``, ``half_life``, ``se_type``, and ``value``: the old name of ``coef``, kept
     last for one release (deprecated). ``window`` and ``step`` are in years; ``skipped``: the
-    windows not estimated (``start``, ``end``, ``window_end``, ``periods``, ``reason``)."""
+    windows not estimated (``start``, ``end``, ``window_end``, ``periods``, ``reason``);
+    ``no_se``: the estimates whose standard errors do not exist (``se``, interval and p NaN: a
+    region of leverage 1 under HC2/HC3, see :mod:`crossborder.measures.leverage`), with
+    ``estimate`` and the ``reason``."""
 
     table: pd.DataFrame
     window: int
@@ -74,6 +78,7 @@ class RollingResult:
     step: int = 1
     skipped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=SKIPPED_COLUMNS))
+    no_se: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NO_SE_COLUMNS))
 
     def __post_init__(self) -> None:
         # the number in ``coef`` (as statsmodels); ``value`` kept last for one release (deprecated)
@@ -118,6 +123,10 @@ class RollingResult:
             text += (f"\nnot estimated: {len(self.skipped)} window(s) with fewer than {MIN_PERIODS} "
                      "periods: " + ", ".join(f"{_fmt(r.start)}-{_fmt(r.window_end)} ({r.periods} "
                                              "periods)" for r in self.skipped.itertuples()))
+        for est, g in self.no_se.groupby("estimate", sort=False):
+            text += (f"\n{est}: no standard errors in {len(g)} window(s) "
+                     f"({', '.join(f'{_fmt(r.start)}-{_fmt(r.window_end)}' for r in g.itertuples())}): "
+                     f"{g['reason'].iloc[0]}")
         return text
 
 
@@ -242,6 +251,7 @@ def rolling(
 
     tnum = numeric_times(pd.Index(times))
     rows: list[dict[str, Any]] = []
+    no_se: list[dict[str, Any]] = []
     for pos in windows:
         start, end = times[pos[0]], times[pos[-1]]
         base = {"start": start, "end": end, "window_end": _window_end(start, tnum[pos[0]], window),
@@ -251,6 +261,8 @@ def rolling(
             b = beta(panel, start, end, controls=controls)
             k = list(b.fit.params.index).index("initial")
             r = coef_by_se(b.fit, k, (beta_se,), alpha)[beta_se]
+            if "reason" in r:       # no such errors on this window: the estimate without them
+                no_se.append({**base, "estimate": name, "reason": r["reason"]})
             rows.append({**base, "estimate": name, **r, "speed": b.speed, "half_life": b.half_life,
                          "se_type": beta_se})
         y = s.iloc[pos].to_numpy(dtype=float)
@@ -266,4 +278,5 @@ def rolling(
     cols = ["start", "end", "window_end", "periods", "estimate", "value", "se", "ci_low", "ci_high",
             "pvalue", "nobs", "speed", "half_life", "se_type"]
     return RollingResult(table=pd.DataFrame(rows, columns=cols), window=window, alpha=alpha, step=step,
-                         skipped=pd.DataFrame(skipped, columns=SKIPPED_COLUMNS))
+                         skipped=pd.DataFrame(skipped, columns=SKIPPED_COLUMNS),
+                         no_se=pd.DataFrame(no_se, columns=NO_SE_COLUMNS))

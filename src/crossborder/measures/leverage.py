@@ -1,0 +1,50 @@
+"""Leverage one: when HC2 and HC3 standard errors do not exist.
+
+The leverage of observation i is ``h_ii = x_i (X'X)^+ x_i'`` (weighted least squares: of the rows of
+``sqrt(w) X``). HC2 scales each squared residual by ``1 / (1 - h_ii)`` and HC3 by ``1 / (1 - h_ii)^2``
+(MacKinnon & White 1985, J. Econometrics 29: 305-325). An observation with ``h_ii = 1`` alone fixes
+a coefficient — the only region of its side in a regression with a side dummy — so its residual is
+0 and HC2/HC3 divide 0 by 0: what floating point returns then (NaN, or a finite number of any size
+from the rounding of both) is noise, not a standard error. Such a fit is named, never computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = ["LEVERAGE_TOL", "LEVERAGE_SE", "hat_diagonal", "full_leverage", "leverage_one_reason"]
+
+#: a leverage within this of 1 is 1 (rounding of a QR/SVD is ~1e-15)
+LEVERAGE_TOL = 1e-8
+#: the covariances that divide by 1 - h_ii
+LEVERAGE_SE = ("HC2", "HC3")
+
+
+def hat_diagonal(X: Any, weights: Any = None) -> np.ndarray:
+    """``h_ii`` of the design ``X`` (n x k), from the left singular vectors of ``sqrt(w) X`` that
+    belong to non-zero singular values (a rank-deficient design is handled as by the pseudo-inverse)."""
+    Xw = np.asarray(X, dtype=float)
+    if Xw.ndim == 1:
+        Xw = Xw[:, None]
+    if weights is not None:
+        Xw = Xw * np.sqrt(np.asarray(weights, dtype=float))[:, None]
+    u, s, _ = np.linalg.svd(Xw, full_matrices=False)
+    keep = s > s.max(initial=0.0) * max(Xw.shape) * np.finfo(float).eps
+    return np.einsum("ij,ij->i", u[:, keep], u[:, keep])
+
+
+def full_leverage(X: Any, weights: Any = None) -> np.ndarray:
+    """Boolean mask of the observations whose leverage is 1 (within :data:`LEVERAGE_TOL`)."""
+    return hat_diagonal(X, weights) >= 1.0 - LEVERAGE_TOL
+
+
+def leverage_one_reason(se_type: str, labels: Sequence[Any]) -> str:
+    """Why ``se_type`` errors are not computed when the observations ``labels`` have leverage 1."""
+    names = ", ".join(str(x) for x in list(labels)[:5]) + (", ..." if len(labels) > 5 else "")
+    return (f"{se_type} errors do not exist: {names} {'has' if len(labels) == 1 else 'have'} "
+            "leverage 1 (alone fixing a coefficient, e.g. the only region of its side with a side "
+            f"dummy), so the residual is 0 and {se_type} divides 0 by 0; use HC1 or classical errors, "
+            "or more regions")
