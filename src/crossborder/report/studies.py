@@ -4,6 +4,7 @@ the integration test and the verdict read from them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..border.shared import panel_edges
@@ -36,23 +37,35 @@ ROLLING_WINDOW = 8
 ROLLING_MIN = 5
 
 
-def grid(ctx: ReportContext) -> RobustnessResult:
-    """The robustness grid on the dataset (every currency basis it has, its region variants and
-    resource regions, the last five end years, two start years, the standard errors of GRID_SE)."""
-    if "grid" not in ctx.cache:
-        reason = why_not(ctx, "border", minimum=4)
-        if reason:
-            ctx.cache["grid"] = Skip(reason)
-        else:
-            try:
-                ctx.cache["grid"] = robustness(ctx.ds, indicator=indicator(ctx), cov_types=GRID_COV,
-                                               weight=weight(ctx), relative=relative(ctx))
-            except (DataError, UnitError, ValueError) as err:
-                ctx.cache["grid"] = Skip(f"the robustness grid cannot be run: {err}")
-    got = ctx.cache["grid"]
+def _cached(ctx: ReportContext, key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per report, kept in ``ctx.cache[key]``; a :class:`Skip` it raises is kept
+    too and raised again to every later caller."""
+    if key not in ctx.cache:
+        try:
+            ctx.cache[key] = compute()
+        except Skip as exc:
+            ctx.cache[key] = exc
+    got = ctx.cache[key]
     if isinstance(got, Skip):
         raise got
     return got
+
+
+def grid(ctx: ReportContext) -> RobustnessResult:
+    """The robustness grid on the dataset (every currency basis it has, its region variants and
+    resource regions, the last five end years, two start years, the standard errors of GRID_SE)."""
+
+    def compute() -> RobustnessResult:
+        reason = why_not(ctx, "border", minimum=4)
+        if reason:
+            raise Skip(reason)
+        try:
+            return robustness(ctx.ds, indicator=indicator(ctx), cov_types=GRID_COV,
+                              weight=weight(ctx), relative=relative(ctx))
+        except (DataError, UnitError, ValueError) as err:
+            raise Skip(f"the robustness grid cannot be run: {err}") from err
+
+    return _cached(ctx, "grid", compute)
 
 
 def names(ctx: ReportContext) -> dict[str, str]:
@@ -85,12 +98,16 @@ def break_years(ctx: ReportContext) -> list[int]:
 
 
 def integration_test(ctx: ReportContext) -> IntegrationResult:
-    if "integration" not in ctx.cache:
+    """The integration test at the break years that have data before and after them (cached; the
+    break years outside the data in ``ctx.cache["integration_outside"]``)."""
+
+    def compute() -> IntegrationResult:
         try:
             years = break_years(ctx)
             if not years:
-                raise Skip("the dataset names no break year (its study defaults have no break_years) "
-                           "and none was given, so there is no before and after to compare")
+                raise Skip("the dataset names no break year (its study defaults have no "
+                           "break_years) and none was given, so there is no before and after to "
+                           "compare")
             p = panel(ctx, "all")
             # a period before the break and one at or after it (the break may fall between periods)
             inside = [y for y in years if p.times[0] < y <= p.times[-1]]
@@ -98,59 +115,57 @@ def integration_test(ctx: ReportContext) -> IntegrationResult:
                 raise Skip(f"no break year ({', '.join(map(str, years))}) has data before and after "
                            f"it in {p.times[0]}–{p.times[-1]}")
             edges = panel_edges(ctx.ds, p.regions, ctx.options.get("tolerance_m", "auto"))
-            ctx.cache["integration"] = integration(ctx.ds, inside, panel=p, currency=currency(ctx),
-                                                   edges=edges)
-            ctx.cache["integration_outside"] = [y for y in years if y not in inside]
+            res = integration(ctx.ds, inside, panel=p, currency=currency(ctx), edges=edges)
         except (DataError, ValueError) as err:
-            ctx.cache["integration"] = Skip(f"the integration test cannot be run: {err}")
-        except Skip as exc:
-            ctx.cache["integration"] = exc
-    got = ctx.cache["integration"]
-    if isinstance(got, Skip):
-        raise got
-    return got
+            raise Skip(f"the integration test cannot be run: {err}") from err
+        ctx.cache["integration_outside"] = [y for y in years if y not in inside]
+        return res
+
+    return _cached(ctx, "integration", compute)
 
 
 def integration_on_grid(ctx: ReportContext) -> IntegrationGrid:
     """The integration DiD on every currency basis, window and break year (cached; Skip when the
     integration test itself cannot run or the dataset has no currency bases)."""
-    if "integration_grid" not in ctx.cache:
+
+    def compute() -> IntegrationGrid:
         res = integration_test(ctx)
+        if getattr(ctx.ds, "fx", None) is None:
+            raise Skip("the dataset has no exchange rates, so there is one currency basis only")
         try:
-            if getattr(ctx.ds, "fx", None) is None:
-                raise Skip("the dataset has no exchange rates, so there is one currency basis only")
-            years = [y for y in break_years(ctx)]
-            ctx.cache["integration_grid"] = integration_grid(
-                ctx.ds, break_years=years, control=res.params["control"],
-                tolerance_m=ctx.options.get("tolerance_m", "auto"),
-                alpha=res.params["alpha"])
+            return integration_grid(ctx.ds, break_years=list(break_years(ctx)),
+                                    control=res.params["control"],
+                                    tolerance_m=ctx.options.get("tolerance_m", "auto"),
+                                    alpha=res.params["alpha"])
         except (DataError, ValueError) as err:
-            ctx.cache["integration_grid"] = Skip(f"the integration grid cannot be run: {err}")
-        except Skip as exc:
-            ctx.cache["integration_grid"] = exc
-    got = ctx.cache["integration_grid"]
-    if isinstance(got, Skip):
-        raise got
-    return got
+            raise Skip(f"the integration grid cannot be run: {err}") from err
+
+    return _cached(ctx, "integration_grid", compute)
 
 
 def rolling_windows(ctx: ReportContext) -> RollingResult:
-    if "rolling" not in ctx.cache:
+    """Rolling beta and sigma on the border regions, windows of :data:`ROLLING_WINDOW` years (fewer
+    on short data, option ``window``), cached."""
+
+    def compute() -> RollingResult:
         p = panel(ctx, "border")
         span = int(p.times[-1]) - int(p.times[0]) + 1 if len(p.times) else 0
         window = int(ctx.options.get("window") or min(ROLLING_WINDOW, span - 2))  # in years
         if len(p.times) < ROLLING_MIN + 2 or window < ROLLING_MIN:
-            ctx.cache["rolling"] = Skip(f"rolling windows of at least {ROLLING_MIN} periods need "
-                                        f"{ROLLING_MIN + 2} periods; the data have {len(p.times)}")
-        else:
-            try:
-                ctx.cache["rolling"] = rolling(p, window=window)
-            except (DataError, ValueError) as err:
-                ctx.cache["rolling"] = Skip(f"rolling windows cannot be estimated: {err}")
-    got = ctx.cache["rolling"]
-    if isinstance(got, Skip):
-        raise got
-    return got
+            raise Skip(f"rolling windows of at least {ROLLING_MIN} periods need "
+                       f"{ROLLING_MIN + 2} periods; the data have {len(p.times)}")
+        try:
+            return rolling(p, window=window)
+        except (DataError, ValueError) as err:
+            raise Skip(f"rolling windows cannot be estimated: {err}") from err
+
+    return _cached(ctx, "rolling", compute)
+
+
+def claims_table(ctx: ReportContext) -> Any:
+    """The paper's claims checked on the dataset (:func:`check_claims`), once per report: the
+    verdict and the claims section read the same table."""
+    return _cached(ctx, "claims", lambda: check_claims(ctx.ds))
 
 
 def study_verdict(ctx: ReportContext) -> Verdict:
@@ -171,6 +186,6 @@ def study_verdict(ctx: ReportContext) -> Verdict:
         ctx.cache["verdict"] = verdict(
             g, names=names(ctx), sides=(country_name(ctx, a), country_name(ctx, b)),
             between=between_share_by_basis(ctx), integration=integ, integration_grid=integ_grid,
-            claims=check_claims(ctx.ds) if paper else None, paper=paper,
+            claims=claims_table(ctx) if paper else None, paper=paper,
             lang=check_lang(ctx.options.get("lang")))
     return ctx.cache["verdict"]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from ...study.claims import SUPPORTED, VERDICTS, check_claims, unemployment_pairs
+from ...study.claims import SUPPORTED, VERDICTS, unemployment_pairs
 from ..model import ReportContext, Section
+from ..studies import claims_table
 
 
 def build(ctx: ReportContext) -> Section:
     s = Section("claims", "Claims check")
-    table = check_claims(ctx.ds)
+    table = claims_table(ctx)
     counts = table["verdict"].value_counts()
     tally = "; ".join(f"{int(counts[v])} {v}" for v in VERDICTS if v in counts)
     s.reading.append(
