@@ -17,6 +17,10 @@ from crossborder.cli import main
 from crossborder.i18n import region_names
 from crossborder.report.html import render
 
+#: The whole built-in report a second time, in Russian (~1 min): CI runs it (``slow``); locally the
+#: translations are checked by test_i18n, test_i18n_verdict, test_i18n_figures and test_explore.
+pytestmark = pytest.mark.slow
+
 #: English -> Russian, as the report must show them (section titles and figure captions).
 RU_TITLES = {
     "Bottom line: the paper's conclusions against the data":

@@ -28,6 +28,7 @@ def _grid_report(folder, day):
     return build_report(ds, folder / "out", generated=day, options={"indicator": "gdp_pc"})
 
 
+@pytest.mark.slow   # two whole builds (~30 s): CI runs it
 def test_report_is_byte_identical_between_runs(tmp_path):
     # two runs of the whole pipeline (read, build, render) on a small border give identical files;
     # the built-in report's second run is its Russian build, whose tables, figures, manifest and

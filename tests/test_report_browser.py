@@ -19,6 +19,9 @@ import pytest
 
 from crossborder.report import SECTIONS
 
+#: A browser per test, on the built-in report: CI runs it (``slow``, and .ci/run installs Chromium).
+pytestmark = pytest.mark.slow
+
 ARTEFACTS = Path(os.environ.get("CROSSBORDER_SCREENSHOTS") or Path(__file__).resolve().parent / "artefacts")
 
 #: How long the explorer may take to be drawn after the page opens (ms). The issue asks for 2 s on

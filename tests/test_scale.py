@@ -23,7 +23,10 @@ from crossborder import scale  # noqa: E402
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning",
                                         "ignore::FutureWarning")
 
-ENGINES = ["pandas", "polars", "duckdb", "dask"]
+#: Dask's reductions start slowly (a graph per pass, ~5-10 s a test on 2 cores): its cases run in CI
+#: (``slow``); locally Dask is read by test_frames_of_each_engine and the scale tests of the CLI,
+#: files and units on every engine.
+ENGINES = ["pandas", "polars", "duckdb", pytest.param("dask", marks=pytest.mark.slow)]
 RTOL = 1e-9
 MEASURES = ["sd_log", "var_log", "sd", "var", "cv", "williamson", "gini", "theil", "mld", "atkinson",
             "hoover"]
