@@ -112,3 +112,12 @@ def test_the_grid_reads_one_panel_as_the_factory_that_gives_it():
     with pytest.raises(TypeError, match="reads a Dataset, a Panel or a function currency -> Panel, "
                                         "not DataFrame"):
         robustness(p.frame)
+
+
+def test_the_report_says_why_rolling_beta_has_no_errors():
+    from crossborder.report.sections.rolling import no_se_readings
+
+    assert no_se_readings(rolling(_panel(n_b=2), window=6)) == []
+    (line,) = no_se_readings(rolling(_panel(n_b=1), window=6))
+    assert line.startswith("beta conditional: no standard errors in 7 of 7 windows: HC3 errors do "
+                           "not exist: R5 has leverage 1")

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from ...charts_study import rolling_chart
 from ...i18n import gettext_for
+from ...study.rolling import RollingResult
 from ..model import ReportContext, Section
 from ..panels import describe, label, panel, source_line, sources_of
 from ..studies import rolling_windows
 
 TITLE = "When convergence happened: rolling windows"
+
+
+def no_se_readings(r: RollingResult) -> list[str]:
+    """A sentence per estimate whose standard errors do not exist in some windows, with why."""
+    t = r.table
+    return [f"{est.replace('_', ' ')}: no standard errors in {len(g)} of "
+            f"{int((t['estimate'] == est).sum())} windows: {g['reason'].iloc[0]}"
+            for est, g in r.no_se.groupby("estimate", sort=False)]
 
 
 def build(ctx: ReportContext) -> Section:
@@ -26,6 +35,7 @@ def build(ctx: ReportContext) -> Section:
     s.reading.append(
         f"Windows of {r.window} years moving by one year over {describe(p)}: " + "; ".join(parts)
         + ". Windows overlap, so neighbouring estimates are not independent.")
+    s.reading.extend(no_se_readings(r))
     ctx.table(s, "rolling", t, f"Rolling {r.window}-year windows: β (absolute, conditional) and σ trend "
               f"of {label(p)} ({p.unit}), with standard errors named in se_type",
               sources=sorted(set(sources_of(p))))
