@@ -19,7 +19,7 @@ import pandas as pd
 
 from ._arrays import numeric_times
 from ._covtype import UNSET, cov_type_arg, normalize_cov_type
-from .leverage import LEVERAGE_SE, full_leverage, leverage_one_reason
+from .leverage import LEVERAGE_SE, full_leverage, hc_se
 
 SE_TYPES = ("classical", "HC0", "HC1", "HC2", "HC3", "HAC")
 #: standard errors of a cross-section regression (HAC needs an ordering in time)
@@ -103,12 +103,9 @@ def coef_by_se(fit: Any, k: int, se_types: tuple[str, ...] | list[str], alpha: f
         if se in LEVERAGE_SE:
             if lone is None:
                 lone = full_leverage(fit.model.wexog)
-            if lone.any():
+            if lone.any():          # the sandwich without them, or no errors (measures.leverage)
                 names = labels if labels is not None else fit.model.data.row_labels
-                names = np.flatnonzero(lone) if names is None else np.asarray(names)[lone]
-                out[se] = {"value": float(np.asarray(fit.params)[k]), "se": np.nan, "ci_low": np.nan,
-                           "ci_high": np.nan, "pvalue": np.nan, "nobs": int(fit.nobs),
-                           "reason": leverage_one_reason(se, list(names))}
+                out[se] = _hc_row(fit, k, se, alpha, names)
                 continue
         f = with_se(fit, se, hac_lags)
         ci = np.asarray(f.conf_int(alpha))[k]
@@ -116,6 +113,24 @@ def coef_by_se(fit: Any, k: int, se_types: tuple[str, ...] | list[str], alpha: f
                    "ci_low": float(ci[0]), "ci_high": float(ci[1]),
                    "pvalue": float(np.asarray(f.pvalues)[k]), "nobs": int(f.nobs)}
     return out
+
+
+def _hc_row(fit: Any, k: int, se: str, alpha: float, labels: Any) -> dict[str, Any]:
+    """Coefficient ``k`` with HC2/HC3 errors of a fit with an observation of leverage 1
+    (:func:`crossborder.measures.leverage.hc_se`); t(df_resid) interval and p, as statsmodels'."""
+    from scipy import stats
+
+    value = float(np.asarray(fit.params)[k])
+    bse, reason = hc_se(fit.model.wexog, fit.wresid, k, se, labels)
+    row: dict[str, Any] = {"value": value, "se": bse, "ci_low": np.nan, "ci_high": np.nan,
+                           "pvalue": np.nan, "nobs": int(fit.nobs)}
+    if reason is not None:
+        return {**row, "reason": reason}
+    df = float(fit.df_resid)
+    q = float(stats.t.ppf(1 - alpha / 2, df))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = float(2 * stats.t.sf(abs(value / bse), df))
+    return {**row, "ci_low": value - q * bse, "ci_high": value + q * bse, "pvalue": p}
 
 
 def time_trend(series: pd.Series, se_types: tuple[str, ...] | list[str] = ("classical",),

@@ -54,7 +54,7 @@ from ._checks import check_bool, check_int
 from ._covtype import UNSET, CovType, cov_type_arg
 from ._degenerate import MIN_CLUSTERS, cluster_warning, nil_spread, not_computed
 from .inference import wild_cluster_bootstrap
-from .leverage import LEVERAGE_SE, full_leverage, leverage_one_reason
+from .leverage import LEVERAGE_SE, LEVERAGE_TOL, full_leverage, hc_factor, leverage_one_reason, moved_by
 
 __all__ = ["BetaResult", "beta", "beta_panel", "speed_half_life"]
 
@@ -466,8 +466,11 @@ def beta(
     wk = None if weights is None else weights[ok]
     ck = None if clusters is None else clusters[ok]
     if robust in LEVERAGE_SE and ck is None:
-        lone = full_leverage(X, wk)
-        if lone.any():
+        # a region of leverage 1 that moves beta leaves it without HC2/HC3 errors (one that only
+        # fixes its side's dummy does not: measures.leverage)
+        Xw = X if wk is None else X * np.sqrt(wk)[:, None]
+        lone = full_leverage(Xw)
+        if lone.any() and moved_by(np.linalg.pinv(Xw), lone)[names.index("initial")]:
             raise not_computed("beta", leverage_one_reason(
                 robust, list(np.asarray(regions if all_ok else regions[ok])[lone])))
 
@@ -717,10 +720,16 @@ def _ols(y: np.ndarray, X: np.ndarray, names: list[str], weights: np.ndarray | N
         cov = xtx_inv * (ssr / df_resid)
     else:
         u2 = resid * resid
-        if robust in ("HC2", "HC3"):
-            u2 = u2 / (1.0 - lev) if robust == "HC2" else u2 / (1.0 - lev) ** 2
+        lone = np.zeros(n, dtype=bool)
+        if robust in LEVERAGE_SE:
+            lone = lev >= 1.0 - LEVERAGE_TOL
+            u2 = u2 * hc_factor(lev, robust, lone)     # 0 where h = 1 (measures.leverage)
         meat = Xw.T @ (Xw * u2[:, None])
         cov = xtx_inv @ meat @ xtx_inv
+        if lone.any():      # no HC2/HC3 errors of a coefficient a region of leverage 1 moves
+            moved = moved_by(xtx_inv @ Xw.T, lone)
+            cov[moved, :] = np.nan
+            cov[:, moved] = np.nan
         if robust == "HC1":
             cov = cov * (n / df_resid)
     # R^2 around the (weighted) mean, as statsmodels for a model with a constant

@@ -5,7 +5,13 @@ The leverage of observation i is ``h_ii = x_i (X'X)^+ x_i'`` (weighted least squ
 (MacKinnon & White 1985, J. Econometrics 29: 305-325). An observation with ``h_ii = 1`` alone fixes
 a coefficient — the only region of its side in a regression with a side dummy — so its residual is
 0 and HC2/HC3 divide 0 by 0: what floating point returns then (NaN, or a finite number of any size
-from the rounding of both) is noise, not a standard error. Such a fit is named, never computed.
+from the rounding of both) is noise, not a standard error.
+
+The rule is per coefficient. With ``A = (X'X)^+ X'``, HC2/HC3 give ``Var(b_k) = sum_i A_ki^2 e_i^2
+c_i``. A coefficient that an observation of leverage 1 does not move (``A_ki = 0``: beta, when the
+lone region only fixes its side's dummy) has the term ``0 * 0/0``, whose limit is 0: its errors are
+computed with those terms 0 (the sandwich without the observation). A coefficient it moves (the
+side dummy; a slope fixed by two periods) has no HC2/HC3 errors: named, never computed.
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LEVERAGE_TOL", "LEVERAGE_SE", "hat_diagonal", "full_leverage", "leverage_one_reason"]
+__all__ = ["LEVERAGE_TOL", "LEVERAGE_SE", "hat_diagonal", "full_leverage", "moved_by", "hc_factor",
+           "hc_se", "leverage_one_reason"]
 
 #: a leverage within this of 1 is 1 (rounding of a QR/SVD is ~1e-15)
 LEVERAGE_TOL = 1e-8
@@ -48,3 +55,39 @@ def leverage_one_reason(se_type: str, labels: Sequence[Any]) -> str:
             "leverage 1 (alone fixing a coefficient, e.g. the only region of its side with a side "
             f"dummy), so the residual is 0 and {se_type} divides 0 by 0; use HC1 or classical errors, "
             "or more regions")
+
+
+def moved_by(A: np.ndarray, lone: np.ndarray) -> np.ndarray:
+    """Per coefficient (a row of ``A = (X'X)^+ X'``), whether an observation of ``lone`` (leverage
+    1) moves it: an entry above :data:`LEVERAGE_TOL` times the row's largest."""
+    A = np.asarray(A, dtype=float)
+    if not np.any(lone):
+        return np.zeros(A.shape[0], dtype=bool)
+    scale = np.abs(A).max(axis=1, keepdims=True)
+    return (np.abs(A[:, lone]) > LEVERAGE_TOL * scale).any(axis=1)
+
+
+def hc_factor(h: np.ndarray, se_type: str, lone: np.ndarray | None = None) -> np.ndarray:
+    """``c_i`` of HC2 (``1 / (1 - h_i)``) or HC3 (``1 / (1 - h_i)^2``), 0 for the observations of
+    ``lone`` (their term is ``A_ki^2 e_i^2 c_i`` with ``A_ki = 0``: see the module docstring)."""
+    h = np.asarray(h, dtype=float)
+    lone = h >= 1.0 - LEVERAGE_TOL if lone is None else np.asarray(lone, dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = 1.0 / (1.0 - h) if se_type == "HC2" else 1.0 / (1.0 - h) ** 2
+    return np.where(lone, 0.0, c)
+
+
+def hc_se(X: Any, resid: Any, k: int, se_type: str, labels: Sequence[Any] | None = None
+          ) -> tuple[float, str | None]:
+    """The HC2/HC3 standard error of coefficient ``k`` of the (weighted) design ``X`` with residuals
+    ``resid`` (of the weighted fit: ``sqrt(w) X`` and ``sqrt(w) e``), by the rule of the module
+    docstring; ``(nan, reason)`` when an observation of leverage 1 moves it."""
+    X = np.asarray(X, dtype=float)
+    e = np.asarray(resid, dtype=float)
+    A = np.linalg.pinv(X)
+    h = hat_diagonal(X)
+    lone = h >= 1.0 - LEVERAGE_TOL
+    if moved_by(A, lone)[k]:
+        names = np.flatnonzero(lone) if labels is None else np.asarray(labels)[lone]
+        return float("nan"), leverage_one_reason(se_type, list(names))
+    return float(np.sqrt((A[k] ** 2 * e ** 2 * hc_factor(h, se_type, lone)).sum())), None

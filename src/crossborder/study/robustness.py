@@ -93,6 +93,7 @@ from ..measures._timetrend import (
 from ..measures.beta import speed_half_life
 from ..measures.decompose import decompose_array
 from ..measures.inference import spec_curve_pvalues, t_pvalue
+from ..measures.leverage import LEVERAGE_SE, LEVERAGE_TOL, hc_factor, moved_by
 from ..measures.resample import (
     between_share_theil,
     bootstrap_regions,
@@ -1128,8 +1129,11 @@ def _coef_p(X: np.ndarray, Y: np.ndarray, k: int, se: str, hac_lags: int = 1
         for lag in range(1, int(hac_lags) + 1):
             var = var + 2 * (1 - lag / (hac_lags + 1)) * (u[lag:] * u[:-lag]).sum(axis=0)
     else:
-        h = np.einsum("ij,ji->i", X, A)[:, None]
-        c = {"HC0": 1.0, "HC1": n / df, "HC2": 1 / (1 - h), "HC3": 1 / (1 - h) ** 2}[se]
+        h = np.einsum("ij,ji->i", X, A)
+        lone = h >= 1.0 - LEVERAGE_TOL
+        if se in LEVERAGE_SE and moved_by(A, lone)[k]:      # no such errors (measures.leverage)
+            return B[k], np.full(B.shape[1], np.nan)
+        c = {"HC0": 1.0, "HC1": n / df}[se] if se not in LEVERAGE_SE else hc_factor(h, se, lone)[:, None]
         var = (a ** 2 * E ** 2 * c).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         tval = B[k] / np.sqrt(var)
