@@ -1,0 +1,238 @@
+"""RobustnessResult's helpers and the grid's small rules on tables and grids built by the test
+(survivors of a mutation run of study/robustness.py): every expected number counted by hand."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crossborder.study.robustness import TABLE_COLUMNS, RobustnessResult, _no_inference, _periods
+
+
+def _result(rows: list[dict]) -> RobustnessResult:
+    """A result from hand-written rows (missing columns empty)."""
+    base = {"currency": "USD", "start": 2000, "end": 2010, "regions": "as given", "resources": "in",
+            "se_type": "HC1", "se": 0.1, "pvalue": 0.5, "nobs": 10, "n_regions": 10,
+            "supports_convergence": False, "dropped": "", "detail": "", "baseline": False}
+    t = pd.DataFrame([{**base, **r} for r in rows], columns=TABLE_COLUMNS)
+    return RobustnessResult(table=t, skipped=pd.DataFrame(), params={"alpha": 0.05,
+                                                                      "se_types": ["HC1", "HC3"]})
+
+
+def _four() -> RobustnessResult:
+    """sigma_trend: values -0.2, 0.0, 0.5, 2.0 (HC1, HC1, HC3, HC3); only the first supports."""
+    return _result([
+        {"spec_id": 1, "estimate": "sigma_trend", "value": -0.2, "se_type": "HC1",
+         "supports_convergence": True},
+        {"spec_id": 2, "estimate": "sigma_trend", "value": 0.0, "se_type": "HC1"},
+        {"spec_id": 1, "estimate": "sigma_trend", "value": 0.5, "se_type": "HC3"},
+        {"spec_id": 2, "estimate": "sigma_trend", "value": 2.0, "se_type": "HC3"},
+    ])
+
+
+def test_share_negative_counts_strictly_below_zero():
+    """One of four values is < 0 (0.0 is not negative, 0.5 is not below zero)."""
+    assert _four().share_negative("sigma_trend") == pytest.approx(1 / 4)
+
+
+def test_selection_by_a_list_of_levels_and_unknown_columns():
+    res = _four()
+    assert res.share_supporting("sigma_trend", se_type=["HC1", "HC3"]) == pytest.approx(1 / 4)
+    assert res.share_supporting("sigma_trend", se_type=("HC1",)) == pytest.approx(1 / 2)
+    assert res.share_negative(se_type={"HC3"}) == pytest.approx(0.0)
+    with pytest.raises(ValueError, match="no column 'colour' to select on"):
+        res.share_supporting("sigma_trend", colour="red")
+
+
+def test_shares_of_an_empty_selection_are_nan():
+    res = _four()
+    assert math.isnan(res.share_supporting("sigma_trend", currency="PPP"))
+    assert math.isnan(res.share_negative("sigma_trend", currency="PPP"))
+
+
+def test_by_keeps_the_table_order_and_names_the_dimensions():
+    """Levels in the order of the table (2010 before 2008, sigma before beta), not sorted."""
+    res = _result([
+        {"spec_id": 1, "estimate": "sigma_trend", "end": 2010, "value": -1.0,
+         "supports_convergence": True},
+        {"spec_id": 2, "estimate": "sigma_trend", "end": 2008, "value": 1.0},
+        {"spec_id": 3, "estimate": "sigma_trend", "end": 2008, "value": -1.0,
+         "supports_convergence": True},
+        {"spec_id": 1, "estimate": "beta_absolute", "end": 2010, "value": 1.0},
+    ])
+    b = res.by("end")
+    assert list(zip(b["estimate"], b["end"], strict=True)) == [
+        ("sigma_trend", 2010), ("sigma_trend", 2008), ("beta_absolute", 2010)]
+    assert list(b["share_supporting"]) == [1.0, 0.5, 0.0]
+    assert list(b["specifications"]) == [1, 2, 1]
+    with pytest.raises(ValueError, match=r"dimension must be one of \['currency'"):
+        res.by("colour")
+
+
+def _baseline_table() -> RobustnessResult:
+    """First row USD/as given/in 2000-2010; other rows differ in one dimension each."""
+    return _result([
+        {"spec_id": 1, "estimate": "sigma_trend", "value": -1.0},
+        {"spec_id": 2, "estimate": "sigma_trend", "value": -2.0, "currency": "PPP"},
+        {"spec_id": 3, "estimate": "sigma_trend", "value": -3.0, "regions": "no e4"},
+        {"spec_id": 4, "estimate": "sigma_trend", "value": -4.0, "resources": "out"},
+        {"spec_id": 5, "estimate": "sigma_trend", "value": -5.0, "end": 2009},
+        {"spec_id": 6, "estimate": "sigma_trend", "value": -6.0, "start": 2002},
+        {"spec_id": 1, "estimate": "sigma_trend", "value": -7.0, "se_type": "HC3"},
+    ])
+
+
+def test_baseline_is_the_first_specifications_rows_with_hc1_by_default():
+    res = _baseline_table()
+    b = res.baseline()
+    assert list(b["value"]) == [-1.0]
+    assert list(b.columns) == list(res.table.columns)
+    assert list(b.index) == [0]
+    assert list(res.baseline("HC3")["value"]) == [-7.0]
+
+
+def test_baseline_starts_from_the_first_row_of_the_table():
+    """When the first row is PPP, the baseline is the PPP specification."""
+    res = _result([
+        {"spec_id": 2, "estimate": "sigma_trend", "value": -2.0, "currency": "PPP"},
+        {"spec_id": 1, "estimate": "sigma_trend", "value": -1.0},
+    ])
+    assert list(res.baseline()["value"]) == [-2.0]
+
+
+def test_wide_one_row_per_specification_in_table_order():
+    res = _result([
+        {"spec_id": 1, "estimate": "beta_absolute", "end": 2010, "currency": None, "value": -1.0,
+         "pvalue": 0.01, "dropped": "x"},
+        {"spec_id": 1, "estimate": "beta_conditional", "end": 2010, "currency": None, "value": -2.0,
+         "pvalue": 0.02, "dropped": "x"},
+        {"spec_id": 2, "estimate": "beta_absolute", "end": 2008, "currency": None, "value": -3.0,
+         "pvalue": 0.03, "dropped": "y"},
+        {"spec_id": 2, "estimate": "beta_conditional", "end": 2008, "currency": None, "value": -4.0,
+         "pvalue": 0.04, "dropped": "y"},
+        {"spec_id": 2, "estimate": "beta_conditional", "end": 2008, "currency": None, "value": -9.0,
+         "pvalue": 0.09, "se_type": "HC3"},
+    ])
+    w = res.wide()
+    assert list(w.columns) == ["currency", "start", "end", "regions", "resources",
+                               "beta_absolute_value", "beta_absolute_pvalue",
+                               "beta_conditional_value", "beta_conditional_pvalue"]
+    assert list(w["currency"]) == ["as given", "as given"]
+    assert list(w["end"]) == [2010, 2008]
+    assert list(w["beta_conditional_value"]) == [-2.0, -4.0]
+    assert list(w["beta_absolute_pvalue"]) == [0.01, 0.03]
+    d = res.wide(estimates=("beta_conditional",), fields=("value", "dropped"))
+    assert list(d["beta_conditional_dropped"]) == ["x", "y"]
+    assert list(res.wide(se_type="HC3")["beta_conditional_value"]) == [-9.0]
+
+
+def test_no_inference_reasons_in_words():
+    r = {"nobs": 3.0}
+    assert _no_inference("HC1", r, ["value", "se"], []) == "HC1 errors: no estimate (3 value(s))"
+    assert _no_inference("HAC", r, ["se", "pvalue"], ["divide by zero", "invalid value"]) == (
+        "HAC errors: se, pvalue not finite (nobs 3); numerical warning: divide by zero; "
+        "invalid value")
+    assert _no_inference("HC3", {"nobs": np.float64(7)}, ["ci_low"], []) == (
+        "HC3 errors: ci_low not finite (nobs 7)")
+
+
+def test_depends_on_levels_shares_aliases_and_keys_by_hand():
+    """sigma_trend on four specifications (currency x end), HC1 errors, alpha 0.05 by default
+    (the params name none). Supporting (negative, p < 0.05): PPP-2010 and as given-2010; USD-2009
+    has estimate 0.0 (not negative), USD-2010 p exactly 0.05 (not below). beta_absolute, first in
+    the table, has no finite estimate and no row. Counted by hand:
+
+    * currency PPP: 1 at, 1/3 elsewhere -> neither; as given likewise;
+    * currency USD: 0 at, 1 elsewhere -> disappears, and within end 2010 (the only end shared with
+      the other currencies) 0 against 1 -> disappears; its specifications contain end 2009's;
+    * end 2010: 2/3 at, 0 elsewhere -> appears, but within USD (the only currency at both ends)
+      0 against 0 -> aliased; it contains PPP's and as given's specifications;
+    * end 2009: 0 at, 2/3 elsewhere -> disappears, within USD 0 against 0 -> aliased.
+    """
+    base = {"start": 2000, "regions": "as given", "resources": "in", "se_type": "HC1",
+            "nobs": 10, "n_regions": 10, "supports_convergence": False, "dropped": "", "detail": "",
+            "baseline": False}
+    rows = [
+        {"spec_id": 9, "estimate": "beta_absolute", "currency": "USD", "end": 2010,
+         "value": np.nan, "se": np.nan, "pvalue": np.nan},
+        {"spec_id": 1, "estimate": "sigma_trend", "currency": "PPP", "end": 2010, "value": -0.2,
+         "se": 0.02, "pvalue": 0.01},
+        {"spec_id": 2, "estimate": "sigma_trend", "currency": "USD", "end": 2009, "value": 0.0,
+         "se": 0.03, "pvalue": 0.01},
+        {"spec_id": 3, "estimate": "sigma_trend", "currency": "USD", "end": 2010, "value": -0.1,
+         "se": 0.04, "pvalue": 0.05, "baseline": True},
+        {"spec_id": 4, "estimate": "sigma_trend", "currency": None, "end": 2010, "value": -0.3,
+         "se": 0.05, "pvalue": 0.01},
+    ]
+    t = pd.DataFrame([{**base, **r} for r in rows], columns=TABLE_COLUMNS)
+    res = RobustnessResult(table=t, skipped=pd.DataFrame(), params={"se_types": ["HC1"]})
+    d = res.depends_on()
+    assert list(d["estimate"]) == ["sigma_trend"] * 3
+    assert list(zip(d["dimension"], d["level"], strict=True)) == [
+        ("currency", "USD"), ("end", "2010"), ("end", "2009")]
+    assert d["share_at"].tolist() == pytest.approx([0.0, 2 / 3, 0.0])
+    assert d["share_other"].tolist() == pytest.approx([1.0, 0.0, 2 / 3])
+    assert list(d["aliased_with"]) == ["currency=USD; end=2009",
+                                       "end=2010; currency=PPP; currency=as given",
+                                       "end=2009; currency=USD"]
+    assert list(d["sentence_key"]) == ["disappears", "appears_aliased", "disappears_aliased"]
+    # at alpha 0.1 USD-2010 (p 0.05) supports too: currency USD 1/2 against 1 -> neither
+    d10 = res.depends_on(alpha=0.1)
+    assert ("currency", "USD") not in set(zip(d10["dimension"], d10["level"], strict=True))
+
+
+def test_periods_in_words():
+    """Three or more consecutive periods read as a range; two, or gaps, as a list."""
+    assert _periods(pd.Index([2000, 2001, 2002])) == "2000-2002"
+    assert _periods(pd.Index([2000, 2001])) == "2000, 2001"
+    assert _periods(pd.Index([2000, 2002, 2003])) == "2000, 2002, 2003"
+
+
+def _evidence_result(**params) -> RobustnessResult:
+    """sigma_trend on four specifications with HC1 (the baseline's, spec 1) and HAC errors, and
+    beta_absolute without a finite estimate. (value; HC1 p; HAC p): 1 (-0.2; 0.01; 0.01),
+    2 (0.0; 0.01; 0.01), 3 (-0.1; 0.08; 0.05), 4 (0.3; 0.01; 0.01)."""
+    base = {"currency": "USD", "start": 2000, "end": 2010, "regions": "as given", "resources": "in",
+            "nobs": 10, "n_regions": 10, "supports_convergence": False, "dropped": "", "detail": "",
+            "baseline": False}
+    specs = [(1, -0.2, 0.01, 0.01), (2, 0.0, 0.01, 0.01), (3, -0.1, 0.08, 0.05), (4, 0.3, 0.01, 0.01)]
+    rows = [{"spec_id": i, "estimate": "sigma_trend", "currency": f"c{i}", "se_type": "HC1",
+             "value": v, "se": 0.01 * i, "pvalue": p1, "baseline": i == 1}
+            for i, v, p1, _ in specs]
+    rows += [{"spec_id": i, "estimate": "sigma_trend", "currency": f"c{i}", "se_type": "HAC",
+              "value": v, "se": 0.02 * i, "pvalue": p2} for i, v, _, p2 in specs]
+    rows.append({"spec_id": 1, "estimate": "beta_absolute", "currency": "c1", "se_type": "HC1",
+                 "value": np.nan, "se": np.nan, "pvalue": np.nan})
+    t = pd.DataFrame([{**base, **r} for r in rows], columns=TABLE_COLUMNS)
+    return RobustnessResult(table=t, skipped=pd.DataFrame(), params={"se_types": ["HC1", "HAC"],
+                                                                      **params})
+
+
+def test_evidence_by_hand_at_the_default_and_the_grids_alpha():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # no mean of an empty selection
+        e = _evidence_result().evidence().set_index("estimate")
+    s = e.loc["sigma_trend"]
+    assert (s["baseline_spec"], s["baseline_value"], s["baseline_se"], s["baseline_pvalue"]) == (
+        1, -0.2, 0.01, 0.01)
+    assert (s["baseline_cov_type"], s["n_rows"], s["n_specs"], s["n_distinct"]) == ("HC1", 8, 4, 4)
+    # alpha 0.05 (the params name none): negative 1 and 3; significant negative 1; positive 4
+    assert (s["share_negative"], s["share_significant_negative"],
+            s["share_significant_positive"]) == pytest.approx((0.5, 0.25, 0.25))
+    # HAC: negative with p < 0.05: spec 1 only (spec 3 has p exactly 0.05, spec 2 estimate 0)
+    assert s["se_alternatives"] == "HAC 0.25"
+    assert s["joint_method"] == "not computed (n_draws=0)"
+    assert math.isnan(s["joint_pvalue"]) and math.isnan(s["joint_statistic"])
+    b = e.loc["beta_absolute"]
+    assert b["n_distinct"] == 0 and b["n_rows"] == 1
+    assert math.isnan(b["share_negative"]) and math.isnan(b["share_significant_negative"])
+    assert b["se_alternatives"] == ""
+    # the grid's alpha 0.1: spec 3 significant with either errors
+    s10 = _evidence_result(alpha=0.1, n_draws=200).evidence().set_index("estimate").loc["sigma_trend"]
+    assert s10["share_significant_negative"] == pytest.approx(0.5)
+    assert s10["se_alternatives"] == "HAC 0.50"
+    assert s10["joint_method"] == "not computed (no null draws with HC1 errors)"
