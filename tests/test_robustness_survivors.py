@@ -10,7 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crossborder.study.robustness import TABLE_COLUMNS, RobustnessResult, _no_inference, _periods
+from crossborder.study.robustness import (
+    EVIDENCE_COLUMNS,
+    TABLE_COLUMNS,
+    RegionVariant,
+    RobustnessResult,
+    _no_inference,
+    _periods,
+)
 
 
 def _result(rows: list[dict]) -> RobustnessResult:
@@ -193,9 +200,9 @@ def test_periods_in_words():
 
 
 def _evidence_result(**params) -> RobustnessResult:
-    """sigma_trend on four specifications with HC1 (the baseline's, spec 1) and HAC errors, and
-    beta_absolute without a finite estimate. (value; HC1 p; HAC p): 1 (-0.2; 0.01; 0.01),
-    2 (0.0; 0.01; 0.01), 3 (-0.1; 0.08; 0.05), 4 (0.3; 0.01; 0.01)."""
+    """sigma_trend on four specifications with HC1 (the baseline's, spec 1), HAC and HC3 errors,
+    and beta_absolute without a finite estimate. HC3: p 0.2 everywhere. (value; HC1 p; HAC p):
+    1 (-0.2; 0.01; 0.01), 2 (0.0; 0.01; 0.01), 3 (-0.1; 0.08; 0.05), 4 (0.3; 0.01; 0.01)."""
     base = {"currency": "USD", "start": 2000, "end": 2010, "regions": "as given", "resources": "in",
             "nobs": 10, "n_regions": 10, "supports_convergence": False, "dropped": "", "detail": "",
             "baseline": False}
@@ -205,6 +212,8 @@ def _evidence_result(**params) -> RobustnessResult:
             for i, v, p1, _ in specs]
     rows += [{"spec_id": i, "estimate": "sigma_trend", "currency": f"c{i}", "se_type": "HAC",
               "value": v, "se": 0.02 * i, "pvalue": p2} for i, v, _, p2 in specs]
+    rows += [{"spec_id": i, "estimate": "sigma_trend", "currency": f"c{i}", "se_type": "HC3",
+              "value": v, "se": 0.03 * i, "pvalue": 0.2} for i, v, _, _ in specs]
     rows.append({"spec_id": 1, "estimate": "beta_absolute", "currency": "c1", "se_type": "HC1",
                  "value": np.nan, "se": np.nan, "pvalue": np.nan})
     t = pd.DataFrame([{**base, **r} for r in rows], columns=TABLE_COLUMNS)
@@ -219,12 +228,12 @@ def test_evidence_by_hand_at_the_default_and_the_grids_alpha():
     s = e.loc["sigma_trend"]
     assert (s["baseline_spec"], s["baseline_value"], s["baseline_se"], s["baseline_pvalue"]) == (
         1, -0.2, 0.01, 0.01)
-    assert (s["baseline_cov_type"], s["n_rows"], s["n_specs"], s["n_distinct"]) == ("HC1", 8, 4, 4)
+    assert (s["baseline_cov_type"], s["n_rows"], s["n_specs"], s["n_distinct"]) == ("HC1", 12, 4, 4)
     # alpha 0.05 (the params name none): negative 1 and 3; significant negative 1; positive 4
     assert (s["share_negative"], s["share_significant_negative"],
             s["share_significant_positive"]) == pytest.approx((0.5, 0.25, 0.25))
     # HAC: negative with p < 0.05: spec 1 only (spec 3 has p exactly 0.05, spec 2 estimate 0)
-    assert s["se_alternatives"] == "HAC 0.25"
+    assert s["se_alternatives"] == "HAC 0.25; HC3 0.00"
     assert s["joint_method"] == "not computed (n_draws=0)"
     assert math.isnan(s["joint_pvalue"]) and math.isnan(s["joint_statistic"])
     b = e.loc["beta_absolute"]
@@ -234,5 +243,45 @@ def test_evidence_by_hand_at_the_default_and_the_grids_alpha():
     # the grid's alpha 0.1: spec 3 significant with either errors
     s10 = _evidence_result(alpha=0.1, n_draws=200).evidence().set_index("estimate").loc["sigma_trend"]
     assert s10["share_significant_negative"] == pytest.approx(0.5)
-    assert s10["se_alternatives"] == "HAC 0.50"
+    assert s10["se_alternatives"] == "HAC 0.50; HC3 0.00"
     assert s10["joint_method"] == "not computed (no null draws with HC1 errors)"
+
+
+def test_evidence_joint_test_at_the_grids_alpha_by_hand():
+    """Three null draws of the four sigma specifications. At alpha 0.1 the observed statistic is
+    the share significant in the median's direction (negative): specs 1 and 3, 0.5. Draw 1: all
+    negative with p 0.01 (share 1); draw 2: all positive (0); draw 3: specs 1, 2 negative with
+    p 0.09 (0.5 at alpha 0.1). Two draws reach 0.5: p = (2 + 1) / (3 + 1) = 0.75 (at alpha 0.05
+    it would be 0.5: the observed share 0.25, draw 1 alone)."""
+    by_spec = {1: (np.array([-1.0, 1.0, -1.0]), np.array([0.01, 0.01, 0.09])),
+               2: (np.array([-1.0, 1.0, -1.0]), np.array([0.01, 0.01, 0.09])),
+               3: (np.array([-1.0, 1.0, 1.0]), np.array([0.01, 0.01, 0.09])),
+               4: (np.array([-1.0, 1.0, 1.0]), np.array([0.01, 0.01, 0.09]))}
+    res = _evidence_result(alpha=0.1, n_draws=3)
+    res = RobustnessResult(table=res.table, skipped=res.skipped, params=res.params,
+                           null_draws={"sigma_trend": {"method": "years permuted", "by_spec": by_spec}})
+    s = res.evidence().set_index("estimate").loc["sigma_trend"]
+    assert s["joint_statistic"] == pytest.approx(0.5)
+    assert s["joint_pvalue"] == pytest.approx(0.75)
+    assert s["joint_method"] == "years permuted; 3 draws; 4 specifications"
+    partial = {k: v for k, v in by_spec.items() if k != 4}
+    res = RobustnessResult(table=res.table, skipped=res.skipped, params=res.params,
+                           null_draws={"sigma_trend": {"method": "years permuted", "by_spec": partial}})
+    s = res.evidence().set_index("estimate").loc["sigma_trend"]
+    assert s["joint_method"] == "not computed (a specification without null draws)"
+    assert math.isnan(s["joint_pvalue"])
+
+
+def test_evidence_of_an_empty_table_has_its_columns():
+    res = RobustnessResult(table=pd.DataFrame(columns=TABLE_COLUMNS), skipped=pd.DataFrame(),
+                           params={})
+    assert list(res.evidence().columns) == EVIDENCE_COLUMNS
+
+
+def test_region_variant_from_a_dict():
+    v = RegionVariant.from_dict({"name": 7, "substitute": {"e4": "e4s"}, "exclude": ["w1", "w2"],
+                                 "note": "e4 by its part"})
+    assert v == RegionVariant("7", {"e4": "e4s"}, ("w1", "w2"), "e4 by its part")
+    assert v.substitute == {"e4": "e4s"} and v.exclude == ("w1", "w2") and v.note == "e4 by its part"
+    bare = RegionVariant.from_dict({"name": "as given", "substitute": None})
+    assert (bare.substitute, bare.exclude, bare.note) == ({}, (), "")
