@@ -17,6 +17,7 @@ from crossborder.study.robustness import (
     RobustnessResult,
     _no_inference,
     _periods,
+    _trend_names,
 )
 
 
@@ -285,3 +286,30 @@ def test_region_variant_from_a_dict():
     assert v.substitute == {"e4": "e4s"} and v.exclude == ("w1", "w2") and v.note == "e4 by its part"
     bare = RegionVariant.from_dict({"name": "as given", "substitute": None})
     assert (bare.substitute, bare.exclude, bare.note) == ({}, (), "")
+
+
+def test_trend_names_of_the_families():
+    """The trends a HAC skip names: sigma (and each side's), between share, border effect, pairs."""
+    assert _trend_names(("sigma", "beta", "between_share", "border_effect", "pair_gaps"),
+                        ["KZ", "RU"]) == ["sigma_trend", "sigma_trend_KZ", "sigma_trend_RU",
+                                          "between_share_trend", "border_effect_trend",
+                                          "pair_gap_trend"]
+    assert _trend_names(("beta", "pair_gaps"), ["A", "B"]) == ["pair_gap_trend"]
+
+
+def test_overview_counts_distinct_specifications_with_the_baselines_errors():
+    """beta_absolute (first, no finite estimate) has no row; sigma_trend: 12 rows, 4 distinct
+    specifications with HC1 errors, values -0.2, 0.0, -0.1, 0.3: 2 of 4 negative, 1 supporting."""
+    res = _evidence_result()
+    t = res.table.copy()
+    t.loc[(t["spec_id"] == 1) & (t["se_type"] == "HC1") & (t["estimate"] == "sigma_trend"),
+          "supports_convergence"] = True
+    t = pd.concat([t[t["estimate"] == "beta_absolute"], t[t["estimate"] != "beta_absolute"]])
+    res = RobustnessResult(table=t.drop(columns="coef").reset_index(drop=True), skipped=res.skipped,
+                           params=res.params)
+    o = res.overview()
+    assert list(o["estimate"]) == ["sigma_trend"]
+    r = o.iloc[0]
+    assert (r["rows"], r["specifications"], r["cov_type"]) == (12, 4, "HC1")
+    assert (r["share_supporting"], r["share_negative"]) == pytest.approx((0.25, 0.5))
+    assert (r["median"], r["min"], r["max"]) == pytest.approx((-0.05, -0.2, 0.3))
