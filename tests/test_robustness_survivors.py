@@ -313,3 +313,16 @@ def test_overview_counts_distinct_specifications_with_the_baselines_errors():
     assert (r["rows"], r["specifications"], r["cov_type"]) == (12, 4, "HC1")
     assert (r["share_supporting"], r["share_negative"]) == pytest.approx((0.25, 0.5))
     assert (r["median"], r["min"], r["max"]) == pytest.approx((-0.05, -0.2, 0.3))
+
+
+def test_summary_in_full():
+    """Three specifications (USD, PPP, real) x HC1: sigma supports in 1 of 3, beta in 2 of 3."""
+    rows = [{"spec_id": i + 1, "estimate": est, "currency": cur, "value": v,
+             "supports_convergence": sup, "baseline": cur == "USD"}
+            for est, vals in (("sigma_trend", ((-0.2, True), (-0.1, False), (0.1, False))),
+                              ("beta_absolute", ((-0.3, True), (-0.4, True), (0.2, False))))
+            for i, (cur, (v, sup)) in enumerate(zip(("USD", "PPP", "real"), vals, strict=True))]
+    assert _result(rows).summary() == (
+        "Robustness grid: 3 specifications x 2 standard errors x 2 estimates; share of the distinct "
+        "specifications supporting convergence (negative, p < 0.05) with the baseline's errors: "
+        "sigma_trend: 33% of 3 (HC1); beta_absolute: 67% of 3 (HC1)")
