@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,8 @@ from crossborder.study.robustness import (
     _no_inference,
     _periods,
     _trend_names,
+    border_part_variants,
+    default_currencies,
 )
 
 
@@ -326,3 +329,40 @@ def test_summary_in_full():
         "Robustness grid: 3 specifications x 2 standard errors x 2 estimates; share of the distinct "
         "specifications supporting convergence (negative, p < 0.05) with the baseline's errors: "
         "sigma_trend: 33% of 3 (HC1); beta_absolute: 67% of 3 (HC1)")
+
+
+def test_border_part_variants_of_a_regions_table():
+    """A and E (border units) each have one part on the border: they get a variant measured by it
+    and one without them. B has two border parts, C is not on the border, D's part is not on it."""
+    r = pd.DataFrame({
+        "region": ["A", "A1", "B", "B1", "B2", "C", "C1", "D", "D1", "E", "E1"],
+        "part_of": [None, "A", None, "B", "B", None, "C", None, "D", None, "E"],
+        "border_part": [False, True, False, True, True, False, True, False, False, False, True],
+        "border": [True, False, True, False, False, False, False, True, False, True, False]})
+    v = border_part_variants(SimpleNamespace(regions=r))
+    assert v == [RegionVariant("as given"),
+                 RegionVariant("A, E by the part on the border", substitute={"A": "A1", "E": "E1"},
+                               note="A carries the series of A1; E carries the series of E1"),
+                 RegionVariant("A, E excluded", exclude=("A", "E"))]
+    assert border_part_variants(SimpleNamespace(regions=r.drop(columns="part_of"))) == [
+        RegionVariant("as given")]
+    assert border_part_variants(object()) == [RegionVariant("as given")]
+    no_part = r.assign(border_part=False)
+    assert border_part_variants(SimpleNamespace(regions=no_part)) == [RegionVariant("as given")]
+
+
+def test_default_currencies_from_the_rates_a_dataset_has():
+    """USD always with rates; PPP where a factor is known; the newest older PPP vintage (a year or
+    a year-month, not the newest) and real where the dataset knows vintages."""
+    ppp = pd.DataFrame({"ppp_lcu_per_intl_dollar": [np.nan, 25.0]})
+    assert default_currencies(SimpleNamespace()) == [None]
+    assert default_currencies(SimpleNamespace(fx=ppp)) == ["USD", "PPP"]
+    assert default_currencies(SimpleNamespace(fx=ppp.assign(ppp_lcu_per_intl_dollar=np.nan))) == ["USD"]
+    assert default_currencies(SimpleNamespace(fx=pd.DataFrame({"usd": [1.0]}))) == ["USD"]
+    vintages = pd.DataFrame({"rate": ["PPP", "PPP", "PPP", "PPP", "USD"],
+                             "newest": [True, False, False, False, False],
+                             "vintage": ["2024-04", "2017-10", "2021", "icp2030", "2023"]})
+    ds = SimpleNamespace(fx=ppp, fx_vintages=lambda: vintages)
+    assert default_currencies(ds) == ["USD", "PPP", "PPP:2021", "real"]
+    only_newest = SimpleNamespace(fx=ppp, fx_vintages=lambda: vintages.iloc[:1])
+    assert default_currencies(only_newest) == ["USD", "PPP", "real"]
