@@ -359,9 +359,9 @@ def test_default_currencies_from_the_rates_a_dataset_has():
     assert default_currencies(SimpleNamespace(fx=ppp)) == ["USD", "PPP"]
     assert default_currencies(SimpleNamespace(fx=ppp.assign(ppp_lcu_per_intl_dollar=np.nan))) == ["USD"]
     assert default_currencies(SimpleNamespace(fx=pd.DataFrame({"usd": [1.0]}))) == ["USD"]
-    vintages = pd.DataFrame({"rate": ["PPP", "PPP", "PPP", "PPP", "USD"],
-                             "newest": [True, False, False, False, False],
-                             "vintage": ["2024-04", "2017-10", "2021", "icp2030", "2023"]})
+    vintages = pd.DataFrame({"rate": ["PPP", "PPP", "PPP", "PPP", "PPP", "USD"],
+                             "newest": [True, False, False, False, False, False],
+                             "vintage": ["2024-04", "2017-10", "2021", "2011", "icp2030", "2023"]})
     ds = SimpleNamespace(fx=ppp, fx_vintages=lambda: vintages)
     assert default_currencies(ds) == ["USD", "PPP", "PPP:2021", "real"]
     only_newest = SimpleNamespace(fx=ppp, fx_vintages=lambda: vintages.iloc[:1])
