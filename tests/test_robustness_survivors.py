@@ -19,6 +19,7 @@ from crossborder.study.robustness import (
     _no_inference,
     _periods,
     _trend_names,
+    baselines,
     border_part_variants,
     default_currencies,
 )
@@ -366,3 +367,57 @@ def test_default_currencies_from_the_rates_a_dataset_has():
     assert default_currencies(ds) == ["USD", "PPP", "PPP:2021", "real"]
     only_newest = SimpleNamespace(fx=ppp, fx_vintages=lambda: vintages.iloc[:1])
     assert default_currencies(only_newest) == ["USD", "PPP", "real"]
+
+
+DECL = ["family", "estimate", "question", "currency", "start", "end", "regions", "resources",
+        "cov_type", "why"]
+
+
+def test_baselines_of_a_grids_params():
+    """A grid's params: its stored baselines as they are; for named estimates, resolved to the
+    grid's levels (no real basis: the first, USD; no HC3: HC1; the bootstrap only with n_boot)."""
+    stored = [{"why": "w", "estimate": "sigma_trend", "family": "sigma", "question": "q",
+               "currency": "PPP", "start": "first", "end": "last", "regions": "v1",
+               "resources": "in", "cov_type": "HAC"}]
+    p = {"baselines": stored, "estimate_names": ["beta_absolute"], "currencies": ["USD", "PPP"],
+         "variants": ["as published", "no e4"], "se_types": ["classical", "HC1"], "n_boot": 99}
+    b = baselines(p)
+    assert list(b.columns) == DECL
+    assert b.to_dict("records") == [{k: stored[0][k] for k in DECL}]
+    r = baselines(p, estimates=["beta_absolute", "sigma_trend"]).set_index("estimate")
+    assert list(r.index) == ["beta_absolute", "sigma_trend"]
+    assert list(r["currency"]) == ["USD", "USD"]
+    assert list(r["regions"]) == ["as published", "as published"]
+    assert list(r["cov_type"]) == ["HC1", "bootstrap"]
+    assert r.loc["beta_absolute", "why"].endswith(
+        "; the grid has no real basis: its first basis, USD, instead; the grid has no HC3 errors: "
+        "HC1 instead")
+    no_boot = baselines({**p, "n_boot": 0}, estimates=["sigma_trend"])
+    assert list(no_boot["cov_type"]) == ["classical"]
+    # the names a grid ran, without stored baselines
+    named = baselines({k: v for k, v in p.items() if k != "baselines"})
+    assert list(named["estimate"]) == ["beta_absolute"]
+    # a bare params dict: one basis (as given), no variants, no errors
+    bare = baselines({"estimate_names": ["sigma_trend"]}).iloc[0]
+    assert (bare["currency"], bare["regions"], bare["cov_type"]) == ("as given", "first variant",
+                                                                       None)
+    assert bare["why"].endswith("; the grid has no real basis: its first basis, as given, instead; "
+                                "the grid has no bootstrap errors: None instead")
+
+
+def test_baselines_of_a_dataset_name_each_sides_sigma():
+    """A dataset's border regions on two sides: a sigma trend per side; without regions (or
+    without a country column) one '<side>' row; errors: the bootstrap, HC3 and HAC as declared."""
+    sides = SimpleNamespace(regions=pd.DataFrame({"border": [True, True, False, True],
+                                                  "country": ["RU", "KZ", "CN", "RU"]}))
+    b = baselines(sides)
+    assert list(b["estimate"]) == ["sigma_trend", "sigma_trend_KZ", "sigma_trend_RU",
+                                   "beta_absolute", "beta_conditional", "between_share_trend",
+                                   "border_effect_trend", "pair_gap_trend"]
+    assert list(b["cov_type"]) == ["bootstrap"] * 3 + ["HC3", "HC3", "bootstrap", "HAC", "HAC"]
+    assert set(b["currency"]) == {"as given"} and set(b["regions"]) == {"as given"}
+    assert list(b["question"])[:3] == ["sigma convergence across the border regions",
+                                       "sigma convergence within KZ", "sigma convergence within RU"]
+    for ds in (object(), SimpleNamespace(regions=pd.DataFrame({"border": [True], "region": ["a"]}))):
+        assert list(baselines(ds)["estimate"])[:2] == ["sigma_trend", "sigma_trend_<side>"]
+    assert list(baselines(sides, estimates=["pair_gap_trend"])["estimate"]) == ["pair_gap_trend"]
