@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import warnings
+import zlib
 from types import SimpleNamespace
 
 import numpy as np
@@ -16,7 +17,9 @@ from crossborder.study.robustness import (
     TABLE_COLUMNS,
     RegionVariant,
     RobustnessResult,
+    _default_starts,
     _no_inference,
+    _NullDraws,
     _periods,
     _trend_names,
     baselines,
@@ -409,15 +412,38 @@ def test_baselines_of_a_dataset_name_each_sides_sigma():
     """A dataset's border regions on two sides: a sigma trend per side; without regions (or
     without a country column) one '<side>' row; errors: the bootstrap, HC3 and HAC as declared."""
     sides = SimpleNamespace(regions=pd.DataFrame({"border": [True, True, False, True],
-                                                  "country": ["RU", "KZ", "CN", "RU"]}))
+                                                  "country": ["RU", "KZ", "CN", "RU"]}),
+                            fx=pd.DataFrame({"ppp_lcu_per_intl_dollar": [25.0]}))
     b = baselines(sides)
     assert list(b["estimate"]) == ["sigma_trend", "sigma_trend_KZ", "sigma_trend_RU",
                                    "beta_absolute", "beta_conditional", "between_share_trend",
                                    "border_effect_trend", "pair_gap_trend"]
     assert list(b["cov_type"]) == ["bootstrap"] * 3 + ["HC3", "HC3", "bootstrap", "HAC", "HAC"]
-    assert set(b["currency"]) == {"as given"} and set(b["regions"]) == {"as given"}
+    # no real basis: the first, USD; the border effect and pair gaps at PPP as declared
+    assert list(b["currency"]) == ["USD"] * 6 + ["PPP", "PPP"]
+    assert set(b["regions"]) == {"as given"}
     assert list(b["question"])[:3] == ["sigma convergence across the border regions",
                                        "sigma convergence within KZ", "sigma convergence within RU"]
     for ds in (object(), SimpleNamespace(regions=pd.DataFrame({"border": [True], "region": ["a"]}))):
         assert list(baselines(ds)["estimate"])[:2] == ["sigma_trend", "sigma_trend_<side>"]
     assert list(baselines(sides, estimates=["pair_gap_trend"])["estimate"]) == ["pair_gap_trend"]
+
+
+def test_default_starts():
+    """The first period and the first at least two years later (none on a two-year span)."""
+    assert _default_starts(pd.Index([2000, 2001, 2002, 2005])) == [2000, 2002]
+    assert _default_starts(pd.Index([2000, 2001, 2003])) == [2000, 2003]
+    assert _default_starts(pd.Index([2000, 2001])) == [2000]
+
+
+def test_poisson_counts_are_the_same_for_a_label_and_differ_between_labels():
+    """Each label's counts: Poisson(1) from a generator seeded by (seed, crc32 of the label)."""
+    d = _NullDraws(50, 3)
+    c = d.counts(["a", "b", "a"])
+    want_a = np.random.default_rng([3, zlib.crc32(b"count\x1fa")]).poisson(1.0, 50)
+    want_b = np.random.default_rng([3, zlib.crc32(b"count\x1fb")]).poisson(1.0, 50)
+    assert c.shape == (3, 50)
+    np.testing.assert_array_equal(c[0], want_a)
+    np.testing.assert_array_equal(c[1], want_b)
+    np.testing.assert_array_equal(c[2], want_a)
+    assert not np.array_equal(c[0], c[1])
