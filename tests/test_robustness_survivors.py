@@ -8,9 +8,11 @@ import warnings
 import zlib
 from types import SimpleNamespace
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from shapely.geometry import box
 
 from crossborder.study.robustness import (
     EVIDENCE_COLUMNS,
@@ -18,10 +20,12 @@ from crossborder.study.robustness import (
     RegionVariant,
     RobustnessResult,
     _default_starts,
+    _edges,
     _no_inference,
     _NullDraws,
     _periods,
     _trend_names,
+    _variant_geometry,
     baselines,
     border_part_variants,
     default_currencies,
@@ -447,3 +451,37 @@ def test_poisson_counts_are_the_same_for_a_label_and_differ_between_labels():
     np.testing.assert_array_equal(c[1], want_b)
     np.testing.assert_array_equal(c[2], want_a)
     assert not np.array_equal(c[0], c[1])
+
+
+def _boxes(codes: list[str], sides: list[str], cells: list[tuple[int, int]]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"code": codes, "side": sides},
+                            geometry=[box(x, y, x + 1, y + 1) for x, y in cells], crs="EPSG:3857")
+
+
+def test_variant_geometry_takes_the_stand_ins_polygon_and_drops_it():
+    """b is measured by bs: b takes bs's polygon and bs goes; c's stand-in zz has no polygon (c
+    keeps its own); keep leaves out d."""
+    g = _boxes(["a", "b", "bs", "c", "d"], ["W", "E", "E", "E", "W"],
+               [(0, 0), (1, 0), (5, 5), (1, 1), (0, 1)])
+    v = RegionVariant("parts", substitute={"b": "bs", "c": "zz"})
+    out = _variant_geometry(g, v, "code", keep=["a", "b", "bs", "c"])
+    assert list(out.columns) == ["code", "side", "geometry"]
+    assert list(out["code"]) == ["a", "b", "c"] and list(out.index) == [0, 1, 2]
+    assert out.geometry.iloc[1].equals(box(5, 5, 6, 6))
+    assert out.geometry.iloc[0].equals(box(0, 0, 1, 1)) and out.geometry.iloc[2].equals(box(1, 1, 2, 2))
+    assert list(_variant_geometry(g, v, "code")["code"]) == ["a", "b", "c", "d"]
+    assert _variant_geometry(None, v, "code") is None
+
+
+def test_edges_of_a_users_polygons():
+    """Two columns of two boxes (W | E): neighbours across the border W1-E1, W2-E2 (the corner
+    contacts W1-E2, W2-E1 are points, not edges); inside a side W1-W2, E1-E2."""
+    g = _boxes(["W1", "W2", "E1", "E2"], ["W", "W", "E", "E"], [(0, 0), (0, 1), (1, 0), (1, 1)])
+    e = _edges(g, "code", "side")
+    assert set(zip(e["a"], e["b"], strict=True)) == {("W1", "W2"), ("E1", "E2"), ("W1", "E1"),
+                                                     ("W2", "E2")}
+    assert set(e["contact"]) == {"edge"}
+    two = _edges(g.iloc[[0, 2]].reset_index(drop=True), "code", "side")
+    assert list(zip(two["a"], two["b"], strict=True)) == [("W1", "E1")]
+    assert _edges(g.iloc[[0]], "code", "side") is None
+    assert _edges(None, "code", "side") is None
