@@ -28,6 +28,7 @@ from crossborder.study.robustness import (
     _variant_geometry,
     baselines,
     border_part_variants,
+    deduplicate_specifications,
     default_currencies,
 )
 
@@ -481,7 +482,26 @@ def test_edges_of_a_users_polygons():
     assert set(zip(e["a"], e["b"], strict=True)) == {("W1", "W2"), ("E1", "E2"), ("W1", "E1"),
                                                      ("W2", "E2")}
     assert set(e["contact"]) == {"edge"}
+    assert "index" not in e.columns and list(e.index) == [0, 1, 2, 3]
     two = _edges(g.iloc[[0, 2]].reset_index(drop=True), "code", "side")
     assert list(zip(two["a"], two["b"], strict=True)) == [("W1", "E1")]
     assert _edges(g.iloc[[0]], "code", "side") is None
     assert _edges(None, "code", "side") is None
+
+
+def test_dedup_rounds_to_ten_significant_digits_and_keeps_the_columns():
+    """0.123456789012 and 0.123456789019 agree to 10 significant digits (0.1234567890), not to 11:
+    one specification by default, two at digits=11. The table's own index is not carried."""
+    t = pd.DataFrame({"estimate": ["sigma_trend"] * 3, "se_type": ["HC1"] * 3,
+                      "currency": ["USD", "PPP", "real"], "start": [2000] * 3, "end": [2010] * 3,
+                      "regions": ["as given"] * 3, "resources": ["in"] * 3,
+                      "value": [0.123456789012, 0.123456789019, 0.2], "se": [0.01] * 3},
+                     index=[7, 8, 9])
+    out, note = deduplicate_specifications(t)
+    assert list(out.columns) == list(t.columns) + ["same_as"]
+    assert list(out["currency"]) == ["USD", "real"] and list(out.index) == [0, 1]
+    assert list(out["same_as"]) == ["currency=PPP", ""]
+    assert note.startswith("1 of 3 rows repeat another specification's estimate")
+    assert len(deduplicate_specifications(t, digits=11)[0]) == 3
+    with pytest.raises(ValueError, match="dimensions must be columns of the table other than se_type"):
+        deduplicate_specifications(t, ["colour"])
