@@ -505,3 +505,18 @@ def test_dedup_rounds_to_ten_significant_digits_and_keeps_the_columns():
     assert len(deduplicate_specifications(t, digits=11)[0]) == 3
     with pytest.raises(ValueError, match="dimensions must be columns of the table other than se_type"):
         deduplicate_specifications(t, ["colour"])
+
+
+def test_dedup_names_every_merged_row_and_dimension_in_table_order():
+    """sigma_trend identical on three bases; beta_absolute identical on (USD, 2000) and
+    (PPP, 2002): the first row of each names the others; the note counts sigma first."""
+    t = pd.DataFrame({"estimate": ["sigma_trend"] * 3 + ["beta_absolute"] * 2,
+                      "se_type": ["HC1"] * 5, "currency": ["USD", "PPP", "real", "USD", "PPP"],
+                      "start": [2000, 2000, 2000, 2000, 2002], "end": [2010] * 5,
+                      "regions": ["as given"] * 5, "resources": ["in"] * 5,
+                      "value": [-0.1, -0.1, -0.1, -0.5, -0.5], "se": [0.01] * 3 + [0.2] * 2})
+    out, note = deduplicate_specifications(t)
+    assert list(out["same_as"]) == ["currency=PPP; currency=real", "currency=PPP, start=2002"]
+    assert note == ("3 of 5 rows repeat another specification's estimate and standard error "
+                    "(differing only in currency, start, end, regions, resources) and are counted "
+                    "once (sigma_trend 2, beta_absolute 1); the row kept names them in same_as")
