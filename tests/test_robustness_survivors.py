@@ -12,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 from shapely.geometry import box
 
 from crossborder.study.robustness import (
@@ -520,3 +521,28 @@ def test_dedup_names_every_merged_row_and_dimension_in_table_order():
     assert note == ("3 of 5 rows repeat another specification's estimate and standard error "
                     "(differing only in currency, start, end, regions, resources) and are counted "
                     "once (sigma_trend 2, beta_absolute 1); the row kept names them in same_as")
+
+
+def test_null_draws_of_beta_name_their_permutation():
+    """Growth permuted across regions, within each side when the conditional beta has strata; one
+    draw's estimate is the HC3 OLS slope of the growth reordered by each region's key."""
+    rng = np.random.default_rng(1)
+    labels = ["a1", "a2", "a3", "b1", "b2", "b3"]
+    x0 = rng.normal(8.0, 0.5, 6)
+    growth = 0.03 - 0.01 * (x0 - 8.0) + rng.normal(0, 0.002, 6)
+    X = np.column_stack([np.ones(6), x0])
+    d = _NullDraws(4, 7)
+    d.cov_of = lambda est: "HC3"
+    d.beta("beta_absolute", 1, growth, X, labels, None, 1)
+    d.beta("beta_conditional", 2, growth, np.column_stack([X, [0, 0, 0, 1, 1, 1]]), labels,
+           np.array(["A"] * 3 + ["B"] * 3, dtype=object), 1)
+    assert d.method == {"beta_absolute": "growth permuted across regions",
+                        "beta_conditional": "growth permuted across regions within each side"}
+    keys = np.array([np.random.default_rng([7, zlib.crc32(f"region\x1f{lab}".encode())]).random(4)
+                     for lab in labels])
+    perm = np.argsort(keys[:, 0])
+    fit = sm.OLS(growth[perm], X).fit(cov_type="HC3", use_t=True)
+    b, p = d.by["beta_absolute"][1]
+    assert b[0] == pytest.approx(fit.params[1], rel=1e-9)
+    assert p[0] == pytest.approx(fit.pvalues[1], rel=1e-7)
+    assert set(d.result(pd.DataFrame())) == {"beta_absolute", "beta_conditional"}
