@@ -20,6 +20,7 @@ from crossborder.study.robustness import (
     TABLE_COLUMNS,
     RegionVariant,
     RobustnessResult,
+    _cross_pair_rows,
     _default_starts,
     _edges,
     _no_inference,
@@ -546,3 +547,15 @@ def test_null_draws_of_beta_name_their_permutation():
     assert b[0] == pytest.approx(fit.params[1], rel=1e-9)
     assert p[0] == pytest.approx(fit.pvalues[1], rel=1e-7)
     assert set(d.result(pd.DataFrame())) == {"beta_absolute", "beta_conditional"}
+
+
+def test_cross_pair_rows_across_the_border_only():
+    """Pairs across the border once each, as row indices in labels order; none: empty int arrays."""
+    labels = np.array(["W1", "W2", "E1", "E2"], dtype=object)
+    groups = np.array(["W", "W", "E", "E"], dtype=object)
+    edges = pd.DataFrame({"a": ["W1", "E2", "E1", "W1", "X9"], "b": ["W2", "W2", "W1", "E1", "E1"]})
+    ia, ib = _cross_pair_rows(edges, labels, groups)
+    assert list(zip(ia, ib, strict=True)) == [(0, 2), (1, 3)]
+    ia, ib = _cross_pair_rows(edges.iloc[[0]], labels, groups)
+    assert (len(ia), len(ib)) == (0, 0)
+    assert ia.dtype.kind == "i" and ib.dtype.kind == "i"
