@@ -287,10 +287,13 @@ def test_evidence_joint_test_at_the_grids_alpha_by_hand():
     assert math.isnan(s["joint_pvalue"])
 
 
-def test_evidence_of_an_empty_table_has_its_columns():
+def test_evidence_and_overview_of_an_empty_table_have_their_columns():
     res = RobustnessResult(table=pd.DataFrame(columns=TABLE_COLUMNS), skipped=pd.DataFrame(),
                            params={})
     assert list(res.evidence().columns) == EVIDENCE_COLUMNS
+    assert list(res.overview().columns) == ["estimate", "rows", "specifications", "cov_type",
+                                            "share_supporting", "share_negative", "median", "min",
+                                            "max"]
 
 
 def test_region_variant_from_a_dict():
