@@ -508,6 +508,10 @@ def test_dedup_rounds_to_ten_significant_digits_and_keeps_the_columns():
     assert list(out["same_as"]) == ["currency=PPP", ""]
     assert note.startswith("1 of 3 rows repeat another specification's estimate")
     assert len(deduplicate_specifications(t, digits=11)[0]) == 3
+    # a value that is not a number is kept as it is, like a missing one
+    text = t.astype({"value": object})
+    text.loc[8, "value"] = "n/a"
+    assert list(deduplicate_specifications(text)[0]["currency"]) == ["USD", "PPP", "real"]
     with pytest.raises(ValueError, match="dimensions must be columns of the table other than se_type"):
         deduplicate_specifications(t, ["colour"])
 
