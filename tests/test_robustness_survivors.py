@@ -15,6 +15,7 @@ import pytest
 import statsmodels.api as sm
 from shapely.geometry import box
 
+import crossborder as cb
 from crossborder.study.robustness import (
     EVIDENCE_COLUMNS,
     TABLE_COLUMNS,
@@ -566,3 +567,58 @@ def test_cross_pair_rows_across_the_border_only():
     ia, ib = _cross_pair_rows(edges.iloc[[0]], labels, groups)
     assert (len(ia), len(ib)) == (0, 0)
     assert ia.dtype.kind == "i" and ib.dtype.kind == "i"
+
+
+def _toy(pop: bool = True, gap: bool = False) -> cb.Dataset:
+    """Ten border regions (A1-A5, B1-B5), GDP per head in USD 2000-2006; a population indicator
+    (``pop``), missing for A4 in 2003 with ``gap``."""
+    codes = [f"A{i}" for i in range(1, 6)] + [f"B{i}" for i in range(1, 6)]
+    regions = gpd.GeoDataFrame({"region": codes, "country": ["A"] * 5 + ["B"] * 5,
+                                "border": True, "analysis_unit": True}, geometry=[None] * 10)
+    rng = np.random.default_rng(4)
+    rows = []
+    for j, r in enumerate(codes):
+        for i, y in enumerate(range(2000, 2007)):
+            v = float(np.exp(8 + 0.2 * j + (0.03 - 0.004 * j) * i + rng.normal(0, 0.01)))
+            rows.append((r, y, "gdp_pc", v, "USD", "S", ""))
+            if pop and not (gap and r == "A4" and y == 2003):
+                rows.append((r, y, "population", 1000.0 + j, "persons", "S", ""))
+    obs = pd.DataFrame(rows, columns=["region", "year", "indicator", "value", "unit", "source", "flag"])
+    sources = pd.DataFrame({"source": ["S"], "citation": ["toy"], "licence": ["none"]})
+    return cb.Dataset(regions=regions, observations=obs, sources=sources, name="toy")
+
+
+def _toy_sigma(ds: cb.Dataset, **kw) -> pd.DataFrame:
+    return cb.robustness(ds, indicator="gdp_pc", estimates=("sigma",), cov_types=("nonrobust",),
+                         n_boot=0, n_draws=0, starts=[2000], ends=[2006], **kw
+                         ).table.set_index("estimate")
+
+
+def _sigma_slope(ds: cb.Dataset, drop: tuple[str, ...] = ()) -> float:
+    w = ds.values("gdp_pc").pivot(index="region", columns="year", values="value")
+    logs = np.log(w.drop(index=list(drop)).to_numpy(dtype=float))
+    return float(np.polyfit(np.arange(2000, 2007), logs.std(axis=0), 1)[0])
+
+
+def test_a_dataset_grid_sets_aside_values_without_a_weight():
+    """Without a population indicator the panels are unweighted (all ten regions); with A4's
+    population missing in 2003, A4 has no weighted value that year and is left out of 2000-2006:
+    the sigma trend is that of the other nine, fitted here."""
+    ds = _toy(pop=False)
+    t = _toy_sigma(ds)
+    assert (t.loc["sigma_trend", "n_regions"], t.loc["sigma_trend", "dropped"]) == (10, "")
+    assert t.loc["sigma_trend", "value"] == pytest.approx(_sigma_slope(ds), rel=1e-9)
+    gap = _toy(gap=True)
+    t = _toy_sigma(gap)
+    assert (t.loc["sigma_trend", "n_regions"], t.loc["sigma_trend", "dropped"]) == (9, "A4")
+    assert t.loc["sigma_trend", "value"] == pytest.approx(_sigma_slope(gap, ("A4",)), rel=1e-9)
+
+
+def test_a_dataset_grid_passes_relative_to_its_panels():
+    """Indices to the national mean: each side's sigma is unchanged (a yearly national divisor
+    shifts that side's logs alike), sigma across the border is not."""
+    ds = _toy()
+    plain, rel = _toy_sigma(ds), _toy_sigma(ds, relative="national")
+    for side in ("sigma_trend_A", "sigma_trend_B"):
+        assert rel.loc[side, "value"] == pytest.approx(plain.loc[side, "value"], rel=1e-9)
+    assert abs(rel.loc["sigma_trend", "value"] - plain.loc["sigma_trend", "value"]) > 1e-3
