@@ -164,3 +164,37 @@ def test_table_layout_zero_lags_and_one_side(panel):
                                groups=["A"] * 10)
     assert set(cb.rolling(one, 6).table["estimate"]) == {
         "beta_absolute", "sigma_trend"}
+
+
+def test_a_window_with_fewer_than_three_sigma_values_has_an_empty_trend_row():
+    """2000-2003 with one region observed in 2001 and 2002: sigma exists in 2 of 4 years (fewer
+    than 3): the sigma_trend row is there with nobs 2 and no estimate or inference (rolling
+    mutation survivor); beta (start and end years only) is estimated on all six regions."""
+    rng = np.random.default_rng(2)
+    v = np.exp(rng.normal(8, 0.5, (6, 1)) + np.arange(4) * 0.02 + rng.normal(0, 0.01, (6, 4)))
+    v[1:, 1:3] = np.nan
+    p = cb.Panel.from_matrix(v, regions=list("abcdef"), times=[2000, 2001, 2002, 2003],
+                             groups=list("AAABBB"))
+    t = cb.rolling(p, window=4).table.set_index("estimate")
+    s = t.loc["sigma_trend"]
+    assert int(s["nobs"]) == 2
+    assert s[["coef", "se", "ci_low", "ci_high", "pvalue", "speed", "half_life"]].isna().all()
+    assert (s["start"], s["end"], s["periods"]) == (2000, 2003, 4)
+    assert int(t.loc["beta_absolute", "nobs"]) == 6
+
+
+def test_rolling_windows_table_and_argument_messages():
+    """Four years, windows of 3: 2000-2002 and 2001-2003, indexed 0, 1 (one row per window); HAC
+    is not an error of the cross-section beta; hac_lags must be whole and >= 0."""
+    rng = np.random.default_rng(2)
+    v = np.exp(rng.normal(8, 0.5, (6, 1)) + np.arange(4) * 0.02 + rng.normal(0, 0.01, (6, 4)))
+    p = cb.Panel.from_matrix(v, regions=list("abcdef"), times=[2000, 2001, 2002, 2003],
+                             groups=list("AAABBB"))
+    w = cb.rolling(p, window=3).windows()
+    assert list(w.index) == [0, 1]
+    assert list(zip(w["start"], w["end"], w["periods"], strict=True)) == [(2000, 2002, 3),
+                                                                          (2001, 2003, 3)]
+    with pytest.raises(ValueError, match="cov_type must be one of 'nonrobust', 'HC0'"):
+        cb.rolling(p, window=3, cov_type="HAC")
+    with pytest.raises(ValueError, match="hac_lags must be a whole number >= 0, got -1"):
+        cb.rolling(p, window=3, hac_lags=-1)
