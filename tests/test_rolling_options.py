@@ -10,7 +10,7 @@ import pytest
 import statsmodels.api as sm
 
 import crossborder as cb
-from crossborder.study.rolling import RollingResult
+from crossborder.study.rolling import RollingResult, rolling_windows
 
 YEARS = list(range(2000, 2012))
 GROUPS = ["A"] * 5 + ["B"] * 5
@@ -198,3 +198,19 @@ def test_rolling_windows_table_and_argument_messages():
         cb.rolling(p, window=3, cov_type="HAC")
     with pytest.raises(ValueError, match="hac_lags must be a whole number >= 0, got -1"):
         cb.rolling(p, window=3, hac_lags=-1)
+
+
+def test_rolling_windows_default_step_and_messages():
+    """Yearly windows of 3 over 2000-2003 by default (step 1): 2000-2002 and 2001-2003; three
+    periods are enough, two are not; window and step must be numbers of years."""
+    years = [2000, 2001, 2002, 2003]
+    windows, skipped = rolling_windows(years, 3)
+    assert windows == [[0, 1, 2], [1, 2, 3]] and skipped == []
+    assert rolling_windows(years[:3], 3)[0] == [[0, 1, 2]]
+    with pytest.raises(ValueError, match=r"rolling windows need at least 3 periods; the panel has 2 "
+                                         r"\(2000, 2001\)"):
+        rolling_windows(years[:2], 2)
+    with pytest.raises(ValueError, match="window must be a number of years, got 'x'"):
+        rolling_windows(years, "x")
+    with pytest.raises(ValueError, match="step must be a number of years, got 'y'"):
+        rolling_windows(years, 3, "y")
