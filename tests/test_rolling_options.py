@@ -214,3 +214,19 @@ def test_rolling_windows_default_step_and_messages():
         rolling_windows(years, "x")
     with pytest.raises(ValueError, match="step must be a number of years, got 'y'"):
         rolling_windows(years, 3, "y")
+
+
+def test_rolling_windows_skipped_with_their_span_and_reason():
+    """Annual data with a gap (2003, 2004 missing), windows of 3 years: 2001-2003 holds 2 periods and
+    2002-2004 one: both skipped, each with its last period, the window's end and the reason; on
+    half-years the periods are written as numbers (2002.5), not 2002.0."""
+    windows, skipped = rolling_windows([2000, 2001, 2002, 2005, 2006, 2007], 3)
+    assert windows == [[0, 1, 2], [3, 4, 5]]
+    assert [(s["start"], s["end"], s["window_end"], s["periods"]) for s in skipped] == [
+        (2001, 2002, 2003, 2), (2002, 2002, 2004, 1)]
+    assert skipped[0]["reason"] == ("2 period(s) in the 3 years from 2001 (2001, 2002); a window "
+                                    "needs 3")
+    half = rolling_windows([2000.0, 2000.5, 2001.0, 2001.5, 2002.0, 2002.5], 1.5)[1]
+    assert [(s["start"], s["end"], s["window_end"]) for s in half] == [(2002.0, 2002.5, 2002.5)]
+    assert half[0]["reason"] == ("2 period(s) in the 1.5 years from 2002 (2002, 2002.5); a window "
+                                 "needs 3")
