@@ -224,6 +224,7 @@ def test_rolling_windows_skipped_with_their_span_and_reason():
     assert windows == [[0, 1, 2], [3, 4, 5]]
     assert [(s["start"], s["end"], s["window_end"], s["periods"]) for s in skipped] == [
         (2001, 2002, 2003, 2), (2002, 2002, 2004, 1)]
+    assert all(type(s["window_end"]) is int for s in skipped)      # years stay whole numbers
     assert skipped[0]["reason"] == ("2 period(s) in the 3 years from 2001 (2001, 2002); a window "
                                     "needs 3")
     half = rolling_windows([2000.0, 2000.5, 2001.0, 2001.5, 2002.0, 2002.5], 1.5)[1]
