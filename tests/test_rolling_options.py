@@ -10,7 +10,7 @@ import pytest
 import statsmodels.api as sm
 
 import crossborder as cb
-from crossborder.study.rolling import RollingResult
+from crossborder.study.rolling import RollingResult, rolling_windows
 
 YEARS = list(range(2000, 2012))
 GROUPS = ["A"] * 5 + ["B"] * 5
@@ -164,3 +164,70 @@ def test_table_layout_zero_lags_and_one_side(panel):
                                groups=["A"] * 10)
     assert set(cb.rolling(one, 6).table["estimate"]) == {
         "beta_absolute", "sigma_trend"}
+
+
+def test_a_window_with_fewer_than_three_sigma_values_has_an_empty_trend_row():
+    """2000-2003 with one region observed in 2001 and 2002: sigma exists in 2 of 4 years (fewer
+    than 3): the sigma_trend row is there with nobs 2 and no estimate or inference (rolling
+    mutation survivor); beta (start and end years only) is estimated on all six regions."""
+    rng = np.random.default_rng(2)
+    v = np.exp(rng.normal(8, 0.5, (6, 1)) + np.arange(4) * 0.02 + rng.normal(0, 0.01, (6, 4)))
+    v[1:, 1:3] = np.nan
+    p = cb.Panel.from_matrix(v, regions=list("abcdef"), times=[2000, 2001, 2002, 2003],
+                             groups=list("AAABBB"))
+    t = cb.rolling(p, window=4).table.set_index("estimate")
+    s = t.loc["sigma_trend"]
+    assert int(s["nobs"]) == 2
+    assert s[["coef", "se", "ci_low", "ci_high", "pvalue", "speed", "half_life"]].isna().all()
+    assert (s["start"], s["end"], s["periods"]) == (2000, 2003, 4)
+    assert int(t.loc["beta_absolute", "nobs"]) == 6
+
+
+def test_rolling_windows_table_and_argument_messages():
+    """Four years, windows of 3: 2000-2002 and 2001-2003, indexed 0, 1 (one row per window); HAC
+    is not an error of the cross-section beta; hac_lags must be whole and >= 0."""
+    rng = np.random.default_rng(2)
+    v = np.exp(rng.normal(8, 0.5, (6, 1)) + np.arange(4) * 0.02 + rng.normal(0, 0.01, (6, 4)))
+    p = cb.Panel.from_matrix(v, regions=list("abcdef"), times=[2000, 2001, 2002, 2003],
+                             groups=list("AAABBB"))
+    w = cb.rolling(p, window=3).windows()
+    assert list(w.index) == [0, 1]
+    assert list(zip(w["start"], w["end"], w["periods"], strict=True)) == [(2000, 2002, 3),
+                                                                          (2001, 2003, 3)]
+    with pytest.raises(ValueError, match="cov_type must be one of 'nonrobust', 'HC0'"):
+        cb.rolling(p, window=3, cov_type="HAC")
+    with pytest.raises(ValueError, match="hac_lags must be a whole number >= 0, got -1"):
+        cb.rolling(p, window=3, hac_lags=-1)
+
+
+def test_rolling_windows_default_step_and_messages():
+    """Yearly windows of 3 over 2000-2003 by default (step 1): 2000-2002 and 2001-2003; three
+    periods are enough, two are not; window and step must be numbers of years."""
+    years = [2000, 2001, 2002, 2003]
+    windows, skipped = rolling_windows(years, 3)
+    assert windows == [[0, 1, 2], [1, 2, 3]] and skipped == []
+    assert rolling_windows(years[:3], 3)[0] == [[0, 1, 2]]
+    with pytest.raises(ValueError, match=r"rolling windows need at least 3 periods; the panel has 2 "
+                                         r"\(2000, 2001\)"):
+        rolling_windows(years[:2], 2)
+    with pytest.raises(ValueError, match="window must be a number of years, got 'x'"):
+        rolling_windows(years, "x")
+    with pytest.raises(ValueError, match="step must be a number of years, got 'y'"):
+        rolling_windows(years, 3, "y")
+
+
+def test_rolling_windows_skipped_with_their_span_and_reason():
+    """Annual data with a gap (2003, 2004 missing), windows of 3 years: 2001-2003 holds 2 periods and
+    2002-2004 one: both skipped, each with its last period, the window's end and the reason; on
+    half-years the periods are written as numbers (2002.5), not 2002.0."""
+    windows, skipped = rolling_windows([2000, 2001, 2002, 2005, 2006, 2007], 3)
+    assert windows == [[0, 1, 2], [3, 4, 5]]
+    assert [(s["start"], s["end"], s["window_end"], s["periods"]) for s in skipped] == [
+        (2001, 2002, 2003, 2), (2002, 2002, 2004, 1)]
+    assert all(type(s["window_end"]) is int for s in skipped)      # years stay whole numbers
+    assert skipped[0]["reason"] == ("2 period(s) in the 3 years from 2001 (2001, 2002); a window "
+                                    "needs 3")
+    half = rolling_windows([2000.0, 2000.5, 2001.0, 2001.5, 2002.0, 2002.5], 1.5)[1]
+    assert [(s["start"], s["end"], s["window_end"]) for s in half] == [(2002.0, 2002.5, 2002.5)]
+    assert half[0]["reason"] == ("2 period(s) in the 1.5 years from 2002 (2002, 2002.5); a window "
+                                 "needs 3")
