@@ -68,6 +68,12 @@ def test_unemployment_pairs(ds):
     assert t.loc[("RU-ORE", "KZ-AKT"), "kz_lower"] == 0
     c = claim_unemployment(ds)
     assert "RU-TYU" in c.data and "RU-ORE" in c.data
+    # Samara touches West Kazakhstan at a corner only: in the table, not a pair of the claim
+    assert t.loc[("RU-SAM", "KZ-ZAP"), "contact"] == "point"
+    assert "RU-SAM" not in c.data
+    edge = t[t["contact"] == "edge"].dropna(subset=["unemp_ru", "unemp_kz"])
+    higher = sorted(set(edge[edge["unemp_kz"] >= edge["unemp_ru"]].index.get_level_values("ru")))
+    assert f"exceptions: {', '.join(higher)}" in c.data
 
 
 def test_border_capitals_distances(ds):

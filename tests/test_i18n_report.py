@@ -18,7 +18,8 @@ from crossborder.i18n import region_names
 from crossborder.report.html import render
 
 #: The whole built-in report a second time, in Russian (~1 min): CI runs it (``slow``); locally the
-#: translations are checked by test_i18n, test_i18n_verdict, test_i18n_figures and test_explore.
+#: translations are checked by test_i18n (catalogs), test_i18n_verdict (sentences), test_i18n_figures
+#: and test_i18n_report_small (a Russian report of every figure section on a small border).
 pytestmark = pytest.mark.slow
 
 #: English -> Russian, as the report must show them (section titles and figure captions).

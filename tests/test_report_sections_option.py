@@ -37,6 +37,7 @@ def test_only_the_named_sections_in_the_reports_order(grid_ds, tmp_path):
                        options={"sections": ["pairs", "sigma"], "explorer": False})
     assert _section_ids(res.html.read_text("utf-8")) == ["sigma", "pairs"]
     manifest = json.loads(res.manifest.read_text())
+    assert manifest["sections"] == ["sigma", "pairs"] and manifest["partial"] is True
     tables = {t["name"] for t in manifest["tables"]}
     assert "pair_gaps_trend" in tables and any(t.startswith("sigma") for t in tables)
     assert not any(t.startswith(("beta", "clubs", "robustness")) for t in tables)

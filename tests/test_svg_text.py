@@ -57,3 +57,13 @@ def test_outside_rcparams_do_not_leak_into_the_file(tmp_path):
     with matplotlib.rc_context({"svg.fonttype": "path"}):
         rec = OutputDir(tmp_path).figure("sigma", _figure(), "A title")
     _assert_text_is_text((tmp_path / rec.svg).read_text("utf-8"))
+
+
+def test_the_same_figure_twice_gives_the_same_bytes(tmp_path):
+    """A report's figures are byte-identical between runs (no dates, stable SVG ids): the same
+    figure saved by two OutputDirs; the whole report twice is test_report.py's (CI)."""
+    a = OutputDir(tmp_path / "a").figure("sigma", _figure(), "A title")
+    b = OutputDir(tmp_path / "b").figure("sigma", _figure(), "A title")
+    for ext in ("png", "svg"):
+        first = (tmp_path / "a" / getattr(a, ext)).read_bytes()
+        assert first == (tmp_path / "b" / getattr(b, ext)).read_bytes() and len(first) > 1000

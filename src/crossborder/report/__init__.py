@@ -143,6 +143,9 @@ def _build_into(ds: Dataset, out: OutputDir, generated: _dt.date | None,
     manifest = out.manifest({
         "crossborder_version": __version__, "dataset": ds.name, "input_hash": input_hash,
         "generated": meta["generated"],
+        # a partial report (option sections) says which it holds; a whole one lists them all
+        "sections": [s.id for s in sections],
+        "partial": ctx.options.get("sections") is not None,
         "sources": ds.sources[ds.sources["source"].isin(used)][["source", "citation", "licence"]]
         .to_dict(orient="records"),
     })

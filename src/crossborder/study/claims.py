@@ -352,8 +352,12 @@ def unemployment_pairs(ds: Dataset, year: int = PAPER_TABLE_YEAR) -> pd.DataFram
 
 def claim_unemployment(ds: Dataset, year: int = PAPER_TABLE_YEAR) -> Claim:
     """Exceptions (Russian regions with a neighbour pair where the Kazakh side is not lower; a tie
-    is not lower): supported when exactly Tyumen and Orenburg, partly when they are among them."""
+    is not lower): supported when exactly Tyumen and Orenburg, partly when they are among them.
+    Neighbours share a stretch of border, as in the thesis and the grid: a corner (Samara and West
+    Kazakhstan) stays in :func:`unemployment_pairs`' table, marked ``contact`` point, and is no
+    pair here."""
     t = unemployment_pairs(ds, year)
+    t = t[t["contact"] == "edge"]
     known = t.dropna(subset=["unemp_ru", "unemp_kz"])
     higher = sorted(set(known.loc[known["kz_lower"] == 0, "ru"]))
     missing = sorted(set(t["ru"]) - set(known["ru"]))
