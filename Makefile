@@ -112,7 +112,7 @@ MUTATE_TESTS ?= tests/test_verdict.py tests/test_thresholds_verdict.py tests/tes
 	tests/test_study_rolling_years.py tests/test_study_layer_options.py tests/test_integration_sensitivity.py \
 	tests/test_study_integration_planted.py tests/test_integration_grid.py tests/test_grid_evidence.py \
 	tests/test_grid_joint.py tests/test_rolling_options.py tests/test_dedup_specifications.py \
-	tests/test_verdict_integration_grid.py tests/test_verdict_survivors.py tests/test_claims_survivors.py \
+	tests/test_verdict_integration_grid.py tests/test_verdict_survivors.py tests/test_claims_survivors.py tests/test_leverage_one.py \
 	tests/test_robustness_survivors.py tests/test_verdict_lang_survivors.py
 MUTATE_CHILDREN ?= 2
 .PHONY: mutate
