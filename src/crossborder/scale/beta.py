@@ -38,6 +38,7 @@ from ..measures.beta import (
     check_beta_se,
     speed_half_life,
 )
+from ..measures.leverage import LEVERAGE_SE, LEVERAGE_TOL, leverage_one_reason
 from . import _reduce as R
 from ._prepare import Prepare, unit_column
 from ._prepare import apply as apply_prepare
@@ -180,12 +181,23 @@ def beta(
                           index=p1.index)
         jr = R.join_small(src, jc, wW.reset_index(), [by])
         lev = wexpr * (1.0 / nw.col("Wm") + nw.col("xt") ** 2 / sxx)
+        # leverage 1 (measures.leverage): its HC2/HC3 term is 0 where it does not move beta (the
+        # only region of its group fixes the group's intercept: xt = 0); where it moves beta
+        # (w xt^2 / S_xx > 0) beta has no HC2/HC3 errors
+        lone = lev >= 1.0 - LEVERAGE_TOL
+        moves = lone & (wexpr * nw.col("xt") ** 2 / sxx > LEVERAGE_TOL)
         f = {None: nw.lit(1.0), "HC0": nw.lit(1.0), "HC1": nw.lit(1.0),
-             "HC2": 1.0 / (1.0 - lev), "HC3": 1.0 / (1.0 - lev) ** 2}[robust]
+             "HC2": nw.when(lone).then(nw.lit(0.0)).otherwise(1.0 / (1.0 - lev)),
+             "HC3": nw.when(lone).then(nw.lit(0.0)).otherwise(1.0 / (1.0 - lev) ** 2)}[robust]
         w2e2 = wexpr * wexpr * resid * resid * f
         p3 = R.sums(src, jr, {"ssr": wexpr * resid * resid, "M0": w2e2, "M1": w2e2 * nw.col("xt"),
                               "M2": w2e2 * nw.col("xt") ** 2, "U0": wexpr * resid,
-                              "U1": wexpr * resid * nw.col("xt")}, [by])
+                              "U1": wexpr * resid * nw.col("xt"),
+                              "moved": nw.when(moves).then(nw.lit(1.0)).otherwise(nw.lit(0.0))},
+                    [by])
+        if robust in LEVERAGE_SE and float(p3["moved"].sum()) > 0:
+            names = src.collect(jr.filter(moves).select("region"))["region"]
+            raise not_computed("beta", leverage_one_reason(robust, sorted(map(str, names))))
         dropped = _dropped(src, j)
         all_groups = (sorted(map(str, src.collect(src.lf.select("group").unique())["group"].dropna()))
                       if conditional else [])
