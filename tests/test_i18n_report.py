@@ -4,12 +4,12 @@ the words, English where it does not (the fallbacks are listed in ``tests/test_i
 
 from __future__ import annotations
 
-import html
 import json
 import re
 
 import pandas as pd
 import pytest
+from _svg import svg_texts
 
 import crossborder as cb
 import crossborder.report as report
@@ -183,13 +183,6 @@ def test_russian_verdict_sentences(built):
         assert not re.search(r"\b(the|of|specifications?|significantly|baseline)\b", sentence), sentence
 
 
-def _svg_texts(path) -> list[str]:
-    """The texts of a figure's SVG: its ``<text>`` elements (the package saves SVG text as text,
-    ``svg.fonttype = "none"``), inner tags such as ``<tspan>`` removed."""
-    found = re.findall(r"<text\b[^>]*>(.*?)</text>", path.read_text("utf-8"), re.S)
-    return [html.unescape(re.sub(r"<[^>]+>", "", t)).strip() for t in found]
-
-
 #: Figure -> the start of texts its SVG must show in the Russian report (axis labels, legends,
 #: titles).
 RU_FIGURE_TEXT = {
@@ -207,10 +200,10 @@ def test_russian_figure_text(built):
     _, seen = built
     figures = seen["out"] / "figures"
     for name, words in RU_FIGURE_TEXT.items():
-        texts = _svg_texts(figures / f"{name}.svg")
+        texts = svg_texts(figures / f"{name}.svg")
         for w in words:
             assert any(t.startswith(w) for t in texts), (name, w)
     # the axis labels of the charts are Russian: no English 'year' or 'time' left on any figure
     for svg in figures.glob("*.svg"):
-        texts = _svg_texts(svg)
+        texts = svg_texts(svg)
         assert "year" not in texts and "time" not in texts, svg.name

@@ -5,22 +5,17 @@ Russian, compared with the English one byte for byte, is test_i18n_report.py (CI
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 
 import pytest
 from _grid import write_grid
+from _svg import svg_texts
 
 from crossborder.io import read_dataset
 from crossborder.report import build_report
 
 FIGURE_SECTIONS = ["robustness", "rolling", "integration", "sigma", "beta", "decomposition",
                    "clubs", "pairs"]
-
-
-def _svg_texts(path) -> list[str]:
-    found = re.findall(r"<text\b[^>]*>(.*?)</text>", path.read_text("utf-8"), re.S)
-    return [html.unescape(re.sub(r"<[^>]+>", "", t)).strip() for t in found]
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +26,7 @@ def figures(tmp_path_factory):
                        generated=dt.date(2026, 1, 1),
                        options={"lang": "ru", "indicator": "gdp_pc", "break_years": [2006],
                                 "explorer": False, "sections": FIGURE_SECTIONS})
-    return {p.stem: _svg_texts(p) for p in (res.html.parent / "figures").glob("*.svg")}
+    return {p.stem: svg_texts(p) for p in (res.html.parent / "figures").glob("*.svg")}
 
 
 def test_every_figure_section_drew_its_figures(figures):

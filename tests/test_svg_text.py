@@ -5,13 +5,13 @@ when the file is written, not when the figure was drawn, so both writers set the
 
 from __future__ import annotations
 
-import html
 import re
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from _svg import svg_texts  # noqa: E402
 
 from crossborder._mapstyle import save  # noqa: E402
 from crossborder.report.outputs import OutputDir  # noqa: E402
@@ -28,13 +28,8 @@ def _figure():
     return fig
 
 
-def _texts(svg: str) -> list[str]:
-    return [html.unescape(re.sub(r"<[^>]+>", "", t)).strip()
-            for t in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, re.S)]
-
-
 def _assert_text_is_text(svg: str) -> None:
-    texts = _texts(svg)
+    texts = svg_texts(svg)
     assert TITLE in texts and "год" in texts and "2001" in texts
     assert not re.search(r'<path id="DejaVuSans', svg)        # no glyph outlines
 

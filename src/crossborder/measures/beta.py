@@ -54,7 +54,7 @@ from ._checks import check_bool, check_int
 from ._covtype import UNSET, CovType, cov_type_arg
 from ._degenerate import MIN_CLUSTERS, cluster_warning, nil_spread, not_computed
 from .inference import wild_cluster_bootstrap
-from .leverage import LEVERAGE_SE, LEVERAGE_TOL, full_leverage, hc_factor, leverage_one_reason, moved_by
+from .leverage import LEVERAGE_SE, LEVERAGE_TOL, hc_factor, leverage_one, leverage_one_reason, moved_by
 
 __all__ = ["BetaResult", "beta", "beta_panel", "speed_half_life"]
 
@@ -468,9 +468,8 @@ def beta(
     if robust in LEVERAGE_SE and ck is None:
         # a region of leverage 1 that moves beta leaves it without HC2/HC3 errors (one that only
         # fixes its side's dummy does not: measures.leverage)
-        Xw = X if wk is None else X * np.sqrt(wk)[:, None]
-        lone = full_leverage(Xw)
-        if lone.any() and moved_by(np.linalg.pinv(Xw), lone)[names.index("initial")]:
+        lone, moved = leverage_one(X, wk)
+        if moved[names.index("initial")]:
             raise not_computed("beta", leverage_one_reason(
                 robust, list(np.asarray(regions if all_ok else regions[ok])[lone])))
 

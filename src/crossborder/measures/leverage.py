@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LEVERAGE_TOL", "LEVERAGE_SE", "hat_diagonal", "full_leverage", "moved_by", "hc_factor",
-           "hc_se", "leverage_one_reason"]
+__all__ = ["LEVERAGE_TOL", "LEVERAGE_SE", "hat_diagonal", "full_leverage", "leverage_one", "moved_by",
+           "hc_factor", "hc_se", "leverage_one_reason"]
 
 #: a leverage within this of 1 is 1 (rounding of a QR/SVD is ~1e-15)
 LEVERAGE_TOL = 1e-8
@@ -30,17 +30,31 @@ LEVERAGE_TOL = 1e-8
 LEVERAGE_SE = ("HC2", "HC3")
 
 
-def hat_diagonal(X: Any, weights: Any = None) -> np.ndarray:
-    """``h_ii`` of the design ``X`` (n x k), from the left singular vectors of ``sqrt(w) X`` that
-    belong to non-zero singular values (a rank-deficient design is handled as by the pseudo-inverse)."""
+def _hat_and_pinv(X: Any, weights: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(h, A)``: the hat diagonal and ``A = (X'X)^+ X'`` of ``sqrt(w) X``, from one SVD (the
+    singular vectors of non-zero singular values: a rank-deficient design as by the pseudo-inverse)."""
     Xw = np.asarray(X, dtype=float)
     if Xw.ndim == 1:
         Xw = Xw[:, None]
     if weights is not None:
         Xw = Xw * np.sqrt(np.asarray(weights, dtype=float))[:, None]
-    u, s, _ = np.linalg.svd(Xw, full_matrices=False)
+    u, s, vt = np.linalg.svd(Xw, full_matrices=False)
     keep = s > s.max(initial=0.0) * max(Xw.shape) * np.finfo(float).eps
-    return np.einsum("ij,ij->i", u[:, keep], u[:, keep])
+    u, s, vt = u[:, keep], s[keep], vt[keep]
+    return np.einsum("ij,ij->i", u, u), (vt.T / s) @ u.T
+
+
+def hat_diagonal(X: Any, weights: Any = None) -> np.ndarray:
+    """``h_ii`` of the design ``X`` (n x k), weighted: of ``sqrt(w) X``."""
+    return _hat_and_pinv(X, weights)[0]
+
+
+def leverage_one(X: Any, weights: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(lone, moved)``: the observations of leverage 1, and per coefficient whether one of them
+    moves it (:func:`moved_by`) — a moved coefficient has no HC2/HC3 errors."""
+    h, A = _hat_and_pinv(X, weights)
+    lone = h >= 1.0 - LEVERAGE_TOL
+    return lone, moved_by(A, lone)
 
 
 def full_leverage(X: Any, weights: Any = None) -> np.ndarray:
@@ -67,11 +81,10 @@ def moved_by(A: np.ndarray, lone: np.ndarray) -> np.ndarray:
     return (np.abs(A[:, lone]) > LEVERAGE_TOL * scale).any(axis=1)
 
 
-def hc_factor(h: np.ndarray, se_type: str, lone: np.ndarray | None = None) -> np.ndarray:
+def hc_factor(h: np.ndarray, se_type: str, lone: np.ndarray) -> np.ndarray:
     """``c_i`` of HC2 (``1 / (1 - h_i)``) or HC3 (``1 / (1 - h_i)^2``), 0 for the observations of
     ``lone`` (their term is ``A_ki^2 e_i^2 c_i`` with ``A_ki = 0``: see the module docstring)."""
     h = np.asarray(h, dtype=float)
-    lone = h >= 1.0 - LEVERAGE_TOL if lone is None else np.asarray(lone, dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):
         c = 1.0 / (1.0 - h) if se_type == "HC2" else 1.0 / (1.0 - h) ** 2
     return np.where(lone, 0.0, c)
@@ -82,10 +95,8 @@ def hc_se(X: Any, resid: Any, k: int, se_type: str, labels: Sequence[Any] | None
     """The HC2/HC3 standard error of coefficient ``k`` of the (weighted) design ``X`` with residuals
     ``resid`` (of the weighted fit: ``sqrt(w) X`` and ``sqrt(w) e``), by the rule of the module
     docstring; ``(nan, reason)`` when an observation of leverage 1 moves it."""
-    X = np.asarray(X, dtype=float)
     e = np.asarray(resid, dtype=float)
-    A = np.linalg.pinv(X)
-    h = hat_diagonal(X)
+    h, A = _hat_and_pinv(X)
     lone = h >= 1.0 - LEVERAGE_TOL
     if moved_by(A, lone)[k]:
         names = np.flatnonzero(lone) if labels is None else np.asarray(labels)[lone]

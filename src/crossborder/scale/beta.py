@@ -190,12 +190,12 @@ def beta(
              "HC2": nw.when(lone).then(nw.lit(0.0)).otherwise(1.0 / (1.0 - lev)),
              "HC3": nw.when(lone).then(nw.lit(0.0)).otherwise(1.0 / (1.0 - lev) ** 2)}[robust]
         w2e2 = wexpr * wexpr * resid * resid * f
+        moved = ({"moved": nw.when(moves).then(nw.lit(1.0)).otherwise(nw.lit(0.0))}
+                 if robust in LEVERAGE_SE else {})       # counted only where it matters
         p3 = R.sums(src, jr, {"ssr": wexpr * resid * resid, "M0": w2e2, "M1": w2e2 * nw.col("xt"),
                               "M2": w2e2 * nw.col("xt") ** 2, "U0": wexpr * resid,
-                              "U1": wexpr * resid * nw.col("xt"),
-                              "moved": nw.when(moves).then(nw.lit(1.0)).otherwise(nw.lit(0.0))},
-                    [by])
-        if robust in LEVERAGE_SE and float(p3["moved"].sum()) > 0:
+                              "U1": wexpr * resid * nw.col("xt"), **moved}, [by])
+        if moved and float(p3["moved"].sum()) > 0:
             names = src.collect(jr.filter(moves).select("region"))["region"]
             raise not_computed("beta", leverage_one_reason(robust, sorted(map(str, names))))
         dropped = _dropped(src, j)

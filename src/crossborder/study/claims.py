@@ -468,8 +468,7 @@ def thesis_evidence(ds: Dataset, year: int = PAPER_TABLE_YEAR) -> dict:
     out: dict = {"year": year, "ratio": float(frame["ratio"].iloc[0]),
                  "n_border_edges": int(frame["n_border"].iloc[0]),
                  "sources": set(p.meta["sources"]) | {"NATURAL_EARTH_ADMIN1"}}
-    pairs = pd.DataFrame(dataset_border(ds).pairs.drop(columns="geometry"))
-    pairs = pairs[pairs["contact"] == "edge"]      # neighbours share a stretch of border, not a point
+    pairs = pd.DataFrame(dataset_border(ds).edges.drop(columns="geometry"))  # a corner is no pair
     pairs["a_region"] = ds.unit_of(pairs["a_region"])
     pairs["b_region"] = ds.unit_of(pairs["b_region"])
     for basis in ("real", "PPP"):

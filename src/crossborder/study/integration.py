@@ -84,7 +84,7 @@ from ..measures.inference import (
     twoway_cluster_cov,
     wild_cluster_bootstrap,
 )
-from ..measures.leverage import LEVERAGE_SE, full_leverage, leverage_one_reason, moved_by
+from ..measures.leverage import LEVERAGE_SE, leverage_one, leverage_one_reason
 from ..panel import Panel
 from .panels import DEFAULT_INDICATOR, study_panel
 from .robustness import default_currencies, study_defaults
@@ -631,8 +631,8 @@ def break_test(series: pd.Series, break_year: int, *, cov_type: CovType | None =
     y = s.to_numpy()
     base = sm.OLS(y, X).fit()
     if se_type in LEVERAGE_SE:
-        lone = full_leverage(X)
-        if lone.any() and moved_by(np.linalg.pinv(X), lone)[2:].any():
+        lone, moved = leverage_one(X)
+        if moved[2:].any():
             raise ValueError(f"the break test at {break_year}: "
                              + leverage_one_reason(se_type, [str(x) for x in np.asarray(s.index)[lone]]))
     with warnings.catch_warnings(record=True) as caught:

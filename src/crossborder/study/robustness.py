@@ -1128,13 +1128,14 @@ def _coef_p(X: np.ndarray, Y: np.ndarray, k: int, se: str, hac_lags: int = 1
         var = (u ** 2).sum(axis=0)
         for lag in range(1, int(hac_lags) + 1):
             var = var + 2 * (1 - lag / (hac_lags + 1)) * (u[lag:] * u[:-lag]).sum(axis=0)
-    else:
+    elif se in LEVERAGE_SE:
         h = np.einsum("ij,ji->i", X, A)
         lone = h >= 1.0 - LEVERAGE_TOL
-        if se in LEVERAGE_SE and moved_by(A, lone)[k]:      # no such errors (measures.leverage)
+        if moved_by(A, lone)[k]:      # no such errors (measures.leverage)
             return B[k], np.full(B.shape[1], np.nan)
-        c = {"HC0": 1.0, "HC1": n / df}[se] if se not in LEVERAGE_SE else hc_factor(h, se, lone)[:, None]
-        var = (a ** 2 * E ** 2 * c).sum(axis=0)
+        var = (a ** 2 * E ** 2 * hc_factor(h, se, lone)[:, None]).sum(axis=0)
+    else:
+        var = (a ** 2 * E ** 2 * (n / df if se == "HC1" else 1.0)).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         tval = B[k] / np.sqrt(var)
     return B[k], np.asarray(t_pvalue(tval, df), dtype=float)
